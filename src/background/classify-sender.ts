@@ -1,0 +1,42 @@
+import type { SenderKind } from '../shared/protocol';
+import type { MessageSender } from './platform';
+
+export const GMAIL_ORIGIN = 'https://mail.google.com';
+
+export interface SenderContext {
+  kind: SenderKind;
+  tabId: number | null;
+  frameId: number | null;
+  documentId: string | null;
+}
+
+export type SenderVerdict = { ok: true; context: SenderContext } | { ok: false; reason: string };
+
+function originOf(url: string): string | null {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Decides which of our contexts sent a message, or rejects it. Only this extension's content
+ * script on Gmail and this extension's own pages are accepted (ARCHITECTURE.md, service worker rules).
+ * Reasons never include the URL: a Gmail URL carries thread ids, which are Google user data.
+ */
+export function classifySender(
+  sender: MessageSender,
+  runtimeId: string,
+  extensionOrigin: string,
+): SenderVerdict {
+  if (sender.id !== runtimeId) return { ok: false, reason: 'sender is not this extension' };
+  const url = sender.url ?? '';
+  const tabId = sender.tab?.id ?? null;
+  const base = { tabId, frameId: sender.frameId ?? null, documentId: sender.documentId ?? null };
+  if (url.startsWith(extensionOrigin)) return { ok: true, context: { kind: 'extensionPage', ...base } };
+  if (originOf(url) === GMAIL_ORIGIN && tabId !== null) {
+    return { ok: true, context: { kind: 'gmailContentScript', ...base } };
+  }
+  return { ok: false, reason: `unexpected sender origin ${originOf(url) ?? '(none)'}` };
+}

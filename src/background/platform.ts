@@ -1,0 +1,82 @@
+/**
+ * The worker's view of the browser: exactly the extension APIs it uses, and nothing else.
+ * Business logic receives a `Platform`; `index.ts` builds the real one from webextension-polyfill
+ * and tests build one from @webext-core/fake-browser (CONVENTIONS.md, "learned from Bitwarden").
+ */
+import type { Browser, Runtime } from 'webextension-polyfill';
+
+export type MessageSender = Pick<Runtime.MessageSender, 'id' | 'url' | 'frameId' | 'documentId'> & {
+  tab?: { id?: number } | undefined;
+};
+
+export interface EventLike<Listener> {
+  addListener(listener: Listener): void;
+}
+
+export interface PortLike {
+  readonly name: string;
+  readonly sender?: MessageSender | undefined;
+  postMessage(message: unknown): void;
+  disconnect(): void;
+  onMessage: EventLike<(message: unknown) => void>;
+  onDisconnect: EventLike<() => void>;
+}
+
+export type MessageListener = (message: unknown, sender: MessageSender) => Promise<unknown> | undefined;
+
+export interface KeyValueArea {
+  get(key: string): Promise<unknown>;
+  set(key: string, value: unknown): Promise<void>;
+  remove(key: string): Promise<void>;
+}
+
+export interface InjectTarget {
+  tabId: number;
+  documentId: string | null;
+  frameId: number | null;
+}
+
+export interface Platform {
+  readonly runtimeId: string;
+  /** `chrome-extension://<id>/`, with the trailing slash. */
+  readonly extensionOrigin: string;
+  onMessage: EventLike<MessageListener>;
+  onConnect: EventLike<(port: PortLike) => void>;
+  onTabRemoved: EventLike<(tabId: number) => void>;
+  /** Survives worker restarts, cleared when the browser closes, unreadable by content scripts. */
+  session: KeyValueArea;
+  /** Runs InboxSDK's pageWorld.js in the MAIN world of one Gmail document. */
+  injectPageWorld(target: InjectTarget): Promise<void>;
+}
+
+function keyValueArea(area: Browser['storage']['session']): KeyValueArea {
+  return {
+    get: async (key) => (await area.get(key))[key],
+    set: (key, value) => area.set({ [key]: value }),
+    remove: (key) => area.remove(key),
+  };
+}
+
+export function createBrowserPlatform(browser: Browser): Platform {
+  return {
+    runtimeId: browser.runtime.id,
+    extensionOrigin: browser.runtime.getURL(''),
+    onMessage: {
+      addListener: (listener) =>
+        browser.runtime.onMessage.addListener((message: unknown, sender: Runtime.MessageSender) =>
+          listener(message, sender),
+        ),
+    },
+    onConnect: { addListener: (listener) => browser.runtime.onConnect.addListener((port) => listener(port)) },
+    onTabRemoved: {
+      addListener: (listener) => browser.tabs.onRemoved.addListener((tabId) => listener(tabId)),
+    },
+    session: keyValueArea(browser.storage.session),
+    injectPageWorld: async ({ tabId, documentId, frameId }) => {
+      // documentIds pins the injection to the document that asked (w3c/webextensions#8).
+      const target =
+        documentId !== null ? { tabId, documentIds: [documentId] } : { tabId, frameIds: [frameId ?? 0] };
+      await browser.scripting.executeScript({ target, world: 'MAIN', files: ['pageWorld.js'] });
+    },
+  };
+}

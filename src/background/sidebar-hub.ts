@@ -1,0 +1,79 @@
+import type { Logger } from '../shared/logger';
+import {
+  describeIssues,
+  SIDEBAR_PORT,
+  sidebarToWorkerSchema,
+  type ThreadState,
+  type WorkerToSidebar,
+} from '../shared/protocol';
+import { classifySender } from './classify-sender';
+import type { PortLike } from './platform';
+import type { TabStateStore } from './tab-state-store';
+
+export const SIDEBAR_PATH = 'src/sidebar/index.html';
+
+export interface SidebarHub {
+  onConnect(port: PortLike): void;
+  publish(tabId: number, state: ThreadState): void;
+  forget(tabId: number): void;
+}
+
+/**
+ * Live connections from sidebar iframes, by tab. The ports die with the worker; each sidebar
+ * reconnects and re-subscribes, and gets the tab's state from the store, so nothing is lost.
+ */
+export function createSidebarHub(options: {
+  runtimeId: string;
+  extensionOrigin: string;
+  store: TabStateStore;
+  logger: Logger;
+}): SidebarHub {
+  const { store, logger } = options;
+  const ports = new Map<number, Set<PortLike>>();
+
+  const send = (port: PortLike, message: WorkerToSidebar): void => {
+    try {
+      port.postMessage(message);
+    } catch {
+      // The sidebar went away between our check and the post; its onDisconnect cleans up.
+    }
+  };
+
+  return {
+    onConnect(port) {
+      if (port.name !== SIDEBAR_PORT) return;
+      const verdict = classifySender(port.sender ?? {}, options.runtimeId, options.extensionOrigin);
+      const fromSidebar =
+        verdict.ok && (port.sender?.url ?? '').startsWith(`${options.extensionOrigin}${SIDEBAR_PATH}`);
+      const tabId = verdict.ok ? verdict.context.tabId : null;
+      if (!fromSidebar || tabId === null) {
+        logger.warn('port.rejected', {
+          reason: verdict.ok ? 'not the sidebar page in a tab' : verdict.reason,
+        });
+        port.disconnect();
+        return;
+      }
+      const set = ports.get(tabId) ?? new Set<PortLike>();
+      set.add(port);
+      ports.set(tabId, set);
+      port.onDisconnect.addListener(() => {
+        set.delete(port);
+        if (set.size === 0 && ports.get(tabId) === set) ports.delete(tabId);
+      });
+      port.onMessage.addListener((message) => {
+        const parsed = sidebarToWorkerSchema.safeParse(message);
+        if (!parsed.success) {
+          logger.warn('port.message.rejected', { reason: 'bad shape', issues: describeIssues(parsed.error) });
+          return;
+        }
+        void store.get(tabId).then((state) => send(port, { type: 'threadState', state }));
+      });
+    },
+    publish(tabId, state) {
+      for (const port of ports.get(tabId) ?? []) send(port, { type: 'threadState', state });
+    },
+    forget(tabId) {
+      ports.delete(tabId);
+    },
+  };
+}

@@ -1,0 +1,58 @@
+import { type ThreadFacts, type ThreadState, threadStateSchema } from '../shared/protocol';
+import type { KeyValueArea } from './platform';
+
+export const EMPTY_THREAD_STATE: ThreadState = { seq: 0, account: null, thread: null };
+
+export interface TabStateStore {
+  get(tabId: number): Promise<ThreadState>;
+  open(tabId: number, account: string, thread: ThreadFacts): Promise<ThreadState>;
+  /** Clears the tab's thread only if `threadId` is still the open one; returns null if nothing changed. */
+  close(tabId: number, account: string, threadId: string): Promise<ThreadState | null>;
+  remove(tabId: number): Promise<void>;
+}
+
+/**
+ * Which thread each Gmail tab has open, kept in `storage.session` so a worker that Chrome stopped
+ * comes back knowing it. Updates of one tab are applied in order; `seq` grows monotonically per tab
+ * so the sidebar can drop an answer that arrives after a newer one.
+ */
+export function createTabStateStore(session: KeyValueArea, now: () => number = Date.now): TabStateStore {
+  const key = (tabId: number): string => `tab:${tabId}`;
+  // Ordering only: losing this map with the worker loses nothing durable.
+  const queues = new Map<number, Promise<unknown>>();
+
+  const get = async (tabId: number): Promise<ThreadState> => {
+    const parsed = threadStateSchema.safeParse(await session.get(key(tabId)));
+    return parsed.success ? parsed.data : EMPTY_THREAD_STATE;
+  };
+
+  function serial<T>(tabId: number, work: () => Promise<T>): Promise<T> {
+    const previous = queues.get(tabId) ?? Promise.resolve();
+    const next = previous.then(work, work);
+    const settled = next.catch(() => undefined);
+    queues.set(tabId, settled);
+    void settled.then(() => {
+      if (queues.get(tabId) === settled) queues.delete(tabId);
+    });
+    return next;
+  }
+
+  const write = async (tabId: number, account: string, thread: ThreadFacts | null): Promise<ThreadState> => {
+    const previous = await get(tabId);
+    const state: ThreadState = { seq: Math.max(now(), previous.seq + 1), account, thread };
+    await session.set(key(tabId), state);
+    return state;
+  };
+
+  return {
+    get,
+    open: (tabId, account, thread) => serial(tabId, () => write(tabId, account, thread)),
+    close: (tabId, account, threadId) =>
+      serial(tabId, async () => {
+        const current = await get(tabId);
+        if (current.thread?.threadId !== threadId) return null;
+        return write(tabId, account, null);
+      }),
+    remove: (tabId) => serial(tabId, () => session.remove(key(tabId))),
+  };
+}

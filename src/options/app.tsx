@@ -1,0 +1,26 @@
+export const LIMITED_USE_STATEMENT =
+  'The use of information received from Google APIs will adhere to the Chrome Web Store User Data Policy, including the Limited Use requirements.';
+
+export function OptionsApp({ version }: { version: string }) {
+  return (
+    <main class="options">
+      <header>
+        <h1>Threadline</h1>
+        <p class="version">Version {version}</p>
+      </header>
+      <section aria-labelledby="about-title">
+        <h2 id="about-title">What Threadline does</h2>
+        <p>
+          Threadline shows who you are emailing in a sidebar next to each Gmail conversation: the people on
+          the thread, and their CRM records once a CRM is connected. It reads only the open thread's subject,
+          participants and message ids, and sends nothing anywhere in this version.
+        </p>
+      </section>
+      <section aria-labelledby="privacy-title">
+        <h2 id="privacy-title">Privacy</h2>
+        <p data-testid="limited-use">{LIMITED_USE_STATEMENT}</p>
+        <p>Threadline sends no analytics and shows no ads.</p>
+      </section>
+    </main>
+  );
+}

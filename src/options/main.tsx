@@ -1,0 +1,7 @@
+import { render } from 'preact';
+import browser from 'webextension-polyfill';
+import { OptionsApp } from './app';
+import './options.css';
+
+const root = document.getElementById('app');
+if (root) render(<OptionsApp version={browser.runtime.getManifest().version} />, root);

@@ -1,0 +1,43 @@
+import { sidebarFeatures } from './features/registry';
+import { useSidebarStore } from './use-sidebar-store';
+
+function Skeleton() {
+  return (
+    <div class="skeleton" aria-hidden="true" data-testid="loading">
+      <div class="bar wide" />
+      <div class="bar" />
+      <div class="row" />
+      <div class="row" />
+    </div>
+  );
+}
+
+export function App({ onRetry }: { onRetry: () => void }) {
+  const connection = useSidebarStore((s) => s.connection);
+  const hasState = useSidebarStore((s) => s.thread !== null);
+  return (
+    <main class="sidebar" aria-busy={connection === 'connecting'}>
+      <header class="brand">
+        <h1>Threadline</h1>
+      </header>
+      <div role="status" aria-live="polite" class="status">
+        {connection === 'reconnecting' && <p class="notice">Reconnecting to Threadline…</p>}
+      </div>
+      {connection === 'unreachable' ? (
+        <section role="alert" class="error" data-testid="unreachable">
+          <h2>Threadline isn't responding</h2>
+          <p>
+            Its background service could not be reached. Try again, or reload Gmail if this keeps happening.
+          </p>
+          <button type="button" onClick={onRetry}>
+            Try again
+          </button>
+        </section>
+      ) : hasState ? (
+        sidebarFeatures.map(({ id, Component }) => <Component key={id} />)
+      ) : (
+        <Skeleton />
+      )}
+    </main>
+  );
+}

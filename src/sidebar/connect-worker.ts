@@ -1,0 +1,59 @@
+import { createLogger } from '../shared/logger';
+import { describeIssues, type SidebarToWorker, workerToSidebarSchema } from '../shared/protocol';
+import type { SidebarStore } from './store';
+
+const logger = createLogger('sidebar');
+
+export interface SidebarPort {
+  postMessage(message: SidebarToWorker): void;
+  onMessage: { addListener(listener: (message: unknown) => void): void };
+  onDisconnect: { addListener(listener: () => void): void };
+}
+
+/** Gives up (and says so) after this many reconnects without a single answer in between. */
+export const MAX_SILENT_RECONNECTS = 8;
+
+/**
+ * Keeps a port to the worker open. Chrome stops the worker when idle or at will; the port then
+ * disconnects, and reconnecting wakes a fresh worker, which answers `subscribe` from durable state.
+ */
+export function connectWorker(
+  connect: () => SidebarPort,
+  store: SidebarStore,
+  schedule: (run: () => void, ms: number) => void = (run, ms) => void setTimeout(run, ms),
+): { retry(): void } {
+  let silentReconnects = 0;
+
+  const open = (): void => {
+    const port = connect();
+    port.onMessage.addListener((message) => {
+      const parsed = workerToSidebarSchema.safeParse(message);
+      if (!parsed.success) {
+        logger.warn('port.message.rejected', { issues: describeIssues(parsed.error) });
+        return;
+      }
+      silentReconnects = 0;
+      store.getState().receiveThreadState(parsed.data.state);
+    });
+    port.onDisconnect.addListener(() => {
+      silentReconnects += 1;
+      if (silentReconnects > MAX_SILENT_RECONNECTS) {
+        store.getState().setConnection('unreachable');
+        return;
+      }
+      store.getState().setConnection('reconnecting');
+      // First retry at once (a stopped worker restarts on connect), then back off up to 2 s.
+      schedule(open, silentReconnects === 1 ? 0 : Math.min(2000, 100 * 2 ** silentReconnects));
+    });
+    port.postMessage({ type: 'subscribe' });
+  };
+
+  open();
+  return {
+    retry() {
+      silentReconnects = 0;
+      store.getState().setConnection('connecting');
+      open();
+    },
+  };
+}

@@ -1,0 +1,59 @@
+import type { ThreadState } from '../../../shared/protocol';
+import { useSidebarStore } from '../../use-sidebar-store';
+
+const sameAddress = (a: string, b: string): boolean => a.trim().toLowerCase() === b.trim().toLowerCase();
+
+export function ThreadParticipantsView({ state }: { state: ThreadState }) {
+  const { thread, account } = state;
+  if (!thread) {
+    return (
+      <section class="empty" aria-labelledby="empty-title" data-testid="empty-state">
+        <h2 id="empty-title">No conversation open</h2>
+        <p>Open an email thread to see who is in it.</p>
+      </section>
+    );
+  }
+  return (
+    <section aria-labelledby="thread-subject" data-testid="thread" data-thread-id={thread.threadId}>
+      <h2 id="thread-subject" class="subject" title={thread.subject}>
+        {thread.subject.trim() === '' ? '(no subject)' : thread.subject}
+      </h2>
+      <p class="meta">
+        {thread.participants.length === 1 ? '1 participant' : `${thread.participants.length} participants`}
+      </p>
+      <ul class="participants" aria-label="Participants">
+        {thread.participants.map((person) => {
+          const isYou = account !== null && sameAddress(person.address, account);
+          return (
+            <li
+              key={person.address}
+              class="participant"
+              data-testid="participant"
+              data-you={isYou || undefined}
+            >
+              <span class="avatar" aria-hidden="true">
+                {(person.name || person.address).trim().charAt(0).toUpperCase()}
+              </span>
+              <span class="who">
+                <span class="name" title={person.name || person.address}>
+                  {person.name || person.address}
+                  {isYou && <span class="you">you</span>}
+                </span>
+                <span class="address" title={person.address}>
+                  {person.address}
+                </span>
+              </span>
+            </li>
+          );
+        })}
+      </ul>
+    </section>
+  );
+}
+
+/** Who is on the open thread: subject and each participant, the signed-in user marked "you". */
+export function ThreadParticipants() {
+  const state = useSidebarStore((s) => s.thread);
+  if (!state) return null;
+  return <ThreadParticipantsView state={state} />;
+}

@@ -1,0 +1,20 @@
+import { render } from 'preact';
+import browser from 'webextension-polyfill';
+import { SIDEBAR_PORT } from '../shared/protocol';
+import { App } from './app';
+import { connectWorker, type SidebarPort } from './connect-worker';
+import './sidebar.css';
+import { createSidebarStore } from './store';
+import { SidebarStoreContext } from './use-sidebar-store';
+
+const store = createSidebarStore();
+const connection = connectWorker((): SidebarPort => browser.runtime.connect({ name: SIDEBAR_PORT }), store);
+const root = document.getElementById('app');
+if (root) {
+  render(
+    <SidebarStoreContext.Provider value={store}>
+      <App onRetry={() => connection.retry()} />
+    </SidebarStoreContext.Provider>,
+    root,
+  );
+}

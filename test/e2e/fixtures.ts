@@ -1,0 +1,97 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import {
+  type BrowserContext,
+  test as base,
+  chromium,
+  type Frame,
+  type Page,
+  type Worker,
+} from '@playwright/test';
+import { demoFixture, type GmailDoubleFixture } from '../gmail-double/fixture';
+import { renderGmailDouble } from '../gmail-double/render-page';
+
+export const E2E_DIST = fileURLToPath(new URL('../../dist-e2e', import.meta.url));
+export const GMAIL_URL = 'https://mail.google.com/mail/u/0/';
+
+export function chromiumPath(): string {
+  const candidates = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/lib/chromium/chromium'];
+  const found = candidates.find((p): p is string => p !== undefined && p !== '' && existsSync(p));
+  if (!found)
+    throw new Error(
+      'Chromium not found: apt-get update && apt-get install -y chromium (or set CHROMIUM_PATH)',
+    );
+  return found;
+}
+
+export async function launchWithExtension(profileDir: string, dist = E2E_DIST): Promise<BrowserContext> {
+  return chromium.launchPersistentContext(profileDir, {
+    executablePath: chromiumPath(),
+    headless: true,
+    args: [
+      `--disable-extensions-except=${dist}`,
+      `--load-extension=${dist}`,
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
+  });
+}
+
+export async function extensionWorker(context: BrowserContext): Promise<Worker> {
+  return context.serviceWorkers()[0] ?? context.waitForEvent('serviceworker');
+}
+
+/** Serves the Gmail double for every https://mail.google.com/ document. */
+export async function routeGmail(
+  context: BrowserContext,
+  fixture: GmailDoubleFixture = demoFixture,
+): Promise<void> {
+  const html = renderGmailDouble(fixture);
+  await context.route('https://mail.google.com/**', (route) =>
+    route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body: html }),
+  );
+}
+
+export async function sidebarFrame(page: Page, extensionId: string): Promise<Frame> {
+  const prefix = `chrome-extension://${extensionId}/src/sidebar/index.html`;
+  const iframe = page.locator('iframe[data-threadline="sidebar"]');
+  await iframe.waitFor({ state: 'attached' });
+  for (let i = 0; i < 100; i += 1) {
+    const frame = page.frames().find((f) => f.url().startsWith(prefix));
+    if (frame) return frame;
+    await page.waitForTimeout(50);
+  }
+  throw new Error('sidebar iframe did not load');
+}
+
+/** Stops every service worker of the profile (CDP), as Chrome does to an idle worker. */
+export async function stopServiceWorkers(context: BrowserContext, page: Page): Promise<void> {
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('ServiceWorker.enable');
+  await cdp.send('ServiceWorker.stopAllWorkers');
+  await cdp.detach();
+}
+
+interface Fixtures {
+  context: BrowserContext;
+  extensionId: string;
+}
+
+export const test = base.extend<Fixtures>({
+  // biome-ignore lint/correctness/noEmptyPattern: -- reason: Playwright fixtures take their dependencies by destructuring
+  context: async ({}, use, testInfo) => {
+    const context = await launchWithExtension(testInfo.outputPath('profile'));
+    await use(context);
+    await context.close();
+  },
+  extensionId: async ({ context }, use) => {
+    const worker = await extensionWorker(context);
+    await use(new URL(worker.url()).host);
+  },
+});
+export { expect } from '@playwright/test';

@@ -1,0 +1,86 @@
+import { demoFixture } from '../gmail-double/fixture';
+import { expect, GMAIL_URL, routeGmail, sidebarFrame, stopServiceWorkers, test } from './fixtures';
+
+const [pricing, intro, noSubject] = demoFixture.threads;
+
+test('opening a thread shows its participants in the extension-origin sidebar', async ({
+  context,
+  extensionId,
+}) => {
+  await routeGmail(context);
+  const page = await context.newPage();
+  await page.goto(GMAIL_URL);
+  const frame = await sidebarFrame(page, extensionId);
+
+  expect(frame.url().startsWith(`chrome-extension://${extensionId}/src/sidebar/index.html`)).toBe(true);
+  expect(await frame.evaluate(() => location.origin)).toBe(`chrome-extension://${extensionId}`);
+  await expect(frame.getByTestId('empty-state')).toBeVisible();
+
+  await page.getByRole('link', { name: pricing?.subject ?? '' }).click();
+  await expect(frame.getByRole('heading', { name: 'Pricing for the Q3 rollout' })).toBeVisible();
+  const people = frame.getByTestId('participant');
+  await expect(people).toHaveCount(3);
+  await expect(people.nth(0)).toContainText('Alice Doe');
+  await expect(people.nth(0)).toContainText('alice.doe@acme.test');
+  await expect(frame.locator('[data-testid="participant"][data-you]')).toHaveCount(1);
+  await expect(frame.locator('[data-testid="participant"][data-you]')).toContainText(
+    'sam.seller@threadline-demo.test',
+  );
+  await expect(frame.locator('[data-testid="participant"][data-you] .you')).toHaveText('you');
+});
+
+test('another thread updates the same iframe without reloading it', async ({ context, extensionId }) => {
+  await routeGmail(context);
+  const page = await context.newPage();
+  await page.goto(GMAIL_URL);
+  const frame = await sidebarFrame(page, extensionId);
+  await frame.evaluate(() => {
+    (window as unknown as { __loadMarker: number }).__loadMarker = 4242;
+  });
+  let sidebarNavigations = 0;
+  page.on('framenavigated', (f) => {
+    if (f.url().includes('/src/sidebar/')) sidebarNavigations += 1;
+  });
+
+  await page.getByRole('link', { name: pricing?.subject ?? '' }).click();
+  await expect(frame.getByTestId('thread')).toHaveAttribute('data-thread-id', pricing?.threadId ?? '');
+  await page.getByRole('link', { name: 'Back to Inbox' }).first().click();
+  await expect(frame.getByTestId('empty-state')).toBeVisible();
+  await page.getByRole('link', { name: intro?.subject ?? '' }).click();
+  await expect(frame.getByTestId('thread')).toHaveAttribute('data-thread-id', intro?.threadId ?? '');
+  await expect(frame.getByTestId('participant')).toHaveCount(3);
+  // A participant without a display name is shown by address.
+  await expect(frame.getByTestId('participant').nth(2)).toContainText('dave@initech.test');
+
+  expect(await frame.evaluate(() => (window as unknown as { __loadMarker?: number }).__loadMarker)).toBe(
+    4242,
+  );
+  expect(sidebarNavigations).toBe(0);
+  await expect(page.locator('iframe[data-threadline="sidebar"]')).toHaveCount(1);
+});
+
+test('the sidebar still updates after Chrome stops the worker between two opens', async ({
+  context,
+  extensionId,
+}) => {
+  await routeGmail(context);
+  const page = await context.newPage();
+  await page.goto(GMAIL_URL);
+  const frame = await sidebarFrame(page, extensionId);
+  await page.getByRole('link', { name: pricing?.subject ?? '' }).click();
+  await expect(frame.getByTestId('thread')).toHaveAttribute('data-thread-id', pricing?.threadId ?? '');
+
+  const worker = context.serviceWorkers()[0];
+  if (!worker) throw new Error('no service worker');
+  const startedAt = await worker.evaluate(() => performance.timeOrigin);
+  await stopServiceWorkers(context, page);
+  // A stopped worker is replaced by a fresh one (the sidebar's reconnect wakes it): its clock restarts.
+  await expect
+    .poll(() => worker.evaluate(() => performance.timeOrigin).catch(() => startedAt), { timeout: 10_000 })
+    .toBeGreaterThan(startedAt);
+
+  await page.goto(`${GMAIL_URL}#inbox/${noSubject?.threadId ?? ''}`);
+  const frameAfter = await sidebarFrame(page, extensionId);
+  await expect(frameAfter.getByTestId('thread')).toHaveAttribute('data-thread-id', noSubject?.threadId ?? '');
+  await expect(frameAfter.getByRole('heading', { name: '(no subject)' })).toBeVisible();
+});

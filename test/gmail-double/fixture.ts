@@ -1,0 +1,81 @@
+/** What a Gmail double page contains: the account, and threads with their messages. */
+export interface DoublePerson {
+  name: string;
+  address: string;
+}
+
+export interface DoubleMessage {
+  messageId: string;
+  from: DoublePerson;
+  to: DoublePerson[];
+  cc?: DoublePerson[];
+  date: string;
+  body: string;
+}
+
+export interface DoubleThread {
+  threadId: string;
+  subject: string;
+  messages: DoubleMessage[];
+}
+
+export interface GmailDoubleFixture {
+  account: string;
+  threads: DoubleThread[];
+}
+
+export const demoFixture: GmailDoubleFixture = {
+  account: 'sam.seller@threadline-demo.test',
+  threads: [
+    {
+      threadId: '18c0a1b2c3d4e5f6',
+      subject: 'Pricing for the Q3 rollout',
+      messages: [
+        {
+          messageId: '<m1@acme.test>',
+          from: { name: 'Alice Doe', address: 'alice.doe@acme.test' },
+          to: [{ name: 'Sam Seller', address: 'sam.seller@threadline-demo.test' }],
+          cc: [{ name: 'Bob Buyer', address: 'bob@acme.test' }],
+          date: 'Nov 20, 2026, 9:14 AM',
+          body: 'Hi Sam, could you send pricing for 40 seats?',
+        },
+        {
+          messageId: '<m2@threadline-demo.test>',
+          from: { name: 'Sam Seller', address: 'sam.seller@threadline-demo.test' },
+          to: [{ name: 'Alice Doe', address: 'alice.doe@acme.test' }],
+          date: 'Nov 20, 2026, 10:02 AM',
+          body: 'Of course — attached is our proposal.',
+        },
+      ],
+    },
+    {
+      threadId: '18c0ffee00000002',
+      subject: 'Intro: Carol from Globex',
+      messages: [
+        {
+          messageId: '<m3@globex.test>',
+          from: { name: 'Carol Chen', address: 'carol.chen@globex.test' },
+          to: [
+            { name: 'Sam Seller', address: 'sam.seller@threadline-demo.test' },
+            { name: '', address: 'dave@initech.test' },
+          ],
+          date: 'Nov 21, 2026, 4:40 PM',
+          body: 'Great to meet you both.',
+        },
+      ],
+    },
+    {
+      threadId: '18c0ffee00000003',
+      subject: '',
+      messages: [
+        {
+          messageId: '<m4@example.test>',
+          from: { name: 'Erin Example', address: 'erin@example.test' },
+          to: [{ name: 'Sam Seller', address: 'sam.seller@threadline-demo.test' }],
+          date: 'Nov 22, 2026, 8:00 AM',
+          body: '(no subject, on purpose)',
+        },
+      ],
+    },
+  ],
+};

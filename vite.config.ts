@@ -1,0 +1,62 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { crx, type ManifestV3Export } from '@crxjs/vite-plugin';
+import preact from '@preact/preset-vite';
+import { defineConfig, type Plugin } from 'vite';
+import baseManifest from './manifest.json' with { type: 'json' };
+import pkg from './package.json' with { type: 'json' };
+
+const root = fileURLToPath(new URL('.', import.meta.url));
+
+/**
+ * InboxSDK's content script asks the worker to run `pageWorld.js` in Gmail's main world; the file
+ * must sit, unhashed, at the root of the built extension (reference/inboxsdk.md).
+ */
+function inboxSdkPageWorld(): Plugin {
+  return {
+    name: 'threadline:inboxsdk-page-world',
+    apply: 'build',
+    generateBundle() {
+      this.emitFile({
+        type: 'asset',
+        fileName: 'pageWorld.js',
+        source: readFileSync(`${root}node_modules/@inboxsdk/core/pageWorld.js`),
+      });
+    },
+  };
+}
+
+/**
+ * Modes:
+ * - production (`vite build`): `dist/`, real InboxSDK.
+ * - e2e (`vite build --mode e2e`): `dist-e2e/`, the InboxSDK adapter replaced by the Gmail double
+ *   (test/gmail-double/). Only this alias differs; the double never reaches `dist/`.
+ */
+export default defineConfig(({ mode }) => {
+  const e2e = mode === 'e2e';
+  const manifest = { ...baseManifest, version: pkg.version } as ManifestV3Export;
+  return {
+    plugins: [preact(), crx({ manifest }), inboxSdkPageWorld()],
+    resolve: {
+      alias: e2e
+        ? [
+            {
+              find: /^\.\/gmail-host\/inboxsdk-host$/,
+              replacement: `${root}test/gmail-double/double-host.ts`,
+            },
+          ]
+        : [],
+    },
+    build: {
+      outDir: e2e ? 'dist-e2e' : 'dist',
+      emptyOutDir: true,
+      sourcemap: false,
+      target: 'chrome116',
+      rollupOptions: {
+        input: { sidebar: 'src/sidebar/index.html' },
+      },
+    },
+    server: { port: 5173, strictPort: true, hmr: { port: 5173 } },
+    legacy: { skipWebSocketTokenCheck: true },
+  };
+});
