@@ -1,0 +1,172 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import {
+  createFakePlatform,
+  fakePort,
+  gmailSender,
+  recordingSink,
+  sidebarSender,
+  TEST_ID,
+  TEST_ORIGIN,
+} from '../../test/unit/fake-platform';
+import { createLogger } from '../shared/logger';
+import { SIDEBAR_PORT, type ThreadFacts } from '../shared/protocol';
+import { main } from './main';
+
+const thread: ThreadFacts = {
+  threadId: 't-1',
+  subject: 'Hello',
+  participants: [{ name: 'Alice', address: 'alice@acme.test' }],
+  messageIds: ['<m1@acme.test>'],
+};
+const opened = { type: 'threadOpened', account: 'me@corp.test', thread };
+
+function setup() {
+  const fake = createFakePlatform();
+  const sink = recordingSink();
+  main(fake.platform, createLogger('worker', sink));
+  const port = fakePort(SIDEBAR_PORT, sidebarSender(7));
+  fake.connect(port);
+  return { ...fake, sink, port };
+}
+
+describe('worker message handling', () => {
+  let env: ReturnType<typeof setup>;
+  beforeEach(() => {
+    env = setup();
+  });
+
+  it('records the opened thread per tab and pushes it to that tab’s sidebar', async () => {
+    expect(await env.send(opened, gmailSender(7))).toEqual({ ok: true });
+    expect(await env.session.get('tab:7')).toMatchObject({ account: 'me@corp.test', thread });
+    expect(env.port.sent).toEqual([{ type: 'threadState', state: expect.objectContaining({ thread }) }]);
+  });
+
+  it.each([
+    ['an unknown type', { type: 'deleteEverything' }],
+    ['a missing field', { type: 'threadOpened', account: 'me@corp.test' }],
+    ['a wrong type of field', { ...opened, thread: { ...thread, participants: 'alice' } }],
+    ['a non-object', 'threadOpened'],
+    ['an account that is not an address', { ...opened, account: 'nobody' }],
+    [
+      'too many participants',
+      { ...opened, thread: { ...thread, participants: Array(20_001).fill(thread.participants[0]) } },
+    ],
+  ])('rejects %s with a logged reason and no effect', async (_label, message) => {
+    expect(await env.send(message, gmailSender(7))).toBeUndefined();
+    expect(env.sink.lines).toEqual([
+      { level: 'warn', line: expect.stringMatching(/message\.rejected .*"reason":"bad shape"/) },
+    ]);
+    expect(await env.session.get('tab:7')).toBeUndefined();
+    expect(env.port.sent).toEqual([]);
+  });
+
+  it.each([
+    ['another extension', { ...gmailSender(7), id: 'someone-else' }],
+    ['a web page that is not Gmail', { ...gmailSender(7), url: 'https://evil.test/mail.google.com/' }],
+    ['a look-alike host', { ...gmailSender(7), url: 'https://mail.google.com.evil.test/' }],
+    ['a Gmail frame without a tab', { ...gmailSender(7), tab: undefined }],
+    ['no sender at all', {}],
+  ])('rejects a message from %s with a logged reason and no effect', async (_label, sender) => {
+    expect(await env.send(opened, sender)).toBeUndefined();
+    expect(env.sink.lines).toHaveLength(1);
+    expect(env.sink.lines[0]?.line).toMatch(
+      /message\.rejected .*"reason":"(sender is not this extension|unexpected sender origin)/,
+    );
+    expect(await env.session.get('tab:7')).toBeUndefined();
+    expect(env.port.sent).toEqual([]);
+  });
+
+  it('rejects a content-script-only message sent by an extension page', async () => {
+    expect(await env.send(opened, sidebarSender(7))).toBeUndefined();
+    expect(env.sink.lines[0]?.line).toContain('extensionPage may not send threadOpened');
+    expect(await env.session.get('tab:7')).toBeUndefined();
+  });
+
+  it('never logs thread content or addresses when rejecting', async () => {
+    await env.send({ ...opened, account: 'x' }, gmailSender(7));
+    await env.send(opened, { ...gmailSender(7), url: 'https://evil.test/alice@acme.test' });
+    const logged = env.sink.lines.map((l) => l.line).join('\n');
+    expect(logged).not.toContain('alice');
+    expect(logged).not.toContain('Hello');
+  });
+
+  it('clears the thread on close only if it is still the open one', async () => {
+    await env.send(opened, gmailSender(7));
+    await env.send({ ...opened, thread: { ...thread, threadId: 't-2' } }, gmailSender(7));
+    await env.send({ type: 'threadClosed', account: 'me@corp.test', threadId: 't-1' }, gmailSender(7));
+    expect(await env.session.get('tab:7')).toMatchObject({ thread: { threadId: 't-2' } });
+    await env.send({ type: 'threadClosed', account: 'me@corp.test', threadId: 't-2' }, gmailSender(7));
+    expect(await env.session.get('tab:7')).toMatchObject({ thread: null, account: 'me@corp.test' });
+  });
+
+  it('keeps tabs apart and forgets a closed tab', async () => {
+    await env.send(opened, gmailSender(7));
+    await env.send({ ...opened, thread: { ...thread, threadId: 'other' } }, gmailSender(8));
+    expect(env.port.sent).toHaveLength(1);
+    await env.removeTab(7);
+    await new Promise((r) => setTimeout(r, 0));
+    expect(await env.session.get('tab:7')).toBeUndefined();
+    expect(await env.session.get('tab:8')).toMatchObject({ thread: { threadId: 'other' } });
+  });
+
+  it('injects InboxSDK’s page world into the asking Gmail document only', async () => {
+    expect(await env.send({ type: 'inboxsdk__injectPageWorld' }, gmailSender(7))).toBe(true);
+    expect(env.injected).toEqual([{ tabId: 7, documentId: 'doc-1', frameId: 0 }]);
+    expect(await env.send({ type: 'inboxsdk__injectPageWorld' }, sidebarSender(7))).toBeUndefined();
+    expect(env.injected).toHaveLength(1);
+  });
+});
+
+describe('sidebar ports', () => {
+  it('answers subscribe from durable state, so a restarted worker knows the open thread', async () => {
+    const env = setup();
+    await env.send(opened, gmailSender(7));
+    env.port.close();
+    env.restartWorker();
+    main(env.platform, createLogger('worker', recordingSink()));
+    const fresh = fakePort(SIDEBAR_PORT, sidebarSender(7));
+    env.connect(fresh);
+    fresh.deliver({ type: 'subscribe' });
+    await expect
+      .poll(() => fresh.sent)
+      .toEqual([{ type: 'threadState', state: expect.objectContaining({ thread }) }]);
+  });
+
+  it('sends a newer seq for each change', async () => {
+    const env = setup();
+    await env.send(opened, gmailSender(7));
+    await env.send({ type: 'threadClosed', account: 'me@corp.test', threadId: 't-1' }, gmailSender(7));
+    const seqs = env.port.sent.map((m) => (m as { state: { seq: number } }).state.seq);
+    expect(seqs).toHaveLength(2);
+    expect(seqs[1]).toBeGreaterThan(seqs[0] ?? Number.POSITIVE_INFINITY);
+  });
+
+  it.each([
+    [
+      'a page that is not the sidebar',
+      { id: TEST_ID, url: `${TEST_ORIGIN}src/options/index.html`, tab: { id: 7 } },
+    ],
+    [
+      'another extension',
+      { id: 'other', url: 'chrome-extension://other/src/sidebar/index.html', tab: { id: 7 } },
+    ],
+    ['a content script', { id: TEST_ID, url: 'https://mail.google.com/mail/u/0/', tab: { id: 7 } }],
+    ['a sidebar outside a tab', { id: TEST_ID, url: `${TEST_ORIGIN}src/sidebar/index.html` }],
+  ])('refuses a port from %s', async (_label, sender) => {
+    const env = setup();
+    const port = fakePort(SIDEBAR_PORT, sender);
+    env.connect(port);
+    expect(port.disconnected).toBe(true);
+    expect(env.sink.lines[0]?.line).toContain('port.rejected');
+    await env.send(opened, gmailSender(7));
+    expect(port.sent).toEqual([]);
+  });
+
+  it('ignores a malformed port message', async () => {
+    const env = setup();
+    env.port.deliver({ type: 'subscribe', extra: 1, nested: { evil: true } });
+    env.port.deliver({ type: 'dump' });
+    await new Promise((r) => setTimeout(r, 0));
+    expect(env.sink.lines.map((l) => l.line)).toEqual([expect.stringContaining('port.message.rejected')]);
+  });
+});

@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+import { createFakePlatform } from '../../test/unit/fake-platform';
+import { createTabStateStore, EMPTY_THREAD_STATE } from './tab-state-store';
+
+const thread = (threadId: string) => ({ threadId, subject: '', participants: [], messageIds: [] });
+
+describe('tab state store', () => {
+  it('keeps seq growing even when the clock stands still or goes back', async () => {
+    const { session } = createFakePlatform();
+    let clock = 1000;
+    const store = createTabStateStore(session, () => clock);
+    const a = await store.open(1, 'me@x.test', thread('a'));
+    clock = 500;
+    const b = await store.open(1, 'me@x.test', thread('b'));
+    const c = await store.open(1, 'me@x.test', thread('c'));
+    expect([a.seq, b.seq, c.seq]).toEqual([1000, 1001, 1002]);
+  });
+
+  it('applies concurrent updates of one tab in call order', async () => {
+    const { session } = createFakePlatform();
+    const store = createTabStateStore(session, () => 1);
+    await Promise.all([
+      store.open(1, 'me@x.test', thread('a')),
+      store.close(1, 'me@x.test', 'a'),
+      store.open(1, 'me@x.test', thread('b')),
+    ]);
+    expect(await store.get(1)).toMatchObject({ seq: 3, thread: { threadId: 'b' } });
+  });
+
+  it('treats a corrupt stored value as no state', async () => {
+    const { session } = createFakePlatform();
+    await session.set('tab:1', { seq: 'nope' });
+    expect(await createTabStateStore(session).get(1)).toEqual(EMPTY_THREAD_STATE);
+  });
+});

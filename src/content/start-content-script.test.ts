@@ -1,0 +1,80 @@
+// @vitest-environment happy-dom
+import { describe, expect, it } from 'vitest';
+import type { ThreadFacts } from '../shared/protocol';
+import type { GmailHost, SidebarMount } from './gmail-host/gmail-host';
+import type { ContentPlatform } from './platform';
+import { sendToWorker, startContentScript } from './start-content-script';
+
+const thread: ThreadFacts = { threadId: 't', subject: 's', participants: [], messageIds: [] };
+
+function fakeHost() {
+  const opened = new Set<(t: ThreadFacts) => void>();
+  const closed = new Set<(id: string) => void>();
+  const mounts: SidebarMount[] = [];
+  const host: GmailHost = {
+    account: 'me@corp.test',
+    onThreadOpened: (l) => void opened.add(l),
+    onThreadClosed: (l) => void closed.add(l),
+    onThreadRow: () => undefined,
+    onCompose: () => undefined,
+    mountSidebar: async (m) => void mounts.push(m),
+  };
+  return {
+    host,
+    mounts,
+    open: (t: ThreadFacts) => {
+      for (const l of opened) l(t);
+    },
+    close: (id: string) => {
+      for (const l of closed) l(id);
+    },
+  };
+}
+
+function fakeContentPlatform(answer: (m: unknown) => unknown = () => ({ ok: true })) {
+  const sent: unknown[] = [];
+  const platform: ContentPlatform = {
+    sendMessage: async (m) => {
+      sent.push(m);
+      return answer(m);
+    },
+    getURL: (path) => `chrome-extension://abc/${path}`,
+  };
+  return { platform, sent };
+}
+
+describe('content script', () => {
+  it('mounts one extension-page iframe and reports opened and closed threads with the account', async () => {
+    const gmail = fakeHost();
+    const { platform, sent } = fakeContentPlatform();
+    await startContentScript(platform, async () => gmail.host);
+    expect(gmail.mounts).toHaveLength(1);
+    const frame = gmail.mounts[0]?.element as HTMLIFrameElement;
+    expect(frame.tagName).toBe('IFRAME');
+    expect(frame.src).toBe('chrome-extension://abc/src/sidebar/index.html');
+    gmail.open(thread);
+    gmail.close('t');
+    await new Promise((r) => setTimeout(r, 0));
+    expect(sent).toEqual([
+      { type: 'threadOpened', account: 'me@corp.test', thread },
+      { type: 'threadClosed', account: 'me@corp.test', threadId: 't' },
+    ]);
+  });
+
+  it('retries while the worker restarts and rejects a malformed answer', async () => {
+    let calls = 0;
+    const flaky = fakeContentPlatform(() => {
+      calls += 1;
+      if (calls === 1) throw new Error('Could not establish connection. Receiving end does not exist.');
+      return { ok: true };
+    });
+    expect(
+      await sendToWorker(flaky.platform, { type: 'threadClosed', account: 'me@x.test', threadId: 't' }),
+    ).toBe(true);
+    expect(flaky.sent).toHaveLength(2);
+    const wrong = fakeContentPlatform(() => ({ ok: 'yes' }));
+    expect(
+      await sendToWorker(wrong.platform, { type: 'threadClosed', account: 'me@x.test', threadId: 't' }),
+    ).toBe(false);
+  });
+});

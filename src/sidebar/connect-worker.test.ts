@@ -1,0 +1,103 @@
+import { describe, expect, it } from 'vitest';
+import type { ThreadState } from '../shared/protocol';
+import { connectWorker, MAX_SILENT_RECONNECTS, type SidebarPort } from './connect-worker';
+import { createSidebarStore } from './store';
+
+function fakeWorker() {
+  const ports: { sent: unknown[]; message(m: unknown): void; drop(): void }[] = [];
+  const connect = (): SidebarPort => {
+    const onMessage = new Set<(m: unknown) => void>();
+    const onDisconnect = new Set<() => void>();
+    const entry = {
+      sent: [] as unknown[],
+      message: (m: unknown) => {
+        for (const l of onMessage) l(m);
+      },
+      drop: () => {
+        for (const l of onDisconnect) l();
+      },
+    };
+    ports.push(entry);
+    return {
+      postMessage: (m) => void entry.sent.push(m),
+      onMessage: { addListener: (l) => void onMessage.add(l) },
+      onDisconnect: { addListener: (l) => void onDisconnect.add(l) },
+    };
+  };
+  return { ports, connect };
+}
+
+const state = (seq: number, threadId: string | null): ThreadState => ({
+  seq,
+  account: 'me@x.test',
+  thread: threadId ? { threadId, subject: 's', participants: [], messageIds: [] } : null,
+});
+
+describe('connectWorker', () => {
+  it('subscribes on connect and shows what the worker sends', () => {
+    const worker = fakeWorker();
+    const store = createSidebarStore();
+    connectWorker(worker.connect, store, (run) => run());
+    expect(worker.ports[0]?.sent).toEqual([{ type: 'subscribe' }]);
+    expect(store.getState().connection).toBe('connecting');
+    worker.ports[0]?.message({ type: 'threadState', state: state(5, 'a') });
+    expect(store.getState()).toMatchObject({ connection: 'connected', thread: { seq: 5 } });
+  });
+
+  it('drops an older state that arrives after a newer one', () => {
+    const worker = fakeWorker();
+    const store = createSidebarStore();
+    connectWorker(worker.connect, store, (run) => run());
+    worker.ports[0]?.message({ type: 'threadState', state: state(9, 'new') });
+    worker.ports[0]?.message({ type: 'threadState', state: state(3, 'old') });
+    expect(store.getState().thread?.thread?.threadId).toBe('new');
+  });
+
+  it('ignores malformed messages', () => {
+    const worker = fakeWorker();
+    const store = createSidebarStore();
+    connectWorker(worker.connect, store, (run) => run());
+    worker.ports[0]?.message({ type: 'threadState', state: { seq: -1 } });
+    worker.ports[0]?.message('<script>');
+    expect(store.getState().thread).toBeNull();
+  });
+
+  it('reconnects at once when the worker stops, and re-subscribes', () => {
+    const worker = fakeWorker();
+    const store = createSidebarStore();
+    const delays: number[] = [];
+    connectWorker(worker.connect, store, (run, ms) => {
+      delays.push(ms);
+      run();
+    });
+    worker.ports[0]?.message({ type: 'threadState', state: state(1, 'a') });
+    worker.ports[0]?.drop();
+    expect(delays).toEqual([0]);
+    expect(store.getState().connection).toBe('reconnecting');
+    expect(worker.ports[1]?.sent).toEqual([{ type: 'subscribe' }]);
+    worker.ports[1]?.message({ type: 'threadState', state: state(2, 'b') });
+    expect(store.getState()).toMatchObject({ connection: 'connected', thread: { seq: 2 } });
+  });
+
+  it('backs off, then says the worker is unreachable, and can retry', () => {
+    const worker = fakeWorker();
+    const store = createSidebarStore();
+    const delays: number[] = [];
+    const pending: (() => void)[] = [];
+    const connection = connectWorker(worker.connect, store, (run, ms) => {
+      delays.push(ms);
+      pending.push(run);
+    });
+    for (let i = 0; i <= MAX_SILENT_RECONNECTS; i += 1) {
+      worker.ports.at(-1)?.drop();
+      pending.shift()?.();
+    }
+    expect(delays[0]).toBe(0);
+    expect(delays.slice(1).every((d, i) => d >= (delays[i] ?? 0) && d <= 2000)).toBe(true);
+    expect(store.getState().connection).toBe('unreachable');
+    connection.retry();
+    expect(store.getState().connection).toBe('connecting');
+    worker.ports.at(-1)?.message({ type: 'threadState', state: state(1, null) });
+    expect(store.getState().connection).toBe('connected');
+  });
+});

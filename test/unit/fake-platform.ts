@@ -1,0 +1,127 @@
+import { fakeBrowser } from '@webext-core/fake-browser';
+import type {
+  InjectTarget,
+  KeyValueArea,
+  MessageSender,
+  Platform,
+  PortLike,
+} from '../../src/background/platform';
+import type { LogLevel, LogSink } from '../../src/shared/logger';
+
+export const TEST_ID = 'threadlinetestid';
+export const TEST_ORIGIN = `chrome-extension://${TEST_ID}/`;
+
+/** A port as the worker sees one, with the other end's sent messages recorded. */
+export interface FakePort extends PortLike {
+  sent: unknown[];
+  disconnected: boolean;
+  /** Delivers a message from the sidebar to the worker. */
+  deliver(message: unknown): void;
+  /** The sidebar goes away. */
+  close(): void;
+}
+
+export function fakePort(name: string, sender: PortLike['sender']): FakePort {
+  const onMessage = new Set<(m: unknown) => void>();
+  const onDisconnect = new Set<() => void>();
+  const port: FakePort = {
+    name,
+    sender,
+    sent: [],
+    disconnected: false,
+    postMessage: (m) => {
+      if (port.disconnected) throw new Error('Attempting to use a disconnected port object');
+      port.sent.push(m);
+    },
+    disconnect: () => {
+      port.disconnected = true;
+    },
+    onMessage: { addListener: (l) => void onMessage.add(l) },
+    onDisconnect: { addListener: (l) => void onDisconnect.add(l) },
+    deliver: (m) => {
+      for (const l of onMessage) l(m);
+    },
+    close: () => {
+      port.disconnected = true;
+      for (const l of onDisconnect) l();
+    },
+  };
+  return port;
+}
+
+/**
+ * The worker's Platform on @webext-core/fake-browser: real in-memory storage.session, onMessage
+ * and tabs.onRemoved. fake-browser has no runtime.onConnect, so connections are delivered with
+ * `connect(port)`; injections are recorded.
+ */
+export function createFakePlatform() {
+  fakeBrowser.reset();
+  const connectListeners = new Set<(port: PortLike) => void>();
+  const injected: InjectTarget[] = [];
+  const area = fakeBrowser.storage.session;
+  const session: KeyValueArea = {
+    get: async (key) => (await area.get(key))[key],
+    set: (key, value) => area.set({ [key]: value }),
+    remove: (key) => area.remove(key),
+  };
+  const platform: Platform = {
+    runtimeId: TEST_ID,
+    extensionOrigin: TEST_ORIGIN,
+    onMessage: {
+      addListener: (listener) =>
+        fakeBrowser.runtime.onMessage.addListener((m, s) => listener(m, s as MessageSender)),
+    },
+    onConnect: { addListener: (listener) => void connectListeners.add(listener) },
+    onTabRemoved: {
+      addListener: (listener) => fakeBrowser.tabs.onRemoved.addListener((tabId) => listener(tabId)),
+    },
+    session,
+    injectPageWorld: async (target) => void injected.push(target),
+  };
+  return {
+    platform,
+    injected,
+    session,
+    /** Sends a runtime message as `sender`; resolves with the worker's answer (undefined if none). */
+    send: async (message: unknown, sender: MessageSender): Promise<unknown> => {
+      const [answer] = await fakeBrowser.runtime.onMessage.trigger(message, sender as never, () => undefined);
+      return answer;
+    },
+    /** Chrome stopped the worker: every listener and in-memory value is gone, storage is not. */
+    restartWorker: () => {
+      connectListeners.clear();
+      fakeBrowser.runtime.onMessage.removeAllListeners();
+      fakeBrowser.tabs.onRemoved.removeAllListeners();
+    },
+    connect: (port: PortLike) => {
+      for (const l of connectListeners) l(port);
+    },
+    removeTab: (tabId: number) =>
+      fakeBrowser.tabs.onRemoved.trigger(tabId, { windowId: 1, isWindowClosing: false }),
+  };
+}
+
+/** A log sink that records lines, for asserting what was logged. */
+export function recordingSink(): LogSink & { lines: { level: LogLevel; line: string }[] } {
+  const lines: { level: LogLevel; line: string }[] = [];
+  const sink = ((level: LogLevel, line: string) => void lines.push({ level, line })) as LogSink & {
+    lines: typeof lines;
+  };
+  sink.lines = lines;
+  return sink;
+}
+
+export const gmailSender = (tabId = 7): MessageSender => ({
+  id: TEST_ID,
+  url: 'https://mail.google.com/mail/u/0/#inbox/abc',
+  tab: { id: tabId },
+  frameId: 0,
+  documentId: 'doc-1',
+});
+
+export const sidebarSender = (tabId = 7): MessageSender => ({
+  id: TEST_ID,
+  url: `${TEST_ORIGIN}src/sidebar/index.html`,
+  tab: { id: tabId },
+  frameId: 3,
+});

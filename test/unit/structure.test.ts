@@ -1,0 +1,72 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { sidebarFeatures } from '../../src/sidebar/features/registry';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+function walk(dir: string): string[] {
+  return readdirSync(join(ROOT, dir)).flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(join(ROOT, path)).isDirectory() ? walk(path) : [path];
+  });
+}
+const sources = walk('src').filter((f) => /\.tsx?$/.test(f) && !/\.test\.tsx?$/.test(f));
+const read = (f: string): string => readFileSync(join(ROOT, f), 'utf8');
+
+describe('project structure (CONVENTIONS.md)', () => {
+  it('lists every sidebar feature folder in the registry and in the README, and nothing else', () => {
+    const folders = readdirSync(join(ROOT, 'src/sidebar/features')).filter((n) =>
+      statSync(join(ROOT, 'src/sidebar/features', n)).isDirectory(),
+    );
+    const ids = sidebarFeatures.map((f) => f.id);
+    expect([...ids].sort()).toEqual([...folders].sort());
+    const readme = read('README.md');
+    const section = readme.slice(
+      readme.indexOf('## Features'),
+      readme.indexOf('\n## ', readme.indexOf('## Features') + 3),
+    );
+    for (const id of ids) expect(section, `README ## Features lists ${id}`).toContain(`\`${id}\``);
+  });
+
+  it('names every file in kebab-case', () => {
+    const all = [...walk('src'), ...walk('test').filter((f) => !f.includes('results'))];
+    const bad = all.filter((f) => !/^[a-z0-9]+(-[a-z0-9]+)*(\.[a-z0-9]+)*$/.test(f.split('/').pop() ?? ''));
+    expect(bad).toEqual([]);
+  });
+
+  it('performs network I/O only in src/background/privacy/egress', () => {
+    const offenders = sources.filter(
+      (f) =>
+        !f.startsWith('src/background/privacy/egress') &&
+        /\b(fetch|XMLHttpRequest|WebSocket|EventSource)\s*\(|sendBeacon\s*\(|new\s+(XMLHttpRequest|WebSocket|EventSource)\b/.test(
+          read(f),
+        ),
+    );
+    expect(offenders).toEqual([]);
+  });
+
+  it('imports @inboxsdk/core only from the production Gmail host', () => {
+    const importers = sources.filter((f) => /from\s+['"]@inboxsdk\/core/.test(read(f)));
+    expect(importers).toEqual(['src/content/gmail-host/inboxsdk-host.ts']);
+  });
+
+  it('renders no data as HTML', () => {
+    const offenders = sources.filter((f) =>
+      /dangerouslySetInnerHTML|\.innerHTML\s*=|insertAdjacentHTML|document\.write/.test(read(f)),
+    );
+    expect(offenders).toEqual([]);
+  });
+
+  it('keeps every lint suppression justified', () => {
+    const files = [...sources, ...walk('test').filter((f) => /\.tsx?$/.test(f))];
+    const unjustified = files.flatMap((f) =>
+      read(f)
+        .split('\n')
+        .filter((line) => line.includes('biome-ignore') && !line.includes('-- reason:'))
+        .map((line) => `${relative(ROOT, join(ROOT, f))}: ${line.trim()}`),
+    );
+    expect(unjustified).toEqual([]);
+  });
+});
