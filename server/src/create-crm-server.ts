@@ -1,0 +1,234 @@
+import { timingSafeEqual } from 'node:crypto';
+import cors from '@fastify/cors';
+import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import type { Db } from './db/open-database';
+import { type Clock, systemClock } from './db/record-store';
+import { decideFault, type FaultConfig, NO_FAULTS, seededRandom } from './faults';
+import { CopperError } from './http/copper-error';
+import { parseInput } from './http/parse-input';
+import { createRateLimiter } from './rate-limiter';
+import type { CrmUser, RouteContext } from './route-context';
+import { registerAccount } from './routes/account';
+import { registerActivities } from './routes/activities';
+import { registerCompanies } from './routes/companies';
+import { registerLeads } from './routes/leads';
+import { registerOpportunities } from './routes/opportunities';
+import { registerPeople } from './routes/people';
+import { registerRelated } from './routes/related';
+import { registerTasks } from './routes/tasks';
+
+export const API_PREFIX = '/developer_api/v1';
+export const ADMIN_PREFIX = '/__admin';
+export const BODY_LIMIT_BYTES = 1024 * 1024;
+
+export interface CrmServerOptions {
+  db: Db;
+  clock?: Clock;
+  /** Milliseconds, for the rate limiter's rolling window. */
+  nowMs?: () => number;
+  rateLimit?: number;
+  rateWindowMs?: number;
+  faults?: Partial<FaultConfig>;
+  faultSeed?: number;
+  /** Guards /__admin; without one the admin endpoints are off. */
+  adminToken?: string;
+  /** Keep the last requests (method, path, body) for tests that check what left the browser. */
+  recordRequests?: boolean;
+}
+
+export interface RecordedRequest {
+  at: number;
+  method: string;
+  url: string;
+  userEmail: string | null;
+  body: string;
+}
+
+const MAX_RECORDED = 10_000;
+
+const adminConfigInput = z.strictObject({
+  rateLimit: z.number().int().min(0).optional(),
+  rateWindowMs: z.number().int().min(1).optional(),
+  latencyMs: z.number().int().min(0).max(60_000).optional(),
+  failRate: z.number().min(0).max(1).optional(),
+  dropRate: z.number().min(0).max(1).optional(),
+});
+
+const sameSecret = (a: string, b: string): boolean => {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+};
+
+/** The Copper-compatible CRM server (reference/copper-api.md), as a Fastify app not yet listening. */
+export async function createCrmServer(options: CrmServerOptions): Promise<FastifyInstance> {
+  const { db } = options;
+  const clock = options.clock ?? systemClock;
+  const nowMs = options.nowMs ?? Date.now;
+  let limiter = createRateLimiter({
+    limit: options.rateLimit ?? 180,
+    windowMs: options.rateWindowMs ?? 60_000,
+    nowMs,
+  });
+  const faults: FaultConfig = { ...NO_FAULTS, ...options.faults };
+  const random = seededRandom(options.faultSeed ?? 1);
+  const recorded: RecordedRequest[] = [];
+  const ctx: RouteContext = { db, clock };
+
+  const app = Fastify({ bodyLimit: BODY_LIMIT_BYTES, logger: false, maxParamLength: 200 });
+  app.decorateRequest('crmUser', null);
+  // Copper's API speaks JSON only: anything else is a 415, not a string body.
+  app.removeContentTypeParser('text/plain');
+  // Fastify's own JSON parser (which guards against prototype poisoning), except that an empty
+  // body with a JSON Content-Type (a GET or DELETE from many clients) counts as no body.
+  const jsonParser = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    const text = typeof body === 'string' ? body : body.toString('utf8');
+    if (text.trim() === '') done(null, undefined);
+    else jsonParser(request, text, done);
+  });
+
+  // The extension's worker calls from chrome-extension://<id>; let it read X-PW-TOTAL.
+  await app.register(cors, {
+    origin: true,
+    methods: ['GET', 'POST', 'PUT', 'DELETE'],
+    allowedHeaders: ['Content-Type', 'X-PW-AccessToken', 'X-PW-Application', 'X-PW-UserEmail'],
+    exposedHeaders: ['X-PW-TOTAL'],
+    maxAge: 600,
+  });
+
+  const userByKey = db.prepare('SELECT id, name, email FROM users WHERE api_key = ?');
+
+  app.addHook('onRequest', async (request, reply) => {
+    if (request.method === 'OPTIONS' || !request.url.startsWith(API_PREFIX)) return;
+    if (faults.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, faults.latencyMs));
+    const fault = decideFault(faults, random);
+    if (fault.kind === 'drop') {
+      reply.hijack();
+      request.raw.socket.destroy();
+      return;
+    }
+    if (fault.kind === 'fail') {
+      throw new CopperError(
+        fault.status,
+        fault.status === 503 ? 'Service Unavailable' : 'Internal Server Error',
+      );
+    }
+    const token = request.headers['x-pw-accesstoken'];
+    const application = request.headers['x-pw-application'];
+    const email = request.headers['x-pw-useremail'];
+    const user =
+      typeof token === 'string' && token !== '' ? (userByKey.get(token) as CrmUser | undefined) : undefined;
+    if (
+      !user ||
+      application !== 'developer_api' ||
+      typeof email !== 'string' ||
+      email.toLowerCase() !== user.email.toLowerCase()
+    ) {
+      throw new CopperError(
+        401,
+        'Unauthorized: check the X-PW-AccessToken, X-PW-Application and X-PW-UserEmail headers',
+      );
+    }
+    request.crmUser = user;
+    if (!limiter.take(String(user.id))) {
+      throw new CopperError(
+        429,
+        `Rate limit exceeded: ${limiter.limit} requests per ${limiter.windowMs / 1000} s`,
+      );
+    }
+  });
+
+  if (options.recordRequests) {
+    app.addHook('preHandler', async (request) => {
+      if (!request.url.startsWith(API_PREFIX)) return;
+      recorded.push({
+        at: nowMs(),
+        method: request.method,
+        url: request.url,
+        userEmail: request.crmUser?.email ?? null,
+        body: request.body === undefined ? '' : JSON.stringify(request.body),
+      });
+      if (recorded.length > MAX_RECORDED) recorded.splice(0, recorded.length - MAX_RECORDED);
+    });
+  }
+
+  app.setErrorHandler((error: FastifyError | CopperError, _request, reply) => {
+    if (error instanceof CopperError) return reply.status(error.status).send(error.body());
+    const code = (error as FastifyError).code;
+    const mapped: Record<string, [number, string]> = {
+      FST_ERR_CTP_BODY_TOO_LARGE: [413, `Request body too large: the limit is ${BODY_LIMIT_BYTES} bytes`],
+      FST_ERR_CTP_INVALID_JSON_BODY: [400, 'Malformed JSON body'],
+      FST_ERR_CTP_INVALID_MEDIA_TYPE: [415, 'Unsupported Content-Type: send application/json'],
+      FST_ERR_CTP_INVALID_CONTENT_LENGTH: [400, 'Content-Length does not match the body'],
+    };
+    const known = code ? mapped[code] : undefined;
+    if (known) return reply.status(known[0]).send({ success: false, status: known[0], message: known[1] });
+    if (error instanceof SyntaxError)
+      return reply.status(400).send({ success: false, status: 400, message: 'Malformed JSON body' });
+    const status = (error as FastifyError).statusCode;
+    if (status && status >= 400 && status < 500) {
+      return reply.status(status).send({ success: false, status, message: error.message });
+    }
+    return reply.status(500).send({ success: false, status: 500, message: 'Internal Server Error' });
+  });
+
+  app.setNotFoundHandler((_request, reply) => reply.status(404).send({ error: 'not_found' }));
+
+  await app.register(
+    async (api) => {
+      registerPeople(api, ctx);
+      registerCompanies(api, ctx);
+      registerLeads(api, ctx);
+      registerOpportunities(api, ctx);
+      registerActivities(api, ctx);
+      registerTasks(api, ctx);
+      registerAccount(api, ctx);
+      registerRelated(api, ctx);
+    },
+    { prefix: API_PREFIX },
+  );
+
+  const adminToken = options.adminToken;
+  if (adminToken) {
+    await app.register(
+      async (admin) => {
+        admin.addHook('onRequest', async (request) => {
+          const given = request.headers['x-admin-token'];
+          if (typeof given !== 'string' || !sameSecret(given, adminToken)) {
+            throw new CopperError(401, 'Unauthorized: X-Admin-Token is missing or wrong');
+          }
+        });
+        admin.get('/config', async () => ({
+          rateLimit: limiter.limit,
+          rateWindowMs: limiter.windowMs,
+          ...faults,
+        }));
+        admin.post('/config', async (request) => {
+          const input = parseInput(adminConfigInput, request.body);
+          if (input.rateLimit !== undefined || input.rateWindowMs !== undefined) {
+            limiter = createRateLimiter({
+              limit: input.rateLimit ?? limiter.limit,
+              windowMs: input.rateWindowMs ?? limiter.windowMs,
+              nowMs,
+            });
+          }
+          if (input.latencyMs !== undefined) faults.latencyMs = input.latencyMs;
+          if (input.failRate !== undefined) faults.failRate = input.failRate;
+          if (input.dropRate !== undefined) faults.dropRate = input.dropRate;
+          return { rateLimit: limiter.limit, rateWindowMs: limiter.windowMs, ...faults };
+        });
+        admin.get('/requests', async () => recorded);
+        admin.delete('/requests', async () => {
+          recorded.length = 0;
+          return { cleared: true };
+        });
+      },
+      { prefix: ADMIN_PREFIX },
+    );
+  }
+
+  return app;
+}

@@ -1,0 +1,118 @@
+/**
+ * `npm run crm -- --port 8787 --db ./.crm/demo.sqlite --seed-people 1000 [--rate-limit 180]
+ *   [--latency-ms N] [--fail-rate 0.1] [--drop-rate 0.01] [--host 127.0.0.1] [--seed 42]
+ *   [--admin-token T] [--record-requests]`
+ * Starts the Copper-compatible CRM server, seeding the database first if it is empty.
+ */
+import { randomBytes } from 'node:crypto';
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { API_PREFIX, createCrmServer } from './create-crm-server';
+import { isSeeded, openDatabase } from './db/open-database';
+import { demoUsers, seedDemoData } from './seed/seed-demo-data';
+
+const USAGE = `Usage: npm run crm -- [--port 8787] [--host 127.0.0.1] [--db ./.crm/demo.sqlite] [--seed-people 1000]
+  [--seed 42] [--rate-limit 180] [--rate-window-ms 60000] [--latency-ms 0] [--fail-rate 0] [--drop-rate 0]
+  [--admin-token TOKEN] [--record-requests] [--seed-only]`;
+
+function number(name: string, raw: string | undefined, fallback: number, min: number, max: number): number {
+  if (raw === undefined) return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value < min || value > max) {
+    console.error(`--${name} must be a number from ${min} to ${max} (got "${raw}")\n${USAGE}`);
+    process.exit(2);
+  }
+  return value;
+}
+
+async function main(): Promise<void> {
+  let parsed: ReturnType<typeof parse>;
+  function parse() {
+    return parseArgs({
+      options: {
+        port: { type: 'string' },
+        host: { type: 'string' },
+        db: { type: 'string' },
+        'seed-people': { type: 'string' },
+        seed: { type: 'string' },
+        'rate-limit': { type: 'string' },
+        'rate-window-ms': { type: 'string' },
+        'latency-ms': { type: 'string' },
+        'fail-rate': { type: 'string' },
+        'drop-rate': { type: 'string' },
+        'admin-token': { type: 'string' },
+        'record-requests': { type: 'boolean' },
+        'seed-only': { type: 'boolean' },
+        help: { type: 'boolean' },
+      },
+      strict: true,
+    });
+  }
+  try {
+    parsed = parse();
+  } catch (error) {
+    console.error(`${error instanceof Error ? error.message : String(error)}\n${USAGE}`);
+    process.exit(2);
+  }
+  const { values } = parsed;
+  if (values.help) {
+    console.log(USAGE);
+    return;
+  }
+  const dbPath = resolve(values.db ?? '.crm/demo.sqlite');
+  const people = number('seed-people', values['seed-people'], 1000, 0, 1_000_000);
+  const db = openDatabase(dbPath);
+  if (!isSeeded(db)) {
+    const started = performance.now();
+    const summary = seedDemoData(db, { people, seed: number('seed', values.seed, 42, 0, 2 ** 31) });
+    const seconds = ((performance.now() - started) / 1000).toFixed(2);
+    console.log(`[crm] seeded ${dbPath} in ${seconds} s: ${JSON.stringify(summary.counts)}`);
+  } else {
+    console.log(`[crm] using the existing database ${dbPath}`);
+  }
+  if (values['seed-only']) {
+    db.close();
+    return;
+  }
+
+  const host = values.host ?? '127.0.0.1';
+  const adminToken = values['admin-token'] ?? randomBytes(12).toString('hex');
+  const app = await createCrmServer({
+    db,
+    rateLimit: number('rate-limit', values['rate-limit'], 180, 0, 1_000_000),
+    rateWindowMs: number('rate-window-ms', values['rate-window-ms'], 60_000, 1, 3_600_000),
+    faults: {
+      latencyMs: number('latency-ms', values['latency-ms'], 0, 0, 60_000),
+      failRate: number('fail-rate', values['fail-rate'], 0, 0, 1),
+      dropRate: number('drop-rate', values['drop-rate'], 0, 0, 1),
+    },
+    adminToken,
+    recordRequests: values['record-requests'] ?? false,
+  });
+  await app.listen({ host, port: number('port', values.port, 8787, 0, 65_535) });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  const origin = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  const [owner] = demoUsers(db);
+  console.log(`
+Threadline demo CRM (Copper Developer API v1 compatible) is running.
+  Base URL:   ${origin}${API_PREFIX}
+  API key:    ${owner?.apiKey ?? '(no users)'}
+  User email: ${owner?.email ?? '(no users)'}
+Paste these into Threadline: Options → Connect a CRM → "Local demo CRM".
+Press Ctrl+C to stop.`);
+  // One machine-readable line for scripts and tests that start the server.
+  console.log(
+    `THREADLINE_CRM_READY ${JSON.stringify({ origin, baseUrl: `${origin}${API_PREFIX}`, apiKey: owner?.apiKey, email: owner?.email, adminToken })}`,
+  );
+  const stop = () => {
+    void app.close().then(() => {
+      db.close();
+      process.exit(0);
+    });
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+void main();

@@ -1,0 +1,163 @@
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { defined, getRecord, type JsonRecord, nextId, nextModified, saveRecord } from '../db/record-store';
+import { invalid, notFound } from '../http/copper-error';
+import { parseInput } from '../http/parse-input';
+import {
+  addCompare,
+  newFilter,
+  pagingFields,
+  runSearch,
+  type SearchSpec,
+  sortByField,
+} from '../http/run-search';
+import type { RouteContext } from '../route-context';
+import {
+  address,
+  customFields,
+  id,
+  minMaxModified,
+  nullableText,
+  phoneNumbers,
+  readOnly,
+  tags,
+  urls,
+} from './fields';
+import { addModifiedFilters, escapeLike } from './people';
+
+const companyInput = z.strictObject({
+  name: nullableText(500),
+  address,
+  assignee_id: id.nullable().optional(),
+  contact_type_id: id.nullable().optional(),
+  details: nullableText(20_000),
+  email_domain: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .max(253)
+    .regex(/^[a-z0-9.-]+\.[a-z0-9-]+$/i, 'is not a domain')
+    .nullable()
+    .optional(),
+  phone_numbers: phoneNumbers,
+  socials: urls,
+  tags,
+  websites: urls,
+  custom_fields: customFields,
+  ...readOnly,
+});
+type CompanyInput = z.infer<typeof companyInput>;
+
+export const companiesSearch: SearchSpec = {
+  table: 'companies',
+  sortable: {
+    name: 'name',
+    date_modified: 'date_modified',
+    date_created: 'date_created',
+    email_domain: 'email_domain',
+  },
+  defaultSort: 'name',
+};
+
+const searchInput = z.strictObject({
+  ...pagingFields,
+  sort_by: sortByField(companiesSearch),
+  name: z.string().max(500).optional(),
+  email_domains: z.array(z.string().max(253)).max(200).optional(),
+  ...minMaxModified,
+});
+
+function applyCompany(base: JsonRecord, input: Partial<CompanyInput>): JsonRecord {
+  const { id: _i, date_created: _c, date_modified: _m, interaction_count: _n, ...fields } = input;
+  const next: JsonRecord = { ...base, ...defined(fields) };
+  if (typeof next.name !== 'string' || next.name.trim() === '') throw invalid("Name: can't be blank");
+  next.name = next.name.trim();
+  return next;
+}
+
+const columns = (c: JsonRecord) => ({ name: c.name, email_domain: c.email_domain });
+
+export function createCompany(ctx: RouteContext, input: Partial<CompanyInput>): JsonRecord {
+  const now = ctx.clock.now();
+  const company = applyCompany(
+    {
+      id: nextId(ctx.db, 'companies'),
+      name: null,
+      address: null,
+      assignee_id: null,
+      contact_type_id: null,
+      details: null,
+      email_domain: null,
+      phone_numbers: [],
+      socials: [],
+      tags: [],
+      websites: [],
+      custom_fields: [],
+      interaction_count: 0,
+      date_created: now,
+      date_modified: now,
+    },
+    input,
+  );
+  saveRecord(ctx.db, 'companies', columns(company), company);
+  return company;
+}
+
+export function registerCompanies(app: FastifyInstance, ctx: RouteContext): void {
+  const { db } = ctx;
+
+  app.post('/companies/search', async (request, reply) => {
+    const input = parseInput(searchInput, request.body);
+    const filter = newFilter();
+    if (input.name !== undefined)
+      addCompare(filter, "name LIKE ? ESCAPE '\\'", `%${escapeLike(input.name)}%`);
+    if (input.email_domains) {
+      const list = input.email_domains.map((d) => d.trim().toLowerCase());
+      filter.where.push(`email_domain IN (${list.map(() => '?').join(',') || 'NULL'})`);
+      filter.params.push(...list);
+    }
+    addModifiedFilters(filter, input);
+    const { records, total } = runSearch(db, companiesSearch, input, filter);
+    reply.header('X-PW-TOTAL', String(total));
+    return records;
+  });
+
+  app.get<{ Params: { id: string } }>('/companies/:id', async (request) => {
+    const company = getRecord(db, 'companies', Number(request.params.id));
+    if (!company) throw notFound();
+    return company;
+  });
+
+  app.post('/companies', async (request) => {
+    const input = parseInput(companyInput, request.body);
+    return db.transaction(() => createCompany(ctx, input))();
+  });
+
+  app.put<{ Params: { id: string } }>('/companies/:id', async (request) => {
+    const input = parseInput(companyInput, request.body);
+    return db.transaction(() => {
+      const current = getRecord(db, 'companies', Number(request.params.id));
+      if (!current) throw notFound();
+      const next = applyCompany(current, input);
+      next.date_modified = nextModified(current.date_modified as number, ctx.clock.now());
+      saveRecord(db, 'companies', columns(next), next);
+      // People show their company's name: keep it current.
+      if (next.name !== current.name) renameCompanyOnPeople(ctx, next.id as number, next.name as string);
+      return next;
+    })();
+  });
+}
+
+function renameCompanyOnPeople(ctx: RouteContext, companyId: number, name: string): void {
+  const rows = ctx.db.prepare('SELECT data FROM people WHERE company_id = ?').all(companyId) as {
+    data: string;
+  }[];
+  const update = ctx.db.prepare('UPDATE people SET data = ?, date_modified = ? WHERE id = ?');
+  for (const row of rows) {
+    const person = JSON.parse(row.data) as JsonRecord;
+    person.company_name = name;
+    // A changed record must show up in delta syncs, so its date_modified moves too.
+    person.date_modified = nextModified(person.date_modified as number, ctx.clock.now());
+    update.run(JSON.stringify(person), person.date_modified, person.id);
+  }
+}

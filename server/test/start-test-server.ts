@@ -1,0 +1,76 @@
+import type { AddressInfo } from 'node:net';
+import { API_PREFIX, type CrmServerOptions, createCrmServer } from '../src/create-crm-server';
+import { type Db, openDatabase } from '../src/db/open-database';
+import { type DemoUser, seedDemoData } from '../src/seed/seed-demo-data';
+
+export interface Answer {
+  status: number;
+  headers: Headers;
+  body: unknown;
+  text: string;
+}
+
+export interface TestServer {
+  origin: string;
+  db: Db;
+  owner: DemoUser;
+  users: DemoUser[];
+  /** Calls the API as the account owner (or with `headers` instead of the owner's). */
+  call(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<Answer>;
+  raw(path: string, init: RequestInit): Promise<Answer>;
+  close(): Promise<void>;
+}
+
+export function authHeaders(user: DemoUser): Record<string, string> {
+  return {
+    'X-PW-AccessToken': user.apiKey,
+    'X-PW-Application': 'developer_api',
+    'X-PW-UserEmail': user.email,
+    'Content-Type': 'application/json',
+  };
+}
+
+/** A seeded server on 127.0.0.1 and a random port, talked to over real HTTP. */
+export async function startTestServer(
+  options: Partial<CrmServerOptions> & { people?: number; dbPath?: string; seed?: boolean } = {},
+): Promise<TestServer> {
+  const db = options.db ?? openDatabase(options.dbPath ?? ':memory:');
+  const summary = options.seed === false ? null : seedDemoData(db, { people: options.people ?? 250 });
+  const users =
+    summary?.users ??
+    (db.prepare('SELECT id, name, email, api_key AS apiKey FROM users').all() as DemoUser[]);
+  const owner = users[0];
+  if (!owner) throw new Error('no users');
+  const app = await createCrmServer({ rateLimit: 0, ...options, db });
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  const origin = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+  const toAnswer = async (response: Response): Promise<Answer> => {
+    const text = await response.text();
+    let body: unknown = text;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      // not JSON: keep the text
+    }
+    return { status: response.status, headers: response.headers, body, text };
+  };
+  return {
+    origin,
+    db,
+    owner,
+    users,
+    call: async (method, path, body, headers) =>
+      toAnswer(
+        await fetch(`${origin}${API_PREFIX}${path}`, {
+          method,
+          headers: headers ?? authHeaders(owner),
+          ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
+        }),
+      ),
+    raw: async (path, init) => toAnswer(await fetch(`${origin}${path}`, init)),
+    close: async () => {
+      await app.close();
+      db.close();
+    },
+  };
+}
