@@ -1,18 +1,24 @@
-// Installs dependencies when node_modules is missing or older than package.json / package-lock.json.
-// Node built-ins only: this runs before anything is installed.
+// Installs dependencies when node_modules is missing or was installed for other dependencies than
+// package.json and package-lock.json now name. Node built-ins only: this runs before any install.
 import { spawnSync } from 'node:child_process';
-import { existsSync, statSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 
-const mtime = (path) => (existsSync(path) ? statSync(path).mtimeMs : 0);
+const STAMP = 'node_modules/.threadline-deps';
+
+function wantedStamp() {
+  const pkg = JSON.parse(readFileSync('package.json', 'utf8'));
+  const relevant = [pkg.dependencies, pkg.devDependencies, pkg.overrides, pkg.allowScripts];
+  const lock = existsSync('package-lock.json') ? readFileSync('package-lock.json', 'utf8') : '';
+  return createHash('sha256').update(JSON.stringify(relevant)).update(lock).digest('hex');
+}
 
 export function ensureDeps() {
-  const marker = 'node_modules/.package-lock.json';
-  const stale =
-    !existsSync(marker) || Math.max(mtime('package.json'), mtime('package-lock.json')) > mtime(marker);
-  if (!stale) return;
-  const args = existsSync('package-lock.json')
-    ? ['ci', '--no-audit', '--no-fund']
-    : ['install', '--no-audit', '--no-fund'];
+  const wanted = wantedStamp();
+  if (existsSync(STAMP) && readFileSync(STAMP, 'utf8') === wanted) return;
+  // CI installs exactly the lockfile; a developer's checkout may have just changed package.json.
+  const exact = process.env.CI === 'true' && existsSync('package-lock.json');
+  const args = [exact ? 'ci' : 'install', '--no-audit', '--no-fund'];
   console.log(`[threadline] installing dependencies: npm ${args.join(' ')}`);
   const result = spawnSync('npm', args, { stdio: 'inherit' });
   if (result.status !== 0) {
@@ -21,4 +27,6 @@ export function ensureDeps() {
     );
     process.exit(result.status ?? 1);
   }
+  // `npm install` may have rewritten the lockfile: stamp what is installed now.
+  writeFileSync(STAMP, wantedStamp());
 }

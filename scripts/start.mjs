@@ -1,11 +1,13 @@
-// `npm start`: installs if needed, builds the extension into dist/, and says how to load it.
-import { spawnSync } from 'node:child_process';
+// `npm start`: installs if needed, builds the extension into dist/, says how to load it, then runs
+// the local demo CRM (Copper-compatible, SQLite in .crm/, seeded on first run) in the foreground.
+import { spawn, spawnSync } from 'node:child_process';
 import { resolve } from 'node:path';
 import { ensureDeps } from './ensure-deps.mjs';
 
+const dbPath = process.env.THREADLINE_CRM_DB ?? '.crm/demo.sqlite';
 ensureDeps();
 console.log('[threadline] building the extension into dist/ …');
-const build = spawnSync('node_modules/.bin/vite', ['build', '--logLevel', 'warn'], { stdio: 'inherit' });
+const build = spawnSync('node_modules/.bin/vite', ['build', '--logLevel', 'error'], { stdio: 'inherit' });
 if (build.status !== 0) {
   console.error('[threadline] the build failed (see above).');
   process.exit(build.status ?? 1);
@@ -18,4 +20,24 @@ Load it in Chrome or Chromium:
   2. Turn on "Developer mode" (top right)
   3. Click "Load unpacked" and choose the folder above
   4. Open https://mail.google.com and open any conversation: the Threadline panel lists its participants.
-`);
+
+Starting the local demo CRM (database: ${dbPath}; delete it to start over) …`);
+
+const args = [
+  'server/src/main.ts',
+  '--db',
+  dbPath,
+  '--seed-people',
+  process.env.THREADLINE_SEED_PEOPLE ?? '1000',
+];
+if (process.env.THREADLINE_CRM_PORT) args.push('--port', process.env.THREADLINE_CRM_PORT);
+const crm = spawn('node_modules/.bin/tsx', args, { stdio: 'inherit' });
+for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => crm.kill(signal));
+crm.on('exit', (code, signal) => {
+  if (code !== 0 && signal === null) {
+    console.error(
+      `[threadline] the demo CRM stopped (exit ${code}). Is port ${process.env.THREADLINE_CRM_PORT ?? 8787} in use? Set THREADLINE_CRM_PORT to use another.`,
+    );
+  }
+  process.exit(code ?? 0);
+});

@@ -76,7 +76,7 @@ export async function createCrmServer(options: CrmServerOptions): Promise<Fastif
   const recorded: RecordedRequest[] = [];
   const ctx: RouteContext = { db, clock };
 
-  const app = Fastify({ bodyLimit: BODY_LIMIT_BYTES, logger: false, maxParamLength: 200 });
+  const app = Fastify({ bodyLimit: BODY_LIMIT_BYTES, logger: false, routerOptions: { maxParamLength: 200 } });
   app.decorateRequest('crmUser', null);
   // Copper's API speaks JSON only: anything else is a 415, not a string body.
   app.removeContentTypeParser('text/plain');

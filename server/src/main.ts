@@ -99,7 +99,8 @@ Threadline demo CRM (Copper Developer API v1 compatible) is running.
   Base URL:   ${origin}${API_PREFIX}
   API key:    ${owner?.apiKey ?? '(no users)'}
   User email: ${owner?.email ?? '(no users)'}
-Paste these into Threadline: Options → Connect a CRM → "Local demo CRM".
+Any Copper Developer API client can use these three values; Threadline's "Local demo CRM"
+connection uses them by default.
 Press Ctrl+C to stop.`);
   // One machine-readable line for scripts and tests that start the server.
   console.log(
