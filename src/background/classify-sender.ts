@@ -34,7 +34,11 @@ export function classifySender(
   const url = sender.url ?? '';
   const tabId = sender.tab?.id ?? null;
   const base = { tabId, frameId: sender.frameId ?? null, documentId: sender.documentId ?? null };
-  if (url.startsWith(extensionOrigin)) return { ok: true, context: { kind: 'extensionPage', ...base } };
+  if (url.startsWith(`${extensionOrigin}src/sidebar/`))
+    return { ok: true, context: { kind: 'sidebarPage', ...base } };
+  if (url.startsWith(`${extensionOrigin}src/options/`))
+    return { ok: true, context: { kind: 'optionsPage', ...base } };
+  if (url.startsWith(extensionOrigin)) return { ok: false, reason: 'unexpected extension page' };
   if (originOf(url) === GMAIL_ORIGIN && tabId !== null) {
     return { ok: true, context: { kind: 'gmailContentScript', ...base } };
   }

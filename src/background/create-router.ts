@@ -16,6 +16,7 @@ export type Handlers = {
 };
 
 function dispatch(handlers: Handlers, request: AnyRequest, context: SenderContext): Promise<unknown> {
+  // One case per message type keeps each handler's argument precisely typed.
   switch (request.type) {
     case 'threadOpened':
       return handlers.threadOpened(request, context);
@@ -23,6 +24,24 @@ function dispatch(handlers: Handlers, request: AnyRequest, context: SenderContex
       return handlers.threadClosed(request, context);
     case 'inboxsdk__injectPageWorld':
       return handlers.inboxsdk__injectPageWorld(request, context);
+    case 'addContact':
+      return handlers.addContact(request, context);
+    case 'updatePerson':
+      return handlers.updatePerson(request, context);
+    case 'searchCrm':
+      return handlers.searchCrm(request, context);
+    case 'syncNow':
+      return handlers.syncNow(request, context);
+    case 'retryWrites':
+      return handlers.retryWrites(request, context);
+    case 'getConnection':
+      return handlers.getConnection(request, context);
+    case 'testConnection':
+      return handlers.testConnection(request, context);
+    case 'connect':
+      return handlers.connect(request, context);
+    case 'disconnect':
+      return handlers.disconnect(request, context);
   }
 }
 

@@ -8,6 +8,7 @@ import {
   TEST_ID,
   TEST_ORIGIN,
 } from '../../test/unit/fake-platform';
+import { ThreadlineDb } from '../db/threadline-db';
 import { createLogger } from '../shared/logger';
 import { SIDEBAR_PORT, type ThreadFacts } from '../shared/protocol';
 import { main } from './main';
@@ -19,11 +20,14 @@ const thread: ThreadFacts = {
   messageIds: ['<m1@acme.test>'],
 };
 const opened = { type: 'threadOpened', account: 'me@corp.test', thread };
+const threadStates = (port: { sent: unknown[] }) =>
+  port.sent.filter((m) => (m as { type: string }).type === 'threadState');
 
 function setup() {
   const fake = createFakePlatform();
   const sink = recordingSink();
-  main(fake.platform, createLogger('worker', sink));
+  const db = new ThreadlineDb(`test-${Math.random()}`);
+  main(fake.platform, createLogger('worker', sink), { db });
   const port = fakePort(SIDEBAR_PORT, sidebarSender(7));
   fake.connect(port);
   return { ...fake, sink, port };
@@ -38,7 +42,9 @@ describe('worker message handling', () => {
   it('records the opened thread per tab and pushes it to that tab’s sidebar', async () => {
     expect(await env.send(opened, gmailSender(7))).toEqual({ ok: true });
     expect(await env.session.get('tab:7')).toMatchObject({ account: 'me@corp.test', thread });
-    expect(env.port.sent).toEqual([{ type: 'threadState', state: expect.objectContaining({ thread }) }]);
+    expect(threadStates(env.port)).toEqual([
+      { type: 'threadState', state: expect.objectContaining({ thread }) },
+    ]);
   });
 
   it.each([
@@ -57,7 +63,7 @@ describe('worker message handling', () => {
       { level: 'warn', line: expect.stringMatching(/message\.rejected .*"reason":"bad shape"/) },
     ]);
     expect(await env.session.get('tab:7')).toBeUndefined();
-    expect(env.port.sent).toEqual([]);
+    expect(threadStates(env.port)).toEqual([]);
   });
 
   it.each([
@@ -73,12 +79,12 @@ describe('worker message handling', () => {
       /message\.rejected .*"reason":"(sender is not this extension|unexpected sender origin)/,
     );
     expect(await env.session.get('tab:7')).toBeUndefined();
-    expect(env.port.sent).toEqual([]);
+    expect(threadStates(env.port)).toEqual([]);
   });
 
   it('rejects a content-script-only message sent by an extension page', async () => {
     expect(await env.send(opened, sidebarSender(7))).toBeUndefined();
-    expect(env.sink.lines[0]?.line).toContain('extensionPage may not send threadOpened');
+    expect(env.sink.lines[0]?.line).toContain('sidebarPage may not send threadOpened');
     expect(await env.session.get('tab:7')).toBeUndefined();
   });
 
@@ -102,7 +108,7 @@ describe('worker message handling', () => {
   it('keeps tabs apart and forgets a closed tab', async () => {
     await env.send(opened, gmailSender(7));
     await env.send({ ...opened, thread: { ...thread, threadId: 'other' } }, gmailSender(8));
-    expect(env.port.sent).toHaveLength(1);
+    expect(threadStates(env.port)).toHaveLength(1);
     await env.removeTab(7);
     await new Promise((r) => setTimeout(r, 0));
     expect(await env.session.get('tab:7')).toBeUndefined();
@@ -123,12 +129,14 @@ describe('sidebar ports', () => {
     await env.send(opened, gmailSender(7));
     env.port.close();
     env.restartWorker();
-    main(env.platform, createLogger('worker', recordingSink()));
+    main(env.platform, createLogger('worker', recordingSink()), {
+      db: new ThreadlineDb(`test-${Math.random()}`),
+    });
     const fresh = fakePort(SIDEBAR_PORT, sidebarSender(7));
     env.connect(fresh);
     fresh.deliver({ type: 'subscribe' });
     await expect
-      .poll(() => fresh.sent)
+      .poll(() => threadStates(fresh))
       .toEqual([{ type: 'threadState', state: expect.objectContaining({ thread }) }]);
   });
 
@@ -136,7 +144,7 @@ describe('sidebar ports', () => {
     const env = setup();
     await env.send(opened, gmailSender(7));
     await env.send({ type: 'threadClosed', account: 'me@corp.test', threadId: 't-1' }, gmailSender(7));
-    const seqs = env.port.sent.map((m) => (m as { state: { seq: number } }).state.seq);
+    const seqs = threadStates(env.port).map((m) => (m as { state: { seq: number } }).state.seq);
     expect(seqs).toHaveLength(2);
     expect(seqs[1]).toBeGreaterThan(seqs[0] ?? Number.POSITIVE_INFINITY);
   });

@@ -1,8 +1,38 @@
+import { personRow } from '../db/record-rows';
+import { ACCOUNT_TABLES, parentKeyOf, ThreadlineDb } from '../db/threadline-db';
 import { createLogger, type Logger } from '../shared/logger';
+import { normaliseAddress } from '../shared/normalise-address';
+import type { ConnectionInfo, ConnectionInput, Health, StatusView } from '../shared/protocol';
+import { createConnectionStore } from './connection/connection-store';
 import { createRouter } from './create-router';
+import { COPPER_BASE_URL, copperHeaders, createCopperClient } from './crm/copper/copper-client';
+import type { CrmClient } from './crm/crm-client';
+import { CrmError, describeCrmError } from './crm/crm-error';
+import { createCrmTransport, type TransportHealth } from './crm/crm-transport';
+import { createRateLimiter } from './crm/rate-limiter';
+import { buildCards } from './lookup/build-cards';
+import { outsideParticipants } from './lookup/outside-participants';
+import { searchCache } from './lookup/search-cache';
+import { createOutbox } from './outbox/outbox';
 import type { Platform } from './platform';
+import { createEgress, type EgressResponse, isAllowedCrmOrigin } from './privacy/egress/egress-fetch';
 import { createSidebarHub } from './sidebar-hub';
+import { createSyncEngine, SYNC_ENTITIES } from './sync/sync-engine';
 import { createTabStateStore } from './tab-state-store';
+
+export const SYNC_ALARM = 'threadline-sync';
+export const OUTBOX_ALARM = 'threadline-outbox';
+export const SYNC_PERIOD_MINUTES = 5;
+/** Copper allows 180 requests a minute per user; stay a little under it. */
+export const CRM_REQUESTS_PER_MINUTE = 174;
+/** Cards for at most this many outside participants; the participant list still shows everyone. */
+export const MAX_CARDS = 25;
+
+export interface WorkerDeps {
+  db?: ThreadlineDb;
+  fetchImpl?: (url: string, init: RequestInit) => Promise<EgressResponse>;
+  nowMs?: () => number;
+}
 
 function requireTab(tabId: number | null): number {
   if (tabId === null) throw new Error('message needs a tab');
@@ -11,28 +41,301 @@ function requireTab(tabId: number | null): number {
 
 /**
  * Wires the worker. Registers every listener synchronously (Chrome delivers the event that woke
- * the worker only to listeners added in the first turn) and keeps no state that matters in memory.
+ * the worker only to listeners added in the first turn) and keeps nothing that matters in memory:
+ * thread state is in storage.session, the cache, sync progress and the outbox are in IndexedDB.
  */
-export function main(platform: Platform, logger: Logger = createLogger('worker')): void {
-  const store = createTabStateStore(platform.session);
-  const hub = createSidebarHub({
-    runtimeId: platform.runtimeId,
-    extensionOrigin: platform.extensionOrigin,
-    store,
+export function main(
+  platform: Platform,
+  logger: Logger = createLogger('worker'),
+  deps: WorkerDeps = {},
+): void {
+  const db = deps.db ?? new ThreadlineDb();
+  const nowMs = deps.nowMs ?? Date.now;
+  const nowSec = () => Math.floor(nowMs() / 1000);
+  const store = createTabStateStore(platform.session, nowMs);
+  const connection = createConnectionStore(db, platform.session);
+
+  // --- CRM client and its health --------------------------------------------------------------
+  let health: Health | null = null;
+  const setHealth = (next: TransportHealth | Health) => {
+    if (next === health) return;
+    health = next;
+    void platform.session.set('crmHealth', next).then(() => broadcastStatus());
+  };
+  const currentHealth = async (info: ConnectionInfo | null): Promise<Health> => {
+    if (!info) return 'notConnected';
+    if (health) return health;
+    const stored = await platform.session.get('crmHealth');
+    return typeof stored === 'string' && stored !== 'notConnected' ? (stored as Health) : 'ok';
+  };
+
+  const baseUrlFor = (input: Pick<ConnectionInput, 'kind' | 'baseUrl'>): string => {
+    if (input.kind === 'copper') return COPPER_BASE_URL;
+    const url = input.baseUrl.trim().replace(/\/+$/, '');
+    if (!isAllowedCrmOrigin(url))
+      throw new CrmError(
+        'notConnected',
+        'The CRM address must start with https:// (or http:// for 127.0.0.1)',
+      );
+    return url;
+  };
+
+  const buildClient = (baseUrl: string, apiKey: string, email: string, report: boolean): CrmClient => {
+    const egress = createEgress({
+      allowedOrigin: () => new URL(baseUrl).origin,
+      ...(deps.fetchImpl ? { fetchImpl: deps.fetchImpl } : {}),
+    });
+    const limiter = createRateLimiter({
+      limit: CRM_REQUESTS_PER_MINUTE,
+      windowMs: 60_000,
+      store: platform.session,
+      now: nowMs,
+    });
+    const transport = createCrmTransport({
+      egress,
+      limiter,
+      baseUrl,
+      headers: copperHeaders(apiKey, email),
+      ...(report ? { onHealth: setHealth } : { maxAttempts: 2 }),
+    });
+    return createCopperClient(transport);
+  };
+
+  let clientPromise: Promise<CrmClient | null> | null = null;
+  const client = (): Promise<CrmClient | null> => {
+    clientPromise ??= connection
+      .credentials()
+      .then((c) => (c ? buildClient(c.info.baseUrl, c.apiKey, c.info.email, true) : null));
+    return clientPromise;
+  };
+
+  // --- views pushed to sidebars ---------------------------------------------------------------
+  const statusFor = async (account: string): Promise<StatusView> => {
+    const info = await connection.info();
+    const states = await db.syncState
+      .where('[account+entity]')
+      .between([account, ''], [account, '\uffff'])
+      .toArray();
+    const byEntity = new Map(states.map((s) => [s.entity, s]));
+    const current = SYNC_ENTITIES.find((e) => byEntity.get(e)?.phase !== 'delta') ?? null;
+    const currentState = current ? byEntity.get(current) : undefined;
+    const completions = SYNC_ENTITIES.map((e) => byEntity.get(e)?.lastSyncAt ?? null);
+    const [pendingWrites, failedWrites] = await Promise.all([
+      db.outbox.where('[account+state]').equals([account, 'pending']).count(),
+      db.outbox.where('[account+state]').equals([account, 'dead']).count(),
+    ]);
+    const h = await currentHealth(info);
+    return {
+      health: h,
+      message:
+        h === 'ok' || h === 'notConnected'
+          ? null
+          : describeCrmError(new CrmError(h === 'server' ? 'server' : h, '')),
+      sync: {
+        running: sync.isRunning(account),
+        initial: info !== null && current !== null,
+        entity: current,
+        fetched: currentState?.fetched ?? 0,
+        total: currentState?.total ?? null,
+        lastSyncAt: completions.some((c) => c === null) ? null : Math.min(...(completions as number[])),
+      },
+      pendingWrites,
+      failedWrites,
+    };
+  };
+
+  const teammatesOf = async (account: string): Promise<Set<string>> =>
+    new Set(
+      (await db.users.where('[account+id]').between([account, -Infinity], [account, Infinity]).toArray())
+        .map((u) => normaliseAddress(u.email))
+        .filter((a): a is string => a !== null),
+    );
+
+  const refreshCards = async (tabId: number, network: boolean): Promise<void> => {
+    const state = await store.get(tabId);
+    if (!state.thread || !state.account) {
+      hub.send(tabId, { type: 'cards', seq: state.seq, threadId: null, contacts: [] });
+      return;
+    }
+    const { account } = state;
+    const outside = outsideParticipants(state.thread.participants, account, await teammatesOf(account)).slice(
+      0,
+      MAX_CARDS,
+    );
+    const result = await buildCards(db, account, outside, nowSec());
+    hub.send(tabId, {
+      type: 'cards',
+      seq: state.seq,
+      threadId: state.thread.threadId,
+      contacts: result.cards,
+    });
+    if (!network || (result.misses.length === 0 && result.staleActivities.length === 0)) return;
+    const crm = await client();
+    if (!crm) return;
+    try {
+      if (result.misses.length > 0) {
+        // ONE batched search for every address of the thread the cache cannot answer.
+        const found = await crm.searchPeopleByEmails(result.misses);
+        const foundAddresses = new Set(found.flatMap((p) => p.emails.map((e) => normaliseAddress(e.value))));
+        await db.transaction('rw', db.people, db.negativeLookups, async () => {
+          await db.people.bulkPut(found.map((p) => personRow(account, p)));
+          await db.negativeLookups.bulkPut(
+            result.misses
+              .filter((a) => !foundAddresses.has(a))
+              .map((address) => ({ account, address, checkedAt: nowSec() })),
+          );
+        });
+      }
+      for (const personId of result.staleActivities.slice(0, 5)) {
+        const activities = await crm.recentActivities({ type: 'person', id: personId }, 5);
+        const parentKey = parentKeyOf('person', personId);
+        await db.transaction('rw', db.activities, db.activityFetches, async () => {
+          await db.activities
+            .where('[account+parentKey+at]')
+            .between([account, parentKey, -Infinity], [account, parentKey, Infinity])
+            .delete();
+          await db.activities.bulkPut(activities.map((a) => ({ ...a, account, parentKey })));
+          await db.activityFetches.put({ account, parentKey, fetchedAt: nowSec() });
+        });
+      }
+    } catch (error) {
+      logger.warn('lookup.failed', { kind: error instanceof CrmError ? error.kind : 'unknown' });
+    }
+    await refreshCards(tabId, false);
+  };
+
+  const tabsOf = async (account: string): Promise<number[]> => {
+    const tabs = hub.tabs();
+    const states = await Promise.all(tabs.map((t) => store.get(t)));
+    return tabs.filter((_, i) => states[i]?.account === account);
+  };
+
+  const sendStatus = async (tabId: number): Promise<void> => {
+    const state = await store.get(tabId);
+    if (state.account) hub.send(tabId, { type: 'status', status: await statusFor(state.account) });
+  };
+
+  async function broadcastStatus(): Promise<void> {
+    for (const tabId of hub.tabs()) await sendStatus(tabId);
+  }
+
+  const lastCardRefresh = new Map<string, number>();
+  const accountChanged = async (account: string, cardsToo: boolean): Promise<void> => {
+    const tabs = await tabsOf(account);
+    for (const tabId of tabs) await sendStatus(tabId);
+    const last = lastCardRefresh.get(account) ?? 0;
+    if (cardsToo || nowMs() - last > 1000) {
+      lastCardRefresh.set(account, nowMs());
+      for (const tabId of tabs) await refreshCards(tabId, false);
+    }
+  };
+
+  // --- sync and outbox --------------------------------------------------------------------------
+  const sync = createSyncEngine({
+    db,
+    client,
+    now: nowSec,
     logger,
+    onProgress: (account) => void accountChanged(account, !sync.isRunning(account)),
   });
 
+  const maybeSync = async (account: string, force = false): Promise<void> => {
+    if (!(await connection.info()) || sync.isRunning(account)) return;
+    const states = await db.syncState
+      .where('[account+entity]')
+      .between([account, ''], [account, '\uffff'])
+      .toArray();
+    const stale =
+      states.length < SYNC_ENTITIES.length ||
+      states.some(
+        (s) =>
+          s.phase !== 'delta' || s.lastSyncAt === null || nowSec() - s.lastSyncAt > SYNC_PERIOD_MINUTES * 60,
+      );
+    if (!force && !stale) return;
+    await sync.sync(account).catch((error: unknown) => {
+      logger.warn('sync.failed', { kind: error instanceof CrmError ? error.kind : 'unknown' });
+    });
+  };
+
+  const outbox = createOutbox({
+    db,
+    client,
+    nowMs,
+    logger,
+    onChange: (account) => void accountChanged(account, true),
+  });
+
+  const drainOutbox = async (): Promise<void> => {
+    await outbox.drain();
+    const due = await outbox.nextDue();
+    if (due !== null) await platform.alarms.create(OUTBOX_ALARM, { when: Math.max(due, nowMs() + 1000) });
+  };
+
+  const noteAccount = async (account: string): Promise<void> => {
+    const seen = await db.accounts.get(account);
+    if (seen && nowMs() - seen.lastSeenAt < 3_600_000) return;
+    await db.accounts.put({ account, firstSeenAt: seen?.firstSeenAt ?? nowMs(), lastSeenAt: nowMs() });
+  };
+
+  const tabAccount = async (tabId: number | null, account: string): Promise<void> => {
+    const state = await store.get(requireTab(tabId));
+    if (state.account !== account) throw new Error('the sidebar asked for another account than its tab');
+  };
+
+  const checkInput = async (
+    input: ConnectionInput,
+  ): Promise<{ ok: true; info: ConnectionInfo } | { ok: false; error: string }> => {
+    try {
+      const baseUrl = baseUrlFor(input);
+      const check = await buildClient(
+        baseUrl,
+        input.apiKey.trim(),
+        input.email.trim(),
+        false,
+      ).checkConnection();
+      return {
+        ok: true,
+        info: {
+          kind: input.kind,
+          baseUrl,
+          email: input.email.trim(),
+          accountName: check.accountName,
+          userName: check.user.name,
+          connectedAt: nowSec(),
+        },
+      };
+    } catch (error) {
+      if (error instanceof CrmError) {
+        if (error.kind === 'unreachable')
+          return {
+            ok: false,
+            error: "Can't reach the CRM at that address. Is it running, and is the address right?",
+          };
+        if (error.kind === 'notConnected') return { ok: false, error: error.message };
+        return { ok: false, error: describeCrmError(error) };
+      }
+      return { ok: false, error: 'The connection test failed unexpectedly.' };
+    }
+  };
+
+  // --- the router -------------------------------------------------------------------------------
   const router = createRouter(
     {
       threadOpened: async (request, context) => {
         const tabId = requireTab(context.tabId);
         hub.publish(tabId, await store.open(tabId, request.account, request.thread));
+        void sendStatus(tabId);
+        void refreshCards(tabId, true);
+        void noteAccount(request.account).then(() => maybeSync(request.account));
         return { ok: true };
       },
       threadClosed: async (request, context) => {
         const tabId = requireTab(context.tabId);
         const state = await store.close(tabId, request.account, request.threadId);
-        if (state) hub.publish(tabId, state);
+        if (state) {
+          hub.publish(tabId, state);
+          void refreshCards(tabId, false);
+        }
         return { ok: true };
       },
       inboxsdk__injectPageWorld: async (_request, context) => {
@@ -43,14 +346,141 @@ export function main(platform: Platform, logger: Logger = createLogger('worker')
         });
         return true;
       },
+      addContact: async (request, context) => {
+        await tabAccount(context.tabId, request.account);
+        const address = normaliseAddress(request.address);
+        if (!address) return { ok: false, error: 'That is not an e-mail address.' };
+        if (!(await connection.info())) return { ok: false, error: 'Connect a CRM first (Settings).' };
+        const { account } = request;
+        const name = request.name.trim();
+        if (request.kind === 'person') {
+          const provisionalId = -nowMs();
+          await db.people.put(
+            personRow(
+              account,
+              {
+                id: provisionalId,
+                name,
+                title: null,
+                companyId: null,
+                companyName: request.companyName,
+                emails: [{ value: address, category: 'work' }],
+                phones: [],
+                address: null,
+                tags: [],
+                ownerId: null,
+                lastContactedAt: null,
+                modifiedAt: nowSec(),
+              },
+              true,
+            ),
+          );
+          await outbox.enqueue(account, `contact:${address}`, {
+            op: 'addPerson',
+            payload: { address, name, companyName: request.companyName, provisionalId },
+          });
+        } else {
+          await outbox.enqueue(account, `contact:${address}`, {
+            op: 'addLead',
+            payload: { address, name, companyName: request.companyName },
+          });
+        }
+        await accountChanged(account, true);
+        void drainOutbox();
+        return { ok: true };
+      },
+      updatePerson: async (request, context) => {
+        await tabAccount(context.tabId, request.account);
+        const row = await db.people.get([request.account, request.personId]);
+        if (!row) return { ok: false, error: 'That person is not in the cache any more.' };
+        const patch = {
+          ...(request.patch.title !== undefined ? { title: request.patch.title?.trim() || null } : {}),
+          ...(request.patch.phones !== undefined
+            ? { phones: request.patch.phones.filter((p) => p.value.trim() !== '') }
+            : {}),
+          ...(request.patch.tags !== undefined
+            ? { tags: [...new Set(request.patch.tags.map((t) => t.trim()).filter(Boolean))] }
+            : {}),
+        };
+        await db.people.put({ ...row, ...patch });
+        await outbox.enqueue(request.account, `person:${request.personId}`, {
+          op: 'updatePerson',
+          payload: { personId: request.personId, patch },
+        });
+        await accountChanged(request.account, true);
+        void drainOutbox();
+        return { ok: true };
+      },
+      searchCrm: async (request, context) => {
+        await tabAccount(context.tabId, request.account);
+        return { results: await searchCache(db, request.account, request.query) };
+      },
+      syncNow: async (request) => {
+        void maybeSync(request.account, true);
+        return { ok: true };
+      },
+      retryWrites: async (request, context) => {
+        await tabAccount(context.tabId, request.account);
+        await outbox.retryDead(request.account);
+        void drainOutbox();
+        return { ok: true };
+      },
+      getConnection: async () => ({ info: await connection.info() }),
+      testConnection: async (request) => checkInput(request.connection),
+      connect: async (request) => {
+        const result = await checkInput(request.connection);
+        if (!result.ok) return result;
+        await connection.save(result.info, request.connection.apiKey.trim());
+        clientPromise = null;
+        health = null;
+        setHealth('ok');
+        await platform.alarms.create(SYNC_ALARM, { periodInMinutes: SYNC_PERIOD_MINUTES });
+        for (const { account } of await db.accounts.toArray()) void maybeSync(account, true);
+        return result;
+      },
+      disconnect: async () => {
+        await connection.clear();
+        clientPromise = null;
+        // The cache mirrors that CRM: without the connection it is stale and must not be shown.
+        await db.transaction(
+          'rw',
+          ACCOUNT_TABLES.filter((t) => t !== 'accounts').map((t) => db.table(t)),
+          async () => {
+            for (const table of ACCOUNT_TABLES) if (table !== 'accounts') await db.table(table).clear();
+          },
+        );
+        health = null;
+        await platform.session.remove('crmHealth');
+        await broadcastStatus();
+        for (const tabId of hub.tabs()) void refreshCards(tabId, false);
+        return { ok: true };
+      },
     },
     { runtimeId: platform.runtimeId, extensionOrigin: platform.extensionOrigin, logger },
   );
+
+  const hub = createSidebarHub({
+    runtimeId: platform.runtimeId,
+    extensionOrigin: platform.extensionOrigin,
+    store,
+    logger,
+    onSubscribed: (tabId) => {
+      void sendStatus(tabId);
+      void refreshCards(tabId, true);
+      void store.get(tabId).then((state) => (state.account ? maybeSync(state.account) : undefined));
+      void drainOutbox();
+    },
+  });
 
   platform.onMessage.addListener(router);
   platform.onConnect.addListener((port) => hub.onConnect(port));
   platform.onTabRemoved.addListener((tabId) => {
     hub.forget(tabId);
     void store.remove(tabId);
+  });
+  platform.alarms.onAlarm.addListener((alarm) => {
+    if (alarm.name === SYNC_ALARM)
+      void db.accounts.toArray().then((rows) => Promise.all(rows.map((r) => maybeSync(r.account, true))));
+    if (alarm.name === OUTBOX_ALARM) void drainOutbox();
   });
 }

@@ -47,6 +47,14 @@ export interface Platform {
   session: KeyValueArea;
   /** Runs InboxSDK's pageWorld.js in the MAIN world of one Gmail document. */
   injectPageWorld(target: InjectTarget): Promise<void>;
+  alarms: {
+    create(
+      name: string,
+      info: { when?: number; periodInMinutes?: number; delayInMinutes?: number },
+    ): Promise<void>;
+    get(name: string): Promise<{ name: string } | undefined>;
+    onAlarm: EventLike<(alarm: { name: string }) => void>;
+  };
 }
 
 function keyValueArea(area: Browser['storage']['session']): KeyValueArea {
@@ -77,6 +85,13 @@ export function createBrowserPlatform(browser: Browser): Platform {
       const target =
         documentId !== null ? { tabId, documentIds: [documentId] } : { tabId, frameIds: [frameId ?? 0] };
       await browser.scripting.executeScript({ target, world: 'MAIN', files: ['pageWorld.js'] });
+    },
+    alarms: {
+      create: async (name, info) => {
+        await browser.alarms.create(name, info);
+      },
+      get: async (name) => (await browser.alarms.get(name)) ?? undefined,
+      onAlarm: { addListener: (listener) => browser.alarms.onAlarm.addListener((alarm) => listener(alarm)) },
     },
   };
 }

@@ -15,6 +15,9 @@ export const SIDEBAR_PATH = 'src/sidebar/index.html';
 export interface SidebarHub {
   onConnect(port: PortLike): void;
   publish(tabId: number, state: ThreadState): void;
+  send(tabId: number, message: WorkerToSidebar): void;
+  /** Tabs with at least one live sidebar. */
+  tabs(): number[];
   forget(tabId: number): void;
 }
 
@@ -27,6 +30,8 @@ export function createSidebarHub(options: {
   extensionOrigin: string;
   store: TabStateStore;
   logger: Logger;
+  /** After the thread state went out to a (re)subscribed sidebar: send it the rest of its view. */
+  onSubscribed?: (tabId: number) => void;
 }): SidebarHub {
   const { store, logger } = options;
   const ports = new Map<number, Set<PortLike>>();
@@ -66,12 +71,19 @@ export function createSidebarHub(options: {
           logger.warn('port.message.rejected', { reason: 'bad shape', issues: describeIssues(parsed.error) });
           return;
         }
-        void store.get(tabId).then((state) => send(port, { type: 'threadState', state }));
+        void store.get(tabId).then((state) => {
+          send(port, { type: 'threadState', state });
+          options.onSubscribed?.(tabId);
+        });
       });
     },
     publish(tabId, state) {
       for (const port of ports.get(tabId) ?? []) send(port, { type: 'threadState', state });
     },
+    send(tabId, message) {
+      for (const port of ports.get(tabId) ?? []) send(port, message);
+    },
+    tabs: () => [...ports.keys()],
     forget(tabId) {
       ports.delete(tabId);
     },

@@ -1,13 +1,20 @@
+import { ConnectCrm } from './connect-crm';
+import type { OptionsApi } from './options-api';
+
 export const LIMITED_USE_STATEMENT =
   'The use of information received from Google APIs will adhere to the Chrome Web Store User Data Policy, including the Limited Use requirements.';
 
-export function OptionsApp({ version }: { version: string }) {
+export function OptionsApp({ version, api }: { version: string; api: OptionsApi }) {
   return (
     <main class="options">
       <header>
         <h1>Threadline</h1>
         <p class="version">Version {version}</p>
       </header>
+      <section aria-labelledby="connect-title">
+        <h2 id="connect-title">Connect a CRM</h2>
+        <ConnectCrm api={api} />
+      </section>
       <section aria-labelledby="about-title">
         <h2 id="about-title">What Threadline does</h2>
         <p>

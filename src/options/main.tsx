@@ -1,7 +1,8 @@
 import { render } from 'preact';
 import browser from 'webextension-polyfill';
 import { OptionsApp } from './app';
+import { optionsApi } from './options-api';
 import './options.css';
 
 const root = document.getElementById('app');
-if (root) render(<OptionsApp version={browser.runtime.getManifest().version} />, root);
+if (root) render(<OptionsApp version={browser.runtime.getManifest().version} api={optionsApi} />, root);

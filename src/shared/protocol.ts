@@ -10,6 +10,7 @@
  */
 // zod/mini: same validation, tree-shakable, so the content script stays a few kB (issue 2).
 import { z } from 'zod/mini';
+import { activitySchema, companySchema, leadSchema, opportunitySchema, personSchema } from './crm-model';
 
 /** Upper bounds keep a hostile or broken page from making the worker allocate without limit. */
 const LIMITS = { participants: 20_000, messages: 5_000, text: 2_000, id: 256, address: 320 } as const;
@@ -33,6 +34,39 @@ export type ThreadFacts = z.infer<typeof threadFactsSchema>;
 /** The Gmail account (address) the tab is signed in to; every piece of state is per account. */
 export const accountSchema = z.string().check(z.minLength(3), z.maxLength(LIMITS.address), z.includes('@'));
 
+export const CRM_KINDS = ['local', 'copper'] as const;
+export const connectionInputSchema = z.object({
+  kind: z.enum(CRM_KINDS),
+  baseUrl: z.string().check(z.maxLength(500)),
+  apiKey: z.string().check(z.minLength(1), z.maxLength(500)),
+  email: z.string().check(z.minLength(3), z.maxLength(LIMITS.address), z.includes('@')),
+});
+export type ConnectionInput = z.infer<typeof connectionInputSchema>;
+
+/** A saved CRM connection, as the options page may see it (never the API key). */
+export const connectionInfoSchema = z.object({
+  kind: z.enum(CRM_KINDS),
+  baseUrl: z.string(),
+  email: z.string(),
+  accountName: z.string(),
+  userName: z.string(),
+  connectedAt: z.number(),
+});
+export type ConnectionInfo = z.infer<typeof connectionInfoSchema>;
+
+const connectionResult = z.union([
+  z.object({ ok: z.literal(true), info: connectionInfoSchema }),
+  z.object({ ok: z.literal(false), error: z.string() }),
+]);
+
+export const searchResultSchema = z.object({
+  kind: z.enum(['person', 'company', 'lead', 'opportunity']),
+  id: z.number(),
+  title: z.string(),
+  subtitle: z.string(),
+});
+export type SearchResult = z.infer<typeof searchResultSchema>;
+
 export const requestSchemas = {
   threadOpened: z.object({
     type: z.literal('threadOpened'),
@@ -46,13 +80,66 @@ export const requestSchemas = {
   }),
   /** Sent by @inboxsdk/core's content script; the shape is theirs (reference/inboxsdk.md). */
   inboxsdk__injectPageWorld: z.object({ type: z.literal('inboxsdk__injectPageWorld') }),
+  // --- sidebar ---
+  addContact: z.object({
+    type: z.literal('addContact'),
+    account: accountSchema,
+    address: z.string().check(z.minLength(3), z.maxLength(LIMITS.address)),
+    name: z.string().check(z.minLength(1), z.maxLength(500)),
+    kind: z.enum(['person', 'lead']),
+    companyName: z.nullable(z.string().check(z.maxLength(500))),
+  }),
+  updatePerson: z.object({
+    type: z.literal('updatePerson'),
+    account: accountSchema,
+    personId: z.number().check(z.int(), z.positive()),
+    patch: z.object({
+      title: z.optional(z.nullable(z.string().check(z.maxLength(500)))),
+      phones: z.optional(
+        z
+          .array(
+            z.object({
+              value: z.string().check(z.maxLength(50)),
+              category: z.string().check(z.maxLength(50)),
+            }),
+          )
+          .check(z.maxLength(20)),
+      ),
+      tags: z.optional(z.array(z.string().check(z.minLength(1), z.maxLength(100))).check(z.maxLength(50))),
+    }),
+  }),
+  searchCrm: z.object({
+    type: z.literal('searchCrm'),
+    account: accountSchema,
+    query: z.string().check(z.maxLength(200)),
+  }),
+  syncNow: z.object({ type: z.literal('syncNow'), account: accountSchema }),
+  retryWrites: z.object({ type: z.literal('retryWrites'), account: accountSchema }),
+  // --- options page ---
+  getConnection: z.object({ type: z.literal('getConnection') }),
+  testConnection: z.object({ type: z.literal('testConnection'), connection: connectionInputSchema }),
+  connect: z.object({ type: z.literal('connect'), connection: connectionInputSchema }),
+  disconnect: z.object({ type: z.literal('disconnect') }),
 } as const;
 
 const ack = z.object({ ok: z.literal(true) });
+const done = z.union([
+  z.object({ ok: z.literal(true) }),
+  z.object({ ok: z.literal(false), error: z.string() }),
+]);
 export const responseSchemas = {
   threadOpened: ack,
   threadClosed: ack,
   inboxsdk__injectPageWorld: z.boolean(),
+  addContact: done,
+  updatePerson: done,
+  searchCrm: z.object({ results: z.array(searchResultSchema) }),
+  syncNow: ack,
+  retryWrites: ack,
+  getConnection: z.object({ info: z.nullable(connectionInfoSchema) }),
+  testConnection: connectionResult,
+  connect: connectionResult,
+  disconnect: ack,
 } as const satisfies Record<RequestType, z.ZodMiniType>;
 
 export type RequestType = keyof typeof requestSchemas;
@@ -60,18 +147,36 @@ export type RequestOf<T extends RequestType> = z.infer<(typeof requestSchemas)[T
 export type ResponseOf<T extends RequestType> = z.infer<(typeof responseSchemas)[T]>;
 
 /** The contexts a message can come from, as the worker classifies `runtime.MessageSender`. */
-export type SenderKind = 'gmailContentScript' | 'extensionPage';
+export type SenderKind = 'gmailContentScript' | 'sidebarPage' | 'optionsPage';
 
 export const requestSenders: Record<RequestType, readonly SenderKind[]> = {
   threadOpened: ['gmailContentScript'],
   threadClosed: ['gmailContentScript'],
   inboxsdk__injectPageWorld: ['gmailContentScript'],
+  addContact: ['sidebarPage'],
+  updatePerson: ['sidebarPage'],
+  searchCrm: ['sidebarPage'],
+  syncNow: ['sidebarPage', 'optionsPage'],
+  retryWrites: ['sidebarPage'],
+  getConnection: ['optionsPage'],
+  testConnection: ['optionsPage'],
+  connect: ['optionsPage'],
+  disconnect: ['optionsPage'],
 };
 
 export const requestSchema = z.discriminatedUnion('type', [
   requestSchemas.threadOpened,
   requestSchemas.threadClosed,
   requestSchemas.inboxsdk__injectPageWorld,
+  requestSchemas.addContact,
+  requestSchemas.updatePerson,
+  requestSchemas.searchCrm,
+  requestSchemas.syncNow,
+  requestSchemas.retryWrites,
+  requestSchemas.getConnection,
+  requestSchemas.testConnection,
+  requestSchemas.connect,
+  requestSchemas.disconnect,
 ]);
 export type AnyRequest = z.infer<typeof requestSchema>;
 
@@ -92,8 +197,70 @@ export const sidebarToWorkerSchema = z.discriminatedUnion('type', [
 ]);
 export type SidebarToWorker = z.infer<typeof sidebarToWorkerSchema>;
 
+export const dealViewSchema = z.object({
+  deal: opportunitySchema,
+  pipelineName: z.nullable(z.string()),
+  stageName: z.nullable(z.string()),
+});
+export type DealView = z.infer<typeof dealViewSchema>;
+
+/** One outside participant of the open thread, as the sidebar shows them. */
+export const contactCardSchema = z.object({
+  address: z.string(),
+  displayName: z.string(),
+  state: z.enum(['person', 'lead', 'unknown', 'checking']),
+  person: z.nullable(personSchema),
+  ownerName: z.nullable(z.string()),
+  lead: z.nullable(leadSchema),
+  company: z.nullable(companySchema),
+  deals: z.array(dealViewSchema),
+  /** null: not fetched yet. */
+  activities: z.nullable(z.array(activitySchema)),
+  /** A write to this contact waits in the outbox; `writeError`: it failed for good. */
+  pendingWrite: z.boolean(),
+  writeError: z.nullable(z.string()),
+  suggestion: z.nullable(
+    z.object({ name: z.string(), companyName: z.nullable(z.string()), companyKnown: z.boolean() }),
+  ),
+});
+export type ContactCard = z.infer<typeof contactCardSchema>;
+
+export const HEALTH_STATES = [
+  'notConnected',
+  'ok',
+  'unauthorized',
+  'unreachable',
+  'rateLimited',
+  'server',
+] as const;
+export type Health = (typeof HEALTH_STATES)[number];
+
+export const statusViewSchema = z.object({
+  health: z.enum(HEALTH_STATES),
+  message: z.nullable(z.string()),
+  sync: z.object({
+    running: z.boolean(),
+    initial: z.boolean(),
+    entity: z.nullable(z.string()),
+    fetched: z.number(),
+    total: z.nullable(z.number()),
+    lastSyncAt: z.nullable(z.number()),
+  }),
+  pendingWrites: z.number(),
+  failedWrites: z.number(),
+});
+export type StatusView = z.infer<typeof statusViewSchema>;
+
 export const workerToSidebarSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('threadState'), state: threadStateSchema }),
+  /** Cards for the outside participants of the thread `threadId` (sent after threadState). */
+  z.object({
+    type: z.literal('cards'),
+    seq: z.number(),
+    threadId: z.nullable(z.string()),
+    contacts: z.array(contactCardSchema),
+  }),
+  z.object({ type: z.literal('status'), status: statusViewSchema }),
 ]);
 export type WorkerToSidebar = z.infer<typeof workerToSidebarSchema>;
 

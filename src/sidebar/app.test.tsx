@@ -1,7 +1,12 @@
 // @vitest-environment happy-dom
 import { render } from 'preact';
 import { act } from 'preact/test-utils';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+
+vi.mock('webextension-polyfill', () => ({
+  default: { runtime: { sendMessage: vi.fn(async () => ({ results: [] })), openOptionsPage: vi.fn() } },
+}));
+
 import { App } from './app';
 import { createSidebarStore } from './store';
 import { SidebarStoreContext } from './use-sidebar-store';

@@ -33,7 +33,10 @@ export function connectWorker(
         return;
       }
       silentReconnects = 0;
-      store.getState().receiveThreadState(parsed.data.state);
+      const data = parsed.data;
+      if (data.type === 'threadState') store.getState().receiveThreadState(data.state);
+      else if (data.type === 'cards') store.getState().receiveCards(data);
+      else store.getState().receiveStatus(data.status);
     });
     port.onDisconnect.addListener(() => {
       silentReconnects += 1;

@@ -1,28 +1,48 @@
 import { createStore } from 'zustand/vanilla';
-import type { ThreadState } from '../shared/protocol';
+import type { ContactCard, StatusView, ThreadState } from '../shared/protocol';
 
 /** `connecting`: first contact with the worker; `reconnecting`: the worker restarted; `unreachable`: gave up. */
 export type ConnectionStatus = 'connecting' | 'connected' | 'reconnecting' | 'unreachable';
 
+export interface CardsState {
+  seq: number;
+  threadId: string | null;
+  contacts: ContactCard[];
+}
+
 export interface SidebarState {
   connection: ConnectionStatus;
   thread: ThreadState | null;
+  cards: CardsState | null;
+  status: StatusView | null;
   setConnection(connection: ConnectionStatus): void;
   /** Applies a state from the worker unless a newer one (higher `seq`) is already shown. */
   receiveThreadState(state: ThreadState): void;
+  /** Applies cards only for the thread on screen (a late answer for an older thread is dropped). */
+  receiveCards(cards: CardsState): void;
+  receiveStatus(status: StatusView): void;
 }
 
 export function createSidebarStore() {
   return createStore<SidebarState>()((set) => ({
     connection: 'connecting',
     thread: null,
+    cards: null,
+    status: null,
     setConnection: (connection) => set({ connection }),
     receiveThreadState: (state) =>
-      set((current) =>
-        current.thread && current.thread.seq > state.seq
-          ? { connection: 'connected' }
-          : { thread: state, connection: 'connected' },
-      ),
+      set((current) => {
+        if (current.thread && current.thread.seq > state.seq) return { connection: 'connected' };
+        const sameThread = current.thread?.thread?.threadId === state.thread?.threadId;
+        return { thread: state, connection: 'connected', cards: sameThread ? current.cards : null };
+      }),
+    receiveCards: (cards) =>
+      set((current) => {
+        if (current.thread && cards.seq < current.thread.seq) return {};
+        if ((current.thread?.thread?.threadId ?? null) !== cards.threadId) return {};
+        return { cards };
+      }),
+    receiveStatus: (status) => set({ status, connection: 'connected' }),
   }));
 }
 export type SidebarStore = ReturnType<typeof createSidebarStore>;

@@ -77,6 +77,15 @@ export function createFakePlatform() {
     },
     session,
     injectPageWorld: async (target) => void injected.push(target),
+    alarms: {
+      create: async (name, info) => {
+        await (fakeBrowser.alarms.create as (name: string, info: object) => Promise<void>)(name, info);
+      },
+      get: async (name) => (await fakeBrowser.alarms.get(name)) ?? undefined,
+      onAlarm: {
+        addListener: (listener) => fakeBrowser.alarms.onAlarm.addListener((alarm) => listener(alarm)),
+      },
+    },
   };
   return {
     platform,
@@ -92,6 +101,7 @@ export function createFakePlatform() {
       connectListeners.clear();
       fakeBrowser.runtime.onMessage.removeAllListeners();
       fakeBrowser.tabs.onRemoved.removeAllListeners();
+      fakeBrowser.alarms.onAlarm.removeAllListeners();
     },
     connect: (port: PortLike) => {
       for (const l of connectListeners) l(port);

@@ -1,4 +1,8 @@
 import type { FunctionComponent } from 'preact';
+import { ConnectionStatus } from './connection-status/connection-status';
+import { ContactCards } from './contact-cards/contact-cards';
+import { CrmSearch } from './crm-search/crm-search';
+import { SyncFooter } from './sync-footer/sync-footer';
 import { ThreadParticipants } from './thread-participants/thread-participants';
 
 export interface SidebarFeature {
@@ -9,5 +13,9 @@ export interface SidebarFeature {
 
 /** Every sidebar feature, in display order. A structure test keeps this, the folders and the README in sync. */
 export const sidebarFeatures: readonly SidebarFeature[] = [
+  { id: 'crm-search', Component: CrmSearch },
+  { id: 'connection-status', Component: ConnectionStatus },
   { id: 'thread-participants', Component: ThreadParticipants },
+  { id: 'contact-cards', Component: ContactCards },
+  { id: 'sync-footer', Component: SyncFooter },
 ];

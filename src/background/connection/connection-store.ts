@@ -1,0 +1,92 @@
+import type { ThreadlineDb } from '../../db/threadline-db';
+import type { ConnectionInfo } from '../../shared/protocol';
+import { connectionInfoSchema } from '../../shared/protocol';
+import type { KeyValueArea } from '../platform';
+
+const INFO = 'crmConnection';
+const KEY = 'crmKeyEncryption';
+const SECRET = 'crmApiKey';
+const SESSION_KEY = 'crmApiKey';
+
+export interface Credentials {
+  info: ConnectionInfo;
+  apiKey: string;
+}
+
+/**
+ * The CRM connection. The API key is encrypted at rest with AES-GCM under a non-extractable
+ * WebCrypto key that lives in the worker's IndexedDB (it can be used, never read out); the live key
+ * sits in `storage.session`, which content scripts cannot read and which is cleared with the browser.
+ */
+export interface ConnectionStore {
+  info(): Promise<ConnectionInfo | null>;
+  credentials(): Promise<Credentials | null>;
+  save(info: ConnectionInfo, apiKey: string): Promise<void>;
+  clear(): Promise<void>;
+}
+
+export function createConnectionStore(
+  db: ThreadlineDb,
+  session: KeyValueArea,
+  crypto: Crypto = globalThis.crypto,
+): ConnectionStore {
+  async function encryptionKey(): Promise<CryptoKey> {
+    const existing = await db.secrets.get(KEY);
+    if (existing?.key) return existing.key;
+    const key = await crypto.subtle.generateKey({ name: 'AES-GCM', length: 256 }, false, [
+      'encrypt',
+      'decrypt',
+    ]);
+    await db.secrets.put({ name: KEY, key });
+    return key;
+  }
+
+  const info = async (): Promise<ConnectionInfo | null> => {
+    const parsed = connectionInfoSchema.safeParse((await db.settings.get(INFO))?.value);
+    return parsed.success ? parsed.data : null;
+  };
+
+  return {
+    info,
+    async credentials() {
+      const saved = await info();
+      if (!saved) return null;
+      const live = await session.get(SESSION_KEY);
+      if (typeof live === 'string' && live !== '') return { info: saved, apiKey: live };
+      const secret = await db.secrets.get(SECRET);
+      if (!secret?.iv || !secret.ciphertext) return null;
+      try {
+        const plain = await crypto.subtle.decrypt(
+          { name: 'AES-GCM', iv: secret.iv },
+          await encryptionKey(),
+          secret.ciphertext,
+        );
+        const apiKey = new TextDecoder().decode(plain);
+        await session.set(SESSION_KEY, apiKey);
+        return { info: saved, apiKey };
+      } catch {
+        return null; // a key that cannot be decrypted is no key: the user reconnects
+      }
+    },
+    async save(next, apiKey) {
+      const iv = crypto.getRandomValues(new Uint8Array(12));
+      const ciphertext = await crypto.subtle.encrypt(
+        { name: 'AES-GCM', iv },
+        await encryptionKey(),
+        new TextEncoder().encode(apiKey),
+      );
+      await db.transaction('rw', db.secrets, db.settings, async () => {
+        await db.secrets.put({ name: SECRET, iv, ciphertext });
+        await db.settings.put({ name: INFO, value: next });
+      });
+      await session.set(SESSION_KEY, apiKey);
+    },
+    async clear() {
+      await db.transaction('rw', db.secrets, db.settings, async () => {
+        await db.secrets.delete(SECRET);
+        await db.settings.delete(INFO);
+      });
+      await session.remove(SESSION_KEY);
+    },
+  };
+}

@@ -1,0 +1,209 @@
+import { stripRow } from '../../db/record-rows';
+import { emailKey, type PersonRow, parentKeyOf, type ThreadlineDb } from '../../db/threadline-db';
+import type { Company, Person } from '../../shared/crm-model';
+import {
+  companyNameFromDomain,
+  domainOf,
+  isPublicEmailDomain,
+  personNameGuess,
+} from '../../shared/normalise-address';
+import type { ContactCard, DealView } from '../../shared/protocol';
+import type { OutsideParticipant } from './outside-participants';
+
+/** "Not in CRM" answers are trusted this long before the CRM is asked again. */
+export const NEGATIVE_TTL_SECONDS = 24 * 3600;
+/** Recent activities are refreshed when older than this. */
+export const ACTIVITY_TTL_SECONDS = 10 * 60;
+
+export interface CardsResult {
+  cards: ContactCard[];
+  /** Addresses the cache cannot answer: ask the CRM in one batch. */
+  misses: string[];
+  /** People whose recent activities are missing or stale. */
+  staleActivities: number[];
+}
+
+const blankCard = (p: OutsideParticipant): ContactCard => ({
+  address: p.address,
+  displayName: p.displayName,
+  state: 'checking',
+  person: null,
+  ownerName: null,
+  lead: null,
+  company: null,
+  deals: [],
+  activities: null,
+  pendingWrite: false,
+  writeError: null,
+  suggestion: null,
+});
+
+/**
+ * Everything the sidebar shows for a thread's outside participants, from the cache alone, in a
+ * handful of indexed queries whatever the number of participants (one round trip to the sidebar).
+ */
+export async function buildCards(
+  db: ThreadlineDb,
+  account: string,
+  participants: readonly OutsideParticipant[],
+  now: number,
+): Promise<CardsResult> {
+  const cards = participants.map(blankCard);
+  const keyToAddress = new Map(participants.map((p) => [emailKey(account, p.address), p.address]));
+
+  const people = await db.people
+    .where('emailKeys')
+    .anyOf([...keyToAddress.keys()])
+    .toArray();
+  const personOf = new Map<string, PersonRow>();
+  for (const row of people) {
+    if (row.account !== account) continue;
+    for (const key of row.emailKeys) {
+      const address = keyToAddress.get(key);
+      if (address && !personOf.has(address)) personOf.set(address, row);
+    }
+  }
+  const rest = participants.filter((p) => !personOf.has(p.address));
+  const leads = rest.length
+    ? await db.leads
+        .where('emailKey')
+        .anyOf(rest.map((p) => emailKey(account, p.address)))
+        .toArray()
+    : [];
+  const leadOf = new Map(leads.map((l) => [keyToAddress.get(l.emailKey ?? '') ?? '', l]));
+  const unknown = rest.filter((p) => !leadOf.has(p.address));
+  const negatives = await db.negativeLookups.bulkGet(
+    unknown.map((p) => [account, p.address] as [string, string]),
+  );
+
+  // Companies: by id for people, else by e-mail domain (never a public mail domain).
+  const companyIds = [...new Set(people.map((p) => p.companyId).filter((id): id is number => id !== null))];
+  const companiesById = new Map(
+    (await db.companies.bulkGet(companyIds.map((id) => [account, id] as [string, number])))
+      .filter((c) => c !== undefined)
+      .map((c) => [c.id, c]),
+  );
+  const domains = [
+    ...new Set(participants.map((p) => domainOf(p.address)).filter((d) => !isPublicEmailDomain(d))),
+  ];
+  const domainRows = domains.length
+    ? await db.companies
+        .where('[account+domainKey]')
+        .anyOf(domains.map((d) => [account, d]))
+        .toArray()
+    : [];
+  const companyByDomain = new Map(domainRows.map((c) => [c.domainKey ?? '', c]));
+
+  const personIds = [...personOf.values()].map((p) => p.id).filter((id) => id > 0);
+  const dealRows = [
+    ...(personIds.length
+      ? await db.opportunities
+          .where('[account+primaryContactId]')
+          .anyOf(personIds.map((id) => [account, id]))
+          .toArray()
+      : []),
+    ...(companyIds.length
+      ? await db.opportunities
+          .where('[account+companyId]')
+          .anyOf(companyIds.map((id) => [account, id]))
+          .toArray()
+      : []),
+  ];
+  const pipelines = new Map(
+    (
+      await db.pipelines.where('[account+id]').between([account, -Infinity], [account, Infinity]).toArray()
+    ).map((p) => [p.id, p]),
+  );
+  const ownerIds = [...new Set(people.map((p) => p.ownerId).filter((id): id is number => id !== null))];
+  const owners = new Map(
+    (await db.users.bulkGet(ownerIds.map((id) => [account, id] as [string, number])))
+      .filter((u) => u !== undefined)
+      .map((u) => [u.id, u.name]),
+  );
+  const fetches = await db.activityFetches.bulkGet(
+    personIds.map((id) => [account, parentKeyOf('person', id)] as [string, string]),
+  );
+  const fetchedAt = new Map(personIds.map((id, i) => [id, fetches[i]?.fetchedAt ?? null]));
+  const outbox = await db.outbox
+    .where('[account+state]')
+    .anyOf([account, 'pending'], [account, 'dead'])
+    .toArray();
+
+  const staleActivities: number[] = [];
+  const misses: string[] = [];
+
+  for (const card of cards) {
+    const personRow = personOf.get(card.address);
+    const company = (id: number | null, address: string): Company | null => {
+      const row = (id !== null ? companiesById.get(id) : undefined) ?? companyByDomain.get(domainOf(address));
+      return row ? stripRow(row) : null;
+    };
+    const writes = outbox.filter(
+      (w) =>
+        w.recordKey === `contact:${card.address}` ||
+        (personRow !== undefined && w.recordKey === `person:${personRow.id}`),
+    );
+    card.pendingWrite = writes.some((w) => w.state === 'pending');
+    card.writeError = writes.find((w) => w.state === 'dead')?.lastError ?? null;
+    if (personRow) {
+      const person: Person = stripRow(personRow);
+      card.state = 'person';
+      card.person = person;
+      card.ownerName = person.ownerId !== null ? (owners.get(person.ownerId) ?? null) : null;
+      card.company = company(person.companyId, card.address);
+      const seen = new Set<number>();
+      card.deals = dealRows
+        .filter(
+          (d) =>
+            d.status === 'Open' &&
+            (d.primaryContactId === person.id ||
+              (person.companyId !== null && d.companyId === person.companyId)),
+        )
+        .filter((d) => !seen.has(d.id) && seen.add(d.id) !== undefined)
+        .sort((a, b) => (b.value ?? 0) - (a.value ?? 0))
+        .map((d): DealView => {
+          const pipeline = d.pipelineId !== null ? pipelines.get(d.pipelineId) : undefined;
+          return {
+            deal: stripRow(d),
+            pipelineName: pipeline?.name ?? null,
+            stageName: pipeline?.stages.find((s) => s.id === d.stageId)?.name ?? null,
+          };
+        });
+      if (person.id > 0) {
+        const at = fetchedAt.get(person.id) ?? null;
+        if (at !== null) {
+          const key = parentKeyOf('person', person.id);
+          card.activities = (
+            await db.activities
+              .where('[account+parentKey+at]')
+              .between([account, key, -Infinity], [account, key, Infinity])
+              .reverse()
+              .limit(5)
+              .toArray()
+          ).map(stripRow);
+        }
+        if (at === null || now - at > ACTIVITY_TTL_SECONDS) staleActivities.push(person.id);
+      }
+      continue;
+    }
+    const lead = leadOf.get(card.address);
+    if (lead) {
+      card.state = 'lead';
+      card.lead = stripRow(lead);
+      card.company = company(null, card.address);
+      continue;
+    }
+    const negative = negatives[unknown.findIndex((p) => p.address === card.address)];
+    const domain = domainOf(card.address);
+    const known = companyByDomain.get(domain);
+    card.suggestion = {
+      name: personNameGuess(card.displayName, card.address) || card.address,
+      companyName: known ? known.name : isPublicEmailDomain(domain) ? null : companyNameFromDomain(domain),
+      companyKnown: known !== undefined,
+    };
+    card.company = known ? stripRow(known) : null;
+    if (negative && now - negative.checkedAt < NEGATIVE_TTL_SECONDS) card.state = 'unknown';
+    else misses.push(card.address);
+  }
+  return { cards, misses, staleActivities };
+}

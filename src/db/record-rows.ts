@@ -1,0 +1,93 @@
+import type { Company, CrmUser, Lead, Opportunity, Person } from '../shared/crm-model';
+import { normaliseAddress } from '../shared/normalise-address';
+import {
+  type CompanyRow,
+  emailKey,
+  type LeadRow,
+  type OpportunityRow,
+  type PersonRow,
+  type UserRow,
+} from './threadline-db';
+
+/** Words and whole values, lower-cased, for prefix search. */
+function searchKeys(account: string, values: readonly (string | null | undefined)[]): string[] {
+  const keys = new Set<string>();
+  for (const value of values) {
+    if (!value) continue;
+    const lower = value.trim().toLowerCase();
+    if (lower === '') continue;
+    keys.add(`${account}\n${lower}`);
+    for (const word of lower.split(/[\s,.'"()/-]+/)) if (word.length > 0) keys.add(`${account}\n${word}`);
+  }
+  return [...keys].slice(0, 64);
+}
+
+const addresses = (values: readonly string[]): string[] =>
+  values.map((v) => normaliseAddress(v)).filter((v): v is string => v !== null);
+
+export function personRow(account: string, person: Person, pending = false): PersonRow {
+  const emails = addresses(person.emails.map((e) => e.value));
+  return {
+    ...person,
+    account,
+    emailKeys: emails.map((e) => emailKey(account, e)),
+    searchKeys: searchKeys(account, [person.name, ...emails]),
+    ...(pending ? { pending: true } : {}),
+  };
+}
+
+export function leadRow(account: string, lead: Lead): LeadRow {
+  const email = lead.email ? normaliseAddress(lead.email) : null;
+  return {
+    ...lead,
+    account,
+    emailKey: email ? emailKey(account, email) : null,
+    searchKeys: searchKeys(account, [lead.name, email]),
+  };
+}
+
+export function companyRow(account: string, company: Company): CompanyRow {
+  return {
+    ...company,
+    account,
+    domainKey: company.domain ? company.domain.toLowerCase() : null,
+    searchKeys: searchKeys(account, [company.name, company.domain]),
+  };
+}
+
+export const opportunityRow = (account: string, o: Opportunity): OpportunityRow => ({
+  ...o,
+  account,
+  searchKeys: searchKeys(account, [o.name]),
+});
+
+export function userRow(account: string, user: CrmUser): UserRow {
+  return {
+    ...user,
+    account,
+    emailKey: emailKey(account, normaliseAddress(user.email) ?? user.email.toLowerCase()),
+  };
+}
+
+/** Drops the cache's own fields, giving back the model record. */
+export function stripRow<T extends object>(
+  row: T,
+): Omit<T, 'account' | 'searchKeys' | 'emailKeys' | 'emailKey' | 'domainKey' | 'pending'> {
+  const {
+    account: _a,
+    searchKeys: _s,
+    emailKeys: _e,
+    emailKey: _k,
+    domainKey: _d,
+    pending: _p,
+    ...rest
+  } = row as T & {
+    account?: unknown;
+    searchKeys?: unknown;
+    emailKeys?: unknown;
+    emailKey?: unknown;
+    domainKey?: unknown;
+    pending?: unknown;
+  };
+  return rest as Omit<T, 'account' | 'searchKeys' | 'emailKeys' | 'emailKey' | 'domainKey' | 'pending'>;
+}

@@ -1,0 +1,141 @@
+/**
+ * The cache: Dexie over IndexedDB, opened ONLY by the worker (ARCHITECTURE.md: an extension iframe
+ * in Gmail may be denied IndexedDB, and a content script's database would belong to Gmail).
+ * Every row carries the Gmail account it belongs to and every key starts with it, so no query can
+ * mix /mail/u/0 and /mail/u/1.
+ */
+import Dexie, { type Table } from 'dexie';
+import type { Activity, Company, CrmUser, Lead, Opportunity, Person, Pipeline } from '../shared/crm-model';
+
+export interface AccountScoped {
+  account: string;
+}
+/** `account\nterm` for every word, full name, address and domain: prefix search as you type. */
+interface Searchable {
+  searchKeys: string[];
+}
+
+export type PersonRow = Person & AccountScoped & Searchable & { emailKeys: string[]; pending?: boolean };
+export type LeadRow = Lead & AccountScoped & Searchable & { emailKey: string | null };
+export type CompanyRow = Company & AccountScoped & Searchable & { domainKey: string | null };
+export type OpportunityRow = Opportunity & AccountScoped & Searchable;
+export type PipelineRow = Pipeline & AccountScoped;
+export type ActivityRow = Activity & AccountScoped & { parentKey: string };
+export type UserRow = CrmUser & AccountScoped & { emailKey: string };
+
+export interface ActivityFetchRow extends AccountScoped {
+  parentKey: string;
+  fetchedAt: number;
+}
+
+export interface NegativeLookupRow extends AccountScoped {
+  address: string;
+  checkedAt: number;
+}
+
+export type SyncEntity = 'people' | 'companies' | 'leads' | 'opportunities' | 'pipelines' | 'users';
+
+export interface SyncStateRow extends AccountScoped {
+  entity: SyncEntity;
+  /** `initial` until the first full pass completes; then every run is a delta from the cursor. */
+  phase: 'initial' | 'delta';
+  /**
+   * Keyset cursor over (date_modified, id): records modified at or after `cursorTime` are asked
+   * for, and those at exactly `cursorTime` already stored (`seenAtCursor`) are skipped. Saved in the
+   * same transaction as each page, so a killed worker resumes without gaps or duplicates.
+   */
+  cursorTime: number;
+  seenAtCursor: number[];
+  /** More than a page of records sharing one second: which page of that second comes next. */
+  pageWithin: number;
+  fetched: number;
+  total: number | null;
+  lastSyncAt: number | null;
+}
+
+export interface OutboxRow extends AccountScoped {
+  seq?: number;
+  /** Writes to one record go out in order: `person:12`, `contact:alice@acme.test`. */
+  recordKey: string;
+  idempotencyKey: string;
+  op: string;
+  payload: unknown;
+  state: 'pending' | 'dead';
+  attempts: number;
+  nextAttemptAt: number;
+  lastError: string | null;
+  createdAt: number;
+}
+
+export interface AccountRow extends AccountScoped {
+  firstSeenAt: number;
+  lastSeenAt: number;
+}
+
+export interface SettingRow {
+  name: string;
+  value: unknown;
+}
+
+export interface SecretRow {
+  name: string;
+  key?: CryptoKey;
+  iv?: Uint8Array<ArrayBuffer>;
+  ciphertext?: ArrayBuffer;
+}
+
+export const emailKey = (account: string, address: string): string => `${account}\n${address}`;
+export const parentKeyOf = (type: string, id: number): string => `${type}:${id}`;
+
+export class ThreadlineDb extends Dexie {
+  people!: Table<PersonRow, [string, number]>;
+  leads!: Table<LeadRow, [string, number]>;
+  companies!: Table<CompanyRow, [string, number]>;
+  opportunities!: Table<OpportunityRow, [string, number]>;
+  pipelines!: Table<PipelineRow, [string, number]>;
+  activities!: Table<ActivityRow, [string, number]>;
+  activityFetches!: Table<ActivityFetchRow, [string, string]>;
+  users!: Table<UserRow, [string, number]>;
+  negativeLookups!: Table<NegativeLookupRow, [string, string]>;
+  syncState!: Table<SyncStateRow, [string, string]>;
+  outbox!: Table<OutboxRow, number>;
+  accounts!: Table<AccountRow, string>;
+  settings!: Table<SettingRow, string>;
+  secrets!: Table<SecretRow, string>;
+
+  constructor(name = 'threadline') {
+    super(name);
+    this.version(1).stores({
+      people: '[account+id], *emailKeys, *searchKeys, [account+companyId]',
+      leads: '[account+id], emailKey, *searchKeys',
+      companies: '[account+id], [account+domainKey], *searchKeys',
+      opportunities: '[account+id], [account+primaryContactId], [account+companyId], *searchKeys',
+      pipelines: '[account+id]',
+      activities: '[account+id], [account+parentKey+at]',
+      activityFetches: '[account+parentKey]',
+      users: '[account+id], emailKey',
+      negativeLookups: '[account+address]',
+      syncState: '[account+entity]',
+      outbox: '++seq, [account+recordKey], [account+state], nextAttemptAt',
+      accounts: 'account',
+      settings: 'name',
+      secrets: 'name',
+    });
+  }
+}
+
+/** Tables holding data about one Gmail account (everything but settings and secrets). */
+export const ACCOUNT_TABLES = [
+  'people',
+  'leads',
+  'companies',
+  'opportunities',
+  'pipelines',
+  'activities',
+  'activityFetches',
+  'users',
+  'negativeLookups',
+  'syncState',
+  'outbox',
+  'accounts',
+] as const;

@@ -1,0 +1,24 @@
+import browser from 'webextension-polyfill';
+import type { ConnectionInfo, ConnectionInput, ResponseOf } from '../shared/protocol';
+import { requestWorker } from '../shared/request-worker';
+
+const send = (m: unknown) => browser.runtime.sendMessage(m);
+
+export interface OptionsApi {
+  getConnection(): Promise<ConnectionInfo | null>;
+  testConnection(connection: ConnectionInput): Promise<ResponseOf<'testConnection'>>;
+  connect(connection: ConnectionInput): Promise<ResponseOf<'connect'>>;
+  disconnect(): Promise<void>;
+  requestCopperPermission(): Promise<boolean>;
+}
+
+export const optionsApi: OptionsApi = {
+  getConnection: async () => (await requestWorker<'getConnection'>(send, { type: 'getConnection' })).info,
+  testConnection: (connection) =>
+    requestWorker<'testConnection'>(send, { type: 'testConnection', connection }),
+  connect: (connection) => requestWorker<'connect'>(send, { type: 'connect', connection }),
+  disconnect: async () => {
+    await requestWorker<'disconnect'>(send, { type: 'disconnect' });
+  },
+  requestCopperPermission: () => browser.permissions.request({ origins: ['https://api.copper.com/*'] }),
+};

@@ -1,0 +1,377 @@
+import { useState } from 'preact/hooks';
+import type { Person } from '../../../shared/crm-model';
+import type { ContactCard as Card, DealView } from '../../../shared/protocol';
+import { formatDate, formatMoney } from '../../format';
+import { ask } from '../../sidebar-api';
+import { useSidebarStore } from '../../use-sidebar-store';
+
+function Deals({ deals }: { deals: DealView[] }) {
+  if (deals.length === 0) return null;
+  return (
+    <section class="deals" aria-label="Open deals">
+      <h4>Open deals</h4>
+      <ul>
+        {deals.map(({ deal, pipelineName, stageName }) => (
+          <li key={deal.id} data-testid="deal">
+            <span class="deal-name" title={deal.name}>
+              {deal.name}
+            </span>
+            <span class="deal-meta">
+              {pipelineName && <span>{pipelineName}</span>}
+              {stageName && <span class="chip stage">{stageName}</span>}
+              {deal.value !== null && <span class="value">{formatMoney(deal.value)}</span>}
+            </span>
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
+function Activities({ card }: { card: Card }) {
+  if (card.activities === null) return <p class="muted small">Loading recent activity…</p>;
+  if (card.activities.length === 0) return <p class="muted small">No activity yet.</p>;
+  return (
+    <section class="activities" aria-label="Recent activity">
+      <h4>Recent activity</h4>
+      <ul>
+        {card.activities.map((a) => (
+          <li key={a.id}>
+            <span class="activity-head">
+              {a.typeName} · {formatDate(a.at)}
+            </span>
+            {a.details && (
+              <span class="activity-details" title={a.details}>
+                {a.details}
+              </span>
+            )}
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
+function EditPerson({ person, account, onDone }: { person: Person; account: string; onDone: () => void }) {
+  const [title, setTitle] = useState(person.title ?? '');
+  const [phone, setPhone] = useState(person.phones[0]?.value ?? '');
+  const [tags, setTags] = useState(person.tags.join(', '));
+  const [error, setError] = useState<string | null>(null);
+  const save = async () => {
+    const phones =
+      phone.trim() === ''
+        ? person.phones.slice(1)
+        : [
+            { value: phone.trim(), category: person.phones[0]?.category ?? 'work' },
+            ...person.phones.slice(1),
+          ];
+    const answer = await ask('updatePerson', {
+      account,
+      personId: person.id,
+      patch: {
+        title: title.trim() === '' ? null : title.trim(),
+        phones,
+        tags: tags
+          .split(',')
+          .map((t) => t.trim())
+          .filter(Boolean),
+      },
+    });
+    if (answer.ok) onDone();
+    else setError(answer.error);
+  };
+  return (
+    <form
+      class="edit"
+      aria-label={`Edit ${person.name}`}
+      onSubmit={(e) => {
+        e.preventDefault();
+        void save();
+      }}
+      onKeyDown={(e) => {
+        if (e.key === 'Escape') onDone();
+      }}
+    >
+      <label>
+        Title
+        <input
+          value={title}
+          onInput={(e) => setTitle((e.target as HTMLInputElement).value)}
+          maxLength={500}
+          data-testid="edit-title"
+        />
+      </label>
+      <label>
+        Phone
+        <input
+          value={phone}
+          onInput={(e) => setPhone((e.target as HTMLInputElement).value)}
+          maxLength={50}
+          inputMode="tel"
+          data-testid="edit-phone"
+        />
+      </label>
+      <label>
+        Tags (comma-separated)
+        <input
+          value={tags}
+          onInput={(e) => setTags((e.target as HTMLInputElement).value)}
+          data-testid="edit-tags"
+        />
+      </label>
+      {error && (
+        <p role="alert" class="error-text">
+          {error}
+        </p>
+      )}
+      <div class="actions">
+        <button type="submit" class="primary">
+          Save
+        </button>
+        <button type="button" onClick={onDone}>
+          Cancel
+        </button>
+      </div>
+    </form>
+  );
+}
+
+function PersonCard({ card, account }: { card: Card; account: string }) {
+  const [editing, setEditing] = useState(false);
+  const person = card.person;
+  if (!person) return null;
+  const address = person.address
+    ? [person.address.street, person.address.city, person.address.state, person.address.country]
+        .filter(Boolean)
+        .join(', ')
+    : '';
+  return (
+    <>
+      <header class="card-head">
+        <h3 title={person.name}>{person.name}</h3>
+        {person.id > 0 && !editing && (
+          <button
+            type="button"
+            class="link"
+            onClick={() => setEditing(true)}
+            aria-label={`Edit ${person.name}`}
+          >
+            Edit
+          </button>
+        )}
+      </header>
+      {(person.title || card.company || person.companyName) && (
+        <p class="subtitle" data-testid="person-subtitle">
+          {[person.title, card.company?.name ?? person.companyName].filter(Boolean).join(' · ')}
+        </p>
+      )}
+      {editing ? (
+        <EditPerson person={person} account={account} onDone={() => setEditing(false)} />
+      ) : (
+        <dl class="facts">
+          {person.emails.length > 0 && (
+            <>
+              <dt>Email</dt>
+              <dd>{person.emails.map((e) => e.value).join(', ')}</dd>
+            </>
+          )}
+          {person.phones.length > 0 && (
+            <>
+              <dt>Phone</dt>
+              <dd data-testid="person-phones">{person.phones.map((p) => p.value).join(', ')}</dd>
+            </>
+          )}
+          {address && (
+            <>
+              <dt>Address</dt>
+              <dd>{address}</dd>
+            </>
+          )}
+          {card.ownerName && (
+            <>
+              <dt>Owner</dt>
+              <dd>{card.ownerName}</dd>
+            </>
+          )}
+          {person.lastContactedAt !== null && (
+            <>
+              <dt>Last contacted</dt>
+              <dd>{formatDate(person.lastContactedAt)}</dd>
+            </>
+          )}
+          {person.tags.length > 0 && (
+            <>
+              <dt>Tags</dt>
+              <dd class="tags" data-testid="person-tags">
+                {person.tags.map((t) => (
+                  <span key={t} class="chip">
+                    {t}
+                  </span>
+                ))}
+              </dd>
+            </>
+          )}
+        </dl>
+      )}
+      {card.company && (
+        <p class="company" data-testid="company">
+          <span class="chip">Company</span> {card.company.name}
+          {card.company.domain ? ` · ${card.company.domain}` : ''}
+        </p>
+      )}
+      <Deals deals={card.deals} />
+      {person.id > 0 && <Activities card={card} />}
+    </>
+  );
+}
+
+function AddContact({ card, account }: { card: Card; account: string }) {
+  const [name, setName] = useState(card.suggestion?.name ?? '');
+  const [company, setCompany] = useState(card.suggestion?.companyName ?? '');
+  const [error, setError] = useState<string | null>(null);
+  const add = async (kind: 'person' | 'lead') => {
+    if (name.trim() === '') {
+      setError('Enter a name first.');
+      return;
+    }
+    const answer = await ask('addContact', {
+      account,
+      address: card.address,
+      name: name.trim(),
+      kind,
+      companyName: company.trim() || null,
+    });
+    if (!answer.ok) setError(answer.error);
+  };
+  return (
+    <form
+      class="add"
+      aria-label={`Add ${card.address} to the CRM`}
+      onSubmit={(e) => {
+        e.preventDefault();
+        void add('person');
+      }}
+    >
+      <p class="muted">Not in your CRM.</p>
+      <label>
+        Name
+        <input
+          value={name}
+          onInput={(e) => setName((e.target as HTMLInputElement).value)}
+          maxLength={500}
+          data-testid="add-name"
+        />
+      </label>
+      <label>
+        Company
+        {card.suggestion?.companyKnown
+          ? ' (in CRM)'
+          : card.suggestion?.companyName
+            ? ' (will be created)'
+            : ''}
+        <input
+          value={company}
+          onInput={(e) => setCompany((e.target as HTMLInputElement).value)}
+          maxLength={500}
+          data-testid="add-company"
+        />
+      </label>
+      {error && (
+        <p role="alert" class="error-text">
+          {error}
+        </p>
+      )}
+      <div class="actions">
+        <button type="submit" class="primary" data-testid="add-person">
+          Add as person
+        </button>
+        <button type="button" onClick={() => void add('lead')} data-testid="add-lead">
+          Add as lead
+        </button>
+      </div>
+    </form>
+  );
+}
+
+function ContactCardView({
+  card,
+  account,
+  unreachable,
+}: {
+  card: Card;
+  account: string;
+  unreachable: boolean;
+}) {
+  return (
+    <article
+      class="card"
+      data-testid="contact-card"
+      data-state={card.state}
+      data-address={card.address}
+      aria-label={card.displayName || card.address}
+    >
+      {card.state === 'person' && <PersonCard card={card} account={account} />}
+      {card.state === 'lead' && card.lead && (
+        <>
+          <header class="card-head">
+            <h3 title={card.lead.name}>{card.lead.name}</h3>
+            <span class="chip">Lead{card.lead.status ? ` · ${card.lead.status}` : ''}</span>
+          </header>
+          <p class="subtitle">{[card.lead.title, card.lead.companyName].filter(Boolean).join(' · ')}</p>
+          <p class="small">{card.address}</p>
+        </>
+      )}
+      {(card.state === 'unknown' || card.state === 'checking') && (
+        <header class="card-head">
+          <h3 title={card.displayName || card.address}>{card.displayName || card.address}</h3>
+        </header>
+      )}
+      {(card.state === 'unknown' || card.state === 'checking') && <p class="small address">{card.address}</p>}
+      {card.state === 'checking' && !card.pendingWrite && (
+        <p class="muted small" data-testid="checking">
+          {unreachable ? "Can't check the CRM right now." : 'Looking this address up in the CRM…'}
+        </p>
+      )}
+      {card.state === 'unknown' && !card.pendingWrite && <AddContact card={card} account={account} />}
+      {card.pendingWrite && (
+        <p class="muted small" role="status" data-testid="pending-write">
+          Saving to the CRM…
+        </p>
+      )}
+      {card.writeError && (
+        <p role="alert" class="error-text" data-testid="write-error">
+          Couldn't save: {card.writeError}
+        </p>
+      )}
+    </article>
+  );
+}
+
+/** A card per outside participant: person or lead with company, open deals and recent activity, or "Add to CRM". */
+export function ContactCards() {
+  const account = useSidebarStore((s) => s.thread?.account ?? null);
+  const hasThread = useSidebarStore((s) => s.thread?.thread != null);
+  const cards = useSidebarStore((s) => s.cards);
+  const health = useSidebarStore((s) => s.status?.health ?? null);
+  if (!account || !hasThread || health === 'notConnected' || health === null) return null;
+  if (!cards) {
+    return (
+      <div class="skeleton" aria-hidden="true" data-testid="cards-loading">
+        <div class="row tall" />
+      </div>
+    );
+  }
+  if (cards.contacts.length === 0) return <p class="muted">Everyone on this thread is you or a teammate.</p>;
+  return (
+    <section aria-label="People on this thread" class="cards">
+      {cards.contacts.map((card) => (
+        <ContactCardView
+          key={card.address}
+          card={card}
+          account={account}
+          unreachable={health === 'unreachable'}
+        />
+      ))}
+    </section>
+  );
+}

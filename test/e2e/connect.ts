@@ -1,0 +1,21 @@
+import type { BrowserContext, Page } from '@playwright/test';
+import { expect } from '@playwright/test';
+import type { CrmProcess } from './crm-process';
+
+/** Connects the extension to the CRM through the options page, as a user would. */
+export async function connectThroughOptions(
+  context: BrowserContext,
+  extensionId: string,
+  crm: CrmProcess,
+): Promise<Page> {
+  const page = await context.newPage();
+  await page.goto(`chrome-extension://${extensionId}/src/options/index.html`);
+  await page.getByTestId('crm-url').fill(crm.baseUrl);
+  await page.getByTestId('crm-key').fill(crm.apiKey);
+  await page.getByTestId('crm-email').fill(crm.email);
+  await page.getByRole('button', { name: 'Test connection' }).click();
+  await expect(page.getByTestId('connect-result')).toContainText('Connection works: Threadline Demo Co.');
+  await page.getByTestId('connect').click();
+  await expect(page.getByTestId('connected')).toContainText('Threadline Demo Co.');
+  return page;
+}

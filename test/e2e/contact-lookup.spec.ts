@@ -1,0 +1,192 @@
+import { demoFixture } from '../gmail-double/fixture';
+import { connectThroughOptions } from './connect';
+import { type CrmProcess, startCrm } from './crm-process';
+import { expect, GMAIL_URL, routeGmail, sidebarFrame, stopServiceWorkers, test } from './fixtures';
+
+const [pricing, intro] = demoFixture.threads;
+let crm: CrmProcess;
+
+test.beforeEach(async () => {
+  crm = await startCrm();
+});
+test.afterEach(async () => {
+  await crm.dispose();
+});
+
+test('a thread with known contacts shows person, company and deal; unknown gets "Add to CRM"', async ({
+  context,
+  extensionId,
+}) => {
+  await connectThroughOptions(context, extensionId, crm);
+  await routeGmail(context);
+  const page = await context.newPage();
+  await page.goto(`${GMAIL_URL}#inbox/${pricing?.threadId ?? ''}`);
+  const frame = await sidebarFrame(page, extensionId);
+
+  const alice = frame.locator('[data-testid="contact-card"][data-address="alice.doe@acme.test"]');
+  await expect(alice).toHaveAttribute('data-state', 'person');
+  await expect(alice.getByRole('heading', { name: 'Alice Doe' })).toBeVisible();
+  await expect(alice.getByTestId('person-subtitle')).toHaveText('VP Operations · Acme Corporation');
+  await expect(alice.getByTestId('deal')).toContainText('Acme — 40 seats');
+  await expect(alice.getByTestId('deal')).toContainText('Proposal');
+  await expect(alice.getByTestId('deal')).toContainText('$48,000');
+  await expect(alice.locator('.activities li')).toHaveCount(2);
+  await expect(frame.locator('[data-testid="contact-card"][data-address="bob@acme.test"]')).toHaveAttribute(
+    'data-state',
+    'person',
+  );
+  // The signed-in user is a participant but never a card.
+  await expect(frame.getByTestId('contact-card')).toHaveCount(2);
+  await expect(frame.getByTestId('sync-footer')).toContainText('Synced');
+});
+
+test('an unknown sender is added to the CRM with a company created from the domain', async ({
+  context,
+  extensionId,
+}) => {
+  await connectThroughOptions(context, extensionId, crm);
+  await routeGmail(context);
+  const page = await context.newPage();
+  await page.goto(`${GMAIL_URL}#inbox/${intro?.threadId ?? ''}`);
+  const frame = await sidebarFrame(page, extensionId);
+  const dave = frame.locator('[data-testid="contact-card"][data-address="dave@initech.test"]');
+  await expect(dave).toHaveAttribute('data-state', 'unknown');
+  await expect(dave.getByTestId('add-name')).toHaveValue('Dave');
+  await expect(dave.getByTestId('add-company')).toHaveValue('Initech');
+  await dave.getByTestId('add-name').fill('Dave Initech');
+  await dave.getByTestId('add-person').click();
+  await expect(dave).toHaveAttribute('data-state', 'person');
+  await expect(dave.getByRole('heading', { name: 'Dave Initech' })).toBeVisible();
+  await expect(dave.getByTestId('pending-write')).toHaveCount(0);
+
+  const found = await crm.api('POST', '/people/fetch_by_email', { email: 'dave@initech.test' });
+  expect(found.status).toBe(200);
+  expect(found.body).toMatchObject({ name: 'Dave Initech', company_name: 'Initech' });
+  const company = await crm.api('POST', '/companies/search', { email_domains: ['initech.test'] });
+  expect(company.body).toEqual([expect.objectContaining({ name: 'Initech', email_domain: 'initech.test' })]);
+});
+
+test('an inline edit reaches the CRM, and search finds cached records', async ({ context, extensionId }) => {
+  await connectThroughOptions(context, extensionId, crm);
+  await routeGmail(context);
+  const page = await context.newPage();
+  await page.goto(`${GMAIL_URL}#inbox/${pricing?.threadId ?? ''}`);
+  const frame = await sidebarFrame(page, extensionId);
+  const bob = frame.locator('[data-testid="contact-card"][data-address="bob@acme.test"]');
+  await expect(bob).toHaveAttribute('data-state', 'person');
+  await bob.getByRole('button', { name: 'Edit Bob Buyer' }).click();
+  await bob.getByTestId('edit-title').fill('Head of Procurement');
+  await bob.getByTestId('edit-tags').fill('champion, vip');
+  await bob.getByTestId('edit-tags').press('Enter');
+  await expect(bob.getByTestId('person-subtitle')).toContainText('Head of Procurement');
+  await expect(bob.getByTestId('person-tags')).toHaveText('championvip');
+  await expect
+    .poll(async () => ((await crm.api('GET', '/people/2')).body as { title: string }).title, {
+      timeout: 15_000,
+    })
+    .toBe('Head of Procurement');
+
+  await frame.locator('body').press('/');
+  await expect(frame.getByTestId('crm-search')).toBeFocused();
+  await frame.getByTestId('crm-search').fill('globex');
+  await expect(frame.getByTestId('search-results')).toContainText('Globex');
+  await frame.getByTestId('crm-search').fill('carol.ch');
+  await expect(frame.getByTestId('search-results')).toContainText('Carol Chen');
+});
+
+test('with the CRM stopped the sidebar works from cache, and the queued edit lands after a restart', async ({
+  context,
+  extensionId,
+}) => {
+  test.setTimeout(120_000);
+  await connectThroughOptions(context, extensionId, crm);
+  await routeGmail(context);
+  const page = await context.newPage();
+  await page.goto(`${GMAIL_URL}#inbox/${pricing?.threadId ?? ''}`);
+  const frame = await sidebarFrame(page, extensionId);
+  await expect(frame.getByTestId('sync-footer')).toContainText('Synced');
+
+  await crm.stop();
+  await page.goto(`${GMAIL_URL}#inbox/${intro?.threadId ?? ''}`);
+  const carol = frame.locator('[data-testid="contact-card"][data-address="carol.chen@globex.test"]');
+  await expect(carol).toHaveAttribute('data-state', 'person');
+  await expect(carol.getByTestId('company')).toContainText('Globex');
+  await carol.getByRole('button', { name: 'Edit Carol Chen' }).click();
+  await carol.getByTestId('edit-title').fill('Chief Partnerships Officer');
+  await carol.getByRole('button', { name: 'Save' }).click();
+  await expect(carol.getByTestId('person-subtitle')).toContainText('Chief Partnerships Officer');
+  await expect(frame.getByTestId('health-unreachable')).toContainText("Can't reach the CRM");
+  await expect(frame.getByTestId('sync-footer')).toContainText('1 change waiting to be sent');
+
+  await crm.start();
+  await expect
+    .poll(async () => ((await crm.api('GET', '/people/3')).body as { title: string }).title, {
+      timeout: 90_000,
+      intervals: [1000],
+    })
+    .toBe('Chief Partnerships Officer');
+  await expect(frame.getByTestId('sync-footer')).not.toContainText('waiting', { timeout: 15_000 });
+});
+
+test('CRM data with HTML in it is shown as text', async ({ context, extensionId }) => {
+  await crm.api('PUT', '/people/1', {
+    title: '<img src=x onerror="window.pwned=1">CEO',
+    tags: ['<script>alert(1)</script>'],
+  });
+  await connectThroughOptions(context, extensionId, crm);
+  await routeGmail(context);
+  const page = await context.newPage();
+  await page.goto(`${GMAIL_URL}#inbox/${pricing?.threadId ?? ''}`);
+  const frame = await sidebarFrame(page, extensionId);
+  const alice = frame.locator('[data-testid="contact-card"][data-address="alice.doe@acme.test"]');
+  await expect(alice.getByTestId('person-subtitle')).toContainText('<img src=x onerror="window.pwned=1">CEO');
+  await expect(alice.getByTestId('person-tags')).toHaveText('<script>alert(1)</script>');
+  expect(await frame.locator('img, script:not([src])').count()).toBe(0);
+  expect(await frame.evaluate(() => (window as unknown as { pwned?: number }).pwned)).toBeUndefined();
+});
+
+test('the worker is stopped during the initial sync and the sync completes with exact counts', async ({
+  context,
+  extensionId,
+}) => {
+  test.setTimeout(150_000);
+  await crm.dispose();
+  crm = await startCrm({ people: 3000, extraArgs: ['--latency-ms', '120'] });
+  await connectThroughOptions(context, extensionId, crm);
+  await routeGmail(context);
+  const page = await context.newPage();
+  await page.goto(`${GMAIL_URL}#inbox/${pricing?.threadId ?? ''}`);
+  const frame = await sidebarFrame(page, extensionId);
+  await expect(frame.getByTestId('sync-progress')).toContainText(/Syncing people [1-9]/, { timeout: 60_000 });
+
+  await stopServiceWorkers(context, page);
+  await expect(frame.getByTestId('sync-footer')).toContainText('Synced', { timeout: 120_000 });
+
+  const worker = context.serviceWorkers()[0];
+  if (!worker) throw new Error('no worker');
+  const counts = await worker.evaluate(async () => {
+    const db = await new Promise<IDBDatabase>((resolve, reject) => {
+      const open = indexedDB.open('threadline');
+      open.onsuccess = () => resolve(open.result);
+      open.onerror = () => reject(open.error);
+    });
+    const count = (store: string) =>
+      new Promise<number>((resolve) => {
+        const request = db.transaction(store).objectStore(store).count();
+        request.onsuccess = () => resolve(request.result);
+      });
+    return {
+      people: await count('people'),
+      companies: await count('companies'),
+      leads: await count('leads'),
+      opportunities: await count('opportunities'),
+    };
+  });
+  const total = async (path: string) => Number((await crm.api('POST', path, { page_size: 1 })).total);
+  expect(counts).toEqual({
+    people: await total('/people/search'),
+    companies: await total('/companies/search'),
+    leads: await total('/leads/search'),
+    opportunities: await total('/opportunities/search'),
+  });
+});

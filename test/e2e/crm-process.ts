@@ -1,0 +1,119 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export interface CrmProcess {
+  baseUrl: string;
+  origin: string;
+  apiKey: string;
+  email: string;
+  adminToken: string;
+  port: number;
+  /** Calls the CRM API as the demo owner. */
+  api(
+    method: string,
+    path: string,
+    body?: unknown,
+  ): Promise<{ status: number; body: unknown; total: string | null }>;
+  stop(): Promise<void>;
+  /** Starts again on the same port and database. */
+  start(): Promise<void>;
+  dispose(): Promise<void>;
+}
+
+interface Ready {
+  origin: string;
+  baseUrl: string;
+  apiKey: string;
+  email: string;
+  adminToken: string;
+}
+
+/** The repo's CRM server in its own process, on 127.0.0.1, with a fresh seeded database. */
+export async function startCrm(options: { people?: number; extraArgs?: string[] } = {}): Promise<CrmProcess> {
+  const dir = mkdtempSync(join(tmpdir(), 'threadline-crm-'));
+  const db = join(dir, 'crm.sqlite');
+  let child: ChildProcess | null = null;
+  let port = 0;
+  let ready: Ready | null = null;
+
+  const launch = async (): Promise<Ready> => {
+    const args = [
+      '--import',
+      'tsx',
+      'server/src/main.ts',
+      '--db',
+      db,
+      '--port',
+      String(port),
+      '--seed-people',
+      String(options.people ?? 300),
+    ];
+    args.push(
+      '--rate-limit',
+      '0',
+      '--admin-token',
+      'e2e-admin',
+      '--record-requests',
+      ...(options.extraArgs ?? []),
+    );
+    const proc = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    child = proc;
+    let out = '';
+    return new Promise<Ready>((resolve, reject) => {
+      const onData = (chunk: Buffer) => {
+        out += chunk.toString();
+        const line = out.split('\n').find((l) => l.startsWith('THREADLINE_CRM_READY '));
+        if (line) resolve(JSON.parse(line.slice('THREADLINE_CRM_READY '.length)) as Ready);
+      };
+      proc.stdout?.on('data', onData);
+      proc.stderr?.on('data', onData);
+      proc.on('exit', (code) => reject(new Error(`CRM exited (${code}):\n${out}`)));
+    });
+  };
+
+  ready = await launch();
+  port = Number(new URL(ready.origin).port);
+  const first = ready;
+  const crm: CrmProcess = {
+    baseUrl: first.baseUrl,
+    origin: first.origin,
+    apiKey: first.apiKey,
+    email: first.email,
+    adminToken: first.adminToken,
+    port,
+    async api(method, path, body) {
+      const response = await fetch(`${first.baseUrl}${path}`, {
+        method,
+        headers: {
+          'X-PW-AccessToken': first.apiKey,
+          'X-PW-Application': 'developer_api',
+          'X-PW-UserEmail': first.email,
+          'Content-Type': 'application/json',
+        },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      });
+      return {
+        status: response.status,
+        body: await response.json(),
+        total: response.headers.get('X-PW-TOTAL'),
+      };
+    },
+    async stop() {
+      const proc = child;
+      if (!proc || proc.exitCode !== null) return;
+      const exited = new Promise<void>((resolve) => proc.on('exit', () => resolve()));
+      proc.kill('SIGTERM');
+      await exited;
+    },
+    async start() {
+      await launch();
+    },
+    async dispose() {
+      await crm.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+  return crm;
+}
