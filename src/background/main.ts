@@ -151,7 +151,14 @@ export function main(
         .filter((a): a is string => a !== null),
     );
 
-  const refreshCards = async (tabId: number, network: boolean): Promise<void> => {
+  /** Activity fetches in flight in this worker, so parallel refreshes ask once. */
+  const fetchingActivities = new Set<string>();
+
+  /**
+   * Sends a tab its cards from the cache at once; then, as `network` allows, asks the CRM about
+   * cache misses (one batched search) and stale recent activities, and sends the cards again.
+   */
+  const refreshCards = async (tabId: number, network: 'none' | 'activities' | 'all'): Promise<void> => {
     const state = await store.get(tabId);
     if (!state.thread || !state.account) {
       hub.send(tabId, { type: 'cards', seq: state.seq, threadId: null, contacts: [] });
@@ -169,39 +176,53 @@ export function main(
       threadId: state.thread.threadId,
       contacts: result.cards,
     });
-    if (!network || (result.misses.length === 0 && result.staleActivities.length === 0)) return;
+    const misses = network === 'all' ? result.misses : [];
+    const stale =
+      network === 'none'
+        ? []
+        : result.staleActivities.filter((id) => !fetchingActivities.has(`${account}:${id}`));
+    if (misses.length === 0 && stale.length === 0) return;
     const crm = await client();
     if (!crm) return;
     try {
-      if (result.misses.length > 0) {
+      if (misses.length > 0) {
         // ONE batched search for every address of the thread the cache cannot answer.
-        const found = await crm.searchPeopleByEmails(result.misses);
+        const found = await crm.searchPeopleByEmails(misses);
         const foundAddresses = new Set(found.flatMap((p) => p.emails.map((e) => normaliseAddress(e.value))));
         await db.transaction('rw', db.people, db.negativeLookups, async () => {
           await db.people.bulkPut(found.map((p) => personRow(account, p)));
           await db.negativeLookups.bulkPut(
-            result.misses
+            misses
               .filter((a) => !foundAddresses.has(a))
               .map((address) => ({ account, address, checkedAt: nowSec() })),
           );
         });
+        // The people just found may need their activities: one more pass, without searching again.
+        await refreshCards(tabId, 'activities');
+        return;
       }
-      for (const personId of result.staleActivities.slice(0, 5)) {
-        const activities = await crm.recentActivities({ type: 'person', id: personId }, 5);
-        const parentKey = parentKeyOf('person', personId);
-        await db.transaction('rw', db.activities, db.activityFetches, async () => {
-          await db.activities
-            .where('[account+parentKey+at]')
-            .between([account, parentKey, -Infinity], [account, parentKey, Infinity])
-            .delete();
-          await db.activities.bulkPut(activities.map((a) => ({ ...a, account, parentKey })));
-          await db.activityFetches.put({ account, parentKey, fetchedAt: nowSec() });
-        });
+      for (const personId of stale.slice(0, 5)) {
+        const flight = `${account}:${personId}`;
+        fetchingActivities.add(flight);
+        try {
+          const activities = await crm.recentActivities({ type: 'person', id: personId }, 5);
+          const parentKey = parentKeyOf('person', personId);
+          await db.transaction('rw', db.activities, db.activityFetches, async () => {
+            await db.activities
+              .where('[account+parentKey+at]')
+              .between([account, parentKey, -Infinity], [account, parentKey, Infinity])
+              .delete();
+            await db.activities.bulkPut(activities.map((a) => ({ ...a, account, parentKey })));
+            await db.activityFetches.put({ account, parentKey, fetchedAt: nowSec() });
+          });
+        } finally {
+          fetchingActivities.delete(flight);
+        }
       }
     } catch (error) {
       logger.warn('lookup.failed', { kind: error instanceof CrmError ? error.kind : 'unknown' });
     }
-    await refreshCards(tabId, false);
+    await refreshCards(tabId, 'none');
   };
 
   const tabsOf = async (account: string): Promise<number[]> => {
@@ -226,7 +247,7 @@ export function main(
     const last = lastCardRefresh.get(account) ?? 0;
     if (cardsToo || nowMs() - last > 1000) {
       lastCardRefresh.set(account, nowMs());
-      for (const tabId of tabs) await refreshCards(tabId, false);
+      for (const tabId of tabs) await refreshCards(tabId, sync.isRunning(account) ? 'none' : 'activities');
     }
   };
 
@@ -325,7 +346,7 @@ export function main(
         const tabId = requireTab(context.tabId);
         hub.publish(tabId, await store.open(tabId, request.account, request.thread));
         void sendStatus(tabId);
-        void refreshCards(tabId, true);
+        void refreshCards(tabId, 'all');
         void noteAccount(request.account).then(() => maybeSync(request.account));
         return { ok: true };
       },
@@ -334,7 +355,7 @@ export function main(
         const state = await store.close(tabId, request.account, request.threadId);
         if (state) {
           hub.publish(tabId, state);
-          void refreshCards(tabId, false);
+          void refreshCards(tabId, 'none');
         }
         return { ok: true };
       },
@@ -452,7 +473,7 @@ export function main(
         health = null;
         await platform.session.remove('crmHealth');
         await broadcastStatus();
-        for (const tabId of hub.tabs()) void refreshCards(tabId, false);
+        for (const tabId of hub.tabs()) void refreshCards(tabId, 'none');
         return { ok: true };
       },
     },
@@ -466,7 +487,7 @@ export function main(
     logger,
     onSubscribed: (tabId) => {
       void sendStatus(tabId);
-      void refreshCards(tabId, true);
+      void refreshCards(tabId, 'all');
       void store.get(tabId).then((state) => (state.account ? maybeSync(state.account) : undefined));
       void drainOutbox();
     },

@@ -19,8 +19,9 @@ export function OptionsApp({ version, api }: { version: string; api: OptionsApi 
         <h2 id="about-title">What Threadline does</h2>
         <p>
           Threadline shows who you are emailing in a sidebar next to each Gmail conversation: the people on
-          the thread, and their CRM records once a CRM is connected. It reads only the open thread's subject,
-          participants and message ids, and sends nothing anywhere in this version.
+          the thread and their CRM records. It reads the open thread's subject, participants and message ids.
+          It sends the participants' e-mail addresses to the CRM you connect, only to look them up, and the
+          names and addresses of people you choose to add. Nothing goes anywhere else.
         </p>
       </section>
       <section aria-labelledby="privacy-title">

@@ -53,7 +53,7 @@ export function ConnectCrm({ api }: { api: OptionsApi }) {
       else {
         setInfo(answer.info);
         setApiKey('');
-        setResult({ kind: 'ok', text: `Connected to ${answer.info.accountName}. Syncing starts now.` });
+        setResult({ kind: 'ok', text: `Connected to ${answer.info.accountName} — syncing starts now.` });
       }
     } finally {
       setBusy(false);

@@ -164,11 +164,14 @@ export function createOutbox(options: {
       );
     },
     async nextDue() {
-      const first = await db.outbox
-        .orderBy('nextAttemptAt')
-        .filter((r) => r.state === 'pending')
-        .first();
-      return first ? first.nextAttemptAt : null;
+      // Only the first write of each record can go next; later ones wait behind it.
+      const heads = new Map<string, OutboxRow>();
+      for (const row of await db.outbox.orderBy('seq').toArray()) {
+        const key = `${row.account}\n${row.recordKey}`;
+        if (!heads.has(key)) heads.set(key, row);
+      }
+      const due = [...heads.values()].filter((r) => r.state === 'pending').map((r) => r.nextAttemptAt);
+      return due.length > 0 ? Math.min(...due) : null;
     },
   };
 }

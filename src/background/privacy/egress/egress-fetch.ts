@@ -26,6 +26,8 @@ export class EgressDenied extends Error {
   override name = 'EgressDenied';
 }
 
+export const REQUEST_TIMEOUT_MS = 20_000;
+
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
 
 export function isAllowedCrmOrigin(origin: string): boolean {
@@ -65,6 +67,8 @@ export function createEgress(options: {
       cache: 'no-store',
       redirect: 'error',
       referrerPolicy: 'no-referrer',
+      // A CRM that accepts the connection but never answers must not stall sync or the outbox.
+      signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
     });
   };
 }

@@ -1,0 +1,152 @@
+import { describe, expect, it } from 'vitest';
+import type { EgressRequest, EgressResponse } from '../privacy/egress/egress-fetch';
+import { createEgress } from '../privacy/egress/egress-fetch';
+import { backoffDelay, parseRetryAfter } from './backoff';
+import { CrmError } from './crm-error';
+import { createCrmTransport } from './crm-transport';
+import { createRateLimiter } from './rate-limiter';
+
+const response = (status: number, body: unknown, headers: Record<string, string> = {}): EgressResponse => ({
+  status,
+  headers: { get: (name) => headers[name] ?? null },
+  text: async () => (typeof body === 'string' ? body : JSON.stringify(body)),
+});
+
+function scripted(answers: (EgressResponse | 'network')[]) {
+  const sent: EgressRequest[] = [];
+  const sleeps: number[] = [];
+  const transport = createCrmTransport({
+    egress: async (request) => {
+      sent.push(request);
+      const next = answers.shift();
+      if (next === 'network' || next === undefined) throw new TypeError('Failed to fetch');
+      return next;
+    },
+    limiter: { acquire: async () => undefined },
+    baseUrl: 'https://crm.test/api',
+    headers: { 'X-PW-AccessToken': 'k' },
+    sleep: async (ms) => void sleeps.push(ms),
+    random: () => 0.5,
+  });
+  return { transport, sent, sleeps };
+}
+
+const call = {
+  method: 'POST',
+  path: '/people/search',
+  body: {},
+  purpose: 'syncRecords',
+  dataClasses: ['crmData'],
+} as const;
+
+describe('backoff', () => {
+  it('grows exponentially with jitter, under a cap, never below Retry-After', () => {
+    const max = (attempt: number) => backoffDelay(attempt, { random: () => 1 });
+    expect([0, 1, 2, 3].map(max)).toEqual([500, 1000, 2000, 4000]);
+    expect(max(20)).toBe(30_000);
+    expect(backoffDelay(0, { random: () => 0 })).toBe(250);
+    expect(backoffDelay(0, { random: () => 0, retryAfterMs: 7000 })).toBe(7000);
+  });
+
+  it('reads Retry-After as seconds or a date', () => {
+    expect(parseRetryAfter('3')).toBe(3000);
+    expect(parseRetryAfter(new Date(10_000).toUTCString(), 4000)).toBe(6000);
+    expect(parseRetryAfter('soon')).toBeNull();
+    expect(parseRetryAfter(null)).toBeNull();
+  });
+});
+
+describe('CRM transport', () => {
+  it('retries 429, 5xx and network errors, then succeeds', async () => {
+    const { transport, sent, sleeps } = scripted([
+      response(429, { message: 'slow down' }, { 'Retry-After': '2' }),
+      response(503, 'unavailable'),
+      'network',
+      response(200, [{ id: 1 }], { 'X-PW-TOTAL': '1' }),
+    ]);
+    expect(await transport.request(call)).toEqual({ status: 200, json: [{ id: 1 }], total: 1 });
+    expect(sent).toHaveLength(4);
+    expect(sleeps[0]).toBe(2000); // Retry-After honoured
+    expect(sleeps.slice(1)).toEqual([500, 1000]);
+  });
+
+  it('gives up after the last attempt with the last kind of error', async () => {
+    const { transport, sent } = scripted(Array(6).fill(response(500, {})));
+    await expect(transport.request(call)).rejects.toMatchObject({ kind: 'server', retryable: true });
+    expect(sent).toHaveLength(6);
+  });
+
+  it.each([
+    [401, 'unauthorized'],
+    [403, 'unauthorized'],
+    [404, 'notFound'],
+    [422, 'invalidInput'],
+  ] as const)('does not retry %i (%s)', async (status, kind) => {
+    const { transport, sent } = scripted([
+      response(status, { message: 'Invalid input: Name: can’t be blank' }),
+    ]);
+    await expect(transport.request(call)).rejects.toMatchObject({ kind });
+    expect(sent).toHaveLength(1);
+  });
+
+  it('treats a non-JSON success as an invalid response', async () => {
+    const { transport } = scripted([response(200, '<html>proxy login</html>')]);
+    await expect(transport.request(call)).rejects.toMatchObject({ kind: 'invalidResponse' });
+  });
+});
+
+describe('egress gate', () => {
+  const ok = async () => response(200, {});
+  it('sends only to the configured CRM origin, over HTTPS or to loopback', async () => {
+    const egress = createEgress({ allowedOrigin: () => 'https://api.copper.com', fetchImpl: ok });
+    const request = { method: 'GET', headers: {}, purpose: 'syncRecords', dataClasses: ['crmData'] } as const;
+    await expect(
+      egress({ ...request, url: 'https://api.copper.com/developer_api/v1/account' }),
+    ).resolves.toBeDefined();
+    await expect(egress({ ...request, url: 'https://evil.test/collect' })).rejects.toThrow(/not the CRM/);
+    await expect(egress({ ...request, url: 'http://api.copper.com/x' })).rejects.toThrow(/insecure/);
+    const local = createEgress({ allowedOrigin: () => 'http://127.0.0.1:8787', fetchImpl: ok });
+    await expect(
+      local({ ...request, url: 'http://127.0.0.1:8787/developer_api/v1/account' }),
+    ).resolves.toBeDefined();
+    const none = createEgress({ allowedOrigin: () => null, fetchImpl: ok });
+    await expect(none({ ...request, url: 'https://api.copper.com/x' })).rejects.toThrow(/no CRM/);
+  });
+
+  it('maps a refused destination to notConnected, never a retry', async () => {
+    const transport = createCrmTransport({
+      egress: createEgress({ allowedOrigin: () => 'https://api.copper.com', fetchImpl: ok }),
+      limiter: { acquire: async () => undefined },
+      baseUrl: 'https://evil.test',
+      headers: {},
+      sleep: async () => undefined,
+    });
+    await expect(transport.request(call)).rejects.toEqual(
+      new CrmError('notConnected', 'destination evil.test is not the CRM'),
+    );
+  });
+});
+
+describe('rate limiter', () => {
+  it('lets `limit` requests through per rolling window, then waits for the oldest to leave it', async () => {
+    let now = 0;
+    const waited: number[] = [];
+    const limiter = createRateLimiter({
+      limit: 3,
+      windowMs: 60_000,
+      now: () => now,
+      sleep: async (ms) => {
+        waited.push(ms);
+        now += ms;
+      },
+    });
+    for (let i = 0; i < 3; i += 1) {
+      await limiter.acquire();
+      now += 1000;
+    }
+    expect(waited).toEqual([]);
+    await limiter.acquire();
+    expect(waited).toEqual([57_001]);
+    expect(now).toBe(60_001);
+  });
+});

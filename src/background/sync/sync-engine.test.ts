@@ -1,0 +1,169 @@
+import { describe, expect, it } from 'vitest';
+import { ThreadlineDb } from '../../db/threadline-db';
+import type { Person } from '../../shared/crm-model';
+import { createLogger } from '../../shared/logger';
+import type { CrmClient, PageQuery } from '../crm/crm-client';
+import { CrmError } from '../crm/crm-error';
+import { advanceCursor, createSyncEngine, PAGE_SIZE } from './sync-engine';
+
+const person = (id: number, modifiedAt: number): Person => ({
+  id,
+  name: `P ${id}`,
+  title: null,
+  companyId: null,
+  companyName: null,
+  emails: [{ value: `p${id}@x.test`, category: 'work' }],
+  phones: [],
+  address: null,
+  tags: [],
+  ownerId: null,
+  lastContactedAt: null,
+  modifiedAt,
+});
+
+/** A CRM with `people` (mutable), answering pages the way Copper does: sorted by (date_modified, id). */
+function fakeCrm(people: Person[], options: { failOnCall?: number } = {}) {
+  const queries: PageQuery[] = [];
+  let calls = 0;
+  const client = {
+    listUsers: async () => [],
+    listPipelines: async () => [],
+    pageCompanies: async () => ({ records: [], total: 0 }),
+    pageLeads: async () => ({ records: [], total: 0 }),
+    pageOpportunities: async () => ({ records: [], total: 0 }),
+    pagePeople: async (q: PageQuery) => {
+      calls += 1;
+      if (calls === options.failOnCall) throw new CrmError('unreachable', 'network error');
+      queries.push(q);
+      const matching = people
+        .filter((p) => q.modifiedFrom === undefined || p.modifiedAt >= q.modifiedFrom)
+        .sort((a, b) => a.modifiedAt - b.modifiedAt || a.id - b.id);
+      return {
+        records: matching.slice((q.page - 1) * q.pageSize, q.page * q.pageSize),
+        total: matching.length,
+      };
+    },
+  } as unknown as CrmClient;
+  return { client, queries };
+}
+
+const engine = (db: ThreadlineDb, client: CrmClient) =>
+  createSyncEngine({
+    db,
+    client: async () => client,
+    logger: createLogger('test', () => undefined),
+    now: () => 2_000_000,
+  });
+
+describe('advanceCursor (keyset paging on date_modified)', () => {
+  it('moves the cursor to the last record and remembers the ids at that second', () => {
+    const page = [person(1, 10), person(2, 11), person(3, 11)];
+    expect(advanceCursor({ cursorTime: 0, seenAtCursor: [], pageWithin: 1 }, page, 3)).toMatchObject({
+      fresh: page,
+      cursorTime: 11,
+      seenAtCursor: [2, 3],
+      pageWithin: 1,
+      done: false,
+    });
+  });
+
+  it('skips records already stored at the cursor second', () => {
+    const page = [person(2, 11), person(3, 11), person(4, 12)];
+    const next = advanceCursor({ cursorTime: 11, seenAtCursor: [2, 3], pageWithin: 1 }, page, 200);
+    expect(next.fresh.map((p) => p.id)).toEqual([4]);
+    expect(next).toMatchObject({ cursorTime: 12, seenAtCursor: [4], done: true });
+  });
+
+  it('pages within one second when more than a page shares it', () => {
+    const page = [person(1, 5), person(2, 5)];
+    const next = advanceCursor({ cursorTime: 5, seenAtCursor: [], pageWithin: 1 }, page, 2);
+    expect(next).toMatchObject({ cursorTime: 5, seenAtCursor: [1, 2], pageWithin: 2, done: false });
+  });
+});
+
+describe('sync engine', () => {
+  it('syncs every page of 200, then a delta with nothing new costs one request', async () => {
+    const db = new ThreadlineDb(`sync-${Math.random()}`);
+    const people = Array.from({ length: 450 }, (_, i) => person(i + 1, 1000 + i));
+    const crm = fakeCrm(people);
+    await engine(db, crm.client).sync('me@x.test');
+    expect(await db.people.count()).toBe(450);
+    // Each page starts at the last page's final second (its boundary record is re-read and skipped).
+    expect(crm.queries.map((q) => [q.page, q.pageSize, q.modifiedFrom])).toEqual([
+      [1, PAGE_SIZE, undefined],
+      [1, PAGE_SIZE, 1199],
+      [1, PAGE_SIZE, 1398],
+    ]);
+    expect(await db.syncState.get(['me@x.test', 'people'])).toMatchObject({
+      phase: 'delta',
+      fetched: 450,
+      total: 450,
+      lastSyncAt: 2_000_000,
+    });
+    crm.queries.length = 0;
+    await engine(db, crm.client).sync('me@x.test');
+    expect(crm.queries).toHaveLength(1);
+    // A change is picked up by the next delta.
+    people.push(person(9999, 5000));
+    const changed = people[0];
+    if (changed) changed.modifiedAt = 5001;
+    await engine(db, crm.client).sync('me@x.test');
+    expect(await db.people.count()).toBe(451);
+    expect((await db.people.get(['me@x.test', changed?.id ?? 0]))?.modifiedAt).toBe(5001);
+  });
+
+  it('never skips or duplicates when more than a page of records share one second', async () => {
+    const db = new ThreadlineDb(`sync-${Math.random()}`);
+    const people = Array.from({ length: 430 }, (_, i) => person(i + 1, i < 410 ? 7 : 8));
+    const crm = fakeCrm(people);
+    await engine(db, crm.client).sync('me@x.test');
+    expect(await db.people.count()).toBe(430);
+    expect((await db.syncState.get(['me@x.test', 'people']))?.fetched).toBe(430);
+  });
+
+  it('resumes after a failure mid-sync from the last stored page, with exact counts', async () => {
+    const db = new ThreadlineDb(`sync-${Math.random()}`);
+    const people = Array.from({ length: 1000 }, (_, i) => person(i + 1, 100 + i));
+    const failing = fakeCrm(people, { failOnCall: 3 });
+    await expect(engine(db, failing.client).sync('me@x.test')).rejects.toThrow(CrmError);
+    expect(await db.people.count()).toBe(399);
+    expect(await db.syncState.get(['me@x.test', 'people'])).toMatchObject({
+      phase: 'initial',
+      fetched: 399,
+      cursorTime: 498,
+    });
+    const healthy = fakeCrm(people);
+    await engine(db, healthy.client).sync('me@x.test');
+    expect(healthy.queries[0]?.modifiedFrom).toBe(498);
+    expect(await db.people.count()).toBe(1000);
+    expect((await db.syncState.get(['me@x.test', 'people']))?.fetched).toBe(1000);
+  });
+
+  it('leaves the cache untouched when the CRM answers nonsense', async () => {
+    const db = new ThreadlineDb(`sync-${Math.random()}`);
+    const good = fakeCrm([person(1, 10)]);
+    await engine(db, good.client).sync('me@x.test');
+    const broken = {
+      ...good.client,
+      pagePeople: async () => {
+        throw new CrmError('invalidResponse', 'people/search: 0.id: invalid_type');
+      },
+    } as CrmClient;
+    await db.syncState.update(['me@x.test', 'people'], { phase: 'initial' });
+    await expect(engine(db, broken).sync('me@x.test')).rejects.toMatchObject({ kind: 'invalidResponse' });
+    expect(await db.people.count()).toBe(1);
+    expect((await db.people.get(['me@x.test', 1]))?.name).toBe('P 1');
+  });
+
+  it('keeps accounts apart', async () => {
+    const db = new ThreadlineDb(`sync-${Math.random()}`);
+    await engine(db, fakeCrm([person(1, 10)]).client).sync('a@x.test');
+    await engine(db, fakeCrm([person(2, 10), person(3, 11)]).client).sync('b@x.test');
+    expect(
+      await db.people.where('[account+id]').between(['a@x.test', -Infinity], ['a@x.test', Infinity]).count(),
+    ).toBe(1);
+    expect(
+      await db.people.where('[account+id]').between(['b@x.test', -Infinity], ['b@x.test', Infinity]).count(),
+    ).toBe(2);
+  });
+});
