@@ -74,6 +74,8 @@ export async function createCrmServer(options: CrmServerOptions): Promise<Fastif
   const faults: FaultConfig = { ...NO_FAULTS, ...options.faults };
   const random = seededRandom(options.faultSeed ?? 1);
   const recorded: RecordedRequest[] = [];
+  /** For benchmarks: how many API requests arrived, and how many were refused by the rate limit. */
+  const stats = { requests: 0, rateLimited: 0 };
   const ctx: RouteContext = { db, clock };
 
   const app = Fastify({ bodyLimit: BODY_LIMIT_BYTES, logger: false, routerOptions: { maxParamLength: 200 } });
@@ -133,7 +135,9 @@ export async function createCrmServer(options: CrmServerOptions): Promise<Fastif
       );
     }
     request.crmUser = user;
+    stats.requests += 1;
     if (!limiter.take(String(user.id))) {
+      stats.rateLimited += 1;
       throw new CopperError(
         429,
         `Rate limit exceeded: ${limiter.limit} requests per ${limiter.windowMs / 1000} s`,
@@ -221,6 +225,7 @@ export async function createCrmServer(options: CrmServerOptions): Promise<Fastif
           return { rateLimit: limiter.limit, rateWindowMs: limiter.windowMs, ...faults };
         });
         admin.get('/requests', async () => recorded);
+        admin.get('/stats', async () => stats);
         admin.delete('/requests', async () => {
           recorded.length = 0;
           return { cleared: true };

@@ -153,13 +153,15 @@ describe('errors in Copper’s shapes', () => {
 describe('rate limit (rolling window per user)', () => {
   it('answers the 181st request in a minute with 429 and recovers after the window', async () => {
     let nowMs = 1_000_000;
-    server = await startTestServer({ rateLimit: 180, nowMs: () => nowMs });
+    server = await startTestServer({ rateLimit: 180, nowMs: () => nowMs, adminToken: 'adm' });
     for (let i = 0; i < 180; i += 1) {
       nowMs += 100; // 180 requests spread over 18 s
       expect((await server.call('GET', '/account')).status).toBe(200);
     }
     const limited = await server.call('GET', '/account');
     expect(limited.status).toBe(429);
+    const stats = await server.raw('/__admin/stats', { headers: { 'X-Admin-Token': 'adm' } });
+    expect(stats.body).toEqual({ requests: 181, rateLimited: 1 });
     expect(limited.body).toMatchObject({ success: false, status: 429 });
     // Another user has a window of their own.
     const tara = server.users[1];

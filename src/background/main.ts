@@ -2,7 +2,7 @@ import { personRow } from '../db/record-rows';
 import { ACCOUNT_TABLES, parentKeyOf, ThreadlineDb } from '../db/threadline-db';
 import { createLogger, type Logger } from '../shared/logger';
 import { normaliseAddress } from '../shared/normalise-address';
-import type { ConnectionInfo, ConnectionInput, Health, StatusView } from '../shared/protocol';
+import type { ConnectionInfo, ConnectionInput, Health, StatusView, ThreadState } from '../shared/protocol';
 import { createConnectionStore } from './connection/connection-store';
 import { createRouter } from './create-router';
 import { COPPER_BASE_URL, copperHeaders, createCopperClient } from './crm/copper/copper-client';
@@ -144,12 +144,23 @@ export function main(
     };
   };
 
-  const teammatesOf = async (account: string): Promise<Set<string>> =>
-    new Set(
-      (await db.users.where('[account+id]').between([account, -Infinity], [account, Infinity]).toArray())
-        .map((u) => normaliseAddress(u.email))
-        .filter((a): a is string => a !== null),
-    );
+  // A copy of the users table per account, dropped whenever a sync runs (derived, never authoritative).
+  const teammateCache = new Map<string, Promise<Set<string>>>();
+  const teammatesOf = (account: string): Promise<Set<string>> => {
+    let cached = teammateCache.get(account);
+    if (!cached) {
+      cached = db.users
+        .where('[account+id]')
+        .between([account, -Infinity], [account, Infinity])
+        .toArray()
+        .then(
+          (rows) =>
+            new Set(rows.map((u) => normaliseAddress(u.email)).filter((a): a is string => a !== null)),
+        );
+      teammateCache.set(account, cached);
+    }
+    return cached;
+  };
 
   /** Activity fetches in flight in this worker, so parallel refreshes ask once. */
   const fetchingActivities = new Set<string>();
@@ -158,8 +169,14 @@ export function main(
    * Sends a tab its cards from the cache at once; then, as `network` allows, asks the CRM about
    * cache misses (one batched search) and stale recent activities, and sends the cards again.
    */
-  const refreshCards = async (tabId: number, network: 'none' | 'activities' | 'all'): Promise<void> => {
-    const state = await store.get(tabId);
+  const refreshCards = async (
+    tabId: number,
+    network: 'none' | 'activities' | 'all',
+    known?: ThreadState,
+    publishState = false,
+  ): Promise<void> => {
+    const state = known ?? (await store.get(tabId));
+    if (publishState && (!state.thread || !state.account)) hub.publish(tabId, state);
     if (!state.thread || !state.account) {
       hub.send(tabId, { type: 'cards', seq: state.seq, threadId: null, contacts: [] });
       return;
@@ -169,7 +186,13 @@ export function main(
       0,
       MAX_CARDS,
     );
-    const result = await buildCards(db, account, outside, nowSec());
+    let result: Awaited<ReturnType<typeof buildCards>>;
+    try {
+      result = await buildCards(db, account, outside, nowSec());
+    } finally {
+      // A new thread's state goes out together with its cards: the sidebar paints once.
+      if (publishState) hub.publish(tabId, state);
+    }
     hub.send(tabId, {
       type: 'cards',
       seq: state.seq,
@@ -257,7 +280,10 @@ export function main(
     client,
     now: nowSec,
     logger,
-    onProgress: (account) => void accountChanged(account, !sync.isRunning(account)),
+    onProgress: (account) => {
+      teammateCache.delete(account);
+      void accountChanged(account, !sync.isRunning(account));
+    },
   });
 
   const maybeSync = async (account: string, force = false): Promise<void> => {
@@ -344,9 +370,8 @@ export function main(
     {
       threadOpened: async (request, context) => {
         const tabId = requireTab(context.tabId);
-        hub.publish(tabId, await store.open(tabId, request.account, request.thread));
-        void sendStatus(tabId);
-        void refreshCards(tabId, 'all');
+        const state = await store.open(tabId, request.account, request.thread);
+        void refreshCards(tabId, 'all', state, true).then(() => sendStatus(tabId));
         void noteAccount(request.account).then(() => maybeSync(request.account));
         return { ok: true };
       },

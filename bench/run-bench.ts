@@ -1,0 +1,311 @@
+/**
+ * `npm run bench`: Threadline's performance goals, measured in the real browser against the local
+ * CRM server (issue 4). Prints a table and writes bench/results/latest.json. No time limits here:
+ * these are measurements to compare between runs, not pass/fail tests.
+ *
+ * BENCH_PEOPLE (default 100000) sizes the CRM; BENCH_OPENS (default 50) the thread opens per case;
+ * BENCH_SKIP_LIMITED=1 skips the ~3-minute sync under Copper's 180 requests/minute.
+ */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { BrowserContext, Frame, Page, Worker } from '@playwright/test';
+import { expect } from '@playwright/test';
+import { connectThroughOptions } from '../test/e2e/connect';
+import { type CrmProcess, startCrm } from '../test/e2e/crm-process';
+import {
+  GMAIL_URL,
+  launchWithExtension,
+  routeGmail,
+  sidebarFrame,
+  stopServiceWorkers,
+} from '../test/e2e/fixtures';
+import { demoFixture } from '../test/gmail-double/fixture';
+
+const PEOPLE = Number(process.env.BENCH_PEOPLE ?? 100_000);
+const OPENS = Number(process.env.BENCH_OPENS ?? 50);
+const SKIP_LIMITED = process.env.BENCH_SKIP_LIMITED === '1';
+
+const percentile = (values: number[], p: number): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
+};
+const round = (n: number, digits = 2): number => Number(n.toFixed(digits));
+const stats = (values: number[]) => ({
+  n: values.length,
+  p50: round(percentile(values, 50)),
+  p95: round(percentile(values, 95)),
+  max: round(Math.max(...values)),
+});
+
+async function admin(crm: CrmProcess, path: string, init: RequestInit = {}): Promise<unknown> {
+  const response = await fetch(`${crm.origin}/__admin${path}`, {
+    ...init,
+    headers: { 'X-Admin-Token': crm.adminToken, 'Content-Type': 'application/json' },
+  });
+  return response.json();
+}
+
+/** Every entity of the account has finished its first pass. */
+async function syncDone(worker: Worker): Promise<boolean> {
+  return worker.evaluate(async () => {
+    const db = await new Promise<IDBDatabase>((resolve, reject) => {
+      const open = indexedDB.open('threadline');
+      open.onsuccess = () => resolve(open.result);
+      open.onerror = () => reject(open.error);
+    });
+    const rows = await new Promise<{ phase: string }[]>((resolve) => {
+      const request = db.transaction('syncState').objectStore('syncState').getAll();
+      request.onsuccess = () => resolve(request.result as { phase: string }[]);
+    });
+    db.close();
+    return rows.length >= 6 && rows.every((r) => r.phase === 'delta');
+  });
+}
+
+async function waitForSync(context: BrowserContext, timeoutMs: number): Promise<number> {
+  const started = Date.now();
+  for (;;) {
+    const worker = context.serviceWorkers()[0];
+    if (worker && (await syncDone(worker).catch(() => false))) return (Date.now() - started) / 1000;
+    if (Date.now() - started > timeoutMs) throw new Error('sync did not finish in time');
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+/** Opens `threadId` and returns ms from the thread-open event to the person card painted in the sidebar. */
+async function openAndMeasure(page: Page, frame: Frame, threadId: string, address: string): Promise<number> {
+  // No named inner functions here: tsx would wrap them in a helper that does not exist in the page.
+  const painted = frame.evaluate(
+    (selector) =>
+      new Promise<number>((resolve) => {
+        const observer = new MutationObserver(() => {
+          if (!document.querySelector(selector)) return;
+          observer.disconnect();
+          requestAnimationFrame(() => resolve(performance.timeOrigin + performance.now()));
+        });
+        observer.observe(document.body, { subtree: true, childList: true, attributes: true });
+      }),
+    `[data-testid="contact-card"][data-address="${address}"][data-state="person"]`,
+  );
+  await page.evaluate((id) => {
+    location.hash = `#inbox/${id}`;
+  }, threadId);
+  const paintedAt = await painted;
+  const openedAt = Number(await page.evaluate(() => document.documentElement.dataset.threadlineOpenedAt));
+  return paintedAt - openedAt;
+}
+
+async function closeThread(page: Page, frame: Frame): Promise<void> {
+  await page.evaluate(() => {
+    location.hash = '#inbox';
+  });
+  await expect(frame.getByTestId('empty-state')).toBeVisible();
+}
+
+async function indexedLookupFloor(worker: Worker, addresses: string[], account: string): Promise<number[]> {
+  return worker.evaluate(
+    async ({ list, acct }) => {
+      const db = await new Promise<IDBDatabase>((resolve, reject) => {
+        const open = indexedDB.open('threadline');
+        open.onsuccess = () => resolve(open.result);
+        open.onerror = () => reject(open.error);
+      });
+      const times: number[] = [];
+      for (const address of list) {
+        const t0 = performance.now();
+        await new Promise<void>((resolve) => {
+          const request = db
+            .transaction('people')
+            .objectStore('people')
+            .index('emailKeys')
+            .get(`${acct}\n${address}`);
+          request.onsuccess = () => resolve();
+        });
+        times.push(performance.now() - t0);
+      }
+      db.close();
+      return times;
+    },
+    { list: addresses, acct: account },
+  );
+}
+
+async function main(): Promise<void> {
+  const results: Record<string, unknown> = {
+    machine: { cores: cpus().length, node: process.version },
+    people: PEOPLE,
+  };
+  const rows: { benchmark: string; result: string; goal: string }[] = [];
+  const [pricing, intro] = demoFixture.threads;
+  const account = demoFixture.account;
+  const profiles: string[] = [];
+  const profile = () => {
+    const dir = mkdtempSync(join(tmpdir(), 'threadline-bench-'));
+    profiles.push(dir);
+    return dir;
+  };
+
+  // --- 1. initial sync, rate limit off; delta; time-to-card; lookup at scale -------------------
+  const crm = await startCrm({ people: PEOPLE });
+  const context = await launchWithExtension(profile());
+  try {
+    const worker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker'));
+    const extensionId = new URL(worker.url()).host;
+    await connectThroughOptions(context, extensionId, crm);
+    await routeGmail(context);
+    const page = await context.newPage();
+    const syncStart = Date.now();
+    await page.goto(`${GMAIL_URL}#inbox/${pricing?.threadId ?? ''}`);
+    const frame = await sidebarFrame(page, extensionId);
+    await waitForSync(context, 30 * 60_000);
+    const syncSeconds = (Date.now() - syncStart) / 1000;
+    const serverStats = (await admin(crm, '/stats')) as { requests: number; rateLimited: number };
+    const recordsTotal = PEOPLE + Math.ceil(PEOPLE / 8) + Math.ceil(PEOPLE / 10) + Math.ceil(PEOPLE / 5);
+    results.initialSyncUnlimited = {
+      seconds: round(syncSeconds),
+      requests: serverStats.requests,
+      peoplePerSecond: Math.round(PEOPLE / syncSeconds),
+      recordsPerSecond: Math.round(recordsTotal / syncSeconds),
+    };
+    rows.push({
+      benchmark: `initial sync of ${PEOPLE} people (+ companies, leads, deals), rate limit off`,
+      result: `${round(syncSeconds, 1)} s, ${Math.round(recordsTotal / syncSeconds)} records/s (${serverStats.requests} requests)`,
+      goal: '—',
+    });
+
+    // Delta sync when nothing changed.
+    await expect(frame.getByTestId('sync-footer')).toContainText('Synced', { timeout: 60_000 });
+    await admin(crm, '/requests', { method: 'DELETE' });
+    await frame.getByRole('button', { name: 'Sync now' }).click();
+    await expect(frame.getByRole('button', { name: 'Sync now' })).toBeEnabled({ timeout: 60_000 });
+    await new Promise((r) => setTimeout(r, 500));
+    const deltaRequests = (await admin(crm, '/requests')) as { url: string }[];
+    const byPath: Record<string, number> = {};
+    for (const r of deltaRequests)
+      byPath[r.url.replace('/developer_api/v1', '')] =
+        (byPath[r.url.replace('/developer_api/v1', '')] ?? 0) + 1;
+    results.deltaSyncNothingChanged = { requests: deltaRequests.length, byPath };
+    rows.push({
+      benchmark: 'delta sync, nothing changed',
+      result: `${deltaRequests.length} requests for 6 entity types`,
+      goal: '1 per entity type',
+    });
+
+    // Time-to-card: warm worker, then cold (stopped before each open); alternate two threads.
+    await closeThread(page, frame);
+    const targets = [
+      { id: pricing?.threadId ?? '', address: 'alice.doe@acme.test' },
+      { id: intro?.threadId ?? '', address: 'carol.chen@globex.test' },
+    ];
+    for (const t of targets)
+      await openAndMeasure(page, frame, t.id, t.address).then(() => closeThread(page, frame)); // warm-up
+    const warm: number[] = [];
+    for (let i = 0; i < OPENS; i += 1) {
+      const t = targets[i % 2] ?? targets[0];
+      if (!t) break;
+      warm.push(await openAndMeasure(page, frame, t.id, t.address));
+      await closeThread(page, frame);
+    }
+    const cold: number[] = [];
+    for (let i = 0; i < OPENS; i += 1) {
+      const t = targets[i % 2] ?? targets[0];
+      if (!t) break;
+      await stopServiceWorkers(context, page);
+      cold.push(await openAndMeasure(page, frame, t.id, t.address));
+      await closeThread(page, frame);
+    }
+    const liveWorker = context.serviceWorkers()[0];
+    if (!liveWorker) throw new Error('no worker');
+    const floor = await indexedLookupFloor(
+      liveWorker,
+      Array.from({ length: OPENS }, (_, i) => targets[i % 2]?.address ?? ''),
+      account,
+    );
+    results.timeToCardMs = { warm: stats(warm), cold: stats(cold), indexedDbLookupFloor: stats(floor) };
+    rows.push({
+      benchmark: 'time-to-card, warm worker (p50 / p95 ms)',
+      result: `${stats(warm).p50} / ${stats(warm).p95}`,
+      goal: 'p95 ≤ 50 ms',
+    });
+    rows.push({
+      benchmark: 'time-to-card, worker stopped before each open (p50 / p95 ms)',
+      result: `${stats(cold).p50} / ${stats(cold).p95}`,
+      goal: '—',
+    });
+    rows.push({
+      benchmark: 'floor: one IndexedDB index lookup in the worker (p50 / p95 ms)',
+      result: `${stats(floor).p50} / ${stats(floor).p95}`,
+      goal: '—',
+    });
+
+    // Lookup at scale: random cached addresses, and the cache's size on disk.
+    const sample = (await crm.api('POST', '/people/search', { page_size: 200, page_number: 7 })).body as {
+      emails: { email: string }[];
+    }[];
+    const addresses = sample.map((p) => (p.emails[0]?.email ?? '').toLowerCase()).filter(Boolean);
+    const scale = await indexedLookupFloor(liveWorker, addresses, account);
+    const usage = await liveWorker.evaluate(async () => (await navigator.storage.estimate()).usage ?? 0);
+    results.lookupAtScale = { cachedPeople: PEOPLE, lookupMs: stats(scale), cacheBytes: usage };
+    rows.push({
+      benchmark: `address lookup with ${PEOPLE} people cached (p50 / p95 ms)`,
+      result: `${stats(scale).p50} / ${stats(scale).p95}`,
+      goal: '—',
+    });
+    rows.push({
+      benchmark: 'cache size on disk (navigator.storage.estimate)',
+      result: `${round(usage / 1024 / 1024, 1)} MB`,
+      goal: '—',
+    });
+  } finally {
+    await context.close();
+    await crm.dispose();
+  }
+
+  // --- 2. initial sync under Copper's limit (180 requests/minute) ------------------------------
+  if (!SKIP_LIMITED) {
+    const limited = await startCrm({ people: PEOPLE, extraArgs: ['--rate-limit', '180'] });
+    const ctx = await launchWithExtension(profile());
+    try {
+      const worker = ctx.serviceWorkers()[0] ?? (await ctx.waitForEvent('serviceworker'));
+      const extensionId = new URL(worker.url()).host;
+      await connectThroughOptions(ctx, extensionId, limited);
+      await routeGmail(ctx);
+      const page = await ctx.newPage();
+      const before = (await admin(limited, '/stats')) as { requests: number };
+      const started = Date.now();
+      await page.goto(`${GMAIL_URL}#inbox/${pricing?.threadId ?? ''}`);
+      await waitForSync(ctx, 60 * 60_000);
+      const seconds = (Date.now() - started) / 1000;
+      const after = (await admin(limited, '/stats')) as { requests: number; rateLimited: number };
+      const requests = after.requests - before.requests;
+      const floorSeconds = (requests / 180) * 60;
+      results.initialSyncAt180PerMinute = {
+        seconds: round(seconds),
+        requests,
+        rateLimited: after.rateLimited,
+        floorSeconds: round(floorSeconds),
+        ratioToFloor: round(seconds / floorSeconds),
+      };
+      rows.push({
+        benchmark: `initial sync of ${PEOPLE} people at 180 requests/minute`,
+        result: `${round(seconds, 1)} s for ${requests} requests: ${round(seconds / floorSeconds)} × the floor; ${after.rateLimited} refused (429)`,
+        goal: '≤ 1.1 × floor, 0 lost',
+      });
+    } finally {
+      await ctx.close();
+      await limited.dispose();
+    }
+  }
+
+  for (const dir of profiles) rmSync(dir, { recursive: true, force: true });
+  mkdirSync('bench/results', { recursive: true });
+  writeFileSync('bench/results/latest.json', `${JSON.stringify(results, null, 2)}\n`);
+  console.table(rows);
+  console.log(JSON.stringify(results));
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
