@@ -152,7 +152,8 @@ async function main(): Promise<void> {
   try {
     const worker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker'));
     const extensionId = new URL(worker.url()).host;
-    await connectThroughOptions(context, extensionId, crm);
+    // The server's limit is off; let Threadline's own limiter go as fast as the server answers.
+    await connectThroughOptions(context, extensionId, crm, 100_000);
     await routeGmail(context);
     const page = await context.newPage();
     const syncStart = Date.now();

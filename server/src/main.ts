@@ -99,8 +99,8 @@ Threadline demo CRM (Copper Developer API v1 compatible) is running.
   Base URL:   ${origin}${API_PREFIX}
   API key:    ${owner?.apiKey ?? '(no users)'}
   User email: ${owner?.email ?? '(no users)'}
-Any Copper Developer API client can use these three values; Threadline's "Local demo CRM"
-connection uses them by default.
+In Threadline: open the extension's Options → Connect a CRM → "Local demo CRM", and paste the
+API key and user email (the address is filled in for port 8787).
 Press Ctrl+C to stop.`);
   // One machine-readable line for scripts and tests that start the server.
   console.log(

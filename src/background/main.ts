@@ -80,13 +80,19 @@ export function main(
     return url;
   };
 
-  const buildClient = (baseUrl: string, apiKey: string, email: string, report: boolean): CrmClient => {
+  const buildClient = (
+    baseUrl: string,
+    apiKey: string,
+    email: string,
+    report: boolean,
+    perMinute = CRM_REQUESTS_PER_MINUTE,
+  ): CrmClient => {
     const egress = createEgress({
       allowedOrigin: () => new URL(baseUrl).origin,
       ...(deps.fetchImpl ? { fetchImpl: deps.fetchImpl } : {}),
     });
     const limiter = createRateLimiter({
-      limit: CRM_REQUESTS_PER_MINUTE,
+      limit: perMinute,
       windowMs: 60_000,
       store: platform.session,
       now: nowMs,
@@ -105,7 +111,9 @@ export function main(
   const client = (): Promise<CrmClient | null> => {
     clientPromise ??= connection
       .credentials()
-      .then((c) => (c ? buildClient(c.info.baseUrl, c.apiKey, c.info.email, true) : null));
+      .then((c) =>
+        c ? buildClient(c.info.baseUrl, c.apiKey, c.info.email, true, c.info.requestsPerMinute) : null,
+      );
     return clientPromise;
   };
 
@@ -349,6 +357,7 @@ export function main(
           accountName: check.accountName,
           userName: check.user.name,
           connectedAt: nowSec(),
+          ...(input.requestsPerMinute === undefined ? {} : { requestsPerMinute: input.requestsPerMinute }),
         },
       };
     } catch (error) {

@@ -13,6 +13,7 @@ export function ConnectCrm({ api }: { api: OptionsApi }) {
   const [baseUrl, setBaseUrl] = useState(LOCAL_DEMO_URL);
   const [apiKey, setApiKey] = useState('');
   const [email, setEmail] = useState('');
+  const [perMinute, setPerMinute] = useState('');
   const [busy, setBusy] = useState(false);
   const [result, setResult] = useState<Result>(null);
 
@@ -25,7 +26,18 @@ export function ConnectCrm({ api }: { api: OptionsApi }) {
       setResult({ kind: 'error', text: 'Enter the API key and the e-mail address of the key’s owner.' });
       return null;
     }
-    return { kind, baseUrl: kind === 'local' ? baseUrl : '', apiKey, email };
+    const limit = perMinute.trim() === '' ? undefined : Number(perMinute);
+    if (limit !== undefined && (!Number.isInteger(limit) || limit < 1 || limit > 100_000)) {
+      setResult({ kind: 'error', text: 'Requests per minute must be a whole number from 1 to 100000.' });
+      return null;
+    }
+    return {
+      kind,
+      baseUrl: kind === 'local' ? baseUrl : '',
+      apiKey,
+      email,
+      ...(limit === undefined ? {} : { requestsPerMinute: limit }),
+    };
   };
 
   const run = async (action: 'test' | 'connect') => {
@@ -149,6 +161,20 @@ export function ConnectCrm({ api }: { api: OptionsApi }) {
           data-testid="crm-email"
         />
       </label>
+      {kind === 'local' && (
+        <details>
+          <summary>Advanced</summary>
+          <label>
+            Requests per minute (Copper allows 180; leave empty for Threadline's default of 174)
+            <input
+              inputMode="numeric"
+              value={perMinute}
+              onInput={(e) => setPerMinute((e.target as HTMLInputElement).value)}
+              data-testid="crm-rate"
+            />
+          </label>
+        </details>
+      )}
       {result && (
         <p
           role={result.kind === 'error' ? 'alert' : 'status'}

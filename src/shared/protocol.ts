@@ -40,6 +40,8 @@ export const connectionInputSchema = z.object({
   baseUrl: z.string().check(z.maxLength(500)),
   apiKey: z.string().check(z.minLength(1), z.maxLength(500)),
   email: z.string().check(z.minLength(3), z.maxLength(LIMITS.address), z.includes('@')),
+  /** Requests per minute Threadline allows itself; defaults to just under Copper's 180. */
+  requestsPerMinute: z.optional(z.number().check(z.int(), z.minimum(1), z.maximum(100_000))),
 });
 export type ConnectionInput = z.infer<typeof connectionInputSchema>;
 
@@ -51,6 +53,7 @@ export const connectionInfoSchema = z.object({
   accountName: z.string(),
   userName: z.string(),
   connectedAt: z.number(),
+  requestsPerMinute: z.optional(z.number()),
 });
 export type ConnectionInfo = z.infer<typeof connectionInfoSchema>;
 

@@ -7,6 +7,7 @@ vi.mock('webextension-polyfill', () => ({
   default: { runtime: { sendMessage: vi.fn(async () => ({ results: [] })), openOptionsPage: vi.fn() } },
 }));
 
+import type { StatusView } from '../shared/protocol';
 import { App } from './app';
 import { createSidebarStore } from './store';
 import { SidebarStoreContext } from './use-sidebar-store';
@@ -87,7 +88,7 @@ describe('sidebar app', () => {
     expect(store.getState().connection).toBe('connecting');
   });
 
-  it('renders a 10,000-participant thread', () => {
+  it('shows 50 of a 10,000-participant thread, and all on request', () => {
     const { root, store } = mount();
     const participants = Array.from({ length: 10_000 }, (_, i) => ({
       name: `P ${i}`,
@@ -96,7 +97,84 @@ describe('sidebar app', () => {
     act(() =>
       store.getState().receiveThreadState({ seq: 1, account: null, thread: { ...thread, participants } }),
     );
+    expect(root.querySelectorAll('[data-testid="participant"]')).toHaveLength(50);
+    expect(root.querySelector('.meta')?.textContent).toBe('10,000 participants');
+    const more = root.querySelector<HTMLButtonElement>('[data-testid="show-all-participants"]');
+    expect(more?.textContent).toBe('Show all 10,000 participants');
+    act(() => more?.click());
     expect(root.querySelectorAll('[data-testid="participant"]')).toHaveLength(10_000);
-    expect(root.querySelector('.meta')?.textContent).toBe('10000 participants');
+  });
+
+  describe('status screens', () => {
+    const base: StatusView = {
+      health: 'ok',
+      message: null,
+      sync: {
+        running: false,
+        initial: false,
+        entity: null,
+        fetched: 0,
+        total: null,
+        lastSyncAt: 1_700_000_000,
+      },
+      pendingWrites: 0,
+      failedWrites: 0,
+    };
+    const withStatus = (status: Partial<Omit<StatusView, 'health'>> & { health?: string }) => {
+      const { root, store } = mount();
+      act(() => store.getState().receiveThreadState({ seq: 1, account: 'me@corp.test', thread }));
+      act(() => store.getState().receiveStatus({ ...base, ...status } as StatusView));
+      return root;
+    };
+
+    it('not connected: explains and offers Settings', () => {
+      const root = withStatus({ health: 'notConnected' });
+      expect(root.querySelector('[data-testid="not-connected"]')?.textContent).toContain('Connect your CRM');
+      expect(root.querySelector('[data-testid="contact-card"]')).toBeNull();
+    });
+
+    it.each([
+      ['unauthorized', 'The CRM rejected the API key or e-mail — open Settings to reconnect.', 'alert'],
+      [
+        'unreachable',
+        "Can't reach the CRM — showing saved data; changes will be sent when it is back.",
+        'status',
+      ],
+      ['rateLimited', 'The CRM is rate-limiting requests; Threadline is waiting and will retry.', 'status'],
+      ['server', 'The CRM is having trouble (server error); Threadline will retry.', 'status'],
+    ])('%s: says so in plain words', (health, message, role) => {
+      const root = withStatus({ health, message });
+      const banner = root.querySelector(`[data-testid="health-${health}"]`);
+      expect(banner?.textContent).toContain(message);
+      expect(banner?.getAttribute('role') ?? banner?.closest('[role]')?.getAttribute('role')).toBe(role);
+    });
+
+    it('initial sync: a progress bar with counts', () => {
+      const root = withStatus({
+        sync: {
+          ...base.sync,
+          running: true,
+          initial: true,
+          entity: 'people',
+          fetched: 1200,
+          total: 5000,
+          lastSyncAt: null,
+        },
+      });
+      const progress = root.querySelector('[data-testid="sync-progress"]');
+      expect(progress?.textContent).toMatch(/Syncing people 1,200 of 5,000/);
+      expect(progress?.querySelector('progress')?.getAttribute('value')).toBe('1200');
+      expect(root.querySelector('[data-testid="sync-footer"]')?.textContent).toContain('Syncing…');
+    });
+
+    it('failed writes: says how many and offers Try again', () => {
+      const root = withStatus({ failedWrites: 2, pendingWrites: 1 });
+      expect(root.querySelector('[data-testid="failed-writes"]')?.textContent).toContain(
+        '2 changes could not be saved',
+      );
+      expect(root.querySelector('[data-testid="sync-footer"]')?.textContent).toContain(
+        '1 change waiting to be sent',
+      );
+    });
   });
 });

@@ -7,12 +7,17 @@ export async function connectThroughOptions(
   context: BrowserContext,
   extensionId: string,
   crm: CrmProcess,
+  requestsPerMinute?: number,
 ): Promise<Page> {
   const page = await context.newPage();
   await page.goto(`chrome-extension://${extensionId}/src/options/index.html`);
   await page.getByTestId('crm-url').fill(crm.baseUrl);
   await page.getByTestId('crm-key').fill(crm.apiKey);
   await page.getByTestId('crm-email').fill(crm.email);
+  if (requestsPerMinute !== undefined) {
+    await page.getByText('Advanced').click();
+    await page.getByTestId('crm-rate').fill(String(requestsPerMinute));
+  }
   await page.getByRole('button', { name: 'Test connection' }).click();
   await expect(page.getByTestId('connect-result')).toContainText('Connection works: Threadline Demo Co.');
   await page.getByTestId('connect').click();

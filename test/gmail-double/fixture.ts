@@ -79,3 +79,28 @@ export const demoFixture: GmailDoubleFixture = {
     },
   ],
 };
+
+/** A thread with one message to `count` recipients (a mailing-list blast), for the stress tests. */
+export function hugeThreadFixture(count: number): GmailDoubleFixture {
+  return {
+    account: demoFixture.account,
+    threads: [
+      {
+        threadId: '18c0b16b16b16b16',
+        subject: 'All-hands: the whole company on one thread',
+        messages: [
+          {
+            messageId: '<huge@acme.test>',
+            from: { name: 'Alice Doe', address: 'alice.doe@acme.test' },
+            to: Array.from({ length: count }, (_, i) => ({
+              name: `Recipient ${i}`,
+              address: `recipient${i}@bulk${i % 97}.test`,
+            })),
+            date: 'Nov 22, 2026, 9:00 AM',
+            body: 'Hello everyone.',
+          },
+        ],
+      },
+    ],
+  };
+}

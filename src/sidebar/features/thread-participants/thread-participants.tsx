@@ -1,10 +1,16 @@
+import { useState } from 'preact/hooks';
 import type { ThreadState } from '../../../shared/protocol';
+import { formatCount } from '../../format';
 import { useSidebarStore } from '../../use-sidebar-store';
+
+/** Longer lists show this many until asked for all (a 10,000-person thread must not stall the sidebar). */
+export const PARTICIPANTS_SHOWN = 50;
 
 const sameAddress = (a: string, b: string): boolean => a.trim().toLowerCase() === b.trim().toLowerCase();
 
 export function ThreadParticipantsView({ state }: { state: ThreadState }) {
   const { thread, account } = state;
+  const [showAll, setShowAll] = useState(false);
   if (!thread) {
     return (
       <section class="empty" aria-labelledby="empty-title" data-testid="empty-state">
@@ -19,10 +25,12 @@ export function ThreadParticipantsView({ state }: { state: ThreadState }) {
         {thread.subject.trim() === '' ? '(no subject)' : thread.subject}
       </h2>
       <p class="meta">
-        {thread.participants.length === 1 ? '1 participant' : `${thread.participants.length} participants`}
+        {thread.participants.length === 1
+          ? '1 participant'
+          : `${formatCount(thread.participants.length)} participants`}
       </p>
       <ul class="participants" aria-label="Participants">
-        {thread.participants.map((person) => {
+        {(showAll ? thread.participants : thread.participants.slice(0, PARTICIPANTS_SHOWN)).map((person) => {
           const isYou = account !== null && sameAddress(person.address, account);
           return (
             <li
@@ -47,6 +55,16 @@ export function ThreadParticipantsView({ state }: { state: ThreadState }) {
           );
         })}
       </ul>
+      {!showAll && thread.participants.length > PARTICIPANTS_SHOWN && (
+        <button
+          type="button"
+          class="link"
+          onClick={() => setShowAll(true)}
+          data-testid="show-all-participants"
+        >
+          Show all {formatCount(thread.participants.length)} participants
+        </button>
+      )}
     </section>
   );
 }

@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import { createFakePlatform } from '../../../test/unit/fake-platform';
+import { ThreadlineDb } from '../../db/threadline-db';
+import { createConnectionStore } from './connection-store';
+
+const info = {
+  kind: 'local' as const,
+  baseUrl: 'http://127.0.0.1:8787/developer_api/v1',
+  email: 'sam@corp.test',
+  accountName: 'Demo',
+  userName: 'Sam',
+  connectedAt: 1,
+};
+
+describe('connection store', () => {
+  it('keeps the API key encrypted at rest under a non-extractable key, and live in session storage', async () => {
+    const { session } = createFakePlatform();
+    const db = new ThreadlineDb(`conn-${Math.random()}`);
+    const store = createConnectionStore(db, session);
+    await store.save(info, 'secret-api-key-123');
+
+    const secret = await db.secrets.get('crmApiKey');
+    const bytes = new Uint8Array(secret?.ciphertext ?? new ArrayBuffer(0));
+    expect(bytes.length).toBeGreaterThan(16);
+    expect(new TextDecoder().decode(bytes)).not.toContain('secret-api-key-123');
+    expect(JSON.stringify(await db.settings.toArray())).not.toContain('secret-api-key-123');
+    const key = (await db.secrets.get('crmKeyEncryption'))?.key;
+    expect(key?.extractable).toBe(false);
+    await expect(crypto.subtle.exportKey('raw', key as CryptoKey)).rejects.toThrow();
+    expect(await session.get('crmApiKey')).toBe('secret-api-key-123');
+
+    // The browser restarted: session storage is empty, the key is decrypted from the database.
+    await session.remove('crmApiKey');
+    expect(await createConnectionStore(db, session).credentials()).toEqual({
+      info,
+      apiKey: 'secret-api-key-123',
+    });
+    expect(await session.get('crmApiKey')).toBe('secret-api-key-123');
+  });
+
+  it('forgets everything on clear', async () => {
+    const { session } = createFakePlatform();
+    const db = new ThreadlineDb(`conn-${Math.random()}`);
+    const store = createConnectionStore(db, session);
+    await store.save(info, 'k');
+    await store.clear();
+    expect(await store.info()).toBeNull();
+    expect(await store.credentials()).toBeNull();
+    expect(await session.get('crmApiKey')).toBeUndefined();
+  });
+});

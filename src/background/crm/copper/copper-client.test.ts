@@ -1,0 +1,162 @@
+import { describe, expect, it } from 'vitest';
+import type { CrmAnswer, CrmCall, CrmTransport } from '../crm-transport';
+import { createCopperClient } from './copper-client';
+import { copperDateToSeconds } from './copper-schemas';
+
+function transport(answers: Record<string, unknown>, total: number | null = null) {
+  const calls: CrmCall[] = [];
+  const t: CrmTransport = {
+    request: async (call): Promise<CrmAnswer> => {
+      calls.push(call);
+      if (!(call.path in answers)) throw new Error(`unexpected ${call.path}`);
+      return { status: 200, json: answers[call.path], total };
+    },
+  };
+  return { t, calls };
+}
+
+describe('Copper dates', () => {
+  it('parses unix seconds, milliseconds, mm/dd/yyyy and ISO strings', () => {
+    expect(copperDateToSeconds(1516312771)).toBe(1516312771);
+    expect(copperDateToSeconds(1516312771000)).toBe(1516312771);
+    expect(copperDateToSeconds('1/23/2017')).toBe(Date.UTC(2017, 0, 23) / 1000);
+    expect(copperDateToSeconds('12/31/2026')).toBe(Date.UTC(2026, 11, 31) / 1000);
+    expect(copperDateToSeconds('1516312771')).toBe(1516312771);
+    expect(copperDateToSeconds('2026-11-22T10:00:00Z')).toBe(Date.UTC(2026, 10, 22, 10) / 1000);
+    expect(copperDateToSeconds(null)).toBeNull();
+    expect(copperDateToSeconds('someday')).toBeNull();
+  });
+});
+
+describe('Copper adapter', () => {
+  it('maps Copper’s person shape, tolerating unknown fields and missing optional ones', async () => {
+    const { t, calls } = transport({
+      '/people/search': [
+        {
+          id: 7,
+          name: 'Taylor Lowe',
+          address: {
+            street: '221 Main Street',
+            city: 'Vancouver',
+            state: 'BC',
+            postal_code: 'A1A1A1',
+            country: 'CA',
+          },
+          company_id: 2,
+          company_name: 'ProsperWorks',
+          emails: [{ email: 'taylor@prosperworks.com', category: 'work' }],
+          phone_numbers: [{ number: '4158546956', category: 'work' }],
+          tags: ['tag1'],
+          title: 'CEO',
+          date_modified: 1516312771,
+          brand_new_field: { anything: true },
+        },
+        { id: 8, first_name: 'Only', last_name: 'Parts', emails: null, date_modified: '1/2/2020' },
+      ],
+    });
+    const people = await createCopperClient(t).searchPeopleByEmails(['taylor@prosperworks.com', 'x@y.test']);
+    expect(calls[0]).toMatchObject({
+      method: 'POST',
+      body: { emails: ['taylor@prosperworks.com', 'x@y.test'], page_size: 200 },
+      purpose: 'lookupContact',
+    });
+    expect(people[0]).toEqual({
+      id: 7,
+      name: 'Taylor Lowe',
+      title: 'CEO',
+      companyId: 2,
+      companyName: 'ProsperWorks',
+      emails: [{ value: 'taylor@prosperworks.com', category: 'work' }],
+      phones: [{ value: '4158546956', category: 'work' }],
+      address: {
+        street: '221 Main Street',
+        city: 'Vancouver',
+        state: 'BC',
+        postalCode: 'A1A1A1',
+        country: 'CA',
+      },
+      tags: ['tag1'],
+      ownerId: null,
+      lastContactedAt: null,
+      modifiedAt: 1516312771,
+    });
+    expect(people[1]).toMatchObject({
+      name: 'Only Parts',
+      emails: [],
+      modifiedAt: Date.UTC(2020, 0, 2) / 1000,
+    });
+  });
+
+  it('maps opportunities with an mm/dd/yyyy close date and an unknown status', async () => {
+    const { t } = transport(
+      {
+        '/opportunities/search': [
+          {
+            id: 1,
+            name: 'Deal',
+            close_date: '1/23/2017',
+            status: 'Open',
+            monetary_value: 100,
+            pipeline_id: 9,
+            pipeline_stage_id: 91,
+            date_modified: 5,
+          },
+          { id: 2, name: 'Odd', status: 'Paused', date_modified: 6 },
+        ],
+      },
+      2,
+    );
+    const page = await createCopperClient(t).pageOpportunities({ page: 1, pageSize: 200 });
+    expect(page.total).toBe(2);
+    expect(page.records[0]).toMatchObject({
+      closeDate: Date.UTC(2017, 0, 23) / 1000,
+      status: 'Open',
+      value: 100,
+      stageId: 91,
+    });
+    expect(page.records[1]?.status).toBe('Open');
+  });
+
+  it.each([
+    ['not an array', { id: 1 }],
+    ['a record without an id', [{ name: 'x' }]],
+    ['an id of the wrong type', [{ id: '7' }]],
+    ['emails that are not a list', [{ id: 1, emails: 'a@b.test' }]],
+  ])('refuses %s with a clear invalidResponse error', async (_label, json) => {
+    const { t } = transport({ '/people/search': json });
+    await expect(createCopperClient(t).pagePeople({ page: 1, pageSize: 200 })).rejects.toMatchObject({
+      kind: 'invalidResponse',
+      message: expect.stringContaining('/people/search'),
+    });
+  });
+
+  it('names activity types from the account’s own list (only Note = 0 is fixed)', async () => {
+    const { t } = transport({
+      '/activity_types': {
+        user: [
+          { id: 0, category: 'user', name: 'Note' },
+          { id: 190711, category: 'user', name: 'Phone Call' },
+        ],
+        system: [],
+      },
+      '/activities/search': [
+        {
+          id: 1,
+          parent: { id: 7, type: 'person' },
+          type: { id: 190711, category: 'user' },
+          details: 'Called',
+          activity_date: 100,
+        },
+        {
+          id: 2,
+          parent: { id: 7, type: 'person' },
+          type: { id: 55, category: 'user' },
+          details: null,
+          activity_date: 90,
+        },
+      ],
+    });
+    const activities = await createCopperClient(t).recentActivities({ type: 'person', id: 7 }, 5);
+    expect(activities.map((a) => a.typeName)).toEqual(['Phone Call', 'Activity']);
+  });
+});
