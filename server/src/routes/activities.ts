@@ -22,6 +22,7 @@ import {
 } from '../http/run-search';
 import type { RouteContext } from '../route-context';
 import { type ResourceType, readOnly, resourceRef, unixSeconds } from './fields';
+import { answerSearch, registerGetById } from './record-routes';
 
 export const PARENT_TABLES: Record<ResourceType, string> = {
   person: 'people',
@@ -190,16 +191,10 @@ export function registerActivities(app: FastifyInstance, ctx: RouteContext): voi
     addCompare(filter, 'activity_date >= ?', input.minimum_activity_date);
     addCompare(filter, 'activity_date <= ?', input.maximum_activity_date);
     addCompare(filter, 'date_modified >= ?', input.minimum_modified_date);
-    const { records, total } = runSearch(db, activitiesSearch, input, filter);
-    reply.header('X-PW-TOTAL', String(total));
-    return records;
+    return answerSearch(reply, runSearch(db, activitiesSearch, input, filter));
   });
 
-  app.get<{ Params: { id: string } }>('/activities/:id', async (request) => {
-    const activity = getRecord(db, 'activities', Number(request.params.id));
-    if (!activity) throw notFound();
-    return activity;
-  });
+  registerGetById(app, ctx, '/activities', 'activities');
 
   app.put<{ Params: { id: string } }>('/activities/:id', async (request) => {
     const input = parseInput(activityUpdate, request.body);

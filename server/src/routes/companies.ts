@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { defined, getRecord, type JsonRecord, nextId, nextModified, saveRecord } from '../db/record-store';
-import { invalid, notFound } from '../http/copper-error';
+import { defined, type JsonRecord, nextId, nextModified, saveRecord } from '../db/record-store';
+import { invalid } from '../http/copper-error';
 import { parseInput } from '../http/parse-input';
 import {
   addCompare,
@@ -24,6 +24,7 @@ import {
   urls,
 } from './fields';
 import { addModifiedFilters, escapeLike } from './people';
+import { answerSearch, registerGetById, updateRecord } from './record-routes';
 
 const companyInput = z.strictObject({
   name: nullableText(500),
@@ -117,16 +118,10 @@ export function registerCompanies(app: FastifyInstance, ctx: RouteContext): void
       filter.params.push(...list);
     }
     addModifiedFilters(filter, input);
-    const { records, total } = runSearch(db, companiesSearch, input, filter);
-    reply.header('X-PW-TOTAL', String(total));
-    return records;
+    return answerSearch(reply, runSearch(db, companiesSearch, input, filter));
   });
 
-  app.get<{ Params: { id: string } }>('/companies/:id', async (request) => {
-    const company = getRecord(db, 'companies', Number(request.params.id));
-    if (!company) throw notFound();
-    return company;
-  });
+  registerGetById(app, ctx, '/companies', 'companies');
 
   app.post('/companies', async (request) => {
     const input = parseInput(companyInput, request.body);
@@ -135,16 +130,17 @@ export function registerCompanies(app: FastifyInstance, ctx: RouteContext): void
 
   app.put<{ Params: { id: string } }>('/companies/:id', async (request) => {
     const input = parseInput(companyInput, request.body);
-    return db.transaction(() => {
-      const current = getRecord(db, 'companies', Number(request.params.id));
-      if (!current) throw notFound();
-      const next = applyCompany(current, input);
-      next.date_modified = nextModified(current.date_modified as number, ctx.clock.now());
-      saveRecord(db, 'companies', columns(next), next);
-      // People show their company's name: keep it current.
-      if (next.name !== current.name) renameCompanyOnPeople(ctx, next.id as number, next.name as string);
-      return next;
-    })();
+    return updateRecord(
+      ctx,
+      'companies',
+      request.params.id,
+      (current) => applyCompany(current, input),
+      (next, current) => {
+        saveRecord(db, 'companies', columns(next), next);
+        // People show their company's name: keep it current.
+        if (next.name !== current.name) renameCompanyOnPeople(ctx, next.id as number, next.name as string);
+      },
+    );
   });
 }
 

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { defined, getRecord, type JsonRecord, nextId, nextModified, saveRecord } from '../db/record-store';
+import { defined, getRecord, type JsonRecord, nextId, saveRecord } from '../db/record-store';
 import { invalid, notFound } from '../http/copper-error';
 import { parseInput } from '../http/parse-input';
 import {
@@ -28,6 +28,7 @@ import {
 } from './fields';
 import { createOpportunity } from './opportunities';
 import { addModifiedFilters, createPerson, escapeLike } from './people';
+import { answerSearch, registerGetById, updateRecord } from './record-routes';
 
 const LEAD_STATUSES = ['New', 'Unqualified', 'Contacted', 'Qualified'] as const;
 
@@ -124,16 +125,10 @@ export function registerLeads(app: FastifyInstance, ctx: RouteContext): void {
     );
     addIn(filter, 'status', input.statuses);
     addModifiedFilters(filter, input);
-    const { records, total } = runSearch(db, leadsSearch, input, filter);
-    reply.header('X-PW-TOTAL', String(total));
-    return records;
+    return answerSearch(reply, runSearch(db, leadsSearch, input, filter));
   });
 
-  app.get<{ Params: { id: string } }>('/leads/:id', async (request) => {
-    const lead = getRecord(db, 'leads', Number(request.params.id));
-    if (!lead) throw notFound();
-    return lead;
-  });
+  registerGetById(app, ctx, '/leads', 'leads');
 
   app.post('/leads', async (request) => {
     const input = parseInput(leadInput, request.body);
@@ -177,14 +172,13 @@ export function registerLeads(app: FastifyInstance, ctx: RouteContext): void {
 
   app.put<{ Params: { id: string } }>('/leads/:id', async (request) => {
     const input = parseInput(leadInput, request.body);
-    return db.transaction(() => {
-      const current = getRecord(db, 'leads', Number(request.params.id));
-      if (!current) throw notFound();
-      const next = applyLead(current, input);
-      next.date_modified = nextModified(current.date_modified as number, ctx.clock.now());
-      saveRecord(db, 'leads', columns(next), next);
-      return next;
-    })();
+    return updateRecord(
+      ctx,
+      'leads',
+      request.params.id,
+      (current) => applyLead(current, input),
+      (next) => saveRecord(db, 'leads', columns(next), next),
+    );
   });
 
   /** Converts a lead into a person (and optionally a company and an opportunity); the lead is removed. */

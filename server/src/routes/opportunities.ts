@@ -1,15 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { Db } from '../db/open-database';
-import {
-  defined,
-  exists,
-  getRecord,
-  type JsonRecord,
-  nextId,
-  nextModified,
-  saveRecord,
-} from '../db/record-store';
+import { defined, exists, type JsonRecord, nextId, saveRecord } from '../db/record-store';
 import { invalid, notFound } from '../http/copper-error';
 import { parseInput } from '../http/parse-input';
 import {
@@ -25,6 +17,7 @@ import type { RouteContext } from '../route-context';
 import { recordSystemActivity } from './activities';
 import { copperDate, customFields, id, minMaxModified, nullableText, readOnly, tags } from './fields';
 import { addModifiedFilters, escapeLike } from './people';
+import { answerSearch, registerGetById, updateRecord } from './record-routes';
 
 export const OPPORTUNITY_STATUSES = ['Open', 'Won', 'Lost', 'Abandoned'] as const;
 
@@ -221,16 +214,10 @@ export function registerOpportunities(app: FastifyInstance, ctx: RouteContext): 
     addIn(filter, 'company_id', input.company_ids);
     addIn(filter, 'primary_contact_id', input.primary_contact_ids);
     addModifiedFilters(filter, input);
-    const { records, total } = runSearch(db, opportunitiesSearch, input, filter);
-    reply.header('X-PW-TOTAL', String(total));
-    return records;
+    return answerSearch(reply, runSearch(db, opportunitiesSearch, input, filter));
   });
 
-  app.get<{ Params: { id: string } }>('/opportunities/:id', async (request) => {
-    const opportunity = getRecord(db, 'opportunities', Number(request.params.id));
-    if (!opportunity) throw notFound();
-    return opportunity;
-  });
+  registerGetById(app, ctx, '/opportunities', 'opportunities');
 
   app.post('/opportunities', async (request) => {
     const input = parseInput(opportunityInput, request.body);
@@ -240,25 +227,25 @@ export function registerOpportunities(app: FastifyInstance, ctx: RouteContext): 
   app.put<{ Params: { id: string } }>('/opportunities/:id', async (request) => {
     const input = parseInput(opportunityInput, request.body);
     const user = request.crmUser;
-    return db.transaction(() => {
-      const current = getRecord(db, 'opportunities', Number(request.params.id));
-      if (!current) throw notFound();
-      const next = applyOpportunity(db, current, input);
-      const now = ctx.clock.now();
-      next.date_modified = nextModified(current.date_modified as number, now);
-      if (next.pipeline_stage_id !== current.pipeline_stage_id) {
-        next.date_stage_changed = now;
-        // Copper records stage moves as a read-only system activity (type 3) on the opportunity.
-        recordSystemActivity(ctx, {
-          parent: { type: 'opportunity', id: next.id as number },
-          typeId: 3,
-          userId: user?.id ?? null,
-          oldValue: current.pipeline_stage_id,
-          newValue: next.pipeline_stage_id,
-        });
-      }
-      saveRecord(db, 'opportunities', columns(next), next);
-      return next;
-    })();
+    return updateRecord(
+      ctx,
+      'opportunities',
+      request.params.id,
+      (current) => applyOpportunity(db, current, input),
+      (next, current) => {
+        if (next.pipeline_stage_id !== current.pipeline_stage_id) {
+          next.date_stage_changed = ctx.clock.now();
+          // Copper records stage moves as a read-only system activity (type 3) on the opportunity.
+          recordSystemActivity(ctx, {
+            parent: { type: 'opportunity', id: next.id as number },
+            typeId: 3,
+            userId: user?.id ?? null,
+            oldValue: current.pipeline_stage_id,
+            newValue: next.pipeline_stage_id,
+          });
+        }
+        saveRecord(db, 'opportunities', columns(next), next);
+      },
+    );
   });
 }

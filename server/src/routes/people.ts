@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { Db } from '../db/open-database';
-import { defined, getRecord, type JsonRecord, nextId, nextModified, saveRecord } from '../db/record-store';
+import { defined, getRecord, type JsonRecord, nextId, saveRecord } from '../db/record-store';
 import { invalid, notFound } from '../http/copper-error';
 import { parseInput } from '../http/parse-input';
 import {
@@ -28,6 +28,7 @@ import {
   unixSeconds,
   urls,
 } from './fields';
+import { answerSearch, registerGetById, updateRecord } from './record-routes';
 
 const personFields = {
   name: nullableText(500),
@@ -210,16 +211,10 @@ export function registerPeople(app: FastifyInstance, ctx: RouteContext): void {
     for (const tag of input.tags ?? [])
       addCompare(filter, "EXISTS (SELECT 1 FROM json_each(data, '$.tags') WHERE value = ?)", tag);
     addModifiedFilters(filter, input);
-    const { records, total } = runSearch(db, peopleSearch, input, filter);
-    reply.header('X-PW-TOTAL', String(total));
-    return records;
+    return answerSearch(reply, runSearch(db, peopleSearch, input, filter));
   });
 
-  app.get<{ Params: { id: string } }>('/people/:id', async (request) => {
-    const person = getRecord(db, 'people', Number(request.params.id));
-    if (!person) throw notFound();
-    return person;
-  });
+  registerGetById(app, ctx, '/people', 'people');
 
   app.post('/people', async (request) => {
     const input = parseInput(personInput, request.body);
@@ -228,14 +223,13 @@ export function registerPeople(app: FastifyInstance, ctx: RouteContext): void {
 
   app.put<{ Params: { id: string } }>('/people/:id', async (request) => {
     const input = parseInput(personInput, request.body);
-    return db.transaction(() => {
-      const current = getRecord(db, 'people', Number(request.params.id));
-      if (!current) throw notFound();
-      const next = applyPerson(db, current, input);
-      next.date_modified = nextModified(current.date_modified as number, ctx.clock.now());
-      savePerson(db, next);
-      return next;
-    })();
+    return updateRecord(
+      ctx,
+      'people',
+      request.params.id,
+      (current) => applyPerson(db, current, input),
+      (next) => savePerson(db, next),
+    );
   });
 
   app.delete<{ Params: { id: string } }>('/people/:id', async (request) => {

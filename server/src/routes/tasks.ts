@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { defined, getRecord, type JsonRecord, nextId, nextModified, saveRecord } from '../db/record-store';
-import { invalid, notFound } from '../http/copper-error';
+import { defined, type JsonRecord, nextId, saveRecord } from '../db/record-store';
+import { invalid } from '../http/copper-error';
 import { parseInput } from '../http/parse-input';
 import {
   addCompare,
@@ -25,6 +25,7 @@ import {
   unixSeconds,
 } from './fields';
 import { addModifiedFilters, escapeLike } from './people';
+import { answerSearch, registerGetById, updateRecord } from './record-routes';
 
 const taskInput = z.strictObject({
   name: nullableText(500),
@@ -137,26 +138,19 @@ export function registerTasks(app: FastifyInstance, ctx: RouteContext): void {
     addIn(filter, 'status', input.statuses);
     addIn(filter, "json_extract(data, '$.assignee_id')", input.assignee_ids);
     addModifiedFilters(filter, input);
-    const { records, total } = runSearch(db, tasksSearch, input, filter);
-    reply.header('X-PW-TOTAL', String(total));
-    return records;
+    return answerSearch(reply, runSearch(db, tasksSearch, input, filter));
   });
 
-  app.get<{ Params: { id: string } }>('/tasks/:id', async (request) => {
-    const task = getRecord(db, 'tasks', Number(request.params.id));
-    if (!task) throw notFound();
-    return task;
-  });
+  registerGetById(app, ctx, '/tasks', 'tasks');
 
   app.put<{ Params: { id: string } }>('/tasks/:id', async (request) => {
     const input = parseInput(taskInput, request.body);
-    return db.transaction(() => {
-      const current = getRecord(db, 'tasks', Number(request.params.id));
-      if (!current) throw notFound();
-      const next = applyTask(ctx, current, input);
-      next.date_modified = nextModified(current.date_modified as number, ctx.clock.now());
-      saveRecord(db, 'tasks', columns(next), next);
-      return next;
-    })();
+    return updateRecord(
+      ctx,
+      'tasks',
+      request.params.id,
+      (current) => applyTask(ctx, current, input),
+      (next) => saveRecord(db, 'tasks', columns(next), next),
+    );
   });
 }
