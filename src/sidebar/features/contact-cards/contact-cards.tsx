@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks';
 import type { Person } from '../../../shared/crm-model';
 import type { ContactCard as Card, DealView } from '../../../shared/protocol';
+import { TextField } from '../../components/text-field';
 import { formatDate, formatMoney } from '../../format';
 import { ask } from '../../sidebar-api';
 import { useSidebarStore } from '../../use-sidebar-store';
@@ -92,33 +93,16 @@ function EditPerson({ person, account, onDone }: { person: Person; account: stri
         if (e.key === 'Escape') onDone();
       }}
     >
-      <label>
-        Title
-        <input
-          value={title}
-          onInput={(e) => setTitle((e.target as HTMLInputElement).value)}
-          maxLength={500}
-          data-testid="edit-title"
-        />
-      </label>
-      <label>
-        Phone
-        <input
-          value={phone}
-          onInput={(e) => setPhone((e.target as HTMLInputElement).value)}
-          maxLength={50}
-          inputMode="tel"
-          data-testid="edit-phone"
-        />
-      </label>
-      <label>
-        Tags (comma-separated)
-        <input
-          value={tags}
-          onInput={(e) => setTags((e.target as HTMLInputElement).value)}
-          data-testid="edit-tags"
-        />
-      </label>
+      <TextField label="Title" value={title} onChange={setTitle} maxLength={500} testId="edit-title" />
+      <TextField
+        label="Phone"
+        value={phone}
+        onChange={setPhone}
+        maxLength={50}
+        inputMode="tel"
+        testId="edit-phone"
+      />
+      <TextField label="Tags (comma-separated)" value={tags} onChange={setTags} testId="edit-tags" />
       {error && (
         <p role="alert" class="error-text">
           {error}
@@ -253,29 +237,13 @@ function AddContact({ card, account }: { card: Card; account: string }) {
       }}
     >
       <p class="muted">Not in your CRM.</p>
-      <label>
-        Name
-        <input
-          value={name}
-          onInput={(e) => setName((e.target as HTMLInputElement).value)}
-          maxLength={500}
-          data-testid="add-name"
-        />
-      </label>
-      <label>
-        Company
-        {card.suggestion?.companyKnown
-          ? ' (in CRM)'
-          : card.suggestion?.companyName
-            ? ' (will be created)'
-            : ''}
-        <input
-          value={company}
-          onInput={(e) => setCompany((e.target as HTMLInputElement).value)}
-          maxLength={500}
-          data-testid="add-company"
-        />
-      </label>
+      <TextField label="Name" value={name} onChange={setName} maxLength={500} testId="add-name" />
+      <TextField
+        label={`Company${card.suggestion?.companyKnown ? ' (in CRM)' : card.suggestion?.companyName ? ' (will be created)' : ''}`}
+        value={company}
+        onChange={setCompany}
+        testId="add-company"
+      />
       {error && (
         <p role="alert" class="error-text">
           {error}
