@@ -2,7 +2,14 @@ import { personRow } from '../db/record-rows';
 import { ACCOUNT_TABLES, parentKeyOf, ThreadlineDb } from '../db/threadline-db';
 import { createLogger, type Logger } from '../shared/logger';
 import { normaliseAddress } from '../shared/normalise-address';
-import type { ConnectionInfo, ConnectionInput, Health, StatusView, ThreadState } from '../shared/protocol';
+import type {
+  ConnectionInfo,
+  ConnectionInput,
+  Health,
+  StatusView,
+  ThreadFacts,
+  ThreadState,
+} from '../shared/protocol';
 import { createConnectionStore } from './connection/connection-store';
 import { createRouter } from './create-router';
 import { COPPER_BASE_URL, copperHeaders, createCopperClient } from './crm/copper/copper-client';
@@ -10,7 +17,7 @@ import type { CrmClient } from './crm/crm-client';
 import { CrmError, describeCrmError } from './crm/crm-error';
 import { createCrmTransport, type TransportHealth } from './crm/crm-transport';
 import { createRateLimiter } from './crm/rate-limiter';
-import { buildCards } from './lookup/build-cards';
+import { buildCards, type CardsResult } from './lookup/build-cards';
 import { outsideParticipants } from './lookup/outside-participants';
 import { searchCache } from './lookup/search-cache';
 import { createOutbox } from './outbox/outbox';
@@ -177,30 +184,25 @@ export function main(
    * Sends a tab its cards from the cache at once; then, as `network` allows, asks the CRM about
    * cache misses (one batched search) and stale recent activities, and sends the cards again.
    */
+  const cardsFor = async (account: string, thread: ThreadFacts): Promise<CardsResult> => {
+    const outside = outsideParticipants(thread.participants, account, await teammatesOf(account));
+    return buildCards(db, account, outside.slice(0, MAX_CARDS), nowSec());
+  };
+
   const refreshCards = async (
     tabId: number,
     network: 'none' | 'activities' | 'all',
     known?: ThreadState,
-    publishState = false,
+    /** Cards just built for `known` (a thread open builds them while its state is being saved). */
+    built?: CardsResult,
   ): Promise<void> => {
     const state = known ?? (await store.get(tabId));
-    if (publishState && (!state.thread || !state.account)) hub.publish(tabId, state);
     if (!state.thread || !state.account) {
       hub.send(tabId, { type: 'cards', seq: state.seq, threadId: null, contacts: [] });
       return;
     }
     const { account } = state;
-    const outside = outsideParticipants(state.thread.participants, account, await teammatesOf(account)).slice(
-      0,
-      MAX_CARDS,
-    );
-    let result: Awaited<ReturnType<typeof buildCards>>;
-    try {
-      result = await buildCards(db, account, outside, nowSec());
-    } finally {
-      // A new thread's state goes out together with its cards: the sidebar paints once.
-      if (publishState) hub.publish(tabId, state);
-    }
+    const result = built ?? (await cardsFor(account, state.thread));
     hub.send(tabId, {
       type: 'cards',
       seq: state.seq,
@@ -379,8 +381,14 @@ export function main(
     {
       threadOpened: async (request, context) => {
         const tabId = requireTab(context.tabId);
-        const state = await store.open(tabId, request.account, request.thread);
-        void refreshCards(tabId, 'all', state, true).then(() => sendStatus(tabId));
+        // The cache lookups run while the tab's state is saved; both go out together, so the
+        // sidebar paints the new thread once, with its cards.
+        const [state, built] = await Promise.all([
+          store.open(tabId, request.account, request.thread),
+          cardsFor(request.account, request.thread).catch(() => undefined),
+        ]);
+        hub.publish(tabId, state);
+        void refreshCards(tabId, 'all', state, built).then(() => sendStatus(tabId));
         void noteAccount(request.account).then(() => maybeSync(request.account));
         return { ok: true };
       },

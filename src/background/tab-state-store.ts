@@ -21,9 +21,17 @@ export function createTabStateStore(session: KeyValueArea, now: () => number = D
   // Ordering only: losing this map with the worker loses nothing durable.
   const queues = new Map<number, Promise<unknown>>();
 
+  // Read-through copy of what this worker wrote or read (it is the only writer); a new worker
+  // starts empty and reads storage again, so nothing durable lives here.
+  const known = new Map<number, ThreadState>();
+
   const get = async (tabId: number): Promise<ThreadState> => {
+    const cached = known.get(tabId);
+    if (cached) return cached;
     const parsed = threadStateSchema.safeParse(await session.get(key(tabId)));
-    return parsed.success ? parsed.data : EMPTY_THREAD_STATE;
+    const state = parsed.success ? parsed.data : EMPTY_THREAD_STATE;
+    known.set(tabId, state);
+    return state;
   };
 
   function serial<T>(tabId: number, work: () => Promise<T>): Promise<T> {
@@ -40,6 +48,7 @@ export function createTabStateStore(session: KeyValueArea, now: () => number = D
   const write = async (tabId: number, account: string, thread: ThreadFacts | null): Promise<ThreadState> => {
     const previous = await get(tabId);
     const state: ThreadState = { seq: Math.max(now(), previous.seq + 1), account, thread };
+    known.set(tabId, state);
     await session.set(key(tabId), state);
     return state;
   };
@@ -53,6 +62,10 @@ export function createTabStateStore(session: KeyValueArea, now: () => number = D
         if (current.thread?.threadId !== threadId) return null;
         return write(tabId, account, null);
       }),
-    remove: (tabId) => serial(tabId, () => session.remove(key(tabId))),
+    remove: (tabId) =>
+      serial(tabId, () => {
+        known.delete(tabId);
+        return session.remove(key(tabId));
+      }),
   };
 }
