@@ -328,6 +328,15 @@ export function main(
     if (due !== null) await platform.alarms.create(OUTBOX_ALARM, { when: Math.max(due, nowMs() + 1000) });
   };
 
+  /** After an outage nothing else may ask the CRM for minutes: one cheap call clears a stale banner. */
+  const probeHealth = async (): Promise<void> => {
+    // After a worker restart the last health is in session storage, not in memory.
+    const h = await currentHealth(await connection.info());
+    if (h === 'ok' || h === 'notConnected' || h === 'unauthorized') return;
+    const crm = await client();
+    await crm?.checkConnection().catch(() => undefined);
+  };
+
   const noteAccount = async (account: string): Promise<void> => {
     const seen = await db.accounts.get(account);
     if (seen && nowMs() - seen.lastSeenAt < 3_600_000) return;
@@ -370,6 +379,12 @@ export function main(
             error: "Can't reach the CRM at that address. Is it running, and is the address right?",
           };
         if (error.kind === 'notConnected') return { ok: false, error: error.message };
+        if (error.kind === 'unauthorized') {
+          return {
+            ok: false,
+            error: 'The CRM rejected this API key or e-mail address. Check both and try again.',
+          };
+        }
         return { ok: false, error: describeCrmError(error) };
       }
       return { ok: false, error: 'The connection test failed unexpectedly.' };
@@ -529,6 +544,7 @@ export function main(
     logger,
     onSubscribed: (tabId) => {
       void sendStatus(tabId);
+      void probeHealth();
       void refreshCards(tabId, 'all');
       void store.get(tabId).then((state) => (state.account ? maybeSync(state.account) : undefined));
       void drainOutbox();
@@ -541,6 +557,10 @@ export function main(
     hub.forget(tabId);
     void store.remove(tabId);
   });
+  // Chrome may drop alarms across a browser restart: a connected extension always has its sync alarm.
+  void Promise.all([connection.info(), platform.alarms.get(SYNC_ALARM)]).then(([info, alarm]) =>
+    info && !alarm ? platform.alarms.create(SYNC_ALARM, { periodInMinutes: SYNC_PERIOD_MINUTES }) : undefined,
+  );
   platform.alarms.onAlarm.addListener((alarm) => {
     if (alarm.name === SYNC_ALARM)
       void db.accounts.toArray().then((rows) => Promise.all(rows.map((r) => maybeSync(r.account, true))));

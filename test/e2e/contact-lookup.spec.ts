@@ -190,3 +190,44 @@ test('the worker is stopped during the initial sync and the sync completes with 
     opportunities: await total('/opportunities/search'),
   });
 });
+
+test('an unknown sender can be added as a lead', async ({ context, extensionId }) => {
+  await connectThroughOptions(context, extensionId, crm);
+  await routeGmail(context);
+  const page = await context.newPage();
+  await page.goto(`${GMAIL_URL}#inbox/${intro?.threadId ?? ''}`);
+  const frame = await sidebarFrame(page, extensionId);
+  const dave = frame.locator('[data-testid="contact-card"][data-address="dave@initech.test"]');
+  await expect(dave).toHaveAttribute('data-state', 'unknown');
+  await dave.getByTestId('add-lead').click();
+  await expect(dave).toHaveAttribute('data-state', 'lead');
+  await expect(dave.getByText('Lead · New')).toBeVisible();
+  const leads = await crm.api('POST', '/leads/search', { emails: ['dave@initech.test'] });
+  expect(leads.body).toEqual([
+    expect.objectContaining({ name: 'Dave', company_name: 'Initech', status: 'New' }),
+  ]);
+  // And no person was created.
+  expect((await crm.api('POST', '/people/fetch_by_email', { email: 'dave@initech.test' })).status).toBe(404);
+});
+
+test('connecting with a wrong key says so plainly and saves nothing', async ({ context, extensionId }) => {
+  const page = await context.newPage();
+  await page.goto(`chrome-extension://${extensionId}/src/options/index.html`);
+  await page.getByTestId('crm-url').fill(crm.baseUrl);
+  await page.getByTestId('crm-key').fill('not-the-key');
+  await page.getByTestId('crm-email').fill(crm.email);
+  await page.getByTestId('connect').click();
+  await expect(page.getByTestId('connect-result')).toHaveText(
+    'The CRM rejected the API key or e-mail — open Settings to reconnect.',
+  );
+  await page.getByTestId('crm-url').fill('http://127.0.0.1:1/developer_api/v1');
+  await page.getByTestId('crm-key').fill(crm.apiKey);
+  await page.getByRole('button', { name: 'Test connection' }).click();
+  await expect(page.getByTestId('connect-result')).toContainText("Can't reach the CRM at that address");
+  await page.getByTestId('crm-url').fill('ftp://example.test/api');
+  await page.getByRole('button', { name: 'Test connection' }).click();
+  await expect(page.getByTestId('connect-result')).toContainText('must start with https://');
+  await page.reload();
+  await expect(page.getByTestId('connected')).toHaveCount(0);
+  await expect(page.getByTestId('connect')).toBeVisible();
+});
