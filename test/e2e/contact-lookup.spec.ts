@@ -218,7 +218,7 @@ test('connecting with a wrong key says so plainly and saves nothing', async ({ c
   await page.getByTestId('crm-email').fill(crm.email);
   await page.getByTestId('connect').click();
   await expect(page.getByTestId('connect-result')).toHaveText(
-    'The CRM rejected the API key or e-mail — open Settings to reconnect.',
+    'The CRM rejected this API key or e-mail address. Check both and try again.',
   );
   await page.getByTestId('crm-url').fill('http://127.0.0.1:1/developer_api/v1');
   await page.getByTestId('crm-key').fill(crm.apiKey);
