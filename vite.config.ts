@@ -5,6 +5,7 @@ import preact from '@preact/preset-vite';
 import { defineConfig, type Plugin } from 'vite';
 import baseManifest from './manifest.json' with { type: 'json' };
 import pkg from './package.json' with { type: 'json' };
+import e2eKey from './test/e2e/extension-key.json' with { type: 'json' };
 
 const root = fileURLToPath(new URL('.', import.meta.url));
 
@@ -34,7 +35,12 @@ function inboxSdkPageWorld(): Plugin {
  */
 export default defineConfig(({ mode }) => {
   const e2e = mode === 'e2e';
-  const manifest = { ...baseManifest, version: pkg.version } as ManifestV3Export;
+  // The e2e build gets a fixed id (a public key) so policy files can name it; production has none.
+  const manifest = {
+    ...baseManifest,
+    version: pkg.version,
+    ...(e2e ? { key: e2eKey.key } : {}),
+  } as ManifestV3Export;
   return {
     plugins: [preact(), crx({ manifest }), inboxSdkPageWorld()],
     resolve: {
@@ -50,6 +56,8 @@ export default defineConfig(({ mode }) => {
     build: {
       outDir: e2e ? 'dist-e2e' : 'dist',
       emptyOutDir: true,
+      // InboxSDK is ~1 MB minified and deliberately its own lazily loaded chunk.
+      chunkSizeWarningLimit: 1500,
       sourcemap: false,
       target: 'chrome116',
       rollupOptions: {

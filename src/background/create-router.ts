@@ -24,6 +24,10 @@ function dispatch(handlers: Handlers, request: AnyRequest, context: SenderContex
       return handlers.threadClosed(request, context);
     case 'inboxsdk__injectPageWorld':
       return handlers.inboxsdk__injectPageWorld(request, context);
+    case 'hostStatus':
+      return handlers.hostStatus(request, context);
+    case 'getSettings':
+      return handlers.getSettings(request, context);
     case 'addContact':
       return handlers.addContact(request, context);
     case 'updatePerson':

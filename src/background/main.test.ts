@@ -27,7 +27,7 @@ function setup() {
   const fake = createFakePlatform();
   const sink = recordingSink();
   const db = new ThreadlineDb(`test-${Math.random()}`);
-  main(fake.platform, createLogger('worker', sink), { db });
+  main(fake.platform, createLogger('worker', sink), { db, policyGraceMs: 5 });
   const port = fakePort(SIDEBAR_PORT, sidebarSender(7));
   fake.connect(port);
   return { ...fake, sink, port };

@@ -10,6 +10,7 @@ import type {
   ThreadFacts,
   ThreadState,
 } from '../shared/protocol';
+import { accountAllowed } from '../shared/settings';
 import { createConnectionStore } from './connection/connection-store';
 import { createRouter } from './create-router';
 import { COPPER_BASE_URL, copperHeaders, createCopperClient } from './crm/copper/copper-client';
@@ -23,6 +24,7 @@ import { searchCache } from './lookup/search-cache';
 import { createOutbox } from './outbox/outbox';
 import type { Platform } from './platform';
 import { createEgress, type EgressResponse, isAllowedCrmOrigin } from './privacy/egress/egress-fetch';
+import { createPolicyStore } from './settings/policy-store';
 import { createSidebarHub } from './sidebar-hub';
 import { createSyncEngine, SYNC_ENTITIES } from './sync/sync-engine';
 import { createTabStateStore } from './tab-state-store';
@@ -39,6 +41,8 @@ export interface WorkerDeps {
   db?: ThreadlineDb;
   fetchImpl?: (url: string, init: RequestInit) => Promise<EgressResponse>;
   nowMs?: () => number;
+  /** How long an empty policy store may still be filling in (tests shorten it). */
+  policyGraceMs?: number;
 }
 
 function requireTab(tabId: number | null): number {
@@ -61,6 +65,16 @@ export function main(
   const nowSec = () => Math.floor(nowMs() / 1000);
   const store = createTabStateStore(platform.session, nowMs);
   const connection = createConnectionStore(db, platform.session);
+  const policy = createPolicyStore({
+    managed: platform.managed,
+    session: platform.session,
+    db,
+    logger,
+    ...(deps.policyGraceMs === undefined ? {} : { graceMs: deps.policyGraceMs }),
+    onChange: () => {
+      clientPromise = null; // allowed hosts may have changed
+    },
+  });
 
   // --- CRM client and its health --------------------------------------------------------------
   let health: Health | null = null;
@@ -94,10 +108,16 @@ export function main(
     report: boolean,
     perMinute = CRM_REQUESTS_PER_MINUTE,
   ): CrmClient => {
-    const egress = createEgress({
+    const gate = createEgress({
       allowedOrigin: () => new URL(baseUrl).origin,
+      extraHosts: () => policy.peek()?.settings.extraAllowedCrmHosts ?? [],
       ...(deps.fetchImpl ? { fetchImpl: deps.fetchImpl } : {}),
     });
+    // Fail-closed: nothing read from Gmail leaves before the admin policy is known.
+    const egress: typeof gate = async (request) => {
+      if (request.dataClasses.includes('googleUserData')) await policy.current();
+      return gate(request);
+    };
     const limiter = createRateLimiter({
       limit: perMinute,
       windowMs: 60_000,
@@ -156,6 +176,7 @@ export function main(
       },
       pendingWrites,
       failedWrites,
+      managed: (policy.peek()?.locked.length ?? 0) > 0,
     };
   };
 
@@ -349,8 +370,15 @@ export function main(
   };
 
   const checkInput = async (
-    input: ConnectionInput,
+    requested: ConnectionInput,
   ): Promise<{ ok: true; info: ConnectionInfo } | { ok: false; error: string }> => {
+    // The CRM an administrator chose is the only one that can be connected.
+    const { settings } = await policy.current();
+    const input: ConnectionInput = {
+      ...requested,
+      ...(settings.crmKind ? { kind: settings.crmKind } : {}),
+      ...(settings.crmBaseUrl ? { baseUrl: settings.crmBaseUrl } : {}),
+    };
     try {
       const baseUrl = baseUrlFor(input);
       const check = await buildClient(
@@ -394,8 +422,17 @@ export function main(
   // --- the router -------------------------------------------------------------------------------
   const router = createRouter(
     {
+      hostStatus: async (request) => ({
+        enabled: accountAllowed((await policy.current()).settings, request.account),
+      }),
+      getSettings: async () => {
+        const { settings, locked, warnings } = await policy.current();
+        return { settings: { ...settings }, locked, warnings };
+      },
       threadOpened: async (request, context) => {
         const tabId = requireTab(context.tabId);
+        // An account outside the allowed domains gets nothing, even if its content script asked.
+        if (!accountAllowed((await policy.current()).settings, request.account)) return { ok: true };
         // The cache lookups run while the tab's state is saved; both go out together, so the
         // sidebar paints the new thread once, with its cards.
         const [state, built] = await Promise.all([

@@ -47,6 +47,11 @@ export interface Platform {
   session: KeyValueArea;
   /** Runs InboxSDK's pageWorld.js in the MAIN world of one Gmail document. */
   injectPageWorld(target: InjectTarget): Promise<void>;
+  /** chrome.storage.managed: the admin policy (read-only). */
+  managed: {
+    get(): Promise<Record<string, unknown>>;
+    onChanged: EventLike<() => void>;
+  };
   alarms: {
     create(
       name: string,
@@ -85,6 +90,15 @@ export function createBrowserPlatform(browser: Browser): Platform {
       const target =
         documentId !== null ? { tabId, documentIds: [documentId] } : { tabId, frameIds: [frameId ?? 0] };
       await browser.scripting.executeScript({ target, world: 'MAIN', files: ['pageWorld.js'] });
+    },
+    managed: {
+      get: async () => (await browser.storage.managed.get()) as Record<string, unknown>,
+      onChanged: {
+        addListener: (listener) =>
+          browser.storage.onChanged.addListener((_changes, area) => {
+            if (area === 'managed') listener();
+          }),
+      },
     },
     alarms: {
       create: async (name, info) => {

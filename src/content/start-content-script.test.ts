@@ -31,7 +31,10 @@ function fakeHost() {
   };
 }
 
-function fakeContentPlatform(answer: (m: unknown) => unknown = () => ({ ok: true })) {
+const worker = (enabled: boolean) => (m: unknown) =>
+  (m as { type: string }).type === 'hostStatus' ? { enabled } : { ok: true };
+
+function fakeContentPlatform(answer: (m: unknown) => unknown = worker(true)) {
   const sent: unknown[] = [];
   const platform: ContentPlatform = {
     sendMessage: async (m) => {
@@ -56,9 +59,20 @@ describe('content script', () => {
     gmail.close('t');
     await new Promise((r) => setTimeout(r, 0));
     expect(sent).toEqual([
+      { type: 'hostStatus', account: 'me@corp.test' },
       { type: 'threadOpened', account: 'me@corp.test', thread },
       { type: 'threadClosed', account: 'me@corp.test', threadId: 't' },
     ]);
+  });
+
+  it('stays inert for an account the admin policy does not allow', async () => {
+    const gmail = fakeHost();
+    const { platform, sent } = fakeContentPlatform(worker(false));
+    await startContentScript(platform, async () => gmail.host);
+    gmail.open(thread);
+    await new Promise((r) => setTimeout(r, 0));
+    expect(gmail.mounts).toEqual([]);
+    expect(sent).toEqual([{ type: 'hostStatus', account: 'me@corp.test' }]);
   });
 
   it('retries while the worker restarts and rejects a malformed answer', async () => {

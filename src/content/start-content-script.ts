@@ -30,6 +30,15 @@ export async function startContentScript(
   createHost: CreateGmailHost,
 ): Promise<void> {
   const host = await createHost();
+  // An administrator may restrict Threadline to some Google account domains: elsewhere it stays inert.
+  const status = await platform.sendMessage({ type: 'hostStatus', account: host.account }).catch(() => null);
+  const answer = responseSchemas.hostStatus.safeParse(status);
+  if (!answer.success || !answer.data.enabled) {
+    logger.info('inert', {
+      reason: answer.success ? 'account not allowed by policy' : 'no answer from the worker',
+    });
+    return;
+  }
   const frame = createSidebarFrame(platform.getURL(SIDEBAR_PAGE));
   await host.mountSidebar({
     element: frame,

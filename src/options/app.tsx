@@ -1,10 +1,12 @@
 import { ConnectCrm } from './connect-crm';
 import type { OptionsApi } from './options-api';
+import { PolicySettings, useSettings } from './policy-settings';
 
 export const LIMITED_USE_STATEMENT =
   'The use of information received from Google APIs will adhere to the Chrome Web Store User Data Policy, including the Limited Use requirements.';
 
 export function OptionsApp({ version, api }: { version: string; api: OptionsApi }) {
+  const settings = useSettings(api);
   return (
     <main class="options">
       <header>
@@ -13,7 +15,11 @@ export function OptionsApp({ version, api }: { version: string; api: OptionsApi 
       </header>
       <section aria-labelledby="connect-title">
         <h2 id="connect-title">Connect a CRM</h2>
-        <ConnectCrm api={api} />
+        <ConnectCrm api={api} settings={settings} />
+      </section>
+      <section aria-labelledby="settings-title">
+        <h2 id="settings-title">Settings</h2>
+        <PolicySettings answer={settings} />
       </section>
       <section aria-labelledby="about-title">
         <h2 id="about-title">What Threadline does</h2>

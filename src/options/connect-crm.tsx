@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import type { ConnectionInfo, ConnectionInput } from '../shared/protocol';
+import type { ConnectionInfo, ConnectionInput, ResponseOf } from '../shared/protocol';
 import type { OptionsApi } from './options-api';
 
 export const LOCAL_DEMO_URL = 'http://127.0.0.1:8787/developer_api/v1';
@@ -7,7 +7,17 @@ export const LOCAL_DEMO_URL = 'http://127.0.0.1:8787/developer_api/v1';
 type Result = { kind: 'ok'; text: string } | { kind: 'error'; text: string } | null;
 
 /** Choose the local demo CRM (default) or Copper, test the connection, connect, disconnect. */
-export function ConnectCrm({ api }: { api: OptionsApi }) {
+export function ConnectCrm({
+  api,
+  settings,
+}: {
+  api: OptionsApi;
+  settings: ResponseOf<'getSettings'> | null;
+}) {
+  const lockedKind = settings?.locked.includes('crmKind')
+    ? (settings.settings.crmKind as ConnectionInput['kind'])
+    : null;
+  const lockedUrl = settings?.locked.includes('crmBaseUrl') ? String(settings.settings.crmBaseUrl) : null;
   const [info, setInfo] = useState<ConnectionInfo | null | undefined>(undefined);
   const [kind, setKind] = useState<ConnectionInput['kind']>('local');
   const [baseUrl, setBaseUrl] = useState(LOCAL_DEMO_URL);
@@ -31,9 +41,10 @@ export function ConnectCrm({ api }: { api: OptionsApi }) {
       setResult({ kind: 'error', text: 'Requests per minute must be a whole number from 1 to 100000.' });
       return null;
     }
+    const effectiveKind = lockedKind ?? kind;
     return {
-      kind,
-      baseUrl: kind === 'local' ? baseUrl : '',
+      kind: effectiveKind,
+      baseUrl: lockedUrl ?? (effectiveKind === 'local' ? baseUrl : ''),
       apiKey,
       email,
       ...(limit === undefined ? {} : { requestsPerMinute: limit }),
@@ -44,7 +55,7 @@ export function ConnectCrm({ api }: { api: OptionsApi }) {
     const value = input();
     if (!value) return;
     // Chrome asks for the CRM's host permission only on a click, before anything else is awaited.
-    const granted = kind === 'copper' ? api.requestCopperPermission() : Promise.resolve(true);
+    const granted = value.kind === 'copper' ? api.requestCopperPermission() : Promise.resolve(true);
     setBusy(true);
     setResult(null);
     try {
@@ -109,14 +120,14 @@ export function ConnectCrm({ api }: { api: OptionsApi }) {
         void run('connect');
       }}
     >
-      <fieldset>
-        <legend>CRM</legend>
+      <fieldset disabled={lockedKind !== null} data-testid="crm-kind">
+        <legend>CRM{lockedKind !== null && <span class="lock"> Set by your administrator</span>}</legend>
         <label>
           <input
             type="radio"
             name="kind"
             value="local"
-            checked={kind === 'local'}
+            checked={(lockedKind ?? kind) === 'local'}
             onChange={() => setKind('local')}
           />{' '}
           Local demo CRM (runs with <code>npm start</code>)
@@ -126,17 +137,18 @@ export function ConnectCrm({ api }: { api: OptionsApi }) {
             type="radio"
             name="kind"
             value="copper"
-            checked={kind === 'copper'}
+            checked={(lockedKind ?? kind) === 'copper'}
             onChange={() => setKind('copper')}
           />{' '}
           Copper
         </label>
       </fieldset>
-      {kind === 'local' && (
+      {(lockedKind ?? kind) === 'local' && (
         <label>
-          Address
+          Address{lockedUrl !== null && <span class="lock"> Set by your administrator</span>}
           <input
-            value={baseUrl}
+            value={lockedUrl ?? baseUrl}
+            readOnly={lockedUrl !== null}
             onInput={(e) => setBaseUrl((e.target as HTMLInputElement).value)}
             data-testid="crm-url"
           />

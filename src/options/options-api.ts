@@ -10,6 +10,9 @@ export interface OptionsApi {
   connect(connection: ConnectionInput): Promise<ResponseOf<'connect'>>;
   disconnect(): Promise<void>;
   requestCopperPermission(): Promise<boolean>;
+  getSettings(): Promise<ResponseOf<'getSettings'>>;
+  /** Calls back when Chrome reports a change of admin policy; returns an unsubscribe. */
+  onPolicyChanged(listener: () => void): () => void;
 }
 
 export const optionsApi: OptionsApi = {
@@ -21,4 +24,12 @@ export const optionsApi: OptionsApi = {
     await requestWorker<'disconnect'>(send, { type: 'disconnect' });
   },
   requestCopperPermission: () => browser.permissions.request({ origins: ['https://api.copper.com/*'] }),
+  getSettings: () => requestWorker<'getSettings'>(send, { type: 'getSettings' }),
+  onPolicyChanged: (listener) => {
+    const onChanged = (_changes: unknown, area: string) => {
+      if (area === 'managed') listener();
+    };
+    browser.storage.onChanged.addListener(onChanged);
+    return () => browser.storage.onChanged.removeListener(onChanged);
+  },
 };

@@ -83,6 +83,8 @@ export const requestSchemas = {
   }),
   /** Sent by @inboxsdk/core's content script; the shape is theirs (reference/inboxsdk.md). */
   inboxsdk__injectPageWorld: z.object({ type: z.literal('inboxsdk__injectPageWorld') }),
+  /** The content script asks whether Threadline runs for this Gmail account (admin policy). */
+  hostStatus: z.object({ type: z.literal('hostStatus'), account: accountSchema }),
   // --- sidebar ---
   addContact: z.object({
     type: z.literal('addContact'),
@@ -123,6 +125,7 @@ export const requestSchemas = {
   testConnection: z.object({ type: z.literal('testConnection'), connection: connectionInputSchema }),
   connect: z.object({ type: z.literal('connect'), connection: connectionInputSchema }),
   disconnect: z.object({ type: z.literal('disconnect') }),
+  getSettings: z.object({ type: z.literal('getSettings') }),
 } as const;
 
 const ack = z.object({ ok: z.literal(true) });
@@ -134,6 +137,7 @@ export const responseSchemas = {
   threadOpened: ack,
   threadClosed: ack,
   inboxsdk__injectPageWorld: z.boolean(),
+  hostStatus: z.object({ enabled: z.boolean() }),
   addContact: done,
   updatePerson: done,
   searchCrm: z.object({ results: z.array(searchResultSchema) }),
@@ -143,6 +147,11 @@ export const responseSchemas = {
   testConnection: connectionResult,
   connect: connectionResult,
   disconnect: ack,
+  getSettings: z.object({
+    settings: z.record(z.string(), z.unknown()),
+    locked: z.array(z.string()),
+    warnings: z.array(z.string()),
+  }),
 } as const satisfies Record<RequestType, z.ZodMiniType>;
 
 export type RequestType = keyof typeof requestSchemas;
@@ -156,6 +165,7 @@ export const requestSenders: Record<RequestType, readonly SenderKind[]> = {
   threadOpened: ['gmailContentScript'],
   threadClosed: ['gmailContentScript'],
   inboxsdk__injectPageWorld: ['gmailContentScript'],
+  hostStatus: ['gmailContentScript'],
   addContact: ['sidebarPage'],
   updatePerson: ['sidebarPage'],
   searchCrm: ['sidebarPage'],
@@ -165,12 +175,14 @@ export const requestSenders: Record<RequestType, readonly SenderKind[]> = {
   testConnection: ['optionsPage'],
   connect: ['optionsPage'],
   disconnect: ['optionsPage'],
+  getSettings: ['optionsPage', 'sidebarPage'],
 };
 
 export const requestSchema = z.discriminatedUnion('type', [
   requestSchemas.threadOpened,
   requestSchemas.threadClosed,
   requestSchemas.inboxsdk__injectPageWorld,
+  requestSchemas.hostStatus,
   requestSchemas.addContact,
   requestSchemas.updatePerson,
   requestSchemas.searchCrm,
@@ -180,6 +192,7 @@ export const requestSchema = z.discriminatedUnion('type', [
   requestSchemas.testConnection,
   requestSchemas.connect,
   requestSchemas.disconnect,
+  requestSchemas.getSettings,
 ]);
 export type AnyRequest = z.infer<typeof requestSchema>;
 
@@ -251,6 +264,8 @@ export const statusViewSchema = z.object({
   }),
   pendingWrites: z.number(),
   failedWrites: z.number(),
+  /** Some settings are set by an administrator's policy. */
+  managed: z.boolean(),
 });
 export type StatusView = z.infer<typeof statusViewSchema>;
 

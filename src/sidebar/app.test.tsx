@@ -119,6 +119,7 @@ describe('sidebar app', () => {
       },
       pendingWrites: 0,
       failedWrites: 0,
+      managed: false,
     };
     const withStatus = (status: Partial<Omit<StatusView, 'health'>> & { health?: string }) => {
       const { root, store } = mount();
@@ -165,6 +166,13 @@ describe('sidebar app', () => {
       expect(progress?.textContent).toMatch(/Syncing people 1,200 of 5,000/);
       expect(progress?.querySelector('progress')?.getAttribute('value')).toBe('1200');
       expect(root.querySelector('[data-testid="sync-footer"]')?.textContent).toContain('Syncing…');
+    });
+
+    it('managed: says some settings are set by the administrator', () => {
+      expect(withStatus({ managed: true }).querySelector('[data-testid="managed"]')?.textContent).toBe(
+        'Some settings are set by your administrator.',
+      );
+      expect(withStatus({}).querySelector('[data-testid="managed"]')).toBeNull();
     });
 
     it('failed writes: says how many and offers Try again', () => {

@@ -77,6 +77,15 @@ export function createFakePlatform() {
     },
     session,
     injectPageWorld: async (target) => void injected.push(target),
+    managed: {
+      get: async () => (await fakeBrowser.storage.managed.get()) as Record<string, unknown>,
+      onChanged: {
+        addListener: (listener) =>
+          fakeBrowser.storage.onChanged.addListener((_changes, area) => {
+            if (area === 'managed') listener();
+          }),
+      },
+    },
     alarms: {
       create: async (name, info) => {
         await (fakeBrowser.alarms.create as (name: string, info: object) => Promise<void>)(name, info);

@@ -44,6 +44,8 @@ export type Egress = (request: EgressRequest) => Promise<EgressResponse>;
 export function createEgress(options: {
   /** The configured CRM origin, or null when no CRM is connected. */
   allowedOrigin: () => string | null;
+  /** Further hosts an administrator allowed (ExtraAllowedCrmHosts), reached over HTTPS only. */
+  extraHosts?: () => readonly string[];
   fetchImpl?: (url: string, init: RequestInit) => Promise<EgressResponse>;
 }): Egress {
   const send = options.fetchImpl ?? ((url: string, init: RequestInit) => fetch(url, init));
@@ -57,8 +59,11 @@ export function createEgress(options: {
     const allowed = options.allowedOrigin();
     if (allowed === null) throw new EgressDenied('no CRM is connected');
     if (!isAllowedCrmOrigin(url.origin)) throw new EgressDenied(`insecure destination ${url.protocol}`);
-    if (url.origin !== new URL(allowed).origin)
+    const extra =
+      url.protocol === 'https:' && (options.extraHosts?.() ?? []).includes(url.host.toLowerCase());
+    if (url.origin !== new URL(allowed).origin && !extra) {
       throw new EgressDenied(`destination ${url.host} is not the CRM`);
+    }
     return send(url.href, {
       method: request.method,
       headers: request.headers,

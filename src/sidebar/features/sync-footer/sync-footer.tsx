@@ -29,6 +29,11 @@ export function SyncFooter() {
       >
         Sync now
       </button>
+      {status.managed && (
+        <span class="managed" data-testid="managed">
+          Some settings are set by your administrator.
+        </span>
+      )}
     </footer>
   );
 }

@@ -1,0 +1,130 @@
+import { fakeBrowser } from '@webext-core/fake-browser';
+import { describe, expect, it } from 'vitest';
+import {
+  createFakePlatform,
+  gmailSender,
+  recordingSink,
+  TEST_ORIGIN,
+} from '../../../test/unit/fake-platform';
+import { ThreadlineDb } from '../../db/threadline-db';
+import { createLogger } from '../../shared/logger';
+import { main } from '../main';
+import { createEgress } from '../privacy/egress/egress-fetch';
+import { createPolicyStore } from './policy-store';
+
+const setPolicy = (policy: Record<string, unknown>) =>
+  (fakeBrowser.storage.managed as unknown as { set(items: Record<string, unknown>): Promise<void> }).set(
+    policy,
+  );
+
+function store(graceMs = 50) {
+  const fake = createFakePlatform();
+  const db = new ThreadlineDb(`policy-${Math.random()}`);
+  const changes: unknown[] = [];
+  const policy = createPolicyStore({
+    managed: fake.platform.managed,
+    session: fake.session,
+    db,
+    logger: createLogger('t', () => undefined),
+    onChange: (s) => changes.push(s),
+    graceMs,
+  });
+  return { policy, fake, changes };
+}
+
+describe('admin policy store', () => {
+  it('reads the managed policy and locks what it sets', async () => {
+    const { policy } = store();
+    await setPolicy({ RetentionDays: 7, EmailContentLevel: 'bogus' });
+    const resolved = await policy.current();
+    expect(resolved.settings.retentionDays).toBe(7);
+    expect(resolved.locked).toEqual(['retentionDays']);
+    expect(resolved.warnings).toHaveLength(1);
+  });
+
+  it('waits (fail-closed) when the store is empty at start-up, and takes a policy that arrives', async () => {
+    const { policy } = store(2000);
+    const pending = policy.current();
+    let settled = false;
+    void pending.then(() => {
+      settled = true;
+    });
+    await new Promise((r) => setTimeout(r, 30));
+    expect(settled).toBe(false);
+    await setPolicy({ AllowedGoogleAccountDomains: ['corp.test'] });
+    await new Promise((r) => setTimeout(r, 30));
+    // The change arrived in the grace period: the new load answers.
+    expect((await policy.current()).settings.allowedAccountDomains).toEqual(['corp.test']);
+  });
+
+  it('trusts "no policy" after the grace period, once per browser session', async () => {
+    const { policy, fake } = store(40);
+    const started = Date.now();
+    expect((await policy.current()).locked).toEqual([]);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(35);
+    expect(await fake.session.get('policyChecked')).toBe(true);
+  });
+
+  it('re-reads on every change and reports it', async () => {
+    const { policy, changes } = store();
+    await setPolicy({ RetentionDays: 10 });
+    expect((await policy.current()).settings.retentionDays).toBe(10);
+    await setPolicy({ RetentionDays: 20 });
+    await expect.poll(() => changes.length).toBeGreaterThanOrEqual(1);
+    expect((await policy.current()).settings.retentionDays).toBe(20);
+  });
+});
+
+describe('policy enforced in the worker', () => {
+  it('keeps Threadline inert for accounts outside the allowed domains', async () => {
+    const fake = createFakePlatform();
+    await setPolicy({ AllowedGoogleAccountDomains: ['corp.test'] });
+    main(fake.platform, createLogger('worker', recordingSink()), {
+      db: new ThreadlineDb(`w-${Math.random()}`),
+      policyGraceMs: 5,
+    });
+    expect(await fake.send({ type: 'hostStatus', account: 'me@gmail.com' }, gmailSender(7))).toEqual({
+      enabled: false,
+    });
+    expect(await fake.send({ type: 'hostStatus', account: 'me@corp.test' }, gmailSender(7))).toEqual({
+      enabled: true,
+    });
+    const thread = { threadId: 't', subject: 's', participants: [], messageIds: [] };
+    await fake.send({ type: 'threadOpened', account: 'me@gmail.com', thread }, gmailSender(7));
+    expect(await fake.session.get('tab:7')).toBeUndefined();
+    await fake.send({ type: 'threadOpened', account: 'me@corp.test', thread }, gmailSender(8));
+    expect(await fake.session.get('tab:8')).toMatchObject({ account: 'me@corp.test' });
+  });
+
+  it('answers the options page with settings, locks and warnings', async () => {
+    const fake = createFakePlatform();
+    await setPolicy({ ProhibitedDataMode: 'block', Nonsense: 1 });
+    main(fake.platform, createLogger('worker', recordingSink()), {
+      db: new ThreadlineDb(`w-${Math.random()}`),
+      policyGraceMs: 5,
+    });
+    const options = { id: 'threadlinetestid', url: `${TEST_ORIGIN}src/options/index.html` };
+    const answer = (await fake.send({ type: 'getSettings' }, options)) as {
+      settings: { prohibitedDataMode: string };
+      locked: string[];
+      warnings: string[];
+    };
+    expect(answer.settings.prohibitedDataMode).toBe('block');
+    expect(answer.locked).toEqual(['prohibitedDataMode']);
+    expect(answer.warnings).toEqual(['Unknown policy "Nonsense" was ignored.']);
+  });
+
+  it('lets the egress gate reach admin-allowed extra hosts over HTTPS only', async () => {
+    const ok = async () => ({ status: 200, headers: { get: () => null }, text: async () => '{}' });
+    const egress = createEgress({
+      allowedOrigin: () => 'https://api.copper.com',
+      extraHosts: () => ['gateway.corp.test'],
+      fetchImpl: ok,
+    });
+    const request = { method: 'GET', headers: {}, purpose: 'syncRecords', dataClasses: ['crmData'] } as const;
+    await expect(
+      egress({ ...request, url: 'https://gateway.corp.test/copper/account' }),
+    ).resolves.toBeDefined();
+    await expect(egress({ ...request, url: 'https://other.corp.test/x' })).rejects.toThrow(/not the CRM/);
+  });
+});
