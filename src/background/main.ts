@@ -440,7 +440,12 @@ export function main(
           cardsFor(request.account, request.thread).catch(() => undefined),
         ]);
         hub.publish(tabId, state);
-        void refreshCards(tabId, 'all', state, built).then(() => sendStatus(tabId));
+        void sendStatus(tabId);
+        void refreshCards(tabId, 'all', state, built)
+          .catch((error: unknown) =>
+            logger.error('cards.failed', { error: error instanceof Error ? error.name : 'unknown' }),
+          )
+          .finally(() => sendStatus(tabId));
         void noteAccount(request.account).then(() => maybeSync(request.account));
         return { ok: true };
       },

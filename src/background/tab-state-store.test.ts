@@ -27,6 +27,30 @@ describe('tab state store', () => {
     expect(await store.get(1)).toMatchObject({ seq: 3, thread: { threadId: 'b' } });
   });
 
+  it('never lets a read that started before a write put the older state back in its cache', async () => {
+    const { session } = createFakePlatform();
+    const pending: (() => void)[] = [];
+    const slow = {
+      ...session,
+      // Reads wait until released, as reading a large value can in the browser.
+      get: async (k: string) => {
+        const value = await session.get(k);
+        await new Promise<void>((resolve) => pending.push(resolve));
+        return value;
+      },
+    };
+    const store = createTabStateStore(slow, () => 1000);
+    const staleRead = store.get(1); // starts before the thread opens: will see no state
+    await new Promise((r) => setTimeout(r, 0));
+    const opening = store.open(1, 'me@x.test', thread('a'));
+    await new Promise((r) => setTimeout(r, 0));
+    pending[1]?.(); // the open's own read finishes first...
+    await opening;
+    pending[0]?.(); // ...then the stale read
+    await staleRead;
+    expect((await store.get(1)).thread?.threadId).toBe('a');
+  });
+
   it('treats a corrupt stored value as no state', async () => {
     const { session } = createFakePlatform();
     await session.set('tab:1', { seq: 'nope' });

@@ -29,6 +29,9 @@ export function createTabStateStore(session: KeyValueArea, now: () => number = D
     const cached = known.get(tabId);
     if (cached) return cached;
     const parsed = threadStateSchema.safeParse(await session.get(key(tabId)));
+    // A write may have landed while this read waited: never let the older value replace it.
+    const written = known.get(tabId);
+    if (written) return written;
     const state = parsed.success ? parsed.data : EMPTY_THREAD_STATE;
     known.set(tabId, state);
     return state;
