@@ -1,3 +1,4 @@
+import type { BrowserContext } from '@playwright/test';
 import { demoFixture } from '../gmail-double/fixture';
 import { connectThroughOptions } from './connect';
 import { type CrmProcess, startCrm } from './crm-process';
@@ -13,15 +14,20 @@ test.afterEach(async () => {
   await crm.dispose();
 });
 
+/** Connects to the test CRM through the options page, then opens `threadId` in the Gmail double. */
+async function openConnected(context: BrowserContext, extensionId: string, threadId: string) {
+  await connectThroughOptions(context, extensionId, crm);
+  await routeGmail(context);
+  const page = await context.newPage();
+  await page.goto(`${GMAIL_URL}#inbox/${threadId}`);
+  return { page, frame: await sidebarFrame(page, extensionId) };
+}
+
 test('a thread with known contacts shows person, company and deal; unknown gets "Add to CRM"', async ({
   context,
   extensionId,
 }) => {
-  await connectThroughOptions(context, extensionId, crm);
-  await routeGmail(context);
-  const page = await context.newPage();
-  await page.goto(`${GMAIL_URL}#inbox/${pricing?.threadId ?? ''}`);
-  const frame = await sidebarFrame(page, extensionId);
+  const { frame } = await openConnected(context, extensionId, pricing?.threadId ?? '');
 
   const alice = frame.locator('[data-testid="contact-card"][data-address="alice.doe@acme.test"]');
   await expect(alice).toHaveAttribute('data-state', 'person');
@@ -44,11 +50,7 @@ test('an unknown sender is added to the CRM with a company created from the doma
   context,
   extensionId,
 }) => {
-  await connectThroughOptions(context, extensionId, crm);
-  await routeGmail(context);
-  const page = await context.newPage();
-  await page.goto(`${GMAIL_URL}#inbox/${intro?.threadId ?? ''}`);
-  const frame = await sidebarFrame(page, extensionId);
+  const { frame } = await openConnected(context, extensionId, intro?.threadId ?? '');
   const dave = frame.locator('[data-testid="contact-card"][data-address="dave@initech.test"]');
   await expect(dave).toHaveAttribute('data-state', 'unknown');
   await expect(dave.getByTestId('add-name')).toHaveValue('Dave');
@@ -67,11 +69,7 @@ test('an unknown sender is added to the CRM with a company created from the doma
 });
 
 test('an inline edit reaches the CRM, and search finds cached records', async ({ context, extensionId }) => {
-  await connectThroughOptions(context, extensionId, crm);
-  await routeGmail(context);
-  const page = await context.newPage();
-  await page.goto(`${GMAIL_URL}#inbox/${pricing?.threadId ?? ''}`);
-  const frame = await sidebarFrame(page, extensionId);
+  const { frame } = await openConnected(context, extensionId, pricing?.threadId ?? '');
   const bob = frame.locator('[data-testid="contact-card"][data-address="bob@acme.test"]');
   await expect(bob).toHaveAttribute('data-state', 'person');
   await bob.getByRole('button', { name: 'Edit Bob Buyer' }).click();
@@ -99,11 +97,7 @@ test('with the CRM stopped the sidebar works from cache, and the queued edit lan
   extensionId,
 }) => {
   test.setTimeout(120_000);
-  await connectThroughOptions(context, extensionId, crm);
-  await routeGmail(context);
-  const page = await context.newPage();
-  await page.goto(`${GMAIL_URL}#inbox/${pricing?.threadId ?? ''}`);
-  const frame = await sidebarFrame(page, extensionId);
+  const { page, frame } = await openConnected(context, extensionId, pricing?.threadId ?? '');
   await expect(frame.getByTestId('sync-footer')).toContainText('Synced');
 
   await crm.stop();
@@ -133,11 +127,7 @@ test('CRM data with HTML in it is shown as text', async ({ context, extensionId 
     title: '<img src=x onerror="window.pwned=1">CEO',
     tags: ['<script>alert(1)</script>'],
   });
-  await connectThroughOptions(context, extensionId, crm);
-  await routeGmail(context);
-  const page = await context.newPage();
-  await page.goto(`${GMAIL_URL}#inbox/${pricing?.threadId ?? ''}`);
-  const frame = await sidebarFrame(page, extensionId);
+  const { frame } = await openConnected(context, extensionId, pricing?.threadId ?? '');
   const alice = frame.locator('[data-testid="contact-card"][data-address="alice.doe@acme.test"]');
   await expect(alice.getByTestId('person-subtitle')).toContainText('<img src=x onerror="window.pwned=1">CEO');
   await expect(alice.getByTestId('person-tags')).toHaveText('<script>alert(1)</script>');
@@ -152,11 +142,7 @@ test('the worker is stopped during the initial sync and the sync completes with 
   test.setTimeout(150_000);
   await crm.dispose();
   crm = await startCrm({ people: 3000, extraArgs: ['--latency-ms', '120'] });
-  await connectThroughOptions(context, extensionId, crm);
-  await routeGmail(context);
-  const page = await context.newPage();
-  await page.goto(`${GMAIL_URL}#inbox/${pricing?.threadId ?? ''}`);
-  const frame = await sidebarFrame(page, extensionId);
+  const { page, frame } = await openConnected(context, extensionId, pricing?.threadId ?? '');
   await expect(frame.getByTestId('sync-progress')).toContainText(/Syncing people [1-9]/, { timeout: 60_000 });
 
   await stopServiceWorkers(context, page);
@@ -192,11 +178,7 @@ test('the worker is stopped during the initial sync and the sync completes with 
 });
 
 test('an unknown sender can be added as a lead', async ({ context, extensionId }) => {
-  await connectThroughOptions(context, extensionId, crm);
-  await routeGmail(context);
-  const page = await context.newPage();
-  await page.goto(`${GMAIL_URL}#inbox/${intro?.threadId ?? ''}`);
-  const frame = await sidebarFrame(page, extensionId);
+  const { frame } = await openConnected(context, extensionId, intro?.threadId ?? '');
   const dave = frame.locator('[data-testid="contact-card"][data-address="dave@initech.test"]');
   await expect(dave).toHaveAttribute('data-state', 'unknown');
   await dave.getByTestId('add-lead').click();
