@@ -10,7 +10,8 @@ import {
 } from '../../test/unit/fake-platform';
 import { ThreadlineDb } from '../db/threadline-db';
 import { createLogger } from '../shared/logger';
-import { SIDEBAR_PORT, type ThreadFacts } from '../shared/protocol';
+import type { ThreadFacts } from '../shared/protocol';
+import { SIDEBAR_PORT } from '../shared/sidebar-port';
 import { main } from './main';
 
 const thread: ThreadFacts = {

@@ -2,15 +2,9 @@ import { personRow } from '../db/record-rows';
 import { ACCOUNT_TABLES, parentKeyOf, ThreadlineDb } from '../db/threadline-db';
 import { createLogger, type Logger } from '../shared/logger';
 import { normaliseAddress } from '../shared/normalise-address';
-import type {
-  ConnectionInfo,
-  ConnectionInput,
-  Health,
-  StatusView,
-  ThreadFacts,
-  ThreadState,
-} from '../shared/protocol';
+import type { ConnectionInfo, ConnectionInput, ThreadFacts } from '../shared/protocol';
 import { accountAllowed } from '../shared/settings';
+import type { Health, StatusView, ThreadState } from '../shared/sidebar-port';
 import { createConnectionStore } from './connection/connection-store';
 import { createRouter } from './create-router';
 import { COPPER_BASE_URL, copperHeaders, createCopperClient } from './crm/copper/copper-client';

@@ -1,11 +1,11 @@
 import type { Logger } from '../shared/logger';
+import { describeIssues } from '../shared/protocol';
 import {
-  describeIssues,
   SIDEBAR_PORT,
   sidebarToWorkerSchema,
   type ThreadState,
   type WorkerToSidebar,
-} from '../shared/protocol';
+} from '../shared/sidebar-port';
 import { classifySender } from './classify-sender';
 import type { PortLike } from './platform';
 import type { TabStateStore } from './tab-state-store';

@@ -1,4 +1,5 @@
-import { type ThreadFacts, type ThreadState, threadStateSchema } from '../shared/protocol';
+import type { ThreadFacts } from '../shared/protocol';
+import { type ThreadState, threadStateSchema } from '../shared/sidebar-port';
 import type { KeyValueArea } from './platform';
 
 export const EMPTY_THREAD_STATE: ThreadState = { seq: 0, account: null, thread: null };

@@ -7,7 +7,7 @@ vi.mock('webextension-polyfill', () => ({
   default: { runtime: { sendMessage: vi.fn(async () => ({ results: [] })), openOptionsPage: vi.fn() } },
 }));
 
-import type { StatusView } from '../shared/protocol';
+import type { StatusView } from '../shared/sidebar-port';
 import { App } from './app';
 import { createSidebarStore } from './store';
 import { SidebarStoreContext } from './use-sidebar-store';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ThreadState } from '../shared/protocol';
+import type { ThreadState } from '../shared/sidebar-port';
 import { connectWorker, MAX_SILENT_RECONNECTS, type SidebarPort } from './connect-worker';
 import { createSidebarStore } from './store';
 

@@ -1,5 +1,6 @@
 import { createLogger } from '../shared/logger';
-import { describeIssues, type SidebarToWorker, workerToSidebarSchema } from '../shared/protocol';
+import { describeIssues } from '../shared/protocol';
+import { type SidebarToWorker, workerToSidebarSchema } from '../shared/sidebar-port';
 import type { SidebarStore } from './store';
 
 const logger = createLogger('sidebar');

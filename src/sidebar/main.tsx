@@ -1,6 +1,6 @@
 import { render } from 'preact';
 import browser from 'webextension-polyfill';
-import { SIDEBAR_PORT } from '../shared/protocol';
+import { SIDEBAR_PORT } from '../shared/sidebar-port';
 import { App } from './app';
 import { connectWorker, type SidebarPort } from './connect-worker';
 import './sidebar.css';

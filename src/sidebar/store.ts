@@ -1,5 +1,5 @@
 import { createStore } from 'zustand/vanilla';
-import type { ContactCard, StatusView, ThreadState } from '../shared/protocol';
+import type { ContactCard, StatusView, ThreadState } from '../shared/sidebar-port';
 
 /** `connecting`: first contact with the worker; `reconnecting`: the worker restarted; `unreachable`: gave up. */
 export type ConnectionStatus = 'connecting' | 'connected' | 'reconnecting' | 'unreachable';

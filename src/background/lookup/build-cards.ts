@@ -7,7 +7,7 @@ import {
   isPublicEmailDomain,
   personNameGuess,
 } from '../../shared/normalise-address';
-import type { ContactCard, DealView } from '../../shared/protocol';
+import type { ContactCard, DealView } from '../../shared/sidebar-port';
 import type { OutsideParticipant } from './outside-participants';
 
 /** "Not in CRM" answers are trusted this long before the CRM is asked again. */

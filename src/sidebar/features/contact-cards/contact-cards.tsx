@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
 import type { Person } from '../../../shared/crm-model';
-import type { ContactCard as Card, DealView } from '../../../shared/protocol';
+import type { ContactCard as Card, DealView } from '../../../shared/sidebar-port';
 import { TextField } from '../../components/text-field';
 import { formatDate, formatMoney } from '../../format';
 import { ask } from '../../sidebar-api';

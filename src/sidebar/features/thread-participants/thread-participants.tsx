@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import type { ThreadState } from '../../../shared/protocol';
+import type { ThreadState } from '../../../shared/sidebar-port';
 import { formatCount } from '../../format';
 import { useSidebarStore } from '../../use-sidebar-store';
 
