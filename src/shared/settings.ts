@@ -86,8 +86,6 @@ export const POLICY_KEYS = {
   DisclosureTextUrl: { setting: 'disclosureTextUrl', schema: secureUrl },
 } as const satisfies Record<string, { setting: keyof Settings; schema: z.ZodMiniType }>;
 
-export type PolicyKey = keyof typeof POLICY_KEYS;
-
 export interface ResolvedSettings {
   settings: Settings;
   /** Settings an admin policy decides: the UI shows them as locked, the worker enforces them. */
