@@ -1,6 +1,5 @@
 import type { Logger } from '../shared/logger';
 import {
-  type AnyRequest,
   describeIssues,
   type RequestOf,
   type RequestType,
@@ -15,38 +14,14 @@ export type Handlers = {
   [T in RequestType]: (request: RequestOf<T>, context: SenderContext) => Promise<ResponseOf<T>>;
 };
 
-function dispatch(handlers: Handlers, request: AnyRequest, context: SenderContext): Promise<unknown> {
-  // One case per message type keeps each handler's argument precisely typed.
-  switch (request.type) {
-    case 'threadOpened':
-      return handlers.threadOpened(request, context);
-    case 'threadClosed':
-      return handlers.threadClosed(request, context);
-    case 'inboxsdk__injectPageWorld':
-      return handlers.inboxsdk__injectPageWorld(request, context);
-    case 'hostStatus':
-      return handlers.hostStatus(request, context);
-    case 'getSettings':
-      return handlers.getSettings(request, context);
-    case 'addContact':
-      return handlers.addContact(request, context);
-    case 'updatePerson':
-      return handlers.updatePerson(request, context);
-    case 'searchCrm':
-      return handlers.searchCrm(request, context);
-    case 'syncNow':
-      return handlers.syncNow(request, context);
-    case 'retryWrites':
-      return handlers.retryWrites(request, context);
-    case 'getConnection':
-      return handlers.getConnection(request, context);
-    case 'testConnection':
-      return handlers.testConnection(request, context);
-    case 'connect':
-      return handlers.connect(request, context);
-    case 'disconnect':
-      return handlers.disconnect(request, context);
-  }
+function dispatch<T extends RequestType>(
+  handlers: Handlers,
+  request: RequestOf<T> & { type: T },
+  context: SenderContext,
+): Promise<ResponseOf<T>> {
+  // The request was validated against its own type's schema, so its handler takes it as it is.
+  const handler = handlers[request.type] as (r: RequestOf<T>, c: SenderContext) => Promise<ResponseOf<T>>;
+  return handler(request, context);
 }
 
 /**

@@ -1,8 +1,15 @@
+import { deleteAccountRows } from '../db/account-rows';
 import { personRow } from '../db/record-rows';
-import { ACCOUNT_TABLES, parentKeyOf, ThreadlineDb } from '../db/threadline-db';
+import { parentKeyOf, ThreadlineDb } from '../db/threadline-db';
+import { recordKeyOf } from '../shared/crm-model';
 import { createLogger, type Logger } from '../shared/logger';
 import { normaliseAddress } from '../shared/normalise-address';
-import type { ConnectionInfo, ConnectionInput, ThreadFacts } from '../shared/protocol';
+import {
+  type ConnectionInfo,
+  type ConnectionInput,
+  readBodiesAnswerSchema,
+  type ThreadFacts,
+} from '../shared/protocol';
 import { accountAllowed } from '../shared/settings';
 import type { Health, StatusView, ThreadState } from '../shared/sidebar-port';
 import { createConnectionStore } from './connection/connection-store';
@@ -10,21 +17,27 @@ import { createRouter } from './create-router';
 import { COPPER_BASE_URL, copperHeaders, createCopperClient } from './crm/copper/copper-client';
 import type { CrmClient } from './crm/crm-client';
 import { CrmError, describeCrmError } from './crm/crm-error';
-import { createCrmTransport, type TransportHealth } from './crm/crm-transport';
+import { type CrmTransport, createCrmTransport, type TransportHealth } from './crm/crm-transport';
 import { createRateLimiter } from './crm/rate-limiter';
 import { buildCards, type CardsResult } from './lookup/build-cards';
 import { outsideParticipants } from './lookup/outside-participants';
 import { searchCache } from './lookup/search-cache';
-import { createOutbox } from './outbox/outbox';
+import { createOutbox, GMAIL_DATA_OPS } from './outbox/outbox';
 import type { Platform } from './platform';
+import { createAuditLog } from './privacy/audit/audit-log';
+import { createConsentStore } from './privacy/consent/consent-store';
+import { CACHE_TABLES, createPrivacyCentre } from './privacy/data-rights/privacy-centre';
 import { createEgress, type EgressResponse, isAllowedCrmOrigin } from './privacy/egress/egress-fetch';
 import { createPolicyStore } from './settings/policy-store';
 import { createSidebarHub } from './sidebar-hub';
 import { createSyncEngine, SYNC_ENTITIES } from './sync/sync-engine';
 import { createTabStateStore } from './tab-state-store';
+import { createThreadActions } from './threads/thread-actions';
 
 export const SYNC_ALARM = 'threadline-sync';
 export const OUTBOX_ALARM = 'threadline-outbox';
+export const RETENTION_ALARM = 'threadline-retention';
+export const RETENTION_PERIOD_MINUTES = 24 * 60;
 export const SYNC_PERIOD_MINUTES = 5;
 /** Copper allows 180 requests a minute per user; stay a little under it. */
 export const CRM_REQUESTS_PER_MINUTE = 174;
@@ -59,14 +72,19 @@ export function main(
   const nowSec = () => Math.floor(nowMs() / 1000);
   const store = createTabStateStore(platform.session, nowMs);
   const connection = createConnectionStore(db, platform.session);
+  const consent = createConsentStore(db, nowMs);
+  const audit = createAuditLog(db);
+  const privacy = createPrivacyCentre({ db, consent, nowMs, connectionInfo: () => connection.info() });
   const policy = createPolicyStore({
     managed: platform.managed,
     session: platform.session,
     db,
     logger,
     ...(deps.policyGraceMs === undefined ? {} : { graceMs: deps.policyGraceMs }),
-    onChange: () => {
-      clientPromise = null; // allowed hosts may have changed
+    onChange: (resolved) => {
+      transportPromise = null; // allowed hosts may have changed
+      clients.clear();
+      void platform.setTelemetryBlock(resolved.settings.blockInboxSdkTelemetry).catch(() => undefined);
     },
   });
 
@@ -95,16 +113,19 @@ export function main(
     return url;
   };
 
-  const buildClient = (
+  const buildTransport = (
     baseUrl: string,
     apiKey: string,
     email: string,
     report: boolean,
     perMinute = CRM_REQUESTS_PER_MINUTE,
-  ): CrmClient => {
+  ): CrmTransport => {
     const gate = createEgress({
       allowedOrigin: () => new URL(baseUrl).origin,
       extraHosts: () => policy.peek()?.settings.extraAllowedCrmHosts ?? [],
+      hasConsent: (scope, account) => consent.has(account, scope),
+      audit: (entry) => audit.append(entry),
+      now: nowMs,
       ...(deps.fetchImpl ? { fetchImpl: deps.fetchImpl } : {}),
     });
     // Fail-closed: nothing read from Gmail leaves before the admin policy is known.
@@ -118,24 +139,36 @@ export function main(
       store: platform.session,
       now: nowMs,
     });
-    const transport = createCrmTransport({
+    return createCrmTransport({
       egress,
       limiter,
       baseUrl,
       headers: copperHeaders(apiKey, email),
       ...(report ? { onHealth: setHealth } : { maxAttempts: 2 }),
     });
-    return createCopperClient(transport);
   };
 
-  let clientPromise: Promise<CrmClient | null> | null = null;
-  const client = (): Promise<CrmClient | null> => {
-    clientPromise ??= connection
-      .credentials()
-      .then((c) =>
-        c ? buildClient(c.info.baseUrl, c.apiKey, c.info.email, true, c.info.requestsPerMinute) : null,
-      );
-    return clientPromise;
+  // One transport (one rate limiter) for the connection; a client per Gmail account on top, so the
+  // egress gate knows whose consent and audit log each call belongs to.
+  let transportPromise: Promise<CrmTransport | null> | null = null;
+  const clients = new Map<string, Promise<CrmClient | null>>();
+  const client = (account?: string): Promise<CrmClient | null> => {
+    const key = account ?? '';
+    let cached = clients.get(key);
+    if (!cached) {
+      transportPromise ??= connection
+        .credentials()
+        .then((c) =>
+          c ? buildTransport(c.info.baseUrl, c.apiKey, c.info.email, true, c.info.requestsPerMinute) : null,
+        );
+      cached = transportPromise.then((t) => (t ? createCopperClient(t, account) : null));
+      clients.set(key, cached);
+    }
+    return cached;
+  };
+  const dropClients = () => {
+    transportPromise = null;
+    clients.clear();
   };
 
   // --- views pushed to sidebars ---------------------------------------------------------------
@@ -204,6 +237,23 @@ export function main(
     return buildCards(db, account, outside.slice(0, MAX_CARDS), nowSec());
   };
 
+  /** The thread's links, tasks, pipelines, consent and settings: after the cards, off the hot path. */
+  const sendExtras = async (tabId: number, state: ThreadState, result: CardsResult): Promise<void> => {
+    if (!state.thread || !state.account) return;
+    const keys = result.cards.flatMap((c) => [
+      ...(c.person && c.person.id > 0 ? [recordKeyOf({ type: 'person', id: c.person.id })] : []),
+      ...(c.lead ? [recordKeyOf({ type: 'lead', id: c.lead.id })] : []),
+      ...(c.company ? [recordKeyOf({ type: 'company', id: c.company.id })] : []),
+      ...c.deals.map((d) => recordKeyOf({ type: 'opportunity', id: d.deal.id })),
+    ]);
+    try {
+      const extras = await threads.extras(state.account, state.thread, keys);
+      hub.send(tabId, { type: 'extras', seq: state.seq, threadId: state.thread.threadId, extras });
+    } catch (error) {
+      logger.error('extras.failed', { error: error instanceof Error ? error.name : 'unknown' });
+    }
+  };
+
   const refreshCards = async (
     tabId: number,
     network: 'none' | 'activities' | 'all',
@@ -224,13 +274,14 @@ export function main(
       threadId: state.thread.threadId,
       contacts: result.cards,
     });
+    void sendExtras(tabId, state, result);
     const misses = network === 'all' ? result.misses : [];
     const stale =
       network === 'none'
         ? []
         : result.staleActivities.filter((id) => !fetchingActivities.has(`${account}:${id}`));
     if (misses.length === 0 && stale.length === 0) return;
-    const crm = await client();
+    const crm = await client(account);
     if (!crm) return;
     try {
       if (misses.length > 0) {
@@ -337,6 +388,31 @@ export function main(
     onChange: (account) => void accountChanged(account, true),
   });
 
+  const threads = createThreadActions({
+    db,
+    outbox,
+    consent,
+    logger,
+    nowMs,
+    settings: () => policy.current(),
+    openThread: async (tabId, account, threadId) => {
+      if (tabId === null) return null;
+      const state = await store.get(tabId);
+      return state.account === account && state.thread?.threadId === threadId ? state.thread : null;
+    },
+    readBodies: async (tabId, threadId, messageIds) => {
+      const answer = readBodiesAnswerSchema.safeParse(
+        await platform.sendToTab(tabId, { type: 'readBodies', threadId, messageIds }),
+      );
+      return new Map(answer.success ? answer.data.bodies.map((b) => [b.messageId, b.text]) : []);
+    },
+    teammatesOf,
+    changed: async (account) => {
+      await accountChanged(account, true);
+      void drainOutbox();
+    },
+  });
+
   const drainOutbox = async (): Promise<void> => {
     await outbox.drain();
     const due = await outbox.nextDue();
@@ -375,11 +451,8 @@ export function main(
     };
     try {
       const baseUrl = baseUrlFor(input);
-      const check = await buildClient(
-        baseUrl,
-        input.apiKey.trim(),
-        input.email.trim(),
-        false,
+      const check = await createCopperClient(
+        buildTransport(baseUrl, input.apiKey.trim(), input.email.trim(), false),
       ).checkConnection();
       return {
         ok: true,
@@ -416,9 +489,13 @@ export function main(
   // --- the router -------------------------------------------------------------------------------
   const router = createRouter(
     {
-      hostStatus: async (request) => ({
-        enabled: accountAllowed((await policy.current()).settings, request.account),
-      }),
+      hostStatus: async (request) => {
+        const { settings } = await policy.current();
+        return {
+          enabled: accountAllowed(settings, request.account),
+          contentLevel: settings.emailContentLevel,
+        };
+      },
       getSettings: async () => {
         const { settings, locked, warnings } = await policy.current();
         return { settings: { ...settings }, locked, warnings };
@@ -440,6 +517,20 @@ export function main(
             logger.error('cards.failed', { error: error instanceof Error ? error.name : 'unknown' }),
           )
           .finally(() => sendStatus(tabId));
+        void threads
+          .autoLog(
+            tabId,
+            request.account,
+            request.thread,
+            outsideParticipants(
+              request.thread.participants,
+              request.account,
+              await teammatesOf(request.account),
+            ).map((p) => p.address),
+          )
+          .catch((error: unknown) =>
+            logger.error('autolog.failed', { error: error instanceof Error ? error.name : 'unknown' }),
+          );
         void noteAccount(request.account).then(() => maybeSync(request.account));
         return { ok: true };
       },
@@ -539,13 +630,107 @@ export function main(
         void drainOutbox();
         return { ok: true };
       },
+      linkThread: async (request, context) => {
+        await tabAccount(context.tabId, request.account);
+        return threads.handlers.linkThread(request, context.tabId);
+      },
+      unlinkThread: async (request, context) => {
+        await tabAccount(context.tabId, request.account);
+        return threads.handlers.unlinkThread(request, context.tabId);
+      },
+      logThread: async (request, context) => {
+        await tabAccount(context.tabId, request.account);
+        return threads.handlers.logThread(request, context.tabId);
+      },
+      addNote: async (request, context) => {
+        await tabAccount(context.tabId, request.account);
+        return threads.handlers.addNote(request);
+      },
+      createTask: async (request, context) => {
+        await tabAccount(context.tabId, request.account);
+        return threads.handlers.createTask(request);
+      },
+      setTaskStatus: async (request, context) => {
+        await tabAccount(context.tabId, request.account);
+        return threads.handlers.setTaskStatus(request);
+      },
+      createDeal: async (request, context) => {
+        await tabAccount(context.tabId, request.account);
+        return threads.handlers.createDeal(request, context.tabId);
+      },
+      updateDeal: async (request, context) => {
+        await tabAccount(context.tabId, request.account);
+        return threads.handlers.updateDeal(request);
+      },
+      rowBadges: async (request) => {
+        if (!accountAllowed((await policy.current()).settings, request.account)) return { badges: [] };
+        return threads.handlers.rowBadges(request);
+      },
+      composeDefaults: async (request) => {
+        if (!accountAllowed((await policy.current()).settings, request.account))
+          return { allowed: false, logToCrm: false };
+        return threads.handlers.composeDefaults(request);
+      },
+      composeSent: async (request) => {
+        if (!accountAllowed((await policy.current()).settings, request.account)) return { logged: 0 };
+        return threads.handlers.composeSent(request);
+      },
+      grantConsent: async (request, context) => {
+        if (context.kind === 'sidebarPage') await tabAccount(context.tabId, request.account);
+        try {
+          await consent.grant(request.account, 'emailLogging', request);
+        } catch (error) {
+          return { ok: false, error: error instanceof Error ? error.message : 'Consent was not saved.' };
+        }
+        // Writes held back for want of consent may go now.
+        await outbox.retryDead(request.account, 'consentRequired');
+        await accountChanged(request.account, true);
+        void drainOutbox();
+        return { ok: true };
+      },
+      withdrawConsent: async (request, context) => {
+        if (context.kind === 'sidebarPage') await tabAccount(context.tabId, request.account);
+        await consent.withdraw(request.account, 'emailLogging');
+        // Stops at once: queued transfers of Gmail data wait, visibly, until consent is given again.
+        await outbox.hold(request.account, GMAIL_DATA_OPS, 'consentRequired');
+        await accountChanged(request.account, true);
+        return { ok: true };
+      },
+      setUserSettings: async (request) => {
+        const { locked } = await policy.current();
+        const refused = Object.keys(request.patch).filter((k) => locked.includes(k as never));
+        if (refused.length > 0)
+          return { ok: false, error: 'Your administrator manages that setting; it cannot be changed here.' };
+        const current = ((await db.settings.get('userSettings'))?.value ?? {}) as Record<string, unknown>;
+        await db.settings.put({ name: 'userSettings', value: { ...current, ...request.patch } });
+        await policy.reload();
+        for (const { account } of await db.accounts.toArray()) await accountChanged(account, true);
+        return { ok: true };
+      },
+      privacyOverview: async () => privacy.overview(),
+      auditLog: async (request) => ({
+        rows: (
+          await audit.list(request.account, {
+            ...(request.purpose ? { purpose: request.purpose } : {}),
+            ...(request.from === undefined ? {} : { from: request.from }),
+            ...(request.to === undefined ? {} : { to: request.to }),
+          })
+        ).map(({ account: _a, seq: _s, ...row }) => row),
+      }),
+      exportData: async (request) => ({ json: await privacy.exportData(request.account) }),
+      deleteData: async (request) => {
+        await deleteAccountRows(db, request.account);
+        teammateCache.delete(request.account);
+        for (const tabId of await tabsOf(request.account)) void refreshCards(tabId, 'none');
+        return { ok: true };
+      },
       getConnection: async () => ({ info: await connection.info() }),
       testConnection: async (request) => checkInput(request.connection),
       connect: async (request) => {
         const result = await checkInput(request.connection);
         if (!result.ok) return result;
         await connection.save(result.info, request.connection.apiKey.trim());
-        clientPromise = null;
+        dropClients();
         health = null;
         setHealth('ok');
         await platform.alarms.create(SYNC_ALARM, { periodInMinutes: SYNC_PERIOD_MINUTES });
@@ -554,13 +739,14 @@ export function main(
       },
       disconnect: async () => {
         await connection.clear();
-        clientPromise = null;
+        dropClients();
         // The cache mirrors that CRM: without the connection it is stale and must not be shown.
+        // Consents and the audit log are the user's records, not the CRM's: they stay.
         await db.transaction(
           'rw',
-          ACCOUNT_TABLES.filter((t) => t !== 'accounts').map((t) => db.table(t)),
+          CACHE_TABLES.map((t) => db.table(t)),
           async () => {
-            for (const table of ACCOUNT_TABLES) if (table !== 'accounts') await db.table(table).clear();
+            for (const table of CACHE_TABLES) await db.table(table).clear();
           },
         );
         health = null;
@@ -601,5 +787,23 @@ export function main(
     if (alarm.name === SYNC_ALARM)
       void db.accounts.toArray().then((rows) => Promise.all(rows.map((r) => maybeSync(r.account, true))));
     if (alarm.name === OUTBOX_ALARM) void drainOutbox();
+    if (alarm.name === RETENTION_ALARM)
+      void policy
+        .current()
+        .then(({ settings }) => privacy.purge(settings.retentionDays))
+        .then((r) => logger.info('retention.purged', r));
   });
+  // Retention runs daily whatever else happens; the telemetry rule follows the policy.
+  void platform.alarms.get(RETENTION_ALARM).then((alarm) =>
+    alarm
+      ? undefined
+      : platform.alarms.create(RETENTION_ALARM, {
+          delayInMinutes: 1,
+          periodInMinutes: RETENTION_PERIOD_MINUTES,
+        }),
+  );
+  void policy
+    .current()
+    .then(({ settings }) => platform.setTelemetryBlock(settings.blockInboxSdkTelemetry))
+    .catch(() => undefined);
 }

@@ -60,7 +60,13 @@ export interface Platform {
     get(name: string): Promise<{ name: string } | undefined>;
     onAlarm: EventLike<(alarm: { name: string }) => void>;
   };
+  /** Turns the static rule set that blocks InboxSDK's telemetry on or off (admin policy). */
+  setTelemetryBlock(enabled: boolean): Promise<void>;
+  /** Asks the Gmail tab's content script (top frame) for message bodies; null if it cannot answer. */
+  sendToTab(tabId: number, message: unknown): Promise<unknown>;
 }
+
+export const TELEMETRY_RULESET = 'inboxsdk_telemetry';
 
 function keyValueArea(area: Browser['storage']['session']): KeyValueArea {
   return {
@@ -107,5 +113,11 @@ export function createBrowserPlatform(browser: Browser): Platform {
       get: async (name) => (await browser.alarms.get(name)) ?? undefined,
       onAlarm: { addListener: (listener) => browser.alarms.onAlarm.addListener((alarm) => listener(alarm)) },
     },
+    setTelemetryBlock: async (enabled) => {
+      await browser.declarativeNetRequest.updateEnabledRulesets(
+        enabled ? { enableRulesetIds: [TELEMETRY_RULESET] } : { disableRulesetIds: [TELEMETRY_RULESET] },
+      );
+    },
+    sendToTab: (tabId, message) => browser.tabs.sendMessage(tabId, message, { frameId: 0 }),
   };
 }

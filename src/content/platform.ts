@@ -1,8 +1,20 @@
 /** The content script's view of the extension APIs: messaging and resource URLs only. */
-import browser from 'webextension-polyfill';
+import browser, { type Runtime } from 'webextension-polyfill';
 
-export const contentPlatform = {
-  sendMessage: (message: unknown): Promise<unknown> => browser.runtime.sendMessage(message),
-  getURL: (path: string): string => browser.runtime.getURL(path),
+export interface ContentPlatform {
+  sendMessage(message: unknown): Promise<unknown>;
+  getURL(path: string): string;
+  /** Requests from the extension's own worker (never from pages or other extensions). */
+  onWorkerRequest(listener: (message: unknown) => Promise<unknown> | undefined): void;
+}
+
+export const contentPlatform: ContentPlatform = {
+  sendMessage: (message) => browser.runtime.sendMessage(message),
+  getURL: (path) => browser.runtime.getURL(path),
+  onWorkerRequest: (listener) =>
+    browser.runtime.onMessage.addListener((message: unknown, sender: Runtime.MessageSender) => {
+      // The worker has no tab; a message with a tab came from a page or content script.
+      if (sender.id !== browser.runtime.id || sender.tab !== undefined) return undefined;
+      return listener(message);
+    }),
 };
-export type ContentPlatform = typeof contentPlatform;

@@ -18,6 +18,7 @@ function fakeHost() {
     onThreadRow: () => undefined,
     onCompose: () => undefined,
     mountSidebar: async (m) => void mounts.push(m),
+    readBodies: async () => [],
   };
   return {
     host,
@@ -32,7 +33,7 @@ function fakeHost() {
 }
 
 const worker = (enabled: boolean) => (m: unknown) =>
-  (m as { type: string }).type === 'hostStatus' ? { enabled } : { ok: true };
+  (m as { type: string }).type === 'hostStatus' ? { enabled, contentLevel: 'metadata' } : { ok: true };
 
 function fakeContentPlatform(answer: (m: unknown) => unknown = worker(true)) {
   const sent: unknown[] = [];
@@ -42,6 +43,7 @@ function fakeContentPlatform(answer: (m: unknown) => unknown = worker(true)) {
       return answer(m);
     },
     getURL: (path) => `chrome-extension://abc/${path}`,
+    onWorkerRequest: () => undefined,
   };
   return { platform, sent };
 }

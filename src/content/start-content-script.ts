@@ -1,20 +1,35 @@
 import { createLogger } from '../shared/logger';
-import { type AnyRequest, type RequestType, responseSchemas } from '../shared/protocol';
+import {
+  type AnyRequest,
+  type RequestType,
+  type ResponseOf,
+  readBodiesSchema,
+  responseSchemas,
+} from '../shared/protocol';
 import { createSidebarFrame, SIDEBAR_PAGE } from './create-sidebar-frame';
-import type { CreateGmailHost } from './gmail-host/gmail-host';
+import type { CreateGmailHost, GmailHost, ThreadRow } from './gmail-host/gmail-host';
 import type { ContentPlatform } from './platform';
 
 const logger = createLogger('content');
 
-/** Sends one request to the worker and validates the answer; retries once if the worker was restarting. */
+/** Sends one request to the worker and validates the answer; retries if the worker was restarting. */
 export async function sendToWorker(platform: ContentPlatform, request: AnyRequest): Promise<boolean> {
+  return (await askWorker(platform, request)) !== null;
+}
+
+/** Like sendToWorker, returning the validated answer (null if there was none). */
+export async function askWorker<T extends RequestType>(
+  platform: ContentPlatform,
+  request: AnyRequest & { type: T },
+): Promise<ResponseOf<T> | null> {
   for (let attempt = 1; attempt <= 3; attempt += 1) {
     try {
       const response = await platform.sendMessage(request);
       const type: RequestType = request.type;
-      if (responseSchemas[type].safeParse(response).success) return true;
+      const parsed = responseSchemas[type].safeParse(response);
+      if (parsed.success) return parsed.data as ResponseOf<T>;
       logger.warn('worker.badResponse', { type });
-      return false;
+      return null;
     } catch (error) {
       // "Could not establish connection" while Chrome restarts the worker: try again shortly.
       logger.debug('worker.sendFailed', { attempt, error: error instanceof Error ? error.name : 'unknown' });
@@ -22,7 +37,68 @@ export async function sendToWorker(platform: ContentPlatform, request: AnyReques
     }
   }
   logger.error('worker.unreachable', { type: request.type });
-  return false;
+  return null;
+}
+
+/** Inbox rows arrive one by one as Gmail renders a page: badge them in batches from the cache. */
+function badgeRows(platform: ContentPlatform, host: GmailHost): void {
+  const batch: ThreadRow[] = [];
+  let scheduled = false;
+  const flush = async () => {
+    scheduled = false;
+    const rows = batch.splice(0, 500);
+    if (rows.length === 0) return;
+    const answer = await askWorker(platform, {
+      type: 'rowBadges',
+      account: host.account,
+      rows: rows.map((r) => ({
+        threadId: r.threadId,
+        addresses: r.contacts.map((c) => c.address).slice(0, 50),
+      })),
+    });
+    for (const badge of answer?.badges ?? []) {
+      const row = rows.find((r) => r.threadId === badge.threadId);
+      row?.showBadges({ contact: badge.contact, dealStage: badge.dealStage });
+    }
+    if (batch.length > 0) void flush();
+  };
+  host.onThreadRow((row) => {
+    batch.push(row);
+    if (!scheduled) {
+      scheduled = true;
+      setTimeout(() => void flush(), 30);
+    }
+  });
+}
+
+/** A "Log to CRM" switch on each compose window; on send, the message is logged if it is on. */
+function offerComposeLogging(platform: ContentPlatform, host: GmailHost, contentLevel: string): void {
+  host.onCompose((compose) => {
+    void (async () => {
+      const defaults = await askWorker(platform, {
+        type: 'composeDefaults',
+        account: host.account,
+        threadId: compose.threadId(),
+      });
+      if (!defaults?.allowed) return;
+      let on = defaults.logToCrm;
+      compose.addLogToggle(on, (value) => {
+        on = value;
+      });
+      compose.onSent(({ threadId, messageId }) => {
+        if (!on) return;
+        void sendToWorker(platform, {
+          type: 'composeSent',
+          account: host.account,
+          threadId,
+          messageId,
+          subject: compose.getSubject().slice(0, 2000),
+          recipients: compose.getToRecipients().slice(0, 500),
+          body: contentLevel === 'full' ? compose.getBodyText() : null,
+        });
+      });
+    })();
+  });
 }
 
 export async function startContentScript(
@@ -50,5 +126,13 @@ export async function startContentScript(
   });
   host.onThreadClosed((threadId) => {
     void sendToWorker(platform, { type: 'threadClosed', account: host.account, threadId });
+  });
+  badgeRows(platform, host);
+  offerComposeLogging(platform, host, answer.data.contentLevel);
+  // Bodies leave Gmail's page only when the worker asks for them to log at content level `full`.
+  platform.onWorkerRequest((message) => {
+    const request = readBodiesSchema.safeParse(message);
+    if (!request.success) return undefined;
+    return host.readBodies(request.data.threadId, request.data.messageIds).then((bodies) => ({ bodies }));
   });
 }

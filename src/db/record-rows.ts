@@ -1,11 +1,15 @@
-import type { Company, CrmUser, Lead, Opportunity, Person } from '../shared/crm-model';
+import type { Company, CrmUser, Lead, Opportunity, Person, Task } from '../shared/crm-model';
+import { RECORD_TYPES, recordKeyOf } from '../shared/crm-model';
 import { normaliseAddress } from '../shared/normalise-address';
+import { parseMarker } from '../shared/threadline-marker';
 import {
   type CompanyRow,
   emailKey,
   type LeadRow,
   type OpportunityRow,
   type PersonRow,
+  type TaskRow,
+  type ThreadMarkRow,
   type UserRow,
 } from './threadline-db';
 
@@ -90,4 +94,56 @@ export function stripRow<T extends object>(
     pending?: unknown;
   };
   return rest as Omit<T, 'account' | 'searchKeys' | 'emailKeys' | 'emailKey' | 'domainKey' | 'pending'>;
+}
+
+export function taskRow(account: string, task: Task, pending = false): TaskRow {
+  return {
+    account,
+    id: task.id,
+    name: task.name,
+    relatedKey: task.related ? recordKeyOf(task.related) : null,
+    dueDate: task.dueDate,
+    priority: task.priority,
+    status: task.status,
+    modifiedAt: task.modifiedAt,
+    ...(pending ? { pending } : {}),
+  };
+}
+
+export const linkKey = (threadId: string, recordKey: string): string => `link:${threadId}:${recordKey}`;
+export const messageKey = (messageId: string, recordKey: string): string =>
+  `message:${messageId}:${recordKey}`;
+
+/** The cache row of an activity Threadline wrote (a link or a logged message), or null for others. */
+export function threadMarkRow(
+  account: string,
+  activity: { id: number; parentType: string; parentId: number; details: string | null; at: number },
+): ThreadMarkRow | null {
+  const marker = parseMarker(activity.details);
+  if (!marker || !(RECORD_TYPES as readonly string[]).includes(activity.parentType)) return null;
+  const recordKey = `${activity.parentType}:${activity.parentId}`;
+  if (marker.kind === 'email') {
+    return {
+      account,
+      markKey: messageKey(marker.messageId, recordKey),
+      kind: 'message',
+      threadId: marker.threadId,
+      messageId: marker.messageId,
+      recordKey,
+      activityId: activity.id,
+      active: true,
+      at: activity.at,
+    };
+  }
+  return {
+    account,
+    markKey: linkKey(marker.threadId, recordKey),
+    kind: 'link',
+    threadId: marker.threadId,
+    messageId: null,
+    recordKey,
+    activityId: activity.id,
+    active: marker.kind === 'link',
+    at: activity.at,
+  };
 }

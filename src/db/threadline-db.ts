@@ -33,7 +33,67 @@ export interface NegativeLookupRow extends AccountScoped {
   checkedAt: number;
 }
 
-export type SyncEntity = 'people' | 'companies' | 'leads' | 'opportunities' | 'pipelines' | 'users';
+export type SyncEntity =
+  | 'people'
+  | 'companies'
+  | 'leads'
+  | 'opportunities'
+  | 'pipelines'
+  | 'users'
+  | 'tasks'
+  | 'threadMarks';
+
+export type RecordType = 'person' | 'company' | 'lead' | 'opportunity';
+
+/**
+ * What Threadline wrote into the CRM about Gmail: a thread linked to a record, or a message logged on
+ * it. Both are CRM activities whose details end with a machine-readable marker (threadline-marker.ts),
+ * so links and logs live in the CRM and reach every device through sync. `activityId` is null while
+ * the write waits in the outbox.
+ */
+export interface ThreadMarkRow extends AccountScoped {
+  /** `link:<threadId>:<recordKey>` or `message:<messageId>:<recordKey>`. */
+  markKey: string;
+  kind: 'link' | 'message';
+  threadId: string;
+  messageId: string | null;
+  recordKey: string;
+  activityId: number | null;
+  /** False once unlinked (the activity is edited, not deleted, so other devices see it). */
+  active: boolean;
+  at: number;
+}
+
+export interface TaskRow extends AccountScoped {
+  id: number;
+  name: string;
+  relatedKey: string | null;
+  dueDate: number | null;
+  priority: 'None' | 'High';
+  status: 'Open' | 'Completed';
+  modifiedAt: number;
+  pending?: boolean;
+}
+
+export interface AuditRow extends AccountScoped {
+  seq?: number;
+  at: number;
+  purpose: string;
+  host: string;
+  method: string;
+  dataClasses: string[];
+  recordIds: string[];
+  bytes: number;
+}
+
+export interface ConsentRow extends AccountScoped {
+  scope: 'emailLogging';
+  version: number;
+  /** SHA-256 of the disclosure text the user saw, hex. */
+  textHash: string;
+  grantedAt: number;
+  withdrawnAt: number | null;
+}
 
 export interface SyncStateRow extends AccountScoped {
   entity: SyncEntity;
@@ -100,6 +160,10 @@ export class ThreadlineDb extends Dexie {
   syncState!: Table<SyncStateRow, [string, string]>;
   outbox!: Table<OutboxRow, number>;
   accounts!: Table<AccountRow, string>;
+  threadMarks!: Table<ThreadMarkRow, [string, string]>;
+  tasks!: Table<TaskRow, [string, number]>;
+  audit!: Table<AuditRow, number>;
+  consents!: Table<ConsentRow, [string, string]>;
   settings!: Table<SettingRow, string>;
   secrets!: Table<SecretRow, string>;
 
@@ -121,6 +185,13 @@ export class ThreadlineDb extends Dexie {
       settings: 'name',
       secrets: 'name',
     });
+    // Issue 5 and 6: links and logged messages, tasks, the audit log and consents.
+    this.version(2).stores({
+      threadMarks: '[account+markKey], [account+threadId], [account+recordKey], [account+at]',
+      tasks: '[account+id], [account+relatedKey]',
+      audit: '++seq, [account+at]',
+      consents: '[account+scope]',
+    });
   }
 }
 
@@ -137,5 +208,9 @@ export const ACCOUNT_TABLES = [
   'negativeLookups',
   'syncState',
   'outbox',
+  'threadMarks',
+  'tasks',
+  'audit',
+  'consents',
   'accounts',
 ] as const;

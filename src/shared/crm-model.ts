@@ -94,3 +94,19 @@ export type Activity = z.infer<typeof activitySchema>;
 
 export const crmUserSchema = z.object({ id, name: str(500), email: str(320) });
 export type CrmUser = z.infer<typeof crmUserSchema>;
+
+export const RECORD_TYPES = ['person', 'company', 'lead', 'opportunity'] as const;
+export const recordRefSchema = z.object({ type: z.enum(RECORD_TYPES), id });
+export type RecordRef = z.infer<typeof recordRefSchema>;
+export const recordKeyOf = (ref: RecordRef): string => `${ref.type}:${ref.id}`;
+
+export const taskSchema = z.object({
+  id,
+  name: str(500),
+  related: z.nullable(recordRefSchema),
+  dueDate: z.nullable(z.number()),
+  priority: z.enum(['None', 'High']),
+  status: z.enum(['Open', 'Completed']),
+  modifiedAt: z.number(),
+});
+export type Task = z.infer<typeof taskSchema>;

@@ -1,7 +1,12 @@
 /**
- * The one logger of the extension. Log events and identifiers, never content: no addresses,
- * subjects, bodies or tokens go in `fields` (issue 6 adds masking on top of this rule).
+ * The one logger of the extension. Log events and identifiers, never content. As a second line of
+ * defence every line is redacted before it is written (Limited Use, "redaction"):
+ * - fields whose names say they hold content (subject, body, address, token, …) are dropped to
+ *   `[redacted]` whatever their value;
+ * - e-mail addresses, long tokens, payment card numbers and SSNs are masked anywhere in a line.
  */
+import { findCardsAndSsns } from './prohibited-data';
+
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 export type LogFields = Readonly<Record<string, string | number | boolean | null>>;
 
@@ -19,10 +24,36 @@ const consoleSink: LogSink = (level, line) => {
   console[level](line);
 };
 
+const CONTENT_FIELD =
+  /subject|body|details|text|note|name|address|email|participant|token|key|secret|password|query/i;
+const EMAIL = /[^\s@"'<>(),;:]+@[^\s@"'<>(),;:]+\.[a-z]{2,}/gi;
+// API keys, bearer tokens, hashes: long runs of token characters.
+const TOKEN = /\b(?:bearer\s+)?[A-Za-z0-9_\-+/=]{24,}/gi;
+
+/** Masks addresses, tokens, card numbers and SSNs in a line of text. */
+export function redact(text: string): string {
+  const masked = text.replace(EMAIL, '[email]').replace(TOKEN, '[token]');
+  const findings = findCardsAndSsns(masked);
+  let out = '';
+  let at = 0;
+  for (const f of findings) {
+    out += `${masked.slice(at, f.start)}[${f.kind}]`;
+    at = f.end;
+  }
+  return out + masked.slice(at);
+}
+
 export function createLogger(scope: string, sink: LogSink = consoleSink): Logger {
   const write = (level: LogLevel, event: string, fields?: LogFields): void => {
-    const suffix = fields ? ` ${JSON.stringify(fields)}` : '';
-    sink(level, `[threadline:${scope}] ${event}${suffix}`);
+    let suffix = '';
+    if (fields) {
+      const safe: Record<string, string | number | boolean | null> = {};
+      for (const [key, value] of Object.entries(fields)) {
+        safe[key] = CONTENT_FIELD.test(key) && value !== null ? '[redacted]' : value;
+      }
+      suffix = ` ${JSON.stringify(safe)}`;
+    }
+    sink(level, redact(`[threadline:${scope}] ${event}${suffix}`));
   };
   return {
     debug: (event, fields) => write('debug', event, fields),

@@ -6,6 +6,7 @@
 import { z } from 'zod/mini';
 import { activitySchema, companySchema, leadSchema, opportunitySchema, personSchema } from './crm-model';
 import { accountSchema, threadFactsSchema } from './protocol';
+import { threadExtrasSchema } from './thread-extras';
 
 export const SIDEBAR_PORT = 'threadline-sidebar';
 
@@ -86,6 +87,13 @@ export const workerToSidebarSchema = z.discriminatedUnion('type', [
     seq: z.number(),
     threadId: z.nullable(z.string()),
     contacts: z.array(contactCardSchema),
+  }),
+  /** Links, tasks, pipelines, consent and settings for thread `threadId` (sent after its cards). */
+  z.object({
+    type: z.literal('extras'),
+    seq: z.number(),
+    threadId: z.string(),
+    extras: threadExtrasSchema,
   }),
   z.object({ type: z.literal('status'), status: statusViewSchema }),
 ]);

@@ -37,6 +37,7 @@ export function connectWorker(
       const data = parsed.data;
       if (data.type === 'threadState') store.getState().receiveThreadState(data.state);
       else if (data.type === 'cards') store.getState().receiveCards(data);
+      else if (data.type === 'extras') store.getState().receiveExtras(data);
       else store.getState().receiveStatus(data.status);
     });
     port.onDisconnect.addListener(() => {

@@ -1,5 +1,6 @@
 import { createStore } from 'zustand/vanilla';
 import type { ContactCard, StatusView, ThreadState } from '../shared/sidebar-port';
+import type { ThreadExtras } from '../shared/thread-extras';
 
 /** `connecting`: first contact with the worker; `reconnecting`: the worker restarted; `unreachable`: gave up. */
 export type ConnectionStatus = 'connecting' | 'connected' | 'reconnecting' | 'unreachable';
@@ -15,6 +16,11 @@ export interface SidebarState {
   thread: ThreadState | null;
   cards: CardsState | null;
   status: StatusView | null;
+  extras: { seq: number; threadId: string; extras: ThreadExtras } | null;
+  /** The consent notice is open (the user asked to link or log without having agreed). */
+  consentAsked: boolean;
+  askConsent(open: boolean): void;
+  receiveExtras(extras: { seq: number; threadId: string; extras: ThreadExtras }): void;
   setConnection(connection: ConnectionStatus): void;
   /** Applies a state from the worker unless a newer one (higher `seq`) is already shown. */
   receiveThreadState(state: ThreadState): void;
@@ -29,12 +35,26 @@ export function createSidebarStore() {
     thread: null,
     cards: null,
     status: null,
+    extras: null,
+    consentAsked: false,
+    askConsent: (open) => set({ consentAsked: open }),
+    receiveExtras: (extras) =>
+      set((current) => {
+        if (current.thread && extras.seq < current.thread.seq) return {};
+        if ((current.thread?.thread?.threadId ?? null) !== extras.threadId) return {};
+        return { extras };
+      }),
     setConnection: (connection) => set({ connection }),
     receiveThreadState: (state) =>
       set((current) => {
         if (current.thread && current.thread.seq > state.seq) return { connection: 'connected' };
         const sameThread = current.thread?.thread?.threadId === state.thread?.threadId;
-        return { thread: state, connection: 'connected', cards: sameThread ? current.cards : null };
+        return {
+          thread: state,
+          connection: 'connected',
+          cards: sameThread ? current.cards : null,
+          extras: sameThread ? current.extras : null,
+        };
       }),
     receiveCards: (cards) =>
       set((current) => {

@@ -4,6 +4,7 @@
  * same GmailHost interface. The production bundle must never contain this file (a test checks for
  * the marker below in dist/).
  */
+import { createLogToggle, parseGmailDate } from '../../src/content/compose-log-toggle';
 import { dedupeParticipants } from '../../src/content/gmail-host/dedupe-participants';
 import type {
   ComposeHandle,
@@ -22,13 +23,23 @@ const personOf = (el: Element): Participant => ({
 
 function readThread(section: HTMLElement): ThreadFacts {
   const people = [...section.querySelectorAll('.double-message .double-person')].map(personOf);
+  const messages = [...section.querySelectorAll<HTMLElement>('.double-message')].map((m) => {
+    const from = m.querySelector('.double-from .double-person');
+    return {
+      messageId: m.dataset.messageId ?? '',
+      from: from ? personOf(from) : { name: '', address: '' },
+      recipients: [...m.querySelectorAll('.double-to .double-person, .double-cc .double-person')].map(
+        personOf,
+      ),
+      date: parseGmailDate(m.querySelector('.double-date')?.textContent),
+    };
+  });
   return {
     threadId: section.dataset.threadId ?? '',
     subject: section.querySelector('.double-subject')?.textContent ?? '',
     participants: dedupeParticipants(people),
-    messageIds: [...section.querySelectorAll<HTMLElement>('.double-message')].map(
-      (m) => m.dataset.messageId ?? '',
-    ),
+    messageIds: messages.map((m) => m.messageId),
+    messages,
   };
 }
 
@@ -77,38 +88,74 @@ export const createGmailHost: CreateGmailHost = async () => {
         const threadRow: ThreadRow = {
           threadId: row.dataset.threadId ?? '',
           contacts: dedupeParticipants([...row.querySelectorAll('.double-person')].map(personOf)),
+          showBadges: ({ contact, dealStage }) => {
+            row.querySelector('.threadline-badge')?.remove();
+            if (!contact && !dealStage) return;
+            const badge = document.createElement('span');
+            badge.className = 'threadline-badge';
+            badge.dataset.kind = dealStage ? 'deal' : 'contact';
+            badge.textContent = dealStage ?? 'CRM';
+            row.querySelector('.double-contacts')?.append(badge);
+          },
         };
         listener(threadRow);
       }
     },
     onCompose: (listener) => {
       let composeCount = 0;
-      document.getElementById('double-compose')?.addEventListener('click', () => {
+      const open = (replyTo: HTMLElement | null) => {
         composeCount += 1;
         const box = document.createElement('form');
         box.className = 'double-compose-window';
-        box.innerHTML = '<label>To <input name="to"></label><button type="submit">Send</button>';
-        document.getElementById('double-composes')?.append(box);
+        const replyThread = replyTo?.dataset.threadId ?? null;
+        box.dataset.threadId = replyThread ?? '';
+        const subject = replyTo?.querySelector('.double-subject')?.textContent ?? '';
+        box.innerHTML =
+          '<label>To <input name="to"></label><label>Subject <input name="subject"></label>' +
+          '<label>Body <textarea name="body"></textarea></label><button type="submit">Send</button>';
+        (box.querySelector('input[name="subject"]') as HTMLInputElement).value = subject
+          ? `Re: ${subject}`
+          : '';
+        (replyTo ?? document.getElementById('double-composes'))?.append(box);
         const sent = new Set<(sent: { threadId: string; messageId: string }) => void>();
         box.addEventListener('submit', (event) => {
           event.preventDefault();
           const id = `sent-${Date.now().toString(16)}-${composeCount}`;
-          for (const l of sent) l({ threadId: id, messageId: `<${id}@double>` });
+          for (const l of sent) l({ threadId: replyThread ?? id, messageId: `<${id}@double>` });
           box.remove();
         });
+        const field = (name: string) =>
+          box.querySelector<HTMLInputElement | HTMLTextAreaElement>(`[name="${name}"]`)?.value ?? '';
         const handle: ComposeHandle = {
-          getToRecipients: () => {
-            const value = box.querySelector<HTMLInputElement>('input[name="to"]')?.value ?? '';
-            return value
+          threadId: () => replyThread,
+          getToRecipients: () =>
+            field('to')
               .split(',')
               .map((a) => a.trim())
               .filter((a) => a !== '')
-              .map((address) => ({ name: '', address }));
-          },
+              .map((address) => ({ name: '', address })),
+          getSubject: () => field('subject'),
+          getBodyText: () => field('body'),
+          addLogToggle: (initial, onChange) => box.prepend(createLogToggle(initial, onChange)),
           onSent: (l) => void sent.add(l),
         };
         listener(handle);
-      });
+      };
+      document.getElementById('double-compose')?.addEventListener('click', () => open(null));
+      for (const button of document.querySelectorAll<HTMLElement>('.double-reply'))
+        button.addEventListener('click', () => open(button.closest<HTMLElement>('.double-thread')));
+    },
+    readBodies: async (threadId, messageIds) => {
+      const section = document.querySelector<HTMLElement>(
+        `.double-thread[data-thread-id="${CSS.escape(threadId)}"]`,
+      );
+      if (!section || section.hidden) return [];
+      return [...section.querySelectorAll<HTMLElement>('.double-message')]
+        .filter((m) => messageIds.includes(m.dataset.messageId ?? ''))
+        .map((m) => ({
+          messageId: m.dataset.messageId ?? '',
+          text: m.querySelector('.double-body')?.textContent ?? '',
+        }));
     },
     mountSidebar: async ({ element }) => {
       document.getElementById('double-sidebar')?.append(element);

@@ -43,7 +43,7 @@ export function renderGmailDouble(fixture: GmailDoubleFixture): string {
         </article>`,
         )
         .join('\n')}
-      <p><a href="#inbox" class="double-back">Back to Inbox</a></p>
+      <p><button type="button" class="double-reply">Reply</button> <a href="#inbox" class="double-back">Back to Inbox</a></p>
     </section>`,
     )
     .join('\n');

@@ -58,6 +58,9 @@ export function createFakePlatform() {
   fakeBrowser.reset();
   const connectListeners = new Set<(port: PortLike) => void>();
   const injected: InjectTarget[] = [];
+  const telemetryBlock: boolean[] = [];
+  /** What the fake content script answers to worker → tab messages (message bodies). */
+  const tabAnswers = { bodies: new Map<string, string>() };
   const area = fakeBrowser.storage.session;
   const session: KeyValueArea = {
     get: async (key) => (await area.get(key))[key],
@@ -95,10 +98,21 @@ export function createFakePlatform() {
         addListener: (listener) => fakeBrowser.alarms.onAlarm.addListener((alarm) => listener(alarm)),
       },
     },
+    setTelemetryBlock: async (enabled) => void telemetryBlock.push(enabled),
+    sendToTab: async (_tabId, message) => {
+      const ids = (message as { messageIds?: string[] }).messageIds ?? [];
+      return {
+        bodies: ids
+          .filter((id) => tabAnswers.bodies.has(id))
+          .map((id) => ({ messageId: id, text: tabAnswers.bodies.get(id) ?? '' })),
+      };
+    },
   };
   return {
     platform,
     injected,
+    telemetryBlock,
+    tabAnswers,
     session,
     /** Sends a runtime message as `sender`; resolves with the worker's answer (undefined if none). */
     send: async (message: unknown, sender: MessageSender): Promise<unknown> => {

@@ -1,4 +1,14 @@
-import type { Activity, Company, CrmUser, Lead, Opportunity, Person, Pipeline } from '../../shared/crm-model';
+import type {
+  Activity,
+  Company,
+  CrmUser,
+  Lead,
+  Opportunity,
+  Person,
+  Pipeline,
+  RecordRef,
+  Task,
+} from '../../shared/crm-model';
 
 export interface ConnectionCheck {
   accountName: string;
@@ -33,6 +43,42 @@ export interface PersonPatch {
   tags?: string[];
 }
 
+/** An activity with when it last changed, as sync pages them. */
+export type SyncedActivity = Activity & { modifiedAt: number };
+
+export interface NewActivity {
+  parent: RecordRef;
+  /** `email` uses the CRM's Email type when it has one, else Note; the others are Notes. */
+  kind: 'email' | 'note';
+  details: string;
+  at?: number;
+  purpose: 'logEmail' | 'linkThread' | 'addNote';
+  /** Whether the activity carries data read from Gmail (ids, participants, subject, body). */
+  fromGmail: boolean;
+}
+
+export interface NewTask {
+  name: string;
+  related: RecordRef | null;
+  dueDate: number | null;
+  priority: 'None' | 'High';
+}
+
+export interface NewOpportunity {
+  name: string;
+  pipelineId: number;
+  stageId: number;
+  value: number | null;
+  closeDate: number | null;
+  primaryContactId: number | null;
+  companyId: number | null;
+}
+
+export interface OpportunityPatch {
+  stageId?: number;
+  status?: Opportunity['status'];
+}
+
 /**
  * The one interface the worker sees of a CRM (ARCHITECTURE.md). Another CRM is one new adapter
  * implementing this, not changes across the worker. Every answer is validated by the adapter.
@@ -58,4 +104,23 @@ export interface CrmClient {
   createPerson(input: NewPerson): Promise<Person>;
   createLead(input: { name: string; email: string; companyName: string | null }): Promise<Lead>;
   updatePerson(id: number, patch: PersonPatch): Promise<Person>;
+  /** Activities of the types Threadline writes (Email, Note), for links and logs; modified order. */
+  pageThreadActivities(query: PageQuery): Promise<Page<SyncedActivity>>;
+  /** Every Email/Note activity on one record since `since` (unix s): the duplicate check. */
+  threadActivitiesOf(parent: RecordRef, since: number | null): Promise<SyncedActivity[]>;
+  createActivity(input: NewActivity): Promise<SyncedActivity>;
+  updateActivityDetails(
+    id: number,
+    details: string,
+    purpose: NewActivity['purpose'],
+    fromGmail: boolean,
+  ): Promise<SyncedActivity>;
+  pageTasks(query: PageQuery): Promise<Page<Task>>;
+  createTask(input: NewTask): Promise<Task>;
+  setTaskStatus(id: number, status: Task['status']): Promise<Task>;
+  /** Open tasks named `name` on a record: the duplicate check before a create. */
+  findTask(name: string, related: RecordRef | null): Promise<Task | null>;
+  createOpportunity(input: NewOpportunity): Promise<Opportunity>;
+  findOpportunityByName(name: string): Promise<Opportunity | null>;
+  updateOpportunity(id: number, patch: OpportunityPatch): Promise<Opportunity>;
 }

@@ -7,7 +7,8 @@ export type CrmErrorKind =
   | 'invalidInput' // 422/400: the CRM refused what we sent
   | 'notFound' // 404
   | 'invalidResponse' // the answer was not what the API documents
-  | 'notConnected'; // no CRM configured, or the egress gate refused
+  | 'notConnected' // no CRM configured, or the egress gate refused
+  | 'consentRequired'; // the egress gate refused: the user has not agreed to this use (or withdrew)
 
 export class CrmError extends Error {
   override name = 'CrmError';
@@ -44,5 +45,7 @@ export function describeCrmError(error: CrmError): string {
       return 'The CRM sent an answer Threadline does not understand; your saved data is unchanged.';
     case 'notConnected':
       return 'No CRM is connected — open Settings to connect one.';
+    case 'consentRequired':
+      return 'Logging e-mail to the CRM needs your consent — press "Allow" in the sidebar, or see Privacy in Settings.';
   }
 }

@@ -10,6 +10,10 @@ export interface CrmCall {
   body?: unknown;
   purpose: Purpose;
   dataClasses: readonly DataClass[];
+  /** CRM records the call concerns (`person:12`), for the audit log. */
+  recordIds?: readonly string[];
+  /** The Gmail account the call is made for (consent and the audit log are per account). */
+  account?: string;
 }
 
 export interface CrmAnswer {
@@ -67,9 +71,12 @@ export function createCrmTransport(options: {
             ...(call.body === undefined ? {} : { body: JSON.stringify(call.body) }),
             purpose: call.purpose,
             dataClasses: call.dataClasses,
+            ...(call.recordIds ? { recordIds: call.recordIds } : {}),
+            ...(call.account === undefined ? {} : { account: call.account }),
           });
         } catch (error) {
-          if (error instanceof EgressDenied) throw new CrmError('notConnected', error.message);
+          if (error instanceof EgressDenied)
+            throw new CrmError(error.consent ? 'consentRequired' : 'notConnected', error.message);
           lastError = new CrmError('unreachable', 'network error');
           report('unreachable');
           continue;

@@ -85,9 +85,11 @@ describe('policy enforced in the worker', () => {
     });
     expect(await fake.send({ type: 'hostStatus', account: 'me@gmail.com' }, gmailSender(7))).toEqual({
       enabled: false,
+      contentLevel: 'metadata',
     });
     expect(await fake.send({ type: 'hostStatus', account: 'me@corp.test' }, gmailSender(7))).toEqual({
       enabled: true,
+      contentLevel: 'metadata',
     });
     const thread = { threadId: 't', subject: 's', participants: [], messageIds: [] };
     await fake.send({ type: 'threadOpened', account: 'me@gmail.com', thread }, gmailSender(7));

@@ -12,6 +12,8 @@ export interface PolicyStore {
   current(): Promise<ResolvedSettings>;
   /** The last settings known in this worker, or null before the first read. */
   peek(): ResolvedSettings | null;
+  /** Reads again (after the user changed their own settings). */
+  reload(): Promise<ResolvedSettings>;
 }
 
 /**
@@ -64,5 +66,12 @@ export function createPolicyStore(options: {
       return loading;
     },
     peek: () => latest,
+    reload() {
+      loading = load().then((settings) => {
+        options.onChange?.(settings);
+        return settings;
+      });
+      return loading;
+    },
   };
 }

@@ -31,6 +31,8 @@ function fakeCrm(people: Person[], options: { failOnCall?: number } = {}) {
     pageCompanies: async () => ({ records: [], total: 0 }),
     pageLeads: async () => ({ records: [], total: 0 }),
     pageOpportunities: async () => ({ records: [], total: 0 }),
+    pageTasks: async () => ({ records: [], total: 0 }),
+    pageThreadActivities: async () => ({ records: [], total: 0 }),
     pagePeople: async (q: PageQuery) => {
       calls += 1;
       if (calls === options.failOnCall) throw new CrmError('unreachable', 'network error');

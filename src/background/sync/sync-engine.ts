@@ -1,5 +1,13 @@
 import type { Table } from 'dexie';
-import { companyRow, leadRow, opportunityRow, personRow, userRow } from '../../db/record-rows';
+import {
+  companyRow,
+  leadRow,
+  opportunityRow,
+  personRow,
+  taskRow,
+  threadMarkRow,
+  userRow,
+} from '../../db/record-rows';
 import type { SyncEntity, SyncStateRow, ThreadlineDb } from '../../db/threadline-db';
 import type { Logger } from '../../shared/logger';
 import type { CrmClient, Page, PageQuery } from '../crm/crm-client';
@@ -13,6 +21,8 @@ export const SYNC_ENTITIES: readonly SyncEntity[] = [
   'people',
   'leads',
   'opportunities',
+  'tasks',
+  'threadMarks',
 ];
 
 export function freshSyncState(account: string, entity: SyncEntity): SyncStateRow {
@@ -31,33 +41,44 @@ export function freshSyncState(account: string, entity: SyncEntity): SyncStateRo
 
 interface Paged<T extends { id: number; modifiedAt: number }> {
   load(client: CrmClient, query: PageQuery): Promise<Page<T>>;
-  table(db: ThreadlineDb): Table<unknown, [string, number]>;
+  table(db: ThreadlineDb): Table;
+  /** The cache row of a record, or null for a record the cache does not keep. */
   row(account: string, record: T): unknown;
 }
 
-const PAGED: Record<
-  'people' | 'companies' | 'leads' | 'opportunities',
-  Paged<{ id: number; modifiedAt: number }>
-> = {
+type PagedEntity = Exclude<SyncEntity, 'users' | 'pipelines'>;
+
+const PAGED: Record<PagedEntity, Paged<{ id: number; modifiedAt: number }>> = {
   people: {
     load: (c, q) => c.pagePeople(q),
-    table: (db) => db.people as Table<unknown, [string, number]>,
+    table: (db) => db.people as Table,
     row: (a, r) => personRow(a, r as Parameters<typeof personRow>[1]),
   },
   companies: {
     load: (c, q) => c.pageCompanies(q),
-    table: (db) => db.companies as Table<unknown, [string, number]>,
+    table: (db) => db.companies as Table,
     row: (a, r) => companyRow(a, r as Parameters<typeof companyRow>[1]),
   },
   leads: {
     load: (c, q) => c.pageLeads(q),
-    table: (db) => db.leads as Table<unknown, [string, number]>,
+    table: (db) => db.leads as Table,
     row: (a, r) => leadRow(a, r as Parameters<typeof leadRow>[1]),
   },
   opportunities: {
     load: (c, q) => c.pageOpportunities(q),
-    table: (db) => db.opportunities as Table<unknown, [string, number]>,
+    table: (db) => db.opportunities as Table,
     row: (a, r) => opportunityRow(a, r as Parameters<typeof opportunityRow>[1]),
+  },
+  tasks: {
+    load: (c, q) => c.pageTasks(q),
+    table: (db) => db.tasks as Table,
+    row: (a, r) => taskRow(a, r as Parameters<typeof taskRow>[1]),
+  },
+  // Only activities that end with Threadline's marker are kept: links and logged messages.
+  threadMarks: {
+    load: (c, q) => c.pageThreadActivities(q),
+    table: (db) => db.threadMarks as Table,
+    row: (a, r) => threadMarkRow(a, r as unknown as Parameters<typeof threadMarkRow>[1]),
   },
 };
 
@@ -100,7 +121,7 @@ export interface SyncEngine {
 
 export function createSyncEngine(options: {
   db: ThreadlineDb;
-  client: () => Promise<CrmClient | null>;
+  client: (account: string) => Promise<CrmClient | null>;
   now?: () => number;
   onProgress?: (account: string) => void;
   logger: Logger;
@@ -149,7 +170,7 @@ export function createSyncEngine(options: {
     options.onProgress?.(account);
   }
 
-  async function pages(account: string, entity: keyof typeof PAGED, client: CrmClient): Promise<void> {
+  async function pages(account: string, entity: PagedEntity, client: CrmClient): Promise<void> {
     const spec = PAGED[entity];
     let state = await stateOf(account, entity);
     for (;;) {
@@ -172,7 +193,8 @@ export function createSyncEngine(options: {
       };
       const table = spec.table(db);
       await db.transaction('rw', table, db.syncState, async () => {
-        if (next.fresh.length > 0) await table.bulkPut(next.fresh.map((r) => spec.row(account, r)));
+        const rows = next.fresh.map((r) => spec.row(account, r)).filter((r) => r !== null);
+        if (rows.length > 0) await table.bulkPut(rows);
         await db.syncState.put(updated);
       });
       state = updated;
@@ -182,7 +204,7 @@ export function createSyncEngine(options: {
   }
 
   async function run(account: string): Promise<void> {
-    const client = await options.client();
+    const client = await options.client(account);
     if (!client) return;
     for (const entity of SYNC_ENTITIES) {
       if (entity === 'users' || entity === 'pipelines') await replaceAll(account, entity, client);

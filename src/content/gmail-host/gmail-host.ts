@@ -1,14 +1,30 @@
 import type { Participant, ThreadFacts } from '../../shared/protocol';
 
+/** What Threadline marks on an inbox row (computed in batches from the cache). */
+export interface RowBadges {
+  /** Someone on the thread is a CRM contact. */
+  contact: boolean;
+  /** The thread is linked to an open deal at this stage. */
+  dealStage: string | null;
+}
+
 /** One row of a thread list (inbox, label, search), as far as Threadline needs it. */
 export interface ThreadRow {
   threadId: string;
   contacts: Participant[];
+  showBadges(badges: RowBadges): void;
 }
 
-/** A compose window: who it is addressed to, and when it was sent. */
+/** A compose window: who it is addressed to, what it says, and when it was sent. */
 export interface ComposeHandle {
+  /** The thread a reply belongs to; null for a new message. */
+  threadId(): string | null;
   getToRecipients(): Participant[];
+  getSubject(): string;
+  /** Plain text of the body (read only when logging at content level `full`). */
+  getBodyText(): string;
+  /** Adds the "Log to CRM" switch to the window. */
+  addLogToggle(initial: boolean, onChange: (on: boolean) => void): void;
   onSent(listener: (sent: { threadId: string; messageId: string }) => void): void;
 }
 
@@ -32,6 +48,8 @@ export interface GmailHost {
   onThreadRow(listener: (row: ThreadRow) => void): void;
   onCompose(listener: (compose: ComposeHandle) => void): void;
   mountSidebar(mount: SidebarMount): Promise<void>;
+  /** Plain-text bodies of loaded messages of the open thread (for logging at content level `full`). */
+  readBodies(threadId: string, messageIds: readonly string[]): Promise<{ messageId: string; text: string }[]>;
 }
 
 export type CreateGmailHost = () => Promise<GmailHost>;

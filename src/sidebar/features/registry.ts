@@ -1,8 +1,12 @@
 import type { FunctionComponent } from 'preact';
 import { ConnectionStatus } from './connection-status/connection-status';
+import { ConsentPrompt } from './consent-prompt/consent-prompt';
 import { ContactCards } from './contact-cards/contact-cards';
 import { CrmSearch } from './crm-search/crm-search';
+import { DealActions } from './deal-actions/deal-actions';
+import { NotesTasks } from './notes-tasks/notes-tasks';
 import { SyncFooter } from './sync-footer/sync-footer';
+import { ThreadLinks } from './thread-links/thread-links';
 import { ThreadParticipants } from './thread-participants/thread-participants';
 
 export interface SidebarFeature {
@@ -16,6 +20,10 @@ export const sidebarFeatures: readonly SidebarFeature[] = [
   { id: 'crm-search', Component: CrmSearch },
   { id: 'connection-status', Component: ConnectionStatus },
   { id: 'thread-participants', Component: ThreadParticipants },
+  { id: 'consent-prompt', Component: ConsentPrompt },
+  { id: 'thread-links', Component: ThreadLinks },
   { id: 'contact-cards', Component: ContactCards },
+  { id: 'deal-actions', Component: DealActions },
+  { id: 'notes-tasks', Component: NotesTasks },
   { id: 'sync-footer', Component: SyncFooter },
 ];

@@ -8,10 +8,12 @@ import type {
   Opportunity,
   Person,
   PostalAddress,
+  RecordRef,
+  Task,
 } from '../../../shared/crm-model';
-import { OPPORTUNITY_STATUSES } from '../../../shared/crm-model';
+import { OPPORTUNITY_STATUSES, RECORD_TYPES, recordKeyOf } from '../../../shared/crm-model';
 import { describeIssues } from '../../../shared/protocol';
-import type { CrmClient, Page, PageQuery } from '../crm-client';
+import type { CrmClient, NewActivity, Page, PageQuery, SyncedActivity } from '../crm-client';
 import { CrmError } from '../crm-error';
 import type { CrmCall, CrmTransport } from '../crm-transport';
 import {
@@ -19,6 +21,7 @@ import {
   type CopperLead,
   type CopperOpportunity,
   type CopperPerson,
+  type CopperTask,
   copperAccount,
   copperActivity,
   copperActivityTypes,
@@ -29,6 +32,7 @@ import {
   copperOpportunity,
   copperPerson,
   copperPipelines,
+  copperTask,
   copperUser,
 } from './copper-schemas';
 
@@ -127,13 +131,34 @@ export const toOpportunity = (o: CopperOpportunity): Opportunity => ({
   modifiedAt: copperDateToSeconds(o.date_modified) ?? 0,
 });
 
+export const toTask = (t: CopperTask): Task => {
+  const related = t.related_resource;
+  return {
+    id: t.id,
+    name: t.name?.trim() || '(no name)',
+    related:
+      related && (RECORD_TYPES as readonly string[]).includes(related.type)
+        ? { type: related.type as RecordRef['type'], id: related.id }
+        : null,
+    dueDate: copperDateToSeconds(t.due_date),
+    priority: t.priority === 'High' ? 'High' : 'None',
+    status: t.status === 'Completed' ? 'Completed' : 'Open',
+    modifiedAt: copperDateToSeconds(t.date_modified) ?? 0,
+  };
+};
+
 const SEARCH_READ = { purpose: 'syncRecords', dataClasses: ['crmData'] } as const;
 
-/** The Copper Developer API v1 adapter (reference/copper-api.md). */
-export function createCopperClient(transport: CrmTransport): CrmClient {
+/**
+ * The Copper Developer API v1 adapter (reference/copper-api.md). `account` is the Gmail account the
+ * client acts for: the egress gate checks that account's consent and writes its audit log.
+ */
+export function createCopperClient(transport: CrmTransport, account?: string): CrmClient {
   let activityTypeNames: Map<string, string> | null = null;
+  let threadTypes: { category: 'user'; id: number }[] | null = null;
+  let emailTypeId: number | null = null;
 
-  const call = async (c: CrmCall) => transport.request(c);
+  const call = async (c: CrmCall) => transport.request(account === undefined ? c : { ...c, account });
 
   const page = async <S extends z.ZodMiniType, T>(
     path: string,
@@ -167,7 +192,46 @@ export function createCopperClient(transport: CrmTransport): CrmClient {
     activityTypeNames = new Map(
       [...(types.user ?? []), ...(types.system ?? [])].map((t) => [`${t.category}:${t.id}`, t.name]),
     );
+    // Log e-mail as the account's "Email" type if it has one, else as a Note (id 0, fixed).
+    emailTypeId = (types.user ?? []).find((t) => t.name.trim().toLowerCase() === 'email')?.id ?? null;
+    threadTypes = [
+      { category: 'user', id: 0 },
+      ...(emailTypeId !== null && emailTypeId !== 0 ? [{ category: 'user' as const, id: emailTypeId }] : []),
+    ];
     return activityTypeNames;
+  };
+
+  const toSynced = (names: Map<string, string>, a: z.infer<typeof copperActivity>): SyncedActivity => ({
+    id: a.id,
+    parentType: a.parent.type,
+    parentId: a.parent.id,
+    typeName: names.get(`${a.type.category}:${a.type.id}`) ?? 'Activity',
+    details: a.details ?? null,
+    at: copperDateToSeconds(a.activity_date) ?? 0,
+    modifiedAt: copperDateToSeconds(a.date_modified) ?? 0,
+  });
+
+  const writeClasses = (fromGmail: boolean) =>
+    fromGmail ? (['googleUserData', 'crmData'] as const) : (['crmData'] as const);
+
+  const activityCall = async (
+    method: 'POST' | 'PUT',
+    path: string,
+    body: unknown,
+    purpose: NewActivity['purpose'],
+    fromGmail: boolean,
+    recordIds: string[],
+  ): Promise<SyncedActivity> => {
+    const names = await typeNames();
+    const answer = await call({
+      method,
+      path,
+      body,
+      purpose,
+      dataClasses: writeClasses(fromGmail),
+      recordIds,
+    });
+    return toSynced(names, parse(copperActivity, answer.json, 'activities'));
   };
 
   const findOne = async <T>(path: string, body: unknown, map: (json: unknown) => T[]): Promise<T | null> => {
@@ -330,6 +394,170 @@ export function createCopperClient(transport: CrmTransport): CrmClient {
         dataClasses: ['crmData'],
       });
       return toPerson(parse(copperPerson, answer.json, 'people'));
+    },
+
+    async pageThreadActivities(query) {
+      const names = await typeNames();
+      const answer = await call({
+        method: 'POST',
+        path: '/activities/search',
+        body: {
+          page_number: query.page,
+          page_size: query.pageSize,
+          sort_by: 'date_modified',
+          sort_direction: 'asc',
+          activity_types: threadTypes,
+          ...(query.modifiedFrom === undefined ? {} : { minimum_modified_date: query.modifiedFrom }),
+        },
+        ...SEARCH_READ,
+      });
+      const records = parse(z.array(copperActivity), answer.json, 'activities/search').map((a) =>
+        toSynced(names, a),
+      );
+      return { records, total: answer.total };
+    },
+
+    async threadActivitiesOf(parent, since) {
+      const names = await typeNames();
+      const out: SyncedActivity[] = [];
+      for (let pageNumber = 1; pageNumber <= 25; pageNumber += 1) {
+        const answer = await call({
+          method: 'POST',
+          path: '/activities/search',
+          body: {
+            parent,
+            activity_types: threadTypes,
+            page_number: pageNumber,
+            page_size: 200,
+            sort_by: 'date_modified',
+            sort_direction: 'asc',
+            ...(since === null ? {} : { minimum_modified_date: since }),
+          },
+          ...SEARCH_READ,
+        });
+        const list = parse(z.array(copperActivity), answer.json, 'activities/search');
+        out.push(...list.map((a) => toSynced(names, a)));
+        if (list.length < 200) break;
+      }
+      return out;
+    },
+
+    async createActivity(input) {
+      await typeNames();
+      const typeId = input.kind === 'email' ? (emailTypeId ?? 0) : 0;
+      return activityCall(
+        'POST',
+        '/activities',
+        {
+          parent: input.parent,
+          type: { category: 'user', id: typeId },
+          details: input.details,
+          ...(input.at === undefined ? {} : { activity_date: input.at }),
+        },
+        input.purpose,
+        input.fromGmail,
+        [recordKeyOf(input.parent)],
+      );
+    },
+
+    updateActivityDetails: (id, details, purpose, fromGmail) =>
+      activityCall('PUT', `/activities/${id}`, { details }, purpose, fromGmail, [`activity:${id}`]),
+
+    pageTasks: (query) => page('/tasks/search', copperTask, toTask, query),
+
+    async createTask(input) {
+      const answer = await call({
+        method: 'POST',
+        path: '/tasks',
+        body: {
+          name: input.name,
+          related_resource: input.related,
+          due_date: input.dueDate,
+          priority: input.priority,
+          status: 'Open',
+        },
+        purpose: 'manageTasks',
+        dataClasses: ['crmData'],
+        recordIds: input.related ? [recordKeyOf(input.related)] : [],
+      });
+      return toTask(parse(copperTask, answer.json, 'tasks'));
+    },
+
+    async setTaskStatus(id, status) {
+      const answer = await call({
+        method: 'PUT',
+        path: `/tasks/${id}`,
+        body: { status },
+        purpose: 'manageTasks',
+        dataClasses: ['crmData'],
+        recordIds: [`task:${id}`],
+      });
+      return toTask(parse(copperTask, answer.json, 'tasks'));
+    },
+
+    async findTask(name, related) {
+      const answer = await call({
+        method: 'POST',
+        path: '/tasks/search',
+        body: { name, ...(related ? { related_resource: related } : {}), statuses: ['Open'], page_size: 200 },
+        purpose: 'manageTasks',
+        dataClasses: ['crmData'],
+      });
+      return (
+        parse(z.array(copperTask), answer.json, 'tasks/search')
+          .map(toTask)
+          .find((t) => t.name === name) ?? null
+      );
+    },
+
+    async createOpportunity(input) {
+      const answer = await call({
+        method: 'POST',
+        path: '/opportunities',
+        body: {
+          name: input.name,
+          pipeline_id: input.pipelineId,
+          pipeline_stage_id: input.stageId,
+          monetary_value: input.value,
+          ...(input.closeDate === null ? {} : { close_date: input.closeDate }),
+          primary_contact_id: input.primaryContactId,
+          company_id: input.companyId,
+        },
+        purpose: 'manageDeals',
+        dataClasses: ['crmData'],
+        recordIds: input.primaryContactId === null ? [] : [`person:${input.primaryContactId}`],
+      });
+      return toOpportunity(parse(copperOpportunity, answer.json, 'opportunities'));
+    },
+
+    async findOpportunityByName(name) {
+      const answer = await call({
+        method: 'POST',
+        path: '/opportunities/search',
+        body: { name, page_size: 200 },
+        purpose: 'manageDeals',
+        dataClasses: ['crmData'],
+      });
+      return (
+        parse(z.array(copperOpportunity), answer.json, 'opportunities/search')
+          .map(toOpportunity)
+          .find((o) => o.name === name) ?? null
+      );
+    },
+
+    async updateOpportunity(id, patch) {
+      const answer = await call({
+        method: 'PUT',
+        path: `/opportunities/${id}`,
+        body: {
+          ...(patch.stageId === undefined ? {} : { pipeline_stage_id: patch.stageId }),
+          ...(patch.status === undefined ? {} : { status: patch.status }),
+        },
+        purpose: 'manageDeals',
+        dataClasses: ['crmData'],
+        recordIds: [`opportunity:${id}`],
+      });
+      return toOpportunity(parse(copperOpportunity, answer.json, 'opportunities'));
     },
   };
 }

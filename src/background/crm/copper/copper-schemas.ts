@@ -105,7 +105,19 @@ export const copperActivity = z.object({
   type: z.object({ id: z.number(), category: z.string() }),
   details: optText,
   activity_date: copperDate,
+  date_modified: copperDate,
 });
+
+export const copperTask = z.object({
+  id: z.number(),
+  name: optText,
+  related_resource: z.optional(z.nullable(z.object({ id: z.number(), type: z.string() }))),
+  due_date: copperDate,
+  priority: optText,
+  status: optText,
+  date_modified: copperDate,
+});
+export type CopperTask = z.infer<typeof copperTask>;
 
 const copperActivityType = z.object({ id: z.number(), category: z.string(), name: z.string() });
 export const copperActivityTypes = z.object({

@@ -1,11 +1,22 @@
 /**
- * The egress gate: the ONLY code in Threadline that performs network I/O (ARCHITECTURE.md; a lint
- * rule forbids fetch elsewhere). Every call names its purpose and the classes of data it carries;
- * the destination must be the configured CRM origin, over HTTPS (plain HTTP only to loopback, for the
- * local demo CRM). Issue 6 adds the full purpose × data-class matrix, consent and the audit log here.
+ * The egress gate: the ONLY code in Threadline that performs network I/O (ARCHITECTURE.md; lint and a
+ * structure test forbid fetch, XMLHttpRequest, WebSocket and sendBeacon elsewhere). Every call names
+ * its purpose and the classes of data it carries. In order, a call must:
+ * 1. go to the configured CRM origin or an admin-allowed host, over HTTPS (HTTP only to loopback);
+ * 2. be allowed by the deny-by-default matrix (egress-policy.ts);
+ * 3. have the user's current consent when the matrix asks for it;
+ * and every call that is not a plain CRM read is written to the audit log before it leaves
+ * (purpose, host, data classes, record ids, bytes: never content).
  */
-export type Purpose = 'auth' | 'lookupContact' | 'syncRecords' | 'createRecord' | 'updateRecord';
-export type DataClass = 'googleUserData' | 'crmData' | 'credentials';
+import {
+  type ConsentScope,
+  type DataClass,
+  type Destination,
+  decideEgress,
+  type Purpose,
+} from './egress-policy';
+
+export type { DataClass, Purpose } from './egress-policy';
 
 export interface EgressRequest {
   url: string;
@@ -14,6 +25,10 @@ export interface EgressRequest {
   body?: string;
   purpose: Purpose;
   dataClasses: readonly DataClass[];
+  /** CRM records the call concerns (`person:12`), for the audit log. */
+  recordIds?: readonly string[];
+  /** The Gmail account whose data this is ('' for calls that concern no account, e.g. auth). */
+  account?: string;
 }
 
 export interface EgressResponse {
@@ -22,8 +37,26 @@ export interface EgressResponse {
   text(): Promise<string>;
 }
 
+export interface AuditEntry {
+  account: string;
+  at: number;
+  purpose: Purpose;
+  host: string;
+  method: EgressRequest['method'];
+  dataClasses: DataClass[];
+  recordIds: string[];
+  bytes: number;
+}
+
 export class EgressDenied extends Error {
   override name = 'EgressDenied';
+  constructor(
+    message: string,
+    /** Set when the call was refused only for want of this consent. */
+    readonly consent: ConsentScope | null = null,
+  ) {
+    super(message);
+  }
 }
 
 export const REQUEST_TIMEOUT_MS = 20_000;
@@ -41,14 +74,22 @@ export function isAllowedCrmOrigin(origin: string): boolean {
 
 export type Egress = (request: EgressRequest) => Promise<EgressResponse>;
 
+/** Plain reads of CRM data are not transfers of anything of the user's: they are not audited. */
+const audited = (request: EgressRequest): boolean => request.purpose !== 'syncRecords';
+
 export function createEgress(options: {
   /** The configured CRM origin, or null when no CRM is connected. */
   allowedOrigin: () => string | null;
   /** Further hosts an administrator allowed (ExtraAllowedCrmHosts), reached over HTTPS only. */
   extraHosts?: () => readonly string[];
+  /** Whether the user has agreed to the current disclosure for this scope. */
+  hasConsent?: (scope: ConsentScope, account: string) => Promise<boolean>;
+  audit?: (entry: AuditEntry) => Promise<void>;
+  now?: () => number;
   fetchImpl?: (url: string, init: RequestInit) => Promise<EgressResponse>;
 }): Egress {
   const send = options.fetchImpl ?? ((url: string, init: RequestInit) => fetch(url, init));
+  const now = options.now ?? Date.now;
   return async (request) => {
     let url: URL;
     try {
@@ -59,10 +100,33 @@ export function createEgress(options: {
     const allowed = options.allowedOrigin();
     if (allowed === null) throw new EgressDenied('no CRM is connected');
     if (!isAllowedCrmOrigin(url.origin)) throw new EgressDenied(`insecure destination ${url.protocol}`);
-    const extra =
-      url.protocol === 'https:' && (options.extraHosts?.() ?? []).includes(url.host.toLowerCase());
-    if (url.origin !== new URL(allowed).origin && !extra) {
-      throw new EgressDenied(`destination ${url.host} is not the CRM`);
+    const destination: Destination =
+      url.origin === new URL(allowed).origin
+        ? 'crm'
+        : url.protocol === 'https:' && (options.extraHosts?.() ?? []).includes(url.host.toLowerCase())
+          ? 'adminHost'
+          : 'other';
+    if (destination === 'other') throw new EgressDenied(`destination ${url.host} is not the CRM`);
+    const decision = decideEgress(request.purpose, request.dataClasses, destination);
+    if (!decision.allow) throw new EgressDenied(decision.reason);
+    const account = request.account ?? '';
+    if (
+      decision.consent !== null &&
+      (account === '' || !(await (options.hasConsent?.(decision.consent, account) ?? false)))
+    ) {
+      throw new EgressDenied(`no consent for ${request.purpose}`, decision.consent);
+    }
+    if (audited(request)) {
+      await options.audit?.({
+        account,
+        at: now(),
+        purpose: request.purpose,
+        host: url.host,
+        method: request.method,
+        dataClasses: [...request.dataClasses],
+        recordIds: [...(request.recordIds ?? [])],
+        bytes: request.body === undefined ? 0 : new TextEncoder().encode(request.body).byteLength,
+      });
     }
     return send(url.href, {
       method: request.method,

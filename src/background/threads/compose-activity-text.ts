@@ -1,0 +1,38 @@
+import type { MessageFacts, Participant } from '../../shared/protocol';
+import type { Settings } from '../../shared/settings';
+
+type Level = Settings['emailContentLevel'];
+
+const who = (p: Participant): string => (p.name ? `${p.name} <${p.address}>` : p.address);
+
+/**
+ * The visible text of a logged message, by content level (reference/limited-use.md): `metadata` is
+ * participants, subject and date; `full` adds the plain-text body. `none` logs nothing (callers
+ * refuse before getting here). The marker line is appended by the outbox.
+ */
+export function messageActivityText(input: {
+  level: Exclude<Level, 'none'>;
+  subject: string;
+  message: MessageFacts;
+  visibility: 'private' | 'team';
+  body: string | null;
+}): string {
+  const { message } = input;
+  const lines = [
+    `E-mail: ${input.subject || '(no subject)'}`,
+    `From: ${who(message.from)}`,
+    `To: ${message.recipients.map(who).join(', ') || '—'}`,
+    ...(message.date === null ? [] : [`Date: ${new Date(message.date * 1000).toISOString()}`]),
+    `Visibility: ${input.visibility === 'team' ? 'team' : 'private (owner and admins)'}`,
+  ];
+  if (input.level === 'full' && input.body !== null && input.body.trim() !== '')
+    lines.push('', input.body.trim());
+  return lines.join('\n');
+}
+
+/** The visible text of a link: the subject only when the level allows metadata. */
+export function linkActivityText(level: Level, subject: string): string {
+  return level === 'none' || subject.trim() === ''
+    ? 'Gmail thread linked with Threadline'
+    : `Gmail thread linked with Threadline: ${subject}`;
+}

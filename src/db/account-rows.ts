@@ -1,0 +1,45 @@
+import Dexie, { type Collection } from 'dexie';
+import { ACCOUNT_TABLES, type ThreadlineDb } from './threadline-db';
+
+export type AccountTable = (typeof ACCOUNT_TABLES)[number];
+
+/** Tables whose rows are found through an index other than the primary key. */
+const BY_INDEX: Partial<Record<AccountTable, string>> = {
+  outbox: '[account+state]',
+  audit: '[account+at]',
+};
+
+/** Every row of one Gmail account in a table, through an index (no table scan, no other account). */
+export function accountRows(db: ThreadlineDb, table: AccountTable, account: string): Collection {
+  const t = db.table(table);
+  if (table === 'accounts') return t.where(':id').equals(account);
+  return t
+    .where(BY_INDEX[table] ?? ':id')
+    .between([account, Dexie.minKey], [account, Dexie.maxKey], true, true);
+}
+
+export async function countAccountRows(
+  db: ThreadlineDb,
+  account: string,
+): Promise<Record<AccountTable, number>> {
+  const counts = await Promise.all(ACCOUNT_TABLES.map((t) => accountRows(db, t, account).count()));
+  return Object.fromEntries(ACCOUNT_TABLES.map((t, i) => [t, counts[i] ?? 0])) as Record<
+    AccountTable,
+    number
+  >;
+}
+
+/** Deletes the account's rows from `tables` in one transaction; other accounts are untouched. */
+export async function deleteAccountRows(
+  db: ThreadlineDb,
+  account: string,
+  tables: readonly AccountTable[] = ACCOUNT_TABLES,
+): Promise<void> {
+  await db.transaction(
+    'rw',
+    tables.map((t) => db.table(t)),
+    async () => {
+      for (const table of tables) await accountRows(db, table, account).delete();
+    },
+  );
+}

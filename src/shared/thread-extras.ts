@@ -1,0 +1,39 @@
+/** What the sidebar shows about the open thread besides its contacts (sent with the cards). */
+import { z } from 'zod/mini';
+import { pipelineSchema, RECORD_TYPES } from './crm-model';
+
+export const threadExtrasSchema = z.object({
+  links: z.array(
+    z.object({
+      type: z.enum(RECORD_TYPES),
+      id: z.number(),
+      title: z.string(),
+      /** The link waits in the outbox. */
+      pending: z.boolean(),
+    }),
+  ),
+  /** Messages of the thread logged (or queued) on at least one record. */
+  loggedMessages: z.number(),
+  messageCount: z.number(),
+  tasks: z.array(
+    z.object({
+      id: z.number(),
+      name: z.string(),
+      relatedKey: z.nullable(z.string()),
+      dueDate: z.nullable(z.number()),
+      priority: z.enum(['None', 'High']),
+      status: z.enum(['Open', 'Completed']),
+      pending: z.boolean(),
+    }),
+  ),
+  pipelines: z.array(pipelineSchema),
+  consent: z.object({ emailLogging: z.boolean(), version: z.number() }),
+  settings: z.object({
+    emailContentLevel: z.enum(['none', 'metadata', 'full']),
+    defaultVisibility: z.enum(['private', 'team']),
+    autoLog: z.boolean(),
+    autoLogChangeable: z.boolean(),
+    prohibitedDataMode: z.enum(['block', 'warn', 'off']),
+  }),
+});
+export type ThreadExtras = z.infer<typeof threadExtrasSchema>;

@@ -1,0 +1,67 @@
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { DISCLOSURE, disclosureHash } from '../../../shared/disclosure';
+import { ask } from '../../sidebar-api';
+import { useSidebarStore } from '../../use-sidebar-store';
+
+/**
+ * The in-product disclosure (Limited Use rule 7): shown when the user first asks to link or log,
+ * immediately followed by an explicit "Allow". "Not now", Escape or leaving is not consent; nothing
+ * is sent until Allow is pressed, and the worker checks the version and text hash it stored.
+ */
+export function ConsentPrompt() {
+  const open = useSidebarStore((s) => s.consentAsked);
+  const account = useSidebarStore((s) => s.thread?.account ?? null);
+  const askConsent = useSidebarStore((s) => s.askConsent);
+  const close = () => askConsent(false);
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const heading = useRef<HTMLHeadingElement>(null);
+
+  useEffect(() => {
+    if (open) heading.current?.focus();
+  }, [open]);
+
+  if (!open || !account) return null;
+  const allow = async () => {
+    setBusy(true);
+    setError(null);
+    const answer = await ask('grantConsent', {
+      account,
+      version: DISCLOSURE.version,
+      textHash: await disclosureHash(),
+    }).catch(() => ({ ok: false as const, error: 'Threadline did not answer; try again.' }));
+    setBusy(false);
+    if (answer.ok) close();
+    else setError(answer.error);
+  };
+  return (
+    <section
+      class="consent"
+      aria-labelledby="consent-title"
+      data-testid="consent-prompt"
+      onKeyDown={(e) => {
+        if (e.key === 'Escape') close();
+      }}
+    >
+      <h2 id="consent-title" tabIndex={-1} ref={heading}>
+        {DISCLOSURE.title}
+      </h2>
+      <p class="disclosure" data-testid="disclosure-text">
+        {DISCLOSURE.text}
+      </p>
+      {error && (
+        <p role="alert" class="error-text">
+          {error}
+        </p>
+      )}
+      <div class="actions">
+        <button type="button" class="primary" onClick={allow} disabled={busy} data-testid="consent-allow">
+          Allow
+        </button>
+        <button type="button" onClick={close} data-testid="consent-dismiss">
+          Not now
+        </button>
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,223 @@
+import { useState } from 'preact/hooks';
+import type { Opportunity } from '../../../shared/crm-model';
+import { ask } from '../../sidebar-api';
+import { useSidebarStore } from '../../use-sidebar-store';
+
+const closeDateFromInput = (value: string): number | null => {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
+  return m ? Math.floor(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])) / 1000) : null;
+};
+
+/**
+ * Deals from the thread: create one (pipeline, stage, value, close date; linked to the thread), move
+ * a deal's stage, mark it won or lost. Stages come from the CRM's pipelines (synced).
+ */
+export function DealActions() {
+  const account = useSidebarStore((s) => s.thread?.account ?? null);
+  const thread = useSidebarStore((s) => s.thread?.thread ?? null);
+  const cards = useSidebarStore((s) => s.cards?.contacts ?? null);
+  const extras = useSidebarStore((s) => s.extras?.extras ?? null);
+  const [creating, setCreating] = useState(false);
+  const [name, setName] = useState('');
+  const [pipelineId, setPipelineId] = useState<number | null>(null);
+  const [stageId, setStageId] = useState<number | null>(null);
+  const [value, setValue] = useState('');
+  const [closeDate, setCloseDate] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const [message, setMessage] = useState<string | null>(null);
+
+  if (!account || !thread || !cards || !extras || extras.pipelines.length === 0) return null;
+  const deals = new Map<number, Opportunity>();
+  for (const card of cards) for (const d of card.deals) deals.set(d.deal.id, d.deal);
+  const pipeline = extras.pipelines.find((p) => p.id === pipelineId) ?? extras.pipelines[0];
+  const stage = pipeline?.stages.find((s) => s.id === stageId) ?? pipeline?.stages[0];
+  const person = cards.find((c) => c.person && c.person.id > 0)?.person ?? null;
+  const company = cards.find((c) => c.company)?.company ?? null;
+
+  const report = (answer: { ok: true } | { ok: false; error: string }, done: string) => {
+    if (answer.ok) {
+      setError(null);
+      setMessage(done);
+    } else setError(answer.error);
+  };
+  const failed = { ok: false as const, error: 'Threadline did not answer; try again.' };
+
+  const create = async (event: Event) => {
+    event.preventDefault();
+    if (!pipeline || !stage) return;
+    const amount = value.trim() === '' ? null : Number(value.replace(/[^\d.]/g, ''));
+    if (amount !== null && !Number.isFinite(amount)) {
+      setError('The value must be a number.');
+      return;
+    }
+    const answer = await ask('createDeal', {
+      account,
+      threadId: thread.threadId,
+      name: (name.trim() || thread.subject.trim() || 'New deal').slice(0, 500),
+      pipelineId: pipeline.id,
+      stageId: stage.id,
+      value: amount,
+      closeDate: closeDateFromInput(closeDate),
+      primaryContactId: person?.id ?? null,
+      companyId: company?.id ?? null,
+    }).catch(() => failed);
+    report(answer, 'Deal created.');
+    if (answer.ok) {
+      setCreating(false);
+      setName('');
+      setValue('');
+      setCloseDate('');
+    }
+  };
+
+  return (
+    <section class="deal-actions" aria-labelledby="deals-title" data-testid="deal-actions">
+      <h2 id="deals-title">Deals</h2>
+      {[...deals.values()].map((deal) => {
+        const stages = extras.pipelines.find((p) => p.id === deal.pipelineId)?.stages ?? [];
+        return (
+          <div key={deal.id} class="deal-row" data-testid="deal-row">
+            <span class="deal-name" title={deal.name}>
+              {deal.name}
+            </span>
+            <label>
+              Stage
+              <select
+                value={String(deal.stageId ?? '')}
+                disabled={deal.id < 0 || deal.status !== 'Open'}
+                onChange={(e) =>
+                  void ask('updateDeal', {
+                    account,
+                    dealId: deal.id,
+                    stageId: Number((e.target as HTMLSelectElement).value),
+                  })
+                    .catch(() => failed)
+                    .then((a) => report(a, 'Stage changed.'))
+                }
+                data-testid="deal-stage"
+              >
+                {stages.map((s) => (
+                  <option key={s.id} value={String(s.id)}>
+                    {s.name}
+                  </option>
+                ))}
+              </select>
+            </label>
+            {deal.status === 'Open' ? (
+              <span class="actions">
+                <button
+                  type="button"
+                  disabled={deal.id < 0}
+                  onClick={() =>
+                    void ask('updateDeal', { account, dealId: deal.id, status: 'Won' })
+                      .catch(() => failed)
+                      .then((a) => report(a, 'Marked as won.'))
+                  }
+                  data-testid="deal-won"
+                >
+                  Won
+                </button>
+                <button
+                  type="button"
+                  disabled={deal.id < 0}
+                  onClick={() =>
+                    void ask('updateDeal', { account, dealId: deal.id, status: 'Lost' })
+                      .catch(() => failed)
+                      .then((a) => report(a, 'Marked as lost.'))
+                  }
+                  data-testid="deal-lost"
+                >
+                  Lost
+                </button>
+              </span>
+            ) : (
+              <span class="chip">{deal.status}</span>
+            )}
+          </div>
+        );
+      })}
+      {creating ? (
+        <form onSubmit={create} class="stack" data-testid="deal-form">
+          <label>
+            Name
+            <input
+              value={name}
+              placeholder={thread.subject}
+              maxLength={500}
+              onInput={(e) => setName((e.target as HTMLInputElement).value)}
+              data-testid="deal-name"
+            />
+          </label>
+          <label>
+            Pipeline
+            <select
+              value={String(pipeline?.id ?? '')}
+              onChange={(e) => {
+                setPipelineId(Number((e.target as HTMLSelectElement).value));
+                setStageId(null);
+              }}
+              data-testid="deal-pipeline"
+            >
+              {extras.pipelines.map((p) => (
+                <option key={p.id} value={String(p.id)}>
+                  {p.name}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label>
+            Stage
+            <select
+              value={String(stage?.id ?? '')}
+              onChange={(e) => setStageId(Number((e.target as HTMLSelectElement).value))}
+              data-testid="deal-new-stage"
+            >
+              {pipeline?.stages.map((s) => (
+                <option key={s.id} value={String(s.id)}>
+                  {s.name}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label>
+            Value
+            <input
+              value={value}
+              inputMode="decimal"
+              onInput={(e) => setValue((e.target as HTMLInputElement).value)}
+              data-testid="deal-value"
+            />
+          </label>
+          <label>
+            Close date
+            <input
+              type="date"
+              value={closeDate}
+              onInput={(e) => setCloseDate((e.target as HTMLInputElement).value)}
+            />
+          </label>
+          <div class="actions">
+            <button type="submit" class="primary" data-testid="deal-create">
+              Create deal
+            </button>
+            <button type="button" onClick={() => setCreating(false)}>
+              Cancel
+            </button>
+          </div>
+        </form>
+      ) : (
+        <button type="button" onClick={() => setCreating(true)} data-testid="deal-new">
+          New deal from this thread
+        </button>
+      )}
+      <div role="status" aria-live="polite">
+        {message && <p class="small">{message}</p>}
+      </div>
+      {error && (
+        <p role="alert" class="error-text">
+          {error}
+        </p>
+      )}
+    </section>
+  );
+}

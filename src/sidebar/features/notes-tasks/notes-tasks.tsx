@@ -1,0 +1,218 @@
+import { useState } from 'preact/hooks';
+import { findProhibitedData, PROHIBITED_LABELS, redactProhibitedData } from '../../../shared/prohibited-data';
+import { formatDate } from '../../format';
+import { ask } from '../../sidebar-api';
+import { refOfKey, threadRecords } from '../../thread-records';
+import { useSidebarStore } from '../../use-sidebar-store';
+
+/** `yyyy-mm-dd` from a date input → unix seconds at local noon (stable across time zones). */
+const dueFromInput = (value: string): number | null => {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
+  return m ? Math.floor(new Date(Number(m[1]), Number(m[2]) - 1, Number(m[3]), 12).getTime() / 1000) : null;
+};
+
+/**
+ * Notes and tasks on the thread's records. Notes pass the prohibited-data guard as you type (the
+ * worker checks again): what kind was found is shown, and "Remove it" redacts it in one click.
+ */
+export function NotesTasks() {
+  const account = useSidebarStore((s) => s.thread?.account ?? null);
+  const cards = useSidebarStore((s) => s.cards?.contacts ?? null);
+  const extras = useSidebarStore((s) => s.extras?.extras ?? null);
+  const [recordKey, setRecordKey] = useState('');
+  const [note, setNote] = useState('');
+  const [taskName, setTaskName] = useState('');
+  const [due, setDue] = useState('');
+  const [high, setHigh] = useState(false);
+  const [message, setMessage] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [acknowledged, setAcknowledged] = useState(false);
+
+  if (!account || !cards || !extras) return null;
+  const choices = threadRecords(cards, extras);
+  if (choices.length === 0) return null;
+  const record = refOfKey(choices, recordKey) ?? choices[0]?.ref ?? null;
+  const mode = extras.settings.prohibitedDataMode;
+  const findings = mode === 'off' ? [] : findProhibitedData(note);
+
+  const done = (text: string) => {
+    setError(null);
+    setMessage(text);
+  };
+  const saveNote = async (event: Event) => {
+    event.preventDefault();
+    if (!record || note.trim() === '') return;
+    const answer = await ask('addNote', {
+      account,
+      record,
+      text: note.trim(),
+      ...(acknowledged ? { acknowledgeProhibited: true } : {}),
+    }).catch(() => ({ ok: false as const, error: 'Threadline did not answer; try again.' }));
+    if (answer.ok) {
+      setNote('');
+      setAcknowledged(false);
+      done('Note saved.');
+    } else setError(answer.error);
+  };
+  const saveTask = async (event: Event) => {
+    event.preventDefault();
+    if (taskName.trim() === '') return;
+    const answer = await ask('createTask', {
+      account,
+      name: taskName.trim(),
+      related: record,
+      dueDate: dueFromInput(due),
+      priority: high ? 'High' : 'None',
+    }).catch(() => ({ ok: false as const, error: 'Threadline did not answer; try again.' }));
+    if (answer.ok) {
+      setTaskName('');
+      setDue('');
+      setHigh(false);
+      done('Task added.');
+    } else setError(answer.error);
+  };
+  const toggle = async (taskId: number, completed: boolean) => {
+    const answer = await ask('setTaskStatus', {
+      account,
+      taskId,
+      status: completed ? 'Completed' : 'Open',
+    }).catch(() => ({ ok: false as const, error: 'Threadline did not answer; try again.' }));
+    if (!answer.ok) setError(answer.error);
+  };
+
+  return (
+    <section class="notes-tasks" aria-labelledby="notes-title" data-testid="notes-tasks">
+      <h2 id="notes-title">Notes and tasks</h2>
+      <label>
+        On
+        <select
+          value={recordKey || choices[0]?.key}
+          onChange={(e) => setRecordKey((e.target as HTMLSelectElement).value)}
+          data-testid="note-record"
+        >
+          {choices.map((c) => (
+            <option key={c.key} value={c.key}>
+              {c.label}
+            </option>
+          ))}
+        </select>
+      </label>
+      <form onSubmit={saveNote} class="stack">
+        <label>
+          Note
+          <textarea
+            value={note}
+            maxLength={20_000}
+            rows={3}
+            onInput={(e) => {
+              setNote((e.target as HTMLTextAreaElement).value);
+              setAcknowledged(false);
+            }}
+            data-testid="note-text"
+          />
+        </label>
+        {findings.length > 0 && (
+          <div role="alert" class="guard" data-testid="note-guard">
+            <p>
+              This note contains {[...new Set(findings.map((f) => PROHIBITED_LABELS[f.kind]))].join(', ')}
+              {mode === 'block'
+                ? ', which may not be sent to the CRM.'
+                : ', which should not be sent to the CRM.'}
+            </p>
+            <button
+              type="button"
+              class="primary"
+              onClick={() => setNote(redactProhibitedData(note, findings))}
+              data-testid="note-redact"
+            >
+              Remove it
+            </button>
+            {mode === 'warn' && (
+              <label class="checkbox">
+                <input
+                  type="checkbox"
+                  checked={acknowledged}
+                  onChange={(e) => setAcknowledged((e.target as HTMLInputElement).checked)}
+                />
+                Send it anyway
+              </label>
+            )}
+          </div>
+        )}
+        <button
+          type="submit"
+          disabled={note.trim() === '' || (findings.length > 0 && (mode === 'block' || !acknowledged))}
+          data-testid="note-save"
+        >
+          Add note
+        </button>
+      </form>
+      <form onSubmit={saveTask} class="stack">
+        <label>
+          New task
+          <input
+            value={taskName}
+            maxLength={500}
+            onInput={(e) => setTaskName((e.target as HTMLInputElement).value)}
+            data-testid="task-name"
+          />
+        </label>
+        <div class="inline-form">
+          <label>
+            Due
+            <input
+              type="date"
+              value={due}
+              onInput={(e) => setDue((e.target as HTMLInputElement).value)}
+              data-testid="task-due"
+            />
+          </label>
+          <label class="checkbox">
+            <input
+              type="checkbox"
+              checked={high}
+              onChange={(e) => setHigh((e.target as HTMLInputElement).checked)}
+            />
+            High priority
+          </label>
+        </div>
+        <button type="submit" disabled={taskName.trim() === ''} data-testid="task-save">
+          Add task
+        </button>
+      </form>
+      {extras.tasks.length > 0 && (
+        <ul class="tasks" aria-label="Tasks">
+          {extras.tasks.map((t) => (
+            <li key={t.id} data-testid="task">
+              <label class="checkbox">
+                <input
+                  type="checkbox"
+                  checked={t.status === 'Completed'}
+                  disabled={t.id < 0}
+                  onChange={(e) => void toggle(t.id, (e.target as HTMLInputElement).checked)}
+                  data-testid="task-done"
+                />
+                <span class={t.status === 'Completed' ? 'done' : ''} title={t.name}>
+                  {t.name}
+                </span>
+              </label>
+              <span class="muted small">
+                {t.priority === 'High' && <span class="chip">High</span>}{' '}
+                {t.dueDate !== null && `due ${formatDate(t.dueDate)}`}
+                {t.pending && ' (saving)'}
+              </span>
+            </li>
+          ))}
+        </ul>
+      )}
+      <div role="status" aria-live="polite">
+        {message && <p class="small">{message}</p>}
+      </div>
+      {error && (
+        <p role="alert" class="error-text">
+          {error}
+        </p>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,230 @@
+import { useState } from 'preact/hooks';
+import type { RecordRef } from '../../../shared/crm-model';
+import type { ResponseOf } from '../../../shared/protocol';
+import { ask } from '../../sidebar-api';
+import { refOfKey, threadRecords } from '../../thread-records';
+import { useSidebarStore } from '../../use-sidebar-store';
+
+type Prohibited = NonNullable<Extract<ResponseOf<'logThread'>, { ok: false }>['prohibited']>;
+
+/**
+ * The open thread in the CRM: which records it is linked to (links live in the CRM as activities,
+ * so teammates and other devices see them), linking and unlinking, and logging every message of the
+ * thread on the linked records exactly once, at the content level settings allow.
+ */
+export function ThreadLinks() {
+  const account = useSidebarStore((s) => s.thread?.account ?? null);
+  const threadId = useSidebarStore((s) => s.thread?.thread?.threadId ?? null);
+  const cards = useSidebarStore((s) => s.cards?.contacts ?? null);
+  const extras = useSidebarStore((s) => s.extras?.extras ?? null);
+  const askConsent = useSidebarStore((s) => s.askConsent);
+  const [choice, setChoice] = useState('');
+  const [visibility, setVisibility] = useState<'private' | 'team' | null>(null);
+  const [message, setMessage] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [prohibited, setProhibited] = useState<Prohibited | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  if (!account || !threadId || !cards || !extras) return null;
+  const choices = threadRecords(cards, extras).filter(
+    (c) => !extras.links.some((l) => `${l.type}:${l.id}` === c.key),
+  );
+  const selected = refOfKey(choices, choice) ?? choices[0]?.ref ?? null;
+  const level = extras.settings.emailContentLevel;
+  const chosenVisibility = visibility ?? extras.settings.defaultVisibility;
+
+  const run = async (action: () => Promise<{ ok: boolean; error?: string }>, done: string) => {
+    setBusy(true);
+    setError(null);
+    setMessage(null);
+    try {
+      const answer = await action();
+      if (answer.ok) setMessage(done);
+      else setError(answer.error ?? 'That did not work.');
+    } catch {
+      setError('Threadline did not answer; try again.');
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const needConsent = () => {
+    if (extras.consent.emailLogging) return false;
+    askConsent(true);
+    return true;
+  };
+
+  const link = (record: RecordRef) => {
+    if (needConsent()) return;
+    void run(
+      () => ask('linkThread', { account, threadId, record }),
+      'Linked. Teammates will see it in the CRM.',
+    );
+  };
+  const unlink = (record: RecordRef) => {
+    if (needConsent()) return;
+    void run(() => ask('unlinkThread', { account, threadId, record }), 'Unlinked.');
+  };
+  const log = async (choiceOnFinding?: 'redact' | 'send') => {
+    if (needConsent()) return;
+    const records: RecordRef[] = extras.links.map((l) => ({ type: l.type, id: l.id }));
+    if (records.length === 0 && selected) records.push(selected);
+    if (records.length === 0) return;
+    setProhibited(null);
+    await run(async () => {
+      const answer = await ask('logThread', {
+        account,
+        threadId,
+        records,
+        visibility: chosenVisibility,
+        ...(choiceOnFinding ? { prohibited: choiceOnFinding } : {}),
+      });
+      if (!answer.ok) {
+        if (answer.needsConsent) askConsent(true);
+        if (answer.prohibited) setProhibited(answer.prohibited);
+      }
+      return answer;
+    }, 'Logging to the CRM…');
+  };
+
+  const logged = extras.loggedMessages;
+  const total = extras.messageCount;
+  return (
+    <section class="thread-links" aria-labelledby="links-title" data-testid="thread-links">
+      <h2 id="links-title">In the CRM</h2>
+      {extras.links.length === 0 ? (
+        <p class="muted small">This thread is not linked to a CRM record.</p>
+      ) : (
+        <ul class="chips" aria-label="Linked records">
+          {extras.links.map((l) => (
+            <li key={`${l.type}:${l.id}`} class="chip link" data-testid="link-chip">
+              <span class="chip-text" title={l.title}>
+                {l.title}
+              </span>
+              {l.pending && <span class="muted small"> (saving)</span>}
+              <button
+                type="button"
+                class="chip-remove"
+                aria-label={`Unlink ${l.title}`}
+                onClick={() => unlink({ type: l.type, id: l.id })}
+                disabled={busy}
+              >
+                ×
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
+      {choices.length > 0 && (
+        <div class="inline-form">
+          <label>
+            Link to
+            <select
+              value={choice || choices[0]?.key}
+              onChange={(e) => setChoice((e.target as HTMLSelectElement).value)}
+              data-testid="link-choice"
+            >
+              {choices.map((c) => (
+                <option key={c.key} value={c.key}>
+                  {c.label}
+                </option>
+              ))}
+            </select>
+          </label>
+          <button
+            type="button"
+            onClick={() => selected && link(selected)}
+            disabled={busy || !selected}
+            data-testid="link-button"
+          >
+            Link
+          </button>
+        </div>
+      )}
+      <div class="log-row">
+        <p class="small" data-testid="logged-count">
+          {total === 0
+            ? 'No messages to log.'
+            : `${logged} of ${total} message${total === 1 ? '' : 's'} logged`}
+        </p>
+        {level === 'none' ? (
+          <p class="muted small">E-mail logging is off in your settings.</p>
+        ) : (
+          <div class="inline-form">
+            <label>
+              Visible to
+              <select
+                value={chosenVisibility}
+                onChange={(e) => setVisibility((e.target as HTMLSelectElement).value as 'private' | 'team')}
+                data-testid="log-visibility"
+              >
+                <option value="private">Me and admins</option>
+                <option value="team">My team</option>
+              </select>
+            </label>
+            <button
+              type="button"
+              class="primary"
+              onClick={() => void log()}
+              disabled={busy || logged >= total || (extras.links.length === 0 && !selected)}
+              data-testid="log-thread"
+            >
+              {extras.links.length === 0 ? 'Link and log' : 'Log thread'}
+            </button>
+          </div>
+        )}
+        <p class="muted small">
+          Logs {level === 'full' ? 'participants, subject, date and text' : 'participants, subject and date'}{' '}
+          of each message.
+        </p>
+      </div>
+      {extras.settings.autoLogChangeable && (
+        <label class="checkbox">
+          <input
+            type="checkbox"
+            checked={extras.settings.autoLog}
+            onChange={(e) =>
+              void ask('setUserSettings', {
+                patch: { autoLogDefault: (e.target as HTMLInputElement).checked },
+              })
+            }
+            data-testid="auto-log-toggle"
+          />
+          Log e-mail with CRM contacts automatically
+        </label>
+      )}
+      {prohibited && (
+        <div role="alert" class="guard" data-testid="guard-findings">
+          <p>
+            {prohibited.mode === 'block'
+              ? 'This thread contains data that may not be sent to the CRM:'
+              : 'This thread contains data that should not be sent to the CRM:'}
+          </p>
+          <ul>
+            {prohibited.findings.map((f) => (
+              <li key={`${f.where}-${f.start}`}>
+                {f.kind}, {f.where}
+              </li>
+            ))}
+          </ul>
+          <button type="button" class="primary" onClick={() => void log('redact')} data-testid="guard-redact">
+            Remove it and log
+          </button>
+          {prohibited.mode === 'warn' && (
+            <button type="button" onClick={() => void log('send')} data-testid="guard-send">
+              Log anyway
+            </button>
+          )}
+        </div>
+      )}
+      <div role="status" aria-live="polite">
+        {message && <p class="small">{message}</p>}
+      </div>
+      {error && (
+        <p role="alert" class="error-text" data-testid="links-error">
+          {error}
+        </p>
+      )}
+    </section>
+  );
+}
