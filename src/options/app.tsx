@@ -1,9 +1,8 @@
 import { ConnectCrm } from './connect-crm';
 import type { OptionsApi } from './options-api';
 import { PolicySettings, useSettings } from './policy-settings';
-
-export const LIMITED_USE_STATEMENT =
-  'The use of information received from Google APIs will adhere to the Chrome Web Store User Data Policy, including the Limited Use requirements.';
+import { PrivacyCentre } from './privacy-centre';
+import { UserSettings } from './user-settings';
 
 export function OptionsApp({ version, api }: { version: string; api: OptionsApi }) {
   const settings = useSettings(api);
@@ -19,6 +18,7 @@ export function OptionsApp({ version, api }: { version: string; api: OptionsApi 
       </section>
       <section aria-labelledby="settings-title">
         <h2 id="settings-title">Settings</h2>
+        <UserSettings api={api} answer={settings} />
         <PolicySettings answer={settings} />
       </section>
       <section aria-labelledby="about-title">
@@ -27,13 +27,14 @@ export function OptionsApp({ version, api }: { version: string; api: OptionsApi 
           Threadline shows who you are emailing in a sidebar next to each Gmail conversation: the people on
           the thread and their CRM records. It reads the open thread's subject, participants and message ids.
           It sends the participants' e-mail addresses to the CRM you connect, only to look them up, and the
-          names and addresses of people you choose to add. Nothing goes anywhere else.
+          names and addresses of people you choose to add. When you link a thread or log e-mail (after you
+          allow it), it sends the thread and message ids, participants, subject and date, and the text only if
+          logging is set to "full". Nothing goes anywhere else.
         </p>
       </section>
       <section aria-labelledby="privacy-title">
         <h2 id="privacy-title">Privacy</h2>
-        <p data-testid="limited-use">{LIMITED_USE_STATEMENT}</p>
-        <p>Threadline sends no analytics and shows no ads.</p>
+        <PrivacyCentre api={api} />
       </section>
     </main>
   );

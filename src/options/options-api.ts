@@ -1,5 +1,5 @@
 import browser from 'webextension-polyfill';
-import type { ConnectionInfo, ConnectionInput, ResponseOf } from '../shared/protocol';
+import type { ConnectionInfo, ConnectionInput, RequestOf, RequestType, ResponseOf } from '../shared/protocol';
 import { requestWorker } from '../shared/request-worker';
 
 const send = (m: unknown) => browser.runtime.sendMessage(m);
@@ -13,6 +13,8 @@ export interface OptionsApi {
   getSettings(): Promise<ResponseOf<'getSettings'>>;
   /** Calls back when Chrome reports a change of admin policy; returns an unsubscribe. */
   onPolicyChanged(listener: () => void): () => void;
+  /** Any other typed request to the worker (privacy centre, settings). */
+  ask<T extends RequestType>(type: T, body: Omit<RequestOf<T>, 'type'>): Promise<ResponseOf<T>>;
 }
 
 export const optionsApi: OptionsApi = {
@@ -32,4 +34,5 @@ export const optionsApi: OptionsApi = {
     browser.storage.onChanged.addListener(onChanged);
     return () => browser.storage.onChanged.removeListener(onChanged);
   },
+  ask: (type, body) => requestWorker(send, { ...body, type } as never),
 };

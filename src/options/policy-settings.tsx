@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { ResponseOf } from '../shared/protocol';
 import type { OptionsApi } from './options-api';
+import { SETTINGS_CHANGED } from './user-settings';
 
 type SettingsAnswer = ResponseOf<'getSettings'>;
 
@@ -62,7 +63,7 @@ export function PolicySettings({ answer }: { answer: SettingsAnswer | null }) {
                 {locked.has(key) ? (
                   <span class="lock">Set by your administrator</span>
                 ) : (
-                  <span class="muted">Default</span>
+                  <span class="muted">Yours to choose</span>
                 )}
               </td>
             </tr>
@@ -85,9 +86,11 @@ export function useSettings(api: OptionsApi): SettingsAnswer | null {
     load();
     // The worker re-reads the policy on the same event; give it a moment before asking.
     const unsubscribe = api.onPolicyChanged(() => setTimeout(load, 150));
+    window.addEventListener(SETTINGS_CHANGED, load);
     return () => {
       live = false;
       unsubscribe();
+      window.removeEventListener(SETTINGS_CHANGED, load);
     };
   }, [api]);
   return answer;

@@ -5,7 +5,7 @@
  *   `[redacted]` whatever their value;
  * - e-mail addresses, long tokens, payment card numbers and SSNs are masked anywhere in a line.
  */
-import { findCardsAndSsns } from './prohibited-data';
+import { findCardsAndSsns } from './card-numbers';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 export type LogFields = Readonly<Record<string, string | number | boolean | null>>;

@@ -19,7 +19,9 @@ export interface SidebarState {
   extras: { seq: number; threadId: string; extras: ThreadExtras } | null;
   /** The consent notice is open (the user asked to link or log without having agreed). */
   consentAsked: boolean;
-  askConsent(open: boolean): void;
+  /** What the user asked for: it goes ahead once they press "Allow" (and only then). */
+  afterConsent: (() => void) | null;
+  askConsent(open: boolean, then?: () => void): void;
   receiveExtras(extras: { seq: number; threadId: string; extras: ThreadExtras }): void;
   setConnection(connection: ConnectionStatus): void;
   /** Applies a state from the worker unless a newer one (higher `seq`) is already shown. */
@@ -37,7 +39,8 @@ export function createSidebarStore() {
     status: null,
     extras: null,
     consentAsked: false,
-    askConsent: (open) => set({ consentAsked: open }),
+    afterConsent: null,
+    askConsent: (open, then) => set({ consentAsked: open, afterConsent: open ? (then ?? null) : null }),
     receiveExtras: (extras) =>
       set((current) => {
         if (current.thread && extras.seq < current.thread.seq) return {};

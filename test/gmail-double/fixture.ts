@@ -104,3 +104,26 @@ export function hugeThreadFixture(count: number): GmailDoubleFixture {
     ],
   };
 }
+
+/** The demo fixture plus one long thread between Alice and Sam (`count` messages), for logging tests. */
+export function longThreadFixture(count: number): GmailDoubleFixture {
+  const alice = { name: 'Alice Doe', address: 'alice.doe@acme.test' };
+  const sam = { name: 'Sam Seller', address: 'sam.seller@threadline-demo.test' };
+  return {
+    account: demoFixture.account,
+    threads: [
+      ...demoFixture.threads,
+      {
+        threadId: '18c0aaaa00000050',
+        subject: 'Rollout plan, week by week',
+        messages: Array.from({ length: count }, (_, i) => ({
+          messageId: `<long-${i}@acme.test>`,
+          from: i % 2 === 0 ? alice : sam,
+          to: [i % 2 === 0 ? sam : alice],
+          date: `Nov ${1 + (i % 20)}, 2026, ${1 + (i % 11)}:00 AM`,
+          body: `Week ${i + 1}: rollout notes.`,
+        })),
+      },
+    ],
+  };
+}

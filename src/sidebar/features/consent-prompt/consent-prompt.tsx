@@ -12,6 +12,7 @@ export function ConsentPrompt() {
   const open = useSidebarStore((s) => s.consentAsked);
   const account = useSidebarStore((s) => s.thread?.account ?? null);
   const askConsent = useSidebarStore((s) => s.askConsent);
+  const afterConsent = useSidebarStore((s) => s.afterConsent);
   const close = () => askConsent(false);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -31,8 +32,11 @@ export function ConsentPrompt() {
       textHash: await disclosureHash(),
     }).catch(() => ({ ok: false as const, error: 'Threadline did not answer; try again.' }));
     setBusy(false);
-    if (answer.ok) close();
-    else setError(answer.error);
+    if (answer.ok) {
+      const then = afterConsent;
+      close();
+      then?.();
+    } else setError(answer.error);
   };
   return (
     <section

@@ -48,44 +48,43 @@ export function ThreadLinks() {
     }
   };
 
-  const needConsent = () => {
-    if (extras.consent.emailLogging) return false;
-    askConsent(true);
-    return true;
+  /** Runs `action` now if the user has consented, else after they press "Allow" in the notice. */
+  const withConsent = (action: () => void) => {
+    if (extras.consent.emailLogging) action();
+    else askConsent(true, action);
   };
 
-  const link = (record: RecordRef) => {
-    if (needConsent()) return;
-    void run(
-      () => ask('linkThread', { account, threadId, record }),
-      'Linked. Teammates will see it in the CRM.',
+  const link = (record: RecordRef) =>
+    withConsent(
+      () =>
+        void run(
+          () => ask('linkThread', { account, threadId, record }),
+          'Linked. Teammates will see it in the CRM.',
+        ),
     );
-  };
-  const unlink = (record: RecordRef) => {
-    if (needConsent()) return;
-    void run(() => ask('unlinkThread', { account, threadId, record }), 'Unlinked.');
-  };
-  const log = async (choiceOnFinding?: 'redact' | 'send') => {
-    if (needConsent()) return;
-    const records: RecordRef[] = extras.links.map((l) => ({ type: l.type, id: l.id }));
-    if (records.length === 0 && selected) records.push(selected);
-    if (records.length === 0) return;
-    setProhibited(null);
-    await run(async () => {
-      const answer = await ask('logThread', {
-        account,
-        threadId,
-        records,
-        visibility: chosenVisibility,
-        ...(choiceOnFinding ? { prohibited: choiceOnFinding } : {}),
-      });
-      if (!answer.ok) {
-        if (answer.needsConsent) askConsent(true);
-        if (answer.prohibited) setProhibited(answer.prohibited);
-      }
-      return answer;
-    }, 'Logging to the CRM…');
-  };
+  const unlink = (record: RecordRef) =>
+    withConsent(() => void run(() => ask('unlinkThread', { account, threadId, record }), 'Unlinked.'));
+  const log = (choiceOnFinding?: 'redact' | 'send') =>
+    withConsent(() => {
+      const records: RecordRef[] = extras.links.map((l) => ({ type: l.type, id: l.id }));
+      if (records.length === 0 && selected) records.push(selected);
+      if (records.length === 0) return;
+      setProhibited(null);
+      void run(async () => {
+        const answer = await ask('logThread', {
+          account,
+          threadId,
+          records,
+          visibility: chosenVisibility,
+          ...(choiceOnFinding ? { prohibited: choiceOnFinding } : {}),
+        });
+        if (!answer.ok) {
+          if (answer.needsConsent) askConsent(true);
+          if (answer.prohibited) setProhibited(answer.prohibited);
+        }
+        return answer;
+      }, 'Queued for the CRM.');
+    });
 
   const logged = extras.loggedMessages;
   const total = extras.messageCount;
@@ -165,7 +164,7 @@ export function ThreadLinks() {
             <button
               type="button"
               class="primary"
-              onClick={() => void log()}
+              onClick={() => log()}
               disabled={busy || logged >= total || (extras.links.length === 0 && !selected)}
               data-testid="log-thread"
             >
@@ -207,11 +206,11 @@ export function ThreadLinks() {
               </li>
             ))}
           </ul>
-          <button type="button" class="primary" onClick={() => void log('redact')} data-testid="guard-redact">
+          <button type="button" class="primary" onClick={() => log('redact')} data-testid="guard-redact">
             Remove it and log
           </button>
           {prohibited.mode === 'warn' && (
-            <button type="button" onClick={() => void log('send')} data-testid="guard-send">
+            <button type="button" onClick={() => log('send')} data-testid="guard-send">
               Log anyway
             </button>
           )}

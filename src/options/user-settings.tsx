@@ -1,0 +1,155 @@
+import { useEffect, useState } from 'preact/hooks';
+import type { ResponseOf } from '../shared/protocol';
+import type { OptionsApi } from './options-api';
+
+type SettingsAnswer = ResponseOf<'getSettings'>;
+export const SETTINGS_CHANGED = 'threadline-settings-changed';
+
+/** The settings a user may choose, where the admin policy leaves them free. */
+export function UserSettings({ api, answer }: { api: OptionsApi; answer: SettingsAnswer | null }) {
+  const [level, setLevel] = useState('metadata');
+  const [visibility, setVisibility] = useState('private');
+  const [autoLog, setAutoLog] = useState(false);
+  const [neverLog, setNeverLog] = useState('');
+  const [retention, setRetention] = useState('30');
+  const [guard, setGuard] = useState('warn');
+  const [message, setMessage] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+
+  useEffect(() => {
+    if (!answer) return;
+    const s = answer.settings;
+    setLevel(String(s.emailContentLevel));
+    setVisibility(String(s.defaultVisibility));
+    setAutoLog(s.autoLogDefault === true);
+    setNeverLog(Array.isArray(s.neverLog) ? s.neverLog.join(', ') : '');
+    setRetention(String(s.retentionDays));
+    setGuard(String(s.prohibitedDataMode));
+  }, [answer]);
+
+  if (!answer) return null;
+  const locked = new Set(answer.locked);
+  const free = (key: string) => !locked.has(key);
+  const save = async (event: Event) => {
+    event.preventDefault();
+    setMessage(null);
+    setError(null);
+    const days = Number(retention);
+    if (!Number.isInteger(days) || days < 1 || days > 3650) {
+      setError('Keep cached Gmail data for 1 to 3650 days.');
+      return;
+    }
+    const entries = neverLog
+      .split(/[\s,;]+/)
+      .map((v) => v.trim().toLowerCase())
+      .filter(Boolean);
+    const bad = entries.find((v) => !/^([^\s@]+@)?([a-z0-9-]+\.)+[a-z0-9-]{2,}$/.test(v));
+    if (bad) {
+      setError(`"${bad}" is not an e-mail address or a domain.`);
+      return;
+    }
+    const patch = {
+      ...(free('emailContentLevel') ? { emailContentLevel: level as 'none' | 'metadata' | 'full' } : {}),
+      ...(free('defaultVisibility') ? { defaultVisibility: visibility as 'private' | 'team' } : {}),
+      ...(free('autoLogDefault') && answer.settings.autoLogUserChangeable !== false
+        ? { autoLogDefault: autoLog }
+        : {}),
+      ...(free('neverLog') ? { neverLog: entries } : {}),
+      ...(free('retentionDays') ? { retentionDays: days } : {}),
+      ...(free('prohibitedDataMode') ? { prohibitedDataMode: guard as 'block' | 'warn' | 'off' } : {}),
+    };
+    const result = await api
+      .ask('setUserSettings', { patch })
+      .catch(() => ({ ok: false as const, error: 'Threadline did not answer; try again.' }));
+    if (result.ok) {
+      setMessage('Saved.');
+      window.dispatchEvent(new Event(SETTINGS_CHANGED));
+    } else setError(result.error);
+  };
+
+  return (
+    <form
+      class="user-settings"
+      onSubmit={save}
+      aria-labelledby="your-settings-title"
+      data-testid="user-settings"
+    >
+      <h3 id="your-settings-title">Your choices</h3>
+      <label>
+        E-mail content logged to the CRM
+        <select
+          value={level}
+          disabled={!free('emailContentLevel')}
+          onChange={(e) => setLevel((e.target as HTMLSelectElement).value)}
+          data-testid="setting-level"
+        >
+          <option value="none">Nothing</option>
+          <option value="metadata">Participants, subject and date</option>
+          <option value="full">Participants, subject, date and text</option>
+        </select>
+      </label>
+      <label>
+        Logged e-mail is visible to
+        <select
+          value={visibility}
+          disabled={!free('defaultVisibility')}
+          onChange={(e) => setVisibility((e.target as HTMLSelectElement).value)}
+        >
+          <option value="private">Me and admins</option>
+          <option value="team">My team</option>
+        </select>
+      </label>
+      <label class="checkbox">
+        <input
+          type="checkbox"
+          checked={autoLog}
+          disabled={!free('autoLogDefault') || answer.settings.autoLogUserChangeable === false}
+          onChange={(e) => setAutoLog((e.target as HTMLInputElement).checked)}
+          data-testid="setting-autolog"
+        />
+        Log e-mail with CRM contacts automatically
+      </label>
+      <label>
+        Never log (addresses or domains, comma-separated)
+        <input
+          value={neverLog}
+          disabled={!free('neverLog')}
+          onInput={(e) => setNeverLog((e.target as HTMLInputElement).value)}
+          data-testid="setting-neverlog"
+        />
+      </label>
+      <label>
+        Keep cached Gmail data for (days)
+        <input
+          value={retention}
+          inputMode="numeric"
+          disabled={!free('retentionDays')}
+          onInput={(e) => setRetention((e.target as HTMLInputElement).value)}
+        />
+      </label>
+      <label>
+        When a note or e-mail contains card numbers, SSNs or bank numbers
+        <select
+          value={guard}
+          disabled={!free('prohibitedDataMode')}
+          onChange={(e) => setGuard((e.target as HTMLSelectElement).value)}
+        >
+          <option value="block">Block it</option>
+          <option value="warn">Warn me</option>
+          <option value="off">Do not check</option>
+        </select>
+      </label>
+      <button type="submit" data-testid="settings-save">
+        Save
+      </button>
+      <div role="status" aria-live="polite">
+        {message && <p>{message}</p>}
+      </div>
+      {error && (
+        <p role="alert" class="error-text">
+          {error}
+        </p>
+      )}
+    </form>
+  );
+}

@@ -1,0 +1,166 @@
+import { demoFixture, longThreadFixture } from '../gmail-double/fixture';
+import { type CrmProcess, startCrm } from './crm-process';
+import { expect, extensionWorker, launchWithExtension, stopServiceWorkers, test } from './fixtures';
+import {
+  adminConfig,
+  linkWithConsent,
+  markedActivities,
+  openConnected,
+  personIdOf,
+  recordedRequests,
+} from './open-thread';
+
+const [pricing] = demoFixture.threads;
+const LONG = longThreadFixture(12);
+const longThread = LONG.threads.at(-1);
+let crm: CrmProcess;
+
+test.beforeEach(async () => {
+  crm = await startCrm();
+});
+test.afterEach(async () => {
+  await crm.dispose();
+});
+
+test('linking asks for consent first, then the link lives in the CRM; unlinking says so there', async ({
+  context,
+  extensionId,
+}) => {
+  const { frame } = await openConnected(context, extensionId, crm, pricing?.threadId ?? '');
+  const alice = await personIdOf(crm, 'alice.doe@acme.test');
+  // "Not now" is not consent: nothing is linked and nothing is sent.
+  await frame.getByTestId('link-choice').selectOption({ label: 'Person: Alice Doe' });
+  await frame.getByTestId('link-button').click();
+  await expect(frame.getByTestId('disclosure-text')).toContainText('Gmail thread and message ids');
+  await frame.getByTestId('consent-dismiss').click();
+  await expect(frame.getByTestId('consent-prompt')).toBeHidden();
+  expect(await markedActivities(crm, { type: 'person', id: alice })).toHaveLength(0);
+
+  await linkWithConsent(frame, 'Person: Alice Doe');
+  await expect(frame.getByTestId('link-chip')).toContainText('Alice Doe');
+  await expect
+    .poll(async () => (await markedActivities(crm, { type: 'person', id: alice })).map((a) => a.details))
+    .toEqual([
+      `Gmail thread linked with Threadline: ${pricing?.subject}\n[threadline:v1 link thread=${pricing?.threadId}]`,
+    ]);
+
+  await frame.getByRole('button', { name: 'Unlink Alice Doe' }).click();
+  await expect(frame.getByTestId('link-chip')).toHaveCount(0);
+  await expect
+    .poll(async () => (await markedActivities(crm, { type: 'person', id: alice }))[0]?.details ?? '')
+    .toContain(`[threadline:v1 unlinked thread=${pricing?.threadId}]`);
+});
+
+test('logging a thread twice, across a worker restart and from a second browser, logs each message once', async ({
+  context,
+  extensionId,
+}, testInfo) => {
+  const threadId = longThread?.threadId ?? '';
+  const { page, frame } = await openConnected(context, extensionId, crm, threadId, LONG);
+  const alice = await personIdOf(crm, 'alice.doe@acme.test');
+  await linkWithConsent(frame, 'Person: Alice Doe');
+  // Slow the CRM so the worker can be stopped with the drain half done.
+  await adminConfig(crm, { latencyMs: 250 });
+  await frame.getByTestId('log-thread').click();
+  await expect
+    .poll(async () => (await markedActivities(crm, { type: 'person', id: alice })).length, {
+      timeout: 15_000,
+    })
+    .toBeGreaterThan(2);
+  await stopServiceWorkers(context, page);
+  await adminConfig(crm, { latencyMs: 0 });
+  await expect(frame.getByTestId('logged-count')).toHaveText('12 of 12 messages logged', { timeout: 20_000 });
+  await expect
+    .poll(async () => (await markedActivities(crm, { type: 'person', id: alice })).length, {
+      timeout: 20_000,
+    })
+    .toBe(13); // 12 messages and the link
+
+  // A second browser profile (another device) logs the same thread: nothing new is created.
+  const other = await launchWithExtension(testInfo.outputPath('profile-2'));
+  try {
+    const otherId = new URL((await extensionWorker(other)).url()).host;
+    const second = await openConnected(other, otherId, crm, threadId, LONG);
+    await second.frame
+      .getByTestId('link-choice')
+      .selectOption({ label: 'Person: Alice Doe' })
+      .catch(() => undefined);
+    await expect(second.frame.getByTestId('logged-count')).toHaveText(/of 12 messages logged/);
+    const button = second.frame.getByTestId('log-thread');
+    if (await button.isEnabled()) {
+      await button.click();
+      await expect(second.frame.getByTestId('consent-prompt')).toBeVisible();
+      await second.frame.getByTestId('consent-allow').click();
+    }
+    await expect(second.frame.getByTestId('logged-count')).toHaveText('12 of 12 messages logged', {
+      timeout: 20_000,
+    });
+  } finally {
+    await other.close();
+  }
+  const activities = await markedActivities(crm, { type: 'person', id: alice });
+  const messageIds = activities
+    .map((a) => /message=([^\s\]]+)/.exec(a.details ?? '')?.[1])
+    .filter((m): m is string => m !== undefined)
+    .map((m) => decodeURIComponent(m));
+  expect(messageIds.sort()).toEqual((longThread?.messages.map((m) => m.messageId) ?? []).sort());
+  expect(activities).toHaveLength(13);
+});
+
+test('at content level "metadata" no body text leaves the browser', async ({ context, extensionId }) => {
+  const { frame } = await openConnected(context, extensionId, crm, pricing?.threadId ?? '');
+  const alice = await personIdOf(crm, 'alice.doe@acme.test');
+  await linkWithConsent(frame, 'Person: Alice Doe');
+  await frame.getByTestId('log-thread').click();
+  await expect(frame.getByTestId('logged-count')).toHaveText('2 of 2 messages logged');
+  await expect.poll(async () => (await markedActivities(crm, { type: 'person', id: alice })).length).toBe(3);
+  const sent = JSON.stringify(await recordedRequests(crm));
+  expect(sent).toContain('Pricing for the Q3 rollout'); // the subject is metadata
+  for (const message of pricing?.messages ?? []) expect(sent).not.toContain(message.body);
+});
+
+test('a note, a task (completed) and a stage change reach the CRM', async ({ context, extensionId }) => {
+  const { frame } = await openConnected(context, extensionId, crm, pricing?.threadId ?? '');
+  const alice = await personIdOf(crm, 'alice.doe@acme.test');
+  await frame.getByTestId('note-record').selectOption({ label: 'Person: Alice Doe' });
+  await frame.getByTestId('note-text').fill('Wants the annual plan.');
+  await frame.getByTestId('note-save').click();
+  await expect(frame.getByText('Note saved.')).toBeVisible();
+  await expect
+    .poll(async () => {
+      const { body } = await crm.api('POST', '/activities/search', { parent: { type: 'person', id: alice } });
+      return (body as { details: string }[]).some((a) => a.details === 'Wants the annual plan.');
+    })
+    .toBe(true);
+
+  await frame.getByTestId('task-name').fill('Send the contract');
+  await frame.getByTestId('task-due').fill('2026-12-01');
+  await frame.getByText('High priority').click();
+  await frame.getByTestId('task-save').click();
+  const task = frame.getByTestId('task').filter({ hasText: 'Send the contract' });
+  await expect(task).toBeVisible();
+  await expect(task.getByTestId('task-done')).toBeEnabled({ timeout: 15_000 });
+  await task.getByTestId('task-done').check();
+  await expect
+    .poll(async () => {
+      const { body } = await crm.api('POST', '/tasks/search', { name: 'Send the contract' });
+      return (body as { status: string; priority: string; related_resource: unknown }[]).map((t) => [
+        t.status,
+        t.priority,
+        t.related_resource,
+      ]);
+    })
+    .toEqual([['Completed', 'High', { type: 'person', id: alice }]]);
+
+  const deal = frame.getByTestId('deal-row').filter({ hasText: 'Acme — 40 seats' });
+  await deal.getByTestId('deal-stage').selectOption({ label: 'Negotiation' });
+  await expect
+    .poll(async () => {
+      const { body } = await crm.api('POST', '/opportunities/search', { name: 'Acme — 40 seats' });
+      const [opp] = body as { pipeline_stage_id: number }[];
+      const { body: pipelines } = await crm.api('GET', '/pipelines');
+      const stages = (pipelines as { stages: { id: number; name: string }[] }[]).flatMap((p) => p.stages);
+      return stages.find((s) => s.id === opp?.pipeline_stage_id)?.name;
+    })
+    .toBe('Negotiation');
+});
