@@ -275,7 +275,7 @@ export function createThreadActions(deps: ThreadActionDeps) {
     if (!settings.autoLogDefault || settings.emailContentLevel === 'none') return 0;
     if (await canTransfer(account)) return 0;
     const teammates = await deps.teammatesOf(account);
-    const records: RecordRef[] = [];
+    const records: { ref: RecordRef; address: string }[] = [];
     for (const address of outside) {
       const person = await db.people.where('emailKeys').equals(emailKey(account, address)).first();
       const verdict = mayAutoLog({
@@ -286,18 +286,24 @@ export function createThreadActions(deps: ThreadActionDeps) {
         internalDomains: settings.internalDomains,
         neverLog: settings.neverLog,
       });
-      if (verdict.ok && person) records.push({ type: 'person', id: person.id });
+      if (verdict.ok && person) records.push({ ref: { type: 'person', id: person.id }, address });
     }
     if (records.length === 0) return 0;
     const guarded = await guardedBodies(tabId, thread, settings, 'redact');
-    const queued = await queueLogs(
-      account,
-      thread,
-      records,
-      settings,
-      settings.defaultVisibility,
-      guarded.ok ? guarded.bodies : new Map(),
-    );
+    let queued = 0;
+    for (const { ref, address } of records) {
+      // Like Copper: a contact gets the messages they sent or received, not the whole thread.
+      const involved = (p: { address: string }) => normaliseAddress(p.address) === address;
+      const messages = messagesOf(thread).filter((m) => involved(m.from) || m.recipients.some(involved));
+      queued += await queueLogs(
+        account,
+        { ...thread, messages, messageIds: messages.map((m) => m.messageId) },
+        [ref],
+        settings,
+        settings.defaultVisibility,
+        guarded.ok ? guarded.bodies : new Map(),
+      );
+    }
     if (queued > 0) await deps.changed(account);
     return queued;
   }
