@@ -98,6 +98,18 @@ describe('policy enforced in the worker', () => {
     expect(await fake.session.get('tab:8')).toMatchObject({ account: 'me@corp.test' });
   });
 
+  it('blocks InboxSDK telemetry by default and follows the BlockInboxSdkTelemetry policy', async () => {
+    const fake = createFakePlatform();
+    await setPolicy({ RetentionDays: 30 });
+    main(fake.platform, createLogger('worker', recordingSink()), {
+      db: new ThreadlineDb(`w-${Math.random()}`),
+      policyGraceMs: 5,
+    });
+    await expect.poll(() => fake.telemetryBlock.at(-1)).toBe(true);
+    await setPolicy({ BlockInboxSdkTelemetry: false });
+    await expect.poll(() => fake.telemetryBlock.at(-1)).toBe(false);
+  });
+
   it('answers the options page with settings, locks and warnings', async () => {
     const fake = createFakePlatform();
     await setPolicy({ ProhibitedDataMode: 'block', Nonsense: 1 });
