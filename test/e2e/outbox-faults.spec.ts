@@ -1,0 +1,58 @@
+import { longThreadFixture } from '../gmail-double/fixture';
+import { type CrmProcess, startCrm } from './crm-process';
+import { expect, stopServiceWorkers, test } from './fixtures';
+import { adminConfig, linkWithConsent, markedActivities, openConnected, personIdOf } from './open-thread';
+
+const MESSAGES = 200;
+const FIXTURE = longThreadFixture(MESSAGES);
+const thread = FIXTURE.threads.at(-1);
+let crm: CrmProcess;
+
+test.beforeEach(async () => {
+  crm = await startCrm();
+});
+test.afterEach(async () => {
+  await crm.dispose();
+});
+
+test('a 200-write drain with 30 % of requests failing and the worker stopped 10 times lands every write exactly once', async ({
+  context,
+  extensionId,
+}) => {
+  test.setTimeout(240_000);
+  const { page, frame } = await openConnected(context, extensionId, crm, thread?.threadId ?? '', FIXTURE);
+  const alice = await personIdOf(crm, 'alice.doe@acme.test');
+  await linkWithConsent(frame, 'Person: Alice Doe');
+  await expect(frame.getByTestId('logged-count')).toHaveText(`0 of ${MESSAGES} messages logged`);
+  await adminConfig(crm, { failRate: 0.3 });
+  await frame.getByTestId('log-thread').click();
+  await expect(frame.getByTestId('logged-count')).toHaveText(`${MESSAGES} of ${MESSAGES} messages logged`);
+
+  // Stop the worker at random points while the outbox drains (seeded, so a failure can be replayed).
+  let seed = 20261122;
+  const random = () => {
+    seed = (seed * 1103515245 + 12345) % 2 ** 31;
+    return seed / 2 ** 31;
+  };
+  const counts: number[] = [];
+  for (let stop = 0; stop < 10; stop += 1) {
+    await page.waitForTimeout(200 + Math.floor(random() * 600));
+    await stopServiceWorkers(context, page);
+    counts.push((await markedActivities(crm, { type: 'person', id: alice })).length);
+  }
+  // The drain really was interrupted: the stops happened while activities were still arriving.
+  expect(counts[0]).toBeLessThan(MESSAGES + 1);
+  await adminConfig(crm, { failRate: 0 });
+  await expect
+    .poll(async () => (await markedActivities(crm, { type: 'person', id: alice })).length, {
+      timeout: 150_000,
+      intervals: [1000],
+    })
+    .toBe(MESSAGES + 1);
+  await page.waitForTimeout(2000); // nothing more arrives late
+  const activities = await markedActivities(crm, { type: 'person', id: alice });
+  expect(activities).toHaveLength(MESSAGES + 1);
+  const ids = activities.map((a) => /message=([^\s\]]+)/.exec(a.details ?? '')?.[1]).filter(Boolean);
+  expect(new Set(ids).size).toBe(MESSAGES);
+  await expect(frame.getByTestId('sync-footer')).not.toContainText('could not be saved');
+});
