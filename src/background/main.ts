@@ -43,6 +43,8 @@ export const SYNC_PERIOD_MINUTES = 5;
 export const CRM_REQUESTS_PER_MINUTE = 174;
 /** Cards for at most this many outside participants; the participant list still shows everyone. */
 export const MAX_CARDS = 25;
+/** The thread's links, tasks and settings follow its cards by this much (not on the paint path). */
+export const EXTRAS_DELAY_MS = 50;
 
 export interface WorkerDeps {
   db?: ThreadlineDb;
@@ -274,7 +276,8 @@ export function main(
       threadId: state.thread.threadId,
       contacts: result.cards,
     });
-    void sendExtras(tabId, state, result);
+    // After the cards have painted: the extras are not on the time-to-card path.
+    setTimeout(() => void sendExtras(tabId, state, result), EXTRAS_DELAY_MS);
     const misses = network === 'all' ? result.misses : [];
     const stale =
       network === 'none'

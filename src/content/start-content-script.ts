@@ -40,7 +40,7 @@ export async function askWorker<T extends RequestType>(
   return null;
 }
 
-/** Inbox rows arrive one by one as Gmail renders a page: badge them in batches from the cache. */
+/** Inbox rows arrive one by one as Gmail renders a page: rows handed over in one task go in one batch. */
 function badgeRows(platform: ContentPlatform, host: GmailHost): void {
   const batch: ThreadRow[] = [];
   let scheduled = false;
@@ -66,7 +66,7 @@ function badgeRows(platform: ContentPlatform, host: GmailHost): void {
     batch.push(row);
     if (!scheduled) {
       scheduled = true;
-      setTimeout(() => void flush(), 30);
+      setTimeout(() => void flush(), 0);
     }
   });
 }
@@ -115,6 +115,8 @@ export async function startContentScript(
     });
     return;
   }
+  // Rows first: their badges come from one cache query, before the sidebar starts loading.
+  badgeRows(platform, host);
   const frame = createSidebarFrame(platform.getURL(SIDEBAR_PAGE));
   await host.mountSidebar({
     element: frame,
@@ -127,7 +129,6 @@ export async function startContentScript(
   host.onThreadClosed((threadId) => {
     void sendToWorker(platform, { type: 'threadClosed', account: host.account, threadId });
   });
-  badgeRows(platform, host);
   offerComposeLogging(platform, host, answer.data.contentLevel);
   // Bodies leave Gmail's page only when the worker asks for them to log at content level `full`.
   platform.onWorkerRequest((message) => {

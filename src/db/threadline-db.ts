@@ -187,7 +187,7 @@ export class ThreadlineDb extends Dexie {
     });
     // Issue 5 and 6: links and logged messages, tasks, the audit log and consents.
     this.version(2).stores({
-      threadMarks: '[account+markKey], [account+threadId], [account+recordKey], [account+at]',
+      threadMarks: '[account+markKey], [account+threadId], [account+recordKey], [account+at], [account+kind]',
       tasks: '[account+id], [account+relatedKey]',
       audit: '++seq, [account+at]',
       consents: '[account+scope]',

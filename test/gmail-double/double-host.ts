@@ -84,6 +84,8 @@ export const createGmailHost: CreateGmailHost = async () => {
     },
     onThreadClosed: (listener) => void closed.add(listener),
     onThreadRow: (listener) => {
+      // For the badge benchmark: when the rows were handed over, and when the last badge landed.
+      document.documentElement.dataset.threadlineRowsAt = String(performance.now());
       for (const row of document.querySelectorAll<HTMLElement>('.double-row')) {
         const threadRow: ThreadRow = {
           threadId: row.dataset.threadId ?? '',
@@ -96,6 +98,7 @@ export const createGmailHost: CreateGmailHost = async () => {
             badge.dataset.kind = dealStage ? 'deal' : 'contact';
             badge.textContent = dealStage ?? 'CRM';
             row.querySelector('.double-contacts')?.append(badge);
+            document.documentElement.dataset.threadlineBadgedAt = String(performance.now());
           },
         };
         listener(threadRow);
