@@ -54,6 +54,39 @@ export interface WorkerDeps {
   policyGraceMs?: number;
 }
 
+const WRITE_LABELS: Record<string, string> = {
+  addPerson: 'Add person',
+  addLead: 'Add lead',
+  updatePerson: 'Edit person',
+  linkThread: 'Link thread',
+  unlinkThread: 'Unlink thread',
+  logMessage: 'Log e-mail',
+  addNote: 'Note',
+  createTask: 'New task',
+  setTaskStatus: 'Task status',
+  createDeal: 'New deal',
+  updateDeal: 'Deal change',
+};
+
+/** "Log e-mail: The CRM refused the change: …" — the CRM's own message where it gave one. */
+function describeFailedWrite(row: { op: string; lastError: string | null }): string {
+  const kinds = [
+    'unauthorized',
+    'rateLimited',
+    'unreachable',
+    'server',
+    'notFound',
+    'invalidResponse',
+    'notConnected',
+    'consentRequired',
+  ];
+  const error = row.lastError ?? 'invalidResponse';
+  const text = kinds.includes(error)
+    ? describeCrmError(new CrmError(error as CrmError['kind'], ''))
+    : describeCrmError(new CrmError('invalidInput', error));
+  return `${WRITE_LABELS[row.op] ?? 'Change'}: ${text}`;
+}
+
 function requireTab(tabId: number | null): number {
   if (tabId === null) throw new Error('message needs a tab');
   return tabId;
@@ -184,10 +217,12 @@ export function main(
     const current = SYNC_ENTITIES.find((e) => byEntity.get(e)?.phase !== 'delta') ?? null;
     const currentState = current ? byEntity.get(current) : undefined;
     const completions = SYNC_ENTITIES.map((e) => byEntity.get(e)?.lastSyncAt ?? null);
-    const [pendingWrites, failedWrites] = await Promise.all([
+    const [pendingWrites, dead] = await Promise.all([
       db.outbox.where('[account+state]').equals([account, 'pending']).count(),
-      db.outbox.where('[account+state]').equals([account, 'dead']).count(),
+      db.outbox.where('[account+state]').equals([account, 'dead']).toArray(),
     ]);
+    const failedWrites = dead.length;
+    const failedReasons = [...new Set(dead.map(describeFailedWrite))].slice(0, 3);
     const h = await currentHealth(info);
     return {
       health: h,
@@ -205,6 +240,7 @@ export function main(
       },
       pendingWrites,
       failedWrites,
+      failedReasons,
       managed: (policy.peek()?.locked.length ?? 0) > 0,
     };
   };

@@ -74,6 +74,8 @@ export const statusViewSchema = z.object({
   }),
   pendingWrites: z.number(),
   failedWrites: z.number(),
+  /** Why writes failed, in plain words with what they were (at most three, distinct). */
+  failedReasons: z.optional(z.array(z.string())),
   /** Some settings are set by an administrator's policy. */
   managed: z.boolean(),
 });

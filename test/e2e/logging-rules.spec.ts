@@ -184,3 +184,29 @@ test('with consent withdrawn, logging is refused with the notice and nothing is 
   expect(after.slice(before).filter((r) => r.method !== 'GET' && !r.url.includes('/search'))).toEqual([]);
   await expect(frame.getByTestId('logged-count')).toHaveText('0 of 2 messages logged');
 });
+
+test('a write the CRM refuses is kept as a failed change, with the CRM’s reason and "Try again"', async ({
+  context,
+  extensionId,
+}) => {
+  const { frame } = await openConnected(context, extensionId, crm, pricing?.threadId ?? '');
+  const bob = await personIdOf(crm, 'bob@acme.test');
+  // Someone deletes Bob in the CRM; this browser does not know yet.
+  expect((await crm.api('DELETE', `/people/${bob}`)).status).toBe(200);
+  await frame.getByTestId('note-record').selectOption({ label: 'Person: Bob Buyer' });
+  await frame.getByTestId('note-text').fill('Call back on Monday.');
+  await frame.getByTestId('note-save').click();
+  const failed = frame.getByTestId('failed-writes');
+  await expect(failed).toContainText('1 change could not be saved');
+  await expect(frame.getByTestId('failed-reasons')).toContainText('Note: The CRM refused the change');
+  await expect(frame.getByTestId('failed-reasons')).toContainText('Parent');
+  // Nothing is dropped: "Try again" sends it again (and it fails again, visibly).
+  const notesSent = async () =>
+    (await recordedRequests(crm)).filter(
+      (r) => r.method === 'POST' && r.url.endsWith('/activities') && r.body.includes('Call back'),
+    ).length;
+  expect(await notesSent()).toBe(1);
+  await failed.getByRole('button', { name: 'Try again' }).click();
+  await expect.poll(notesSent).toBe(2);
+  await expect(frame.getByTestId('failed-reasons')).toContainText('Note: The CRM refused the change');
+});

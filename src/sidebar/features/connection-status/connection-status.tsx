@@ -9,6 +9,8 @@ const ENTITY_LABEL: Record<string, string> = {
   people: 'people',
   leads: 'leads',
   opportunities: 'deals',
+  tasks: 'tasks',
+  threadMarks: 'links and logged e-mail',
 };
 
 /** Not connected, bad credentials, CRM unreachable, rate-limited, initial sync progress, failed writes. */
@@ -65,6 +67,13 @@ export function ConnectionStatus() {
             {status.failedWrites === 1 ? '1 change' : `${status.failedWrites} changes`} could not be saved to
             the CRM.
           </p>
+          {(status.failedReasons ?? []).length > 0 && (
+            <ul data-testid="failed-reasons">
+              {(status.failedReasons ?? []).map((reason) => (
+                <li key={reason}>{reason}</li>
+              ))}
+            </ul>
+          )}
           <button type="button" onClick={() => void ask('retryWrites', { account })}>
             Try again
           </button>
