@@ -34,6 +34,8 @@ export const threadExtrasSchema = z.object({
     autoLog: z.boolean(),
     autoLogChangeable: z.boolean(),
     prohibitedDataMode: z.enum(['block', 'warn', 'off']),
+    /** The organisation's own notice (DisclosureTextUrl), linked under the disclosure. */
+    disclosureUrl: z.nullable(z.string()),
   }),
 });
 export type ThreadExtras = z.infer<typeof threadExtrasSchema>;

@@ -265,6 +265,7 @@ export function createThreadActions(deps: ThreadActionDeps) {
         autoLog: settings.autoLogDefault,
         autoLogChangeable: settings.autoLogUserChangeable && !locked.includes('autoLogDefault'),
         prohibitedDataMode: settings.prohibitedDataMode,
+        disclosureUrl: settings.disclosureTextUrl,
       },
     };
   }

@@ -13,6 +13,7 @@ export function ConsentPrompt() {
   const account = useSidebarStore((s) => s.thread?.account ?? null);
   const askConsent = useSidebarStore((s) => s.askConsent);
   const afterConsent = useSidebarStore((s) => s.afterConsent);
+  const disclosureUrl = useSidebarStore((s) => s.extras?.extras.settings.disclosureUrl ?? null);
   const close = () => askConsent(false);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -53,6 +54,14 @@ export function ConsentPrompt() {
       <p class="disclosure" data-testid="disclosure-text">
         {DISCLOSURE.text}
       </p>
+      {disclosureUrl && (
+        <p class="small">
+          Your organisation's notice:{' '}
+          <a href={disclosureUrl} target="_blank" rel="noopener noreferrer">
+            {disclosureUrl}
+          </a>
+        </p>
+      )}
       {error && (
         <p role="alert" class="error-text">
           {error}
