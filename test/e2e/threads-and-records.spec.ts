@@ -164,3 +164,73 @@ test('a note, a task (completed) and a stage change reach the CRM', async ({ con
     })
     .toBe('Negotiation');
 });
+
+test('a deal created from the thread is linked to it, then marked won', async ({ context, extensionId }) => {
+  const { frame } = await openConnected(context, extensionId, crm, pricing?.threadId ?? '');
+  await linkWithConsent(frame, 'Person: Alice Doe'); // consent, so the new deal can be linked too
+  await frame.getByTestId('deal-new').click();
+  await frame.getByTestId('deal-name').fill('Acme — pilot');
+  await frame.getByTestId('deal-pipeline').selectOption({ label: 'Sales' });
+  await frame.getByTestId('deal-new-stage').selectOption({ label: 'Qualified' });
+  await frame.getByTestId('deal-value').fill('12,500');
+  await frame.getByTestId('deal-create').click();
+  await expect(frame.getByText('Deal created.')).toBeVisible();
+  const find = async () =>
+    (
+      (await crm.api('POST', '/opportunities/search', { name: 'Acme — pilot' })).body as {
+        id: number;
+        monetary_value: number;
+        status: string;
+        primary_contact_id: number;
+      }[]
+    )[0];
+  await expect.poll(async () => (await find())?.monetary_value).toBe(12500);
+  const deal = await find();
+  expect(deal?.primary_contact_id).toBe(await personIdOf(crm, 'alice.doe@acme.test'));
+  await expect
+    .poll(async () => (await markedActivities(crm, { type: 'opportunity', id: deal?.id ?? 0 })).length)
+    .toBe(1);
+  await expect(frame.getByTestId('link-chip').filter({ hasText: 'Acme — pilot' })).toBeVisible();
+  const row = frame.getByTestId('deal-row').filter({ hasText: 'Acme — pilot' });
+  await expect(row.getByTestId('deal-won')).toBeEnabled({ timeout: 15_000 });
+  await row.getByTestId('deal-won').click();
+  await expect.poll(async () => (await find())?.status).toBe('Won');
+});
+
+test('the privacy centre shows what is stored and the audit log, exports everything and deletes it', async ({
+  context,
+  extensionId,
+}) => {
+  const { frame, options } = await openConnected(context, extensionId, crm, pricing?.threadId ?? '');
+  await linkWithConsent(frame, 'Person: Alice Doe');
+  await expect(frame.getByTestId('link-chip')).not.toContainText('saving', { timeout: 15_000 });
+  await options.bringToFront();
+  await options.reload();
+  const counts = options.getByTestId('privacy-counts');
+  await expect(counts.locator('[data-table="people"] td')).not.toHaveText('0');
+  await expect(counts.locator('[data-table="consents"] td')).toHaveText('1');
+  const audit = options.getByTestId('audit-log');
+  await expect(audit.getByTestId('audit-row').first()).toBeVisible();
+  await audit.getByTestId('audit-purpose').selectOption('linkThread');
+  await expect(audit.getByTestId('audit-row')).toHaveCount(1);
+  await expect(audit.getByTestId('audit-row')).toContainText('googleUserData');
+  const exported = options.waitForEvent('download');
+  await options.getByTestId('export-data').click();
+  const file = await (await exported).path();
+  const { readFileSync } = await import('node:fs');
+  const json = JSON.parse(readFileSync(file, 'utf8')) as {
+    account: string;
+    tables: Record<string, unknown[]>;
+  };
+  expect(json.account).toBe(demoFixture.account);
+  expect(Object.keys(json.tables)).toEqual(
+    expect.arrayContaining(['people', 'audit', 'consents', 'threadMarks']),
+  );
+  expect(json.tables.consents).toHaveLength(1);
+  expect(JSON.stringify(json)).not.toContain(crm.apiKey);
+
+  await options.getByTestId('delete-data').click();
+  await options.getByTestId('delete-confirm').click();
+  await expect(options.getByTestId('privacy-message')).toContainText('Deleted everything');
+  await expect(options.getByTestId('privacy-empty')).toBeVisible();
+});
