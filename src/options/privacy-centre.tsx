@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { DISCLOSURE, LIMITED_USE_STATEMENTS } from '../shared/disclosure';
 import type { AuditRowView, ResponseOf } from '../shared/protocol';
+import { USER_FACING_PURPOSES } from '../shared/purposes';
 import type { OptionsApi } from './options-api';
 
 type Overview = ResponseOf<'privacyOverview'>;
@@ -23,18 +24,6 @@ const TABLE_LABELS: Record<string, string> = {
   consents: 'Consents',
   accounts: 'Gmail account record',
 };
-
-const PURPOSES = [
-  'lookupContact',
-  'createRecord',
-  'updateRecord',
-  'linkThread',
-  'logEmail',
-  'addNote',
-  'manageTasks',
-  'manageDeals',
-  'auth',
-];
 
 const dateTime = (ms: number) =>
   new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' }).format(ms);
@@ -89,7 +78,7 @@ function AuditLog({ api, account }: { api: OptionsApi; account: string }) {
             data-testid="audit-purpose"
           >
             <option value="">All</option>
-            {PURPOSES.map((p) => (
+            {USER_FACING_PURPOSES.map((p) => (
               <option key={p} value={p}>
                 {p}
               </option>

@@ -4,27 +4,9 @@
  * is not listed is refused. Purposes that Limited Use forbids for Google user data are listed only so
  * that a caller naming them is refused with a reason.
  */
-export const PURPOSES = [
-  'auth',
-  'lookupContact',
-  'syncRecords',
-  'createRecord',
-  'updateRecord',
-  'linkThread',
-  'logEmail',
-  'addNote',
-  'manageTasks',
-  'manageDeals',
-  // Never allowed (Limited Use rules 2–5): kept in the type so a test can show they are refused.
-  'analytics',
-  'ads',
-  'modelTraining',
-  'humanReview',
-] as const;
-export type Purpose = (typeof PURPOSES)[number];
+import { DATA_CLASSES, type DataClass, PURPOSES, type Purpose } from '../../../shared/purposes';
 
-export const DATA_CLASSES = ['googleUserData', 'crmData', 'credentials', 'diagnostics'] as const;
-export type DataClass = (typeof DATA_CLASSES)[number];
+export { DATA_CLASSES, type DataClass, PURPOSES, type Purpose };
 
 /** `crm`: the connected CRM's origin. `adminHost`: a host the admin added (ExtraAllowedCrmHosts). */
 export type Destination = 'crm' | 'adminHost' | 'other';

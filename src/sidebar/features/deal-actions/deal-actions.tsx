@@ -1,5 +1,6 @@
 import { useState } from 'preact/hooks';
 import type { Opportunity } from '../../../shared/crm-model';
+import { ActionStatus, useAction } from '../../components/use-action';
 import { ask } from '../../sidebar-api';
 import { useSidebarStore } from '../../use-sidebar-store';
 
@@ -23,8 +24,7 @@ export function DealActions() {
   const [stageId, setStageId] = useState<number | null>(null);
   const [value, setValue] = useState('');
   const [closeDate, setCloseDate] = useState('');
-  const [error, setError] = useState<string | null>(null);
-  const [message, setMessage] = useState<string | null>(null);
+  const { message, error, run, fail } = useAction();
 
   if (!account || !thread || !cards || !extras || extras.pipelines.length === 0) return null;
   const deals = new Map<number, Opportunity>();
@@ -34,35 +34,30 @@ export function DealActions() {
   const person = cards.find((c) => c.person && c.person.id > 0)?.person ?? null;
   const company = cards.find((c) => c.company)?.company ?? null;
 
-  const report = (answer: { ok: true } | { ok: false; error: string }, done: string) => {
-    if (answer.ok) {
-      setError(null);
-      setMessage(done);
-    } else setError(answer.error);
-  };
-  const failed = { ok: false as const, error: 'Threadline did not answer; try again.' };
-
   const create = async (event: Event) => {
     event.preventDefault();
     if (!pipeline || !stage) return;
     const amount = value.trim() === '' ? null : Number(value.replace(/[^\d.]/g, ''));
     if (amount !== null && !Number.isFinite(amount)) {
-      setError('The value must be a number.');
+      fail('The value must be a number.');
       return;
     }
-    const answer = await ask('createDeal', {
-      account,
-      threadId: thread.threadId,
-      name: (name.trim() || thread.subject.trim() || 'New deal').slice(0, 500),
-      pipelineId: pipeline.id,
-      stageId: stage.id,
-      value: amount,
-      closeDate: closeDateFromInput(closeDate),
-      primaryContactId: person?.id ?? null,
-      companyId: company?.id ?? null,
-    }).catch(() => failed);
-    report(answer, 'Deal created.');
-    if (answer.ok) {
+    const answer = await run(
+      () =>
+        ask('createDeal', {
+          account,
+          threadId: thread.threadId,
+          name: (name.trim() || thread.subject.trim() || 'New deal').slice(0, 500),
+          pipelineId: pipeline.id,
+          stageId: stage.id,
+          value: amount,
+          closeDate: closeDateFromInput(closeDate),
+          primaryContactId: person?.id ?? null,
+          companyId: company?.id ?? null,
+        }),
+      'Deal created.',
+    );
+    if (answer?.ok) {
       setCreating(false);
       setName('');
       setValue('');
@@ -86,13 +81,15 @@ export function DealActions() {
                 value={String(deal.stageId ?? '')}
                 disabled={deal.id < 0 || deal.status !== 'Open'}
                 onChange={(e) =>
-                  void ask('updateDeal', {
-                    account,
-                    dealId: deal.id,
-                    stageId: Number((e.target as HTMLSelectElement).value),
-                  })
-                    .catch(() => failed)
-                    .then((a) => report(a, 'Stage changed.'))
+                  void run(
+                    () =>
+                      ask('updateDeal', {
+                        account,
+                        dealId: deal.id,
+                        stageId: Number((e.target as HTMLSelectElement).value),
+                      }),
+                    'Stage changed.',
+                  )
                 }
                 data-testid="deal-stage"
               >
@@ -109,9 +106,10 @@ export function DealActions() {
                   type="button"
                   disabled={deal.id < 0}
                   onClick={() =>
-                    void ask('updateDeal', { account, dealId: deal.id, status: 'Won' })
-                      .catch(() => failed)
-                      .then((a) => report(a, 'Marked as won.'))
+                    void run(
+                      () => ask('updateDeal', { account, dealId: deal.id, status: 'Won' }),
+                      'Marked as won.',
+                    )
                   }
                   data-testid="deal-won"
                 >
@@ -121,9 +119,10 @@ export function DealActions() {
                   type="button"
                   disabled={deal.id < 0}
                   onClick={() =>
-                    void ask('updateDeal', { account, dealId: deal.id, status: 'Lost' })
-                      .catch(() => failed)
-                      .then((a) => report(a, 'Marked as lost.'))
+                    void run(
+                      () => ask('updateDeal', { account, dealId: deal.id, status: 'Lost' }),
+                      'Marked as lost.',
+                    )
                   }
                   data-testid="deal-lost"
                 >
@@ -210,14 +209,7 @@ export function DealActions() {
           New deal from this thread
         </button>
       )}
-      <div role="status" aria-live="polite">
-        {message && <p class="small">{message}</p>}
-      </div>
-      {error && (
-        <p role="alert" class="error-text">
-          {error}
-        </p>
-      )}
+      <ActionStatus message={message} error={error} />
     </section>
   );
 }

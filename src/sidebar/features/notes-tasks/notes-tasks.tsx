@@ -1,5 +1,6 @@
 import { useState } from 'preact/hooks';
 import { findProhibitedData, PROHIBITED_LABELS, redactProhibitedData } from '../../../shared/prohibited-data';
+import { ActionStatus, useAction } from '../../components/use-action';
 import { formatDate } from '../../format';
 import { ask } from '../../sidebar-api';
 import { refOfKey, threadRecords } from '../../thread-records';
@@ -24,8 +25,8 @@ export function NotesTasks() {
   const [taskName, setTaskName] = useState('');
   const [due, setDue] = useState('');
   const [high, setHigh] = useState(false);
-  const [message, setMessage] = useState<string | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const { message, error, run } = useAction();
+  const [toggled, setToggled] = useState<Record<number, boolean>>({});
   const [acknowledged, setAcknowledged] = useState(false);
 
   if (!account || !cards || !extras) return null;
@@ -35,49 +36,54 @@ export function NotesTasks() {
   const mode = extras.settings.prohibitedDataMode;
   const findings = mode === 'off' ? [] : findProhibitedData(note);
 
-  const done = (text: string) => {
-    setError(null);
-    setMessage(text);
-  };
   const saveNote = async (event: Event) => {
     event.preventDefault();
     if (!record || note.trim() === '') return;
-    const answer = await ask('addNote', {
-      account,
-      record,
-      text: note.trim(),
-      ...(acknowledged ? { acknowledgeProhibited: true } : {}),
-    }).catch(() => ({ ok: false as const, error: 'Threadline did not answer; try again.' }));
-    if (answer.ok) {
+    const answer = await run(
+      () =>
+        ask('addNote', {
+          account,
+          record,
+          text: note.trim(),
+          ...(acknowledged ? { acknowledgeProhibited: true } : {}),
+        }),
+      'Note saved.',
+    );
+    if (answer?.ok) {
       setNote('');
       setAcknowledged(false);
-      done('Note saved.');
-    } else setError(answer.error);
+    }
   };
   const saveTask = async (event: Event) => {
     event.preventDefault();
     if (taskName.trim() === '') return;
-    const answer = await ask('createTask', {
-      account,
-      name: taskName.trim(),
-      related: record,
-      dueDate: dueFromInput(due),
-      priority: high ? 'High' : 'None',
-    }).catch(() => ({ ok: false as const, error: 'Threadline did not answer; try again.' }));
-    if (answer.ok) {
+    const answer = await run(
+      () =>
+        ask('createTask', {
+          account,
+          name: taskName.trim(),
+          related: record,
+          dueDate: dueFromInput(due),
+          priority: high ? 'High' : 'None',
+        }),
+      'Task added.',
+    );
+    if (answer?.ok) {
       setTaskName('');
       setDue('');
       setHigh(false);
-      done('Task added.');
-    } else setError(answer.error);
+    }
   };
-  const toggle = async (taskId: number, completed: boolean) => {
-    const answer = await ask('setTaskStatus', {
-      account,
-      taskId,
-      status: completed ? 'Completed' : 'Open',
-    }).catch(() => ({ ok: false as const, error: 'Threadline did not answer; try again.' }));
-    if (!answer.ok) setError(answer.error);
+  const toggle = (taskId: number, completed: boolean) => {
+    // Shown at once; the worker's next view confirms it (the write itself waits in the outbox).
+    setToggled((current) => ({ ...current, [taskId]: completed }));
+    void run(
+      () => ask('setTaskStatus', { account, taskId, status: completed ? 'Completed' : 'Open' }),
+      completed ? 'Task completed.' : 'Task reopened.',
+    ).then((answer) => {
+      if (answer?.ok) return;
+      setToggled(({ [taskId]: _dropped, ...rest }) => rest);
+    });
   };
 
   return (
@@ -187,9 +193,9 @@ export function NotesTasks() {
               <label class="checkbox">
                 <input
                   type="checkbox"
-                  checked={t.status === 'Completed'}
+                  checked={toggled[t.id] ?? t.status === 'Completed'}
                   disabled={t.id < 0}
-                  onChange={(e) => void toggle(t.id, (e.target as HTMLInputElement).checked)}
+                  onChange={(e) => toggle(t.id, (e.target as HTMLInputElement).checked)}
                   data-testid="task-done"
                 />
                 <span class={t.status === 'Completed' ? 'done' : ''} title={t.name}>
@@ -205,14 +211,7 @@ export function NotesTasks() {
           ))}
         </ul>
       )}
-      <div role="status" aria-live="polite">
-        {message && <p class="small">{message}</p>}
-      </div>
-      {error && (
-        <p role="alert" class="error-text">
-          {error}
-        </p>
-      )}
+      <ActionStatus message={message} error={error} />
     </section>
   );
 }

@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks';
 import type { RecordRef } from '../../../shared/crm-model';
 import type { ResponseOf } from '../../../shared/protocol';
+import { ActionStatus, useAction } from '../../components/use-action';
 import { ask } from '../../sidebar-api';
 import { refOfKey, threadRecords } from '../../thread-records';
 import { useSidebarStore } from '../../use-sidebar-store';
@@ -20,10 +21,8 @@ export function ThreadLinks() {
   const askConsent = useSidebarStore((s) => s.askConsent);
   const [choice, setChoice] = useState('');
   const [visibility, setVisibility] = useState<'private' | 'team' | null>(null);
-  const [message, setMessage] = useState<string | null>(null);
-  const [error, setError] = useState<string | null>(null);
   const [prohibited, setProhibited] = useState<Prohibited | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, message, error, run } = useAction();
 
   if (!account || !threadId || !cards || !extras) return null;
   const choices = threadRecords(cards, extras).filter(
@@ -32,21 +31,6 @@ export function ThreadLinks() {
   const selected = refOfKey(choices, choice) ?? choices[0]?.ref ?? null;
   const level = extras.settings.emailContentLevel;
   const chosenVisibility = visibility ?? extras.settings.defaultVisibility;
-
-  const run = async (action: () => Promise<{ ok: boolean; error?: string }>, done: string) => {
-    setBusy(true);
-    setError(null);
-    setMessage(null);
-    try {
-      const answer = await action();
-      if (answer.ok) setMessage(done);
-      else setError(answer.error ?? 'That did not work.');
-    } catch {
-      setError('Threadline did not answer; try again.');
-    } finally {
-      setBusy(false);
-    }
-  };
 
   /** Runs `action` now if the user has consented, else after they press "Allow" in the notice. */
   const withConsent = (action: () => void) => {
@@ -70,20 +54,22 @@ export function ThreadLinks() {
       if (records.length === 0 && selected) records.push(selected);
       if (records.length === 0) return;
       setProhibited(null);
-      void run(async () => {
-        const answer = await ask('logThread', {
-          account,
-          threadId,
-          records,
-          visibility: chosenVisibility,
-          ...(choiceOnFinding ? { prohibited: choiceOnFinding } : {}),
-        });
-        if (!answer.ok) {
+      void run(
+        () =>
+          ask('logThread', {
+            account,
+            threadId,
+            records,
+            visibility: chosenVisibility,
+            ...(choiceOnFinding ? { prohibited: choiceOnFinding } : {}),
+          }),
+        'Queued for the CRM.',
+      ).then((answer) => {
+        if (answer && !answer.ok) {
           if (answer.needsConsent) askConsent(true);
           if (answer.prohibited) setProhibited(answer.prohibited);
         }
-        return answer;
-      }, 'Queued for the CRM.');
+      });
     });
 
   const logged = extras.loggedMessages;
@@ -216,14 +202,7 @@ export function ThreadLinks() {
           )}
         </div>
       )}
-      <div role="status" aria-live="polite">
-        {message && <p class="small">{message}</p>}
-      </div>
-      {error && (
-        <p role="alert" class="error-text" data-testid="links-error">
-          {error}
-        </p>
-      )}
+      <ActionStatus message={message} error={error} />
     </section>
   );
 }

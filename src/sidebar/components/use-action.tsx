@@ -1,0 +1,46 @@
+import { useState } from 'preact/hooks';
+
+type Outcome = { ok: true } | { ok: false; error: string };
+
+/**
+ * One user action against the worker: busy while it runs, then a status line ("Note saved.") or an
+ * error in plain words. A worker that does not answer is an error too, never a silent spinner.
+ */
+export function useAction() {
+  const [busy, setBusy] = useState(false);
+  const [message, setMessage] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const run = async <T extends Outcome>(action: () => Promise<T>, done: string): Promise<T | null> => {
+    setBusy(true);
+    setError(null);
+    setMessage(null);
+    try {
+      const answer = await action();
+      if (answer.ok) setMessage(done);
+      else setError(answer.error);
+      return answer;
+    } catch {
+      setError('Threadline did not answer; try again.');
+      return null;
+    } finally {
+      setBusy(false);
+    }
+  };
+  return { busy, message, error, run, fail: setError };
+}
+
+/** The live status line and the error of a useAction(). */
+export function ActionStatus({ message, error }: { message: string | null; error: string | null }) {
+  return (
+    <>
+      <div role="status" aria-live="polite">
+        {message && <p class="small">{message}</p>}
+      </div>
+      {error && (
+        <p role="alert" class="error-text" data-testid="action-error">
+          {error}
+        </p>
+      )}
+    </>
+  );
+}
