@@ -102,7 +102,8 @@ export async function startCrm(options: { people?: number; extraArgs?: string[] 
     },
     async stop() {
       const proc = child;
-      if (!proc || proc.exitCode !== null) return;
+      // Already gone (exited, or killed by a signal): 'exit' will not fire again.
+      if (!proc || proc.exitCode !== null || proc.signalCode !== null) return;
       const exited = new Promise<void>((resolve) => proc.on('exit', () => resolve()));
       proc.kill('SIGTERM');
       await exited;
