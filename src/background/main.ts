@@ -3,6 +3,7 @@ import { personRow } from '../db/record-rows';
 import { parentKeyOf, ThreadlineDb } from '../db/threadline-db';
 import { recordKeyOf } from '../shared/crm-model';
 import { createLogger, type Logger } from '../shared/logger';
+import type { MessageKey } from '../shared/message-key';
 import { normaliseAddress } from '../shared/normalise-address';
 import {
   type ConnectionInfo,
@@ -19,6 +20,7 @@ import type { CrmClient } from './crm/crm-client';
 import { CrmError, describeCrmError } from './crm/crm-error';
 import { type CrmTransport, createCrmTransport, type TransportHealth } from './crm/crm-transport';
 import { createRateLimiter } from './crm/rate-limiter';
+import { t } from './i18n';
 import { buildCards, type CardsResult } from './lookup/build-cards';
 import { outsideParticipants } from './lookup/outside-participants';
 import { searchCache } from './lookup/search-cache';
@@ -54,18 +56,18 @@ export interface WorkerDeps {
   policyGraceMs?: number;
 }
 
-const WRITE_LABELS: Record<string, string> = {
-  addPerson: 'Add person',
-  addLead: 'Add lead',
-  updatePerson: 'Edit person',
-  linkThread: 'Link thread',
-  unlinkThread: 'Unlink thread',
-  logMessage: 'Log e-mail',
-  addNote: 'Note',
-  createTask: 'New task',
-  setTaskStatus: 'Task status',
-  createDeal: 'New deal',
-  updateDeal: 'Deal change',
+const WRITE_LABELS: Record<string, MessageKey> = {
+  addPerson: 'writeAddPerson',
+  addLead: 'writeAddLead',
+  updatePerson: 'writeUpdatePerson',
+  linkThread: 'writeLinkThread',
+  unlinkThread: 'writeUnlinkThread',
+  logMessage: 'writeLogMessage',
+  addNote: 'writeAddNote',
+  createTask: 'writeCreateTask',
+  setTaskStatus: 'writeSetTaskStatus',
+  createDeal: 'writeCreateDeal',
+  updateDeal: 'writeUpdateDeal',
 };
 
 /** "Log e-mail: The CRM refused the change: …" — the CRM's own message where it gave one. */
@@ -84,7 +86,7 @@ function describeFailedWrite(row: { op: string; lastError: string | null }): str
   const text = kinds.includes(error)
     ? describeCrmError(new CrmError(error as CrmError['kind'], ''))
     : describeCrmError(new CrmError('invalidInput', error));
-  return `${WRITE_LABELS[row.op] ?? 'Change'}: ${text}`;
+  return t('failedWriteReason', t(WRITE_LABELS[row.op] ?? 'writeOther'), text);
 }
 
 function requireTab(tabId: number | null): number {
@@ -140,11 +142,7 @@ export function main(
   const baseUrlFor = (input: Pick<ConnectionInput, 'kind' | 'baseUrl'>): string => {
     if (input.kind === 'copper') return COPPER_BASE_URL;
     const url = input.baseUrl.trim().replace(/\/+$/, '');
-    if (!isAllowedCrmOrigin(url))
-      throw new CrmError(
-        'notConnected',
-        'The CRM address must start with https:// (or http:// for 127.0.0.1)',
-      );
+    if (!isAllowedCrmOrigin(url)) throw new CrmError('notConnected', t('errCrmAddress'));
     return url;
   };
 
@@ -510,18 +508,18 @@ export function main(
         if (error.kind === 'unreachable')
           return {
             ok: false,
-            error: "Can't reach the CRM at that address. Is it running, and is the address right?",
+            error: t('errCantReachAddress'),
           };
         if (error.kind === 'notConnected') return { ok: false, error: error.message };
         if (error.kind === 'unauthorized') {
           return {
             ok: false,
-            error: 'The CRM rejected this API key or e-mail address. Check both and try again.',
+            error: t('errRejectedKey'),
           };
         }
         return { ok: false, error: describeCrmError(error) };
       }
-      return { ok: false, error: 'The connection test failed unexpectedly.' };
+      return { ok: false, error: t('errTestFailed') };
     }
   };
 
@@ -593,8 +591,8 @@ export function main(
       addContact: async (request, context) => {
         await tabAccount(context.tabId, request.account);
         const address = normaliseAddress(request.address);
-        if (!address) return { ok: false, error: 'That is not an e-mail address.' };
-        if (!(await connection.info())) return { ok: false, error: 'Connect a CRM first (Settings).' };
+        if (!address) return { ok: false, error: t('errNotAnAddress') };
+        if (!(await connection.info())) return { ok: false, error: t('errConnectFirst') };
         const { account } = request;
         const name = request.name.trim();
         if (request.kind === 'person') {
@@ -636,7 +634,7 @@ export function main(
       updatePerson: async (request, context) => {
         await tabAccount(context.tabId, request.account);
         const row = await db.people.get([request.account, request.personId]);
-        if (!row) return { ok: false, error: 'That person is not in the cache any more.' };
+        if (!row) return { ok: false, error: t('errPersonGone') };
         const patch = {
           ...(request.patch.title !== undefined ? { title: request.patch.title?.trim() || null } : {}),
           ...(request.patch.phones !== undefined
@@ -719,7 +717,7 @@ export function main(
         try {
           await consent.grant(request.account, 'emailLogging', request);
         } catch (error) {
-          return { ok: false, error: error instanceof Error ? error.message : 'Consent was not saved.' };
+          return { ok: false, error: error instanceof Error ? error.message : t('errConsentNotSaved') };
         }
         // Writes held back for want of consent may go now.
         await outbox.retryDead(request.account, 'consentRequired');
@@ -738,8 +736,7 @@ export function main(
       setUserSettings: async (request) => {
         const { locked } = await policy.current();
         const refused = Object.keys(request.patch).filter((k) => locked.includes(k as never));
-        if (refused.length > 0)
-          return { ok: false, error: 'Your administrator manages that setting; it cannot be changed here.' };
+        if (refused.length > 0) return { ok: false, error: t('errManagedSetting') };
         const current = ((await db.settings.get('userSettings'))?.value ?? {}) as Record<string, unknown>;
         await db.settings.put({ name: 'userSettings', value: { ...current, ...request.patch } });
         await policy.reload();

@@ -6,13 +6,6 @@
 export const PROHIBITED_KINDS = ['card', 'ssn', 'iban', 'routing'] as const;
 export type ProhibitedKind = (typeof PROHIBITED_KINDS)[number];
 
-export const PROHIBITED_LABELS: Record<ProhibitedKind, string> = {
-  card: 'a payment card number',
-  ssn: 'a US social security number',
-  iban: 'a bank account number (IBAN)',
-  routing: 'a US bank routing number',
-};
-
 export interface Finding {
   kind: ProhibitedKind;
   /** Offsets into the text (UTF-16 code units), end exclusive. */

@@ -5,16 +5,8 @@
  */
 export const DISCLOSURE = {
   scope: 'emailLogging',
+  /** Its text is the `disclosureText` message of each locale: change any of them, bump this. */
   version: 1,
-  title: 'Allow Threadline to send e-mail to your CRM?',
-  text: [
-    'When you link a thread or log e-mail, Threadline sends these from Gmail to your CRM, and to nowhere else:',
-    '• the Gmail thread and message ids, so each message is logged once;',
-    '• the participants, subject and date of each message logged;',
-    '• the plain-text body, only if your settings (or your administrator) set logging to "full".',
-    'It is used only to keep the CRM record of your conversations, is never used for ads or to train AI models, and is not read by people except as you choose in your CRM.',
-    'You can withdraw this at any time under Settings → Privacy; logging stops at once.',
-  ].join('\n'),
 } as const;
 
 export const LIMITED_USE_STATEMENTS = [
@@ -22,8 +14,11 @@ export const LIMITED_USE_STATEMENTS = [
   'The use of information received from Google APIs will adhere to the Google User Data Policy, including the Limited Use requirements.',
 ] as const;
 
-/** Hex SHA-256 of the disclosure text (Web Crypto: available in the worker, the pages and Node). */
-export async function disclosureHash(text: string = DISCLOSURE.text): Promise<string> {
+/**
+ * Hex SHA-256 of the disclosure text as shown (Web Crypto: available in the worker, the pages and
+ * Node). The page and the worker both take the text from chrome.i18n, so they agree in any locale.
+ */
+export async function disclosureHash(text: string): Promise<string> {
   const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text));
   return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
 }

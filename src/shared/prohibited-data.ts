@@ -16,7 +16,6 @@ export {
   type Finding,
   isValidSsn,
   PROHIBITED_KINDS,
-  PROHIBITED_LABELS,
   type ProhibitedKind,
   passesLuhn,
 } from './card-numbers';

@@ -303,7 +303,16 @@ const ack = z.object({ ok: z.literal(true) });
 /** What the prohibited-data guard found (kinds and where, never the values) and what may be done. */
 const prohibitedAnswer = z.object({
   mode: z.enum(['block', 'warn']),
-  findings: z.array(z.object({ kind: z.string(), where: z.string(), start: z.number(), end: z.number() })),
+  findings: z.array(
+    z.object({
+      kind: z.enum(['card', 'ssn', 'iban', 'routing']),
+      /** Which message of the thread (1-based) and of how many; null for a note. */
+      message: z.nullable(z.number()),
+      of: z.nullable(z.number()),
+      start: z.number(),
+      end: z.number(),
+    }),
+  ),
 });
 const done = z.union([
   z.object({ ok: z.literal(true) }),

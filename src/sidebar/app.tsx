@@ -1,3 +1,4 @@
+import { t } from '../ui/i18n';
 import { sidebarFeatures } from './features/registry';
 import { useSidebarStore } from './use-sidebar-store';
 
@@ -18,19 +19,17 @@ export function App({ onRetry }: { onRetry: () => void }) {
   return (
     <main class="sidebar" aria-busy={connection === 'connecting'}>
       <header class="brand">
-        <h1>Threadline</h1>
+        <h1>{t('appTitle')}</h1>
       </header>
       <div role="status" aria-live="polite" class="status">
-        {connection === 'reconnecting' && <p class="notice">Reconnecting to Threadline…</p>}
+        {connection === 'reconnecting' && <p class="notice">{t('reconnecting')}</p>}
       </div>
       {connection === 'unreachable' ? (
         <section role="alert" class="error" data-testid="unreachable">
-          <h2>Threadline isn't responding</h2>
-          <p>
-            Its background service could not be reached. Try again, or reload Gmail if this keeps happening.
-          </p>
+          <h2>{t('unreachableTitle')}</h2>
+          <p>{t('unreachableText')}</p>
           <button type="button" onClick={onRetry}>
-            Try again
+            {t('tryAgain')}
           </button>
         </section>
       ) : hasState ? (

@@ -1,6 +1,7 @@
 import type { RecordRef } from '../shared/crm-model';
 import type { ContactCard } from '../shared/sidebar-port';
 import type { ThreadExtras } from '../shared/thread-extras';
+import { t } from '../ui/i18n';
 
 export interface RecordChoice {
   ref: RecordRef;
@@ -8,11 +9,11 @@ export interface RecordChoice {
   label: string;
 }
 
-const KIND: Record<RecordRef['type'], string> = {
-  person: 'Person',
-  company: 'Company',
-  lead: 'Lead',
-  opportunity: 'Deal',
+const KIND: Record<RecordRef['type'], () => string> = {
+  person: () => t('kindPerson'),
+  company: () => t('kindCompany'),
+  lead: () => t('kindLead'),
+  opportunity: () => t('kindDeal'),
 };
 
 /** The records a thread can be linked, logged or noted to: its contacts, their companies and deals, and its links. */
@@ -21,7 +22,7 @@ export function threadRecords(cards: readonly ContactCard[], extras: ThreadExtra
   const add = (type: RecordRef['type'], id: number, name: string) => {
     if (id <= 0) return; // still being created
     const key = `${type}:${id}`;
-    if (!out.has(key)) out.set(key, { ref: { type, id }, key, label: `${KIND[type]}: ${name}` });
+    if (!out.has(key)) out.set(key, { ref: { type, id }, key, label: t('recordLabel', KIND[type](), name) });
   };
   for (const link of extras?.links ?? []) add(link.type, link.id, link.title);
   for (const card of cards) {

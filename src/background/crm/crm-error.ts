@@ -1,3 +1,5 @@
+import { t } from '../i18n';
+
 /** What went wrong talking to the CRM, in terms the sidebar can explain and act on. */
 export type CrmErrorKind =
   | 'unauthorized' // 401/403: the key or email is wrong, or lacks permission
@@ -30,22 +32,22 @@ export class CrmError extends Error {
 export function describeCrmError(error: CrmError): string {
   switch (error.kind) {
     case 'unauthorized':
-      return 'The CRM rejected the API key or e-mail — open Settings to reconnect.';
+      return t('errUnauthorized');
     case 'rateLimited':
-      return 'The CRM is rate-limiting requests; Threadline is waiting and will retry.';
+      return t('errRateLimited');
     case 'unreachable':
-      return "Can't reach the CRM — showing saved data; changes will be sent when it is back.";
+      return t('errUnreachable');
     case 'server':
-      return 'The CRM is having trouble (server error); Threadline will retry.';
+      return t('errServer');
     case 'invalidInput':
-      return `The CRM refused the change: ${error.message}`;
+      return t('errInvalidInput', error.message);
     case 'notFound':
-      return 'That record no longer exists in the CRM.';
+      return t('errNotFound');
     case 'invalidResponse':
-      return 'The CRM sent an answer Threadline does not understand; your saved data is unchanged.';
+      return t('errInvalidResponse');
     case 'notConnected':
-      return 'No CRM is connected — open Settings to connect one.';
+      return t('errNotConnected');
     case 'consentRequired':
-      return 'Logging e-mail to the CRM needs your consent — press "Allow" in the sidebar, or see Privacy in Settings.';
+      return t('errConsentRequired');
   }
 }

@@ -12,15 +12,11 @@ import { type RecordRef, recordKeyOf } from '../../shared/crm-model';
 import { DISCLOSURE } from '../../shared/disclosure';
 import type { Logger } from '../../shared/logger';
 import { normaliseAddress } from '../../shared/normalise-address';
-import {
-  type Finding,
-  findProhibitedData,
-  PROHIBITED_LABELS,
-  redactProhibitedData,
-} from '../../shared/prohibited-data';
+import { type Finding, findProhibitedData, redactProhibitedData } from '../../shared/prohibited-data';
 import type { MessageFacts, RequestOf, ResponseOf, ThreadFacts } from '../../shared/protocol';
 import type { Settings } from '../../shared/settings';
 import type { ThreadExtras } from '../../shared/thread-extras';
+import { t } from '../i18n';
 import type { Outbox } from '../outbox/outbox';
 import type { ConsentStore } from '../privacy/consent/consent-store';
 import { linkActivityText, messageActivityText } from './compose-activity-text';
@@ -44,11 +40,6 @@ export interface ThreadActionDeps {
 
 type Done = { ok: true } | { ok: false; error: string };
 
-const CONSENT_NEEDED =
-  'Logging e-mail to the CRM needs your consent first: read the notice in the sidebar and press "Allow".';
-const LEVEL_NONE =
-  'E-mail logging is turned off (content level "none") in your settings or by your administrator.';
-
 /** Facts of each message; older content scripts sent only ids. */
 const messagesOf = (thread: ThreadFacts): MessageFacts[] =>
   thread.messages ??
@@ -63,8 +54,9 @@ export function createThreadActions(deps: ThreadActionDeps) {
   const { db, outbox, consent, nowMs } = deps;
   const nowSec = () => Math.floor(nowMs() / 1000);
 
-  const describeFindings = (findings: Finding[], where: (f: Finding) => string) =>
-    findings.map((f) => ({ kind: PROHIBITED_LABELS[f.kind], where: where(f), start: f.start, end: f.end }));
+  /** Kinds and places only: the sidebar words them in the user's language; values never leave. */
+  const describeFindings = (findings: Finding[], message: number | null, of: number | null) =>
+    findings.map((f) => ({ kind: f.kind, message, of, start: f.start, end: f.end }));
 
   async function queueLink(
     account: string,
@@ -175,7 +167,7 @@ export function createThreadActions(deps: ThreadActionDeps) {
       const text = bodies.get(m.messageId);
       if (text === undefined) return;
       const findings = findProhibitedData(text);
-      found.push(...describeFindings(findings, () => `message ${index + 1} of ${messages.length}`));
+      found.push(...describeFindings(findings, index + 1, messages.length));
       clean.set(m.messageId, findings.length > 0 ? redactProhibitedData(text, findings) : text);
     });
     if (found.length === 0) return { ok: true, bodies };
@@ -185,7 +177,7 @@ export function createThreadActions(deps: ThreadActionDeps) {
   }
 
   const canTransfer = async (account: string): Promise<string | null> => {
-    if (!(await consent.has(account, 'emailLogging'))) return CONSENT_NEEDED;
+    if (!(await consent.has(account, 'emailLogging'))) return t('errConsentNeeded');
     return null;
   };
 
@@ -312,7 +304,7 @@ export function createThreadActions(deps: ThreadActionDeps) {
   const handlers = {
     async linkThread(request: RequestOf<'linkThread'>, tabId: number | null): Promise<Done> {
       const thread = await deps.openThread(tabId, request.account, request.threadId);
-      if (!thread) return { ok: false, error: 'That thread is no longer open.' };
+      if (!thread) return { ok: false, error: t('errThreadClosed') };
       const blocked = await canTransfer(request.account);
       if (blocked) return { ok: false, error: blocked };
       const { settings } = await deps.settings();
@@ -323,7 +315,7 @@ export function createThreadActions(deps: ThreadActionDeps) {
 
     async unlinkThread(request: RequestOf<'unlinkThread'>, tabId: number | null): Promise<Done> {
       const thread = await deps.openThread(tabId, request.account, request.threadId);
-      if (!thread) return { ok: false, error: 'That thread is no longer open.' };
+      if (!thread) return { ok: false, error: t('errThreadClosed') };
       const blocked = await canTransfer(request.account);
       if (blocked) return { ok: false, error: blocked };
       const recordKey = recordKeyOf(request.record);
@@ -343,19 +335,16 @@ export function createThreadActions(deps: ThreadActionDeps) {
 
     async logThread(request: RequestOf<'logThread'>, tabId: number | null): Promise<ResponseOf<'logThread'>> {
       const thread = await deps.openThread(tabId, request.account, request.threadId);
-      if (!thread) return { ok: false, error: 'That thread is no longer open.' };
+      if (!thread) return { ok: false, error: t('errThreadClosed') };
       const blocked = await canTransfer(request.account);
       if (blocked) return { ok: false, error: blocked, needsConsent: true };
       const { settings } = await deps.settings();
-      if (settings.emailContentLevel === 'none') return { ok: false, error: LEVEL_NONE };
+      if (settings.emailContentLevel === 'none') return { ok: false, error: t('errLevelNone') };
       const guarded = await guardedBodies(tabId, thread, settings, request.prohibited ?? 'ask');
       if (!guarded.ok) {
         return {
           ok: false,
-          error:
-            guarded.mode === 'block'
-              ? 'Found data that may not be sent to the CRM. Remove it to log this thread.'
-              : 'Found data that should not be sent to the CRM. Remove it, or log anyway.',
+          error: guarded.mode === 'block' ? t('errGuardThreadBlock') : t('errGuardThreadWarn'),
           prohibited: { mode: guarded.mode, findings: guarded.findings },
         };
       }
@@ -379,11 +368,8 @@ export function createThreadActions(deps: ThreadActionDeps) {
         if (findings.length > 0 && (mode === 'block' || !request.acknowledgeProhibited)) {
           return {
             ok: false,
-            error:
-              mode === 'block'
-                ? 'This note contains data that may not be sent to the CRM. Remove it first.'
-                : 'This note contains data that should not be sent to the CRM.',
-            prohibited: { mode, findings: describeFindings(findings, () => 'in the note') },
+            error: mode === 'block' ? t('errGuardNoteBlock') : t('errGuardNoteWarn'),
+            prohibited: { mode, findings: describeFindings(findings, null, null) },
           };
         }
       }
@@ -424,8 +410,8 @@ export function createThreadActions(deps: ThreadActionDeps) {
 
     async setTaskStatus(request: RequestOf<'setTaskStatus'>): Promise<Done> {
       const row = await db.tasks.get([request.account, request.taskId]);
-      if (!row) return { ok: false, error: 'That task is not in the cache any more.' };
-      if (row.id < 0) return { ok: false, error: 'That task is still being saved; try again in a moment.' };
+      if (!row) return { ok: false, error: t('errTaskGone') };
+      if (row.id < 0) return { ok: false, error: t('errTaskSaving') };
       await db.tasks.put({ ...row, status: request.status, pending: true });
       await outbox.enqueue(request.account, `task:${request.taskId}`, {
         op: 'setTaskStatus',
@@ -438,7 +424,7 @@ export function createThreadActions(deps: ThreadActionDeps) {
     async createDeal(request: RequestOf<'createDeal'>, tabId: number | null): Promise<Done> {
       const pipeline = await db.pipelines.get([request.account, request.pipelineId]);
       if (!pipeline?.stages.some((s) => s.id === request.stageId))
-        return { ok: false, error: 'Choose a stage of that pipeline.' };
+        return { ok: false, error: t('errChooseStage') };
       const thread = request.threadId
         ? await deps.openThread(tabId, request.account, request.threadId)
         : null;
@@ -485,7 +471,7 @@ export function createThreadActions(deps: ThreadActionDeps) {
 
     async updateDeal(request: RequestOf<'updateDeal'>): Promise<Done> {
       const row = await db.opportunities.get([request.account, request.dealId]);
-      if (!row) return { ok: false, error: 'That deal is not in the cache any more.' };
+      if (!row) return { ok: false, error: t('errDealGone') };
       const patch = {
         ...(request.stageId === undefined ? {} : { stageId: request.stageId }),
         ...(request.status === undefined ? {} : { status: request.status }),
@@ -493,7 +479,7 @@ export function createThreadActions(deps: ThreadActionDeps) {
       if (patch.stageId !== undefined && row.pipelineId !== null) {
         const pipeline = await db.pipelines.get([request.account, row.pipelineId]);
         if (!pipeline?.stages.some((s) => s.id === patch.stageId))
-          return { ok: false, error: 'That stage is not in the deal’s pipeline.' };
+          return { ok: false, error: t('errStageNotInPipeline') };
       }
       await db.opportunities.put({ ...row, ...patch });
       await outbox.enqueue(request.account, `opportunity:${request.dealId}`, {

@@ -1,4 +1,5 @@
 import { useState } from 'preact/hooks';
+import { t } from '../../ui/i18n';
 
 type Outcome = { ok: true } | { ok: false; error: string };
 
@@ -20,7 +21,7 @@ export function useAction() {
       else setError(answer.error);
       return answer;
     } catch {
-      setError('Threadline did not answer; try again.');
+      setError(t('noAnswer'));
       return null;
     } finally {
       setBusy(false);

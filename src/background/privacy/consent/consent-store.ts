@@ -1,5 +1,6 @@
 import type { ConsentRow, ThreadlineDb } from '../../../db/threadline-db';
 import { DISCLOSURE, disclosureHash } from '../../../shared/disclosure';
+import { t } from '../../i18n';
 
 export type ConsentScope = ConsentRow['scope'];
 
@@ -16,12 +17,13 @@ export interface ConsentStore {
  * hash of the text the page showed; a grant for any other text is refused, so a stale page cannot
  * consent to a disclosure the user never saw.
  */
-export function createConsentStore(db: ThreadlineDb, nowMs: () => number): ConsentStore {
-  let currentHash: Promise<string> | null = null;
-  const hash = () => {
-    currentHash ??= disclosureHash();
-    return currentHash;
-  };
+export function createConsentStore(
+  db: ThreadlineDb,
+  nowMs: () => number,
+  /** The disclosure text as the pages show it (the browser's language). */
+  disclosureText: () => string = () => t('disclosureText'),
+): ConsentStore {
+  const hash = () => disclosureHash(disclosureText());
   return {
     async has(account, scope) {
       const row = await db.consents.get([account, scope]);
@@ -34,7 +36,7 @@ export function createConsentStore(db: ThreadlineDb, nowMs: () => number): Conse
     },
     async grant(account, scope, shown) {
       if (shown.version !== DISCLOSURE.version || shown.textHash !== (await hash()))
-        throw new Error('The disclosure changed; show the current one first.');
+        throw new Error(t('errDisclosureChanged'));
       await db.consents.put({
         account,
         scope,

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { countAccountRows } from '../../../db/account-rows';
 import { ACCOUNT_TABLES, ThreadlineDb } from '../../../db/threadline-db';
 import { DISCLOSURE, disclosureHash } from '../../../shared/disclosure';
+import { t } from '../../i18n';
 import { createConsentStore } from '../consent/consent-store';
 import { createPrivacyCentre } from './privacy-centre';
 
@@ -141,7 +142,7 @@ async function fill(db: ThreadlineDb, account: string, atMs: number) {
     account,
     scope: 'emailLogging',
     version: DISCLOSURE.version,
-    textHash: await disclosureHash(),
+    textHash: await disclosureHash(t('disclosureText')),
     grantedAt: atMs,
     withdrawnAt: null,
   });
@@ -227,9 +228,15 @@ describe('consent', () => {
       consent.grant(A, 'emailLogging', { version: DISCLOSURE.version, textHash: 'f'.repeat(64) }),
     ).rejects.toThrow('The disclosure changed');
     await expect(
-      consent.grant(A, 'emailLogging', { version: DISCLOSURE.version + 1, textHash: await disclosureHash() }),
+      consent.grant(A, 'emailLogging', {
+        version: DISCLOSURE.version + 1,
+        textHash: await disclosureHash(t('disclosureText')),
+      }),
     ).rejects.toThrow();
-    await consent.grant(A, 'emailLogging', { version: DISCLOSURE.version, textHash: await disclosureHash() });
+    await consent.grant(A, 'emailLogging', {
+      version: DISCLOSURE.version,
+      textHash: await disclosureHash(t('disclosureText')),
+    });
     expect(await consent.has(A, 'emailLogging')).toBe(true);
     expect(await consent.has(B, 'emailLogging')).toBe(false);
     await consent.withdraw(A, 'emailLogging');

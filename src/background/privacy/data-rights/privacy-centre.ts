@@ -6,6 +6,7 @@ import { accountRows, countAccountRows, deleteAccountRows } from '../../../db/ac
 import { ACCOUNT_TABLES, type ThreadlineDb } from '../../../db/threadline-db';
 import { DISCLOSURE, disclosureHash } from '../../../shared/disclosure';
 import type { ResponseOf } from '../../../shared/protocol';
+import { t } from '../../i18n';
 import { GMAIL_DATA_OPS } from '../../outbox/outbox';
 import type { ConsentStore } from '../consent/consent-store';
 
@@ -35,7 +36,7 @@ export function createPrivacyCentre(options: {
     knownAccounts,
 
     async overview(): Promise<ResponseOf<'privacyOverview'>> {
-      const hash = await disclosureHash();
+      const hash = await disclosureHash(t('disclosureText'));
       const accounts = await Promise.all(
         (await knownAccounts()).map(async (account) => ({
           account,

@@ -1,16 +1,17 @@
+import { t } from '../../../ui/i18n';
 import { formatCount } from '../../format';
 import { ask, openSettings } from '../../sidebar-api';
 import { useSidebarStore } from '../../use-sidebar-store';
 
-const ENTITY_LABEL: Record<string, string> = {
-  users: 'teammates',
-  pipelines: 'pipelines',
-  companies: 'companies',
-  people: 'people',
-  leads: 'leads',
-  opportunities: 'deals',
-  tasks: 'tasks',
-  threadMarks: 'links and logged e-mail',
+const ENTITY_LABEL: Record<string, () => string> = {
+  users: () => t('entityTeammates'),
+  pipelines: () => t('entityPipelines'),
+  companies: () => t('entityCompanies'),
+  people: () => t('entityPeople'),
+  leads: () => t('entityLeads'),
+  opportunities: () => t('entityDeals'),
+  tasks: () => t('entityTasks'),
+  threadMarks: () => t('entityThreadMarks'),
 };
 
 /** Not connected, bad credentials, CRM unreachable, rate-limited, initial sync progress, failed writes. */
@@ -21,12 +22,10 @@ export function ConnectionStatus() {
   if (status.health === 'notConnected') {
     return (
       <section class="panel" aria-labelledby="connect-title" data-testid="not-connected">
-        <h2 id="connect-title">Connect your CRM</h2>
-        <p>
-          Threadline shows who you are emailing from your CRM. Connect the local demo CRM or Copper to start.
-        </p>
+        <h2 id="connect-title">{t('connectTitle')}</h2>
+        <p>{t('connectText')}</p>
         <button type="button" class="primary" onClick={openSettings}>
-          Open settings
+          {t('openSettings')}
         </button>
       </section>
     );
@@ -38,7 +37,7 @@ export function ConnectionStatus() {
         <section role="alert" class="banner error-banner" data-testid="health-unauthorized">
           <p>{status.message}</p>
           <button type="button" onClick={openSettings}>
-            Open settings
+            {t('openSettings')}
           </button>
         </section>
       )}
@@ -50,9 +49,13 @@ export function ConnectionStatus() {
       {sync.initial && (
         <div class="progress" data-testid="sync-progress">
           <label for="sync-bar">
-            {sync.running ? 'Syncing' : 'Sync paused:'} {ENTITY_LABEL[sync.entity ?? ''] ?? sync.entity}{' '}
-            {formatCount(sync.fetched)}
-            {sync.total !== null ? ` of ${formatCount(sync.total)}` : ''}
+            {t(
+              sync.running ? 'syncProgressRunning' : 'syncProgressPaused',
+              ENTITY_LABEL[sync.entity ?? '']?.() ?? sync.entity ?? '',
+              sync.total !== null
+                ? t('ofTotal', formatCount(sync.fetched), formatCount(sync.total))
+                : formatCount(sync.fetched),
+            )}
           </label>
           <progress
             id="sync-bar"
@@ -64,8 +67,9 @@ export function ConnectionStatus() {
       {status.failedWrites > 0 && account && (
         <section role="alert" class="banner error-banner" data-testid="failed-writes">
           <p>
-            {status.failedWrites === 1 ? '1 change' : `${status.failedWrites} changes`} could not be saved to
-            the CRM.
+            {status.failedWrites === 1
+              ? t('failedWritesOne')
+              : t('failedWritesMany', formatCount(status.failedWrites))}
           </p>
           {(status.failedReasons ?? []).length > 0 && (
             <ul data-testid="failed-reasons">
@@ -75,7 +79,7 @@ export function ConnectionStatus() {
             </ul>
           )}
           <button type="button" onClick={() => void ask('retryWrites', { account })}>
-            Try again
+            {t('tryAgain')}
           </button>
         </section>
       )}

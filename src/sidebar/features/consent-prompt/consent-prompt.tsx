@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { DISCLOSURE, disclosureHash } from '../../../shared/disclosure';
+import { t } from '../../../ui/i18n';
 import { ask } from '../../sidebar-api';
 import { useSidebarStore } from '../../use-sidebar-store';
 
@@ -30,8 +31,8 @@ export function ConsentPrompt() {
     const answer = await ask('grantConsent', {
       account,
       version: DISCLOSURE.version,
-      textHash: await disclosureHash(),
-    }).catch(() => ({ ok: false as const, error: 'Threadline did not answer; try again.' }));
+      textHash: await disclosureHash(t('disclosureText')),
+    }).catch(() => ({ ok: false as const, error: t('noAnswer') }));
     setBusy(false);
     if (answer.ok) {
       const then = afterConsent;
@@ -49,14 +50,14 @@ export function ConsentPrompt() {
       }}
     >
       <h2 id="consent-title" tabIndex={-1} ref={heading}>
-        {DISCLOSURE.title}
+        {t('disclosureTitle')}
       </h2>
       <p class="disclosure" data-testid="disclosure-text">
-        {DISCLOSURE.text}
+        {t('disclosureText')}
       </p>
       {disclosureUrl && (
         <p class="small">
-          Your organisation's notice:{' '}
+          {t('orgNotice')}{' '}
           <a href={disclosureUrl} target="_blank" rel="noopener noreferrer">
             {disclosureUrl}
           </a>
@@ -69,10 +70,10 @@ export function ConsentPrompt() {
       )}
       <div class="actions">
         <button type="button" class="primary" onClick={allow} disabled={busy} data-testid="consent-allow">
-          Allow
+          {t('consentAllow')}
         </button>
         <button type="button" onClick={close} data-testid="consent-dismiss">
-          Not now
+          {t('consentNotNow')}
         </button>
       </div>
     </section>

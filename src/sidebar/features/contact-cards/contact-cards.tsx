@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks';
 import type { Person } from '../../../shared/crm-model';
 import type { ContactCard as Card, DealView } from '../../../shared/sidebar-port';
+import { t } from '../../../ui/i18n';
 import { TextField } from '../../components/text-field';
 import { formatDate, formatMoney } from '../../format';
 import { ask } from '../../sidebar-api';
@@ -9,8 +10,8 @@ import { useSidebarStore } from '../../use-sidebar-store';
 function Deals({ deals }: { deals: DealView[] }) {
   if (deals.length === 0) return null;
   return (
-    <section class="deals" aria-label="Open deals">
-      <h4>Open deals</h4>
+    <section class="deals" aria-label={t('openDeals')}>
+      <h4>{t('openDeals')}</h4>
       <ul>
         {deals.map(({ deal, pipelineName, stageName }) => (
           <li key={deal.id} data-testid="deal">
@@ -30,11 +31,11 @@ function Deals({ deals }: { deals: DealView[] }) {
 }
 
 function Activities({ card }: { card: Card }) {
-  if (card.activities === null) return <p class="muted small">Loading recent activity…</p>;
-  if (card.activities.length === 0) return <p class="muted small">No activity yet.</p>;
+  if (card.activities === null) return <p class="muted small">{t('loadingActivity')}</p>;
+  if (card.activities.length === 0) return <p class="muted small">{t('noActivity')}</p>;
   return (
-    <section class="activities" aria-label="Recent activity">
-      <h4>Recent activity</h4>
+    <section class="activities" aria-label={t('recentActivity')}>
+      <h4>{t('recentActivity')}</h4>
       <ul>
         {card.activities.map((a) => (
           <li key={a.id}>
@@ -84,7 +85,7 @@ function EditPerson({ person, account, onDone }: { person: Person; account: stri
   return (
     <form
       class="edit"
-      aria-label={`Edit ${person.name}`}
+      aria-label={t('editPersonLabel', person.name)}
       onSubmit={(e) => {
         e.preventDefault();
         void save();
@@ -93,16 +94,22 @@ function EditPerson({ person, account, onDone }: { person: Person; account: stri
         if (e.key === 'Escape') onDone();
       }}
     >
-      <TextField label="Title" value={title} onChange={setTitle} maxLength={500} testId="edit-title" />
       <TextField
-        label="Phone"
+        label={t('fieldTitle')}
+        value={title}
+        onChange={setTitle}
+        maxLength={500}
+        testId="edit-title"
+      />
+      <TextField
+        label={t('fieldPhone')}
         value={phone}
         onChange={setPhone}
         maxLength={50}
         inputMode="tel"
         testId="edit-phone"
       />
-      <TextField label="Tags (comma-separated)" value={tags} onChange={setTags} testId="edit-tags" />
+      <TextField label={t('fieldTags')} value={tags} onChange={setTags} testId="edit-tags" />
       {error && (
         <p role="alert" class="error-text">
           {error}
@@ -110,10 +117,10 @@ function EditPerson({ person, account, onDone }: { person: Person; account: stri
       )}
       <div class="actions">
         <button type="submit" class="primary">
-          Save
+          {t('save')}
         </button>
         <button type="button" onClick={onDone}>
-          Cancel
+          {t('cancel')}
         </button>
       </div>
     </form>
@@ -138,9 +145,9 @@ function PersonCard({ card, account }: { card: Card; account: string }) {
             type="button"
             class="link"
             onClick={() => setEditing(true)}
-            aria-label={`Edit ${person.name}`}
+            aria-label={t('editPersonLabel', person.name)}
           >
-            Edit
+            {t('edit')}
           </button>
         )}
       </header>
@@ -155,41 +162,41 @@ function PersonCard({ card, account }: { card: Card; account: string }) {
         <dl class="facts">
           {person.emails.length > 0 && (
             <>
-              <dt>Email</dt>
+              <dt>{t('factEmail')}</dt>
               <dd>{person.emails.map((e) => e.value).join(', ')}</dd>
             </>
           )}
           {person.phones.length > 0 && (
             <>
-              <dt>Phone</dt>
+              <dt>{t('factPhone')}</dt>
               <dd data-testid="person-phones">{person.phones.map((p) => p.value).join(', ')}</dd>
             </>
           )}
           {address && (
             <>
-              <dt>Address</dt>
+              <dt>{t('factAddress')}</dt>
               <dd>{address}</dd>
             </>
           )}
           {card.ownerName && (
             <>
-              <dt>Owner</dt>
+              <dt>{t('factOwner')}</dt>
               <dd>{card.ownerName}</dd>
             </>
           )}
           {person.lastContactedAt !== null && (
             <>
-              <dt>Last contacted</dt>
+              <dt>{t('factLastContacted')}</dt>
               <dd>{formatDate(person.lastContactedAt)}</dd>
             </>
           )}
           {person.tags.length > 0 && (
             <>
-              <dt>Tags</dt>
+              <dt>{t('factTags')}</dt>
               <dd class="tags" data-testid="person-tags">
-                {person.tags.map((t) => (
-                  <span key={t} class="chip">
-                    {t}
+                {person.tags.map((tag) => (
+                  <span key={tag} class="chip">
+                    {tag}
                   </span>
                 ))}
               </dd>
@@ -199,7 +206,7 @@ function PersonCard({ card, account }: { card: Card; account: string }) {
       )}
       {card.company && (
         <p class="company" data-testid="company">
-          <span class="chip">Company</span> {card.company.name}
+          <span class="chip">{t('chipCompany')}</span> {card.company.name}
           {card.company.domain ? ` · ${card.company.domain}` : ''}
         </p>
       )}
@@ -215,7 +222,7 @@ function AddContact({ card, account }: { card: Card; account: string }) {
   const [error, setError] = useState<string | null>(null);
   const add = async (kind: 'person' | 'lead') => {
     if (name.trim() === '') {
-      setError('Enter a name first.');
+      setError(t('enterNameFirst'));
       return;
     }
     const answer = await ask('addContact', {
@@ -230,16 +237,22 @@ function AddContact({ card, account }: { card: Card; account: string }) {
   return (
     <form
       class="add"
-      aria-label={`Add ${card.address} to the CRM`}
+      aria-label={t('addToCrmLabel', card.address)}
       onSubmit={(e) => {
         e.preventDefault();
         void add('person');
       }}
     >
-      <p class="muted">Not in your CRM.</p>
-      <TextField label="Name" value={name} onChange={setName} maxLength={500} testId="add-name" />
+      <p class="muted">{t('notInCrm')}</p>
+      <TextField label={t('fieldName')} value={name} onChange={setName} maxLength={500} testId="add-name" />
       <TextField
-        label={`Company${card.suggestion?.companyKnown ? ' (in CRM)' : card.suggestion?.companyName ? ' (will be created)' : ''}`}
+        label={
+          card.suggestion?.companyKnown
+            ? t('fieldCompanyInCrm')
+            : card.suggestion?.companyName
+              ? t('fieldCompanyNew')
+              : t('fieldCompany')
+        }
         value={company}
         onChange={setCompany}
         testId="add-company"
@@ -251,10 +264,10 @@ function AddContact({ card, account }: { card: Card; account: string }) {
       )}
       <div class="actions">
         <button type="submit" class="primary" data-testid="add-person">
-          Add as person
+          {t('addAsPerson')}
         </button>
         <button type="button" onClick={() => void add('lead')} data-testid="add-lead">
-          Add as lead
+          {t('addAsLead')}
         </button>
       </div>
     </form>
@@ -283,7 +296,9 @@ function ContactCardView({
         <>
           <header class="card-head">
             <h3 title={card.lead.name}>{card.lead.name}</h3>
-            <span class="chip">Lead{card.lead.status ? ` · ${card.lead.status}` : ''}</span>
+            <span class="chip">
+              {card.lead.status ? t('chipLeadStatus', card.lead.status) : t('chipLead')}
+            </span>
           </header>
           <p class="subtitle">{[card.lead.title, card.lead.companyName].filter(Boolean).join(' · ')}</p>
           <p class="small">{card.address}</p>
@@ -297,18 +312,18 @@ function ContactCardView({
       {(card.state === 'unknown' || card.state === 'checking') && <p class="small address">{card.address}</p>}
       {card.state === 'checking' && !card.pendingWrite && (
         <p class="muted small" data-testid="checking">
-          {unreachable ? "Can't check the CRM right now." : 'Looking this address up in the CRM…'}
+          {unreachable ? t('cantCheckCrm') : t('lookingUp')}
         </p>
       )}
       {card.state === 'unknown' && !card.pendingWrite && <AddContact card={card} account={account} />}
       {card.pendingWrite && (
         <p class="muted small" role="status" data-testid="pending-write">
-          Saving to the CRM…
+          {t('savingToCrm')}
         </p>
       )}
       {card.writeError && (
         <p role="alert" class="error-text" data-testid="write-error">
-          Couldn't save: {card.writeError}
+          {t('couldNotSave', card.writeError)}
         </p>
       )}
     </article>
@@ -329,9 +344,9 @@ export function ContactCards() {
       </div>
     );
   }
-  if (cards.contacts.length === 0) return <p class="muted">Everyone on this thread is you or a teammate.</p>;
+  if (cards.contacts.length === 0) return <p class="muted">{t('everyoneInternal')}</p>;
   return (
-    <section aria-label="People on this thread" class="cards">
+    <section aria-label={t('peopleOnThread')} class="cards">
       {cards.contacts.map((card) => (
         <ContactCardView
           key={card.address}

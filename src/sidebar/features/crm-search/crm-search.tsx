@@ -1,13 +1,14 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { SearchResult } from '../../../shared/protocol';
+import { t } from '../../../ui/i18n';
 import { ask } from '../../sidebar-api';
 import { useSidebarStore } from '../../use-sidebar-store';
 
-const KIND_LABEL: Record<SearchResult['kind'], string> = {
-  person: 'Person',
-  company: 'Company',
-  lead: 'Lead',
-  opportunity: 'Deal',
+const KIND_LABEL: Record<SearchResult['kind'], () => string> = {
+  person: () => t('kindPerson'),
+  company: () => t('kindCompany'),
+  lead: () => t('kindLead'),
+  opportunity: () => t('kindDeal'),
 };
 
 /** Finds cached people, companies, leads and deals by name, address or domain as you type; `/` focuses it. */
@@ -51,12 +52,12 @@ export function CrmSearch() {
 
   if (!account || !connected) return null;
   return (
-    <search class="search" aria-label="Search the CRM">
+    <search class="search" aria-label={t('searchLabel')}>
       <input
         ref={input}
         type="search"
-        placeholder="Search people, companies, deals  ( / )"
-        aria-label="Search people, companies and deals"
+        placeholder={t('searchPlaceholder')}
+        aria-label={t('searchInputLabel')}
         value={query}
         onInput={(e) => setQuery((e.target as HTMLInputElement).value)}
         onKeyDown={(e) => {
@@ -67,11 +68,11 @@ export function CrmSearch() {
       {results !== null && (
         <ul class="results" aria-live="polite" data-testid="search-results">
           {results.length === 0 ? (
-            <li class="muted">No matches in the synced CRM data.</li>
+            <li class="muted">{t('searchNoMatches')}</li>
           ) : (
             results.map((r) => (
               <li key={`${r.kind}:${r.id}`} class="result">
-                <span class="chip">{KIND_LABEL[r.kind]}</span>
+                <span class="chip">{KIND_LABEL[r.kind]()}</span>
                 <span class="result-text">
                   <span class="result-title" title={r.title}>
                     {r.title}

@@ -1,8 +1,18 @@
 import { useState } from 'preact/hooks';
 import type { Opportunity } from '../../../shared/crm-model';
+import { t } from '../../../ui/i18n';
 import { ActionStatus, useAction } from '../../components/use-action';
 import { ask } from '../../sidebar-api';
 import { useSidebarStore } from '../../use-sidebar-store';
+
+const statusLabel = (status: Opportunity['status']): string =>
+  status === 'Won'
+    ? t('statusWon')
+    : status === 'Lost'
+      ? t('statusLost')
+      : status === 'Abandoned'
+        ? t('statusAbandoned')
+        : t('statusOpen');
 
 const closeDateFromInput = (value: string): number | null => {
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
@@ -39,7 +49,7 @@ export function DealActions() {
     if (!pipeline || !stage) return;
     const amount = value.trim() === '' ? null : Number(value.replace(/[^\d.]/g, ''));
     if (amount !== null && !Number.isFinite(amount)) {
-      fail('The value must be a number.');
+      fail(t('valueNotNumber'));
       return;
     }
     const answer = await run(
@@ -47,7 +57,7 @@ export function DealActions() {
         ask('createDeal', {
           account,
           threadId: thread.threadId,
-          name: (name.trim() || thread.subject.trim() || 'New deal').slice(0, 500),
+          name: (name.trim() || thread.subject.trim() || t('newDealName')).slice(0, 500),
           pipelineId: pipeline.id,
           stageId: stage.id,
           value: amount,
@@ -55,7 +65,7 @@ export function DealActions() {
           primaryContactId: person?.id ?? null,
           companyId: company?.id ?? null,
         }),
-      'Deal created.',
+      t('dealCreated'),
     );
     if (answer?.ok) {
       setCreating(false);
@@ -67,7 +77,7 @@ export function DealActions() {
 
   return (
     <section class="deal-actions" aria-labelledby="deals-title" data-testid="deal-actions">
-      <h2 id="deals-title">Deals</h2>
+      <h2 id="deals-title">{t('deals')}</h2>
       {[...deals.values()].map((deal) => {
         const stages = extras.pipelines.find((p) => p.id === deal.pipelineId)?.stages ?? [];
         return (
@@ -76,7 +86,7 @@ export function DealActions() {
               {deal.name}
             </span>
             <label>
-              Stage
+              {t('stage')}
               <select
                 value={String(deal.stageId ?? '')}
                 disabled={deal.id < 0 || deal.status !== 'Open'}
@@ -88,7 +98,7 @@ export function DealActions() {
                         dealId: deal.id,
                         stageId: Number((e.target as HTMLSelectElement).value),
                       }),
-                    'Stage changed.',
+                    t('stageChanged'),
                   )
                 }
                 data-testid="deal-stage"
@@ -108,12 +118,12 @@ export function DealActions() {
                   onClick={() =>
                     void run(
                       () => ask('updateDeal', { account, dealId: deal.id, status: 'Won' }),
-                      'Marked as won.',
+                      t('markedWon'),
                     )
                   }
                   data-testid="deal-won"
                 >
-                  Won
+                  {t('won')}
                 </button>
                 <button
                   type="button"
@@ -121,16 +131,16 @@ export function DealActions() {
                   onClick={() =>
                     void run(
                       () => ask('updateDeal', { account, dealId: deal.id, status: 'Lost' }),
-                      'Marked as lost.',
+                      t('markedLost'),
                     )
                   }
                   data-testid="deal-lost"
                 >
-                  Lost
+                  {t('lost')}
                 </button>
               </span>
             ) : (
-              <span class="chip">{deal.status}</span>
+              <span class="chip">{statusLabel(deal.status)}</span>
             )}
           </div>
         );
@@ -138,7 +148,7 @@ export function DealActions() {
       {creating ? (
         <form onSubmit={create} class="stack" data-testid="deal-form">
           <label>
-            Name
+            {t('dealName')}
             <input
               value={name}
               placeholder={thread.subject}
@@ -148,7 +158,7 @@ export function DealActions() {
             />
           </label>
           <label>
-            Pipeline
+            {t('pipeline')}
             <select
               value={String(pipeline?.id ?? '')}
               onChange={(e) => {
@@ -165,7 +175,7 @@ export function DealActions() {
             </select>
           </label>
           <label>
-            Stage
+            {t('stage')}
             <select
               value={String(stage?.id ?? '')}
               onChange={(e) => setStageId(Number((e.target as HTMLSelectElement).value))}
@@ -179,7 +189,7 @@ export function DealActions() {
             </select>
           </label>
           <label>
-            Value
+            {t('value')}
             <input
               value={value}
               inputMode="decimal"
@@ -188,7 +198,7 @@ export function DealActions() {
             />
           </label>
           <label>
-            Close date
+            {t('closeDate')}
             <input
               type="date"
               value={closeDate}
@@ -197,16 +207,16 @@ export function DealActions() {
           </label>
           <div class="actions">
             <button type="submit" class="primary" data-testid="deal-create">
-              Create deal
+              {t('createDeal')}
             </button>
             <button type="button" onClick={() => setCreating(false)}>
-              Cancel
+              {t('cancel')}
             </button>
           </div>
         </form>
       ) : (
         <button type="button" onClick={() => setCreating(true)} data-testid="deal-new">
-          New deal from this thread
+          {t('newDealFromThread')}
         </button>
       )}
       <ActionStatus message={message} error={error} />

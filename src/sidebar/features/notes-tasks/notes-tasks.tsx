@@ -1,7 +1,9 @@
 import { useState } from 'preact/hooks';
-import { findProhibitedData, PROHIBITED_LABELS, redactProhibitedData } from '../../../shared/prohibited-data';
+import { findProhibitedData, redactProhibitedData } from '../../../shared/prohibited-data';
+import { t } from '../../../ui/i18n';
 import { ActionStatus, useAction } from '../../components/use-action';
 import { formatDate } from '../../format';
+import { prohibitedLabel } from '../../prohibited-label';
 import { ask } from '../../sidebar-api';
 import { refOfKey, threadRecords } from '../../thread-records';
 import { useSidebarStore } from '../../use-sidebar-store';
@@ -47,7 +49,7 @@ export function NotesTasks() {
           text: note.trim(),
           ...(acknowledged ? { acknowledgeProhibited: true } : {}),
         }),
-      'Note saved.',
+      t('noteSaved'),
     );
     if (answer?.ok) {
       setNote('');
@@ -66,7 +68,7 @@ export function NotesTasks() {
           dueDate: dueFromInput(due),
           priority: high ? 'High' : 'None',
         }),
-      'Task added.',
+      t('taskAdded'),
     );
     if (answer?.ok) {
       setTaskName('');
@@ -79,7 +81,7 @@ export function NotesTasks() {
     setToggled((current) => ({ ...current, [taskId]: completed }));
     void run(
       () => ask('setTaskStatus', { account, taskId, status: completed ? 'Completed' : 'Open' }),
-      completed ? 'Task completed.' : 'Task reopened.',
+      completed ? t('taskCompleted') : t('taskReopened'),
     ).then((answer) => {
       if (answer?.ok) return;
       setToggled(({ [taskId]: _dropped, ...rest }) => rest);
@@ -88,9 +90,9 @@ export function NotesTasks() {
 
   return (
     <section class="notes-tasks" aria-labelledby="notes-title" data-testid="notes-tasks">
-      <h2 id="notes-title">Notes and tasks</h2>
+      <h2 id="notes-title">{t('notesAndTasks')}</h2>
       <label>
-        On
+        {t('onRecord')}
         <select
           value={recordKey || choices[0]?.key}
           onChange={(e) => setRecordKey((e.target as HTMLSelectElement).value)}
@@ -105,7 +107,7 @@ export function NotesTasks() {
       </label>
       <form onSubmit={saveNote} class="stack">
         <label>
-          Note
+          {t('note')}
           <textarea
             value={note}
             maxLength={20_000}
@@ -120,10 +122,10 @@ export function NotesTasks() {
         {findings.length > 0 && (
           <div role="alert" class="guard" data-testid="note-guard">
             <p>
-              This note contains {[...new Set(findings.map((f) => PROHIBITED_LABELS[f.kind]))].join(', ')}
-              {mode === 'block'
-                ? ', which may not be sent to the CRM.'
-                : ', which should not be sent to the CRM.'}
+              {t(
+                mode === 'block' ? 'noteGuardBlock' : 'noteGuardWarn',
+                [...new Set(findings.map((f) => prohibitedLabel(f.kind)))].join(', '),
+              )}
             </p>
             <button
               type="button"
@@ -131,7 +133,7 @@ export function NotesTasks() {
               onClick={() => setNote(redactProhibitedData(note, findings))}
               data-testid="note-redact"
             >
-              Remove it
+              {t('removeIt')}
             </button>
             {mode === 'warn' && (
               <label class="checkbox">
@@ -140,7 +142,7 @@ export function NotesTasks() {
                   checked={acknowledged}
                   onChange={(e) => setAcknowledged((e.target as HTMLInputElement).checked)}
                 />
-                Send it anyway
+                {t('sendAnyway')}
               </label>
             )}
           </div>
@@ -150,12 +152,12 @@ export function NotesTasks() {
           disabled={note.trim() === '' || (findings.length > 0 && (mode === 'block' || !acknowledged))}
           data-testid="note-save"
         >
-          Add note
+          {t('addNote')}
         </button>
       </form>
       <form onSubmit={saveTask} class="stack">
         <label>
-          New task
+          {t('newTask')}
           <input
             value={taskName}
             maxLength={500}
@@ -165,7 +167,7 @@ export function NotesTasks() {
         </label>
         <div class="inline-form">
           <label>
-            Due
+            {t('due')}
             <input
               type="date"
               value={due}
@@ -179,33 +181,33 @@ export function NotesTasks() {
               checked={high}
               onChange={(e) => setHigh((e.target as HTMLInputElement).checked)}
             />
-            High priority
+            {t('highPriority')}
           </label>
         </div>
         <button type="submit" disabled={taskName.trim() === ''} data-testid="task-save">
-          Add task
+          {t('addTask')}
         </button>
       </form>
       {extras.tasks.length > 0 && (
-        <ul class="tasks" aria-label="Tasks">
-          {extras.tasks.map((t) => (
-            <li key={t.id} data-testid="task">
+        <ul class="tasks" aria-label={t('tasksLabel')}>
+          {extras.tasks.map((task) => (
+            <li key={task.id} data-testid="task">
               <label class="checkbox">
                 <input
                   type="checkbox"
-                  checked={toggled[t.id] ?? t.status === 'Completed'}
-                  disabled={t.id < 0}
-                  onChange={(e) => toggle(t.id, (e.target as HTMLInputElement).checked)}
+                  checked={toggled[task.id] ?? task.status === 'Completed'}
+                  disabled={task.id < 0}
+                  onChange={(e) => toggle(task.id, (e.target as HTMLInputElement).checked)}
                   data-testid="task-done"
                 />
-                <span class={t.status === 'Completed' ? 'done' : ''} title={t.name}>
-                  {t.name}
+                <span class={task.status === 'Completed' ? 'done' : ''} title={task.name}>
+                  {task.name}
                 </span>
               </label>
               <span class="muted small">
-                {t.priority === 'High' && <span class="chip">High</span>}{' '}
-                {t.dueDate !== null && `due ${formatDate(t.dueDate)}`}
-                {t.pending && ' (saving)'}
+                {task.priority === 'High' && <span class="chip">{t('priorityHigh')}</span>}{' '}
+                {task.dueDate !== null && t('dueOn', formatDate(task.dueDate))}
+                {task.pending && t('saving')}
               </span>
             </li>
           ))}

@@ -1,3 +1,4 @@
+import { t } from '../../../ui/i18n';
 import { formatAgo } from '../../format';
 import { ask } from '../../sidebar-api';
 import { useSidebarStore } from '../../use-sidebar-store';
@@ -9,16 +10,18 @@ export function SyncFooter() {
   if (!status || status.health === 'notConnected' || !account) return null;
   const { sync } = status;
   const text = sync.running
-    ? 'Syncing…'
+    ? t('syncing')
     : sync.lastSyncAt !== null
-      ? `Synced ${formatAgo(sync.lastSyncAt)}`
-      : 'Not fully synced yet';
+      ? t('syncedAgo', formatAgo(sync.lastSyncAt))
+      : t('notSyncedYet');
   return (
     <footer class="footer" data-testid="sync-footer">
       <span role="status" aria-live="polite">
         {text}
         {status.pendingWrites > 0
-          ? ` · ${status.pendingWrites} change${status.pendingWrites === 1 ? '' : 's'} waiting to be sent`
+          ? status.pendingWrites === 1
+            ? t('changesWaitingOne')
+            : t('changesWaitingMany', status.pendingWrites)
           : ''}
       </span>
       <button
@@ -27,11 +30,11 @@ export function SyncFooter() {
         disabled={sync.running}
         onClick={() => void ask('syncNow', { account })}
       >
-        Sync now
+        {t('syncNow')}
       </button>
       {status.managed && (
         <span class="managed" data-testid="managed">
-          Some settings are set by your administrator.
+          {t('managedNote')}
         </span>
       )}
     </footer>

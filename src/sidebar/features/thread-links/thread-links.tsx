@@ -1,7 +1,9 @@
 import { useState } from 'preact/hooks';
 import type { RecordRef } from '../../../shared/crm-model';
 import type { ResponseOf } from '../../../shared/protocol';
+import { t } from '../../../ui/i18n';
 import { ActionStatus, useAction } from '../../components/use-action';
+import { prohibitedLabel } from '../../prohibited-label';
 import { ask } from '../../sidebar-api';
 import { refOfKey, threadRecords } from '../../thread-records';
 import { useSidebarStore } from '../../use-sidebar-store';
@@ -39,15 +41,9 @@ export function ThreadLinks() {
   };
 
   const link = (record: RecordRef) =>
-    withConsent(
-      () =>
-        void run(
-          () => ask('linkThread', { account, threadId, record }),
-          'Linked. Teammates will see it in the CRM.',
-        ),
-    );
+    withConsent(() => void run(() => ask('linkThread', { account, threadId, record }), t('linkedDone')));
   const unlink = (record: RecordRef) =>
-    withConsent(() => void run(() => ask('unlinkThread', { account, threadId, record }), 'Unlinked.'));
+    withConsent(() => void run(() => ask('unlinkThread', { account, threadId, record }), t('unlinkedDone')));
   const log = (choiceOnFinding?: 'redact' | 'send') =>
     withConsent(() => {
       const records: RecordRef[] = extras.links.map((l) => ({ type: l.type, id: l.id }));
@@ -63,7 +59,7 @@ export function ThreadLinks() {
             visibility: chosenVisibility,
             ...(choiceOnFinding ? { prohibited: choiceOnFinding } : {}),
           }),
-        'Queued for the CRM.',
+        t('queuedDone'),
       ).then((answer) => {
         if (answer && !answer.ok) {
           if (answer.needsConsent) askConsent(true);
@@ -76,21 +72,21 @@ export function ThreadLinks() {
   const total = extras.messageCount;
   return (
     <section class="thread-links" aria-labelledby="links-title" data-testid="thread-links">
-      <h2 id="links-title">In the CRM</h2>
+      <h2 id="links-title">{t('inTheCrm')}</h2>
       {extras.links.length === 0 ? (
-        <p class="muted small">This thread is not linked to a CRM record.</p>
+        <p class="muted small">{t('notLinked')}</p>
       ) : (
-        <ul class="chips" aria-label="Linked records">
+        <ul class="chips" aria-label={t('linkedRecords')}>
           {extras.links.map((l) => (
             <li key={`${l.type}:${l.id}`} class="chip link" data-testid="link-chip">
               <span class="chip-text" title={l.title}>
                 {l.title}
               </span>
-              {l.pending && <span class="muted small"> (saving)</span>}
+              {l.pending && <span class="muted small">{t('saving')}</span>}
               <button
                 type="button"
                 class="chip-remove"
-                aria-label={`Unlink ${l.title}`}
+                aria-label={t('unlinkLabel', l.title)}
                 onClick={() => unlink({ type: l.type, id: l.id })}
                 disabled={busy}
               >
@@ -103,7 +99,7 @@ export function ThreadLinks() {
       {choices.length > 0 && (
         <div class="inline-form">
           <label>
-            Link to
+            {t('linkTo')}
             <select
               value={choice || choices[0]?.key}
               onChange={(e) => setChoice((e.target as HTMLSelectElement).value)}
@@ -122,29 +118,31 @@ export function ThreadLinks() {
             disabled={busy || !selected}
             data-testid="link-button"
           >
-            Link
+            {t('link')}
           </button>
         </div>
       )}
       <div class="log-row">
         <p class="small" data-testid="logged-count">
           {total === 0
-            ? 'No messages to log.'
-            : `${logged} of ${total} message${total === 1 ? '' : 's'} logged`}
+            ? t('noMessagesToLog')
+            : total === 1
+              ? t('loggedCountOne', logged)
+              : t('loggedCountMany', logged, total)}
         </p>
         {level === 'none' ? (
-          <p class="muted small">E-mail logging is off in your settings.</p>
+          <p class="muted small">{t('loggingOff')}</p>
         ) : (
           <div class="inline-form">
             <label>
-              Visible to
+              {t('visibleTo')}
               <select
                 value={chosenVisibility}
                 onChange={(e) => setVisibility((e.target as HTMLSelectElement).value as 'private' | 'team')}
                 data-testid="log-visibility"
               >
-                <option value="private">Me and admins</option>
-                <option value="team">My team</option>
+                <option value="private">{t('visibilityPrivate')}</option>
+                <option value="team">{t('visibilityTeam')}</option>
               </select>
             </label>
             <button
@@ -154,14 +152,11 @@ export function ThreadLinks() {
               disabled={busy || logged >= total || (extras.links.length === 0 && !selected)}
               data-testid="log-thread"
             >
-              {extras.links.length === 0 ? 'Link and log' : 'Log thread'}
+              {extras.links.length === 0 ? t('linkAndLog') : t('logThread')}
             </button>
           </div>
         )}
-        <p class="muted small">
-          Logs {level === 'full' ? 'participants, subject, date and text' : 'participants, subject and date'}{' '}
-          of each message.
-        </p>
+        <p class="muted small">{level === 'full' ? t('logsFull') : t('logsMetadata')}</p>
       </div>
       {extras.settings.autoLogChangeable && (
         <label class="checkbox">
@@ -175,29 +170,25 @@ export function ThreadLinks() {
             }
             data-testid="auto-log-toggle"
           />
-          Log e-mail with CRM contacts automatically
+          {t('autoLogToggle')}
         </label>
       )}
       {prohibited && (
         <div role="alert" class="guard" data-testid="guard-findings">
-          <p>
-            {prohibited.mode === 'block'
-              ? 'This thread contains data that may not be sent to the CRM:'
-              : 'This thread contains data that should not be sent to the CRM:'}
-          </p>
+          <p>{prohibited.mode === 'block' ? t('guardThreadBlock') : t('guardThreadWarn')}</p>
           <ul>
             {prohibited.findings.map((f) => (
-              <li key={`${f.where}-${f.start}`}>
-                {f.kind}, {f.where}
+              <li key={`${f.message}-${f.start}`}>
+                {t('guardFinding', prohibitedLabel(f.kind), t('whereMessage', f.message ?? 0, f.of ?? 0))}
               </li>
             ))}
           </ul>
           <button type="button" class="primary" onClick={() => log('redact')} data-testid="guard-redact">
-            Remove it and log
+            {t('guardRemoveAndLog')}
           </button>
           {prohibited.mode === 'warn' && (
             <button type="button" onClick={() => log('send')} data-testid="guard-send">
-              Log anyway
+              {t('guardLogAnyway')}
             </button>
           )}
         </div>

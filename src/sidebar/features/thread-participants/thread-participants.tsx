@@ -1,5 +1,6 @@
 import { useState } from 'preact/hooks';
 import type { ThreadState } from '../../../shared/sidebar-port';
+import { t } from '../../../ui/i18n';
 import { formatCount } from '../../format';
 import { useSidebarStore } from '../../use-sidebar-store';
 
@@ -14,22 +15,22 @@ export function ThreadParticipantsView({ state }: { state: ThreadState }) {
   if (!thread) {
     return (
       <section class="empty" aria-labelledby="empty-title" data-testid="empty-state">
-        <h2 id="empty-title">No conversation open</h2>
-        <p>Open an email thread to see who is in it.</p>
+        <h2 id="empty-title">{t('noThreadTitle')}</h2>
+        <p>{t('noThreadText')}</p>
       </section>
     );
   }
   return (
     <section aria-labelledby="thread-subject" data-testid="thread" data-thread-id={thread.threadId}>
       <h2 id="thread-subject" class="subject" title={thread.subject}>
-        {thread.subject.trim() === '' ? '(no subject)' : thread.subject}
+        {thread.subject.trim() === '' ? t('noSubject') : thread.subject}
       </h2>
       <p class="meta">
         {thread.participants.length === 1
-          ? '1 participant'
-          : `${formatCount(thread.participants.length)} participants`}
+          ? t('participantsOne')
+          : t('participantsMany', formatCount(thread.participants.length))}
       </p>
-      <ul class="participants" aria-label="Participants">
+      <ul class="participants" aria-label={t('participantsLabel')}>
         {(showAll ? thread.participants : thread.participants.slice(0, PARTICIPANTS_SHOWN)).map((person) => {
           const isYou = account !== null && sameAddress(person.address, account);
           return (
@@ -45,7 +46,7 @@ export function ThreadParticipantsView({ state }: { state: ThreadState }) {
               <span class="who">
                 <span class="name" title={person.name || person.address}>
                   {person.name || person.address}
-                  {isYou && <span class="you">you</span>}
+                  {isYou && <span class="you">{t('you')}</span>}
                 </span>
                 <span class="address" title={person.address}>
                   {person.address}
@@ -62,7 +63,7 @@ export function ThreadParticipantsView({ state }: { state: ThreadState }) {
           onClick={() => setShowAll(true)}
           data-testid="show-all-participants"
         >
-          Show all {formatCount(thread.participants.length)} participants
+          {t('showAllParticipants', formatCount(thread.participants.length))}
         </button>
       )}
     </section>

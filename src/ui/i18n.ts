@@ -1,0 +1,26 @@
+/**
+ * Every user-facing string of the pages goes through here: chrome.i18n with the messages of
+ * public/_locales/<locale>/messages.json (a test keeps every locale complete and a scan keeps
+ * components free of hard-coded text). `$1`…`$9` in a message are filled from `subs`.
+ */
+import type { MessageKey } from '../shared/message-key';
+
+export type { MessageKey };
+
+interface I18nApi {
+  getMessage(key: string, subs?: string[]): string;
+  getUILanguage(): string;
+}
+
+const api = (): I18nApi | undefined => (globalThis as { chrome?: { i18n?: I18nApi } }).chrome?.i18n;
+
+export function t(key: MessageKey, ...subs: (string | number)[]): string {
+  const text = api()?.getMessage(key, subs.map(String));
+  // A missing message shows its key (visible in review) rather than nothing.
+  return text || key;
+}
+
+/** The browser's UI language (the one chrome.i18n picked messages for): dates and numbers follow it. */
+export function uiLocale(): string | undefined {
+  return api()?.getUILanguage() || (typeof navigator === 'undefined' ? undefined : navigator.language);
+}
