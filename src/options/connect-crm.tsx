@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { ConnectionInfo, ConnectionInput, ResponseOf } from '../shared/protocol';
+import { t } from '../ui/i18n';
 import type { OptionsApi } from './options-api';
 
 export const LOCAL_DEMO_URL = 'http://127.0.0.1:8787/developer_api/v1';
@@ -33,12 +34,12 @@ export function ConnectCrm({
 
   const input = (): ConnectionInput | null => {
     if (apiKey.trim() === '' || !email.includes('@')) {
-      setResult({ kind: 'error', text: 'Enter the API key and the e-mail address of the key’s owner.' });
+      setResult({ kind: 'error', text: t('connEnterKey') });
       return null;
     }
     const limit = perMinute.trim() === '' ? undefined : Number(perMinute);
     if (limit !== undefined && (!Number.isInteger(limit) || limit < 1 || limit > 100_000)) {
-      setResult({ kind: 'error', text: 'Requests per minute must be a whole number from 1 to 100000.' });
+      setResult({ kind: 'error', text: t('connRateInvalid') });
       return null;
     }
     const effectiveKind = lockedKind ?? kind;
@@ -62,7 +63,7 @@ export function ConnectCrm({
       if (!(await granted)) {
         setResult({
           kind: 'error',
-          text: 'Threadline needs permission to reach api.copper.com to connect to Copper.',
+          text: t('connNeedPermission'),
         });
         return;
       }
@@ -71,25 +72,30 @@ export function ConnectCrm({
       else if (action === 'test')
         setResult({
           kind: 'ok',
-          text: `Connection works: ${answer.info.accountName} (as ${answer.info.userName}).`,
+          text: t('connWorks', answer.info.accountName, answer.info.userName),
         });
       else {
         setInfo(answer.info);
         setApiKey('');
-        setResult({ kind: 'ok', text: `Connected to ${answer.info.accountName} — syncing starts now.` });
+        setResult({ kind: 'ok', text: t('connConnected', answer.info.accountName) });
       }
     } finally {
       setBusy(false);
     }
   };
 
-  if (info === undefined) return <p aria-busy="true">Loading…</p>;
+  if (info === undefined) return <p aria-busy="true">{t('loading')}</p>;
   if (info) {
     return (
       <div data-testid="connected">
         <p>
-          Connected to <strong>{info.accountName}</strong> as {info.userName} ({info.email}) —{' '}
-          {info.kind === 'local' ? `local demo CRM at ${info.baseUrl}` : 'Copper'}.
+          {t(
+            'connStatus',
+            info.accountName,
+            info.userName,
+            info.email,
+            info.kind === 'local' ? t('connLocalAt', info.baseUrl) : t('connCopper'),
+          )}
         </p>
         {result && (
           <p role="status" class={result.kind === 'ok' ? 'ok' : 'error'}>
@@ -99,15 +105,14 @@ export function ConnectCrm({
         <button
           type="button"
           onClick={() => {
-            if (!confirm('Disconnect the CRM? Threadline deletes its saved CRM data from this browser.'))
-              return;
+            if (!confirm(t('connDisconnectConfirm'))) return;
             void api.disconnect().then(() => {
               setInfo(null);
               setResult(null);
             });
           }}
         >
-          Disconnect
+          {t('connDisconnect')}
         </button>
       </div>
     );
@@ -121,7 +126,10 @@ export function ConnectCrm({
       }}
     >
       <fieldset disabled={lockedKind !== null} data-testid="crm-kind">
-        <legend>CRM{lockedKind !== null && <span class="lock"> Set by your administrator</span>}</legend>
+        <legend>
+          {t('connCrm')}
+          {lockedKind !== null && <span class="lock"> {t('setByAdmin')}</span>}
+        </legend>
         <label>
           <input
             type="radio"
@@ -130,7 +138,7 @@ export function ConnectCrm({
             checked={(lockedKind ?? kind) === 'local'}
             onChange={() => setKind('local')}
           />{' '}
-          Local demo CRM (runs with <code>npm start</code>)
+          {t('connLocalDemo')}
         </label>
         <label>
           <input
@@ -140,12 +148,13 @@ export function ConnectCrm({
             checked={(lockedKind ?? kind) === 'copper'}
             onChange={() => setKind('copper')}
           />{' '}
-          Copper
+          {t('connCopper')}
         </label>
       </fieldset>
       {(lockedKind ?? kind) === 'local' && (
         <label>
-          Address{lockedUrl !== null && <span class="lock"> Set by your administrator</span>}
+          {t('connAddress')}
+          {lockedUrl !== null && <span class="lock"> {t('setByAdmin')}</span>}
           <input
             value={lockedUrl ?? baseUrl}
             readOnly={lockedUrl !== null}
@@ -155,7 +164,7 @@ export function ConnectCrm({
         </label>
       )}
       <label>
-        API key
+        {t('connApiKey')}
         <input
           type="password"
           autoComplete="off"
@@ -165,7 +174,7 @@ export function ConnectCrm({
         />
       </label>
       <label>
-        E-mail of the key’s owner
+        {t('connEmail')}
         <input
           type="email"
           value={email}
@@ -175,9 +184,9 @@ export function ConnectCrm({
       </label>
       {kind === 'local' && (
         <details>
-          <summary>Advanced</summary>
+          <summary>{t('connAdvanced')}</summary>
           <label>
-            Requests per minute (Copper allows 180; leave empty for Threadline's default of 174)
+            {t('connRate')}
             <input
               inputMode="numeric"
               value={perMinute}
@@ -198,10 +207,10 @@ export function ConnectCrm({
       )}
       <div class="actions">
         <button type="button" disabled={busy} onClick={() => void run('test')}>
-          Test connection
+          {t('connTest')}
         </button>
         <button type="submit" class="primary" disabled={busy} data-testid="connect">
-          Connect
+          {t('connConnect')}
         </button>
       </div>
     </form>

@@ -1,46 +1,52 @@
 import { useEffect, useState } from 'preact/hooks';
+import type { MessageKey } from '../shared/message-key';
 import type { ResponseOf } from '../shared/protocol';
+import { t } from '../ui/i18n';
 import type { OptionsApi } from './options-api';
 import { SETTINGS_CHANGED } from './user-settings';
 
 type SettingsAnswer = ResponseOf<'getSettings'>;
 
-export const SETTING_LABELS: Record<string, string> = {
-  crmKind: 'CRM',
-  crmBaseUrl: 'CRM address',
-  extraAllowedCrmHosts: 'Extra allowed CRM hosts',
-  allowedAccountDomains: 'Google accounts Threadline runs in',
-  emailContentLevel: 'Email content that may be logged',
-  defaultVisibility: 'Default visibility of logged email',
-  autoLogDefault: 'Auto-log email by default',
-  autoLogUserChangeable: 'Users may change auto-logging',
-  neverLog: 'Never log',
-  internalDomains: 'Internal domains',
-  retentionDays: 'Keep cached Gmail data for (days)',
-  prohibitedDataMode: 'Prohibited-data guard',
-  blockInboxSdkTelemetry: 'Block the Gmail SDK’s telemetry',
-  emailTrackingAllowed: 'Email open tracking allowed',
-  disclosureTextUrl: 'Disclosure text',
+export const SETTING_LABELS: Record<string, MessageKey> = {
+  crmKind: 'setCrmKind',
+  crmBaseUrl: 'setCrmBaseUrl',
+  extraAllowedCrmHosts: 'setExtraAllowedCrmHosts',
+  allowedAccountDomains: 'setAllowedAccountDomains',
+  emailContentLevel: 'setEmailContentLevel',
+  defaultVisibility: 'setDefaultVisibility',
+  autoLogDefault: 'setAutoLogDefault',
+  autoLogUserChangeable: 'setAutoLogUserChangeable',
+  neverLog: 'setNeverLog',
+  internalDomains: 'setInternalDomains',
+  retentionDays: 'setRetentionDays',
+  prohibitedDataMode: 'setProhibitedDataMode',
+  blockInboxSdkTelemetry: 'setBlockInboxSdkTelemetry',
+  emailTrackingAllowed: 'setEmailTrackingAllowed',
+  disclosureTextUrl: 'setDisclosureTextUrl',
 };
 
 function show(key: string, value: unknown): string {
   if (Array.isArray(value))
-    return value.length === 0 ? (key === 'allowedAccountDomains' ? 'All' : 'None') : value.join(', ');
-  if (typeof value === 'boolean') return value ? 'Yes' : 'No';
+    return value.length === 0
+      ? key === 'allowedAccountDomains'
+        ? t('valAll')
+        : t('valNone')
+      : value.join(', ');
+  if (typeof value === 'boolean') return value ? t('valYes') : t('valNo');
   if (value === null || value === undefined || value === '')
-    return key === 'crmKind' || key === 'crmBaseUrl' ? 'Your choice' : 'Default';
+    return key === 'crmKind' || key === 'crmBaseUrl' ? t('valYourChoice') : t('valDefault');
   return String(value);
 }
 
 /** The settings in force and where each comes from; admin-set ones are locked. Live on policy change. */
 export function PolicySettings({ answer }: { answer: SettingsAnswer | null }) {
-  if (!answer) return <p aria-busy="true">Loading…</p>;
+  if (!answer) return <p aria-busy="true">{t('loading')}</p>;
   const locked = new Set(answer.locked);
   return (
     <>
       {answer.warnings.length > 0 && (
         <div role="alert" class="error" data-testid="policy-warnings">
-          <p>Some values in your organisation’s policy were ignored; the rest apply:</p>
+          <p>{t('policyWarnings')}</p>
           <ul>
             {answer.warnings.map((w) => (
               <li key={w}>{w}</li>
@@ -48,22 +54,18 @@ export function PolicySettings({ answer }: { answer: SettingsAnswer | null }) {
           </ul>
         </div>
       )}
-      {locked.size > 0 && (
-        <p data-testid="managed-note">
-          Some settings are managed by your organisation and cannot be changed here.
-        </p>
-      )}
+      {locked.size > 0 && <p data-testid="managed-note">{t('managedSettingsNote')}</p>}
       <table class="settings" data-testid="settings-table">
         <tbody>
           {Object.entries(SETTING_LABELS).map(([key, label]) => (
             <tr key={key} data-setting={key} data-locked={locked.has(key) || undefined}>
-              <th scope="row">{label}</th>
+              <th scope="row">{t(label)}</th>
               <td>{show(key, answer.settings[key])}</td>
               <td>
                 {locked.has(key) ? (
-                  <span class="lock">Set by your administrator</span>
+                  <span class="lock">{t('setByAdmin')}</span>
                 ) : (
-                  <span class="muted">Yours to choose</span>
+                  <span class="muted">{t('yoursToChoose')}</span>
                 )}
               </td>
             </tr>

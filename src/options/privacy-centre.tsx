@@ -1,32 +1,39 @@
 import { useEffect, useState } from 'preact/hooks';
-import { DISCLOSURE, LIMITED_USE_STATEMENTS } from '../shared/disclosure';
+import { DISCLOSURE } from '../shared/disclosure';
+import type { MessageKey } from '../shared/message-key';
 import type { AuditRowView, ResponseOf } from '../shared/protocol';
 import { USER_FACING_PURPOSES } from '../shared/purposes';
+import { t, uiLocale } from '../ui/i18n';
 import type { OptionsApi } from './options-api';
 
 type Overview = ResponseOf<'privacyOverview'>;
 
-const TABLE_LABELS: Record<string, string> = {
-  people: 'People (from the CRM)',
-  leads: 'Leads (from the CRM)',
-  companies: 'Companies (from the CRM)',
-  opportunities: 'Deals (from the CRM)',
-  pipelines: 'Pipelines (from the CRM)',
-  activities: 'Recent activities (from the CRM)',
-  activityFetches: 'Activity refresh times',
-  users: 'CRM users (teammates)',
-  negativeLookups: 'Addresses not in the CRM (from Gmail)',
-  syncState: 'Sync progress',
-  outbox: 'Changes waiting to be sent',
-  threadMarks: 'Thread links and logged messages',
-  tasks: 'Tasks (from the CRM)',
-  audit: 'Audit log entries',
-  consents: 'Consents',
-  accounts: 'Gmail account record',
+const TABLE_LABELS: Record<string, MessageKey> = {
+  people: 'tblPeople',
+  leads: 'tblLeads',
+  companies: 'tblCompanies',
+  opportunities: 'tblOpportunities',
+  pipelines: 'tblPipelines',
+  activities: 'tblActivities',
+  activityFetches: 'tblActivityFetches',
+  users: 'tblUsers',
+  negativeLookups: 'tblNegativeLookups',
+  syncState: 'tblSyncState',
+  outbox: 'tblOutbox',
+  threadMarks: 'tblThreadMarks',
+  tasks: 'tblTasks',
+  audit: 'tblAudit',
+  consents: 'tblConsents',
+  accounts: 'tblAccounts',
+};
+const purposeLabel = (purpose: string): string => {
+  const key = `purpose_${purpose}` as MessageKey;
+  const text = t(key);
+  return text === key ? purpose : text;
 };
 
 const dateTime = (ms: number) =>
-  new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' }).format(ms);
+  new Intl.DateTimeFormat(uiLocale(), { dateStyle: 'medium', timeStyle: 'short' }).format(ms);
 const dayStart = (value: string) => (value ? new Date(`${value}T00:00:00`).getTime() : undefined);
 const dayEnd = (value: string) => (value ? new Date(`${value}T23:59:59.999`).getTime() : undefined);
 
@@ -64,33 +71,30 @@ function AuditLog({ api, account }: { api: OptionsApi; account: string }) {
   }, [api, account, purpose, from, to]);
   return (
     <section aria-labelledby="audit-title" data-testid="audit-log">
-      <h3 id="audit-title">Audit log</h3>
-      <p class="muted">
-        Every transfer to your CRM: when, why, where, what kinds of data, which records and how many bytes.
-        Never the content itself.
-      </p>
+      <h3 id="audit-title">{t('auditTitle')}</h3>
+      <p class="muted">{t('auditText')}</p>
       <div class="filters">
         <label>
-          Purpose
+          {t('auditPurpose')}
           <select
             value={purpose}
             onChange={(e) => setPurpose((e.target as HTMLSelectElement).value)}
             data-testid="audit-purpose"
           >
-            <option value="">All</option>
+            <option value="">{t('auditAll')}</option>
             {USER_FACING_PURPOSES.map((p) => (
               <option key={p} value={p}>
-                {p}
+                {purposeLabel(p)}
               </option>
             ))}
           </select>
         </label>
         <label>
-          From
+          {t('auditFrom')}
           <input type="date" value={from} onInput={(e) => setFrom((e.target as HTMLInputElement).value)} />
         </label>
         <label>
-          To
+          {t('auditTo')}
           <input type="date" value={to} onInput={(e) => setTo((e.target as HTMLInputElement).value)} />
         </label>
         <button
@@ -99,32 +103,32 @@ function AuditLog({ api, account }: { api: OptionsApi; account: string }) {
           onClick={() => rows && download(`threadline-audit-${account}.json`, JSON.stringify(rows, null, 2))}
           data-testid="audit-export"
         >
-          Export as JSON
+          {t('auditExport')}
         </button>
       </div>
       {rows === null ? (
-        <p aria-busy="true">Loading…</p>
+        <p aria-busy="true">{t('loading')}</p>
       ) : rows.length === 0 ? (
         <p class="muted" data-testid="audit-empty">
-          No transfers{purpose || from || to ? ' match these filters' : ' yet'}.
+          {purpose || from || to ? t('auditNoneFiltered') : t('auditNone')}
         </p>
       ) : (
         <table class="audit" data-testid="audit-table">
           <thead>
             <tr>
-              <th scope="col">When</th>
-              <th scope="col">Purpose</th>
-              <th scope="col">Destination</th>
-              <th scope="col">Data</th>
-              <th scope="col">Records</th>
-              <th scope="col">Bytes</th>
+              <th scope="col">{t('auditWhen')}</th>
+              <th scope="col">{t('auditPurpose')}</th>
+              <th scope="col">{t('auditDestination')}</th>
+              <th scope="col">{t('auditData')}</th>
+              <th scope="col">{t('auditRecords')}</th>
+              <th scope="col">{t('auditBytes')}</th>
             </tr>
           </thead>
           <tbody>
             {rows.slice(0, 500).map((r, i) => (
               <tr key={`${r.at}-${i}`} data-testid="audit-row">
                 <td>{dateTime(r.at)}</td>
-                <td>{r.purpose}</td>
+                <td>{purposeLabel(r.purpose)}</td>
                 <td>{r.host}</td>
                 <td>{r.dataClasses.join(', ')}</td>
                 <td>{r.recordIds.join(', ') || '—'}</td>
@@ -162,25 +166,20 @@ export function PrivacyCentre({ api }: { api: OptionsApi }) {
   return (
     <>
       <div data-testid="limited-use">
-        {LIMITED_USE_STATEMENTS.map((s) => (
-          <p key={s}>{s}</p>
-        ))}
+        <p>{t('limitedUseCws')}</p>
+        <p>{t('limitedUseGoogle')}</p>
       </div>
-      <p>
-        Threadline sends no analytics and shows no ads. Data read from Gmail goes only to the CRM you connect,
-        for the features you use, and is never used to train AI models. Cached Gmail data is deleted after the
-        retention period in Settings.
-      </p>
+      <p>{t('privacySummary')}</p>
       {overview === null ? (
-        <p aria-busy="true">Loading…</p>
+        <p aria-busy="true">{t('loading')}</p>
       ) : overview.accounts.length === 0 ? (
         <p class="muted" data-testid="privacy-empty">
-          Nothing is stored yet: Threadline keeps data only for Gmail accounts it has been used with.
+          {t('privacyEmpty')}
         </p>
       ) : (
         <>
           <label>
-            Gmail account
+            {t('gmailAccount')}
             <select
               value={account ?? ''}
               onChange={(e) => {
@@ -199,44 +198,45 @@ export function PrivacyCentre({ api }: { api: OptionsApi }) {
           {entry && (
             <>
               <section aria-labelledby="stored-title">
-                <h3 id="stored-title">What is stored on this computer</h3>
+                <h3 id="stored-title">{t('storedTitle')}</h3>
                 <table class="counts" data-testid="privacy-counts">
                   <tbody>
                     {Object.entries(entry.counts).map(([table, count]) => (
                       <tr key={table} data-table={table}>
-                        <th scope="row">{TABLE_LABELS[table] ?? table}</th>
-                        <td>{new Intl.NumberFormat().format(count)}</td>
+                        <th scope="row">{TABLE_LABELS[table] ? t(TABLE_LABELS[table]) : table}</th>
+                        <td>{new Intl.NumberFormat(uiLocale()).format(count)}</td>
                       </tr>
                     ))}
                   </tbody>
                 </table>
               </section>
               <section aria-labelledby="consents-title">
-                <h3 id="consents-title">Consents</h3>
+                <h3 id="consents-title">{t('consentsTitle')}</h3>
                 {entry.consents.length === 0 ? (
-                  <p class="muted">You have not allowed sending e-mail to the CRM.</p>
+                  <p class="muted">{t('noConsent')}</p>
                 ) : (
                   <ul data-testid="consents">
                     {entry.consents.map((c) => (
                       <li key={c.scope}>
-                        Sending e-mail to your CRM (notice version {c.version}
-                        {c.version !== DISCLOSURE.version && ', out of date'}): allowed{' '}
-                        {dateTime(c.grantedAt)}
-                        {c.withdrawnAt !== null ? `, withdrawn ${dateTime(c.withdrawnAt)}` : ''}
+                        {t(
+                          'consentLine',
+                          c.version,
+                          c.version !== DISCLOSURE.version ? t('consentOutOfDate') : '',
+                          dateTime(c.grantedAt),
+                          c.withdrawnAt !== null ? t('consentWithdrawnAt', dateTime(c.withdrawnAt)) : '',
+                        )}{' '}
                         {c.current && (
                           <button
                             type="button"
                             onClick={() =>
                               void api.ask('withdrawConsent', { account: entry.account }).then(() => {
-                                setMessage(
-                                  'Consent withdrawn: nothing from Gmail will be logged until you allow it again.',
-                                );
+                                setMessage(t('consentWithdrawnMsg'));
                                 load();
                               })
                             }
                             data-testid="consent-withdraw"
                           >
-                            Withdraw
+                            {t('withdraw')}
                           </button>
                         )}
                       </li>
@@ -246,7 +246,7 @@ export function PrivacyCentre({ api }: { api: OptionsApi }) {
               </section>
               <AuditLog api={api} account={entry.account} />
               <section aria-labelledby="rights-title">
-                <h3 id="rights-title">Your data</h3>
+                <h3 id="rights-title">{t('yourData')}</h3>
                 <button
                   type="button"
                   onClick={() =>
@@ -256,27 +256,27 @@ export function PrivacyCentre({ api }: { api: OptionsApi }) {
                   }
                   data-testid="export-data"
                 >
-                  Export my data
+                  {t('exportMyData')}
                 </button>{' '}
                 {confirming ? (
-                  <fieldset class="confirm" aria-label="Confirm deletion">
-                    <span>Delete everything Threadline stores for {entry.account} on this computer?</span>{' '}
+                  <fieldset class="confirm" aria-label={t('confirmDeletion')}>
+                    <span>{t('deleteQuestion', entry.account)}</span>{' '}
                     <button
                       type="button"
                       class="danger"
                       onClick={() =>
                         void api.ask('deleteData', { account: entry.account }).then(() => {
                           setConfirming(false);
-                          setMessage(`Deleted everything stored for ${entry.account} on this computer.`);
+                          setMessage(t('deletedMsg', entry.account));
                           load();
                         })
                       }
                       data-testid="delete-confirm"
                     >
-                      Delete
+                      {t('delete')}
                     </button>{' '}
                     <button type="button" onClick={() => setConfirming(false)}>
-                      Cancel
+                      {t('cancel')}
                     </button>
                   </fieldset>
                 ) : (
@@ -286,14 +286,10 @@ export function PrivacyCentre({ api }: { api: OptionsApi }) {
                     onClick={() => setConfirming(true)}
                     data-testid="delete-data"
                   >
-                    Delete my data
+                    {t('deleteMyData')}
                   </button>
                 )}
-                <p class="muted">
-                  This deletes what Threadline keeps on this computer. Records, notes and logged e-mail in
-                  your CRM stay there: to have them deleted, ask your CRM administrator (in Copper: Settings →
-                  Data → delete the records, or contact Copper support for an account deletion).
-                </p>
+                <p class="muted">{t('deleteExplainer')}</p>
               </section>
             </>
           )}

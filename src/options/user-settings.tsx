@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { ResponseOf } from '../shared/protocol';
+import { t } from '../ui/i18n';
 import type { OptionsApi } from './options-api';
 
 type SettingsAnswer = ResponseOf<'getSettings'>;
@@ -36,7 +37,7 @@ export function UserSettings({ api, answer }: { api: OptionsApi; answer: Setting
     setError(null);
     const days = Number(retention);
     if (!Number.isInteger(days) || days < 1 || days > 3650) {
-      setError('Keep cached Gmail data for 1 to 3650 days.');
+      setError(t('usRetentionRange'));
       return;
     }
     const entries = neverLog
@@ -45,7 +46,7 @@ export function UserSettings({ api, answer }: { api: OptionsApi; answer: Setting
       .filter(Boolean);
     const bad = entries.find((v) => !/^([^\s@]+@)?([a-z0-9-]+\.)+[a-z0-9-]{2,}$/.test(v));
     if (bad) {
-      setError(`"${bad}" is not an e-mail address or a domain.`);
+      setError(t('usNotAddressOrDomain', bad));
       return;
     }
     const patch = {
@@ -60,9 +61,9 @@ export function UserSettings({ api, answer }: { api: OptionsApi; answer: Setting
     };
     const result = await api
       .ask('setUserSettings', { patch })
-      .catch(() => ({ ok: false as const, error: 'Threadline did not answer; try again.' }));
+      .catch(() => ({ ok: false as const, error: t('noAnswer') }));
     if (result.ok) {
-      setMessage('Saved.');
+      setMessage(t('saved'));
       window.dispatchEvent(new Event(SETTINGS_CHANGED));
     } else setError(result.error);
   };
@@ -74,29 +75,29 @@ export function UserSettings({ api, answer }: { api: OptionsApi; answer: Setting
       aria-labelledby="your-settings-title"
       data-testid="user-settings"
     >
-      <h3 id="your-settings-title">Your choices</h3>
+      <h3 id="your-settings-title">{t('usTitle')}</h3>
       <label>
-        E-mail content logged to the CRM
+        {t('usLevel')}
         <select
           value={level}
           disabled={!free('emailContentLevel')}
           onChange={(e) => setLevel((e.target as HTMLSelectElement).value)}
           data-testid="setting-level"
         >
-          <option value="none">Nothing</option>
-          <option value="metadata">Participants, subject and date</option>
-          <option value="full">Participants, subject, date and text</option>
+          <option value="none">{t('usLevelNone')}</option>
+          <option value="metadata">{t('usLevelMetadata')}</option>
+          <option value="full">{t('usLevelFull')}</option>
         </select>
       </label>
       <label>
-        Logged e-mail is visible to
+        {t('usVisibility')}
         <select
           value={visibility}
           disabled={!free('defaultVisibility')}
           onChange={(e) => setVisibility((e.target as HTMLSelectElement).value)}
         >
-          <option value="private">Me and admins</option>
-          <option value="team">My team</option>
+          <option value="private">{t('visibilityPrivate')}</option>
+          <option value="team">{t('visibilityTeam')}</option>
         </select>
       </label>
       <label class="checkbox">
@@ -107,10 +108,10 @@ export function UserSettings({ api, answer }: { api: OptionsApi; answer: Setting
           onChange={(e) => setAutoLog((e.target as HTMLInputElement).checked)}
           data-testid="setting-autolog"
         />
-        Log e-mail with CRM contacts automatically
+        {t('autoLogToggle')}
       </label>
       <label>
-        Never log (addresses or domains, comma-separated)
+        {t('usNeverLog')}
         <input
           value={neverLog}
           disabled={!free('neverLog')}
@@ -119,7 +120,7 @@ export function UserSettings({ api, answer }: { api: OptionsApi; answer: Setting
         />
       </label>
       <label>
-        Keep cached Gmail data for (days)
+        {t('usRetention')}
         <input
           value={retention}
           inputMode="numeric"
@@ -128,19 +129,19 @@ export function UserSettings({ api, answer }: { api: OptionsApi; answer: Setting
         />
       </label>
       <label>
-        When a note or e-mail contains card numbers, SSNs or bank numbers
+        {t('usGuard')}
         <select
           value={guard}
           disabled={!free('prohibitedDataMode')}
           onChange={(e) => setGuard((e.target as HTMLSelectElement).value)}
         >
-          <option value="block">Block it</option>
-          <option value="warn">Warn me</option>
-          <option value="off">Do not check</option>
+          <option value="block">{t('usGuardBlock')}</option>
+          <option value="warn">{t('usGuardWarn')}</option>
+          <option value="off">{t('usGuardOff')}</option>
         </select>
       </label>
       <button type="submit" data-testid="settings-save">
-        Save
+        {t('save')}
       </button>
       <div role="status" aria-live="polite">
         {message && <p>{message}</p>}

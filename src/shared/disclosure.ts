@@ -9,11 +9,6 @@ export const DISCLOSURE = {
   version: 1,
 } as const;
 
-export const LIMITED_USE_STATEMENTS = [
-  'The use of information received from Google APIs will adhere to the Chrome Web Store User Data Policy, including the Limited Use requirements.',
-  'The use of information received from Google APIs will adhere to the Google User Data Policy, including the Limited Use requirements.',
-] as const;
-
 /**
  * Hex SHA-256 of the disclosure text as shown (Web Crypto: available in the worker, the pages and
  * Node). The page and the worker both take the text from chrome.i18n, so they agree in any locale.

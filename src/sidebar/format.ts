@@ -1,4 +1,4 @@
-const locale = (): string | undefined => (typeof navigator === 'undefined' ? undefined : navigator.language);
+import { uiLocale as locale } from '../ui/i18n';
 
 export function formatMoney(value: number | null): string {
   if (value === null) return '';
