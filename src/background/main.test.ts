@@ -40,6 +40,14 @@ describe('worker message handling', () => {
     env = setup();
   });
 
+  it('answers the "Search the CRM" shortcut: the tab focuses its sidebar, the sidebar its search', async () => {
+    await env.send(opened, gmailSender(7));
+    env.pressCommand('focus-search', 7);
+    env.pressCommand('something-else', 7);
+    await expect.poll(() => env.tabMessages).toEqual([{ tabId: 7, message: { type: 'focusSidebar' } }]);
+    expect(env.port.sent.filter((m) => (m as { type: string }).type === 'focusSearch')).toHaveLength(1);
+  });
+
   it('records the opened thread per tab and pushes it to that tab’s sidebar', async () => {
     expect(await env.send(opened, gmailSender(7))).toEqual({ ok: true });
     expect(await env.session.get('tab:7')).toMatchObject({ account: 'me@corp.test', thread });

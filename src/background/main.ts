@@ -810,6 +810,13 @@ export function main(
   });
 
   platform.onMessage.addListener(router);
+  // The manifest's "Search the CRM" shortcut: the tab's content script focuses the sidebar frame,
+  // and the sidebar focuses its search field.
+  platform.onCommand.addListener((command, tab) => {
+    if (command !== 'focus-search' || tab?.id === undefined) return;
+    void platform.sendToTab(tab.id, { type: 'focusSidebar' }).catch(() => undefined);
+    hub.send(tab.id, { type: 'focusSearch' });
+  });
   platform.onConnect.addListener((port) => hub.onConnect(port));
   platform.onTabRemoved.addListener((tabId) => {
     hub.forget(tabId);

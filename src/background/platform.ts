@@ -60,6 +60,8 @@ export interface Platform {
     get(name: string): Promise<{ name: string } | undefined>;
     onAlarm: EventLike<(alarm: { name: string }) => void>;
   };
+  /** A keyboard shortcut of the manifest's `commands`, with the tab it was pressed in. */
+  onCommand: EventLike<(command: string, tab: { id?: number | undefined } | undefined) => void>;
   /** Turns the static rule set that blocks InboxSDK's telemetry on or off (admin policy). */
   setTelemetryBlock(enabled: boolean): Promise<void>;
   /** Asks the Gmail tab's content script (top frame) for message bodies; null if it cannot answer. */
@@ -112,6 +114,10 @@ export function createBrowserPlatform(browser: Browser): Platform {
       },
       get: async (name) => (await browser.alarms.get(name)) ?? undefined,
       onAlarm: { addListener: (listener) => browser.alarms.onAlarm.addListener((alarm) => listener(alarm)) },
+    },
+    onCommand: {
+      addListener: (listener) =>
+        browser.commands.onCommand.addListener((command, tab) => listener(command, tab)),
     },
     setTelemetryBlock: async (enabled) => {
       await browser.declarativeNetRequest.updateEnabledRulesets(

@@ -56,7 +56,8 @@ describe('content script', () => {
     expect(gmail.mounts).toHaveLength(1);
     const frame = gmail.mounts[0]?.element as HTMLIFrameElement;
     expect(frame.tagName).toBe('IFRAME');
-    expect(frame.src).toBe('chrome-extension://abc/src/sidebar/index.html');
+    // Gmail's theme rides in the fragment (no data, no reload when it changes).
+    expect(frame.src).toBe('chrome-extension://abc/src/sidebar/index.html#theme=light');
     gmail.open(thread);
     gmail.close('t');
     await new Promise((r) => setTimeout(r, 0));

@@ -1,12 +1,13 @@
 import { createLogger } from '../shared/logger';
 import {
   type AnyRequest,
+  focusSidebarSchema,
   type RequestType,
   type ResponseOf,
   readBodiesSchema,
   responseSchemas,
 } from '../shared/protocol';
-import { createSidebarFrame, SIDEBAR_PAGE } from './create-sidebar-frame';
+import { createSidebarFrame, followGmailTheme, SIDEBAR_PAGE } from './create-sidebar-frame';
 import type { CreateGmailHost, GmailHost, ThreadRow } from './gmail-host/gmail-host';
 import type { ContentPlatform } from './platform';
 
@@ -117,7 +118,9 @@ export async function startContentScript(
   }
   // Rows first: their badges come from one cache query, before the sidebar starts loading.
   badgeRows(platform, host);
-  const frame = createSidebarFrame(platform.getURL(SIDEBAR_PAGE));
+  const sidebarUrl = platform.getURL(SIDEBAR_PAGE);
+  const frame = createSidebarFrame(sidebarUrl);
+  followGmailTheme(frame, sidebarUrl);
   await host.mountSidebar({
     element: frame,
     title: 'Threadline',
@@ -132,6 +135,10 @@ export async function startContentScript(
   offerComposeLogging(platform, host, answer.data.contentLevel);
   // Bodies leave Gmail's page only when the worker asks for them to log at content level `full`.
   platform.onWorkerRequest((message) => {
+    if (focusSidebarSchema.safeParse(message).success) {
+      frame.focus();
+      return Promise.resolve(true);
+    }
     const request = readBodiesSchema.safeParse(message);
     if (!request.success) return undefined;
     return host.readBodies(request.data.threadId, request.data.messageIds).then((bodies) => ({ bodies }));

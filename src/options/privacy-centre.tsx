@@ -4,6 +4,7 @@ import type { MessageKey } from '../shared/message-key';
 import type { AuditRowView, ResponseOf } from '../shared/protocol';
 import { USER_FACING_PURPOSES } from '../shared/purposes';
 import { t, uiLocale } from '../ui/i18n';
+import { Icon } from '../ui/icon';
 import type { OptionsApi } from './options-api';
 
 type Overview = ResponseOf<'privacyOverview'>;
@@ -218,13 +219,9 @@ export function PrivacyCentre({ api }: { api: OptionsApi }) {
                   <ul data-testid="consents">
                     {entry.consents.map((c) => (
                       <li key={c.scope}>
-                        {t(
-                          'consentLine',
-                          c.version,
-                          c.version !== DISCLOSURE.version ? t('consentOutOfDate') : '',
-                          dateTime(c.grantedAt),
-                          c.withdrawnAt !== null ? t('consentWithdrawnAt', dateTime(c.withdrawnAt)) : '',
-                        )}{' '}
+                        {t('consentLine', c.version, dateTime(c.grantedAt))}
+                        {c.version !== DISCLOSURE.version ? t('consentOutOfDate') : ''}
+                        {c.withdrawnAt !== null ? t('consentWithdrawnAt', dateTime(c.withdrawnAt)) : ''}{' '}
                         {c.current && (
                           <button
                             type="button"
@@ -256,6 +253,7 @@ export function PrivacyCentre({ api }: { api: OptionsApi }) {
                   }
                   data-testid="export-data"
                 >
+                  <Icon name="download" />
                   {t('exportMyData')}
                 </button>{' '}
                 {confirming ? (
@@ -286,6 +284,7 @@ export function PrivacyCentre({ api }: { api: OptionsApi }) {
                     onClick={() => setConfirming(true)}
                     data-testid="delete-data"
                   >
+                    <Icon name="trash" />
                     {t('deleteMyData')}
                   </button>
                 )}

@@ -289,6 +289,9 @@ export const requestSchemas = {
   deleteData: z.object({ type: z.literal('deleteData'), ...accountField }),
 } as const;
 
+/** Worker → content script: the "Search the CRM" shortcut; give the sidebar frame the focus. */
+export const focusSidebarSchema = z.object({ type: z.literal('focusSidebar') });
+
 /** Worker → content script (tabs.sendMessage): bodies for logging at content level `full`. */
 export const readBodiesSchema = z.object({
   type: z.literal('readBodies'),

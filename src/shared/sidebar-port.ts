@@ -98,5 +98,7 @@ export const workerToSidebarSchema = z.discriminatedUnion('type', [
     extras: threadExtrasSchema,
   }),
   z.object({ type: z.literal('status'), status: statusViewSchema }),
+  /** The "Search the CRM" shortcut was pressed in this tab. */
+  z.object({ type: z.literal('focusSearch') }),
 ]);
 export type WorkerToSidebar = z.infer<typeof workerToSidebarSchema>;

@@ -38,6 +38,7 @@ export function connectWorker(
       if (data.type === 'threadState') store.getState().receiveThreadState(data.state);
       else if (data.type === 'cards') store.getState().receiveCards(data);
       else if (data.type === 'extras') store.getState().receiveExtras(data);
+      else if (data.type === 'focusSearch') store.getState().requestSearchFocus();
       else store.getState().receiveStatus(data.status);
     });
     port.onDisconnect.addListener(() => {

@@ -17,6 +17,9 @@ export interface SidebarState {
   cards: CardsState | null;
   status: StatusView | null;
   extras: { seq: number; threadId: string; extras: ThreadExtras } | null;
+  /** Grows each time the "Search the CRM" shortcut is pressed. */
+  focusSearchSeq: number;
+  requestSearchFocus(): void;
   /** The consent notice is open (the user asked to link or log without having agreed). */
   consentAsked: boolean;
   /** What the user asked for: it goes ahead once they press "Allow" (and only then). */
@@ -40,6 +43,8 @@ export function createSidebarStore() {
     extras: null,
     consentAsked: false,
     afterConsent: null,
+    focusSearchSeq: 0,
+    requestSearchFocus: () => set((current) => ({ focusSearchSeq: current.focusSearchSeq + 1 })),
     askConsent: (open, then) => set({ consentAsked: open, afterConsent: open ? (then ?? null) : null }),
     receiveExtras: (extras) =>
       set((current) => {

@@ -24,11 +24,18 @@ export function chromiumPath(): string {
   return found;
 }
 
-export async function launchWithExtension(profileDir: string, dist = E2E_DIST): Promise<BrowserContext> {
+export async function launchWithExtension(
+  profileDir: string,
+  dist = E2E_DIST,
+  /** The browser's UI language (what chrome.i18n picks messages for), e.g. "de". */
+  lang?: string,
+): Promise<BrowserContext> {
   return chromium.launchPersistentContext(profileDir, {
     executablePath: chromiumPath(),
     headless: true,
+    ...(lang ? { locale: lang, env: { ...process.env, LANGUAGE: lang, LANG: `${lang}.UTF-8` } } : {}),
     args: [
+      ...(lang ? [`--lang=${lang}`] : []),
       `--disable-extensions-except=${dist}`,
       `--load-extension=${dist}`,
       '--no-sandbox',

@@ -22,6 +22,8 @@ export interface DoubleThread {
 export interface GmailDoubleFixture {
   account: string;
   threads: DoubleThread[];
+  /** Gmail's dark theme (the page background the content script looks at). */
+  dark?: boolean;
 }
 
 export const demoFixture: GmailDoubleFixture = {

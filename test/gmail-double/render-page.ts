@@ -57,7 +57,7 @@ export function renderGmailDouble(fixture: GmailDoubleFixture): string {
   .double-row td { padding: 6px 8px; border-bottom: 1px solid #eee; }
   .double-message { border-bottom: 1px solid #eee; padding: 8px 0; }
 </style></head>
-<body data-gmail-double-account="${escapeHtml(fixture.account)}">
+<body data-gmail-double-account="${escapeHtml(fixture.account)}"${fixture.dark ? ' style="background:#202124;color:#e8eaed"' : ''}>
 <div class="double-app">
   <div class="double-main">
     <header><strong>Gmail</strong> (double) <button type="button" id="double-compose">Compose</button></header>

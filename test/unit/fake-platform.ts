@@ -59,6 +59,8 @@ export function createFakePlatform() {
   const connectListeners = new Set<(port: PortLike) => void>();
   const injected: InjectTarget[] = [];
   const telemetryBlock: boolean[] = [];
+  const commandListeners = new Set<(command: string, tab: { id?: number } | undefined) => void>();
+  const tabMessages: { tabId: number; message: unknown }[] = [];
   /** What the fake content script answers to worker → tab messages (message bodies). */
   const tabAnswers = { bodies: new Map<string, string>() };
   const area = fakeBrowser.storage.session;
@@ -98,8 +100,10 @@ export function createFakePlatform() {
         addListener: (listener) => fakeBrowser.alarms.onAlarm.addListener((alarm) => listener(alarm)),
       },
     },
+    onCommand: { addListener: (listener) => void commandListeners.add(listener) },
     setTelemetryBlock: async (enabled) => void telemetryBlock.push(enabled),
-    sendToTab: async (_tabId, message) => {
+    sendToTab: async (tabId, message) => {
+      tabMessages.push({ tabId, message });
       const ids = (message as { messageIds?: string[] }).messageIds ?? [];
       return {
         bodies: ids
@@ -113,6 +117,11 @@ export function createFakePlatform() {
     injected,
     telemetryBlock,
     tabAnswers,
+    tabMessages,
+    /** Chrome reports a keyboard shortcut pressed in `tabId`. */
+    pressCommand: (command: string, tabId: number) => {
+      for (const l of commandListeners) l(command, { id: tabId });
+    },
     session,
     /** Sends a runtime message as `sender`; resolves with the worker's answer (undefined if none). */
     send: async (message: unknown, sender: MessageSender): Promise<unknown> => {

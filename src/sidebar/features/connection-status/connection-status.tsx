@@ -1,4 +1,5 @@
 import { t } from '../../../ui/i18n';
+import { Icon } from '../../../ui/icon';
 import { formatCount } from '../../format';
 import { ask, openSettings } from '../../sidebar-api';
 import { useSidebarStore } from '../../use-sidebar-store';
@@ -25,6 +26,7 @@ export function ConnectionStatus() {
         <h2 id="connect-title">{t('connectTitle')}</h2>
         <p>{t('connectText')}</p>
         <button type="button" class="primary" onClick={openSettings}>
+          <Icon name="settings" />
           {t('openSettings')}
         </button>
       </section>

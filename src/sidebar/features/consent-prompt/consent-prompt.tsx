@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { DISCLOSURE, disclosureHash } from '../../../shared/disclosure';
 import { t } from '../../../ui/i18n';
+import { Icon } from '../../../ui/icon';
 import { ask } from '../../sidebar-api';
 import { useSidebarStore } from '../../use-sidebar-store';
 
@@ -70,6 +71,7 @@ export function ConsentPrompt() {
       )}
       <div class="actions">
         <button type="button" class="primary" onClick={allow} disabled={busy} data-testid="consent-allow">
+          <Icon name="shield" />
           {t('consentAllow')}
         </button>
         <button type="button" onClick={close} data-testid="consent-dismiss">

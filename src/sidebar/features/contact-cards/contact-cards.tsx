@@ -2,6 +2,7 @@ import { useState } from 'preact/hooks';
 import type { Person } from '../../../shared/crm-model';
 import type { ContactCard as Card, DealView } from '../../../shared/sidebar-port';
 import { t } from '../../../ui/i18n';
+import { Icon } from '../../../ui/icon';
 import { TextField } from '../../components/text-field';
 import { formatDate, formatMoney } from '../../format';
 import { ask } from '../../sidebar-api';
@@ -15,7 +16,7 @@ function Deals({ deals }: { deals: DealView[] }) {
       <ul>
         {deals.map(({ deal, pipelineName, stageName }) => (
           <li key={deal.id} data-testid="deal">
-            <span class="deal-name" title={deal.name}>
+            <span class="deal-name" dir="auto" title={deal.name}>
               {deal.name}
             </span>
             <span class="deal-meta">
@@ -139,7 +140,9 @@ function PersonCard({ card, account }: { card: Card; account: string }) {
   return (
     <>
       <header class="card-head">
-        <h3 title={person.name}>{person.name}</h3>
+        <h3 dir="auto" title={person.name}>
+          {person.name}
+        </h3>
         {person.id > 0 && !editing && (
           <button
             type="button"
@@ -264,6 +267,7 @@ function AddContact({ card, account }: { card: Card; account: string }) {
       )}
       <div class="actions">
         <button type="submit" class="primary" data-testid="add-person">
+          <Icon name="userPlus" />
           {t('addAsPerson')}
         </button>
         <button type="button" onClick={() => void add('lead')} data-testid="add-lead">
@@ -295,7 +299,9 @@ function ContactCardView({
       {card.state === 'lead' && card.lead && (
         <>
           <header class="card-head">
-            <h3 title={card.lead.name}>{card.lead.name}</h3>
+            <h3 dir="auto" title={card.lead.name}>
+              {card.lead.name}
+            </h3>
             <span class="chip">
               {card.lead.status ? t('chipLeadStatus', card.lead.status) : t('chipLead')}
             </span>
@@ -306,7 +312,9 @@ function ContactCardView({
       )}
       {(card.state === 'unknown' || card.state === 'checking') && (
         <header class="card-head">
-          <h3 title={card.displayName || card.address}>{card.displayName || card.address}</h3>
+          <h3 dir="auto" title={card.displayName || card.address}>
+            {card.displayName || card.address}
+          </h3>
         </header>
       )}
       {(card.state === 'unknown' || card.state === 'checking') && <p class="small address">{card.address}</p>}

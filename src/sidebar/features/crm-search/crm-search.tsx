@@ -18,6 +18,10 @@ export function CrmSearch() {
   const [query, setQuery] = useState('');
   const [results, setResults] = useState<SearchResult[] | null>(null);
   const input = useRef<HTMLInputElement>(null);
+  const focusSeq = useSidebarStore((s) => s.focusSearchSeq);
+  useEffect(() => {
+    if (focusSeq > 0) input.current?.focus();
+  }, [focusSeq]);
 
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
@@ -74,7 +78,7 @@ export function CrmSearch() {
               <li key={`${r.kind}:${r.id}`} class="result">
                 <span class="chip">{KIND_LABEL[r.kind]()}</span>
                 <span class="result-text">
-                  <span class="result-title" title={r.title}>
+                  <span class="result-title" dir="auto" title={r.title}>
                     {r.title}
                   </span>
                   <span class="result-sub" title={r.subtitle}>

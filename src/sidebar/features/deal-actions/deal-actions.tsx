@@ -1,7 +1,8 @@
 import { useState } from 'preact/hooks';
 import type { Opportunity } from '../../../shared/crm-model';
 import { t } from '../../../ui/i18n';
-import { ActionStatus, useAction } from '../../components/use-action';
+import { Icon } from '../../../ui/icon';
+import { ActionStatus, useAction } from '../../../ui/use-action';
 import { ask } from '../../sidebar-api';
 import { useSidebarStore } from '../../use-sidebar-store';
 
@@ -82,7 +83,7 @@ export function DealActions() {
         const stages = extras.pipelines.find((p) => p.id === deal.pipelineId)?.stages ?? [];
         return (
           <div key={deal.id} class="deal-row" data-testid="deal-row">
-            <span class="deal-name" title={deal.name}>
+            <span class="deal-name" dir="auto" title={deal.name}>
               {deal.name}
             </span>
             <label>
@@ -123,6 +124,7 @@ export function DealActions() {
                   }
                   data-testid="deal-won"
                 >
+                  <Icon name="check" />
                   {t('won')}
                 </button>
                 <button
@@ -216,6 +218,7 @@ export function DealActions() {
         </form>
       ) : (
         <button type="button" onClick={() => setCreating(true)} data-testid="deal-new">
+          <Icon name="plus" />
           {t('newDealFromThread')}
         </button>
       )}

@@ -1,7 +1,7 @@
 import { useState } from 'preact/hooks';
 import { findProhibitedData, redactProhibitedData } from '../../../shared/prohibited-data';
 import { t } from '../../../ui/i18n';
-import { ActionStatus, useAction } from '../../components/use-action';
+import { ActionStatus, useAction } from '../../../ui/use-action';
 import { formatDate } from '../../format';
 import { prohibitedLabel } from '../../prohibited-label';
 import { ask } from '../../sidebar-api';

@@ -1,4 +1,5 @@
 import { t } from '../../../ui/i18n';
+import { Icon } from '../../../ui/icon';
 import { formatAgo } from '../../format';
 import { ask } from '../../sidebar-api';
 import { useSidebarStore } from '../../use-sidebar-store';
@@ -30,6 +31,7 @@ export function SyncFooter() {
         disabled={sync.running}
         onClick={() => void ask('syncNow', { account })}
       >
+        <Icon name="refresh" size={14} />
         {t('syncNow')}
       </button>
       {status.managed && (

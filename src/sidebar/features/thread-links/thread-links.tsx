@@ -2,7 +2,8 @@ import { useState } from 'preact/hooks';
 import type { RecordRef } from '../../../shared/crm-model';
 import type { ResponseOf } from '../../../shared/protocol';
 import { t } from '../../../ui/i18n';
-import { ActionStatus, useAction } from '../../components/use-action';
+import { Icon } from '../../../ui/icon';
+import { ActionStatus, useAction } from '../../../ui/use-action';
 import { prohibitedLabel } from '../../prohibited-label';
 import { ask } from '../../sidebar-api';
 import { refOfKey, threadRecords } from '../../thread-records';
@@ -79,7 +80,7 @@ export function ThreadLinks() {
         <ul class="chips" aria-label={t('linkedRecords')}>
           {extras.links.map((l) => (
             <li key={`${l.type}:${l.id}`} class="chip link" data-testid="link-chip">
-              <span class="chip-text" title={l.title}>
+              <span class="chip-text" dir="auto" title={l.title}>
                 {l.title}
               </span>
               {l.pending && <span class="muted small">{t('saving')}</span>}
@@ -90,7 +91,7 @@ export function ThreadLinks() {
                 onClick={() => unlink({ type: l.type, id: l.id })}
                 disabled={busy}
               >
-                ×
+                <Icon name="close" size={14} />
               </button>
             </li>
           ))}
@@ -118,6 +119,7 @@ export function ThreadLinks() {
             disabled={busy || !selected}
             data-testid="link-button"
           >
+            <Icon name="link" />
             {t('link')}
           </button>
         </div>
@@ -152,6 +154,7 @@ export function ThreadLinks() {
               disabled={busy || logged >= total || (extras.links.length === 0 && !selected)}
               data-testid="log-thread"
             >
+              <Icon name="mail" />
               {extras.links.length === 0 ? t('linkAndLog') : t('logThread')}
             </button>
           </div>

@@ -44,11 +44,11 @@ export function ThreadParticipantsView({ state }: { state: ThreadState }) {
                 {(person.name || person.address).trim().charAt(0).toUpperCase()}
               </span>
               <span class="who">
-                <span class="name" title={person.name || person.address}>
+                <span class="name" dir="auto" title={person.name || person.address}>
                   {person.name || person.address}
                   {isYou && <span class="you">{t('you')}</span>}
                 </span>
-                <span class="address" title={person.address}>
+                <span class="address" dir="ltr" title={person.address}>
                   {person.address}
                 </span>
               </span>

@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import { t } from '../../ui/i18n';
+import { t } from './i18n';
 
 type Outcome = { ok: true } | { ok: false; error: string };
 
