@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { ResponseOf } from '../shared/protocol';
 import { t } from '../ui/i18n';
+import { ActionStatus, useAction } from '../ui/use-action';
 import type { OptionsApi } from './options-api';
 
 type SettingsAnswer = ResponseOf<'getSettings'>;
@@ -14,8 +15,7 @@ export function UserSettings({ api, answer }: { api: OptionsApi; answer: Setting
   const [neverLog, setNeverLog] = useState('');
   const [retention, setRetention] = useState('30');
   const [guard, setGuard] = useState('warn');
-  const [message, setMessage] = useState<string | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const { message, error, run, fail } = useAction();
 
   useEffect(() => {
     if (!answer) return;
@@ -33,11 +33,9 @@ export function UserSettings({ api, answer }: { api: OptionsApi; answer: Setting
   const free = (key: string) => !locked.has(key);
   const save = async (event: Event) => {
     event.preventDefault();
-    setMessage(null);
-    setError(null);
     const days = Number(retention);
     if (!Number.isInteger(days) || days < 1 || days > 3650) {
-      setError(t('usRetentionRange'));
+      fail(t('usRetentionRange'));
       return;
     }
     const entries = neverLog
@@ -46,7 +44,7 @@ export function UserSettings({ api, answer }: { api: OptionsApi; answer: Setting
       .filter(Boolean);
     const bad = entries.find((v) => !/^([^\s@]+@)?([a-z0-9-]+\.)+[a-z0-9-]{2,}$/.test(v));
     if (bad) {
-      setError(t('usNotAddressOrDomain', bad));
+      fail(t('usNotAddressOrDomain', bad));
       return;
     }
     const patch = {
@@ -59,13 +57,8 @@ export function UserSettings({ api, answer }: { api: OptionsApi; answer: Setting
       ...(free('retentionDays') ? { retentionDays: days } : {}),
       ...(free('prohibitedDataMode') ? { prohibitedDataMode: guard as 'block' | 'warn' | 'off' } : {}),
     };
-    const result = await api
-      .ask('setUserSettings', { patch })
-      .catch(() => ({ ok: false as const, error: t('noAnswer') }));
-    if (result.ok) {
-      setMessage(t('saved'));
-      window.dispatchEvent(new Event(SETTINGS_CHANGED));
-    } else setError(result.error);
+    const result = await run(() => api.ask('setUserSettings', { patch }), t('saved'));
+    if (result?.ok) window.dispatchEvent(new Event(SETTINGS_CHANGED));
   };
 
   return (
@@ -143,14 +136,7 @@ export function UserSettings({ api, answer }: { api: OptionsApi; answer: Setting
       <button type="submit" data-testid="settings-save">
         {t('save')}
       </button>
-      <div role="status" aria-live="polite">
-        {message && <p>{message}</p>}
-      </div>
-      {error && (
-        <p role="alert" class="error-text">
-          {error}
-        </p>
-      )}
+      <ActionStatus message={message} error={error} />
     </form>
   );
 }

@@ -344,11 +344,15 @@ export function ContactCards() {
   const hasThread = useSidebarStore((s) => s.thread?.thread != null);
   const cards = useSidebarStore((s) => s.cards);
   const health = useSidebarStore((s) => s.status?.health ?? null);
+  const expected = useSidebarStore((s) => s.thread?.thread?.participants.length ?? 1);
   if (!account || !hasThread || health === 'notConnected' || health === null) return null;
   if (!cards) {
     return (
-      <div class="skeleton" aria-hidden="true" data-testid="cards-loading">
-        <div class="row tall" />
+      // One placeholder the size of a card per expected card, so nothing jumps when they arrive.
+      <div class="skeleton cards" aria-hidden="true" data-testid="cards-loading">
+        {Array.from({ length: Math.max(1, Math.min(3, expected - 1)) }, (_, i) => (
+          <div key={i} class="row tall" />
+        ))}
       </div>
     );
   }
