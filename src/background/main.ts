@@ -13,6 +13,7 @@ import {
 } from '../shared/protocol';
 import { accountAllowed } from '../shared/settings';
 import type { Health, StatusView, ThreadState } from '../shared/sidebar-port';
+import type { SenderContext } from './classify-sender';
 import { createConnectionStore } from './connection/connection-store';
 import { createRouter } from './create-router';
 import { COPPER_BASE_URL, copperHeaders, createCopperClient } from './crm/copper/copper-client';
@@ -476,6 +477,14 @@ export function main(
     if (state.account !== account) throw new Error('the sidebar asked for another account than its tab');
   };
 
+  /** A sidebar request about its own tab's account: refused for any other account. */
+  const fromTab =
+    <R extends { account: string }, A>(handler: (request: R, tabId: number | null) => Promise<A>) =>
+    async (request: R, context: SenderContext): Promise<A> => {
+      await tabAccount(context.tabId, request.account);
+      return handler(request, context.tabId);
+    };
+
   const checkInput = async (
     requested: ConnectionInput,
   ): Promise<{ ok: true; info: ConnectionInfo } | { ok: false; error: string }> => {
@@ -667,38 +676,14 @@ export function main(
         void drainOutbox();
         return { ok: true };
       },
-      linkThread: async (request, context) => {
-        await tabAccount(context.tabId, request.account);
-        return threads.handlers.linkThread(request, context.tabId);
-      },
-      unlinkThread: async (request, context) => {
-        await tabAccount(context.tabId, request.account);
-        return threads.handlers.unlinkThread(request, context.tabId);
-      },
-      logThread: async (request, context) => {
-        await tabAccount(context.tabId, request.account);
-        return threads.handlers.logThread(request, context.tabId);
-      },
-      addNote: async (request, context) => {
-        await tabAccount(context.tabId, request.account);
-        return threads.handlers.addNote(request);
-      },
-      createTask: async (request, context) => {
-        await tabAccount(context.tabId, request.account);
-        return threads.handlers.createTask(request);
-      },
-      setTaskStatus: async (request, context) => {
-        await tabAccount(context.tabId, request.account);
-        return threads.handlers.setTaskStatus(request);
-      },
-      createDeal: async (request, context) => {
-        await tabAccount(context.tabId, request.account);
-        return threads.handlers.createDeal(request, context.tabId);
-      },
-      updateDeal: async (request, context) => {
-        await tabAccount(context.tabId, request.account);
-        return threads.handlers.updateDeal(request);
-      },
+      linkThread: fromTab(threads.handlers.linkThread),
+      unlinkThread: fromTab(threads.handlers.unlinkThread),
+      logThread: fromTab(threads.handlers.logThread),
+      addNote: fromTab(threads.handlers.addNote),
+      createTask: fromTab(threads.handlers.createTask),
+      setTaskStatus: fromTab(threads.handlers.setTaskStatus),
+      createDeal: fromTab(threads.handlers.createDeal),
+      updateDeal: fromTab(threads.handlers.updateDeal),
       rowBadges: async (request) => {
         if (!accountAllowed((await policy.current()).settings, request.account)) return { badges: [] };
         return threads.handlers.rowBadges(request);

@@ -98,6 +98,13 @@ test('keyboard only: connect, open a thread, add a contact, log the thread', asy
     () => getComputedStyle(document.activeElement as Element).outlineStyle,
   );
   expect(outline).not.toBe('none');
+  // Focus is never trapped: Tab walks out of the sidebar and back into Gmail.
+  let left = false;
+  for (let i = 0; i < 150 && !left; i += 1) {
+    await page.keyboard.press('Tab');
+    left = await page.evaluate(() => document.activeElement?.tagName !== 'IFRAME');
+  }
+  expect(left).toBe(true);
 });
 
 test('the sidebar follows Gmail’s dark theme, live, without reloading', async ({ context, extensionId }) => {

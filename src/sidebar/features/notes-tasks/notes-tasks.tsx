@@ -2,6 +2,7 @@ import { useState } from 'preact/hooks';
 import { findProhibitedData, redactProhibitedData } from '../../../shared/prohibited-data';
 import { t } from '../../../ui/i18n';
 import { ActionStatus, useAction } from '../../../ui/use-action';
+import { RecordSelect } from '../../components/record-select';
 import { formatDate } from '../../format';
 import { prohibitedLabel } from '../../prohibited-label';
 import { ask } from '../../sidebar-api';
@@ -91,20 +92,13 @@ export function NotesTasks() {
   return (
     <section class="notes-tasks" aria-labelledby="notes-title" data-testid="notes-tasks">
       <h2 id="notes-title">{t('notesAndTasks')}</h2>
-      <label>
-        {t('onRecord')}
-        <select
-          value={recordKey || choices[0]?.key}
-          onChange={(e) => setRecordKey((e.target as HTMLSelectElement).value)}
-          data-testid="note-record"
-        >
-          {choices.map((c) => (
-            <option key={c.key} value={c.key}>
-              {c.label}
-            </option>
-          ))}
-        </select>
-      </label>
+      <RecordSelect
+        label={t('onRecord')}
+        choices={choices}
+        value={recordKey}
+        onChange={setRecordKey}
+        testId="note-record"
+      />
       <form onSubmit={saveNote} class="stack">
         <label>
           {t('note')}

@@ -4,6 +4,7 @@ import type { ResponseOf } from '../../../shared/protocol';
 import { t } from '../../../ui/i18n';
 import { Icon } from '../../../ui/icon';
 import { ActionStatus, useAction } from '../../../ui/use-action';
+import { RecordSelect } from '../../components/record-select';
 import { prohibitedLabel } from '../../prohibited-label';
 import { ask } from '../../sidebar-api';
 import { refOfKey, threadRecords } from '../../thread-records';
@@ -99,20 +100,13 @@ export function ThreadLinks() {
       )}
       {choices.length > 0 && (
         <div class="inline-form">
-          <label>
-            {t('linkTo')}
-            <select
-              value={choice || choices[0]?.key}
-              onChange={(e) => setChoice((e.target as HTMLSelectElement).value)}
-              data-testid="link-choice"
-            >
-              {choices.map((c) => (
-                <option key={c.key} value={c.key}>
-                  {c.label}
-                </option>
-              ))}
-            </select>
-          </label>
+          <RecordSelect
+            label={t('linkTo')}
+            choices={choices}
+            value={choice}
+            onChange={setChoice}
+            testId="link-choice"
+          />
           <button
             type="button"
             onClick={() => selected && link(selected)}
