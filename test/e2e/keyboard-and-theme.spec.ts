@@ -81,7 +81,7 @@ test('keyboard only: connect, open a thread, add a contact, log the thread', asy
   await tabTo(page, frame, 'log-thread');
   await page.keyboard.press('Enter');
   await expect(frame.getByTestId('consent-prompt')).toBeVisible();
-  expect(await frame.evaluate(() => document.activeElement?.id)).toBe('consent-title');
+  await expect.poll(() => frame.evaluate(() => document.activeElement?.id)).toBe('consent-title');
   await tabTo(page, frame, 'consent-allow', 5);
   await page.keyboard.press('Enter');
   await expect(frame.getByTestId('logged-count')).toHaveText('1 of 1 message logged', { timeout: 15_000 });
