@@ -125,4 +125,10 @@ test('the options page: connect form, settings and privacy centre', async ({ con
   expect(await pageViolations(options)).toEqual([]);
   await options.setViewportSize({ width: 1000, height: 800 });
   await shoot(options, 'options-privacy-centre', 'page');
+  // The options page follows the system's dark mode, and stays readable there.
+  await options.emulateMedia({ colorScheme: 'dark' });
+  expect(await options.evaluate(() => getComputedStyle(document.body).backgroundColor)).toBe(
+    'rgb(31, 31, 31)',
+  );
+  expect(await pageViolations(options)).toEqual([]);
 });
