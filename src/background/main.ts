@@ -274,6 +274,8 @@ export function main(
     return buildCards(db, account, outside.slice(0, MAX_CARDS), nowSec());
   };
 
+  /** Pending extras per tab (a timer only: losing it with the worker loses nothing). */
+  const extrasTimers = new Map<number, ReturnType<typeof setTimeout>>();
   /** The thread's links, tasks, pipelines, consent and settings: after the cards, off the hot path. */
   const sendExtras = async (tabId: number, state: ThreadState, result: CardsResult): Promise<void> => {
     if (!state.thread || !state.account) return;
@@ -311,8 +313,16 @@ export function main(
       threadId: state.thread.threadId,
       contacts: result.cards,
     });
-    // After the cards have painted: the extras are not on the time-to-card path.
-    setTimeout(() => void sendExtras(tabId, state, result), EXTRAS_DELAY_MS);
+    // After the cards have painted: the extras are not on the time-to-card path. A thread open sends
+    // its cards up to three times (cache, CRM answer, activities); the extras go once, for the last.
+    clearTimeout(extrasTimers.get(tabId));
+    extrasTimers.set(
+      tabId,
+      setTimeout(() => {
+        extrasTimers.delete(tabId);
+        void sendExtras(tabId, state, result);
+      }, EXTRAS_DELAY_MS),
+    );
     const misses = network === 'all' ? result.misses : [];
     const stale =
       network === 'none'
