@@ -274,8 +274,8 @@ export function main(
     return buildCards(db, account, outside.slice(0, MAX_CARDS), nowSec());
   };
 
-  /** Pending extras per tab (a timer only: losing it with the worker loses nothing). */
-  const extrasTimers = new Map<number, ReturnType<typeof setTimeout>>();
+  /** Extras waiting to be sent per tab, latest cards only (losing this with the worker loses nothing). */
+  const pendingExtras = new Map<number, { state: ThreadState; result: CardsResult }>();
   /** The thread's links, tasks, pipelines, consent and settings: after the cards, off the hot path. */
   const sendExtras = async (tabId: number, state: ThreadState, result: CardsResult): Promise<void> => {
     if (!state.thread || !state.account) return;
@@ -313,16 +313,19 @@ export function main(
       threadId: state.thread.threadId,
       contacts: result.cards,
     });
-    // After the cards have painted: the extras are not on the time-to-card path. A thread open sends
-    // its cards up to three times (cache, CRM answer, activities); the extras go once, for the last.
-    clearTimeout(extrasTimers.get(tabId));
-    extrasTimers.set(
-      tabId,
+    // After the cards have painted: the extras are not on the time-to-card path. Cards may be sent
+    // several times in a burst (cache, CRM answer, activities, every write of a drain): the extras go
+    // at most once per EXTRAS_DELAY_MS, for the latest cards. A throttle, not a debounce: a long
+    // burst (a 200-write drain) must not starve them.
+    const waiting = pendingExtras.has(tabId);
+    pendingExtras.set(tabId, { state, result });
+    if (!waiting) {
       setTimeout(() => {
-        extrasTimers.delete(tabId);
-        void sendExtras(tabId, state, result);
-      }, EXTRAS_DELAY_MS),
-    );
+        const latest = pendingExtras.get(tabId);
+        pendingExtras.delete(tabId);
+        if (latest) void sendExtras(tabId, latest.state, latest.result);
+      }, EXTRAS_DELAY_MS);
+    }
     const misses = network === 'all' ? result.misses : [];
     const stale =
       network === 'none'
