@@ -127,8 +127,8 @@ test('the options page: connect form, settings and privacy centre', async ({ con
   await shoot(options, 'options-privacy-centre', 'page');
   // The options page follows the system's dark mode, and stays readable there.
   await options.emulateMedia({ colorScheme: 'dark' });
-  expect(await options.evaluate(() => getComputedStyle(document.body).backgroundColor)).toBe(
-    'rgb(31, 31, 31)',
-  );
+  await expect
+    .poll(() => options.evaluate(() => getComputedStyle(document.body).backgroundColor))
+    .toBe('rgb(31, 31, 31)');
   expect(await pageViolations(options)).toEqual([]);
 });
