@@ -5,6 +5,7 @@ import { z } from 'zod';
 import type { Db } from './db/open-database';
 import { type Clock, systemClock } from './db/record-store';
 import { decideFault, type FaultConfig, NO_FAULTS, seededRandom } from './faults';
+import { trackConnections } from './http/close-connections';
 import { CopperError } from './http/copper-error';
 import { parseInput } from './http/parse-input';
 import { createRateLimiter } from './rate-limiter';
@@ -79,6 +80,11 @@ export async function createCrmServer(options: CrmServerOptions): Promise<Fastif
   const ctx: RouteContext = { db, clock };
 
   const app = Fastify({ bodyLimit: BODY_LIMIT_BYTES, logger: false, routerOptions: { maxParamLength: 200 } });
+  const connections = trackConnections(app.server);
+  app.addHook('preClose', (done) => {
+    connections.beginClosing();
+    done();
+  });
   app.decorateRequest('crmUser', null);
   // Copper's API speaks JSON only: anything else is a 415, not a string body.
   app.removeContentTypeParser('text/plain');

@@ -104,16 +104,25 @@ export async function startCrm(options: { people?: number; extraArgs?: string[] 
       const proc = child;
       // Already gone (exited, or killed by a signal): 'exit' will not fire again.
       if (!proc || proc.exitCode !== null || proc.signalCode !== null) return;
-      const exited = new Promise<void>((resolve) => proc.on('exit', () => resolve()));
+      const exited = new Promise<boolean>((resolve) => proc.on('exit', () => resolve(true)));
       proc.kill('SIGTERM');
-      await exited;
+      // Ctrl+C must stop the server promptly; if it does not, say so instead of hanging the run.
+      const timedOut = new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 5_000).unref());
+      if (!(await Promise.race([exited, timedOut]))) {
+        proc.kill('SIGKILL');
+        await exited;
+        throw new Error('the CRM server did not exit within 5 s of SIGTERM');
+      }
     },
     async start() {
       await launch();
     },
     async dispose() {
-      await crm.stop();
-      rmSync(dir, { recursive: true, force: true });
+      try {
+        await crm.stop();
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
     },
   };
   return crm;
