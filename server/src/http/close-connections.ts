@@ -22,7 +22,10 @@ export function trackConnections(server: Server): { beginClosing(): void } {
     const socket = request.socket;
     inProgress.set(socket, (inProgress.get(socket) ?? 0) + 1);
     response.once('close', () => {
-      const left = Math.max(0, (inProgress.get(socket) ?? 1) - 1);
+      const count = inProgress.get(socket);
+      // The connection may already be gone (the client hung up first): do not add it back.
+      if (count === undefined) return;
+      const left = count - 1;
       inProgress.set(socket, left);
       if (closing && left === 0) socket.destroySoon();
     });
