@@ -39,6 +39,8 @@ export const threadFactsSchema = z.object({
   participants: z.array(participantSchema).check(z.maxLength(LIMITS.participants)),
   messageIds: z.array(idString).check(z.maxLength(LIMITS.messages)),
   messages: z.optional(z.array(messageFactsSchema).check(z.maxLength(LIMITS.messages))),
+  /** Collapsed messages whose people Gmail did not expose (InboxSDK cannot read them until expanded). */
+  unreadMessages: z.optional(z.number().check(z.int(), z.minimum(0), z.maximum(LIMITS.messages))),
 });
 export type ThreadFacts = z.infer<typeof threadFactsSchema>;
 
