@@ -1,14 +1,21 @@
 // Installs dependencies when node_modules is missing or was installed for other dependencies than
-// package.json and package-lock.json now name. Node built-ins only: this runs before any install.
+// package.json (the root's and its workspaces', e.g. server/) and package-lock.json now name. Node built-ins only: this runs before any install.
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 
 const STAMP = 'node_modules/.threadline-deps';
 
+const readPackage = (dir) => JSON.parse(readFileSync(`${dir}/package.json`, 'utf8'));
+
 function wantedStamp() {
-  const pkg = JSON.parse(readFileSync('package.json', 'utf8'));
+  const pkg = readPackage('.');
   const relevant = [pkg.dependencies, pkg.devDependencies, pkg.overrides, pkg.allowScripts];
+  // Workspace packages (server/) have their own dependencies; one install at the root covers them.
+  for (const dir of pkg.workspaces ?? []) {
+    const ws = readPackage(dir);
+    relevant.push(dir, ws.dependencies, ws.devDependencies);
+  }
   const lock = existsSync('package-lock.json') ? readFileSync('package-lock.json', 'utf8') : '';
   return createHash('sha256').update(JSON.stringify(relevant)).update(lock).digest('hex');
 }
