@@ -1,6 +1,9 @@
-import { timingSafeEqual } from 'node:crypto';
-import cors from '@fastify/cors';
-import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
+import Fastify, {
+  type FastifyError,
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+} from 'fastify';
 import { z } from 'zod';
 import type { Db } from './db/open-database';
 import { type Clock, systemClock } from './db/record-store';
@@ -18,6 +21,8 @@ import { registerOpportunities } from './routes/opportunities';
 import { registerPeople } from './routes/people';
 import { registerRelated } from './routes/related';
 import { registerTasks } from './routes/tasks';
+import { registerRequestGuards } from './security/request-guards';
+import { hashSecret, matchesHash } from './security/secrets';
 
 export const API_PREFIX = '/developer_api/v1';
 export const ADMIN_PREFIX = '/__admin';
@@ -32,8 +37,10 @@ export interface CrmServerOptions {
   rateWindowMs?: number;
   faults?: Partial<FaultConfig>;
   faultSeed?: number;
-  /** Guards /__admin; without one the admin endpoints are off. */
+  /** Guards /__admin; without it (or `adminTokenSha256`) the admin endpoints are off. */
   adminToken?: string;
+  /** The admin token's SHA-256 (hex), as `npm run crm` keeps it: the server never needs the token itself. */
+  adminTokenSha256?: string;
   /** Keep the last requests (method, path, body) for tests that check what left the browser. */
   recordRequests?: boolean;
 }
@@ -55,12 +62,6 @@ const adminConfigInput = z.strictObject({
   failRate: z.number().min(0).max(1).optional(),
   dropRate: z.number().min(0).max(1).optional(),
 });
-
-const sameSecret = (a: string, b: string): boolean => {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
-};
 
 /** The Copper-compatible CRM server (reference/copper-api.md), as a Fastify app not yet listening. */
 export async function createCrmServer(options: CrmServerOptions): Promise<FastifyInstance> {
@@ -98,25 +99,21 @@ export async function createCrmServer(options: CrmServerOptions): Promise<Fastif
     else jsonParser(request, text, done);
   });
 
-  // The extension's worker calls from chrome-extension://<id>; let it read X-PW-TOTAL.
-  await app.register(cors, {
-    origin: true,
-    methods: ['GET', 'POST', 'PUT', 'DELETE'],
-    allowedHeaders: ['Content-Type', 'X-PW-AccessToken', 'X-PW-Application', 'X-PW-UserEmail'],
-    exposedHeaders: ['X-PW-TOTAL'],
-    maxAge: 600,
-  });
+  await registerRequestGuards(app);
 
-  const userByKey = db.prepare('SELECT id, name, email FROM users WHERE api_key = ?');
-
-  app.addHook('onRequest', async (request, reply) => {
-    if (request.method === 'OPTIONS' || !request.url.startsWith(API_PREFIX)) return;
+  const userByKeyHash = db.prepare('SELECT id, name, email FROM users WHERE api_key_hash = ?');
+  /**
+   * Faults, authentication and the rate limit, as a hook of the API's own route scope: it runs for
+   * every route that matched, however the URL was spelled (percent-encoded, absolute-form, dot
+   * segments), because routing, not a string prefix, decides that a request is an API request.
+   */
+  const gateApi = async (request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply | undefined> => {
     if (faults.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, faults.latencyMs));
     const fault = decideFault(faults, random);
     if (fault.kind === 'drop') {
       reply.hijack();
       request.raw.socket.destroy();
-      return;
+      return reply;
     }
     if (fault.kind === 'fail') {
       throw new CopperError(
@@ -128,7 +125,9 @@ export async function createCrmServer(options: CrmServerOptions): Promise<Fastif
     const application = request.headers['x-pw-application'];
     const email = request.headers['x-pw-useremail'];
     const user =
-      typeof token === 'string' && token !== '' ? (userByKey.get(token) as CrmUser | undefined) : undefined;
+      typeof token === 'string' && token !== ''
+        ? (userByKeyHash.get(hashSecret(token)) as CrmUser | undefined)
+        : undefined;
     if (
       !user ||
       application !== 'developer_api' ||
@@ -149,21 +148,19 @@ export async function createCrmServer(options: CrmServerOptions): Promise<Fastif
         `Rate limit exceeded: ${limiter.limit} requests per ${limiter.windowMs / 1000} s`,
       );
     }
-  });
+    return undefined;
+  };
 
-  if (options.recordRequests) {
-    app.addHook('preHandler', async (request) => {
-      if (!request.url.startsWith(API_PREFIX)) return;
-      recorded.push({
-        at: nowMs(),
-        method: request.method,
-        url: request.url,
-        userEmail: request.crmUser?.email ?? null,
-        body: request.body === undefined ? '' : JSON.stringify(request.body),
-      });
-      if (recorded.length > MAX_RECORDED) recorded.splice(0, recorded.length - MAX_RECORDED);
+  const recordRequest = async (request: FastifyRequest): Promise<void> => {
+    recorded.push({
+      at: nowMs(),
+      method: request.method,
+      url: request.url,
+      userEmail: request.crmUser?.email ?? null,
+      body: request.body === undefined ? '' : JSON.stringify(request.body),
     });
-  }
+    if (recorded.length > MAX_RECORDED) recorded.splice(0, recorded.length - MAX_RECORDED);
+  };
 
   app.setErrorHandler((error: FastifyError | CopperError, _request, reply) => {
     if (error instanceof CopperError) return reply.status(error.status).send(error.body());
@@ -189,6 +186,10 @@ export async function createCrmServer(options: CrmServerOptions): Promise<Fastif
 
   await app.register(
     async (api) => {
+      api.addHook('onRequest', gateApi);
+      if (options.recordRequests) api.addHook('preHandler', recordRequest);
+      // An unknown path under the API prefix asks for a key first, as every other API request does.
+      api.setNotFoundHandler((_request, reply) => reply.status(404).send({ error: 'not_found' }));
       registerPeople(api, ctx);
       registerCompanies(api, ctx);
       registerLeads(api, ctx);
@@ -201,16 +202,19 @@ export async function createCrmServer(options: CrmServerOptions): Promise<Fastif
     { prefix: API_PREFIX },
   );
 
-  const adminToken = options.adminToken;
-  if (adminToken) {
+  const adminTokenSha256 =
+    options.adminTokenSha256 ?? (options.adminToken ? hashSecret(options.adminToken) : undefined);
+  if (adminTokenSha256) {
     await app.register(
       async (admin) => {
+        // In the admin scope, like the API's gate: every admin route, however its path is spelled.
         admin.addHook('onRequest', async (request) => {
           const given = request.headers['x-admin-token'];
-          if (typeof given !== 'string' || !sameSecret(given, adminToken)) {
+          if (typeof given !== 'string' || !matchesHash(given, adminTokenSha256)) {
             throw new CopperError(401, 'Unauthorized: X-Admin-Token is missing or wrong');
           }
         });
+        admin.setNotFoundHandler((_request, reply) => reply.status(404).send({ error: 'not_found' }));
         admin.get('/config', async () => ({
           rateLimit: limiter.limit,
           rateWindowMs: limiter.windowMs,

@@ -4,12 +4,14 @@
  *   [--admin-token T] [--record-requests]`
  * Starts the Copper-compatible CRM server, seeding the database first if it is empty.
  */
-import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { API_PREFIX, createCrmServer } from './create-crm-server';
 import { isSeeded, openDatabase } from './db/open-database';
-import { demoUsers, seedDemoData } from './seed/seed-demo-data';
+import { keyFilePathFor, loadOrIssueCredentials } from './security/credentials';
+import { hashSecret } from './security/secrets';
+import type { DemoUser } from './seed/seed-demo-data';
+import { seedDemoData } from './seed/seed-demo-data';
 
 const USAGE = `Usage: npm run crm -- [--port 8787] [--host 127.0.0.1] [--db ./.crm/demo.sqlite] [--seed-people 1000]
   [--seed 42] [--rate-limit 180] [--rate-window-ms 60000] [--latency-ms 0] [--fail-rate 0] [--drop-rate 0]
@@ -62,21 +64,27 @@ async function main(): Promise<void> {
   const dbPath = resolve(values.db ?? '.crm/demo.sqlite');
   const people = number('seed-people', values['seed-people'], 1000, 0, 1_000_000);
   const db = openDatabase(dbPath);
+  let seededUsers: DemoUser[] = [];
   if (!isSeeded(db)) {
     const started = performance.now();
     const summary = seedDemoData(db, { people, seed: number('seed', values.seed, 42, 0, 2 ** 31) });
+    seededUsers = summary.users;
     const seconds = ((performance.now() - started) / 1000).toFixed(2);
     console.log(`[crm] seeded ${dbPath} in ${seconds} s: ${JSON.stringify(summary.counts)}`);
   } else {
     console.log(`[crm] using the existing database ${dbPath}`);
   }
+  // The plain keys live only in the key file (mode 0600) beside the database; SQLite keeps hashes.
+  const keyFile = keyFilePathFor(dbPath);
+  const credentials = loadOrIssueCredentials(db, keyFile, seededUsers);
   if (values['seed-only']) {
     db.close();
     return;
   }
 
   const host = values.host ?? '127.0.0.1';
-  const adminToken = values['admin-token'] ?? randomBytes(12).toString('hex');
+  // `--admin-token` (for tests) replaces the stored token for this run only.
+  const adminToken = values['admin-token'] ?? credentials.adminToken;
   const app = await createCrmServer({
     db,
     rateLimit: number('rate-limit', values['rate-limit'], 180, 0, 1_000_000),
@@ -86,14 +94,14 @@ async function main(): Promise<void> {
       failRate: number('fail-rate', values['fail-rate'], 0, 0, 1),
       dropRate: number('drop-rate', values['drop-rate'], 0, 0, 1),
     },
-    adminToken,
+    adminTokenSha256: hashSecret(adminToken),
     recordRequests: values['record-requests'] ?? false,
   });
   await app.listen({ host, port: number('port', values.port, 8787, 0, 65_535) });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
   const origin = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
-  const [owner] = demoUsers(db);
+  const [owner] = credentials.users;
   console.log(`
 Threadline demo CRM (Copper Developer API v1 compatible) is running.
   Base URL:   ${origin}${API_PREFIX}
@@ -101,10 +109,12 @@ Threadline demo CRM (Copper Developer API v1 compatible) is running.
   User email: ${owner?.email ?? '(no users)'}
 In Threadline: open the extension's Options → Connect a CRM → "Local demo CRM", and paste the
 API key and user email (the address is filled in for port 8787).
+The keys and the admin token are kept in ${keyFile} (readable only by you; the database stores
+only their hashes). Delete that file and restart to get new keys.
 Press Ctrl+C to stop.`);
   // One machine-readable line for scripts and tests that start the server.
   console.log(
-    `THREADLINE_CRM_READY ${JSON.stringify({ origin, baseUrl: `${origin}${API_PREFIX}`, apiKey: owner?.apiKey, email: owner?.email, adminToken })}`,
+    `THREADLINE_CRM_READY ${JSON.stringify({ origin, baseUrl: `${origin}${API_PREFIX}`, apiKey: owner?.apiKey, email: owner?.email, adminToken, keyFile })}`,
   );
   const stop = () => {
     void app.close().then(() => {

@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { API_PREFIX, type CrmServerOptions, createCrmServer } from '../src/create-crm-server';
 import { type Db, openDatabase } from '../src/db/open-database';
+import { issueApiKeys } from '../src/security/credentials';
 import { type DemoUser, seedDemoData } from '../src/seed/seed-demo-data';
 
 export interface Answer {
@@ -36,9 +37,8 @@ export async function startTestServer(
 ): Promise<TestServer> {
   const db = options.db ?? openDatabase(options.dbPath ?? ':memory:');
   const summary = options.seed === false ? null : seedDemoData(db, { people: options.people ?? 250 });
-  const users =
-    summary?.users ??
-    (db.prepare('SELECT id, name, email, api_key AS apiKey FROM users').all() as DemoUser[]);
+  // The database keeps only hashes of the keys: an existing one gets new keys for this test.
+  const users = summary?.users ?? issueApiKeys(db);
   const owner = users[0];
   if (!owner) throw new Error('no users');
   const app = await createCrmServer({ rateLimit: 0, ...options, db });

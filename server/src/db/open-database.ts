@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
+import { hashSecret, newApiKey } from '../security/secrets';
 
 export type Db = Database.Database;
 
@@ -8,7 +9,8 @@ const SCHEMA = `
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS account (id INTEGER PRIMARY KEY, name TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS users (
-  id INTEGER PRIMARY KEY, name TEXT NOT NULL, email TEXT NOT NULL UNIQUE COLLATE NOCASE, api_key TEXT NOT NULL UNIQUE
+  id INTEGER PRIMARY KEY, name TEXT NOT NULL, email TEXT NOT NULL UNIQUE COLLATE NOCASE,
+  api_key_hash TEXT NOT NULL UNIQUE
 );
 CREATE TABLE IF NOT EXISTS people (
   id INTEGER PRIMARY KEY, name TEXT NOT NULL COLLATE NOCASE, company_id INTEGER, phones TEXT NOT NULL DEFAULT '',
@@ -79,7 +81,28 @@ export function openDatabase(path: string): Db {
   db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = ON');
   db.exec(SCHEMA);
+  retirePlainKeys(db);
   return db;
+}
+
+/**
+ * Databases made before issue 14 kept each user's API key in plain text (`api_key`), and the key was
+ * computable from the source. Rename the column and overwrite every key with the hash of a random
+ * one nobody knows: the old keys stop working, and `loadOrIssueCredentials` issues new ones.
+ */
+function retirePlainKeys(db: Db): void {
+  const columns = db.prepare('PRAGMA table_info(users)').all() as { name: string }[];
+  if (!columns.some((c) => c.name === 'api_key')) return;
+  db.transaction(() => {
+    db.exec('ALTER TABLE users RENAME COLUMN api_key TO api_key_hash');
+    const retire = db.prepare('UPDATE users SET api_key_hash = ? WHERE id = ?');
+    for (const { id } of db.prepare('SELECT id FROM users').all() as { id: number }[]) {
+      retire.run(hashSecret(newApiKey()), id);
+    }
+  })();
+  // The old plain keys may linger in free pages of the file until it is rewritten.
+  db.exec('VACUUM');
+  db.pragma('wal_checkpoint(TRUNCATE)');
 }
 
 export function isSeeded(db: Db): boolean {

@@ -1,18 +1,23 @@
-import { createHash } from 'node:crypto';
 import { en, Faker } from '@faker-js/faker';
 import type { Db } from '../db/open-database';
+import { hashSecret, newApiKey } from '../security/secrets';
 
 /** Seeded records use dates up to this instant (2026-09-21), so the same seed gives the same data. */
 export const SEED_NOW = 1_790_000_000;
 
-export interface DemoUser {
+export interface CrmUserRow {
   id: number;
   name: string;
   email: string;
+}
+
+/** A user and their API key in plain text: known only when the key is issued (the database keeps its hash). */
+export interface DemoUser extends CrmUserRow {
   apiKey: string;
 }
 
 export interface SeedSummary {
+  /** The users with their new keys: the only time the plain keys are known. */
   users: DemoUser[];
   counts: Record<string, number>;
 }
@@ -49,9 +54,6 @@ export const ACTIVITY_TYPES = {
   stageChanged: 3,
 } as const;
 
-const apiKeyFor = (seed: number, email: string): string =>
-  createHash('sha256').update(`threadline-demo:${seed}:${email}`).digest('hex').slice(0, 32);
-
 const slug = (s: string): string =>
   s
     .normalize('NFKD')
@@ -78,6 +80,7 @@ const mmddyyyy = (seconds: number): string => {
  * Fills an empty database with deterministic, realistic demo data: the demo account and its users,
  * pipelines, activity types, custom fields, the fixed records the Gmail double's threads talk
  * about, then `people` generated people with companies, leads, opportunities, activities and tasks.
+ * Only the users' API keys are not deterministic: they are random, and stored hashed.
  */
 export function seedDemoData(db: Db, options: { people: number; seed?: number }): SeedSummary {
   const seed = options.seed ?? 42;
@@ -88,7 +91,7 @@ export function seedDemoData(db: Db, options: { people: number; seed?: number })
     { id: 1, name: 'Sam Seller', email: `sam.seller@${DEMO_ACCOUNT.domain}`, apiKey: '' },
     { id: 2, name: 'Tara Teammate', email: `tara@${DEMO_ACCOUNT.domain}`, apiKey: '' },
     { id: 3, name: 'Omar Owner', email: `omar@${DEMO_ACCOUNT.domain}`, apiKey: '' },
-  ].map((u) => ({ ...u, apiKey: apiKeyFor(seed, u.email) }));
+  ].map((u) => ({ ...u, apiKey: newApiKey() }));
 
   const insertPerson = db.prepare(
     'INSERT INTO people (id, name, company_id, phones, date_created, date_modified, data) VALUES (?, ?, ?, ?, ?, ?, ?)',
@@ -120,8 +123,8 @@ export function seedDemoData(db: Db, options: { people: number; seed?: number })
 
   db.transaction(() => {
     db.prepare('INSERT INTO account (id, name) VALUES (?, ?)').run(DEMO_ACCOUNT.id, DEMO_ACCOUNT.name);
-    const insertUser = db.prepare('INSERT INTO users (id, name, email, api_key) VALUES (?, ?, ?, ?)');
-    for (const u of users) insertUser.run(u.id, u.name, u.email, u.apiKey);
+    const insertUser = db.prepare('INSERT INTO users (id, name, email, api_key_hash) VALUES (?, ?, ?, ?)');
+    for (const u of users) insertUser.run(u.id, u.name, u.email, hashSecret(u.apiKey));
     for (const p of PIPELINES) {
       db.prepare('INSERT INTO pipelines (id, name) VALUES (?, ?)').run(p.id, p.name);
       p.stages.forEach((s, i) => {
@@ -596,9 +599,7 @@ export function seedDemoData(db: Db, options: { people: number; seed?: number })
   return { users, counts };
 }
 
-/** The demo users and their keys, read back from an existing database. */
-export function demoUsers(db: Db): DemoUser[] {
-  return (
-    (db.prepare('SELECT id, name, email, api_key AS apiKey FROM users ORDER BY id').all() as DemoUser[]) ?? []
-  );
+/** The users of an existing database (their keys are stored hashed: see security/credentials.ts). */
+export function demoUsers(db: Db): CrmUserRow[] {
+  return db.prepare('SELECT id, name, email FROM users ORDER BY id').all() as CrmUserRow[];
 }
