@@ -6,7 +6,9 @@
  * 2. be allowed by the deny-by-default matrix (egress-policy.ts);
  * 3. have the user's current consent when the matrix asks for it;
  * and every call that is not a plain CRM read is written to the audit log before it leaves
- * (purpose, host, data classes, record ids, bytes: never content).
+ * (purpose, host, data classes, record ids, bytes: never content). It then leaves without the
+ * browser's cookies, without a referrer, refusing redirects, and is abandoned after
+ * REQUEST_TIMEOUT_MS. egress-fetch.test.ts holds one failing test per rule if the rule goes.
  */
 import {
   type ConsentScope,
@@ -128,16 +130,32 @@ export function createEgress(options: {
         bytes: request.body === undefined ? 0 : new TextEncoder().encode(request.body).byteLength,
       });
     }
-    return send(url.href, {
-      method: request.method,
-      headers: request.headers,
-      ...(request.body === undefined ? {} : { body: request.body }),
-      credentials: 'omit',
-      cache: 'no-store',
-      redirect: 'error',
-      referrerPolicy: 'no-referrer',
-      // A CRM that accepts the connection but never answers must not stall sync or the outbox.
-      signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
-    });
+    // A CRM that accepts the connection but never answers must not stall sync or the outbox. A timer
+    // of our own rather than AbortSignal.timeout, so tests drive it with a fake clock; it is left to
+    // run after the answer so it also bounds reading the body (aborting a finished request is a no-op).
+    const timeout = new AbortController();
+    const timer = setTimeout(
+      () => timeout.abort(new DOMException(`no answer within ${REQUEST_TIMEOUT_MS} ms`, 'TimeoutError')),
+      REQUEST_TIMEOUT_MS,
+    );
+    try {
+      return await send(url.href, {
+        method: request.method,
+        headers: request.headers,
+        ...(request.body === undefined ? {} : { body: request.body }),
+        // No cookies or HTTP auth of the browser's: the CRM sees the API key and nothing else.
+        credentials: 'omit',
+        cache: 'no-store',
+        // A redirect could take the request (and its API key) to a host the checks above never saw.
+        redirect: 'error',
+        // The CRM learns nothing of the page or extension URL the request came from.
+        referrer: '',
+        referrerPolicy: 'no-referrer',
+        signal: timeout.signal,
+      });
+    } catch (error) {
+      clearTimeout(timer);
+      throw error;
+    }
   };
 }
