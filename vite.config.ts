@@ -64,7 +64,9 @@ export default defineConfig(({ mode }) => {
         input: { sidebar: 'src/sidebar/index.html' },
       },
     },
+    // Vite's WebSocket token check stays on (it stops any web page from connecting to the dev
+    // server and reading its messages): @crxjs/vite-plugin 3 puts the token in its worker client's
+    // WebSocket URL, and lets chrome-extension:// origins through the dev server's CORS.
     server: { port: 5173, strictPort: true, hmr: { port: 5173 } },
-    legacy: { skipWebSocketTokenCheck: true },
   };
 });
