@@ -6,6 +6,7 @@ import type { ContentPlatform } from './platform';
 import { sendToWorker, startContentScript } from './start-content-script';
 
 const thread: ThreadFacts = { threadId: 't', subject: 's', participants: [], messageIds: [] };
+const pageUrl = 'https://mail.google.com/mail/u/0/#inbox';
 
 function fakeHost() {
   const opened = new Set<(t: ThreadFacts) => void>();
@@ -17,7 +18,10 @@ function fakeHost() {
     onThreadClosed: (l) => void closed.add(l),
     onThreadRow: () => undefined,
     onCompose: () => undefined,
-    mountSidebar: async (m) => void mounts.push(m),
+    mountSidebar: async (m) => {
+      mounts.push(m);
+      return true;
+    },
     readBodies: async () => [],
   };
   return {
@@ -52,7 +56,7 @@ describe('content script', () => {
   it('mounts one extension-page iframe and reports opened and closed threads with the account', async () => {
     const gmail = fakeHost();
     const { platform, sent } = fakeContentPlatform();
-    await startContentScript(platform, async () => gmail.host);
+    await startContentScript(platform, async () => gmail.host, { pageUrl });
     expect(gmail.mounts).toHaveLength(1);
     const frame = gmail.mounts[0]?.element as HTMLIFrameElement;
     expect(frame.tagName).toBe('IFRAME');
@@ -71,7 +75,7 @@ describe('content script', () => {
   it('stays inert for an account the admin policy does not allow', async () => {
     const gmail = fakeHost();
     const { platform, sent } = fakeContentPlatform(worker(false));
-    await startContentScript(platform, async () => gmail.host);
+    await startContentScript(platform, async () => gmail.host, { pageUrl });
     gmail.open(thread);
     await new Promise((r) => setTimeout(r, 0));
     expect(gmail.mounts).toEqual([]);

@@ -7,8 +7,10 @@ import {
   readBodiesSchema,
   responseSchemas,
 } from '../shared/protocol';
+import { classifyGmailPage } from './classify-gmail-page';
 import { createSidebarFrame, followGmailTheme, SIDEBAR_PAGE } from './create-sidebar-frame';
 import type { CreateGmailHost, GmailHost, ThreadRow } from './gmail-host/gmail-host';
+import { keepMounting } from './keep-mounting';
 import type { ContentPlatform } from './platform';
 
 const logger = createLogger('content');
@@ -41,8 +43,11 @@ export async function askWorker<T extends RequestType>(
   return null;
 }
 
+/** What the worker said about this tab's account; null when the worker did not answer. */
+type HostStatus = ResponseOf<'hostStatus'>;
+
 /** Inbox rows arrive one by one as Gmail renders a page: rows handed over in one task go in one batch. */
-function badgeRows(platform: ContentPlatform, host: GmailHost): void {
+function badgeRows(platform: ContentPlatform, host: GmailHost, status: Promise<HostStatus | null>): void {
   const batch: ThreadRow[] = [];
   let scheduled = false;
   const flush = async () => {
@@ -64,83 +69,149 @@ function badgeRows(platform: ContentPlatform, host: GmailHost): void {
     if (batch.length > 0) void flush();
   };
   host.onThreadRow((row) => {
-    batch.push(row);
-    if (!scheduled) {
-      scheduled = true;
-      setTimeout(() => void flush(), 0);
-    }
+    void status.then((answer) => {
+      if (!answer?.enabled) return;
+      batch.push(row);
+      if (!scheduled) {
+        scheduled = true;
+        setTimeout(() => void flush(), 0);
+      }
+    });
   });
 }
 
-/** A "Log to CRM" switch on each compose window; on send, the message is logged if it is on. */
-function offerComposeLogging(platform: ContentPlatform, host: GmailHost, contentLevel: string): void {
+/**
+ * A "Log to CRM" switch on each compose window; on send, the message is logged if it is on. The
+ * `sent` listener is attached when the window appears, before asking the worker anything: a quick
+ * send must not slip through while the defaults are on their way.
+ */
+function offerComposeLogging(
+  platform: ContentPlatform,
+  host: GmailHost,
+  status: Promise<HostStatus | null>,
+): void {
   host.onCompose((compose) => {
-    void (async () => {
-      const defaults = await askWorker(platform, {
-        type: 'composeDefaults',
-        account: host.account,
-        threadId: compose.threadId(),
-      });
-      if (!defaults?.allowed) return;
-      let on = defaults.logToCrm;
-      compose.addLogToggle(on, (value) => {
-        on = value;
-      });
-      compose.onSent(({ threadId, messageId }) => {
-        if (!on) return;
+    const defaults = status.then((answer) =>
+      answer?.enabled
+        ? askWorker(platform, {
+            type: 'composeDefaults',
+            account: host.account,
+            threadId: compose.threadId(),
+          })
+        : null,
+    );
+    let on = false;
+    compose.onSent((sent) => {
+      void Promise.all([status, defaults]).then(([answer, allowed]) => {
+        if (!answer?.enabled || !allowed?.allowed || !on) return;
         void sendToWorker(platform, {
           type: 'composeSent',
           account: host.account,
-          threadId,
-          messageId,
-          subject: compose.getSubject().slice(0, 2000),
-          recipients: compose.getToRecipients().slice(0, 500),
-          body: contentLevel === 'full' ? compose.getBodyText() : null,
+          threadId: sent.threadId,
+          messageId: sent.messageId,
+          subject: sent.subject,
+          recipients: sent.recipients,
+          body: answer.contentLevel === 'full' ? sent.body : null,
         });
       });
-    })();
+    });
+    void defaults.then((allowed) => {
+      if (!allowed?.allowed) return;
+      on = allowed.logToCrm;
+      compose.addLogToggle(on, (value) => {
+        on = value;
+      });
+    });
   });
 }
 
+export interface StartOptions {
+  /** The page's URL (defaults to `location.href`): pop-outs and non-mail views are skipped. */
+  pageUrl?: string;
+  /** Backoff between sidebar mount attempts (tests shorten it). */
+  mountDelays?: { first: number; max: number };
+  /** Called once the sidebar is in Gmail's side panel. */
+  onSidebarMounted?: () => void;
+}
+
+/**
+ * Starts Threadline in a Gmail tab. Gmail's order of events decides the shape (issue 15): every
+ * host listener is registered before the first await, the worker's answer gates what they send,
+ * and the sidebar is mounted last, off the critical path, so thread facts, row badges, compose
+ * logging and `readBodies` work whether Gmail's side panel appears late or never.
+ */
 export async function startContentScript(
   platform: ContentPlatform,
   createHost: CreateGmailHost,
+  options: StartOptions = {},
 ): Promise<void> {
-  const host = await createHost();
-  // An administrator may restrict Threadline to some Google account domains: elsewhere it stays inert.
-  const status = await platform.sendMessage({ type: 'hostStatus', account: host.account }).catch(() => null);
-  const answer = responseSchemas.hostStatus.safeParse(status);
-  if (!answer.success || !answer.data.enabled) {
-    logger.info('inert', {
-      reason: answer.success ? 'account not allowed by policy' : 'no answer from the worker',
-    });
+  const page = classifyGmailPage(options.pageUrl ?? location.href);
+  if (page !== 'mail') {
+    logger.info('skipped', { page });
     return;
   }
+  let host: GmailHost | null;
+  try {
+    host = await createHost();
+  } catch (error) {
+    logger.warn('host.failed', { error: error instanceof Error ? error.name : 'unknown' });
+    return;
+  }
+  if (!host) return;
+  const gmail = host;
+  // An administrator may restrict Threadline to some Google account domains: elsewhere it stays inert.
+  const status = askWorker(platform, { type: 'hostStatus', account: gmail.account });
+  const enabled = status.then((answer) => answer?.enabled === true);
+
+  // Every listener now, before any await: Gmail may already show a thread, rows or a compose window.
+  gmail.onThreadOpened((thread) => {
+    void enabled.then(
+      (on) => on && sendToWorker(platform, { type: 'threadOpened', account: gmail.account, thread }),
+    );
+  });
+  gmail.onThreadClosed((threadId) => {
+    void enabled.then(
+      (on) => on && sendToWorker(platform, { type: 'threadClosed', account: gmail.account, threadId }),
+    );
+  });
   // Rows first: their badges come from one cache query, before the sidebar starts loading.
-  badgeRows(platform, host);
+  badgeRows(platform, gmail, status);
+  offerComposeLogging(platform, gmail, status);
   const sidebarUrl = platform.getURL(SIDEBAR_PAGE);
   const frame = createSidebarFrame(sidebarUrl);
-  followGmailTheme(frame, sidebarUrl);
-  await host.mountSidebar({
-    element: frame,
-    title: 'Threadline',
-    iconUrl: platform.getURL('icons/icon-32.png'),
-  });
-  host.onThreadOpened((thread) => {
-    void sendToWorker(platform, { type: 'threadOpened', account: host.account, thread });
-  });
-  host.onThreadClosed((threadId) => {
-    void sendToWorker(platform, { type: 'threadClosed', account: host.account, threadId });
-  });
-  offerComposeLogging(platform, host, answer.data.contentLevel);
+  let mounted = false;
   // Bodies leave Gmail's page only when the worker asks for them to log at content level `full`.
   platform.onWorkerRequest((message) => {
     if (focusSidebarSchema.safeParse(message).success) {
-      frame.focus();
-      return Promise.resolve(true);
+      if (mounted) frame.focus();
+      return Promise.resolve(mounted);
     }
     const request = readBodiesSchema.safeParse(message);
     if (!request.success) return undefined;
-    return host.readBodies(request.data.threadId, request.data.messageIds).then((bodies) => ({ bodies }));
+    return enabled.then(async (on) => ({
+      bodies: on ? await gmail.readBodies(request.data.threadId, request.data.messageIds) : [],
+    }));
   });
+
+  const answer = await status;
+  if (!answer?.enabled) {
+    logger.info('inert', { reason: answer ? 'account not allowed by policy' : 'no answer from the worker' });
+    return;
+  }
+  followGmailTheme(frame, sidebarUrl);
+  keepMounting(
+    () =>
+      gmail.mountSidebar({
+        element: frame,
+        title: 'Threadline',
+        iconUrl: platform.getURL('icons/icon-32.png'),
+      }),
+    {
+      ...(options.mountDelays ? { delays: options.mountDelays } : {}),
+      onMounted: () => {
+        mounted = true;
+        options.onSidebarMounted?.();
+      },
+    },
+  );
 }

@@ -3,6 +3,15 @@
  * extension is built with `--mode e2e`. It drives the static page from `render-page.ts` through the
  * same GmailHost interface. The production bundle must never contain this file (a test checks for
  * the marker below in dist/).
+ *
+ * It plays Gmail's real order of events (issue 15, reference/inboxsdk.md), no kinder:
+ * - a thread open is announced once, when Gmail shows it; a listener added later does not hear it
+ *   (no replay: the content script must be listening, as the production adapter keeps it);
+ * - Gmail's side panel loads after the main view (after the first thread view on a thread URL);
+ *   with `?panel=never` (or the fixture's `sidePanel: 'never'`) it never appears and mounting times
+ *   out like InboxSDK's wait; with `null` the panel exists but mounting gives no panel;
+ * - Send takes the compose window away first and reports `sent` afterwards;
+ * - collapsed messages show only their sender until clicked.
  */
 import { createLogToggle, parseGmailDate } from '../../src/content/compose-log-toggle';
 import { dedupeParticipants } from '../../src/content/gmail-host/dedupe-participants';
@@ -10,6 +19,7 @@ import type {
   ComposeHandle,
   CreateGmailHost,
   GmailHost,
+  SentMessage,
   ThreadRow,
 } from '../../src/content/gmail-host/gmail-host';
 import type { Participant, ThreadFacts } from '../../src/shared/protocol';
@@ -22,8 +32,17 @@ const personOf = (el: Element): Participant => ({
 });
 
 function readThread(section: HTMLElement): ThreadFacts {
-  const people = [...section.querySelectorAll('.double-message .double-person')].map(personOf);
-  const messages = [...section.querySelectorAll<HTMLElement>('.double-message')].map((m) => {
+  const all = [...section.querySelectorAll<HTMLElement>('.double-message')];
+  const expanded = all.filter((m) => m.dataset.collapsed !== 'true');
+  // A collapsed message shows its sender; its recipients and id are read once it is expanded.
+  const senders = all
+    .filter((m) => m.dataset.collapsed === 'true')
+    .flatMap((m) => [...m.querySelectorAll('.double-from .double-person')].map(personOf));
+  const people = [
+    ...expanded.flatMap((m) => [...m.querySelectorAll('.double-person')].map(personOf)),
+    ...senders,
+  ];
+  const messages = expanded.map((m) => {
     const from = m.querySelector('.double-from .double-person');
     return {
       messageId: m.dataset.messageId ?? '',
@@ -34,20 +53,51 @@ function readThread(section: HTMLElement): ThreadFacts {
       date: parseGmailDate(m.querySelector('.double-date')?.textContent),
     };
   });
-  return {
+  const facts: ThreadFacts = {
     threadId: section.dataset.threadId ?? '',
     subject: section.querySelector('.double-subject')?.textContent ?? '',
     participants: dedupeParticipants(people),
     messageIds: messages.map((m) => m.messageId),
     messages,
   };
+  const unread = all.length - expanded.length;
+  if (unread > 0) facts.unreadMessages = unread;
+  return facts;
 }
+
+type PanelMode = 'late' | 'never' | 'null';
+
+/** How Gmail's side panel behaves on this page: `?panel=` in the URL, else the fixture's choice. */
+function panelMode(): PanelMode {
+  const wanted = new URLSearchParams(location.search).get('panel') ?? document.body.dataset.gmailDoublePanel;
+  return wanted === 'never' || wanted === 'null' ? wanted : 'late';
+}
+
+/** InboxSDK polls for Gmail's side panel every 250 ms for up to 60 s. */
+const PANEL_POLL_MS = 250;
+const PANEL_WAIT_MS = 60_000;
+/** How long after the main view Gmail's side panel shows up. */
+const PANEL_LATE_MS = 300;
 
 export const createGmailHost: CreateGmailHost = async () => {
   document.documentElement.dataset.gmailDouble = GMAIL_DOUBLE_MARKER;
   const opened = new Set<(thread: ThreadFacts) => void>();
   const closed = new Set<(threadId: string) => void>();
   let current: ThreadFacts | null = null;
+  const sidePanel = document.getElementById('double-sidebar');
+  let panelScheduled = false;
+  /** Gmail loads its side panel after the main view (the inbox or the first thread) is shown. */
+  const schedulePanel = (): void => {
+    if (panelScheduled || panelMode() === 'never') return;
+    panelScheduled = true;
+    setTimeout(() => {
+      if (sidePanel) sidePanel.dataset.panel = 'ready';
+    }, PANEL_LATE_MS);
+  };
+  const announce = (section: HTMLElement): void => {
+    current = readThread(section);
+    for (const listener of opened) listener(current);
+  };
 
   const route = (): void => {
     const match = /^#inbox\/(.+)$/.exec(location.hash);
@@ -69,19 +119,27 @@ export const createGmailHost: CreateGmailHost = async () => {
       document.documentElement.dataset.threadlineOpenedAt = String(
         performance.timeOrigin + performance.now(),
       );
-      current = readThread(shown);
-      for (const listener of opened) listener(current);
+      announce(shown);
     }
+    schedulePanel();
   };
   window.addEventListener('hashchange', route);
+  // Gmail shows the URL's thread as soon as it has rendered, whoever is listening by then.
+  setTimeout(route, 0);
+  // Clicking a collapsed message expands it: its people and id become readable.
+  document.addEventListener('click', (event) => {
+    const stub =
+      event.target instanceof Element ? event.target.closest<HTMLElement>('.double-message') : null;
+    if (!(stub instanceof HTMLElement) || stub.dataset.collapsed !== 'true') return;
+    stub.dataset.collapsed = 'false';
+    for (const part of stub.querySelectorAll<HTMLElement>('[data-collapsed-part]')) part.hidden = false;
+    const section = stub.closest<HTMLElement>('.double-thread');
+    if (section && current?.threadId === section.dataset.threadId) announce(section);
+  });
 
   const host: GmailHost = {
     account: document.body.dataset.gmailDoubleAccount ?? '',
-    onThreadOpened: (listener) => {
-      opened.add(listener);
-      // Like InboxSDK, a handler registered late still hears about the view already open.
-      setTimeout(route, 0);
-    },
+    onThreadOpened: (listener) => void opened.add(listener),
     onThreadClosed: (listener) => void closed.add(listener),
     onThreadRow: (listener) => {
       // For the badge benchmark: when the rows were handed over, and when the last badge landed.
@@ -120,26 +178,32 @@ export const createGmailHost: CreateGmailHost = async () => {
           ? `Re: ${subject}`
           : '';
         (replyTo ?? document.getElementById('double-composes'))?.append(box);
-        const sent = new Set<(sent: { threadId: string; messageId: string }) => void>();
-        box.addEventListener('submit', (event) => {
-          event.preventDefault();
-          const id = `sent-${Date.now().toString(16)}-${composeCount}`;
-          for (const l of sent) l({ threadId: replyThread ?? id, messageId: `<${id}@double>` });
-          box.remove();
-        });
         const field = (name: string) =>
           box.querySelector<HTMLInputElement | HTMLTextAreaElement>(`[name="${name}"]`)?.value ?? '';
-        const handle: ComposeHandle = {
-          threadId: () => replyThread,
-          getToRecipients: () =>
-            field('to')
+        const sent = new Set<(sent: SentMessage) => void>();
+        box.addEventListener('submit', (event) => {
+          event.preventDefault();
+          // What the window says when Send is pressed; Gmail then removes it and reports `sent` later.
+          const pressed = {
+            subject: field('subject'),
+            recipients: field('to')
               .split(',')
               .map((a) => a.trim())
               .filter((a) => a !== '')
               .map((address) => ({ name: '', address })),
-          getSubject: () => field('subject'),
-          getBodyText: () => field('body'),
-          addLogToggle: (initial, onChange) => box.prepend(createLogToggle(initial, onChange)),
+            body: field('body'),
+          };
+          const id = `sent-${Date.now().toString(16)}-${composeCount}`;
+          box.remove();
+          setTimeout(() => {
+            for (const l of sent) l({ ...pressed, threadId: replyThread ?? id, messageId: `<${id}@double>` });
+          }, 50);
+        });
+        const handle: ComposeHandle = {
+          threadId: () => replyThread,
+          addLogToggle: (initial, onChange) => {
+            if (box.isConnected) box.prepend(createLogToggle(initial, onChange));
+          },
           onSent: (l) => void sent.add(l),
         };
         listener(handle);
@@ -154,15 +218,33 @@ export const createGmailHost: CreateGmailHost = async () => {
       );
       if (!section || section.hidden) return [];
       return [...section.querySelectorAll<HTMLElement>('.double-message')]
-        .filter((m) => messageIds.includes(m.dataset.messageId ?? ''))
+        .filter((m) => m.dataset.collapsed !== 'true' && messageIds.includes(m.dataset.messageId ?? ''))
         .map((m) => ({
           messageId: m.dataset.messageId ?? '',
           text: m.querySelector('.double-body')?.textContent ?? '',
         }));
     },
-    mountSidebar: async ({ element }) => {
-      document.getElementById('double-sidebar')?.append(element);
-    },
+    mountSidebar: ({ element }) =>
+      new Promise<boolean>((resolve, reject) => {
+        const started = Date.now();
+        const poll = (): void => {
+          if (sidePanel?.dataset.panel === 'ready') {
+            if (panelMode() === 'null') {
+              resolve(false);
+              return;
+            }
+            sidePanel.append(element);
+            resolve(true);
+            return;
+          }
+          if (Date.now() - started >= PANEL_WAIT_MS) {
+            reject(new Error('waitForGlobalSidebarReady timed out'));
+            return;
+          }
+          setTimeout(poll, PANEL_POLL_MS);
+        };
+        poll();
+      }),
   };
   return host;
 };

@@ -11,6 +11,8 @@ export interface DoubleMessage {
   cc?: DoublePerson[];
   date: string;
   body: string;
+  /** Shown collapsed: only the sender is visible until the message is clicked. */
+  collapsed?: boolean;
 }
 
 export interface DoubleThread {
@@ -24,6 +26,11 @@ export interface GmailDoubleFixture {
   threads: DoubleThread[];
   /** Gmail's dark theme (the page background the content script looks at). */
   dark?: boolean;
+  /**
+   * Gmail's side panel: `late` (default) loads after the main view, `never` never appears (Calendar
+   * or Gemini holds it), `null` appears but gives no panel. `?panel=` in the page URL overrides it.
+   */
+  sidePanel?: 'late' | 'never' | 'null';
 }
 
 export const demoFixture: GmailDoubleFixture = {

@@ -33,15 +33,17 @@ export function renderGmailDouble(fixture: GmailDoubleFixture): string {
       (t) => `<section class="double-thread" data-thread-id="${escapeHtml(t.threadId)}" hidden>
       <h2 class="double-subject">${escapeHtml(t.subject)}</h2>
       ${t.messages
-        .map(
-          (m) => `<article class="double-message" data-message-id="${escapeHtml(m.messageId)}">
+        .map((m) => {
+          // A collapsed message shows its sender only; the rest appears when it is clicked.
+          const part = m.collapsed ? ' data-collapsed-part hidden' : '';
+          return `<article class="double-message" data-message-id="${escapeHtml(m.messageId)}"${m.collapsed ? ' data-collapsed="true"' : ''}>
           <div class="double-from">${person(m.from)}</div>
-          <div class="double-to">to ${m.to.map(person).join(', ')}</div>
-          <div class="double-cc">${(m.cc ?? []).map(person).join(', ')}</div>
-          <div class="double-date">${escapeHtml(m.date)}</div>
-          <div class="double-body">${escapeHtml(m.body)}</div>
-        </article>`,
-        )
+          <div class="double-to"${part}>to ${m.to.map(person).join(', ')}</div>
+          <div class="double-cc"${part}>${(m.cc ?? []).map(person).join(', ')}</div>
+          <div class="double-date"${part}>${escapeHtml(m.date)}</div>
+          <div class="double-body"${part}>${escapeHtml(m.body)}</div>
+        </article>`;
+        })
         .join('\n')}
       <p><button type="button" class="double-reply">Reply</button> <a href="#inbox" class="double-back">Back to Inbox</a></p>
     </section>`,
@@ -57,7 +59,7 @@ export function renderGmailDouble(fixture: GmailDoubleFixture): string {
   .double-row td { padding: 6px 8px; border-bottom: 1px solid #eee; }
   .double-message { border-bottom: 1px solid #eee; padding: 8px 0; }
 </style></head>
-<body data-gmail-double-account="${escapeHtml(fixture.account)}"${fixture.dark ? ' style="background:#202124;color:#e8eaed"' : ''}>
+<body data-gmail-double-account="${escapeHtml(fixture.account)}" data-gmail-double-panel="${fixture.sidePanel ?? 'late'}"${fixture.dark ? ' style="background:#202124;color:#e8eaed"' : ''}>
 <div class="double-app">
   <div class="double-main">
     <header><strong>Gmail</strong> (double) <button type="button" id="double-compose">Compose</button></header>

@@ -15,17 +15,28 @@ export interface ThreadRow {
   showBadges(badges: RowBadges): void;
 }
 
-/** A compose window: who it is addressed to, what it says, and when it was sent. */
+/** A message as it was when the user pressed Send (read at `presending`, while the window still exists). */
+export interface SentMessage {
+  threadId: string;
+  messageId: string;
+  subject: string;
+  recipients: Participant[];
+  /** Plain text of the body; the content script passes it on only when logging at content level `full`. */
+  body: string;
+}
+
+/** A compose window: which thread it replies to, a switch to add, and when it was sent. */
 export interface ComposeHandle {
   /** The thread a reply belongs to; null for a new message. */
   threadId(): string | null;
-  getToRecipients(): Participant[];
-  getSubject(): string;
-  /** Plain text of the body (read only when logging at content level `full`). */
-  getBodyText(): string;
-  /** Adds the "Log to CRM" switch to the window. */
+  /** Adds the "Log to CRM" switch to the window (nothing if the window is already gone). */
   addLogToggle(initial: boolean, onChange: (on: boolean) => void): void;
-  onSent(listener: (sent: { threadId: string; messageId: string }) => void): void;
+  /**
+   * Called at most once per window, after Gmail sent it. Gmail removes the window before `sent`
+   * arrives and InboxSDK has reported `sent` with another thread's id (#805, #788), so the host reads
+   * subject, recipients and body at `presending` and matches the thread id itself.
+   */
+  onSent(listener: (sent: SentMessage) => void): void;
 }
 
 export interface SidebarMount {
@@ -43,13 +54,24 @@ export interface SidebarMount {
 export interface GmailHost {
   /** The signed-in Gmail account's address. */
   readonly account: string;
+  /**
+   * Gmail shows a thread before Threadline's listeners may be ready (a page loaded on a thread URL):
+   * a listener added later hears the open thread's latest facts at once, then every later open.
+   */
   onThreadOpened(listener: (thread: ThreadFacts) => void): void;
   onThreadClosed(listener: (threadId: string) => void): void;
+  /** Rows and compose windows already on screen are handed to a late listener too. */
   onThreadRow(listener: (row: ThreadRow) => void): void;
   onCompose(listener: (compose: ComposeHandle) => void): void;
-  mountSidebar(mount: SidebarMount): Promise<void>;
+  /**
+   * Puts the sidebar into Gmail's side panel. Gmail loads that panel after the main view, and may
+   * never offer it (Calendar or Gemini open, a Gmail change): resolves true once mounted, false
+   * when Gmail gave no panel, rejects when waiting for it timed out. The caller retries.
+   */
+  mountSidebar(mount: SidebarMount): Promise<boolean>;
   /** Plain-text bodies of loaded messages of the open thread (for logging at content level `full`). */
   readBodies(threadId: string, messageIds: readonly string[]): Promise<{ messageId: string; text: string }[]>;
 }
 
-export type CreateGmailHost = () => Promise<GmailHost>;
+/** Null where Threadline does not run (a pop-out window or another non-mail view). */
+export type CreateGmailHost = () => Promise<GmailHost | null>;
