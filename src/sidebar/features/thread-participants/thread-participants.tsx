@@ -30,6 +30,12 @@ export function ThreadParticipantsView({ state }: { state: ThreadState }) {
           ? t('participantsOne')
           : t('participantsMany', formatCount(thread.participants.length))}
       </p>
+      {(thread.unreadMessages ?? 0) > 0 && (
+        // Collapsed messages whose people InboxSDK could not read (issue 15).
+        <p class="meta" data-testid="unread-messages">
+          {t('collapsedNotRead', formatCount(thread.unreadMessages ?? 0))}
+        </p>
+      )}
       <ul class="participants" aria-label={t('participantsLabel')}>
         {(showAll ? thread.participants : thread.participants.slice(0, PARTICIPANTS_SHOWN)).map((person) => {
           const isYou = account !== null && sameAddress(person.address, account);
