@@ -1,13 +1,15 @@
 import type { Logger } from '../shared/logger';
 import {
-  describeIssues,
+  type AnyRequest,
+  parseRequest,
   type RequestOf,
   type RequestType,
   type ResponseOf,
-  requestSchema,
-  requestSenders,
+  type WorkerErrorAnswer,
 } from '../shared/protocol';
 import { classifySender, type SenderContext } from './classify-sender';
+import { CrmError, describeCrmError } from './crm/crm-error';
+import { t } from './i18n';
 import type { MessageListener } from './platform';
 
 export type Handlers = {
@@ -24,10 +26,24 @@ function dispatch<T extends RequestType>(
   return handler(request, context);
 }
 
+/** What the caller of a failed handler is told: plain words, never the error's text (it may hold data). */
+export function errorAnswer(error: unknown): WorkerErrorAnswer {
+  if (error instanceof CrmError)
+    return {
+      threadlineError: {
+        message: describeCrmError(error),
+        retry: ['unreachable', 'rateLimited', 'server'].includes(error.kind),
+      },
+    };
+  return { threadlineError: { message: t('errWorkerFailed'), retry: false } };
+}
+
 /**
- * The worker's one `runtime.onMessage` listener: checks the sender, validates the shape, checks the
- * sender may send that type, then dispatches. Anything rejected is logged with its reason and
- * answered with nothing: no handler runs, no state changes.
+ * The worker's one `runtime.onMessage` listener: checks the sender, validates the shape against the
+ * type's strict declaration, checks the sender may send that type, then dispatches. Anything
+ * refused is logged with its reason and answered with nothing: no handler runs, no state changes.
+ * A handler that throws answers the error envelope, so the caller shows an error instead of
+ * retrying as if the worker were restarting.
  */
 export function createRouter(
   handlers: Handlers,
@@ -40,16 +56,14 @@ export function createRouter(
       logger.warn('message.rejected', { reason: verdict.reason });
       return undefined;
     }
-    const parsed = requestSchema.safeParse(message);
-    if (!parsed.success) {
-      logger.warn('message.rejected', { reason: 'bad shape', issues: describeIssues(parsed.error) });
+    const parsed = parseRequest(message);
+    if (!parsed.ok) {
+      logger.warn('message.rejected', { reason: parsed.reason });
       return undefined;
     }
-    const request = parsed.data;
-    if (!requestSenders[request.type].includes(verdict.context.kind)) {
-      logger.warn('message.rejected', {
-        reason: `${verdict.context.kind} may not send ${request.type}`,
-      });
+    const request: AnyRequest = parsed.request;
+    if (!parsed.senders.includes(verdict.context.kind)) {
+      logger.warn('message.rejected', { reason: `${verdict.context.kind} may not send ${request.type}` });
       return undefined;
     }
     return dispatch(handlers, request, verdict.context).catch((error: unknown) => {
@@ -57,7 +71,7 @@ export function createRouter(
         type: request.type,
         error: error instanceof Error ? error.name : 'unknown',
       });
-      throw error;
+      return errorAnswer(error);
     });
   };
 }

@@ -22,7 +22,8 @@ const thread: ThreadFacts = {
 };
 const opened = { type: 'threadOpened', account: 'me@corp.test', thread };
 const threadStates = (port: { sent: unknown[] }) =>
-  port.sent.filter((m) => (m as { type: string }).type === 'threadState');
+  port.sent.filter((m) => (m as { type: string }).type === 'view');
+const summary = { threadId: 't-1', subject: 'Hello', participants: thread.participants, messageCount: 1 };
 
 function setup() {
   const fake = createFakePlatform();
@@ -51,9 +52,33 @@ describe('worker message handling', () => {
   it('records the opened thread per tab and pushes it to that tab’s sidebar', async () => {
     expect(await env.send(opened, gmailSender(7))).toEqual({ ok: true });
     expect(await env.session.get('tab:7')).toMatchObject({ account: 'me@corp.test', thread });
+    // ONE message paints the open: the thread's summary (no message lists), its cards and the status.
     expect(threadStates(env.port)).toEqual([
-      { type: 'threadState', state: expect.objectContaining({ thread }) },
+      {
+        type: 'view',
+        state: expect.objectContaining({ thread: summary }),
+        cards: [expect.objectContaining({ address: 'alice@acme.test' })],
+        status: expect.objectContaining({ health: 'notConnected' }),
+      },
     ]);
+  });
+
+  it('refuses a message with a field its declaration does not have (strict, not stripped)', async () => {
+    expect(await env.send({ ...opened, extra: 1 }, gmailSender(7))).toBeUndefined();
+    expect(await env.send({ ...opened, thread: { ...thread, evil: true } }, gmailSender(7))).toBeUndefined();
+    expect(env.sink.lines).toHaveLength(2);
+    expect(await env.session.get('tab:7')).toBeUndefined();
+  });
+
+  it('answers a handler that throws with the error envelope, not a silence to retry', async () => {
+    // The sidebar of tab 7 asks about another account than its tab's: the handler refuses by throwing.
+    await env.send(opened, gmailSender(7));
+    const answer = await env.send(
+      { type: 'searchCrm', account: 'other@corp.test', query: 'a' },
+      sidebarSender(7),
+    );
+    expect(answer).toEqual({ threadlineError: { message: expect.any(String), retry: false } });
+    expect(env.sink.lines.map((l) => l.line).join('\n')).toContain('message.failed');
   });
 
   it.each([
@@ -69,7 +94,10 @@ describe('worker message handling', () => {
   ])('rejects %s with a logged reason and no effect', async (_label, message) => {
     expect(await env.send(message, gmailSender(7))).toBeUndefined();
     expect(env.sink.lines).toEqual([
-      { level: 'warn', line: expect.stringMatching(/message\.rejected .*"reason":"bad shape"/) },
+      {
+        level: 'warn',
+        line: expect.stringMatching(/message\.rejected .*"reason":"(bad shape|unknown message type)/),
+      },
     ]);
     expect(await env.session.get('tab:7')).toBeUndefined();
     expect(threadStates(env.port)).toEqual([]);
@@ -146,7 +174,9 @@ describe('sidebar ports', () => {
     fresh.deliver({ type: 'subscribe' });
     await expect
       .poll(() => threadStates(fresh))
-      .toEqual([{ type: 'threadState', state: expect.objectContaining({ thread }) }]);
+      .toEqual([
+        expect.objectContaining({ type: 'view', state: expect.objectContaining({ thread: summary }) }),
+      ]);
   });
 
   it('sends a newer seq for each change', async () => {
@@ -184,6 +214,11 @@ describe('sidebar ports', () => {
     env.port.deliver({ type: 'subscribe', extra: 1, nested: { evil: true } });
     env.port.deliver({ type: 'dump' });
     await new Promise((r) => setTimeout(r, 0));
-    expect(env.sink.lines.map((l) => l.line)).toEqual([expect.stringContaining('port.message.rejected')]);
+    // Unknown fields are refused, not stripped: neither message subscribes.
+    expect(env.sink.lines.map((l) => l.line)).toEqual([
+      expect.stringContaining('port.message.rejected'),
+      expect.stringContaining('port.message.rejected'),
+    ]);
+    expect(env.port.sent).toEqual([]);
   });
 });

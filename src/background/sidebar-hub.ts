@@ -1,20 +1,13 @@
 import type { Logger } from '../shared/logger';
 import { describeIssues } from '../shared/protocol';
-import {
-  SIDEBAR_PORT,
-  sidebarToWorkerSchema,
-  type ThreadState,
-  type WorkerToSidebar,
-} from '../shared/sidebar-port';
+import { SIDEBAR_PORT, sidebarToWorkerSchema, type WorkerToSidebar } from '../shared/sidebar-port';
 import { classifySender } from './classify-sender';
 import type { PortLike } from './platform';
-import type { TabStateStore } from './tab-state-store';
 
 export const SIDEBAR_PATH = 'src/sidebar/index.html';
 
 export interface SidebarHub {
   onConnect(port: PortLike): void;
-  publish(tabId: number, state: ThreadState): void;
   send(tabId: number, message: WorkerToSidebar): void;
   /** Tabs with at least one live sidebar. */
   tabs(): number[];
@@ -23,17 +16,16 @@ export interface SidebarHub {
 
 /**
  * Live connections from sidebar iframes, by tab. The ports die with the worker; each sidebar
- * reconnects and re-subscribes, and gets the tab's state from the store, so nothing is lost.
+ * reconnects and re-subscribes, and gets its tab's view again, so nothing is lost.
  */
 export function createSidebarHub(options: {
   runtimeId: string;
   extensionOrigin: string;
-  store: TabStateStore;
   logger: Logger;
-  /** After the thread state went out to a (re)subscribed sidebar: send it the rest of its view. */
-  onSubscribed?: (tabId: number) => void;
+  /** A sidebar (re)subscribed: send it its tab's view. */
+  onSubscribed: (tabId: number) => void;
 }): SidebarHub {
-  const { store, logger } = options;
+  const { logger } = options;
   const ports = new Map<number, Set<PortLike>>();
 
   const send = (port: PortLike, message: WorkerToSidebar): void => {
@@ -71,14 +63,8 @@ export function createSidebarHub(options: {
           logger.warn('port.message.rejected', { reason: 'bad shape', issues: describeIssues(parsed.error) });
           return;
         }
-        void store.get(tabId).then((state) => {
-          send(port, { type: 'threadState', state });
-          options.onSubscribed?.(tabId);
-        });
+        options.onSubscribed(tabId);
       });
-    },
-    publish(tabId, state) {
-      for (const port of ports.get(tabId) ?? []) send(port, { type: 'threadState', state });
     },
     send(tabId, message) {
       for (const port of ports.get(tabId) ?? []) send(port, message);

@@ -1,8 +1,8 @@
 import browser from 'webextension-polyfill';
 import type { ConnectionInfo, ConnectionInput, RequestOf, RequestType, ResponseOf } from '../shared/protocol';
-import { requestWorker } from '../shared/request-worker';
+import { createWorkerClient } from '../shared/worker-client';
 
-const send = (m: unknown) => browser.runtime.sendMessage(m);
+const worker = createWorkerClient((m) => browser.runtime.sendMessage(m));
 
 export interface OptionsApi {
   getConnection(): Promise<ConnectionInfo | null>;
@@ -18,15 +18,15 @@ export interface OptionsApi {
 }
 
 export const optionsApi: OptionsApi = {
-  getConnection: async () => (await requestWorker<'getConnection'>(send, { type: 'getConnection' })).info,
-  testConnection: (connection) =>
-    requestWorker<'testConnection'>(send, { type: 'testConnection', connection }),
-  connect: (connection) => requestWorker<'connect'>(send, { type: 'connect', connection }),
+  getConnection: async () => (await worker.ask('getConnection', {})).info,
+  // A connection test waits for the CRM: longer than an ordinary request.
+  testConnection: (connection) => worker.ask('testConnection', { connection }, { timeoutMs: 90_000 }),
+  connect: (connection) => worker.ask('connect', { connection }, { timeoutMs: 90_000 }),
   disconnect: async () => {
-    await requestWorker<'disconnect'>(send, { type: 'disconnect' });
+    await worker.ask('disconnect', {});
   },
   requestCopperPermission: () => browser.permissions.request({ origins: ['https://api.copper.com/*'] }),
-  getSettings: () => requestWorker<'getSettings'>(send, { type: 'getSettings' }),
+  getSettings: () => worker.ask('getSettings', {}),
   onPolicyChanged: (listener) => {
     const onChanged = (_changes: unknown, area: string) => {
       if (area === 'managed') listener();
@@ -34,5 +34,5 @@ export const optionsApi: OptionsApi = {
     browser.storage.onChanged.addListener(onChanged);
     return () => browser.storage.onChanged.removeListener(onChanged);
   },
-  ask: (type, body) => requestWorker(send, { ...body, type } as never),
+  ask: worker.ask,
 };

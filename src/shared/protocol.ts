@@ -1,12 +1,13 @@
 /**
  * Every message between Threadline's contexts, declared once (CONVENTIONS.md).
  *
- * Two channels:
- * - one-shot requests (`runtime.sendMessage`): `requestSchemas` / `responseSchemas`, keyed by `type`;
- *   `requestSenders` says which context may send each one.
- * - the sidebar port (`runtime.connect({ name: SIDEBAR_PORT })`): `sidebarToWorkerSchema` and
- *   `workerToSidebarSchema`.
- * Everything is validated with zod on receipt; nothing crosses a boundary as `any`.
+ * Three channels:
+ * - requests to the worker (`runtime.sendMessage`): `messages`, one entry per type with its senders,
+ *   strict request schema and response schema; a handler that throws answers `workerErrorSchema`.
+ *   Pages and the content script send them through `shared/worker-client.ts`.
+ * - worker → content script (`tabs.sendMessage`): `tabMessages`, declared the same way.
+ * - the sidebar port (`runtime.connect({ name: SIDEBAR_PORT })`): `shared/sidebar-port.ts`.
+ * Objects are strict (an unknown field is refused, not stripped); nothing crosses a boundary as `any`.
  */
 // zod/mini: same validation, tree-shakable, so the content script stays a few kB (issue 2).
 import { z } from 'zod/mini';
@@ -15,7 +16,7 @@ import { RECORD_TYPES } from './crm-model';
 /** Upper bounds keep a hostile or broken page from making the worker allocate without limit. */
 const LIMITS = { participants: 20_000, messages: 5_000, text: 2_000, id: 256, address: 320 } as const;
 
-export const participantSchema = z.object({
+export const participantSchema = z.strictObject({
   name: z.string().check(z.maxLength(LIMITS.text)),
   address: z.string().check(z.minLength(1), z.maxLength(LIMITS.address)),
 });
@@ -24,7 +25,7 @@ export type Participant = z.infer<typeof participantSchema>;
 const idString = z.string().check(z.minLength(1), z.maxLength(LIMITS.id));
 
 /** One message of a thread: who and when, never the body (that is read only when logging `full`). */
-export const messageFactsSchema = z.object({
+export const messageFactsSchema = z.strictObject({
   messageId: idString,
   from: participantSchema,
   recipients: z.array(participantSchema).check(z.maxLength(LIMITS.participants)),
@@ -33,7 +34,7 @@ export const messageFactsSchema = z.object({
 });
 export type MessageFacts = z.infer<typeof messageFactsSchema>;
 
-export const threadFactsSchema = z.object({
+export const threadFactsSchema = z.strictObject({
   threadId: idString,
   subject: z.string().check(z.maxLength(LIMITS.text)),
   participants: z.array(participantSchema).check(z.maxLength(LIMITS.participants)),
@@ -48,7 +49,8 @@ export type ThreadFacts = z.infer<typeof threadFactsSchema>;
 export const accountSchema = z.string().check(z.minLength(3), z.maxLength(LIMITS.address), z.includes('@'));
 
 export const CRM_KINDS = ['local', 'copper'] as const;
-export const connectionInputSchema = z.object({
+export type CrmKind = (typeof CRM_KINDS)[number];
+export const connectionInputSchema = z.strictObject({
   kind: z.enum(CRM_KINDS),
   baseUrl: z.string().check(z.maxLength(500)),
   apiKey: z.string().check(z.minLength(1), z.maxLength(500)),
@@ -59,7 +61,7 @@ export const connectionInputSchema = z.object({
 export type ConnectionInput = z.infer<typeof connectionInputSchema>;
 
 /** A saved CRM connection, as the options page may see it (never the API key). */
-export const connectionInfoSchema = z.object({
+export const connectionInfoSchema = z.strictObject({
   kind: z.enum(CRM_KINDS),
   baseUrl: z.string(),
   email: z.string(),
@@ -71,11 +73,11 @@ export const connectionInfoSchema = z.object({
 export type ConnectionInfo = z.infer<typeof connectionInfoSchema>;
 
 const connectionResult = z.union([
-  z.object({ ok: z.literal(true), info: connectionInfoSchema }),
-  z.object({ ok: z.literal(false), error: z.string() }),
+  z.strictObject({ ok: z.literal(true), info: connectionInfoSchema }),
+  z.strictObject({ ok: z.literal(false), error: z.string() }),
 ]);
 
-export const searchResultSchema = z.object({
+export const searchResultSchema = z.strictObject({
   kind: z.enum(['person', 'company', 'lead', 'opportunity']),
   id: z.number(),
   title: z.string(),
@@ -83,7 +85,7 @@ export const searchResultSchema = z.object({
 });
 export type SearchResult = z.infer<typeof searchResultSchema>;
 
-export const recordRef = z.object({
+export const recordRef = z.strictObject({
   type: z.enum(RECORD_TYPES),
   id: z.number().check(z.int()),
 });
@@ -93,7 +95,7 @@ const NOTE_MAX = 20_000;
 export const BODY_MAX = 20_000;
 
 export const privacyCountsSchema = z.record(z.string(), z.number());
-export const auditRowSchema = z.object({
+export const auditRowSchema = z.strictObject({
   at: z.number(),
   purpose: z.string(),
   host: z.string(),
@@ -103,7 +105,7 @@ export const auditRowSchema = z.object({
   bytes: z.number(),
 });
 export type AuditRowView = z.infer<typeof auditRowSchema>;
-export const consentViewSchema = z.object({
+export const consentViewSchema = z.strictObject({
   scope: z.string(),
   version: z.number(),
   textHash: z.string(),
@@ -114,7 +116,7 @@ export const consentViewSchema = z.object({
 export type ConsentView = z.infer<typeof consentViewSchema>;
 
 /** User settings the pages may change (where policy leaves them free). */
-export const userSettingsPatchSchema = z.object({
+export const userSettingsPatchSchema = z.strictObject({
   emailContentLevel: z.optional(z.enum(['none', 'metadata', 'full'])),
   defaultVisibility: z.optional(z.enum(['private', 'team'])),
   autoLogDefault: z.optional(z.boolean()),
@@ -123,193 +125,12 @@ export const userSettingsPatchSchema = z.object({
   prohibitedDataMode: z.optional(z.enum(['block', 'warn', 'off'])),
 });
 
-export const requestSchemas = {
-  threadOpened: z.object({
-    type: z.literal('threadOpened'),
-    account: accountSchema,
-    thread: threadFactsSchema,
-  }),
-  threadClosed: z.object({
-    type: z.literal('threadClosed'),
-    account: accountSchema,
-    threadId: z.string().check(z.minLength(1), z.maxLength(LIMITS.id)),
-  }),
-  /** Sent by @inboxsdk/core's content script; the shape is theirs (reference/inboxsdk.md). */
-  inboxsdk__injectPageWorld: z.object({ type: z.literal('inboxsdk__injectPageWorld') }),
-  /** The content script asks whether Threadline runs for this Gmail account (admin policy). */
-  hostStatus: z.object({ type: z.literal('hostStatus'), account: accountSchema }),
-  // --- sidebar ---
-  addContact: z.object({
-    type: z.literal('addContact'),
-    account: accountSchema,
-    address: z.string().check(z.minLength(3), z.maxLength(LIMITS.address)),
-    name: z.string().check(z.minLength(1), z.maxLength(500)),
-    kind: z.enum(['person', 'lead']),
-    companyName: z.nullable(z.string().check(z.maxLength(500))),
-  }),
-  updatePerson: z.object({
-    type: z.literal('updatePerson'),
-    account: accountSchema,
-    personId: z.number().check(z.int(), z.positive()),
-    patch: z.object({
-      title: z.optional(z.nullable(z.string().check(z.maxLength(500)))),
-      phones: z.optional(
-        z
-          .array(
-            z.object({
-              value: z.string().check(z.maxLength(50)),
-              category: z.string().check(z.maxLength(50)),
-            }),
-          )
-          .check(z.maxLength(20)),
-      ),
-      tags: z.optional(z.array(z.string().check(z.minLength(1), z.maxLength(100))).check(z.maxLength(50))),
-    }),
-  }),
-  searchCrm: z.object({
-    type: z.literal('searchCrm'),
-    account: accountSchema,
-    query: z.string().check(z.maxLength(200)),
-  }),
-  syncNow: z.object({ type: z.literal('syncNow'), account: accountSchema }),
-  retryWrites: z.object({ type: z.literal('retryWrites'), account: accountSchema }),
-  // --- options page ---
-  getConnection: z.object({ type: z.literal('getConnection') }),
-  testConnection: z.object({ type: z.literal('testConnection'), connection: connectionInputSchema }),
-  connect: z.object({ type: z.literal('connect'), connection: connectionInputSchema }),
-  disconnect: z.object({ type: z.literal('disconnect') }),
-  getSettings: z.object({ type: z.literal('getSettings') }),
-  // --- threads and records (issue 5) ---
-  linkThread: z.object({
-    type: z.literal('linkThread'),
-    ...accountField,
-    threadId: idString,
-    record: recordRef,
-  }),
-  unlinkThread: z.object({
-    type: z.literal('unlinkThread'),
-    ...accountField,
-    threadId: idString,
-    record: recordRef,
-  }),
-  /** Log every message of the open thread on these records (and link them). */
-  logThread: z.object({
-    type: z.literal('logThread'),
-    ...accountField,
-    threadId: idString,
-    records: z.array(recordRef).check(z.minLength(1), z.maxLength(20)),
-    visibility: z.enum(['private', 'team']),
-    /** After the guard found prohibited data in a body: remove it, or (mode `warn`) send anyway. */
-    prohibited: z.optional(z.enum(['redact', 'send'])),
-  }),
-  addNote: z.object({
-    type: z.literal('addNote'),
-    ...accountField,
-    record: recordRef,
-    text: z.string().check(z.minLength(1), z.maxLength(NOTE_MAX)),
-    /** The user saw the guard's warning and chose to send anyway (mode `warn` only). */
-    acknowledgeProhibited: z.optional(z.boolean()),
-  }),
-  createTask: z.object({
-    type: z.literal('createTask'),
-    ...accountField,
-    name: z.string().check(z.minLength(1), z.maxLength(500)),
-    related: z.nullable(recordRef),
-    dueDate: z.nullable(z.number()),
-    priority: z.enum(['None', 'High']),
-  }),
-  setTaskStatus: z.object({
-    type: z.literal('setTaskStatus'),
-    ...accountField,
-    taskId: z.number().check(z.int()),
-    status: z.enum(['Open', 'Completed']),
-  }),
-  createDeal: z.object({
-    type: z.literal('createDeal'),
-    ...accountField,
-    threadId: z.nullable(idString),
-    name: z.string().check(z.minLength(1), z.maxLength(500)),
-    pipelineId: z.number().check(z.int()),
-    stageId: z.number().check(z.int()),
-    value: z.nullable(z.number().check(z.minimum(0), z.maximum(1e15))),
-    closeDate: z.nullable(z.number()),
-    primaryContactId: z.nullable(z.number().check(z.int())),
-    companyId: z.nullable(z.number().check(z.int())),
-  }),
-  updateDeal: z.object({
-    type: z.literal('updateDeal'),
-    ...accountField,
-    dealId: z.number().check(z.int(), z.positive()),
-    stageId: z.optional(z.number().check(z.int())),
-    status: z.optional(z.enum(['Open', 'Won', 'Lost', 'Abandoned'])),
-  }),
-  grantConsent: z.object({
-    type: z.literal('grantConsent'),
-    ...accountField,
-    version: z.number().check(z.int()),
-    textHash: z.string().check(z.length(64)),
-  }),
-  withdrawConsent: z.object({ type: z.literal('withdrawConsent'), ...accountField }),
-  setUserSettings: z.object({ type: z.literal('setUserSettings'), patch: userSettingsPatchSchema }),
-  // --- content script: inbox rows and compose ---
-  rowBadges: z.object({
-    type: z.literal('rowBadges'),
-    ...accountField,
-    rows: z
-      .array(
-        z.object({
-          threadId: idString,
-          addresses: z.array(z.string().check(z.maxLength(LIMITS.address))).check(z.maxLength(50)),
-        }),
-      )
-      .check(z.maxLength(500)),
-  }),
-  composeDefaults: z.object({
-    type: z.literal('composeDefaults'),
-    ...accountField,
-    threadId: z.nullable(idString),
-  }),
-  composeSent: z.object({
-    type: z.literal('composeSent'),
-    ...accountField,
-    threadId: idString,
-    messageId: idString,
-    subject: z.string().check(z.maxLength(LIMITS.text)),
-    recipients: z.array(participantSchema).check(z.maxLength(500)),
-    body: z.nullable(z.string().check(z.maxLength(BODY_MAX))),
-  }),
-  // --- privacy centre (options page) ---
-  privacyOverview: z.object({ type: z.literal('privacyOverview') }),
-  auditLog: z.object({
-    type: z.literal('auditLog'),
-    ...accountField,
-    purpose: z.optional(z.string().check(z.maxLength(50))),
-    from: z.optional(z.number()),
-    to: z.optional(z.number()),
-  }),
-  exportData: z.object({ type: z.literal('exportData'), ...accountField }),
-  deleteData: z.object({ type: z.literal('deleteData'), ...accountField }),
-} as const;
-
-/** Worker → content script: the "Search the CRM" shortcut; give the sidebar frame the focus. */
-export const focusSidebarSchema = z.object({ type: z.literal('focusSidebar') });
-
-/** Worker → content script (tabs.sendMessage): bodies for logging at content level `full`. */
-export const readBodiesSchema = z.object({
-  type: z.literal('readBodies'),
-  threadId: idString,
-  messageIds: z.array(idString).check(z.maxLength(LIMITS.messages)),
-});
-export const readBodiesAnswerSchema = z.object({
-  bodies: z.array(z.object({ messageId: idString, text: z.string().check(z.maxLength(BODY_MAX)) })),
-});
-
-const ack = z.object({ ok: z.literal(true) });
+const ack = z.strictObject({ ok: z.literal(true) });
 /** What the prohibited-data guard found (kinds and where, never the values) and what may be done. */
-const prohibitedAnswer = z.object({
+const prohibitedAnswer = z.strictObject({
   mode: z.enum(['block', 'warn']),
   findings: z.array(
-    z.object({
+    z.strictObject({
       kind: z.enum(['card', 'ssn', 'iban', 'routing']),
       /** Which message of the thread (1-based) and of how many; null for a note. */
       message: z.nullable(z.number()),
@@ -320,145 +141,421 @@ const prohibitedAnswer = z.object({
   ),
 });
 const done = z.union([
-  z.object({ ok: z.literal(true) }),
-  z.object({ ok: z.literal(false), error: z.string() }),
+  z.strictObject({ ok: z.literal(true) }),
+  z.strictObject({ ok: z.literal(false), error: z.string() }),
 ]);
-export const responseSchemas = {
-  threadOpened: ack,
-  threadClosed: ack,
-  inboxsdk__injectPageWorld: z.boolean(),
-  hostStatus: z.object({ enabled: z.boolean(), contentLevel: z.enum(['none', 'metadata', 'full']) }),
-  addContact: done,
-  updatePerson: done,
-  searchCrm: z.object({ results: z.array(searchResultSchema) }),
-  syncNow: ack,
-  retryWrites: ack,
-  getConnection: z.object({ info: z.nullable(connectionInfoSchema) }),
-  testConnection: connectionResult,
-  connect: connectionResult,
-  disconnect: ack,
-  getSettings: z.object({
-    settings: z.record(z.string(), z.unknown()),
-    locked: z.array(z.string()),
-    warnings: z.array(z.string()),
-  }),
-  linkThread: done,
-  unlinkThread: done,
-  logThread: z.union([
-    z.object({ ok: z.literal(true), queued: z.number() }),
-    z.object({
-      ok: z.literal(false),
-      error: z.string(),
-      needsConsent: z.optional(z.boolean()),
-      prohibited: z.optional(prohibitedAnswer),
-    }),
-  ]),
-  addNote: z.union([
-    z.object({ ok: z.literal(true) }),
-    z.object({ ok: z.literal(false), error: z.string(), prohibited: z.optional(prohibitedAnswer) }),
-  ]),
-  createTask: done,
-  setTaskStatus: done,
-  createDeal: done,
-  updateDeal: done,
-  grantConsent: done,
-  withdrawConsent: ack,
-  setUserSettings: done,
-  rowBadges: z.object({
-    badges: z.array(
-      z.object({ threadId: z.string(), contact: z.boolean(), dealStage: z.nullable(z.string()) }),
-    ),
-  }),
-  composeDefaults: z.object({ logToCrm: z.boolean(), allowed: z.boolean() }),
-  composeSent: z.object({ logged: z.number() }),
-  privacyOverview: z.object({
-    accounts: z.array(
-      z.object({ account: z.string(), counts: privacyCountsSchema, consents: z.array(consentViewSchema) }),
-    ),
-    disclosure: z.object({ version: z.number(), textHash: z.string() }),
-  }),
-  auditLog: z.object({ rows: z.array(auditRowSchema) }),
-  exportData: z.object({ json: z.string() }),
-  deleteData: ack,
-} as const satisfies Record<RequestType, z.ZodMiniType>;
-
-export type RequestType = keyof typeof requestSchemas;
-export type RequestOf<T extends RequestType> = z.infer<(typeof requestSchemas)[T]>;
-export type ResponseOf<T extends RequestType> = z.infer<(typeof responseSchemas)[T]>;
 
 /** The contexts a message can come from, as the worker classifies `runtime.MessageSender`. */
 export type SenderKind = 'gmailContentScript' | 'sidebarPage' | 'optionsPage';
 
-export const requestSenders: Record<RequestType, readonly SenderKind[]> = {
-  threadOpened: ['gmailContentScript'],
-  threadClosed: ['gmailContentScript'],
-  inboxsdk__injectPageWorld: ['gmailContentScript'],
-  hostStatus: ['gmailContentScript'],
-  addContact: ['sidebarPage'],
-  updatePerson: ['sidebarPage'],
-  searchCrm: ['sidebarPage'],
-  syncNow: ['sidebarPage', 'optionsPage'],
-  retryWrites: ['sidebarPage'],
-  getConnection: ['optionsPage'],
-  testConnection: ['optionsPage'],
-  connect: ['optionsPage'],
-  disconnect: ['optionsPage'],
-  getSettings: ['optionsPage', 'sidebarPage'],
-  linkThread: ['sidebarPage'],
-  unlinkThread: ['sidebarPage'],
-  logThread: ['sidebarPage'],
-  addNote: ['sidebarPage'],
-  createTask: ['sidebarPage'],
-  setTaskStatus: ['sidebarPage'],
-  createDeal: ['sidebarPage'],
-  updateDeal: ['sidebarPage'],
-  grantConsent: ['sidebarPage', 'optionsPage'],
-  withdrawConsent: ['sidebarPage', 'optionsPage'],
-  setUserSettings: ['optionsPage', 'sidebarPage'],
-  rowBadges: ['gmailContentScript'],
-  composeDefaults: ['gmailContentScript'],
-  composeSent: ['gmailContentScript'],
-  privacyOverview: ['optionsPage'],
-  auditLog: ['optionsPage'],
-  exportData: ['optionsPage'],
-  deleteData: ['optionsPage'],
-};
+interface Declaration {
+  /** The contexts that may send it; the router refuses every other. */
+  senders: readonly SenderKind[];
+  /** A strict object whose `type` is the message's own name (checked by the type below). */
+  request: z.ZodMiniType;
+  response: z.ZodMiniType;
+}
+/** Each request's `type` literal must be its key: a copy-paste slip fails the type check. */
+type KeysMatch<T> = { [K in keyof T]: T[K] extends { request: z.ZodMiniType<{ type: K }> } ? T[K] : never };
+const declare = <const T extends Record<string, Declaration>>(messages: T & KeysMatch<T>): T => messages;
 
-export const requestSchema = z.discriminatedUnion('type', [
-  requestSchemas.threadOpened,
-  requestSchemas.threadClosed,
-  requestSchemas.inboxsdk__injectPageWorld,
-  requestSchemas.hostStatus,
-  requestSchemas.addContact,
-  requestSchemas.updatePerson,
-  requestSchemas.searchCrm,
-  requestSchemas.syncNow,
-  requestSchemas.retryWrites,
-  requestSchemas.getConnection,
-  requestSchemas.testConnection,
-  requestSchemas.connect,
-  requestSchemas.disconnect,
-  requestSchemas.getSettings,
-  requestSchemas.linkThread,
-  requestSchemas.unlinkThread,
-  requestSchemas.logThread,
-  requestSchemas.addNote,
-  requestSchemas.createTask,
-  requestSchemas.setTaskStatus,
-  requestSchemas.createDeal,
-  requestSchemas.updateDeal,
-  requestSchemas.grantConsent,
-  requestSchemas.withdrawConsent,
-  requestSchemas.setUserSettings,
-  requestSchemas.rowBadges,
-  requestSchemas.composeDefaults,
-  requestSchemas.composeSent,
-  requestSchemas.privacyOverview,
-  requestSchemas.auditLog,
-  requestSchemas.exportData,
-  requestSchemas.deleteData,
-]);
-export type AnyRequest = z.infer<typeof requestSchema>;
+/**
+ * Every request to the worker (`runtime.sendMessage`), declared ONCE: who may send it, what it
+ * carries, what it answers. The router, the worker client and the types are all derived from this
+ * table: adding a message is one entry here and one handler.
+ */
+export const messages = declare({
+  threadOpened: {
+    senders: ['gmailContentScript'],
+    request: z.strictObject({
+      type: z.literal('threadOpened'),
+      account: accountSchema,
+      thread: threadFactsSchema,
+    }),
+    response: ack,
+  },
+  threadClosed: {
+    senders: ['gmailContentScript'],
+    request: z.strictObject({
+      type: z.literal('threadClosed'),
+      account: accountSchema,
+      threadId: z.string().check(z.minLength(1), z.maxLength(LIMITS.id)),
+    }),
+    response: ack,
+  },
+  /** Sent by @inboxsdk/core's content script; the shape is theirs (reference/inboxsdk.md). */
+  inboxsdk__injectPageWorld: {
+    senders: ['gmailContentScript'],
+    request: z.strictObject({ type: z.literal('inboxsdk__injectPageWorld') }),
+    response: z.boolean(),
+  },
+  /** The content script asks whether Threadline runs for this Gmail account (admin policy). */
+  hostStatus: {
+    senders: ['gmailContentScript'],
+    request: z.strictObject({ type: z.literal('hostStatus'), account: accountSchema }),
+    response: z.strictObject({ enabled: z.boolean(), contentLevel: z.enum(['none', 'metadata', 'full']) }),
+  },
+  // --- sidebar ---
+  addContact: {
+    senders: ['sidebarPage'],
+    request: z.strictObject({
+      type: z.literal('addContact'),
+      account: accountSchema,
+      address: z.string().check(z.minLength(3), z.maxLength(LIMITS.address)),
+      name: z.string().check(z.minLength(1), z.maxLength(500)),
+      kind: z.enum(['person', 'lead']),
+      companyName: z.nullable(z.string().check(z.maxLength(500))),
+    }),
+    response: done,
+  },
+  updatePerson: {
+    senders: ['sidebarPage'],
+    request: z.strictObject({
+      type: z.literal('updatePerson'),
+      account: accountSchema,
+      personId: z.number().check(z.int(), z.positive()),
+      patch: z.strictObject({
+        title: z.optional(z.nullable(z.string().check(z.maxLength(500)))),
+        phones: z.optional(
+          z
+            .array(
+              z.strictObject({
+                value: z.string().check(z.maxLength(50)),
+                category: z.string().check(z.maxLength(50)),
+              }),
+            )
+            .check(z.maxLength(20)),
+        ),
+        tags: z.optional(z.array(z.string().check(z.minLength(1), z.maxLength(100))).check(z.maxLength(50))),
+      }),
+    }),
+    response: done,
+  },
+  searchCrm: {
+    senders: ['sidebarPage'],
+    request: z.strictObject({
+      type: z.literal('searchCrm'),
+      account: accountSchema,
+      query: z.string().check(z.maxLength(200)),
+    }),
+    response: z.strictObject({ results: z.array(searchResultSchema) }),
+  },
+  syncNow: {
+    senders: ['sidebarPage', 'optionsPage'],
+    request: z.strictObject({ type: z.literal('syncNow'), account: accountSchema }),
+    response: ack,
+  },
+  retryWrites: {
+    senders: ['sidebarPage'],
+    request: z.strictObject({ type: z.literal('retryWrites'), account: accountSchema }),
+    response: ack,
+  },
+  // --- options page ---
+  getConnection: {
+    senders: ['optionsPage'],
+    request: z.strictObject({ type: z.literal('getConnection') }),
+    response: z.strictObject({ info: z.nullable(connectionInfoSchema) }),
+  },
+  testConnection: {
+    senders: ['optionsPage'],
+    request: z.strictObject({ type: z.literal('testConnection'), connection: connectionInputSchema }),
+    response: connectionResult,
+  },
+  connect: {
+    senders: ['optionsPage'],
+    request: z.strictObject({ type: z.literal('connect'), connection: connectionInputSchema }),
+    response: connectionResult,
+  },
+  disconnect: {
+    senders: ['optionsPage'],
+    request: z.strictObject({ type: z.literal('disconnect') }),
+    response: ack,
+  },
+  getSettings: {
+    senders: ['optionsPage', 'sidebarPage'],
+    request: z.strictObject({ type: z.literal('getSettings') }),
+    response: z.strictObject({
+      settings: z.record(z.string(), z.unknown()),
+      locked: z.array(z.string()),
+      warnings: z.array(z.string()),
+    }),
+  },
+  // --- threads and records (issue 5) ---
+  linkThread: {
+    senders: ['sidebarPage'],
+    request: z.strictObject({
+      type: z.literal('linkThread'),
+      ...accountField,
+      threadId: idString,
+      record: recordRef,
+    }),
+    response: done,
+  },
+  unlinkThread: {
+    senders: ['sidebarPage'],
+    request: z.strictObject({
+      type: z.literal('unlinkThread'),
+      ...accountField,
+      threadId: idString,
+      record: recordRef,
+    }),
+    response: done,
+  },
+  /** Log every message of the open thread on these records (and link them). */
+  logThread: {
+    senders: ['sidebarPage'],
+    request: z.strictObject({
+      type: z.literal('logThread'),
+      ...accountField,
+      threadId: idString,
+      records: z.array(recordRef).check(z.minLength(1), z.maxLength(20)),
+      visibility: z.enum(['private', 'team']),
+      /** After the guard found prohibited data in a body: remove it, or (mode `warn`) send anyway. */
+      prohibited: z.optional(z.enum(['redact', 'send'])),
+    }),
+    response: z.union([
+      z.strictObject({ ok: z.literal(true), queued: z.number() }),
+      z.strictObject({
+        ok: z.literal(false),
+        error: z.string(),
+        needsConsent: z.optional(z.boolean()),
+        prohibited: z.optional(prohibitedAnswer),
+      }),
+    ]),
+  },
+  addNote: {
+    senders: ['sidebarPage'],
+    request: z.strictObject({
+      type: z.literal('addNote'),
+      ...accountField,
+      record: recordRef,
+      text: z.string().check(z.minLength(1), z.maxLength(NOTE_MAX)),
+      /** The user saw the guard's warning and chose to send anyway (mode `warn` only). */
+      acknowledgeProhibited: z.optional(z.boolean()),
+    }),
+    response: z.union([
+      z.strictObject({ ok: z.literal(true) }),
+      z.strictObject({ ok: z.literal(false), error: z.string(), prohibited: z.optional(prohibitedAnswer) }),
+    ]),
+  },
+  createTask: {
+    senders: ['sidebarPage'],
+    request: z.strictObject({
+      type: z.literal('createTask'),
+      ...accountField,
+      name: z.string().check(z.minLength(1), z.maxLength(500)),
+      related: z.nullable(recordRef),
+      dueDate: z.nullable(z.number()),
+      priority: z.enum(['None', 'High']),
+    }),
+    response: done,
+  },
+  setTaskStatus: {
+    senders: ['sidebarPage'],
+    request: z.strictObject({
+      type: z.literal('setTaskStatus'),
+      ...accountField,
+      taskId: z.number().check(z.int()),
+      status: z.enum(['Open', 'Completed']),
+    }),
+    response: done,
+  },
+  createDeal: {
+    senders: ['sidebarPage'],
+    request: z.strictObject({
+      type: z.literal('createDeal'),
+      ...accountField,
+      threadId: z.nullable(idString),
+      name: z.string().check(z.minLength(1), z.maxLength(500)),
+      pipelineId: z.number().check(z.int()),
+      stageId: z.number().check(z.int()),
+      value: z.nullable(z.number().check(z.minimum(0), z.maximum(1e15))),
+      closeDate: z.nullable(z.number()),
+      primaryContactId: z.nullable(z.number().check(z.int())),
+      companyId: z.nullable(z.number().check(z.int())),
+    }),
+    response: done,
+  },
+  updateDeal: {
+    senders: ['sidebarPage'],
+    request: z.strictObject({
+      type: z.literal('updateDeal'),
+      ...accountField,
+      dealId: z.number().check(z.int(), z.positive()),
+      stageId: z.optional(z.number().check(z.int())),
+      status: z.optional(z.enum(['Open', 'Won', 'Lost', 'Abandoned'])),
+    }),
+    response: done,
+  },
+  grantConsent: {
+    senders: ['sidebarPage', 'optionsPage'],
+    request: z.strictObject({
+      type: z.literal('grantConsent'),
+      ...accountField,
+      version: z.number().check(z.int()),
+      textHash: z.string().check(z.length(64)),
+    }),
+    response: done,
+  },
+  withdrawConsent: {
+    senders: ['sidebarPage', 'optionsPage'],
+    request: z.strictObject({ type: z.literal('withdrawConsent'), ...accountField }),
+    response: ack,
+  },
+  setUserSettings: {
+    senders: ['optionsPage', 'sidebarPage'],
+    request: z.strictObject({ type: z.literal('setUserSettings'), patch: userSettingsPatchSchema }),
+    response: done,
+  },
+  // --- content script: inbox rows and compose ---
+  rowBadges: {
+    senders: ['gmailContentScript'],
+    request: z.strictObject({
+      type: z.literal('rowBadges'),
+      ...accountField,
+      rows: z
+        .array(
+          z.strictObject({
+            threadId: idString,
+            addresses: z.array(z.string().check(z.maxLength(LIMITS.address))).check(z.maxLength(50)),
+          }),
+        )
+        .check(z.maxLength(500)),
+    }),
+    response: z.strictObject({
+      badges: z.array(
+        z.strictObject({ threadId: z.string(), contact: z.boolean(), dealStage: z.nullable(z.string()) }),
+      ),
+    }),
+  },
+  composeDefaults: {
+    senders: ['gmailContentScript'],
+    request: z.strictObject({
+      type: z.literal('composeDefaults'),
+      ...accountField,
+      threadId: z.nullable(idString),
+    }),
+    response: z.strictObject({ logToCrm: z.boolean(), allowed: z.boolean() }),
+  },
+  composeSent: {
+    senders: ['gmailContentScript'],
+    request: z.strictObject({
+      type: z.literal('composeSent'),
+      ...accountField,
+      threadId: idString,
+      messageId: idString,
+      subject: z.string().check(z.maxLength(LIMITS.text)),
+      recipients: z.array(participantSchema).check(z.maxLength(500)),
+      body: z.nullable(z.string().check(z.maxLength(BODY_MAX))),
+    }),
+    response: z.strictObject({ logged: z.number() }),
+  },
+  // --- privacy centre (options page) ---
+  privacyOverview: {
+    senders: ['optionsPage'],
+    request: z.strictObject({ type: z.literal('privacyOverview') }),
+    response: z.strictObject({
+      accounts: z.array(
+        z.strictObject({
+          account: z.string(),
+          counts: privacyCountsSchema,
+          consents: z.array(consentViewSchema),
+        }),
+      ),
+      disclosure: z.strictObject({ version: z.number(), textHash: z.string() }),
+    }),
+  },
+  auditLog: {
+    senders: ['optionsPage'],
+    request: z.strictObject({
+      type: z.literal('auditLog'),
+      ...accountField,
+      purpose: z.optional(z.string().check(z.maxLength(50))),
+      from: z.optional(z.number()),
+      to: z.optional(z.number()),
+    }),
+    response: z.strictObject({ rows: z.array(auditRowSchema) }),
+  },
+  exportData: {
+    senders: ['optionsPage'],
+    request: z.strictObject({ type: z.literal('exportData'), ...accountField }),
+    response: z.strictObject({ json: z.string() }),
+  },
+  deleteData: {
+    senders: ['optionsPage'],
+    request: z.strictObject({ type: z.literal('deleteData'), ...accountField }),
+    response: ack,
+  },
+});
+
+export type RequestType = keyof typeof messages;
+export type RequestOf<T extends RequestType> = z.infer<(typeof messages)[T]['request']>;
+export type ResponseOf<T extends RequestType> = z.infer<(typeof messages)[T]['response']>;
+export type AnyRequest = { [T in RequestType]: RequestOf<T> }[RequestType];
+
+export const REQUEST_TYPES = Object.keys(messages) as RequestType[];
+const isRequestType = (type: unknown): type is RequestType =>
+  typeof type === 'string' && Object.hasOwn(messages, type);
+
+/** The declared response schema of each request (what the worker client checks answers against). */
+export const responseSchemas = Object.fromEntries(
+  REQUEST_TYPES.map((type) => [type, messages[type].response]),
+) as { [T in RequestType]: (typeof messages)[T]['response'] };
+
+export type ParsedRequest =
+  | { ok: true; request: AnyRequest; senders: readonly SenderKind[] }
+  | { ok: false; reason: string };
+
+/** Validates a message against its own type's strict schema: unknown types and unknown fields are refused. */
+export function parseRequest(message: unknown): ParsedRequest {
+  const type =
+    typeof message === 'object' && message !== null ? (message as { type?: unknown }).type : undefined;
+  if (!isRequestType(type)) return { ok: false, reason: 'unknown message type' };
+  const declaration: Declaration = messages[type];
+  const parsed = declaration.request.safeParse(message);
+  if (!parsed.success) return { ok: false, reason: `bad shape: ${describeIssues(parsed.error)}` };
+  return { ok: true, request: parsed.data as AnyRequest, senders: declaration.senders };
+}
+
+/**
+ * The answer of a handler that threw: the caller gets an error, not a silence it would retry.
+ * `message` is for the user (plain words, never content); `retry` says whether trying again may help.
+ */
+export const workerErrorSchema = z.strictObject({
+  threadlineError: z.strictObject({
+    message: z.string().check(z.maxLength(LIMITS.text)),
+    retry: z.boolean(),
+  }),
+});
+export type WorkerErrorAnswer = z.infer<typeof workerErrorSchema>;
+
+/**
+ * Worker → content script (`tabs.sendMessage`), declared the same way. `focusSidebar`: the
+ * "Search the CRM" shortcut gives the sidebar frame the focus. `readBodies`: plain-text bodies for
+ * logging at content level `full`.
+ */
+export const tabMessages = {
+  focusSidebar: {
+    request: z.strictObject({ type: z.literal('focusSidebar') }),
+    response: z.boolean(),
+  },
+  readBodies: {
+    request: z.strictObject({
+      type: z.literal('readBodies'),
+      threadId: idString,
+      messageIds: z.array(idString).check(z.maxLength(LIMITS.messages)),
+    }),
+    response: z.strictObject({
+      bodies: z.array(z.strictObject({ messageId: idString, text: z.string().check(z.maxLength(BODY_MAX)) })),
+    }),
+  },
+} as const satisfies Record<string, { request: z.ZodMiniType; response: z.ZodMiniType }>;
+export type TabMessageType = keyof typeof tabMessages;
+export type TabRequestOf<T extends TabMessageType> = z.infer<(typeof tabMessages)[T]['request']>;
+export type TabResponseOf<T extends TabMessageType> = z.infer<(typeof tabMessages)[T]['response']>;
+export const focusSidebarSchema = tabMessages.focusSidebar.request;
+export const readBodiesSchema = tabMessages.readBodies.request;
+export const readBodiesAnswerSchema = tabMessages.readBodies.response;
 
 /** A short, content-free description of why a value failed validation (paths and codes only). */
 export function describeIssues(error: z.core.$ZodError): string {

@@ -10,7 +10,7 @@ import { threadExtrasSchema } from './thread-extras';
 
 export const SIDEBAR_PORT = 'threadline-sidebar';
 
-/** What the sidebar shows: the thread open in its tab (or none), with a sequence to order updates. */
+/** The thread open in a tab (or none), with a sequence to order updates: the worker's own record. */
 export const threadStateSchema = z.object({
   seq: z.number().check(z.int(), z.nonnegative()),
   account: z.nullable(accountSchema),
@@ -18,8 +18,22 @@ export const threadStateSchema = z.object({
 });
 export type ThreadState = z.infer<typeof threadStateSchema>;
 
+/** What the sidebar shows of the thread: its facts without the per-message lists it never reads. */
+export const threadSummarySchema = z.extend(z.omit(threadFactsSchema, { messageIds: true, messages: true }), {
+  messageCount: z.number().check(z.int(), z.nonnegative()),
+});
+export type ThreadSummary = z.infer<typeof threadSummarySchema>;
+
+/** The sidebar's picture of its tab: the open thread's summary, with a sequence to order updates. */
+export const threadViewStateSchema = z.strictObject({
+  seq: z.number().check(z.int(), z.nonnegative()),
+  account: z.nullable(accountSchema),
+  thread: z.nullable(threadSummarySchema),
+});
+export type ThreadViewState = z.infer<typeof threadViewStateSchema>;
+
 export const sidebarToWorkerSchema = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('subscribe') }),
+  z.strictObject({ type: z.literal('subscribe') }),
 ]);
 export type SidebarToWorker = z.infer<typeof sidebarToWorkerSchema>;
 
@@ -81,24 +95,34 @@ export const statusViewSchema = z.object({
 });
 export type StatusView = z.infer<typeof statusViewSchema>;
 
+/**
+ * Worker → sidebar. `view` is the ONE message a change paints from: the thread, its cards and the
+ * status together (a thread open, a write, a sync step each send one). `cards` is null while they are
+ * being built for a thread the worker has not looked up yet. `extras` follow the view, off the paint path.
+ */
 export const workerToSidebarSchema = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('threadState'), state: threadStateSchema }),
-  /** Cards for the outside participants of the thread `threadId` (sent after threadState). */
-  z.object({
-    type: z.literal('cards'),
-    seq: z.number(),
-    threadId: z.nullable(z.string()),
-    contacts: z.array(contactCardSchema),
+  z.strictObject({
+    type: z.literal('view'),
+    state: threadViewStateSchema,
+    cards: z.nullable(z.array(contactCardSchema)),
+    status: z.nullable(statusViewSchema),
   }),
-  /** Links, tasks, pipelines, consent and settings for thread `threadId` (sent after its cards). */
-  z.object({
+  /** Links, tasks, pipelines, consent and settings for thread `threadId` (sent after its view). */
+  z.strictObject({
     type: z.literal('extras'),
     seq: z.number(),
     threadId: z.string(),
     extras: threadExtrasSchema,
   }),
-  z.object({ type: z.literal('status'), status: statusViewSchema }),
   /** The "Search the CRM" shortcut was pressed in this tab. */
-  z.object({ type: z.literal('focusSearch') }),
+  z.strictObject({ type: z.literal('focusSearch') }),
 ]);
 export type WorkerToSidebar = z.infer<typeof workerToSidebarSchema>;
+export type SidebarView = Extract<WorkerToSidebar, { type: 'view' }>;
+
+/** The summary the sidebar gets of a thread. */
+export function summariseThread(state: ThreadState): ThreadViewState {
+  if (!state.thread) return { seq: state.seq, account: state.account, thread: null };
+  const { messageIds, messages: _messages, ...summary } = state.thread;
+  return { seq: state.seq, account: state.account, thread: { ...summary, messageCount: messageIds.length } };
+}

@@ -44,3 +44,13 @@ export function parseMarker(details: string | null): Marker | null {
   }
   return { kind: match[1] === 'link' ? 'link' : 'unlinked', threadId };
 }
+
+/** The line that ties a deal to the create that made it: `[threadline:v1 deal key=<key>]`. */
+export function dealMarkerLine(idempotencyKey: string): string {
+  return `[threadline:v1 deal key=${encodeURIComponent(idempotencyKey)}]`;
+}
+
+/** Whether a deal's details carry the marker of this create. */
+export function hasDealMarker(details: string | null | undefined, idempotencyKey: string): boolean {
+  return (details ?? '').trimEnd().endsWith(dealMarkerLine(idempotencyKey));
+}

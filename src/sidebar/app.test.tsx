@@ -7,7 +7,7 @@ vi.mock('webextension-polyfill', () => ({
   default: { runtime: { sendMessage: vi.fn(async () => ({ results: [] })), openOptionsPage: vi.fn() } },
 }));
 
-import type { StatusView } from '../shared/sidebar-port';
+import type { SidebarView, StatusView, ThreadSummary } from '../shared/sidebar-port';
 import { App } from './app';
 import { createSidebarStore } from './store';
 import { SidebarStoreContext } from './use-sidebar-store';
@@ -38,8 +38,14 @@ const thread = {
     { name: 'Me Myself', address: 'ME@corp.test' },
     { name: '', address: 'noname@acme.test' },
   ],
-  messageIds: ['m1'],
+  messageCount: 1,
 };
+const viewOf = (account: string | null, summary: ThreadSummary | null): SidebarView => ({
+  type: 'view',
+  state: { seq: 1, account, thread: summary },
+  cards: null,
+  status: null,
+});
 
 describe('sidebar app', () => {
   it('shows a loading skeleton until the worker answers', () => {
@@ -50,13 +56,13 @@ describe('sidebar app', () => {
 
   it('shows the empty state when no thread is open', () => {
     const { root, store } = mount();
-    act(() => store.getState().receiveThreadState({ seq: 1, account: 'me@corp.test', thread: null }));
+    act(() => store.getState().receiveView(viewOf('me@corp.test', null)));
     expect(root.querySelector('[data-testid="empty-state"]')?.textContent).toContain('Open an email thread');
   });
 
   it('shows subject and participants as text, marking the signed-in user as you', () => {
     const { root, store } = mount();
-    act(() => store.getState().receiveThreadState({ seq: 1, account: 'me@corp.test', thread }));
+    act(() => store.getState().receiveView(viewOf('me@corp.test', thread)));
     expect(root.querySelector('#thread-subject')?.textContent).toBe('<img src=x onerror=alert(1)>Deal');
     expect(root.querySelector('img, b')).toBeNull();
     const rows = [...root.querySelectorAll('[data-testid="participant"]')];
@@ -73,9 +79,7 @@ describe('sidebar app', () => {
 
   it('says "(no subject)" for an empty subject', () => {
     const { root, store } = mount();
-    act(() =>
-      store.getState().receiveThreadState({ seq: 1, account: null, thread: { ...thread, subject: '  ' } }),
-    );
+    act(() => store.getState().receiveView(viewOf(null, { ...thread, subject: '  ' })));
     expect(root.querySelector('#thread-subject')?.textContent).toBe('(no subject)');
   });
 
@@ -94,9 +98,7 @@ describe('sidebar app', () => {
       name: `P ${i}`,
       address: `p${i}@x.test`,
     }));
-    act(() =>
-      store.getState().receiveThreadState({ seq: 1, account: null, thread: { ...thread, participants } }),
-    );
+    act(() => store.getState().receiveView(viewOf(null, { ...thread, participants })));
     expect(root.querySelectorAll('[data-testid="participant"]')).toHaveLength(50);
     expect(root.querySelector('.meta')?.textContent).toBe('10,000 participants');
     const more = root.querySelector<HTMLButtonElement>('[data-testid="show-all-participants"]');
@@ -123,8 +125,12 @@ describe('sidebar app', () => {
     };
     const withStatus = (status: Partial<Omit<StatusView, 'health'>> & { health?: string }) => {
       const { root, store } = mount();
-      act(() => store.getState().receiveThreadState({ seq: 1, account: 'me@corp.test', thread }));
-      act(() => store.getState().receiveStatus({ ...base, ...status } as StatusView));
+      act(() => store.getState().receiveView(viewOf('me@corp.test', thread)));
+      act(() =>
+        store
+          .getState()
+          .receiveView({ ...viewOf('me@corp.test', thread), status: { ...base, ...status } as StatusView }),
+      );
       return root;
     };
 

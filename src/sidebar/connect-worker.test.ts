@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ThreadState } from '../shared/sidebar-port';
+import type { SidebarView } from '../shared/sidebar-port';
 import { connectWorker, MAX_SILENT_RECONNECTS, type SidebarPort } from './connect-worker';
 import { createSidebarStore } from './store';
 
@@ -27,10 +27,15 @@ function fakeWorker() {
   return { ports, connect };
 }
 
-const state = (seq: number, threadId: string | null): ThreadState => ({
-  seq,
-  account: 'me@x.test',
-  thread: threadId ? { threadId, subject: 's', participants: [], messageIds: [] } : null,
+const view = (seq: number, threadId: string | null): SidebarView => ({
+  type: 'view',
+  state: {
+    seq,
+    account: 'me@x.test',
+    thread: threadId ? { threadId, subject: 's', participants: [], messageCount: 0 } : null,
+  },
+  cards: null,
+  status: null,
 });
 
 describe('connectWorker', () => {
@@ -40,7 +45,7 @@ describe('connectWorker', () => {
     connectWorker(worker.connect, store, (run) => run());
     expect(worker.ports[0]?.sent).toEqual([{ type: 'subscribe' }]);
     expect(store.getState().connection).toBe('connecting');
-    worker.ports[0]?.message({ type: 'threadState', state: state(5, 'a') });
+    worker.ports[0]?.message(view(5, 'a'));
     expect(store.getState()).toMatchObject({ connection: 'connected', thread: { seq: 5 } });
   });
 
@@ -48,8 +53,8 @@ describe('connectWorker', () => {
     const worker = fakeWorker();
     const store = createSidebarStore();
     connectWorker(worker.connect, store, (run) => run());
-    worker.ports[0]?.message({ type: 'threadState', state: state(9, 'new') });
-    worker.ports[0]?.message({ type: 'threadState', state: state(3, 'old') });
+    worker.ports[0]?.message(view(9, 'new'));
+    worker.ports[0]?.message(view(3, 'old'));
     expect(store.getState().thread?.thread?.threadId).toBe('new');
   });
 
@@ -57,7 +62,7 @@ describe('connectWorker', () => {
     const worker = fakeWorker();
     const store = createSidebarStore();
     connectWorker(worker.connect, store, (run) => run());
-    worker.ports[0]?.message({ type: 'threadState', state: { seq: -1 } });
+    worker.ports[0]?.message({ type: 'view', state: { seq: -1 } });
     worker.ports[0]?.message('<script>');
     expect(store.getState().thread).toBeNull();
   });
@@ -70,12 +75,12 @@ describe('connectWorker', () => {
       delays.push(ms);
       run();
     });
-    worker.ports[0]?.message({ type: 'threadState', state: state(1, 'a') });
+    worker.ports[0]?.message(view(1, 'a'));
     worker.ports[0]?.drop();
     expect(delays).toEqual([0]);
     expect(store.getState().connection).toBe('reconnecting');
     expect(worker.ports[1]?.sent).toEqual([{ type: 'subscribe' }]);
-    worker.ports[1]?.message({ type: 'threadState', state: state(2, 'b') });
+    worker.ports[1]?.message(view(2, 'b'));
     expect(store.getState()).toMatchObject({ connection: 'connected', thread: { seq: 2 } });
   });
 
@@ -97,7 +102,7 @@ describe('connectWorker', () => {
     expect(store.getState().connection).toBe('unreachable');
     connection.retry();
     expect(store.getState().connection).toBe('connecting');
-    worker.ports.at(-1)?.message({ type: 'threadState', state: state(1, null) });
+    worker.ports.at(-1)?.message(view(1, null));
     expect(store.getState().connection).toBe('connected');
   });
 });

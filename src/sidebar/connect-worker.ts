@@ -35,11 +35,9 @@ export function connectWorker(
       }
       silentReconnects = 0;
       const data = parsed.data;
-      if (data.type === 'threadState') store.getState().receiveThreadState(data.state);
-      else if (data.type === 'cards') store.getState().receiveCards(data);
+      if (data.type === 'view') store.getState().receiveView(data);
       else if (data.type === 'extras') store.getState().receiveExtras(data);
-      else if (data.type === 'focusSearch') store.getState().requestSearchFocus();
-      else store.getState().receiveStatus(data.status);
+      else store.getState().requestSearchFocus();
     });
     port.onDisconnect.addListener(() => {
       silentReconnects += 1;

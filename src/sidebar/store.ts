@@ -1,5 +1,5 @@
 import { createStore } from 'zustand/vanilla';
-import type { ContactCard, StatusView, ThreadState } from '../shared/sidebar-port';
+import type { ContactCard, SidebarView, StatusView, ThreadViewState } from '../shared/sidebar-port';
 import type { ThreadExtras } from '../shared/thread-extras';
 
 /** `connecting`: first contact with the worker; `reconnecting`: the worker restarted; `unreachable`: gave up. */
@@ -13,7 +13,7 @@ export interface CardsState {
 
 export interface SidebarState {
   connection: ConnectionStatus;
-  thread: ThreadState | null;
+  thread: ThreadViewState | null;
   cards: CardsState | null;
   status: StatusView | null;
   extras: { seq: number; threadId: string; extras: ThreadExtras } | null;
@@ -27,11 +27,11 @@ export interface SidebarState {
   askConsent(open: boolean, then?: () => void): void;
   receiveExtras(extras: { seq: number; threadId: string; extras: ThreadExtras }): void;
   setConnection(connection: ConnectionStatus): void;
-  /** Applies a state from the worker unless a newer one (higher `seq`) is already shown. */
-  receiveThreadState(state: ThreadState): void;
-  /** Applies cards only for the thread on screen (a late answer for an older thread is dropped). */
-  receiveCards(cards: CardsState): void;
-  receiveStatus(status: StatusView): void;
+  /**
+   * Applies the worker's view (thread, cards and status in one message, so the sidebar paints once)
+   * unless a newer one (higher `seq`) is already shown.
+   */
+  receiveView(view: SidebarView): void;
 }
 
 export function createSidebarStore() {
@@ -53,24 +53,24 @@ export function createSidebarStore() {
         return { extras };
       }),
     setConnection: (connection) => set({ connection }),
-    receiveThreadState: (state) =>
+    receiveView: ({ state, cards, status }) =>
       set((current) => {
         if (current.thread && current.thread.seq > state.seq) return { connection: 'connected' };
         const sameThread = current.thread?.thread?.threadId === state.thread?.threadId;
+        const threadId = state.thread?.threadId ?? null;
         return {
           thread: state,
           connection: 'connected',
-          cards: sameThread ? current.cards : null,
+          cards:
+            cards !== null
+              ? { seq: state.seq, threadId, contacts: cards }
+              : sameThread
+                ? current.cards
+                : null,
           extras: sameThread ? current.extras : null,
+          status: status ?? current.status,
         };
       }),
-    receiveCards: (cards) =>
-      set((current) => {
-        if (current.thread && cards.seq < current.thread.seq) return {};
-        if ((current.thread?.thread?.threadId ?? null) !== cards.threadId) return {};
-        return { cards };
-      }),
-    receiveStatus: (status) => set({ status, connection: 'connected' }),
   }));
 }
 export type SidebarStore = ReturnType<typeof createSidebarStore>;

@@ -1,4 +1,5 @@
 import { useState } from 'preact/hooks';
+import { WorkerRequestError } from '../shared/worker-client';
 import { t } from './i18n';
 
 type Outcome = { ok: true } | { ok: false; error: string };
@@ -20,8 +21,9 @@ export function useAction() {
       if (answer.ok) setMessage(done);
       else setError(answer.error);
       return answer;
-    } catch {
-      setError(t('noAnswer'));
+    } catch (error) {
+      // The worker's own words when its handler failed; otherwise "no answer", never a frozen form.
+      setError(error instanceof WorkerRequestError && error.userMessage ? error.userMessage : t('noAnswer'));
       return null;
     } finally {
       setBusy(false);

@@ -65,6 +65,11 @@ export interface NewTask {
 }
 
 export interface NewOpportunity {
+  /**
+   * Written into the deal so a retry after a lost answer finds the deal it already created, and
+   * only that one: two real deals may share a name.
+   */
+  idempotencyKey: string;
   name: string;
   pipelineId: number;
   stageId: number;
@@ -121,6 +126,7 @@ export interface CrmClient {
   /** Open tasks named `name` on a record: the duplicate check before a create. */
   findTask(name: string, related: RecordRef | null): Promise<Task | null>;
   createOpportunity(input: NewOpportunity): Promise<Opportunity>;
-  findOpportunityByName(name: string): Promise<Opportunity | null>;
+  /** The deal an earlier attempt of the same create made (same idempotency key), if any. */
+  findCreatedOpportunity(input: NewOpportunity): Promise<Opportunity | null>;
   updateOpportunity(id: number, patch: OpportunityPatch): Promise<Opportunity>;
 }

@@ -209,8 +209,7 @@ export function createOutbox(options: {
       }
       case 'createDeal': {
         const { provisionalId, link, ...input } = write.payload;
-        const deal =
-          (await client.findOpportunityByName(input.name)) ?? (await client.createOpportunity(input));
+        const deal = (await client.findCreatedOpportunity(input)) ?? (await client.createOpportunity(input));
         const record = { type: 'opportunity' as const, id: deal.id };
         await db.transaction('rw', db.opportunities, db.threadMarks, db.outbox, async () => {
           await db.opportunities.delete([account, provisionalId]);

@@ -13,6 +13,7 @@ import type {
 } from '../../../shared/crm-model';
 import { OPPORTUNITY_STATUSES, RECORD_TYPES, recordKeyOf } from '../../../shared/crm-model';
 import { describeIssues } from '../../../shared/protocol';
+import { dealMarkerLine, hasDealMarker } from '../../../shared/threadline-marker';
 import type { CrmClient, NewActivity, Page, PageQuery, SyncedActivity } from '../crm-client';
 import { CrmError } from '../crm-error';
 import type { CrmCall, CrmTransport } from '../crm-transport';
@@ -522,6 +523,7 @@ export function createCopperClient(transport: CrmTransport, account?: string): C
           ...(input.closeDate === null ? {} : { close_date: input.closeDate }),
           primary_contact_id: input.primaryContactId,
           company_id: input.companyId,
+          details: dealMarkerLine(input.idempotencyKey),
         },
         purpose: 'manageDeals',
         dataClasses: ['crmData'],
@@ -530,19 +532,19 @@ export function createCopperClient(transport: CrmTransport, account?: string): C
       return toOpportunity(parse(copperOpportunity, answer.json, 'opportunities'));
     },
 
-    async findOpportunityByName(name) {
+    async findCreatedOpportunity(input) {
+      // `name` is a documented filter; the marker in `details` tells our create from a namesake.
       const answer = await call({
         method: 'POST',
         path: '/opportunities/search',
-        body: { name, page_size: 200 },
+        body: { name: input.name, page_size: 200 },
         purpose: 'manageDeals',
         dataClasses: ['crmData'],
       });
-      return (
-        parse(z.array(copperOpportunity), answer.json, 'opportunities/search')
-          .map(toOpportunity)
-          .find((o) => o.name === name) ?? null
+      const found = parse(z.array(copperOpportunity), answer.json, 'opportunities/search').find((o) =>
+        hasDealMarker(o.details, input.idempotencyKey),
       );
+      return found ? toOpportunity(found) : null;
     },
 
     async updateOpportunity(id, patch) {

@@ -85,6 +85,7 @@ export const copperOpportunity = z.object({
   primary_contact_id: optId,
   monetary_value: z.optional(z.nullable(z.number())),
   close_date: copperDate,
+  details: optText,
   date_modified: copperDate,
 });
 export type CopperOpportunity = z.infer<typeof copperOpportunity>;

@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import type { ThreadState } from '../../../shared/sidebar-port';
+import type { ThreadViewState } from '../../../shared/sidebar-port';
 import { t } from '../../../ui/i18n';
 import { formatCount } from '../../format';
 import { useSidebarStore } from '../../use-sidebar-store';
@@ -9,7 +9,7 @@ export const PARTICIPANTS_SHOWN = 50;
 
 const sameAddress = (a: string, b: string): boolean => a.trim().toLowerCase() === b.trim().toLowerCase();
 
-export function ThreadParticipantsView({ state }: { state: ThreadState }) {
+export function ThreadParticipantsView({ state }: { state: ThreadViewState }) {
   const { thread, account } = state;
   const [showAll, setShowAll] = useState(false);
   if (!thread) {

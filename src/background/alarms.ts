@@ -1,0 +1,50 @@
+/**
+ * Every alarm of the worker, in one place. Alarms, not timers: Chrome stops the worker when idle,
+ * and an alarm wakes it again.
+ */
+import type { Logger } from '../shared/logger';
+import type { Platform } from './platform';
+import { OUTBOX_ALARM, SYNC_PERIOD_MINUTES } from './sync/background-jobs';
+
+export { OUTBOX_ALARM, SYNC_PERIOD_MINUTES };
+export const SYNC_ALARM = 'threadline-sync';
+export const RETENTION_ALARM = 'threadline-retention';
+export const RETENTION_PERIOD_MINUTES = 24 * 60;
+
+export const startSyncAlarm = (alarms: Platform['alarms']): Promise<void> =>
+  alarms.create(SYNC_ALARM, { periodInMinutes: SYNC_PERIOD_MINUTES });
+
+export function registerAlarms(
+  alarms: Platform['alarms'],
+  on: {
+    connected: () => Promise<boolean>;
+    sync: () => Promise<void>;
+    drainOutbox: () => Promise<void>;
+    retention: () => Promise<unknown>;
+  },
+  logger: Logger,
+): void {
+  alarms.onAlarm.addListener((alarm) => {
+    const run =
+      alarm.name === SYNC_ALARM
+        ? on.sync
+        : alarm.name === OUTBOX_ALARM
+          ? on.drainOutbox
+          : alarm.name === RETENTION_ALARM
+            ? on.retention
+            : null;
+    void run?.().catch(() => logger.warn('alarm.failed', { alarm: alarm.name }));
+  });
+  // Chrome may drop alarms across a browser restart: a connected extension always has its sync alarm.
+  void Promise.all([on.connected(), alarms.get(SYNC_ALARM)]).then(([connected, alarm]) =>
+    connected && !alarm ? startSyncAlarm(alarms) : undefined,
+  );
+  // Retention runs daily whatever else happens.
+  void alarms
+    .get(RETENTION_ALARM)
+    .then((alarm) =>
+      alarm
+        ? undefined
+        : alarms.create(RETENTION_ALARM, { delayInMinutes: 1, periodInMinutes: RETENTION_PERIOD_MINUTES }),
+    );
+}

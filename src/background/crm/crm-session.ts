@@ -1,0 +1,168 @@
+/**
+ * The CRM connection as the worker uses it: one transport (one rate limiter) for the saved
+ * connection, a client per Gmail account on top (so the egress gate knows whose consent and audit
+ * log each call belongs to), the connection's health, and the connection test. Which CRM it is comes
+ * from the registry; nothing here knows a CRM's headers or ids.
+ */
+import type { Logger } from '../../shared/logger';
+import type { ConnectionInfo, ConnectionInput } from '../../shared/protocol';
+import type { ResolvedSettings } from '../../shared/settings';
+import type { Health } from '../../shared/sidebar-port';
+import type { ConnectionStore } from '../connection/connection-store';
+import { t } from '../i18n';
+import type { KeyValueArea } from '../platform';
+import type { AuditLog } from '../privacy/audit/audit-log';
+import type { ConsentStore } from '../privacy/consent/consent-store';
+import { createEgress, type EgressResponse } from '../privacy/egress/egress-fetch';
+import type { CrmClient } from './crm-client';
+import { CrmError, describeCrmError } from './crm-error';
+import { crmAdapter } from './crm-registry';
+import { type CrmTransport, createCrmTransport, type TransportHealth } from './crm-transport';
+import { createRateLimiter } from './rate-limiter';
+
+export interface CrmSession {
+  /** The client acting for `account` (none: the connection's own calls), or null when not connected. */
+  client(account?: string): Promise<CrmClient | null>;
+  /** Forget clients and transport (the connection or the policy changed). */
+  reset(): void;
+  health(): Promise<Health>;
+  /** The connection was (re)made: health starts over as ok. */
+  connected(): void;
+  /** After an outage nothing else may ask the CRM for minutes: one cheap call clears a stale banner. */
+  probe(): Promise<void>;
+  /** Tests `requested` (under the admin's CRM choice) without saving anything. */
+  check(
+    requested: ConnectionInput,
+  ): Promise<{ ok: true; info: ConnectionInfo } | { ok: false; error: string }>;
+}
+
+export function createCrmSession(deps: {
+  connection: ConnectionStore;
+  consent: ConsentStore;
+  audit: AuditLog;
+  session: KeyValueArea;
+  policy: { current(): Promise<ResolvedSettings>; peek(): ResolvedSettings | null };
+  nowMs: () => number;
+  logger: Logger;
+  fetchImpl?: ((url: string, init: RequestInit) => Promise<EgressResponse>) | undefined;
+  /** The health changed: views show it. */
+  onHealth: () => void;
+}): CrmSession {
+  const { connection, policy, nowMs } = deps;
+  let health: Health | null = null;
+  const setHealth = (next: TransportHealth | Health) => {
+    if (next === health) return;
+    health = next;
+    void deps.session.set('crmHealth', next).then(deps.onHealth);
+  };
+
+  const buildTransport = (
+    info: Pick<ConnectionInfo, 'kind' | 'baseUrl' | 'email' | 'requestsPerMinute'>,
+    apiKey: string,
+    report: boolean,
+  ): CrmTransport => {
+    const adapter = crmAdapter(info.kind);
+    const gate = createEgress({
+      allowedOrigin: () => new URL(info.baseUrl).origin,
+      extraHosts: () => policy.peek()?.settings.extraAllowedCrmHosts ?? [],
+      hasConsent: (scope, account) => deps.consent.has(account, scope),
+      audit: (entry) => deps.audit.append(entry),
+      now: nowMs,
+      ...(deps.fetchImpl ? { fetchImpl: deps.fetchImpl } : {}),
+    });
+    // Fail-closed: nothing read from Gmail leaves before the admin policy is known.
+    const egress: typeof gate = async (request) => {
+      if (request.dataClasses.includes('googleUserData')) await policy.current();
+      return gate(request);
+    };
+    const limiter = createRateLimiter({
+      limit: info.requestsPerMinute ?? adapter.requestsPerMinute,
+      windowMs: 60_000,
+      store: deps.session,
+      now: nowMs,
+    });
+    return createCrmTransport({
+      egress,
+      limiter,
+      baseUrl: info.baseUrl,
+      headers: adapter.headers(apiKey, info.email),
+      ...(report ? { onHealth: setHealth } : { maxAttempts: 2 }),
+    });
+  };
+
+  let transport: Promise<CrmTransport | null> | null = null;
+  const clients = new Map<string, Promise<CrmClient | null>>();
+
+  const session: CrmSession = {
+    client(account) {
+      const key = account ?? '';
+      let cached = clients.get(key);
+      if (!cached) {
+        const credentials = connection.credentials();
+        transport ??= credentials.then((c) => (c ? buildTransport(c.info, c.apiKey, true) : null));
+        cached = Promise.all([transport, credentials]).then(([tr, c]) =>
+          tr && c ? crmAdapter(c.info.kind).createClient(tr, account) : null,
+        );
+        clients.set(key, cached);
+      }
+      return cached;
+    },
+    reset() {
+      transport = null;
+      clients.clear();
+    },
+    async health() {
+      if (!(await connection.info())) return 'notConnected';
+      if (health) return health;
+      // After a worker restart the last health is in session storage, not in memory.
+      const stored = await deps.session.get('crmHealth');
+      return typeof stored === 'string' && stored !== 'notConnected' ? (stored as Health) : 'ok';
+    },
+    connected() {
+      session.reset();
+      health = null;
+      setHealth('ok');
+    },
+    async probe() {
+      const h = await session.health();
+      if (h === 'ok' || h === 'notConnected' || h === 'unauthorized') return;
+      const crm = await session.client();
+      await crm?.checkConnection().catch(() => undefined);
+    },
+    async check(requested) {
+      // The CRM an administrator chose is the only one that can be connected.
+      const { settings } = await policy.current();
+      const input: ConnectionInput = {
+        ...requested,
+        ...(settings.crmKind ? { kind: settings.crmKind } : {}),
+        ...(settings.crmBaseUrl ? { baseUrl: settings.crmBaseUrl } : {}),
+      };
+      const adapter = crmAdapter(input.kind);
+      const email = input.email.trim();
+      try {
+        const baseUrl = adapter.baseUrl(input.baseUrl);
+        const info = { kind: input.kind, baseUrl, email };
+        const check = await adapter
+          .createClient(buildTransport(info, input.apiKey.trim(), false))
+          .checkConnection();
+        return {
+          ok: true,
+          info: {
+            ...info,
+            accountName: check.accountName,
+            userName: check.user.name,
+            connectedAt: Math.floor(nowMs() / 1000),
+            ...(input.requestsPerMinute === undefined ? {} : { requestsPerMinute: input.requestsPerMinute }),
+          },
+        };
+      } catch (error) {
+        if (!(error instanceof CrmError)) return { ok: false, error: t('errTestFailed') };
+        if (error.kind === 'unreachable') return { ok: false, error: t('errCantReachAddress') };
+        if (error.kind === 'notConnected') return { ok: false, error: error.message };
+        if (error.kind === 'unauthorized') return { ok: false, error: t('errRejectedKey') };
+        return { ok: false, error: describeCrmError(error) };
+      }
+    },
+  };
+  return session;
+}

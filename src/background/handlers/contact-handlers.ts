@@ -1,0 +1,82 @@
+/** The sidebar's contact actions: add a sender to the CRM, edit a person, search the cache. */
+import { personRow } from '../../db/record-rows';
+import { normaliseAddress } from '../../shared/normalise-address';
+import type { Handlers } from '../create-router';
+import { t } from '../i18n';
+import { searchCache } from '../read-models/search-cache';
+import { tabAccount, type WorkerContext } from '../worker-context';
+
+type ContactHandlers = Pick<Handlers, 'addContact' | 'updatePerson' | 'searchCrm'>;
+
+export function createContactHandlers(ctx: WorkerContext): ContactHandlers {
+  const { db, outbox, nowMs, provisionalId } = ctx;
+  return {
+    addContact: async (request, context) => {
+      await tabAccount(ctx, context.tabId, request.account);
+      const address = normaliseAddress(request.address);
+      if (!address) return { ok: false, error: t('errNotAnAddress') };
+      if (!(await ctx.connection.info())) return { ok: false, error: t('errConnectFirst') };
+      const { account } = request;
+      const name = request.name.trim();
+      if (request.kind === 'person') {
+        const id = provisionalId();
+        await db.people.put(
+          personRow(
+            account,
+            {
+              id,
+              name,
+              title: null,
+              companyId: null,
+              companyName: request.companyName,
+              emails: [{ value: address, category: 'work' }],
+              phones: [],
+              address: null,
+              tags: [],
+              ownerId: null,
+              lastContactedAt: null,
+              modifiedAt: Math.floor(nowMs() / 1000),
+            },
+            true,
+          ),
+        );
+        await outbox.enqueue(account, `contact:${address}`, {
+          op: 'addPerson',
+          payload: { address, name, companyName: request.companyName, provisionalId: id },
+        });
+      } else {
+        await outbox.enqueue(account, `contact:${address}`, {
+          op: 'addLead',
+          payload: { address, name, companyName: request.companyName },
+        });
+      }
+      await ctx.changed(account);
+      return { ok: true };
+    },
+    updatePerson: async (request, context) => {
+      await tabAccount(ctx, context.tabId, request.account);
+      const row = await db.people.get([request.account, request.personId]);
+      if (!row) return { ok: false, error: t('errPersonGone') };
+      const patch = {
+        ...(request.patch.title !== undefined ? { title: request.patch.title?.trim() || null } : {}),
+        ...(request.patch.phones !== undefined
+          ? { phones: request.patch.phones.filter((p) => p.value.trim() !== '') }
+          : {}),
+        ...(request.patch.tags !== undefined
+          ? { tags: [...new Set(request.patch.tags.map((tag) => tag.trim()).filter(Boolean))] }
+          : {}),
+      };
+      await db.people.put({ ...row, ...patch });
+      await outbox.enqueue(request.account, `person:${request.personId}`, {
+        op: 'updatePerson',
+        payload: { personId: request.personId, patch },
+      });
+      await ctx.changed(request.account);
+      return { ok: true };
+    },
+    searchCrm: async (request, context) => {
+      await tabAccount(ctx, context.tabId, request.account);
+      return { results: await searchCache(db, request.account, request.query) };
+    },
+  };
+}

@@ -1,0 +1,58 @@
+/**
+ * The sidebar's thread and record writes (link, log, notes, tasks, deals) and the content script's
+ * inbox and compose messages. The commands themselves live in `threads/thread-commands.ts`.
+ */
+import { accountAllowed } from '../../shared/settings';
+import type { SenderContext } from '../classify-sender';
+import type { Handlers } from '../create-router';
+import { readRowBadges } from '../read-models/row-badges';
+import { tabAccount, type WorkerContext } from '../worker-context';
+
+type RecordHandlers = Pick<
+  Handlers,
+  | 'linkThread'
+  | 'unlinkThread'
+  | 'logThread'
+  | 'addNote'
+  | 'createTask'
+  | 'setTaskStatus'
+  | 'createDeal'
+  | 'updateDeal'
+  | 'rowBadges'
+  | 'composeDefaults'
+  | 'composeSent'
+>;
+
+export function createRecordHandlers(ctx: WorkerContext): RecordHandlers {
+  const { commands, policy } = ctx;
+  /** A sidebar request about its own tab's account: refused for any other account. */
+  const fromTab =
+    <R extends { account: string }, A>(handler: (request: R, tabId: number | null) => Promise<A>) =>
+    async (request: R, context: SenderContext): Promise<A> => {
+      await tabAccount(ctx, context.tabId, request.account);
+      return handler(request, context.tabId);
+    };
+  const allowed = async (account: string) => accountAllowed((await policy.current()).settings, account);
+  return {
+    linkThread: fromTab(commands.linkThread),
+    unlinkThread: fromTab(commands.unlinkThread),
+    logThread: fromTab(commands.logThread),
+    addNote: fromTab(commands.addNote),
+    createTask: fromTab(commands.createTask),
+    setTaskStatus: fromTab(commands.setTaskStatus),
+    createDeal: fromTab(commands.createDeal),
+    updateDeal: fromTab(commands.updateDeal),
+    rowBadges: async (request) => {
+      if (!(await allowed(request.account))) return { badges: [] };
+      return readRowBadges(ctx.db, await ctx.teammates.of(request.account), request);
+    },
+    composeDefaults: async (request) => {
+      if (!(await allowed(request.account))) return { allowed: false, logToCrm: false };
+      return commands.composeDefaults(request);
+    },
+    composeSent: async (request) => {
+      if (!(await allowed(request.account))) return { logged: 0 };
+      return commands.composeSent(request);
+    },
+  };
+}

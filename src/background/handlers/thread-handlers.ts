@@ -1,0 +1,55 @@
+/** The content script's thread messages: a thread opened or closed, InboxSDK's page world, host status. */
+import { accountAllowed } from '../../shared/settings';
+import type { Handlers } from '../create-router';
+import { autoLog } from '../threads/auto-log';
+import { requireTab, type WorkerContext } from '../worker-context';
+
+type ThreadHandlers = Pick<
+  Handlers,
+  'hostStatus' | 'threadOpened' | 'threadClosed' | 'inboxsdk__injectPageWorld'
+>;
+
+export function createThreadHandlers(ctx: WorkerContext): ThreadHandlers {
+  const { policy, views, logger } = ctx;
+  const failed = (what: string) => (error: unknown) =>
+    logger.error(what, { error: error instanceof Error ? error.name : 'unknown' });
+  return {
+    hostStatus: async (request) => {
+      const { settings } = await policy.current();
+      return { enabled: accountAllowed(settings, request.account), contentLevel: settings.emailContentLevel };
+    },
+    threadOpened: async (request, context) => {
+      const tabId = requireTab(context.tabId);
+      const { account, thread } = request;
+      // An account outside the allowed domains gets nothing, even if its content script asked.
+      if (!accountAllowed((await policy.current()).settings, account)) return { ok: true };
+      // ONE view: the cards are built from the cache while the tab's state is saved.
+      const outside = await views.opened(tabId, account, thread, ctx.store.open(tabId, account, thread));
+      void autoLog(
+        { ...ctx, settings: () => policy.current(), teammatesOf: ctx.teammates.of },
+        account,
+        thread,
+        outside.map((p) => p.address),
+        (threadId, ids) => ctx.readBodies(tabId, threadId, ids),
+      )
+        .then((queued) => (queued > 0 ? ctx.changed(account) : undefined))
+        .catch(failed('autolog.failed'));
+      void ctx.jobs.noteAccount(account).then(() => ctx.jobs.maybeSync(account));
+      return { ok: true };
+    },
+    threadClosed: async (request, context) => {
+      const tabId = requireTab(context.tabId);
+      const state = await ctx.store.close(tabId, request.account, request.threadId);
+      if (state) await views.show(tabId, state);
+      return { ok: true };
+    },
+    inboxsdk__injectPageWorld: async (_request, context) => {
+      await ctx.platform.injectPageWorld({
+        tabId: requireTab(context.tabId),
+        documentId: context.documentId,
+        frameId: context.frameId,
+      });
+      return true;
+    },
+  };
+}

@@ -1,0 +1,104 @@
+/**
+ * What the cache could not answer for a thread's cards, asked of the CRM: ONE batched search for
+ * every unknown address, and recent activities of people whose copy is stale. An in-flight guard
+ * per address and per person: the same search never leaves twice, whoever asks.
+ */
+import { personRow } from '../../db/record-rows';
+import { parentKeyOf, type ThreadlineDb } from '../../db/threadline-db';
+import type { Logger } from '../../shared/logger';
+import { normaliseAddress } from '../../shared/normalise-address';
+import type { CrmClient } from '../crm/crm-client';
+import { CrmError } from '../crm/crm-error';
+
+/** At most this many people's activities per refresh (the rest on the next). */
+const ACTIVITY_FETCHES = 5;
+
+export interface CardLookups {
+  /**
+   * Searches the addresses no one is searching yet; resolves when this batch and those in flight are
+   * done, with whether any of them stored an answer.
+   */
+  search(account: string, misses: readonly string[]): Promise<boolean>;
+  /** Fetches recent activities of people not being fetched; resolves when done. True if anything was fetched. */
+  activities(account: string, personIds: readonly number[]): Promise<boolean>;
+}
+
+export function createCardLookups(deps: {
+  db: ThreadlineDb;
+  client: (account: string) => Promise<CrmClient | null>;
+  nowSec: () => number;
+  logger: Logger;
+}): CardLookups {
+  const { db } = deps;
+  const searching = new Map<string, Promise<boolean>>();
+  const fetching = new Set<string>();
+
+  const warn = (error: unknown) =>
+    deps.logger.warn('lookup.failed', { kind: error instanceof CrmError ? error.kind : 'unknown' });
+
+  return {
+    async search(account, misses) {
+      const key = (a: string) => `${account}\n${a}`;
+      const waiting = misses.map((a) => searching.get(key(a))).filter((p): p is Promise<boolean> => !!p);
+      const fresh = [...new Set(misses.filter((a) => !searching.has(key(a))))];
+      if (fresh.length > 0) {
+        const batch = (async () => {
+          const crm = await deps.client(account);
+          if (!crm) return false;
+          const found = await crm.searchPeopleByEmails(fresh);
+          const foundAddresses = new Set(
+            found.flatMap((p) => p.emails.map((e) => normaliseAddress(e.value))),
+          );
+          await db.transaction('rw', db.people, db.negativeLookups, async () => {
+            await db.people.bulkPut(found.map((p) => personRow(account, p)));
+            await db.negativeLookups.bulkPut(
+              fresh
+                .filter((a) => !foundAddresses.has(a))
+                .map((address) => ({ account, address, checkedAt: deps.nowSec() })),
+            );
+          });
+          return true;
+        })()
+          .catch((error: unknown) => {
+            warn(error);
+            return false;
+          })
+          .finally(() => {
+            for (const a of fresh) if (searching.get(key(a)) === batch) searching.delete(key(a));
+          });
+        for (const a of fresh) searching.set(key(a), batch);
+        waiting.push(batch);
+      }
+      return (await Promise.all(waiting)).some(Boolean);
+    },
+
+    async activities(account, personIds) {
+      const todo = personIds.filter((id) => !fetching.has(`${account}:${id}`)).slice(0, ACTIVITY_FETCHES);
+      if (todo.length === 0) return false;
+      const crm = await deps.client(account);
+      if (!crm) return false;
+      for (const personId of todo) {
+        const flight = `${account}:${personId}`;
+        fetching.add(flight);
+        try {
+          const activities = await crm.recentActivities({ type: 'person', id: personId }, 5);
+          const parentKey = parentKeyOf('person', personId);
+          await db.transaction('rw', db.activities, db.activityFetches, async () => {
+            await db.activities
+              .where('[account+parentKey+at]')
+              .between([account, parentKey, -Infinity], [account, parentKey, Infinity])
+              .delete();
+            await db.activities.bulkPut(activities.map((a) => ({ ...a, account, parentKey })));
+            await db.activityFetches.put({ account, parentKey, fetchedAt: deps.nowSec() });
+          });
+        } catch (error) {
+          warn(error);
+          break;
+        } finally {
+          fetching.delete(flight);
+        }
+      }
+      return true;
+    },
+  };
+}

@@ -1,0 +1,235 @@
+/**
+ * What each tab's sidebar shows, pushed as ONE `view` message per change (thread, cards and status
+ * together), so a thread open paints once. Cards are built once per open from the cache; what the
+ * cache cannot answer goes to the CRM (card-lookups) and the view follows. Changes from writes and
+ * sync refresh a tab at most once per tick, one refresh at a time; a status change re-sends the
+ * cards already built instead of building them again. Memory here is a cache: a restarted worker
+ * rebuilds it when a sidebar subscribes.
+ */
+import type { ThreadlineDb } from '../../db/threadline-db';
+import { recordKeyOf } from '../../shared/crm-model';
+import type { Logger } from '../../shared/logger';
+import type { ThreadFacts } from '../../shared/protocol';
+import { type StatusView, summariseThread, type ThreadState } from '../../shared/sidebar-port';
+import type { ThreadExtras } from '../../shared/thread-extras';
+import { buildCards, type CardsResult } from '../read-models/build-cards';
+import type { CardLookups } from '../read-models/card-lookups';
+import { type OutsideParticipant, outsideParticipants } from '../read-models/outside-participants';
+import type { SidebarHub } from '../sidebar-hub';
+import type { TabStateStore } from '../tab-state-store';
+
+/** Cards for at most this many outside participants; the participant list still shows everyone. */
+export const MAX_CARDS = 25;
+/** The thread's links, tasks and settings follow its view by this much (not on the paint path). */
+export const EXTRAS_DELAY_MS = 50;
+
+type Network = 'none' | 'activities' | 'all';
+
+interface TabView {
+  state: ThreadState;
+  /** The open thread's outside participants (computed once per open). */
+  outside: OutsideParticipant[];
+  cards: CardsResult | null;
+}
+
+export interface ThreadViews {
+  /**
+   * A thread opened: its cards are built while `saving` stores the tab's state, and go out with it
+   * in one view. Resolves with the outside participants (for auto-logging) once the view is sent.
+   */
+  opened(
+    tabId: number,
+    account: string,
+    thread: ThreadFacts,
+    saving: Promise<ThreadState>,
+  ): Promise<OutsideParticipant[]>;
+  /** The tab's thread closed (or the state changed without a new thread). */
+  show(tabId: number, state: ThreadState): Promise<void>;
+  /** A sidebar (re)subscribed: send it the tab's view (from memory, or built again after a restart). */
+  subscribed(tabId: number): Promise<void>;
+  /** The account's data changed (a write, a sync step): rebuild its tabs' cards and status. */
+  accountChanged(account: string, network?: Network): void;
+  /** Only the status changed (health, a sync step): send the views again with their cards. */
+  statusChanged(account?: string): void;
+  /** Tabs with a live sidebar on this account. */
+  tabsOf(account: string): Promise<number[]>;
+  forget(tabId: number): void;
+}
+
+export function createThreadViews(deps: {
+  db: ThreadlineDb;
+  hub: SidebarHub;
+  store: TabStateStore;
+  lookups: CardLookups;
+  teammatesOf: (account: string) => Promise<Set<string>>;
+  status: (account: string) => Promise<StatusView>;
+  extras: (account: string, thread: ThreadFacts, recordKeys: string[]) => Promise<ThreadExtras>;
+  /** False while a sync runs (its own progress refreshes the cards). */
+  mayFetchActivities: (account: string) => boolean;
+  nowSec: () => number;
+  logger: Logger;
+}): ThreadViews {
+  const { hub, store, logger } = deps;
+  const views = new Map<number, TabView>();
+  const statuses = new Map<string, Promise<StatusView>>();
+  const statusOf = (account: string): Promise<StatusView> => {
+    let cached = statuses.get(account);
+    if (!cached) {
+      cached = deps.status(account);
+      cached.catch(() => statuses.delete(account));
+      statuses.set(account, cached);
+    }
+    return cached;
+  };
+  const fail = (what: string) => (error: unknown) =>
+    logger.error(what, { error: error instanceof Error ? error.name : 'unknown' });
+
+  const cardsFor = async (account: string, thread: ThreadFacts) => {
+    const outside = outsideParticipants(thread.participants, account, await deps.teammatesOf(account));
+    const cards = await buildCards(deps.db, account, outside.slice(0, MAX_CARDS), deps.nowSec());
+    return { outside, cards };
+  };
+
+  const send = (tabId: number, view: TabView, status: StatusView | null, cardsChanged = true): void => {
+    hub.send(tabId, {
+      type: 'view',
+      state: summariseThread(view.state),
+      cards: view.state.thread ? (view.cards?.cards ?? null) : [],
+      status,
+    });
+    if (cardsChanged && view.state.thread && view.cards) scheduleExtras(tabId);
+  };
+
+  // --- extras: at most once per EXTRAS_DELAY_MS per tab, for the latest cards (a throttle, not a
+  // debounce: a long burst of views, such as a 200-write drain, must not starve them).
+  const extrasDue = new Set<number>();
+  const scheduleExtras = (tabId: number): void => {
+    if (extrasDue.has(tabId)) return;
+    extrasDue.add(tabId);
+    setTimeout(() => {
+      extrasDue.delete(tabId);
+      const view = views.get(tabId);
+      const { thread, account, seq } = view?.state ?? { thread: null, account: null, seq: 0 };
+      if (!view?.cards || !thread || !account) return;
+      const keys = view.cards.cards.flatMap((c) => [
+        ...(c.person && c.person.id > 0 ? [recordKeyOf({ type: 'person', id: c.person.id })] : []),
+        ...(c.lead ? [recordKeyOf({ type: 'lead', id: c.lead.id })] : []),
+        ...(c.company ? [recordKeyOf({ type: 'company', id: c.company.id })] : []),
+        ...c.deals.map((d) => recordKeyOf({ type: 'opportunity', id: d.deal.id })),
+      ]);
+      deps
+        .extras(account, thread, keys)
+        .then((extras) => hub.send(tabId, { type: 'extras', seq, threadId: thread.threadId, extras }))
+        .catch(fail('extras.failed'));
+    }, EXTRAS_DELAY_MS);
+  };
+
+  /** After a view went out: ask the CRM what the cache could not answer, then refresh. */
+  const lookUp = (tabId: number, account: string, result: CardsResult, network: Network): void => {
+    if (network === 'none') return;
+    const misses = network === 'all' ? result.misses : [];
+    if (misses.length > 0) {
+      // The people found may need their activities: one more pass, without searching again.
+      void deps.lookups
+        .search(account, misses)
+        .then((found) => (found ? refresh(tabId, 'activities') : undefined), fail('lookup.failed'));
+      return;
+    }
+    if (result.staleActivities.length > 0 && deps.mayFetchActivities(account)) {
+      void deps.lookups
+        .activities(account, result.staleActivities)
+        .then((fetched) => (fetched ? refresh(tabId, 'none') : undefined), fail('lookup.failed'));
+    }
+  };
+
+  // --- refresh: one at a time per tab; requests that arrive meanwhile make ONE more run.
+  const running = new Map<number, Promise<void>>();
+  const wanted = new Map<number, Network>();
+  const stronger = (a: Network | undefined, b: Network): Network =>
+    a === 'all' || b === 'all' ? 'all' : a === 'activities' || b === 'activities' ? 'activities' : 'none';
+
+  const rebuild = async (tabId: number, network: Network): Promise<void> => {
+    const state = await store.get(tabId);
+    const [built, status] = await Promise.all([
+      state.thread && state.account ? cardsFor(state.account, state.thread) : null,
+      state.account ? statusOf(state.account) : null,
+    ]);
+    const view: TabView = { state, outside: built?.outside ?? [], cards: built?.cards ?? null };
+    views.set(tabId, view);
+    send(tabId, view, status);
+    if (built && state.account) lookUp(tabId, state.account, built.cards, network);
+  };
+
+  const refresh = (tabId: number, network: Network): void => {
+    const pending = wanted.get(tabId);
+    wanted.set(tabId, stronger(pending, network));
+    if (pending !== undefined || running.has(tabId)) return;
+    // Coalesce everything asked within this tick into one rebuild.
+    setTimeout(() => {
+      const run = (async () => {
+        while (wanted.has(tabId)) {
+          const next = wanted.get(tabId) ?? 'none';
+          wanted.delete(tabId);
+          await rebuild(tabId, next).catch(fail('cards.failed'));
+        }
+      })().finally(() => running.delete(tabId));
+      running.set(tabId, run);
+    }, 0);
+  };
+
+  const tabsOf = async (account: string): Promise<number[]> => {
+    const tabs = hub.tabs();
+    const states = await Promise.all(tabs.map((t) => store.get(t)));
+    return tabs.filter((_, i) => states[i]?.account === account);
+  };
+
+  return {
+    async opened(tabId, account, thread, saving) {
+      const [state, built, status] = await Promise.all([
+        saving,
+        cardsFor(account, thread).catch(() => null),
+        statusOf(account).catch(() => null),
+      ]);
+      const view: TabView = { state, outside: built?.outside ?? [], cards: built?.cards ?? null };
+      views.set(tabId, view);
+      send(tabId, view, status);
+      if (built) lookUp(tabId, account, built.cards, 'all');
+      else refresh(tabId, 'all');
+      return view.outside;
+    },
+    async show(tabId, state) {
+      const view: TabView = { state, outside: [], cards: null };
+      views.set(tabId, view);
+      send(tabId, view, state.account ? await statusOf(state.account).catch(() => null) : null);
+    },
+    async subscribed(tabId) {
+      const view = views.get(tabId);
+      if (!view) return refresh(tabId, 'all');
+      send(tabId, view, view.state.account ? await statusOf(view.state.account).catch(() => null) : null);
+    },
+    accountChanged(account, network = 'activities') {
+      statuses.delete(account);
+      void tabsOf(account).then((tabs) => {
+        for (const tabId of tabs) refresh(tabId, network);
+      });
+    },
+    statusChanged(account) {
+      if (account === undefined) statuses.clear();
+      else statuses.delete(account);
+      for (const tabId of hub.tabs()) {
+        const view = views.get(tabId);
+        const of = view?.state.account;
+        if (!view || !of || (account !== undefined && of !== account)) continue;
+        void statusOf(of).then((status) => {
+          // A newer view may have been sent meanwhile: send the latest one.
+          const latest = views.get(tabId);
+          if (latest) send(tabId, latest, status, false);
+        }, fail('status.failed'));
+      }
+    },
+    tabsOf,
+    forget(tabId) {
+      views.delete(tabId);
+    },
+  };
+}

@@ -1,0 +1,56 @@
+import type { ThreadlineDb } from '../db/threadline-db';
+import type { Logger } from '../shared/logger';
+import type { ConnectionStore } from './connection/connection-store';
+import type { CrmSession } from './crm/crm-session';
+import type { Outbox } from './outbox/outbox';
+import type { Platform } from './platform';
+import type { AuditLog } from './privacy/audit/audit-log';
+import type { ConsentStore } from './privacy/consent/consent-store';
+import type { PrivacyCentre } from './privacy/data-rights/privacy-centre';
+import type { Teammates } from './read-models/teammates';
+import type { PolicyStore } from './settings/policy-store';
+import type { SidebarHub } from './sidebar-hub';
+import type { BackgroundJobs } from './sync/background-jobs';
+import type { SyncEngine } from './sync/sync-engine';
+import type { TabStateStore } from './tab-state-store';
+import type { ThreadCommands } from './threads/thread-commands';
+import type { ThreadViews } from './views/thread-views';
+
+/** The worker's services, made once by `main()` and handed to each area's handlers. */
+export interface WorkerContext {
+  platform: Platform;
+  db: ThreadlineDb;
+  logger: Logger;
+  nowMs: () => number;
+  policy: PolicyStore;
+  connection: ConnectionStore;
+  consent: ConsentStore;
+  audit: AuditLog;
+  privacy: PrivacyCentre;
+  crm: CrmSession;
+  store: TabStateStore;
+  hub: SidebarHub;
+  views: ThreadViews;
+  teammates: Teammates;
+  outbox: Outbox;
+  sync: SyncEngine;
+  jobs: BackgroundJobs;
+  commands: ThreadCommands;
+  /** Readers of message bodies from the tab's content script (content level `full`). */
+  readBodies: (tabId: number, threadId: string, messageIds: string[]) => Promise<Map<string, string>>;
+  /** An id for a record shown before the CRM made it (negative, unique). */
+  provisionalId: () => number;
+  /** The account's data changed: refresh its views and send what the outbox has. */
+  changed: (account: string) => Promise<void>;
+}
+
+export function requireTab(tabId: number | null): number {
+  if (tabId === null) throw new Error('message needs a tab');
+  return tabId;
+}
+
+/** A sidebar request about its own tab's account: refused for any other account. */
+export async function tabAccount(ctx: WorkerContext, tabId: number | null, account: string): Promise<void> {
+  const state = await ctx.store.get(requireTab(tabId));
+  if (state.account !== account) throw new Error('the sidebar asked for another account than its tab');
+}

@@ -1,0 +1,164 @@
+/**
+ * Makes each of the worker's services once and wires them to each other (main.ts registers the
+ * listeners). Services that refer to each other do so through closures called later, never at
+ * construction.
+ */
+import { ThreadlineDb } from '../db/threadline-db';
+import type { Logger } from '../shared/logger';
+import { tabMessages } from '../shared/protocol';
+import { createConnectionStore } from './connection/connection-store';
+import { createCrmSession } from './crm/crm-session';
+import { createOutbox } from './outbox/outbox';
+import { createProvisionalIds } from './outbox/provisional-id';
+import type { Platform } from './platform';
+import { createAuditLog } from './privacy/audit/audit-log';
+import { createConsentStore } from './privacy/consent/consent-store';
+import { createPrivacyCentre } from './privacy/data-rights/privacy-centre';
+import type { EgressResponse } from './privacy/egress/egress-fetch';
+import { createCardLookups } from './read-models/card-lookups';
+import { readExtras } from './read-models/extras';
+import { readStatus } from './read-models/status';
+import { createTeammates } from './read-models/teammates';
+import { createPolicyStore } from './settings/policy-store';
+import { createSidebarHub } from './sidebar-hub';
+import { createBackgroundJobs } from './sync/background-jobs';
+import { createSyncEngine } from './sync/sync-engine';
+import { createTabStateStore } from './tab-state-store';
+import { createThreadCommands } from './threads/thread-commands';
+import { createThreadViews } from './views/thread-views';
+import type { WorkerContext } from './worker-context';
+
+export interface WorkerDeps {
+  db?: ThreadlineDb;
+  fetchImpl?: (url: string, init: RequestInit) => Promise<EgressResponse>;
+  nowMs?: () => number;
+  /** How long an empty policy store may still be filling in (tests shorten it). */
+  policyGraceMs?: number;
+}
+
+export function createWorkerServices(
+  platform: Platform,
+  logger: Logger,
+  deps: WorkerDeps = {},
+): WorkerContext {
+  const db = deps.db ?? new ThreadlineDb();
+  const nowMs = deps.nowMs ?? Date.now;
+  const nowSec = () => Math.floor(nowMs() / 1000);
+  const store = createTabStateStore(platform.session, nowMs);
+  const connection = createConnectionStore(db, platform.session);
+  const consent = createConsentStore(db, nowMs);
+  const audit = createAuditLog(db);
+  const privacy = createPrivacyCentre({ db, consent, nowMs, connectionInfo: () => connection.info() });
+  const teammates = createTeammates(db);
+  const provisionalId = createProvisionalIds(nowMs);
+  const policy = createPolicyStore({
+    managed: platform.managed,
+    session: platform.session,
+    db,
+    logger,
+    ...(deps.policyGraceMs === undefined ? {} : { graceMs: deps.policyGraceMs }),
+    onChange: (resolved) => {
+      crm.reset(); // allowed hosts may have changed
+      void platform.setTelemetryBlock(resolved.settings.blockInboxSdkTelemetry).catch(() => undefined);
+    },
+  });
+  const crm = createCrmSession({
+    connection,
+    consent,
+    audit,
+    session: platform.session,
+    policy,
+    nowMs,
+    logger,
+    fetchImpl: deps.fetchImpl,
+    onHealth: () => views.statusChanged(),
+  });
+  const hub = createSidebarHub({
+    runtimeId: platform.runtimeId,
+    extensionOrigin: platform.extensionOrigin,
+    logger,
+    onSubscribed: (tabId) => {
+      void views.subscribed(tabId);
+      void crm.probe();
+      void store.get(tabId).then((state) => (state.account ? jobs.maybeSync(state.account) : undefined));
+      void jobs.drainOutbox();
+    },
+  });
+  const sync = createSyncEngine({
+    db,
+    client: crm.client,
+    now: nowSec,
+    logger,
+    onProgress: (account) => {
+      teammates.forget(account);
+      if (sync.isRunning(account)) views.statusChanged(account);
+      else views.accountChanged(account);
+    },
+  });
+  const outbox = createOutbox({
+    db,
+    client: crm.client,
+    nowMs,
+    logger,
+    onChange: (a) => views.accountChanged(a),
+  });
+  const jobs = createBackgroundJobs({
+    db,
+    connection,
+    sync,
+    outbox,
+    createAlarm: platform.alarms.create,
+    nowMs,
+    logger,
+  });
+  const readBodies = async (tabId: number, threadId: string, messageIds: string[]) => {
+    const answer = tabMessages.readBodies.response.safeParse(
+      await platform.sendToTab(tabId, { type: 'readBodies', threadId, messageIds }),
+    );
+    return new Map(answer.success ? answer.data.bodies.map((b) => [b.messageId, b.text]) : []);
+  };
+  const settings = () => policy.current();
+  const views = createThreadViews({
+    db,
+    hub,
+    store,
+    lookups: createCardLookups({ db, client: crm.client, nowSec, logger }),
+    teammatesOf: teammates.of,
+    status: async (account) =>
+      readStatus(db, account, {
+        connected: (await connection.info()) !== null,
+        health: await crm.health(),
+        syncRunning: sync.isRunning(account),
+        managed: (policy.peek()?.locked.length ?? 0) > 0,
+      }),
+    extras: (account, thread, keys) => readExtras({ db, consent, settings }, account, thread, keys),
+    mayFetchActivities: (account) => !sync.isRunning(account),
+    nowSec,
+    logger,
+  });
+  const changed = async (account: string) => {
+    views.accountChanged(account);
+    void jobs.drainOutbox();
+  };
+  const commands = createThreadCommands({
+    db,
+    outbox,
+    consent,
+    nowMs,
+    settings,
+    openThread: async (tabId, account, threadId) => {
+      if (tabId === null) return null;
+      const state = await store.get(tabId);
+      return state.account === account && state.thread?.threadId === threadId ? state.thread : null;
+    },
+    readBodies,
+    teammatesOf: teammates.of,
+    provisionalId,
+    idempotencyKey: () => crypto.randomUUID(),
+    changed,
+  });
+  return {
+    ...{ platform, db, logger, nowMs, policy, connection, consent, audit, privacy, crm, store, hub },
+    ...{ views, teammates, outbox, sync, jobs, commands, readBodies, changed, provisionalId },
+  };
+}
