@@ -8,7 +8,6 @@ import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
 import { demoFixture } from '../gmail-double/fixture';
 import { connectThroughOptions } from './connect';
-import { type CrmProcess, startCrm } from './crm-process';
 import { expect, GMAIL_URL, routeGmail, sidebarFrame, test } from './fixtures';
 import { openConnected } from './open-thread';
 
@@ -21,14 +20,6 @@ async function shoot(page: Page, name: string, what: 'sidebar' | 'page' = 'sideb
   if (what === 'page') await page.screenshot({ path: `${SHOTS}${name}.png`, fullPage: true });
   else await page.locator('#double-sidebar').screenshot({ path: `${SHOTS}${name}.png` });
 }
-
-let crm: CrmProcess;
-test.beforeEach(async () => {
-  crm = await startCrm();
-});
-test.afterEach(async () => {
-  await crm.dispose();
-});
 
 /** Serious and critical violations inside the sidebar frame (the Gmail double itself is not ours). */
 async function sidebarViolations(page: Page): Promise<string[]> {
@@ -59,7 +50,11 @@ function report(violations: Awaited<ReturnType<AxeBuilder['analyze']>>['violatio
     );
 }
 
-test('the sidebar before a CRM is connected, and with no thread open', async ({ context, extensionId }) => {
+test('the sidebar before a CRM is connected, and with no thread open', async ({
+  context,
+  extensionId,
+  crm,
+}) => {
   await routeGmail(context);
   const page = await context.newPage();
   await page.goto(`${GMAIL_URL}#inbox/${pricing?.threadId}`);
@@ -76,6 +71,7 @@ test('the sidebar before a CRM is connected, and with no thread open', async ({ 
 test('the sidebar with a known contact, deal, links, notes and tasks; consent; search; guard', async ({
   context,
   extensionId,
+  crm,
 }) => {
   const { page, frame } = await openConnected(context, extensionId, crm, pricing?.threadId ?? '');
   await expect(frame.getByTestId('deal-row').first()).toBeVisible();
@@ -100,7 +96,7 @@ test('the sidebar with a known contact, deal, links, notes and tasks; consent; s
   await shoot(page, 'search');
 });
 
-test('the sidebar with an unknown sender, and offline', async ({ context, extensionId }) => {
+test('the sidebar with an unknown sender, and offline', async ({ context, extensionId, crm }) => {
   const { page, frame } = await openConnected(context, extensionId, crm, intro?.threadId ?? '');
   await expect(frame.locator('[data-testid="contact-card"][data-state="unknown"]')).toBeVisible();
   expect(await sidebarViolations(page)).toEqual([]);
@@ -112,7 +108,7 @@ test('the sidebar with an unknown sender, and offline', async ({ context, extens
   await shoot(page, 'offline');
 });
 
-test('the options page: connect form, settings and privacy centre', async ({ context, extensionId }) => {
+test('the options page: connect form, settings and privacy centre', async ({ context, extensionId, crm }) => {
   const fresh = await context.newPage();
   await fresh.goto(`chrome-extension://${extensionId}/src/options/index.html`);
   await expect(fresh.getByTestId('crm-url')).toBeVisible();

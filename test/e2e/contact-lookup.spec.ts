@@ -1,21 +1,18 @@
 import type { BrowserContext } from '@playwright/test';
 import { demoFixture } from '../gmail-double/fixture';
 import { connectThroughOptions } from './connect';
-import { type CrmProcess, startCrm } from './crm-process';
+import type { CrmProcess } from './crm-process';
 import { expect, GMAIL_URL, routeGmail, sidebarFrame, stopServiceWorkers, test } from './fixtures';
 
 const [pricing, intro] = demoFixture.threads;
-let crm: CrmProcess;
-
-test.beforeEach(async () => {
-  crm = await startCrm();
-});
-test.afterEach(async () => {
-  await crm.dispose();
-});
 
 /** Connects to the test CRM through the options page, then opens `threadId` in the Gmail double. */
-async function openConnected(context: BrowserContext, extensionId: string, threadId: string) {
+async function openConnected(
+  context: BrowserContext,
+  extensionId: string,
+  crm: CrmProcess,
+  threadId: string,
+) {
   await connectThroughOptions(context, extensionId, crm);
   await routeGmail(context);
   const page = await context.newPage();
@@ -26,8 +23,9 @@ async function openConnected(context: BrowserContext, extensionId: string, threa
 test('a thread with known contacts shows person, company and deal; unknown gets "Add to CRM"', async ({
   context,
   extensionId,
+  crm,
 }) => {
-  const { frame } = await openConnected(context, extensionId, pricing?.threadId ?? '');
+  const { frame } = await openConnected(context, extensionId, crm, pricing?.threadId ?? '');
 
   const alice = frame.locator('[data-testid="contact-card"][data-address="alice.doe@acme.test"]');
   await expect(alice).toHaveAttribute('data-state', 'person');
@@ -49,8 +47,9 @@ test('a thread with known contacts shows person, company and deal; unknown gets 
 test('an unknown sender is added to the CRM with a company created from the domain', async ({
   context,
   extensionId,
+  crm,
 }) => {
-  const { frame } = await openConnected(context, extensionId, intro?.threadId ?? '');
+  const { frame } = await openConnected(context, extensionId, crm, intro?.threadId ?? '');
   const dave = frame.locator('[data-testid="contact-card"][data-address="dave@initech.test"]');
   await expect(dave).toHaveAttribute('data-state', 'unknown');
   await expect(dave.getByTestId('add-name')).toHaveValue('Dave');
@@ -68,8 +67,12 @@ test('an unknown sender is added to the CRM with a company created from the doma
   expect(company.body).toEqual([expect.objectContaining({ name: 'Initech', email_domain: 'initech.test' })]);
 });
 
-test('an inline edit reaches the CRM, and search finds cached records', async ({ context, extensionId }) => {
-  const { frame } = await openConnected(context, extensionId, pricing?.threadId ?? '');
+test('an inline edit reaches the CRM, and search finds cached records', async ({
+  context,
+  extensionId,
+  crm,
+}) => {
+  const { frame } = await openConnected(context, extensionId, crm, pricing?.threadId ?? '');
   const bob = frame.locator('[data-testid="contact-card"][data-address="bob@acme.test"]');
   await expect(bob).toHaveAttribute('data-state', 'person');
   await bob.getByRole('button', { name: 'Edit Bob Buyer' }).click();
@@ -95,9 +98,10 @@ test('an inline edit reaches the CRM, and search finds cached records', async ({
 test('with the CRM stopped the sidebar works from cache, and the queued edit lands after a restart', async ({
   context,
   extensionId,
+  crm,
 }) => {
   test.setTimeout(120_000);
-  const { page, frame } = await openConnected(context, extensionId, pricing?.threadId ?? '');
+  const { page, frame } = await openConnected(context, extensionId, crm, pricing?.threadId ?? '');
   await expect(frame.getByTestId('sync-footer')).toContainText('Synced');
 
   await crm.stop();
@@ -122,12 +126,12 @@ test('with the CRM stopped the sidebar works from cache, and the queued edit lan
   await expect(frame.getByTestId('sync-footer')).not.toContainText('waiting', { timeout: 15_000 });
 });
 
-test('CRM data with HTML in it is shown as text', async ({ context, extensionId }) => {
+test('CRM data with HTML in it is shown as text', async ({ context, extensionId, crm }) => {
   await crm.api('PUT', '/people/1', {
     title: '<img src=x onerror="window.pwned=1">CEO',
     tags: ['<script>alert(1)</script>'],
   });
-  const { frame } = await openConnected(context, extensionId, pricing?.threadId ?? '');
+  const { frame } = await openConnected(context, extensionId, crm, pricing?.threadId ?? '');
   const alice = frame.locator('[data-testid="contact-card"][data-address="alice.doe@acme.test"]');
   await expect(alice.getByTestId('person-subtitle')).toContainText('<img src=x onerror="window.pwned=1">CEO');
   await expect(alice.getByTestId('person-tags')).toHaveText('<script>alert(1)</script>');
@@ -138,11 +142,11 @@ test('CRM data with HTML in it is shown as text', async ({ context, extensionId 
 test('the worker is stopped during the initial sync and the sync completes with exact counts', async ({
   context,
   extensionId,
+  startCrm,
 }) => {
   test.setTimeout(150_000);
-  await crm.dispose();
-  crm = await startCrm({ people: 3000, extraArgs: ['--latency-ms', '120'] });
-  const { page, frame } = await openConnected(context, extensionId, pricing?.threadId ?? '');
+  const crm = await startCrm({ people: 3000, extraArgs: ['--latency-ms', '120'] });
+  const { page, frame } = await openConnected(context, extensionId, crm, pricing?.threadId ?? '');
   await expect(frame.getByTestId('sync-progress')).toContainText(/Syncing people [1-9]/, { timeout: 60_000 });
 
   await stopServiceWorkers(context, page);
@@ -177,8 +181,8 @@ test('the worker is stopped during the initial sync and the sync completes with 
   });
 });
 
-test('an unknown sender can be added as a lead', async ({ context, extensionId }) => {
-  const { frame } = await openConnected(context, extensionId, intro?.threadId ?? '');
+test('an unknown sender can be added as a lead', async ({ context, extensionId, crm }) => {
+  const { frame } = await openConnected(context, extensionId, crm, intro?.threadId ?? '');
   const dave = frame.locator('[data-testid="contact-card"][data-address="dave@initech.test"]');
   await expect(dave).toHaveAttribute('data-state', 'unknown');
   await dave.getByTestId('add-lead').click();
@@ -192,7 +196,11 @@ test('an unknown sender can be added as a lead', async ({ context, extensionId }
   expect((await crm.api('POST', '/people/fetch_by_email', { email: 'dave@initech.test' })).status).toBe(404);
 });
 
-test('connecting with a wrong key says so plainly and saves nothing', async ({ context, extensionId }) => {
+test('connecting with a wrong key says so plainly and saves nothing', async ({
+  context,
+  extensionId,
+  crm,
+}) => {
   const page = await context.newPage();
   await page.goto(`chrome-extension://${extensionId}/src/options/index.html`);
   await page.getByTestId('crm-url').fill(crm.baseUrl);

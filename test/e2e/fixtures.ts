@@ -10,6 +10,7 @@ import {
 } from '@playwright/test';
 import { demoFixture, type GmailDoubleFixture } from '../gmail-double/fixture';
 import { renderGmailDouble } from '../gmail-double/render-page';
+import { type CrmProcess, startCrm as startCrmProcess } from './crm-process';
 
 export const E2E_DIST = fileURLToPath(new URL('../../dist-e2e', import.meta.url));
 export const GMAIL_URL = 'https://mail.google.com/mail/u/0/';
@@ -66,14 +67,19 @@ export async function routeGmail(
 
 export async function sidebarFrame(page: Page, extensionId: string): Promise<Frame> {
   const prefix = `chrome-extension://${extensionId}/src/sidebar/index.html`;
+  const isSidebar = (f: Frame) => f.url().startsWith(prefix);
   const iframe = page.locator('iframe[data-threadline="sidebar"]');
   await iframe.waitFor({ state: 'attached' });
-  for (let i = 0; i < 100; i += 1) {
-    const frame = page.frames().find((f) => f.url().startsWith(prefix));
-    if (frame) return frame;
-    await page.waitForTimeout(50);
+  // Listen before looking, so a navigation between the two is not missed.
+  const navigated = page.waitForEvent('framenavigated', { predicate: isSidebar, timeout: 10_000 });
+  const loaded = page.frames().find(isSidebar);
+  if (loaded) {
+    navigated.catch(() => undefined); // not needed: the frame is already there
+    return loaded;
   }
-  throw new Error('sidebar iframe did not load');
+  return navigated.catch(() => {
+    throw new Error('sidebar iframe did not load');
+  });
 }
 
 /** Stops every service worker of the profile (CDP), as Chrome does to an idle worker. */
@@ -84,12 +90,43 @@ export async function stopServiceWorkers(context: BrowserContext, page: Page): P
   await cdp.detach();
 }
 
+export type CrmOptions = NonNullable<Parameters<typeof startCrmProcess>[0]>;
+
 interface Fixtures {
   context: BrowserContext;
   extensionId: string;
+  /**
+   * The repo's CRM server in its own process (test/e2e/crm-process.ts) with a fresh seeded database,
+   * started when a test asks for it and disposed after the test, whatever the test did to it
+   * (`crm.stop()` / `crm.start()` are fine). Seeding and flags: `test.use({ crmOptions: … })`.
+   */
+  crm: CrmProcess;
+  /** How the `crm` fixture starts the server: `{ people, extraArgs }` (default: 300 people). */
+  crmOptions: CrmOptions;
+  /**
+   * Starts more CRM servers, or one with options chosen inside the test; every server it started is
+   * disposed after the test.
+   */
+  startCrm: (options?: CrmOptions) => Promise<CrmProcess>;
 }
 
 export const test = base.extend<Fixtures>({
+  crmOptions: [{}, { option: true }],
+  // biome-ignore lint/correctness/noEmptyPattern: -- reason: Playwright fixtures take their dependencies by destructuring
+  startCrm: async ({}, use) => {
+    const started: CrmProcess[] = [];
+    await use(async (options) => {
+      const crm = await startCrmProcess(options);
+      started.push(crm);
+      return crm;
+    });
+    const stopped = await Promise.allSettled(started.map((crm) => crm.dispose()));
+    const failed = stopped.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw failed.reason;
+  },
+  crm: async ({ startCrm, crmOptions }, use) => {
+    await use(await startCrm(crmOptions));
+  },
   // biome-ignore lint/correctness/noEmptyPattern: -- reason: Playwright fixtures take their dependencies by destructuring
   context: async ({}, use, testInfo) => {
     const context = await launchWithExtension(testInfo.outputPath('profile'));

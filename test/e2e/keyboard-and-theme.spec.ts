@@ -7,18 +7,10 @@ import { fileURLToPath } from 'node:url';
 import AxeBuilder from '@axe-core/playwright';
 import type { Frame, Page } from '@playwright/test';
 import { demoFixture } from '../gmail-double/fixture';
-import { type CrmProcess, startCrm } from './crm-process';
 import { expect, GMAIL_URL, launchWithExtension, routeGmail, sidebarFrame, test } from './fixtures';
 import { openConnected } from './open-thread';
 
 const [pricing, intro] = demoFixture.threads;
-let crm: CrmProcess;
-test.beforeEach(async () => {
-  crm = await startCrm();
-});
-test.afterEach(async () => {
-  await crm.dispose();
-});
 
 /** The data-testid (or text) of what has the keyboard focus, looking into the sidebar frame. */
 async function focused(page: Page, frame: Frame | null): Promise<string> {
@@ -48,6 +40,7 @@ async function tabTo(page: Page, frame: Frame | null, target: string | RegExp, m
 test('keyboard only: connect, open a thread, add a contact, log the thread', async ({
   context,
   extensionId,
+  crm,
 }) => {
   test.setTimeout(120_000);
   const options = await context.newPage();
@@ -107,7 +100,11 @@ test('keyboard only: connect, open a thread, add a contact, log the thread', asy
   expect(left).toBe(true);
 });
 
-test('the sidebar follows Gmail’s dark theme, live, without reloading', async ({ context, extensionId }) => {
+test('the sidebar follows Gmail’s dark theme, live, without reloading', async ({
+  context,
+  extensionId,
+  crm,
+}) => {
   await routeGmail(context, { ...demoFixture, dark: true });
   const { page, frame } = await openConnected(context, extensionId, crm, pricing?.threadId ?? '', {
     ...demoFixture,
@@ -167,6 +164,7 @@ const WIDE = {
 test('from 280 to 420 px wide nothing scrolls sideways; long and right-to-left names truncate, whole on hover', async ({
   context,
   extensionId,
+  crm,
 }) => {
   const threadId = WIDE.threads[0]?.threadId ?? '';
   const { page, frame } = await openConnected(context, extensionId, crm, threadId, WIDE);
@@ -194,6 +192,7 @@ test('from 280 to 420 px wide nothing scrolls sideways; long and right-to-left n
 
 test('in a German browser the options page and the sidebar speak German, with German dates and numbers', async ({
   browserName,
+  crm,
 }, testInfo) => {
   // This test launches its own browser, in German (the shared fixture's is English).
   expect(browserName).toBe('chromium');

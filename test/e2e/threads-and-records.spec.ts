@@ -1,5 +1,4 @@
 import { demoFixture, longThreadFixture } from '../gmail-double/fixture';
-import { type CrmProcess, startCrm } from './crm-process';
 import { expect, extensionWorker, launchWithExtension, stopServiceWorkers, test } from './fixtures';
 import {
   adminConfig,
@@ -13,18 +12,11 @@ import {
 const [pricing] = demoFixture.threads;
 const LONG = longThreadFixture(12);
 const longThread = LONG.threads.at(-1);
-let crm: CrmProcess;
-
-test.beforeEach(async () => {
-  crm = await startCrm();
-});
-test.afterEach(async () => {
-  await crm.dispose();
-});
 
 test('linking asks for consent first, then the link lives in the CRM; unlinking says so there', async ({
   context,
   extensionId,
+  crm,
 }) => {
   const { frame } = await openConnected(context, extensionId, crm, pricing?.threadId ?? '');
   const alice = await personIdOf(crm, 'alice.doe@acme.test');
@@ -54,6 +46,7 @@ test('linking asks for consent first, then the link lives in the CRM; unlinking 
 test('logging a thread twice, across a worker restart and from a second browser, logs each message once', async ({
   context,
   extensionId,
+  crm,
 }, testInfo) => {
   const threadId = longThread?.threadId ?? '';
   const { page, frame } = await openConnected(context, extensionId, crm, threadId, LONG);
@@ -107,7 +100,7 @@ test('logging a thread twice, across a worker restart and from a second browser,
   expect(activities).toHaveLength(13);
 });
 
-test('at content level "metadata" no body text leaves the browser', async ({ context, extensionId }) => {
+test('at content level "metadata" no body text leaves the browser', async ({ context, extensionId, crm }) => {
   const { frame } = await openConnected(context, extensionId, crm, pricing?.threadId ?? '');
   const alice = await personIdOf(crm, 'alice.doe@acme.test');
   await linkWithConsent(frame, 'Person: Alice Doe');
@@ -119,7 +112,7 @@ test('at content level "metadata" no body text leaves the browser', async ({ con
   for (const message of pricing?.messages ?? []) expect(sent).not.toContain(message.body);
 });
 
-test('a note, a task (completed) and a stage change reach the CRM', async ({ context, extensionId }) => {
+test('a note, a task (completed) and a stage change reach the CRM', async ({ context, extensionId, crm }) => {
   const { frame } = await openConnected(context, extensionId, crm, pricing?.threadId ?? '');
   const alice = await personIdOf(crm, 'alice.doe@acme.test');
   await frame.getByTestId('note-record').selectOption({ label: 'Person: Alice Doe' });
@@ -165,7 +158,11 @@ test('a note, a task (completed) and a stage change reach the CRM', async ({ con
     .toBe('Negotiation');
 });
 
-test('a deal created from the thread is linked to it, then marked won', async ({ context, extensionId }) => {
+test('a deal created from the thread is linked to it, then marked won', async ({
+  context,
+  extensionId,
+  crm,
+}) => {
   const { frame } = await openConnected(context, extensionId, crm, pricing?.threadId ?? '');
   await linkWithConsent(frame, 'Person: Alice Doe'); // consent, so the new deal can be linked too
   await frame.getByTestId('deal-new').click();
@@ -200,6 +197,7 @@ test('a deal created from the thread is linked to it, then marked won', async ({
 test('the privacy centre shows what is stored and the audit log, exports everything and deletes it', async ({
   context,
   extensionId,
+  crm,
 }) => {
   const { frame, options } = await openConnected(context, extensionId, crm, pricing?.threadId ?? '');
   await linkWithConsent(frame, 'Person: Alice Doe');
