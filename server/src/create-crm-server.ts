@@ -1,18 +1,13 @@
-import Fastify, {
-  type FastifyError,
-  type FastifyInstance,
-  type FastifyReply,
-  type FastifyRequest,
-} from 'fastify';
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { Db } from './db/open-database';
 import { type Clock, systemClock } from './db/record-store';
-import { decideFault, type FaultConfig, NO_FAULTS, seededRandom } from './faults';
+import { type FaultConfig, NO_FAULTS, seededRandom } from './faults';
 import { trackConnections } from './http/close-connections';
 import { CopperError } from './http/copper-error';
 import { parseInput } from './http/parse-input';
 import { createRateLimiter } from './rate-limiter';
-import type { CrmUser, RouteContext } from './route-context';
+import type { RouteContext } from './route-context';
 import { registerAccount } from './routes/account';
 import { registerActivities } from './routes/activities';
 import { registerCompanies } from './routes/companies';
@@ -21,6 +16,7 @@ import { registerOpportunities } from './routes/opportunities';
 import { registerPeople } from './routes/people';
 import { registerRelated } from './routes/related';
 import { registerTasks } from './routes/tasks';
+import { createApiGate } from './security/api-gate';
 import { registerRequestGuards } from './security/request-guards';
 import { hashSecret, matchesHash } from './security/secrets';
 
@@ -101,55 +97,7 @@ export async function createCrmServer(options: CrmServerOptions): Promise<Fastif
 
   await registerRequestGuards(app);
 
-  const userByKeyHash = db.prepare('SELECT id, name, email FROM users WHERE api_key_hash = ?');
-  /**
-   * Faults, authentication and the rate limit, as a hook of the API's own route scope: it runs for
-   * every route that matched, however the URL was spelled (percent-encoded, absolute-form, dot
-   * segments), because routing, not a string prefix, decides that a request is an API request.
-   */
-  const gateApi = async (request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply | undefined> => {
-    if (faults.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, faults.latencyMs));
-    const fault = decideFault(faults, random);
-    if (fault.kind === 'drop') {
-      reply.hijack();
-      request.raw.socket.destroy();
-      return reply;
-    }
-    if (fault.kind === 'fail') {
-      throw new CopperError(
-        fault.status,
-        fault.status === 503 ? 'Service Unavailable' : 'Internal Server Error',
-      );
-    }
-    const token = request.headers['x-pw-accesstoken'];
-    const application = request.headers['x-pw-application'];
-    const email = request.headers['x-pw-useremail'];
-    const user =
-      typeof token === 'string' && token !== ''
-        ? (userByKeyHash.get(hashSecret(token)) as CrmUser | undefined)
-        : undefined;
-    if (
-      !user ||
-      application !== 'developer_api' ||
-      typeof email !== 'string' ||
-      email.toLowerCase() !== user.email.toLowerCase()
-    ) {
-      throw new CopperError(
-        401,
-        'Unauthorized: check the X-PW-AccessToken, X-PW-Application and X-PW-UserEmail headers',
-      );
-    }
-    request.crmUser = user;
-    stats.requests += 1;
-    if (!limiter.take(String(user.id))) {
-      stats.rateLimited += 1;
-      throw new CopperError(
-        429,
-        `Rate limit exceeded: ${limiter.limit} requests per ${limiter.windowMs / 1000} s`,
-      );
-    }
-    return undefined;
-  };
+  const gateApi = createApiGate({ db, faults, random, limiter: () => limiter, stats });
 
   const recordRequest = async (request: FastifyRequest): Promise<void> => {
     recorded.push({
