@@ -75,10 +75,14 @@ test.describe('admin policy from chrome.storage.managed', () => {
     const outsider = { ...demoFixture, account: 'someone@gmail.com' };
     await routeGmail(context, outsider);
     const page = await context.newPage();
+    // The content script logs when it decides to stay inert; after that it never mounts the sidebar.
+    const inert = page.waitForEvent('console', {
+      predicate: (m) => /\[threadline:content\] inert .*not allowed by policy/.test(m.text()),
+    });
     await page.goto(`${GMAIL_URL}#inbox/${demoFixture.threads[0]?.threadId ?? ''}`);
     // The content script ran (the double marks the page) and then stayed inert.
     await expect(page.locator('html[data-gmail-double]')).toHaveCount(1);
-    await page.waitForTimeout(2500);
+    await inert;
     await expect(page.locator('iframe[data-threadline="sidebar"]')).toHaveCount(0);
 
     await context.unrouteAll();

@@ -1,6 +1,5 @@
 import type { Page } from '@playwright/test';
 import { demoFixture, type GmailDoubleFixture } from '../gmail-double/fixture';
-import { type CrmProcess, startCrm } from './crm-process';
 import { expect, GMAIL_URL, test } from './fixtures';
 import {
   linkWithConsent,
@@ -47,14 +46,6 @@ const RULES: GmailDoubleFixture = {
 };
 const group = RULES.threads.at(-1);
 
-let crm: CrmProcess;
-test.beforeEach(async () => {
-  crm = await startCrm();
-});
-test.afterEach(async () => {
-  await crm.dispose();
-});
-
 async function saveSettings(options: Page, change: (page: Page) => Promise<void>) {
   await options.bringToFront();
   await change(options);
@@ -65,6 +56,7 @@ async function saveSettings(options: Page, change: (page: Page) => Promise<void>
 test('auto-logging logs only what every rule allows: a contact, not a teammate, not internal, not never-log', async ({
   context,
   extensionId,
+  crm,
 }) => {
   const { page, frame, options } = await openConnected(
     context,
@@ -91,8 +83,11 @@ test('auto-logging logs only what every rule allows: a contact, not a teammate, 
       `[threadline:v1 link thread=${group?.threadId}]`,
       `[threadline:v1 email thread=${group?.threadId} message=${encodeURIComponent('<r1@acme.test>')}]`,
     ]);
-  // Give anything else a moment to (wrongly) arrive, then check nobody else got a log.
-  await page.waitForTimeout(1000);
+  // Nobody else may get a log. Auto-logging queues the writes for every record in one pass, before
+  // the first of Bob's can reach the CRM; so once Bob's have arrived and the outbox is empty (the
+  // footer counts the writes waiting), anything wrongly queued for someone else was sent as well.
+  await expect(frame.getByTestId('sync-footer')).toBeVisible();
+  await expect(frame.getByTestId('sync-footer')).not.toContainText('waiting to be sent');
   expect(await markedActivities(crm, { type: 'person', id: carol })).toHaveLength(0);
   const writes = (await recordedRequests(crm)).filter(
     (r) => r.method === 'POST' && r.url.endsWith('/activities'),
@@ -107,6 +102,7 @@ test('auto-logging logs only what every rule allows: a contact, not a teammate, 
 test('compose: "Log to CRM" is pre-set on a linked thread, and a sent message is logged', async ({
   context,
   extensionId,
+  crm,
 }) => {
   const { page, frame } = await openConnected(context, extensionId, crm, pricing?.threadId ?? '');
   const alice = await personIdOf(crm, 'alice.doe@acme.test');
@@ -147,6 +143,7 @@ test('compose: "Log to CRM" is pre-set on a linked thread, and a sent message is
 test('inbox rows linked to an open deal show its stage; rows with CRM contacts a contact badge', async ({
   context,
   extensionId,
+  crm,
 }) => {
   const { page, frame } = await openConnected(context, extensionId, crm, pricing?.threadId ?? '');
   await linkWithConsent(frame, 'Deal: Acme — 40 seats');
@@ -165,6 +162,7 @@ test('inbox rows linked to an open deal show its stage; rows with CRM contacts a
 test('with consent withdrawn, logging is refused with the notice and nothing is sent', async ({
   context,
   extensionId,
+  crm,
 }) => {
   const { page, frame, options } = await openConnected(context, extensionId, crm, pricing?.threadId ?? '');
   await linkWithConsent(frame, 'Person: Alice Doe');
@@ -179,15 +177,28 @@ test('with consent withdrawn, logging is refused with the notice and nothing is 
   await frame.getByTestId('log-thread').click();
   await expect(frame.getByTestId('consent-prompt')).toBeVisible();
   await frame.getByTestId('consent-dismiss').click();
-  await page.waitForTimeout(1000);
-  const after = await recordedRequests(crm);
-  expect(after.slice(before).filter((r) => r.method !== 'GET' && !r.url.includes('/search'))).toEqual([]);
+  // "Nothing is sent" made observable: a note on Alice (no consent needed) goes through the same
+  // outbox after the refused log, and writes on one record leave in order; once the note has reached
+  // the CRM, a log write queued before it would have too.
+  await frame.getByTestId('note-record').selectOption({ label: 'Person: Alice Doe' });
+  await frame.getByTestId('note-text').fill('Consent withdrawn: marker note.');
+  await frame.getByTestId('note-save').click();
+  const writesSince = async () =>
+    (await recordedRequests(crm))
+      .slice(before)
+      .filter((r) => r.method !== 'GET' && !r.url.includes('/search'))
+      .map((r) => `${r.method} ${r.url.replace('/developer_api/v1', '')} ${r.body}`);
+  await expect.poll(writesSince).toContainEqual(expect.stringContaining('marker note'));
+  const writes = await writesSince();
+  expect(writes).toHaveLength(1);
+  expect(writes[0]).toMatch(/^POST \/activities .*Consent withdrawn: marker note\./);
   await expect(frame.getByTestId('logged-count')).toHaveText('0 of 2 messages logged');
 });
 
 test('a write the CRM refuses is kept as a failed change, with the CRM’s reason and "Try again"', async ({
   context,
   extensionId,
+  crm,
 }) => {
   const { frame } = await openConnected(context, extensionId, crm, pricing?.threadId ?? '');
   const bob = await personIdOf(crm, 'bob@acme.test');

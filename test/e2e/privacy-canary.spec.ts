@@ -6,9 +6,8 @@
  */
 import type { ConsoleMessage, Request } from '@playwright/test';
 import { demoFixture, type GmailDoubleFixture } from '../gmail-double/fixture';
-import { type CrmProcess, startCrm } from './crm-process';
 import { expect, extensionWorker, GMAIL_URL, test } from './fixtures';
-import { markedActivities, openConnected, personIdOf } from './open-thread';
+import { markedActivities, openConnected, personIdOf, recordedRequests } from './open-thread';
 
 const CANARY = {
   address: 'quinn.cnry7q@cnry-x41.test',
@@ -44,14 +43,6 @@ type ChromeApis = {
   };
 };
 
-let crm: CrmProcess;
-test.beforeEach(async () => {
-  crm = await startCrm();
-});
-test.afterEach(async () => {
-  await crm.dispose();
-});
-
 /** Which CRM calls may carry each canary (path after /developer_api/v1, method). */
 const MAY_CARRY: Record<keyof typeof CANARY, RegExp> = {
   // lookups and "add to CRM" send the address; logging sends it in the From line
@@ -65,6 +56,7 @@ const MAY_CARRY: Record<keyof typeof CANARY, RegExp> = {
 test('canary strings reach only the CRM, only for consented purposes, and never logs, audit or other storage', async ({
   context,
   extensionId,
+  crm,
 }) => {
   const requests: { url: string; method: string; body: string }[] = [];
   context.on('request', (r: Request) =>
@@ -104,10 +96,28 @@ test('canary strings reach only the CRM, only for consented purposes, and never 
   await frame.getByTestId('note-text').fill('Follow up next week.');
   await frame.getByTestId('note-save').click();
   await expect(frame.getByText('Note saved.')).toBeVisible();
+  const beforeSync = (await recordedRequests(crm)).length;
   await frame.getByRole('button', { name: 'Sync now' }).click();
   await page.goto(`${GMAIL_URL}#inbox/${demoFixture.threads[0]?.threadId}`);
   await expect(frame.getByTestId('thread-links')).toBeVisible();
-  await page.waitForTimeout(1500);
+  // The rest of the session has happened before the checks: the note reached the CRM, the sync ran
+  // to its last entity (the thread marks, activities modified since the cursor), the outbox is
+  // empty and the other thread's cards are painted.
+  await expect
+    .poll(async () => {
+      const log = await recordedRequests(crm);
+      return {
+        note: log.some((r) => r.url.endsWith('/activities') && r.body.includes('Follow up next week.')),
+        synced: log
+          .slice(beforeSync)
+          .some((r) => r.url.endsWith('/activities/search') && r.body.includes('minimum_modified_date')),
+      };
+    })
+    .toEqual({ note: true, synced: true });
+  await expect(frame.getByTestId('sync-footer')).not.toContainText('waiting to be sent');
+  await expect(
+    frame.locator('[data-testid="contact-card"][data-address="alice.doe@acme.test"]'),
+  ).toHaveAttribute('data-state', 'person');
 
   // 1. Every destination is on the allow-list.
   const allowed = [crm.origin, 'https://mail.google.com', `chrome-extension://${extensionId}`];
@@ -187,6 +197,7 @@ test('canary strings reach only the CRM, only for consented purposes, and never 
 test('the telemetry rule blocks InboxSDK’s hosts from Gmail, and only while it is enabled', async ({
   context,
   extensionId,
+  crm,
 }) => {
   const { page } = await openConnected(context, extensionId, crm, demoFixture.threads[0]?.threadId ?? '');
   // If the request got past the rule, this route would answer it: a failure means the rule blocked it.
