@@ -150,10 +150,12 @@ export function createThreadViews(deps: {
 
   const rebuild = async (tabId: number, network: Network): Promise<void> => {
     const state = await store.get(tabId);
-    const [built, status] = await Promise.all([
+    const [built] = await Promise.all([
       state.thread && state.account ? cardsFor(state.account, state.thread) : null,
       state.account ? statusOf(state.account) : null,
     ]);
+    // The latest status, should it have changed while the cards were built.
+    const status = state.account ? await statusOf(state.account) : null;
     const view: TabView = { state, outside: built?.outside ?? [], cards: built?.cards ?? null };
     views.set(tabId, view);
     send(tabId, view, status);
@@ -220,10 +222,12 @@ export function createThreadViews(deps: {
         const view = views.get(tabId);
         const of = view?.state.account;
         if (!view || !of || (account !== undefined && of !== account)) continue;
-        void statusOf(of).then((status) => {
-          // A newer view may have been sent meanwhile: send the latest one.
+        const asked = statusOf(of);
+        void asked.then((status) => {
+          // Sent only while still the account's latest status: an older read that resolves late
+          // (a sync step's, after the sync ended) must not overwrite a newer view.
           const latest = views.get(tabId);
-          if (latest) send(tabId, latest, status, false);
+          if (latest && statuses.get(of) === asked) send(tabId, latest, status, false);
         }, fail('status.failed'));
       }
     },

@@ -5,6 +5,7 @@ import { t } from '../../../ui/i18n';
 import { Icon } from '../../../ui/icon';
 import { TextField } from '../../components/text-field';
 import { formatDate, formatMoney } from '../../format';
+import { ActionStatus, useAction } from '../../../ui/use-action';
 import { ask } from '../../sidebar-api';
 import { useSidebarStore } from '../../use-sidebar-store';
 
@@ -59,7 +60,7 @@ function EditPerson({ person, account, onDone }: { person: Person; account: stri
   const [title, setTitle] = useState(person.title ?? '');
   const [phone, setPhone] = useState(person.phones[0]?.value ?? '');
   const [tags, setTags] = useState(person.tags.join(', '));
-  const [error, setError] = useState<string | null>(null);
+  const { busy, message, error, run } = useAction();
   const save = async () => {
     const phones =
       phone.trim() === ''
@@ -68,20 +69,24 @@ function EditPerson({ person, account, onDone }: { person: Person; account: stri
             { value: phone.trim(), category: person.phones[0]?.category ?? 'work' },
             ...person.phones.slice(1),
           ];
-    const answer = await ask('updatePerson', {
-      account,
-      personId: person.id,
-      patch: {
-        title: title.trim() === '' ? null : title.trim(),
-        phones,
-        tags: tags
-          .split(',')
-          .map((t) => t.trim())
-          .filter(Boolean),
-      },
-    });
-    if (answer.ok) onDone();
-    else setError(answer.error);
+    // Through the shared action status: a refusal or a worker that does not answer is shown, never a frozen form.
+    const answer = await run(
+      () =>
+        ask('updatePerson', {
+          account,
+          personId: person.id,
+          patch: {
+            title: title.trim() === '' ? null : title.trim(),
+            phones,
+            tags: tags
+              .split(',')
+              .map((t) => t.trim())
+              .filter(Boolean),
+          },
+        }),
+      t('personSaved'),
+    );
+    if (answer?.ok) onDone();
   };
   return (
     <form
@@ -111,13 +116,9 @@ function EditPerson({ person, account, onDone }: { person: Person; account: stri
         testId="edit-phone"
       />
       <TextField label={t('fieldTags')} value={tags} onChange={setTags} testId="edit-tags" />
-      {error && (
-        <p role="alert" class="error-text">
-          {error}
-        </p>
-      )}
+      <ActionStatus message={message} error={error} />
       <div class="actions">
-        <button type="submit" class="primary">
+        <button type="submit" class="primary" disabled={busy}>
           {t('save')}
         </button>
         <button type="button" onClick={onDone}>
@@ -222,20 +223,23 @@ function PersonCard({ card, account }: { card: Card; account: string }) {
 function AddContact({ card, account }: { card: Card; account: string }) {
   const [name, setName] = useState(card.suggestion?.name ?? '');
   const [company, setCompany] = useState(card.suggestion?.companyName ?? '');
-  const [error, setError] = useState<string | null>(null);
+  const { busy, message, error, run, fail } = useAction();
   const add = async (kind: 'person' | 'lead') => {
     if (name.trim() === '') {
-      setError(t('enterNameFirst'));
+      fail(t('enterNameFirst'));
       return;
     }
-    const answer = await ask('addContact', {
-      account,
-      address: card.address,
-      name: name.trim(),
-      kind,
-      companyName: company.trim() || null,
-    });
-    if (!answer.ok) setError(answer.error);
+    await run(
+      () =>
+        ask('addContact', {
+          account,
+          address: card.address,
+          name: name.trim(),
+          kind,
+          companyName: company.trim() || null,
+        }),
+      t('contactAdded'),
+    );
   };
   return (
     <form
@@ -260,17 +264,13 @@ function AddContact({ card, account }: { card: Card; account: string }) {
         onChange={setCompany}
         testId="add-company"
       />
-      {error && (
-        <p role="alert" class="error-text">
-          {error}
-        </p>
-      )}
+      <ActionStatus message={message} error={error} />
       <div class="actions">
-        <button type="submit" class="primary" data-testid="add-person">
+        <button type="submit" class="primary" data-testid="add-person" disabled={busy}>
           <Icon name="userPlus" />
           {t('addAsPerson')}
         </button>
-        <button type="button" onClick={() => void add('lead')} data-testid="add-lead">
+        <button type="button" onClick={() => void add('lead')} data-testid="add-lead" disabled={busy}>
           {t('addAsLead')}
         </button>
       </div>

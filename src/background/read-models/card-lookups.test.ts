@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import { ThreadlineDb } from '../../db/threadline-db';
+import type { Person } from '../../shared/crm-model';
+import { createLogger } from '../../shared/logger';
+import type { CrmClient } from '../crm/crm-client';
+import { createCardLookups } from './card-lookups';
+
+const A = 'sam@corp.test';
+
+describe('card lookups', () => {
+  it('never sends the same search twice while it is in flight, and remembers who is unknown', async () => {
+    const db = new ThreadlineDb(`lookups-${Math.random()}`);
+    const asked: string[][] = [];
+    let answer: (people: Person[]) => void = () => undefined;
+    const client = {
+      searchPeopleByEmails: (emails: string[]) => {
+        asked.push(emails);
+        return new Promise<Person[]>((resolve) => {
+          answer = resolve;
+        });
+      },
+    } as unknown as CrmClient;
+    const lookups = createCardLookups({
+      db,
+      client: async () => client,
+      nowSec: () => 100,
+      logger: createLogger('test'),
+    });
+    const first = lookups.search(A, ['x@y.test', 'z@y.test']);
+    const second = lookups.search(A, ['z@y.test']);
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(asked).toEqual([['x@y.test', 'z@y.test']]);
+    answer([]);
+    expect(await first).toBe(true);
+    expect(await second).toBe(true);
+    expect((await db.negativeLookups.toArray()).map((r) => r.address).sort()).toEqual([
+      'x@y.test',
+      'z@y.test',
+    ]);
+    // Done: a later open may ask again (the negative cache, not the guard, keeps it from doing so).
+    void lookups.search(A, ['z@y.test']);
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(asked).toHaveLength(2);
+  });
+
+  it('reports that nothing was stored when there is no CRM connection', async () => {
+    const lookups = createCardLookups({
+      db: new ThreadlineDb(`lookups-${Math.random()}`),
+      client: async () => null,
+      nowSec: () => 100,
+      logger: createLogger('test'),
+    });
+    expect(await lookups.search(A, ['x@y.test'])).toBe(false);
+  });
+});

@@ -1,0 +1,189 @@
+import { describe, expect, it } from 'vitest';
+import { personRow } from '../../db/record-rows';
+import { ThreadlineDb } from '../../db/threadline-db';
+import { createLogger } from '../../shared/logger';
+import type { ThreadFacts } from '../../shared/protocol';
+import type { StatusView, WorkerToSidebar } from '../../shared/sidebar-port';
+import type { ThreadExtras } from '../../shared/thread-extras';
+import type { KeyValueArea } from '../platform';
+import type { CardLookups } from '../read-models/card-lookups';
+import type { SidebarHub } from '../sidebar-hub';
+import { createTabStateStore } from '../tab-state-store';
+import { createThreadViews } from './thread-views';
+
+const A = 'sam@corp.test';
+const thread: ThreadFacts = {
+  threadId: 't-1',
+  subject: 'Pricing',
+  participants: [
+    { name: 'Alice', address: 'alice@acme.test' },
+    { name: 'Bob', address: 'bob@beta.test' },
+  ],
+  messageIds: ['<m1@x>', '<m2@x>'],
+};
+const status = (pendingWrites: number): StatusView => ({
+  health: 'ok',
+  message: null,
+  sync: { running: false, initial: false, entity: null, fetched: 0, total: null, lastSyncAt: 1 },
+  pendingWrites,
+  failedWrites: 0,
+  failedReasons: [],
+  managed: false,
+});
+
+function memoryArea(): KeyValueArea {
+  const data = new Map<string, unknown>();
+  return {
+    get: async (key) => data.get(key),
+    set: async (key, value) => void data.set(key, value),
+    remove: async (key) => void data.delete(key),
+  } as KeyValueArea;
+}
+
+function setup(lookups: Partial<CardLookups> = {}) {
+  const db = new ThreadlineDb(`views-${Math.random()}`);
+  const sent: { tabId: number; message: WorkerToSidebar }[] = [];
+  const hub: SidebarHub = {
+    onConnect: () => undefined,
+    send: (tabId, message) => void sent.push({ tabId, message }),
+    tabs: () => [7, 8],
+    forget: () => undefined,
+  };
+  const store = createTabStateStore(memoryArea());
+  const counts = { teammates: 0, status: 0, extras: 0, searches: [] as string[][] };
+  let pending = 0;
+  const views = createThreadViews({
+    db,
+    hub,
+    store,
+    lookups: {
+      search: async (_account, misses) => {
+        counts.searches.push([...misses]);
+        return false;
+      },
+      activities: async () => false,
+      ...lookups,
+    },
+    teammatesOf: async () => {
+      counts.teammates += 1;
+      return new Set();
+    },
+    status: async () => {
+      counts.status += 1;
+      return status(pending);
+    },
+    extras: async () => {
+      counts.extras += 1;
+      return {} as ThreadExtras;
+    },
+    mayFetchActivities: () => true,
+    nowSec: () => 2_000_000_000,
+    logger: createLogger('test'),
+  });
+  const viewsOf = (tabId: number) =>
+    sent.filter((s) => s.tabId === tabId && s.message.type === 'view').map((s) => s.message);
+  return { db, views, store, sent, counts, viewsOf, setPending: (n: number) => void (pending = n) };
+}
+
+const settle = () => new Promise((resolve) => setTimeout(resolve, 20));
+
+describe('thread views', () => {
+  it('paints an open with ONE view: the summary without message lists, the cards and the status', async () => {
+    const env = setup();
+    await env.db.people.put(personRow(A, { ...personFor('alice@acme.test') }));
+    const outside = await env.views.opened(7, A, thread, env.store.open(7, A, thread));
+    expect(outside.map((p) => p.address)).toEqual(['alice@acme.test', 'bob@beta.test']);
+    const [view, ...more] = env.viewsOf(7);
+    expect(more).toEqual([]);
+    expect(view).toMatchObject({
+      type: 'view',
+      state: { account: A, thread: { threadId: 't-1', subject: 'Pricing', messageCount: 2 } },
+      cards: [{ address: 'alice@acme.test', state: 'person' }, { address: 'bob@beta.test' }],
+      status: { pendingWrites: 0 },
+    });
+    expect(JSON.stringify(view)).not.toContain('<m1@x>');
+    // The cards were built once, and the one unknown address was searched once.
+    expect(env.counts.teammates).toBe(1);
+    await expect.poll(() => env.counts.searches).toEqual([['bob@beta.test']]);
+    await settle();
+    expect(env.viewsOf(7)).toHaveLength(1);
+  });
+
+  it('refreshes a tab once for many changes in one tick (an outbox drain), not once per change', async () => {
+    const env = setup();
+    await env.views.opened(7, A, thread, env.store.open(7, A, thread));
+    await settle();
+    const before = env.counts.teammates;
+    for (let i = 0; i < 50; i += 1) env.views.accountChanged(A, 'none');
+    await expect.poll(() => env.viewsOf(7).length).toBe(2);
+    // Something observable after the burst: a status change's view. No rebuild came between.
+    env.views.statusChanged(A);
+    await expect.poll(() => env.viewsOf(7).length).toBe(3);
+    expect(env.counts.teammates - before).toBe(1);
+  });
+
+  it('re-sends built cards with a new status instead of building them again', async () => {
+    const env = setup();
+    await env.views.opened(7, A, thread, env.store.open(7, A, thread));
+    await settle();
+    const built = env.counts.teammates;
+    env.setPending(3);
+    env.views.statusChanged(A);
+    await expect.poll(() => env.viewsOf(7).length).toBe(2);
+    expect(env.counts.teammates).toBe(built);
+    const last = env.viewsOf(7).at(-1);
+    expect(last).toMatchObject({ status: { pendingWrites: 3 }, cards: [{ address: 'alice@acme.test' }, {}] });
+  });
+
+  it('reads the status once per change for every tab of the account', async () => {
+    const env = setup();
+    await env.views.opened(7, A, thread, env.store.open(7, A, thread));
+    await env.views.opened(8, A, thread, env.store.open(8, A, thread));
+    await settle();
+    const reads = env.counts.status;
+    env.views.statusChanged(A);
+    await expect.poll(() => env.viewsOf(8).length).toBe(2);
+    await expect.poll(() => env.viewsOf(7).length).toBe(2);
+    expect(env.counts.status - reads).toBe(1);
+    expect(env.viewsOf(7)).toHaveLength(2);
+    expect(env.viewsOf(8)).toHaveLength(2);
+  });
+
+  it('sends the extras once after a burst of views, off the paint path', async () => {
+    const env = setup();
+    await env.views.opened(7, A, thread, env.store.open(7, A, thread));
+    for (let i = 0; i < 5; i += 1) env.views.accountChanged(A, 'none');
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    expect(env.counts.extras).toBeGreaterThanOrEqual(1);
+    expect(env.counts.extras).toBeLessThanOrEqual(2);
+  });
+
+  it('a restarted worker rebuilds the view when the sidebar subscribes again', async () => {
+    const env = setup();
+    await env.store.open(7, A, thread);
+    await env.views.subscribed(7);
+    await expect.poll(() => env.viewsOf(7).length).toBe(1);
+    expect(env.viewsOf(7)).toEqual([
+      expect.objectContaining({
+        state: expect.objectContaining({ thread: expect.objectContaining({ threadId: 't-1' }) }),
+      }),
+    ]);
+  });
+});
+
+function personFor(address: string) {
+  return {
+    id: 1,
+    name: 'Alice Doe',
+    title: null,
+    companyId: null,
+    companyName: null,
+    emails: [{ value: address, category: 'work' }],
+    phones: [],
+    address: null,
+    tags: [],
+    ownerId: null,
+    lastContactedAt: null,
+    modifiedAt: 1,
+  };
+}

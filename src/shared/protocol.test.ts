@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { messages, parseRequest, REQUEST_TYPES, responseSchemas, tabMessages } from './protocol';
+
+describe('the message declarations', () => {
+  it('declare each message once, with its own type literal, senders, request and response', () => {
+    for (const type of REQUEST_TYPES) {
+      const declaration = messages[type];
+      expect(declaration.senders.length, type).toBeGreaterThan(0);
+      // The request's `type` is its key: a message with another literal would never be routed to it.
+      expect(declaration.request.safeParse({ type: `${type}-not` }).success, type).toBe(false);
+      expect(responseSchemas[type], type).toBe(declaration.response);
+    }
+  });
+
+  it('routes by the declaration: an unknown type, or a prototype key, is refused', () => {
+    expect(parseRequest({ type: 'deleteEverything' })).toEqual({ ok: false, reason: 'unknown message type' });
+    expect(parseRequest({ type: 'toString' })).toEqual({ ok: false, reason: 'unknown message type' });
+    expect(parseRequest({ type: '__proto__' })).toEqual({ ok: false, reason: 'unknown message type' });
+    expect(parseRequest(null)).toEqual({ ok: false, reason: 'unknown message type' });
+  });
+
+  it('refuses unknown fields at every level instead of stripping them', () => {
+    const thread = { threadId: 't', subject: 's', participants: [], messageIds: [] };
+    const base = { type: 'threadOpened', account: 'me@corp.test', thread };
+    expect(parseRequest(base)).toMatchObject({ ok: true, senders: ['gmailContentScript'] });
+    expect(parseRequest({ ...base, extra: 1 })).toMatchObject({ ok: false });
+    expect(parseRequest({ ...base, thread: { ...thread, extra: 1 } })).toMatchObject({ ok: false });
+    expect(
+      parseRequest({ ...base, thread: { ...thread, participants: [{ name: 'a', address: 'a@b.c', x: 1 }] } }),
+    ).toMatchObject({ ok: false });
+  });
+
+  it('declares the worker’s messages to the tab the same way', () => {
+    expect(
+      tabMessages.readBodies.request.safeParse({ type: 'readBodies', threadId: 't', messageIds: [] }).success,
+    ).toBe(true);
+    expect(
+      tabMessages.readBodies.request.safeParse({ type: 'readBodies', threadId: 't', messageIds: [], x: 1 })
+        .success,
+    ).toBe(false);
+  });
+});
