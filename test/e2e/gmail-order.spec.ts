@@ -6,7 +6,7 @@
 import { demoFixture, type GmailDoubleFixture } from '../gmail-double/fixture';
 import { connectThroughOptions } from './connect';
 import { expect, GMAIL_URL, routeGmail, sidebarFrame, test } from './fixtures';
-import { linkWithConsent, markedActivities, openConnected, personIdOf } from './open-thread';
+import { linkWithConsent, markedActivities, personIdOf } from './open-thread';
 
 const [pricing, intro] = demoFixture.threads;
 
@@ -42,9 +42,15 @@ test('Gmail never offers its side panel: row badges and compose logging still wo
   extensionId,
   crm,
 }) => {
-  // First a normal tab: the first sync fills the cache the badges come from, and the user consents
-  // to sending e-mail data to the CRM (compose logging is offered only then).
-  const { page: first, frame } = await openConnected(context, extensionId, crm, pricing?.threadId ?? '');
+  // First a normal tab, opened on the inbox: the first sync fills the cache the badges come from,
+  // and the user consents to sending e-mail data to the CRM (compose logging is offered only then).
+  await connectThroughOptions(context, extensionId, crm);
+  await routeGmail(context);
+  const first = await context.newPage();
+  await first.goto(`${GMAIL_URL}#inbox`);
+  const frame = await sidebarFrame(first, extensionId);
+  await first.getByRole('link', { name: pricing?.subject ?? '' }).click();
+  await expect(frame.getByTestId('thread-links')).toBeVisible({ timeout: 20_000 });
   await linkWithConsent(frame, 'Person: Alice Doe');
   await expect(frame.getByTestId('link-chip')).not.toContainText('saving', { timeout: 15_000 });
   await first.close();
