@@ -5,11 +5,12 @@ import { type Clock, systemClock } from './db/record-store';
 import { type FaultConfig, NO_FAULTS, seededRandom } from './faults';
 import { trackConnections } from './http/close-connections';
 import { CopperError } from './http/copper-error';
-import { parseInput } from './http/parse-input';
+import { parseAdminInput } from './http/parse-input';
 import { createRateLimiter } from './rate-limiter';
-import type { RouteContext } from './route-context';
+import type { DateOrder, RouteContext } from './route-context';
 import { registerAccount } from './routes/account';
 import { registerActivities } from './routes/activities';
+import { storedDateOrder } from './routes/close-date';
 import { registerCompanies } from './routes/companies';
 import { registerLeads } from './routes/leads';
 import { registerOpportunities } from './routes/opportunities';
@@ -37,6 +38,8 @@ export interface CrmServerOptions {
   adminToken?: string;
   /** The admin token's SHA-256 (hex), as `npm run crm` keeps it: the server never needs the token itself. */
   adminTokenSha256?: string;
+  /** The account's date order for `close_date` strings (`MM/DD` by default, as Copper's example). */
+  dateOrder?: DateOrder;
   /** Keep the last requests (method, path, body) for tests that check what left the browser. */
   recordRequests?: boolean;
 }
@@ -74,7 +77,7 @@ export async function createCrmServer(options: CrmServerOptions): Promise<Fastif
   const recorded: RecordedRequest[] = [];
   /** For benchmarks: how many API requests arrived, and how many were refused by the rate limit. */
   const stats = { requests: 0, rateLimited: 0 };
-  const ctx: RouteContext = { db, clock };
+  const ctx: RouteContext = { db, clock, dateOrder: options.dateOrder ?? storedDateOrder(db) };
 
   const app = Fastify({ bodyLimit: BODY_LIMIT_BYTES, logger: false, routerOptions: { maxParamLength: 200 } });
   const connections = trackConnections(app.server);
@@ -169,7 +172,7 @@ export async function createCrmServer(options: CrmServerOptions): Promise<Fastif
           ...faults,
         }));
         admin.post('/config', async (request) => {
-          const input = parseInput(adminConfigInput, request.body);
+          const input = parseAdminInput(adminConfigInput, request.body);
           if (input.rateLimit !== undefined || input.rateWindowMs !== undefined) {
             limiter = createRateLimiter({
               limit: input.rateLimit ?? limiter.limit,

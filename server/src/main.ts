@@ -15,7 +15,7 @@ import { seedDemoData } from './seed/seed-demo-data';
 
 const USAGE = `Usage: npm run crm -- [--port 8787] [--host 127.0.0.1] [--db ./.crm/demo.sqlite] [--seed-people 1000]
   [--seed 42] [--rate-limit 180] [--rate-window-ms 60000] [--latency-ms 0] [--fail-rate 0] [--drop-rate 0]
-  [--admin-token TOKEN] [--record-requests] [--seed-only]`;
+  [--admin-token TOKEN] [--record-requests] [--seed-only] [--date-order MM/DD|DD/MM]`;
 
 function number(name: string, raw: string | undefined, fallback: number, min: number, max: number): number {
   if (raw === undefined) return fallback;
@@ -45,6 +45,7 @@ async function main(): Promise<void> {
         'admin-token': { type: 'string' },
         'record-requests': { type: 'boolean' },
         'seed-only': { type: 'boolean' },
+        'date-order': { type: 'string' },
         help: { type: 'boolean' },
       },
       strict: true,
@@ -63,11 +64,20 @@ async function main(): Promise<void> {
   }
   const dbPath = resolve(values.db ?? '.crm/demo.sqlite');
   const people = number('seed-people', values['seed-people'], 1000, 0, 1_000_000);
+  const orderArg = values['date-order'];
+  if (orderArg !== undefined && orderArg !== 'MM/DD' && orderArg !== 'DD/MM') {
+    console.error(`--date-order must be MM/DD or DD/MM (got "${orderArg}")\n${USAGE}`);
+    process.exit(2);
+  }
   const db = openDatabase(dbPath);
   let seededUsers: DemoUser[] = [];
   if (!isSeeded(db)) {
     const started = performance.now();
-    const summary = seedDemoData(db, { people, seed: number('seed', values.seed, 42, 0, 2 ** 31) });
+    const summary = seedDemoData(db, {
+      people,
+      seed: number('seed', values.seed, 42, 0, 2 ** 31),
+      ...(orderArg ? { dateOrder: orderArg } : {}),
+    });
     seededUsers = summary.users;
     const seconds = ((performance.now() - started) / 1000).toFixed(2);
     console.log(`[crm] seeded ${dbPath} in ${seconds} s: ${JSON.stringify(summary.counts)}`);
@@ -96,6 +106,8 @@ async function main(): Promise<void> {
     },
     adminTokenSha256: hashSecret(adminToken),
     recordRequests: values['record-requests'] ?? false,
+    // The order the database was seeded with, unless this run says otherwise.
+    ...(orderArg ? { dateOrder: orderArg } : {}),
   });
   await app.listen({ host, port: number('port', values.port, 8787, 0, 65_535) });
   const address = app.server.address();

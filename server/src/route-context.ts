@@ -7,9 +7,13 @@ export interface CrmUser {
   email: string;
 }
 
+/** The account's date order: Copper writes and reads `close_date` strings in it. */
+export type DateOrder = 'MM/DD' | 'DD/MM';
+
 export interface RouteContext {
   db: Db;
   clock: Clock;
+  dateOrder: DateOrder;
 }
 
 declare module 'fastify' {

@@ -36,7 +36,13 @@ export async function startTestServer(
   options: Partial<CrmServerOptions> & { people?: number; dbPath?: string; seed?: boolean } = {},
 ): Promise<TestServer> {
   const db = options.db ?? openDatabase(options.dbPath ?? ':memory:');
-  const summary = options.seed === false ? null : seedDemoData(db, { people: options.people ?? 250 });
+  const summary =
+    options.seed === false
+      ? null
+      : seedDemoData(db, {
+          people: options.people ?? 250,
+          ...(options.dateOrder ? { dateOrder: options.dateOrder } : {}),
+        });
   // The database keeps only hashes of the keys: an existing one gets new keys for this test.
   const users = summary?.users ?? issueApiKeys(db);
   const owner = users[0];

@@ -4,10 +4,23 @@ import type { Db } from '../db/open-database';
 /** Copper pages through at most the first 100,000 records of a search. */
 export const MAX_SEARCH_WINDOW = 100_000;
 
+/**
+ * A number also sent as a numeric string: Copper accepts `"page_number":"2"` (a public connector's
+ * live reads send paging and dates that way), so this server does too.
+ */
+export const numeric = <T extends z.ZodType>(schema: T) =>
+  z.preprocess((v) => (typeof v === 'string' && /^\s*\d+(\.\d+)?\s*$/.test(v) ? Number(v) : v), schema);
+
 export const pagingFields = {
-  page_number: z.number().int().min(1).optional(),
-  page_size: z.number().int().min(1).max(200).optional(),
+  page_number: numeric(z.number().int().min(1)).optional(),
+  page_size: numeric(z.number().int().min(1).max(200)).optional(),
   sort_direction: z.enum(['asc', 'desc']).optional(),
+};
+
+/** Filters every entity search shares: `ids` (documented on developer.copper.com). */
+export const entityFilters = {
+  ...pagingFields,
+  ids: z.array(numeric(z.number().int().positive())).max(1000).optional(),
 };
 
 export interface SearchSpec {
@@ -23,6 +36,7 @@ export interface SearchRequest {
   page_size?: number | undefined;
   sort_by?: string | undefined;
   sort_direction?: 'asc' | 'desc' | undefined;
+  ids?: readonly number[] | undefined;
 }
 
 export interface Filter {
@@ -55,6 +69,7 @@ export function runSearch(
   request: SearchRequest,
   filter: Filter,
 ): { records: Record<string, unknown>[]; total: number } {
+  addIn(filter, 'id', request.ids);
   const where = filter.where.length > 0 ? `WHERE ${filter.where.join(' AND ')}` : '';
   const pageSize = request.page_size ?? 20;
   const offset = ((request.page_number ?? 1) - 1) * pageSize;

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { notFound } from '../http/copper-error';
-import { parseInput } from '../http/parse-input';
+import { parseInput, searchBody } from '../http/parse-input';
 import { pagingFields } from '../http/run-search';
 import type { RouteContext } from '../route-context';
 
@@ -23,17 +23,13 @@ export function registerAccount(app: FastifyInstance, ctx: RouteContext): void {
 
   /** Teammates: the client uses them to leave CRM users out of contact cards. */
   app.post('/users/search', async (request, reply) => {
-    const input = parseInput(
-      z.strictObject({ ...pagingFields, sort_by: z.enum(['name']).optional() }),
-      request.body,
-    );
+    const input = parseInput(z.strictObject(pagingFields), searchBody(request), 'POST /users/search');
     const size = input.page_size ?? 20;
     const offset = ((input.page_number ?? 1) - 1) * size;
     const total = (db.prepare('SELECT COUNT(*) AS n FROM users').get() as { n: number }).n;
     reply.header('X-PW-TOTAL', String(total));
-    const direction = input.sort_direction === 'desc' ? 'DESC' : 'ASC';
     return db
-      .prepare(`SELECT id, name, email FROM users ORDER BY name ${direction}, id LIMIT ? OFFSET ?`)
+      .prepare('SELECT id, name, email FROM users ORDER BY name, id LIMIT ? OFFSET ?')
       .all(size, offset);
   });
 

@@ -11,15 +11,8 @@ import {
   saveRecord,
 } from '../db/record-store';
 import { CopperError, invalid, notFound } from '../http/copper-error';
-import { parseInput } from '../http/parse-input';
-import {
-  addCompare,
-  newFilter,
-  pagingFields,
-  runSearch,
-  type SearchSpec,
-  sortByField,
-} from '../http/run-search';
+import { parseInput, searchBody } from '../http/parse-input';
+import { addCompare, newFilter, pagingFields, runSearch, type SearchSpec } from '../http/run-search';
 import type { RouteContext } from '../route-context';
 import { type ResourceType, readOnly, resourceRef, unixSeconds } from './fields';
 import { answerSearch, registerGetById } from './record-routes';
@@ -64,12 +57,10 @@ export const activitiesSearch: SearchSpec = {
 
 const searchInput = z.strictObject({
   ...pagingFields,
-  sort_by: sortByField(activitiesSearch),
   parent: resourceRef.optional(),
   activity_types: z.array(typeRef).max(100).optional(),
   minimum_activity_date: unixSeconds.optional(),
   maximum_activity_date: unixSeconds.optional(),
-  minimum_modified_date: unixSeconds.optional(),
   full_result: z.boolean().optional(),
 });
 
@@ -150,7 +141,7 @@ export function registerActivities(app: FastifyInstance, ctx: RouteContext): voi
   });
 
   app.post('/activities', async (request) => {
-    const input = parseInput(activityInput, request.body);
+    const input = parseInput(activityInput, request.body, 'POST /activities');
     return db.transaction(() => {
       requireUserType(db, input.type);
       if (!parentExists(db, input.parent.type, input.parent.id)) throw invalid('Parent: does not exist');
@@ -173,7 +164,7 @@ export function registerActivities(app: FastifyInstance, ctx: RouteContext): voi
   });
 
   app.post('/activities/search', async (request, reply) => {
-    const input = parseInput(searchInput, request.body);
+    const input = parseInput(searchInput, searchBody(request), 'POST /activities/search');
     const filter = newFilter();
     if (input.parent) {
       addCompare(filter, 'parent_type = ?', input.parent.type);
@@ -190,14 +181,13 @@ export function registerActivities(app: FastifyInstance, ctx: RouteContext): voi
     }
     addCompare(filter, 'activity_date >= ?', input.minimum_activity_date);
     addCompare(filter, 'activity_date <= ?', input.maximum_activity_date);
-    addCompare(filter, 'date_modified >= ?', input.minimum_modified_date);
     return answerSearch(reply, runSearch(db, activitiesSearch, input, filter));
   });
 
   registerGetById(app, ctx, '/activities', 'activities');
 
   app.put<{ Params: { id: string } }>('/activities/:id', async (request) => {
-    const input = parseInput(activityUpdate, request.body);
+    const input = parseInput(activityUpdate, request.body, 'PUT /activities/:id');
     return db.transaction(() => {
       const current = getRecord(db, 'activities', Number(request.params.id));
       if (!current) throw notFound();

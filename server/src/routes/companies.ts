@@ -2,11 +2,11 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { defined, type JsonRecord, nextId, nextModified, saveRecord } from '../db/record-store';
 import { invalid } from '../http/copper-error';
-import { parseInput } from '../http/parse-input';
+import { parseInput, searchBody } from '../http/parse-input';
 import {
   addCompare,
+  entityFilters,
   newFilter,
-  pagingFields,
   runSearch,
   type SearchSpec,
   sortByField,
@@ -61,10 +61,11 @@ export const companiesSearch: SearchSpec = {
 };
 
 const searchInput = z.strictObject({
-  ...pagingFields,
+  ...entityFilters,
   sort_by: sortByField(companiesSearch),
   name: z.string().max(500).optional(),
-  email_domains: z.array(z.string().max(253)).max(200).optional(),
+  // One string, as Copper documents.
+  email_domains: z.string().max(253).optional(),
   ...minMaxModified,
 });
 
@@ -108,15 +109,12 @@ export function registerCompanies(app: FastifyInstance, ctx: RouteContext): void
   const { db } = ctx;
 
   app.post('/companies/search', async (request, reply) => {
-    const input = parseInput(searchInput, request.body);
+    const input = parseInput(searchInput, searchBody(request), 'POST /companies/search');
     const filter = newFilter();
     if (input.name !== undefined)
       addCompare(filter, "name LIKE ? ESCAPE '\\'", `%${escapeLike(input.name)}%`);
-    if (input.email_domains) {
-      const list = input.email_domains.map((d) => d.trim().toLowerCase());
-      filter.where.push(`email_domain IN (${list.map(() => '?').join(',') || 'NULL'})`);
-      filter.params.push(...list);
-    }
+    if (input.email_domains !== undefined)
+      addCompare(filter, 'email_domain = ?', input.email_domains.trim().toLowerCase());
     addModifiedFilters(filter, input);
     return answerSearch(reply, runSearch(db, companiesSearch, input, filter));
   });
@@ -124,12 +122,12 @@ export function registerCompanies(app: FastifyInstance, ctx: RouteContext): void
   registerGetById(app, ctx, '/companies', 'companies');
 
   app.post('/companies', async (request) => {
-    const input = parseInput(companyInput, request.body);
+    const input = parseInput(companyInput, request.body, 'POST /companies');
     return db.transaction(() => createCompany(ctx, input))();
   });
 
   app.put<{ Params: { id: string } }>('/companies/:id', async (request) => {
-    const input = parseInput(companyInput, request.body);
+    const input = parseInput(companyInput, request.body, 'PUT /companies/:id');
     return updateRecord(
       ctx,
       'companies',

@@ -1,9 +1,10 @@
 import { z } from 'zod';
+import { numeric } from '../http/run-search';
 
 /** Field schemas shared by Copper's record types. Strings are bounded; unknown keys are rejected. */
 export const text = (max = 2000) => z.string().max(max);
 export const nullableText = (max = 2000) => z.string().max(max).nullable().optional();
-export const id = z.number().int().positive();
+export const id = numeric(z.number().int().positive());
 
 export const address = z
   .strictObject({
@@ -45,13 +46,7 @@ export const customFields = z
   )
   .max(200)
   .optional();
-export const unixSeconds = z.number().int().min(0).max(99_999_999_999);
-/** Copper sends some dates as mm/dd/yyyy strings and others as unix seconds; accept both. */
-export const copperDate = z
-  .union([unixSeconds, z.string().regex(/^\d{1,2}\/\d{1,2}\/\d{4}$/, 'must be mm/dd/yyyy or unix seconds')])
-  .nullable()
-  .optional();
-
+export const unixSeconds = numeric(z.number().int().min(0).max(99_999_999_999));
 export const minMaxModified = {
   minimum_modified_date: unixSeconds.optional(),
   maximum_modified_date: unixSeconds.optional(),

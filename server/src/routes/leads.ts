@@ -2,12 +2,12 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { defined, getRecord, type JsonRecord, nextId, saveRecord } from '../db/record-store';
 import { invalid, notFound } from '../http/copper-error';
-import { parseInput } from '../http/parse-input';
+import { parseInput, searchBody } from '../http/parse-input';
 import {
   addCompare,
   addIn,
+  entityFilters,
   newFilter,
-  pagingFields,
   runSearch,
   type SearchSpec,
   sortByField,
@@ -65,11 +65,12 @@ export const leadsSearch: SearchSpec = {
 };
 
 const searchInput = z.strictObject({
-  ...pagingFields,
+  ...entityFilters,
   sort_by: sortByField(leadsSearch),
   name: z.string().max(500).optional(),
-  emails: z.array(z.string().max(320)).max(200).optional(),
-  statuses: z.array(z.enum(LEAD_STATUSES)).max(10).optional(),
+  // One string, as Copper documents (DC, GB); some generated specs say an array (unconfirmed).
+  emails: z.string().max(320).optional(),
+  status_ids: z.array(id).max(10).optional(),
   ...minMaxModified,
 });
 
@@ -114,16 +115,16 @@ export function registerLeads(app: FastifyInstance, ctx: RouteContext): void {
   const { db } = ctx;
 
   app.post('/leads/search', async (request, reply) => {
-    const input = parseInput(searchInput, request.body);
+    const input = parseInput(searchInput, searchBody(request), 'POST /leads/search');
     const filter = newFilter();
     if (input.name !== undefined)
       addCompare(filter, "name LIKE ? ESCAPE '\\'", `%${escapeLike(input.name)}%`);
+    if (input.emails !== undefined) addCompare(filter, 'email = ?', input.emails.trim());
     addIn(
       filter,
-      'email',
-      input.emails?.map((e) => e.trim()),
+      'status',
+      input.status_ids?.map((n) => LEAD_STATUSES[n - 1] ?? ''),
     );
-    addIn(filter, 'status', input.statuses);
     addModifiedFilters(filter, input);
     return answerSearch(reply, runSearch(db, leadsSearch, input, filter));
   });
@@ -131,7 +132,7 @@ export function registerLeads(app: FastifyInstance, ctx: RouteContext): void {
   registerGetById(app, ctx, '/leads', 'leads');
 
   app.post('/leads', async (request) => {
-    const input = parseInput(leadInput, request.body);
+    const input = parseInput(leadInput, request.body, 'POST /leads');
     return db.transaction(() => {
       const now = ctx.clock.now();
       const lead = applyLead(
@@ -171,7 +172,7 @@ export function registerLeads(app: FastifyInstance, ctx: RouteContext): void {
   });
 
   app.put<{ Params: { id: string } }>('/leads/:id', async (request) => {
-    const input = parseInput(leadInput, request.body);
+    const input = parseInput(leadInput, request.body, 'PUT /leads/:id');
     return updateRecord(
       ctx,
       'leads',
@@ -183,7 +184,7 @@ export function registerLeads(app: FastifyInstance, ctx: RouteContext): void {
 
   /** Converts a lead into a person (and optionally a company and an opportunity); the lead is removed. */
   app.post<{ Params: { id: string } }>('/leads/:id/convert', async (request) => {
-    const input = parseInput(convertInput, request.body);
+    const input = parseInput(convertInput, request.body, 'POST /leads/:id/convert');
     return db.transaction(() => {
       const lead = getRecord(db, 'leads', Number(request.params.id));
       if (!lead) throw notFound();

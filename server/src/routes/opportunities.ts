@@ -3,19 +3,20 @@ import { z } from 'zod';
 import type { Db } from '../db/open-database';
 import { defined, exists, type JsonRecord, nextId, saveRecord } from '../db/record-store';
 import { invalid, notFound } from '../http/copper-error';
-import { parseInput } from '../http/parse-input';
+import { parseInput, searchBody } from '../http/parse-input';
 import {
   addCompare,
   addIn,
+  entityFilters,
   newFilter,
-  pagingFields,
   runSearch,
   type SearchSpec,
   sortByField,
 } from '../http/run-search';
 import type { RouteContext } from '../route-context';
 import { recordSystemActivity } from './activities';
-import { copperDate, customFields, id, minMaxModified, nullableText, readOnly, tags } from './fields';
+import { normaliseCloseDate } from './close-date';
+import { customFields, id, minMaxModified, nullableText, readOnly, tags } from './fields';
 import { addModifiedFilters, escapeLike } from './people';
 import { answerSearch, registerGetById, updateRecord } from './record-routes';
 
@@ -24,7 +25,7 @@ export const OPPORTUNITY_STATUSES = ['Open', 'Won', 'Lost', 'Abandoned'] as cons
 const opportunityInput = z.strictObject({
   name: nullableText(500),
   assignee_id: id.nullable().optional(),
-  close_date: copperDate,
+  close_date: z.string().max(20).nullable().optional(),
   company_id: id.nullable().optional(),
   customer_source_id: id.nullable().optional(),
   details: nullableText(20_000),
@@ -55,7 +56,7 @@ export const opportunitiesSearch: SearchSpec = {
 };
 
 const searchInput = z.strictObject({
-  ...pagingFields,
+  ...entityFilters,
   sort_by: sortByField(opportunitiesSearch),
   name: z.string().max(500).optional(),
   pipeline_ids: z.array(id).max(200).optional(),
@@ -81,11 +82,14 @@ function stagesOf(db: Db, pipelineId: number): Stage[] {
     .all(pipelineId) as Stage[];
 }
 
-function applyOpportunity(db: Db, base: JsonRecord, input: Partial<OpportunityInput>): JsonRecord {
+function applyOpportunity(ctx: RouteContext, base: JsonRecord, input: Partial<OpportunityInput>): JsonRecord {
+  const { db } = ctx;
   const { id: _i, date_created: _c, date_modified: _m, interaction_count: _n, ...fields } = input;
   const next: JsonRecord = { ...base, ...defined(fields) };
   if (typeof next.name !== 'string' || next.name.trim() === '') throw invalid("Name: can't be blank");
   next.name = next.name.trim();
+  if (typeof input.close_date === 'string')
+    next.close_date = normaliseCloseDate(input.close_date, ctx.dateOrder);
   if (next.pipeline_id === null || next.pipeline_id === undefined) {
     const first = db.prepare('SELECT id FROM pipelines ORDER BY id LIMIT 1').get() as
       | { id: number }
@@ -135,7 +139,7 @@ const columns = (o: JsonRecord) => ({
 export function createOpportunity(ctx: RouteContext, input: Partial<OpportunityInput>): JsonRecord {
   const now = ctx.clock.now();
   const opportunity = applyOpportunity(
-    ctx.db,
+    ctx,
     {
       id: nextId(ctx.db, 'opportunities'),
       name: null,
@@ -200,7 +204,7 @@ export function registerOpportunities(app: FastifyInstance, ctx: RouteContext): 
   });
 
   app.post('/opportunities/search', async (request, reply) => {
-    const input = parseInput(searchInput, request.body);
+    const input = parseInput(searchInput, searchBody(request), 'POST /opportunities/search');
     const filter = newFilter();
     if (input.name !== undefined)
       addCompare(filter, "name LIKE ? ESCAPE '\\'", `%${escapeLike(input.name)}%`);
@@ -220,18 +224,18 @@ export function registerOpportunities(app: FastifyInstance, ctx: RouteContext): 
   registerGetById(app, ctx, '/opportunities', 'opportunities');
 
   app.post('/opportunities', async (request) => {
-    const input = parseInput(opportunityInput, request.body);
+    const input = parseInput(opportunityInput, request.body, 'POST /opportunities');
     return db.transaction(() => createOpportunity(ctx, input))();
   });
 
   app.put<{ Params: { id: string } }>('/opportunities/:id', async (request) => {
-    const input = parseInput(opportunityInput, request.body);
+    const input = parseInput(opportunityInput, request.body, 'PUT /opportunities/:id');
     const user = request.crmUser;
     return updateRecord(
       ctx,
       'opportunities',
       request.params.id,
-      (current) => applyOpportunity(db, current, input),
+      (current) => applyOpportunity(ctx, current, input),
       (next, current) => {
         if (next.pipeline_stage_id !== current.pipeline_stage_id) {
           next.date_stage_changed = ctx.clock.now();

@@ -3,12 +3,12 @@ import { z } from 'zod';
 import type { Db } from '../db/open-database';
 import { defined, getRecord, type JsonRecord, nextId, saveRecord } from '../db/record-store';
 import { invalid, notFound } from '../http/copper-error';
-import { parseInput } from '../http/parse-input';
+import { parseInput, searchBody } from '../http/parse-input';
 import {
   addCompare,
   addIn,
+  entityFilters,
   newFilter,
-  pagingFields,
   runSearch,
   type SearchSpec,
   sortByField,
@@ -69,7 +69,7 @@ export const peopleSearch: SearchSpec = {
 };
 
 const searchInput = z.strictObject({
-  ...pagingFields,
+  ...entityFilters,
   sort_by: sortByField(peopleSearch),
   emails: z.array(z.string().max(320)).max(200).optional(),
   name: z.string().max(500).optional(),
@@ -183,7 +183,11 @@ export function registerPeople(app: FastifyInstance, ctx: RouteContext): void {
   const { db } = ctx;
 
   app.post('/people/fetch_by_email', async (request) => {
-    const { email } = parseInput(z.strictObject({ email: emailAddress }), request.body);
+    const { email } = parseInput(
+      z.strictObject({ email: emailAddress }),
+      request.body,
+      'POST /people/fetch_by_email',
+    );
     const row = db.prepare('SELECT person_id FROM person_emails WHERE email = ?').get(email) as
       | { person_id: number }
       | undefined;
@@ -193,7 +197,7 @@ export function registerPeople(app: FastifyInstance, ctx: RouteContext): void {
   });
 
   app.post('/people/search', async (request, reply) => {
-    const input = parseInput(searchInput, request.body);
+    const input = parseInput(searchInput, searchBody(request), 'POST /people/search');
     const filter = newFilter();
     if (input.emails) {
       const list = input.emails.map((e) => e.trim());
@@ -217,12 +221,12 @@ export function registerPeople(app: FastifyInstance, ctx: RouteContext): void {
   registerGetById(app, ctx, '/people', 'people');
 
   app.post('/people', async (request) => {
-    const input = parseInput(personInput, request.body);
+    const input = parseInput(personInput, request.body, 'POST /people');
     return db.transaction(() => createPerson(ctx, input))();
   });
 
   app.put<{ Params: { id: string } }>('/people/:id', async (request) => {
-    const input = parseInput(personInput, request.body);
+    const input = parseInput(personInput, request.body, 'PUT /people/:id');
     return updateRecord(
       ctx,
       'people',

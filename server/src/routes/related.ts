@@ -50,7 +50,11 @@ export function registerRelated(app: FastifyInstance, ctx: RouteContext): void {
 
   app.post<{ Params: { entity: string; id: string } }>('/:entity/:id/related', async (request) => {
     const from = resolve(request.params.entity, request.params.id);
-    const { resource } = parseInput(z.strictObject({ resource: resourceRef }), request.body);
+    const { resource } = parseInput(
+      z.strictObject({ resource: resourceRef }),
+      request.body,
+      'POST /:entity/:id/related',
+    );
     if (!(resource.type in PARENT_TABLES) || !parentExists(db, resource.type, resource.id)) {
       throw invalid('Resource: does not exist');
     }
@@ -68,7 +72,11 @@ export function registerRelated(app: FastifyInstance, ctx: RouteContext): void {
 
   app.delete<{ Params: { entity: string; id: string } }>('/:entity/:id/related', async (request) => {
     const from = resolve(request.params.entity, request.params.id);
-    const { resource } = parseInput(z.strictObject({ resource: resourceRef }), request.body);
+    const { resource } = parseInput(
+      z.strictObject({ resource: resourceRef }),
+      request.body,
+      'DELETE /:entity/:id/related',
+    );
     const unlink = db.prepare(
       'DELETE FROM related_links WHERE a_type = ? AND a_id = ? AND b_type = ? AND b_id = ?',
     );

@@ -2,12 +2,12 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { defined, type JsonRecord, nextId, saveRecord } from '../db/record-store';
 import { invalid } from '../http/copper-error';
-import { parseInput } from '../http/parse-input';
+import { parseInput, searchBody } from '../http/parse-input';
 import {
   addCompare,
   addIn,
+  entityFilters,
   newFilter,
-  pagingFields,
   runSearch,
   type SearchSpec,
   sortByField,
@@ -55,7 +55,7 @@ export const tasksSearch: SearchSpec = {
 };
 
 const searchInput = z.strictObject({
-  ...pagingFields,
+  ...entityFilters,
   sort_by: sortByField(tasksSearch),
   name: z.string().max(500).optional(),
   related_resource: resourceRef.optional(),
@@ -98,7 +98,7 @@ export function registerTasks(app: FastifyInstance, ctx: RouteContext): void {
   const { db } = ctx;
 
   app.post('/tasks', async (request) => {
-    const input = parseInput(taskInput, request.body);
+    const input = parseInput(taskInput, request.body, 'POST /tasks');
     return db.transaction(() => {
       const now = ctx.clock.now();
       const task = applyTask(
@@ -127,7 +127,7 @@ export function registerTasks(app: FastifyInstance, ctx: RouteContext): void {
   });
 
   app.post('/tasks/search', async (request, reply) => {
-    const input = parseInput(searchInput, request.body);
+    const input = parseInput(searchInput, searchBody(request), 'POST /tasks/search');
     const filter = newFilter();
     if (input.name !== undefined)
       addCompare(filter, "name LIKE ? ESCAPE '\\'", `%${escapeLike(input.name)}%`);
@@ -144,7 +144,7 @@ export function registerTasks(app: FastifyInstance, ctx: RouteContext): void {
   registerGetById(app, ctx, '/tasks', 'tasks');
 
   app.put<{ Params: { id: string } }>('/tasks/:id', async (request) => {
-    const input = parseInput(taskInput, request.body);
+    const input = parseInput(taskInput, request.body, 'PUT /tasks/:id');
     return updateRecord(
       ctx,
       'tasks',

@@ -1,5 +1,7 @@
 import { en, Faker } from '@faker-js/faker';
 import type { Db } from '../db/open-database';
+import type { DateOrder } from '../route-context';
+import { formatCloseDate, saveDateOrder } from '../routes/close-date';
 import { hashSecret, newApiKey } from '../security/secrets';
 
 /** Seeded records use dates up to this instant (2026-09-21), so the same seed gives the same data. */
@@ -50,6 +52,8 @@ export const ACTIVITY_TYPES = {
   phoneCall: 190711,
   meeting: 190712,
   email: 190713,
+  /** Disabled. */
+  retiredEmail: 190700,
   propertyChanged: 1,
   stageChanged: 3,
 } as const;
@@ -70,20 +74,18 @@ const local = (s: string): string =>
     .replace(/[^A-Za-z0-9]/g, '')
     .toLowerCase() || 'x';
 
-/** The opportunity close_date form of Copper's example (mm/dd/yyyy). */
-const mmddyyyy = (seconds: number): string => {
-  const d = new Date(seconds * 1000);
-  return `${d.getUTCMonth() + 1}/${d.getUTCDate()}/${d.getUTCFullYear()}`;
-};
-
 /**
  * Fills an empty database with deterministic, realistic demo data: the demo account and its users,
  * pipelines, activity types, custom fields, the fixed records the Gmail double's threads talk
  * about, then `people` generated people with companies, leads, opportunities, activities and tasks.
  * Only the users' API keys are not deterministic: they are random, and stored hashed.
  */
-export function seedDemoData(db: Db, options: { people: number; seed?: number }): SeedSummary {
+export function seedDemoData(
+  db: Db,
+  options: { people: number; seed?: number; dateOrder?: DateOrder },
+): SeedSummary {
   const seed = options.seed ?? 42;
+  const dateOrder = options.dateOrder ?? 'MM/DD';
   const faker = new Faker({ locale: [en] });
   faker.seed(seed);
   const counts: Record<string, number> = {};
@@ -139,6 +141,11 @@ export function seedDemoData(db: Db, options: { people: number; seed?: number })
     insertType.run(ACTIVITY_TYPES.note, 'user', 'Note', 0);
     insertType.run(ACTIVITY_TYPES.phoneCall, 'user', 'Phone Call', 1);
     insertType.run(ACTIVITY_TYPES.meeting, 'user', 'Meeting', 1);
+    // An "Email" type an admin retired (disabled) before making the current one: Copper refuses
+    // activities of a disabled type, so a client must look at is_disabled, not only the name.
+    db.prepare(
+      'INSERT INTO activity_types (id, category, name, is_disabled, count_as_interaction) VALUES (?, ?, ?, 1, 1)',
+    ).run(ACTIVITY_TYPES.retiredEmail, 'user', 'Email');
     insertType.run(ACTIVITY_TYPES.email, 'user', 'Email', 1);
     insertType.run(ACTIVITY_TYPES.propertyChanged, 'system', 'Property Changed', 0);
     insertType.run(ACTIVITY_TYPES.stageChanged, 'system', 'Pipeline Stage Changed', 0);
@@ -404,7 +411,7 @@ export function seedDemoData(db: Db, options: { people: number; seed?: number })
         id: opportunityId,
         name: o.name,
         assignee_id: faker.helpers.arrayElement([1, 2, 3]),
-        close_date: mmddyyyy(SEED_NOW + faker.number.int({ min: -60, max: 180 }) * 86_400),
+        close_date: formatCloseDate(SEED_NOW + faker.number.int({ min: -60, max: 180 }) * 86_400, dateOrder),
         company_id: o.companyId,
         company_name: o.companyName,
         customer_source_id: null,
@@ -591,6 +598,7 @@ export function seedDemoData(db: Db, options: { people: number; seed?: number })
       );
     }
     counts.tasks = taskCount;
+    saveDateOrder(db, dateOrder);
     db.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES ('seeded', ?)").run(
       JSON.stringify({ seed, people: options.people }),
     );
