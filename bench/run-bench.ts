@@ -6,6 +6,7 @@
  * BENCH_PEOPLE (default 100000) sizes the CRM; BENCH_OPENS (default 50) the thread opens per case;
  * BENCH_SKIP_LIMITED=1 skips the ~3-minute sync under Copper's 180 requests/minute.
  */
+import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -74,27 +75,80 @@ async function waitForSync(context: BrowserContext, timeoutMs: number): Promise<
   }
 }
 
-/** Opens `threadId` and returns ms from the thread-open event to the person card painted in the sidebar. */
-async function openAndMeasure(page: Page, frame: Frame, threadId: string, address: string): Promise<number> {
+/** Resolves in the sidebar frame when `selector` is in the DOM: when it got there, and the next frame. */
+function whenShown(frame: Frame, selector: string): Promise<{ dom: number; painted: number }> {
   // No named inner functions here: tsx would wrap them in a helper that does not exist in the page.
-  const painted = frame.evaluate(
-    (selector) =>
-      new Promise<number>((resolve) => {
+  return frame.evaluate(
+    (wanted) =>
+      new Promise<{ dom: number; painted: number }>((resolve) => {
         const observer = new MutationObserver(() => {
-          if (!document.querySelector(selector)) return;
+          if (!document.querySelector(wanted)) return;
           observer.disconnect();
-          requestAnimationFrame(() => resolve(performance.timeOrigin + performance.now()));
+          const dom = performance.timeOrigin + performance.now();
+          requestAnimationFrame(() => resolve({ dom, painted: performance.timeOrigin + performance.now() }));
         });
         observer.observe(document.body, { subtree: true, childList: true, attributes: true });
       }),
+    selector,
+  );
+}
+
+interface Timing {
+  dom: number;
+  painted: number;
+}
+
+/** Opens `threadId`: ms from the thread-open event to the person card in the sidebar's DOM, and painted. */
+async function openAndMeasure(page: Page, frame: Frame, threadId: string, address: string): Promise<Timing> {
+  const shown = whenShown(
+    frame,
     `[data-testid="contact-card"][data-address="${address}"][data-state="person"]`,
   );
   await page.evaluate((id) => {
     location.hash = `#inbox/${id}`;
   }, threadId);
-  const paintedAt = await painted;
+  const at = await shown;
   const openedAt = Number(await page.evaluate(() => document.documentElement.dataset.threadlineOpenedAt));
-  return paintedAt - openedAt;
+  return { dom: at.dom - openedAt, painted: at.painted - openedAt };
+}
+
+/**
+ * The messaging floor: the page asks the content script to send `benchPing`, the worker echoes a
+ * constant to the sidebar, which renders it. The same path a thread open takes, with no work on it.
+ */
+async function pingAndMeasure(page: Page, frame: Frame, seq: number): Promise<Timing> {
+  const shown = whenShown(frame, `[data-testid="bench-pong"][data-seq="${seq}"]`);
+  const sentAt = await page.evaluate((n) => {
+    document.documentElement.dataset.threadlinePing = String(n);
+    const at = performance.timeOrigin + performance.now();
+    window.dispatchEvent(new Event('threadline-bench-ping'));
+    return at;
+  }, seq);
+  const at = await shown;
+  return { dom: at.dom - sentAt, painted: at.painted - sentAt };
+}
+
+/** Warm opens alternating between targets: the card in the DOM and painted, per open. */
+async function warmOpensOn(
+  page: Page,
+  frame: Frame,
+  targets: { id: string; address: string }[],
+  opens: number,
+): Promise<Timing[]> {
+  const out: Timing[] = [];
+  for (let i = 0; i < opens; i += 1) {
+    const t = targets[i % targets.length];
+    if (!t) break;
+    out.push(await openAndMeasure(page, frame, t.id, t.address));
+    await closeThread(page, frame);
+  }
+  return out;
+}
+
+/** Keeps one core busy in another process until stopped (the "machine busy" figures). */
+function cpuHog(): { stop(): void } {
+  const child = spawn(process.execPath, ['-e', 'for (;;) {}'], { stdio: 'ignore' });
+  return { stop: () => void child.kill('SIGKILL') };
 }
 
 async function closeThread(page: Page, frame: Frame): Promise<void> {
@@ -194,27 +248,33 @@ async function main(): Promise<void> {
       goal: '1 per entity type',
     });
 
-    // Time-to-card: warm worker, then cold (stopped before each open); alternate two threads.
+    // Time-to-card: warm worker, then cold (stopped before each open); alternate two threads. Each
+    // figure beside the messaging floor measured in the same run (issue 12).
     await closeThread(page, frame);
     const targets = [
       { id: pricing?.threadId ?? '', address: 'alice.doe@acme.test' },
       { id: intro?.threadId ?? '', address: 'carol.chen@globex.test' },
     ];
+    let pings = 0;
+    const messagingFloor = async (on: Frame): Promise<Timing[]> => {
+      const out: Timing[] = [];
+      for (let i = 0; i < OPENS; i += 1) {
+        pings += 1;
+        out.push(await pingAndMeasure(page, on, pings));
+      }
+      return out;
+    };
     for (const t of targets)
       await openAndMeasure(page, frame, t.id, t.address).then(() => closeThread(page, frame)); // warm-up
-    const warm: number[] = [];
-    for (let i = 0; i < OPENS; i += 1) {
-      const t = targets[i % 2] ?? targets[0];
-      if (!t) break;
-      warm.push(await openAndMeasure(page, frame, t.id, t.address));
-      await closeThread(page, frame);
-    }
+    await messagingFloor(frame); // warm-up
+    const floorQuiet = await messagingFloor(frame);
+    const warm = await warmOpensOn(page, frame, targets, OPENS);
     const cold: number[] = [];
     for (let i = 0; i < OPENS; i += 1) {
       const t = targets[i % 2] ?? targets[0];
       if (!t) break;
       await stopServiceWorkers(context, page);
-      cold.push(await openAndMeasure(page, frame, t.id, t.address));
+      cold.push((await openAndMeasure(page, frame, t.id, t.address)).dom);
       await closeThread(page, frame);
     }
     const liveWorker = context.serviceWorkers()[0];
@@ -224,21 +284,42 @@ async function main(): Promise<void> {
       Array.from({ length: OPENS }, (_, i) => targets[i % 2]?.address ?? ''),
       account,
     );
-    results.timeToCardMs = { warm: stats(warm), cold: stats(cold), indexedDbLookupFloor: stats(floor) };
+    const dom = (list: Timing[]) => list.map((x) => x.dom);
+    const painted = (list: Timing[]) => list.map((x) => x.painted);
+    const msgFloor = stats(dom(floorQuiet));
+    const warmDom = stats(dom(warm));
+    results.messagingFloorMs = { dom: msgFloor, painted: stats(painted(floorQuiet)) };
+    results.timeToCardMs = {
+      warm: warmDom,
+      warmPainted: stats(painted(warm)),
+      warmP95OverMessagingFloorP95: round(warmDom.p95 / msgFloor.p95),
+      cold: stats(cold),
+      indexedDbLookupFloor: stats(floor),
+    };
     rows.push({
-      benchmark: 'time-to-card, warm worker (p50 / p95 ms)',
-      result: `${stats(warm).p50} / ${stats(warm).p95}`,
-      goal: 'p95 ≤ 50 ms',
-    });
-    rows.push({
-      benchmark: 'time-to-card, worker stopped before each open (p50 / p95 ms)',
-      result: `${stats(cold).p50} / ${stats(cold).p95}`,
+      benchmark: 'floor: messaging, content script → worker → sidebar DOM, constant payload (p50 / p95 ms)',
+      result: `${msgFloor.p50} / ${msgFloor.p95}`,
       goal: '—',
     });
     rows.push({
       benchmark: 'floor: one IndexedDB index lookup in the worker (p50 / p95 ms)',
       result: `${stats(floor).p50} / ${stats(floor).p95}`,
       goal: '—',
+    });
+    rows.push({
+      benchmark: 'time-to-card, warm worker, card in the DOM (p50 / p95 ms; p95 ÷ messaging floor p95)',
+      result: `${warmDom.p50} / ${warmDom.p95}; ${round(warmDom.p95 / msgFloor.p95)}×`,
+      goal: 'p95 ≤ 20 ms and ≤ 2× floor',
+    });
+    rows.push({
+      benchmark: 'time-to-card, warm worker, painted (next frame) (p50 / p95 ms)',
+      result: `${stats(painted(warm)).p50} / ${stats(painted(warm)).p95}`,
+      goal: '—',
+    });
+    rows.push({
+      benchmark: 'worker start to first card: worker stopped before each open (p50 / p95 ms)',
+      result: `${stats(cold).p50} / ${stats(cold).p95}`,
+      goal: 'p95 ≤ 120 ms',
     });
 
     // Lookup at scale: random cached addresses, and the cache's size on disk.
@@ -271,26 +352,72 @@ async function main(): Promise<void> {
         ],
       })),
     };
+    const badgePage = await context.newPage();
+    const badgeRuns = async (): Promise<number[]> => {
+      const times: number[] = [];
+      for (let i = 0; i < Math.max(10, Math.floor(OPENS / 2)) + 2; i += 1) {
+        // A new document each time: the new fixture's rows, handed to the content script on load.
+        if (i === 0) await badgePage.goto(`${GMAIL_URL}#inbox`);
+        else await badgePage.reload();
+        await expect(badgePage.locator('.threadline-badge')).toHaveCount(inbox.threads.length, {
+          timeout: 30_000,
+        });
+        const ms = await badgePage.evaluate(() => {
+          const d = document.documentElement.dataset;
+          return Number(d.threadlineBadgedAt) - Number(d.threadlineRowsAt);
+        });
+        if (i >= 2) times.push(ms); // the first loads warm the worker and the page
+      }
+      return times;
+    };
     await context.unroute('https://mail.google.com/**');
     await routeGmail(context, inbox);
-    const badgeTimes: number[] = [];
-
-    for (let i = 0; i < Math.max(10, Math.floor(OPENS / 2)) + 2; i += 1) {
-      // A new document each time: the new fixture's rows, handed to the content script on load.
-      if (i === 0) await page.goto(`${GMAIL_URL}#inbox`);
-      await page.reload();
-      await expect(page.locator('.threadline-badge')).toHaveCount(inbox.threads.length, { timeout: 30_000 });
-      const ms = await page.evaluate(() => {
-        const d = document.documentElement.dataset;
-        return Number(d.threadlineBadgedAt) - Number(d.threadlineRowsAt);
-      });
-      if (i >= 2) badgeTimes.push(ms); // the first loads warm the worker and the page
-    }
+    const badgeTimes = await badgeRuns();
     results.rowBadgesMs = { rows: inbox.threads.length, ...stats(badgeTimes) };
     rows.push({
-      benchmark: `inbox badges for a page of ${inbox.threads.length} rows from the cache (p50 / p95 ms, rows shown → badges painted)`,
+      benchmark: `inbox badges for a page of ${inbox.threads.length} rows from the cache (p50 / p95 ms, rows handed over → last badge in the DOM)`,
       result: `${stats(badgeTimes).p50} / ${stats(badgeTimes).p95}`,
-      goal: 'p95 ≤ 50 ms',
+      goal: 'p95 ≤ 20 ms',
+    });
+
+    // The same two figures with one core kept busy by another process: work on the hot path shows
+    // here as a p95 that grows more than the machine's share of CPU explains.
+    await context.unroute('https://mail.google.com/**');
+    await routeGmail(context);
+    await page.goto(`${GMAIL_URL}#inbox`);
+    const busyFrame = await sidebarFrame(page, extensionId);
+    await expect(busyFrame.getByTestId('empty-state')).toBeVisible();
+    const hog = cpuHog();
+    let busyFloor: Timing[];
+    let busyWarm: Timing[];
+    let busyBadges: number[];
+    try {
+      busyFloor = await messagingFloor(busyFrame);
+      busyWarm = await warmOpensOn(page, busyFrame, targets, OPENS);
+      await context.unroute('https://mail.google.com/**');
+      await routeGmail(context, inbox);
+      busyBadges = await badgeRuns();
+    } finally {
+      hog.stop();
+    }
+    const busyCard = stats(dom(busyWarm));
+    const busyBadge = stats(busyBadges);
+    results.busy = {
+      messagingFloorMs: stats(dom(busyFloor)),
+      timeToCardMs: busyCard,
+      rowBadgesMs: busyBadge,
+      timeToCardP95OverQuiet: round(busyCard.p95 / warmDom.p95),
+      rowBadgesP95OverQuiet: round(busyBadge.p95 / stats(badgeTimes).p95),
+    };
+    rows.push({
+      benchmark: 'one core busy: time-to-card, warm, in the DOM (p50 / p95 ms; p95 ÷ quiet p95)',
+      result: `${busyCard.p50} / ${busyCard.p95}; ${round(busyCard.p95 / warmDom.p95)}×`,
+      goal: '≤ 2× quiet',
+    });
+    rows.push({
+      benchmark: 'one core busy: inbox badges, 100 rows (p50 / p95 ms; p95 ÷ quiet p95)',
+      result: `${busyBadge.p50} / ${busyBadge.p95}; ${round(busyBadge.p95 / stats(badgeTimes).p95)}×`,
+      goal: '≤ 2× quiet',
     });
     rows.push({
       benchmark: 'cache size on disk (navigator.storage.estimate)',

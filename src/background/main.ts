@@ -7,6 +7,7 @@
 import { createLogger, type Logger } from '../shared/logger';
 import { registerAlarms } from './alarms';
 import { createRouter } from './create-router';
+import { createBenchHandlers } from './handlers/bench-handlers';
 import { createConnectionHandlers } from './handlers/connection-handlers';
 import { createContactHandlers } from './handlers/contact-handlers';
 import { createPrivacyHandlers } from './handlers/privacy-handlers';
@@ -14,6 +15,7 @@ import { createRecordHandlers } from './handlers/record-handlers';
 import { createSettingsHandlers } from './handlers/settings-handlers';
 import { createThreadHandlers } from './handlers/thread-handlers';
 import type { Platform } from './platform';
+import { createAccountGate } from './privacy/account-gate';
 import { createWorkerServices, type WorkerDeps } from './worker-services';
 
 export type { WorkerDeps };
@@ -33,8 +35,14 @@ export function main(
       ...createPrivacyHandlers(ctx),
       ...createConnectionHandlers(ctx),
       ...createSettingsHandlers(ctx),
+      ...createBenchHandlers(ctx),
     },
-    { runtimeId: platform.runtimeId, extensionOrigin: platform.extensionOrigin, logger },
+    {
+      runtimeId: platform.runtimeId,
+      extensionOrigin: platform.extensionOrigin,
+      logger,
+      accounts: createAccountGate({ accounts: ctx.accounts, settings: () => policy.current() }),
+    },
   );
   platform.onMessage.addListener(router);
   platform.onConnect.addListener((port) => hub.onConnect(port));
@@ -49,6 +57,7 @@ export function main(
     hub.forget(tabId);
     views.forget(tabId);
     void store.remove(tabId);
+    void ctx.accounts.forget(tabId);
   });
   registerAlarms(
     platform.alarms,

@@ -118,7 +118,6 @@ export type ConsentView = z.infer<typeof consentViewSchema>;
 /** User settings the pages may change (where policy leaves them free). */
 export const userSettingsPatchSchema = z.strictObject({
   emailContentLevel: z.optional(z.enum(['none', 'metadata', 'full'])),
-  defaultVisibility: z.optional(z.enum(['private', 'team'])),
   autoLogDefault: z.optional(z.boolean()),
   neverLog: z.optional(z.array(z.string().check(z.maxLength(320))).check(z.maxLength(1000))),
   retentionDays: z.optional(z.number().check(z.int(), z.minimum(1), z.maximum(3650))),
@@ -254,7 +253,8 @@ export const messages = declare({
   getConnection: {
     senders: ['optionsPage'],
     request: z.strictObject({ type: z.literal('getConnection') }),
-    response: z.strictObject({ info: z.nullable(connectionInfoSchema) }),
+    /** `blocked`: why the admin policy in force stops the saved connection (plain words), or null. */
+    response: z.strictObject({ info: z.nullable(connectionInfoSchema), blocked: z.nullable(z.string()) }),
   },
   testConnection: {
     senders: ['optionsPage'],
@@ -309,7 +309,6 @@ export const messages = declare({
       ...accountField,
       threadId: idString,
       records: z.array(recordRef).check(z.minLength(1), z.maxLength(20)),
-      visibility: z.enum(['private', 'team']),
       /** After the guard found prohibited data in a body: remove it, or (mode `warn`) send anyway. */
       prohibited: z.optional(z.enum(['redact', 'send'])),
     }),
@@ -484,6 +483,19 @@ export const messages = declare({
   deleteData: {
     senders: ['optionsPage'],
     request: z.strictObject({ type: z.literal('deleteData'), ...accountField }),
+    response: ack,
+  },
+  /**
+   * The messaging floor of `npm run bench`: the same path a thread open takes (content script →
+   * router → the tab's sidebar port → the sidebar's DOM), with a constant payload and no work.
+   * Only the e2e build's content script sends it.
+   */
+  benchPing: {
+    senders: ['gmailContentScript'],
+    request: z.strictObject({
+      type: z.literal('benchPing'),
+      seq: z.number().check(z.int(), z.nonnegative()),
+    }),
     response: ack,
   },
 });

@@ -72,6 +72,8 @@ export const HEALTH_STATES = [
   'unreachable',
   'rateLimited',
   'server',
+  /** The admin policy in force does not allow the saved connection (or could not be read). */
+  'policyBlocked',
 ] as const;
 export type Health = (typeof HEALTH_STATES)[number];
 
@@ -116,6 +118,8 @@ export const workerToSidebarSchema = z.discriminatedUnion('type', [
   }),
   /** The "Search the CRM" shortcut was pressed in this tab. */
   z.strictObject({ type: z.literal('focusSearch') }),
+  /** The answer to the benchmark's `benchPing` (protocol.ts): rendered, nothing else. */
+  z.strictObject({ type: z.literal('benchPong'), seq: z.number() }),
 ]);
 export type WorkerToSidebar = z.infer<typeof workerToSidebarSchema>;
 export type SidebarView = Extract<WorkerToSidebar, { type: 'view' }>;

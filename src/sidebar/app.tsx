@@ -16,6 +16,7 @@ function Skeleton() {
 export function App({ onRetry }: { onRetry: () => void }) {
   const connection = useSidebarStore((s) => s.connection);
   const hasState = useSidebarStore((s) => s.thread !== null);
+  const pong = useSidebarStore((s) => s.pong);
   return (
     <main class="sidebar" aria-busy={connection === 'connecting'}>
       <header class="brand">
@@ -37,6 +38,7 @@ export function App({ onRetry }: { onRetry: () => void }) {
       ) : (
         <Skeleton />
       )}
+      {pong !== null && <span hidden data-testid="bench-pong" data-seq={pong} />}
     </main>
   );
 }

@@ -37,6 +37,7 @@ export function connectWorker(
       const data = parsed.data;
       if (data.type === 'view') store.getState().receiveView(data);
       else if (data.type === 'extras') store.getState().receiveExtras(data);
+      else if (data.type === 'benchPong') store.getState().receivePong(data.seq);
       else store.getState().requestSearchFocus();
     });
     port.onDisconnect.addListener(() => {

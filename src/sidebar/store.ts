@@ -19,6 +19,9 @@ export interface SidebarState {
   extras: { seq: number; threadId: string; extras: ThreadExtras } | null;
   /** Grows each time the "Search the CRM" shortcut is pressed. */
   focusSearchSeq: number;
+  /** The last benchmark ping that came through (the messaging floor). */
+  pong: number | null;
+  receivePong(seq: number): void;
   requestSearchFocus(): void;
   /** The consent notice is open (the user asked to link or log without having agreed). */
   consentAsked: boolean;
@@ -44,6 +47,8 @@ export function createSidebarStore() {
     consentAsked: false,
     afterConsent: null,
     focusSearchSeq: 0,
+    pong: null,
+    receivePong: (seq) => set({ pong: seq }),
     requestSearchFocus: () => set((current) => ({ focusSearchSeq: current.focusSearchSeq + 1 })),
     askConsent: (open, then) => set({ consentAsked: open, afterConsent: open ? (then ?? null) : null }),
     receiveExtras: (extras) =>
