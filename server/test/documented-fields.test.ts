@@ -78,9 +78,10 @@ describe('close_date: a string in the account’s date order', () => {
   ] as const)(
     '%s: stores and answers unpadded, refuses the other order and seconds',
     async (order, sent, answered, wrong) => {
-      server = await startTestServer({ dateOrder: order });
+      const crm = await startTestServer({ dateOrder: order });
+      server = crm;
       const create = (close_date: unknown) =>
-        server!.call('POST', '/opportunities', { name: 'Dated', primary_contact_id: 1, close_date });
+        crm.call('POST', '/opportunities', { name: 'Dated', primary_contact_id: 1, close_date });
       const made = await create(sent);
       expect(made.status).toBe(200);
       expect((made.body as { close_date: string }).close_date).toBe(answered);

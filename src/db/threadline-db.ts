@@ -111,6 +111,12 @@ export interface SyncStateRow extends AccountScoped {
   fetched: number;
   total: number | null;
   lastSyncAt: number | null;
+  /** Newest-first passes (entities with no documented modified filter): the newest date seen this pass. */
+  passTop?: number;
+  /** Records the CRM answered that did not fit the documented shape, skipped (issue 13). */
+  skipped?: number;
+  /** The reconciliation sweep: cached ids above this were not checked yet in the current round. */
+  reconcileAfterId?: number;
 }
 
 export interface OutboxRow extends AccountScoped {

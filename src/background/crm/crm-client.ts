@@ -19,15 +19,44 @@ export interface PageQuery {
   /** From 1. */
   page: number;
   pageSize: number;
-  /** Only records modified at or after / at or before these (unix seconds). */
+  /** Only records modified at or after this (unix seconds): for entities whose delta is `modifiedFrom`. */
   modifiedFrom?: number;
-  modifiedTo?: number;
+  /** Most recently modified first, no filter: for entities whose delta is `newestFirst`. */
+  newestFirst?: boolean;
 }
+
+/** How a day and a month are written in the CRM's date strings (a user setting the API does not expose). */
+export type DateOrder = 'monthFirst' | 'dayFirst';
 
 export interface Page<T> {
   records: T[];
   /** The CRM's count of all matches, when it says. */
   total: number | null;
+  /** How many elements of the page did not fit the documented shape (a deleted stub, a missing id): skipped. */
+  skipped: number;
+  /** The raw page's length (records + skipped): paging stops on a short page of this. */
+  received: number;
+  /** The date order the page's own data shows (a date with a day above 12), if it shows one. */
+  dateOrder?: DateOrder;
+}
+
+/**
+ * How sync finds what changed for an entity: by a documented modified-date filter (`modifiedFrom`,
+ * ascending keyset), or, where the CRM documents none, newest first until the watermark.
+ */
+export type DeltaStyle = 'modifiedFrom' | 'newestFirst';
+export type RecordEntity = 'people' | 'companies' | 'leads' | 'opportunities' | 'tasks';
+
+/** The look-back sweep of thread marks: activities dated at or after `activityFrom`. */
+export interface ActivityWindowQuery {
+  page: number;
+  pageSize: number;
+  activityFrom: number;
+}
+
+/** Which of the asked ids still exist in the CRM (the reconciliation sweep), or null if it cannot tell. */
+export interface ExistenceCheck {
+  existing: Set<number>;
 }
 
 export interface NewPerson {
@@ -74,7 +103,10 @@ export interface NewOpportunity {
   pipelineId: number;
   stageId: number;
   value: number | null;
+  /** Unix seconds (UTC midnight of the chosen day). */
   closeDate: number | null;
+  /** The order to write `closeDate` in: the user's answer or what was learned; required with a date. */
+  dateOrder?: DateOrder | null;
   primaryContactId: number | null;
   companyId: number | null;
 }
@@ -89,6 +121,8 @@ export interface OpportunityPatch {
  * implementing this, not changes across the worker. Every answer is validated by the adapter.
  */
 export interface CrmClient {
+  /** Per entity, how its changes are found (only documented filters are ever sent). */
+  readonly deltaStyle: Readonly<Record<RecordEntity, DeltaStyle>>;
   checkConnection(): Promise<ConnectionCheck>;
   listUsers(): Promise<CrmUser[]>;
   listPipelines(): Promise<Pipeline[]>;
@@ -109,9 +143,9 @@ export interface CrmClient {
   createPerson(input: NewPerson): Promise<Person>;
   createLead(input: { name: string; email: string; companyName: string | null }): Promise<Lead>;
   updatePerson(id: number, patch: PersonPatch): Promise<Person>;
-  /** Activities of the types Threadline writes (Email, Note), for links and logs; modified order. */
-  pageThreadActivities(query: PageQuery): Promise<Page<SyncedActivity>>;
-  /** Every Email/Note activity on one record since `since` (unix s): the duplicate check. */
+  /** Activities of the types Threadline writes (Email, Note) dated in the look-back window, any order. */
+  pageThreadActivities(query: ActivityWindowQuery): Promise<Page<SyncedActivity>>;
+  /** Every Email/Note activity on one record (dated at or after `since`, unix s): the duplicate check. */
   threadActivitiesOf(parent: RecordRef, since: number | null): Promise<SyncedActivity[]>;
   createActivity(input: NewActivity): Promise<SyncedActivity>;
   updateActivityDetails(
@@ -123,8 +157,13 @@ export interface CrmClient {
   pageTasks(query: PageQuery): Promise<Page<Task>>;
   createTask(input: NewTask): Promise<Task>;
   setTaskStatus(id: number, status: Task['status']): Promise<Task>;
-  /** Open tasks named `name` on a record: the duplicate check before a create. */
+  /** An open task named `name` on a record among the newest ones: the duplicate check before a create. */
   findTask(name: string, related: RecordRef | null): Promise<Task | null>;
+  /** One record by id; null when the CRM says it does not exist (deleted or merged away). */
+  getPerson(id: number): Promise<Person | null>;
+  getCompany(id: number): Promise<Company | null>;
+  /** Which of these ids (at most 200) the CRM still has: one request. */
+  existingIds(entity: 'people' | 'companies', ids: readonly number[]): Promise<ExistenceCheck | null>;
   createOpportunity(input: NewOpportunity): Promise<Opportunity>;
   /** The deal an earlier attempt of the same create made (same idempotency key), if any. */
   findCreatedOpportunity(input: NewOpportunity): Promise<Opportunity | null>;

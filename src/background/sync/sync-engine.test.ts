@@ -22,28 +22,42 @@ const person = (id: number, modifiedAt: number): Person => ({
 });
 
 /** A CRM with `people` (mutable), answering pages the way Copper does: sorted by (date_modified, id). */
-function fakeCrm(people: Person[], options: { failOnCall?: number } = {}) {
+function fakeCrm(
+  people: Person[],
+  options: { failOnCall?: number; peopleDelta?: 'modifiedFrom' | 'newestFirst' } = {},
+) {
   const queries: PageQuery[] = [];
   let calls = 0;
+  const empty = async () => ({ records: [], total: 0, skipped: 0, received: 0 });
   const client = {
+    deltaStyle: {
+      people: options.peopleDelta ?? 'modifiedFrom',
+      companies: 'newestFirst',
+      leads: 'modifiedFrom',
+      opportunities: 'modifiedFrom',
+      tasks: 'modifiedFrom',
+    },
     listUsers: async () => [],
     listPipelines: async () => [],
-    pageCompanies: async () => ({ records: [], total: 0 }),
-    pageLeads: async () => ({ records: [], total: 0 }),
-    pageOpportunities: async () => ({ records: [], total: 0 }),
-    pageTasks: async () => ({ records: [], total: 0 }),
-    pageThreadActivities: async () => ({ records: [], total: 0 }),
+    pageCompanies: empty,
+    pageLeads: empty,
+    pageOpportunities: empty,
+    pageTasks: empty,
+    pageThreadActivities: empty,
+    existingIds: async () => null,
     pagePeople: async (q: PageQuery) => {
       calls += 1;
       if (calls === options.failOnCall) throw new CrmError('unreachable', 'network error');
       queries.push(q);
       const matching = people
         .filter((p) => q.modifiedFrom === undefined || p.modifiedAt >= q.modifiedFrom)
-        .sort((a, b) => a.modifiedAt - b.modifiedAt || a.id - b.id);
-      return {
-        records: matching.slice((q.page - 1) * q.pageSize, q.page * q.pageSize),
-        total: matching.length,
-      };
+        .sort((a, b) =>
+          q.newestFirst
+            ? b.modifiedAt - a.modifiedAt || b.id - a.id
+            : a.modifiedAt - b.modifiedAt || a.id - b.id,
+        );
+      const records = matching.slice((q.page - 1) * q.pageSize, q.page * q.pageSize);
+      return { records, total: matching.length, skipped: 0, received: records.length };
     },
   } as unknown as CrmClient;
   return { client, queries };

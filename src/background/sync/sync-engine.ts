@@ -1,16 +1,14 @@
 import type { Table } from 'dexie';
-import {
-  companyRow,
-  leadRow,
-  opportunityRow,
-  personRow,
-  taskRow,
-  threadMarkRow,
-  userRow,
-} from '../../db/record-rows';
+import { companyRow, leadRow, opportunityRow, personRow, taskRow, userRow } from '../../db/record-rows';
 import type { SyncEntity, SyncStateRow, ThreadlineDb } from '../../db/threadline-db';
 import type { Logger } from '../../shared/logger';
-import type { CrmClient, Page, PageQuery } from '../crm/crm-client';
+import type { CrmClient, Page, PageQuery, RecordEntity } from '../crm/crm-client';
+import { advanceNewestFirst } from './newest-first';
+import { reconcile } from './reconcile';
+import { sweepThreadMarks } from './thread-mark-sweep';
+
+/** Where the date order the CRM's data showed is kept (settings table). */
+export const CRM_DATE_ORDER_SETTING = 'crmDateOrder';
 
 export const PAGE_SIZE = 200;
 /** Order matters: companies before people, so a person's company is usually already cached. */
@@ -46,7 +44,7 @@ interface Paged<T extends { id: number; modifiedAt: number }> {
   row(account: string, record: T): unknown;
 }
 
-type PagedEntity = Exclude<SyncEntity, 'users' | 'pipelines'>;
+type PagedEntity = RecordEntity;
 
 const PAGED: Record<PagedEntity, Paged<{ id: number; modifiedAt: number }>> = {
   people: {
@@ -73,12 +71,6 @@ const PAGED: Record<PagedEntity, Paged<{ id: number; modifiedAt: number }>> = {
     load: (c, q) => c.pageTasks(q),
     table: (db) => db.tasks as Table,
     row: (a, r) => taskRow(a, r as Parameters<typeof taskRow>[1]),
-  },
-  // Only activities that end with Threadline's marker are kept: links and logged messages.
-  threadMarks: {
-    load: (c, q) => c.pageThreadActivities(q),
-    table: (db) => db.threadMarks as Table,
-    row: (a, r) => threadMarkRow(a, r as unknown as Parameters<typeof threadMarkRow>[1]),
   },
 };
 
@@ -170,36 +162,77 @@ export function createSyncEngine(options: {
     options.onProgress?.(account);
   }
 
+  /** Stores a page's rows and the next state in one transaction: a killed worker resumes exactly. */
+  async function store(
+    account: string,
+    entity: PagedEntity,
+    page: Page<{ id: number; modifiedAt: number }>,
+    fresh: readonly { id: number; modifiedAt: number }[],
+    updated: SyncStateRow,
+  ): Promise<void> {
+    const spec = PAGED[entity];
+    const table = spec.table(db);
+    await db.transaction('rw', [table, db.syncState, db.settings], async () => {
+      const rows = fresh.map((r) => spec.row(account, r)).filter((r) => r !== null);
+      if (rows.length > 0) await table.bulkPut(rows);
+      await db.syncState.put(updated);
+      if (page.dateOrder) await db.settings.put({ name: CRM_DATE_ORDER_SETTING, value: page.dateOrder });
+    });
+  }
+
+  const progress = (state: SyncStateRow, page: Page<unknown>, fresh: number): SyncStateRow => ({
+    ...state,
+    fetched: state.fetched + fresh,
+    total:
+      state.phase === 'initial' && state.total === null && page.total !== null ? page.total : state.total,
+    skipped: (state.skipped ?? 0) + page.skipped,
+  });
+
   async function pages(account: string, entity: PagedEntity, client: CrmClient): Promise<void> {
     const spec = PAGED[entity];
     let state = await stateOf(account, entity);
+    const newestFirst = client.deltaStyle[entity] === 'newestFirst';
     for (;;) {
+      if (newestFirst) {
+        const page = await spec.load(client, { page: state.pageWithin, pageSize: PAGE_SIZE, newestFirst });
+        const step = advanceNewestFirst(
+          { cursorTime: state.cursorTime, pageWithin: state.pageWithin, passTop: state.passTop ?? 0 },
+          page.records,
+          page.received,
+          PAGE_SIZE,
+        );
+        const updated: SyncStateRow = {
+          ...progress(state, page, step.fresh.length),
+          ...step.next,
+          seenAtCursor: [],
+          ...(step.done ? { phase: 'delta' as const, lastSyncAt: now() } : {}),
+        };
+        await store(account, entity, page, step.fresh, updated);
+        state = updated;
+        options.onProgress?.(account);
+        if (step.done) return;
+        continue;
+      }
       const page = await spec.load(client, {
         page: state.pageWithin,
         pageSize: PAGE_SIZE,
         ...(state.cursorTime > 0 ? { modifiedFrom: state.cursorTime } : {}),
       });
       const next = advanceCursor(state, page.records, PAGE_SIZE);
-      const total =
-        state.phase === 'initial' && state.total === null && page.total !== null ? page.total : state.total;
+      // A page whose elements were all skipped is still a full page: do not stop on it.
+      const done = page.received < PAGE_SIZE;
       const updated: SyncStateRow = {
-        ...state,
+        ...progress(state, page, next.fresh.length),
         cursorTime: next.cursorTime,
         seenAtCursor: next.seenAtCursor.slice(-5000),
-        pageWithin: next.pageWithin,
-        fetched: state.fetched + next.fresh.length,
-        total,
-        ...(next.done ? { phase: 'delta' as const, lastSyncAt: now() } : {}),
+        // Every element skipped: nothing moved the cursor, so ask for the next page of it.
+        pageWithin: page.records.length === 0 && !done ? state.pageWithin + 1 : next.pageWithin,
+        ...(done ? { phase: 'delta' as const, lastSyncAt: now() } : {}),
       };
-      const table = spec.table(db);
-      await db.transaction('rw', table, db.syncState, async () => {
-        const rows = next.fresh.map((r) => spec.row(account, r)).filter((r) => r !== null);
-        if (rows.length > 0) await table.bulkPut(rows);
-        await db.syncState.put(updated);
-      });
+      await store(account, entity, page, next.fresh, updated);
       state = updated;
       options.onProgress?.(account);
-      if (next.done) return;
+      if (done) return;
     }
   }
 
@@ -208,8 +241,13 @@ export function createSyncEngine(options: {
     if (!client) return;
     for (const entity of SYNC_ENTITIES) {
       if (entity === 'users' || entity === 'pipelines') await replaceAll(account, entity, client);
-      else await pages(account, entity, client);
+      else if (entity === 'threadMarks') {
+        await sweepThreadMarks({ db, client, account, now, onProgress: () => options.onProgress?.(account) });
+      } else await pages(account, entity, client);
     }
+    // Deletions: a bounded slice of the cached ids per run (reconcile.ts).
+    await reconcile(db, client, account, 'companies');
+    await reconcile(db, client, account, 'people');
     logger.info('sync.done');
   }
 

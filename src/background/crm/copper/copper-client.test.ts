@@ -108,6 +108,8 @@ describe('Copper adapter', () => {
     );
     const page = await createCopperClient(t).pageOpportunities({ page: 1, pageSize: 200 });
     expect(page.total).toBe(2);
+    // "1/23/2017": a day above 12 shows the account writes the month first.
+    expect(page.dateOrder).toBe('monthFirst');
     expect(page.records[0]).toMatchObject({
       closeDate: Date.UTC(2017, 0, 23) / 1000,
       status: 'Open',
@@ -117,17 +119,47 @@ describe('Copper adapter', () => {
     expect(page.records[1]?.status).toBe('Open');
   });
 
-  it.each([
-    ['not an array', { id: 1 }],
-    ['a record without an id', [{ name: 'x' }]],
-    ['an id of the wrong type', [{ id: '7' }]],
-    ['emails that are not a list', [{ id: 1, emails: 'a@b.test' }]],
-  ])('refuses %s with a clear invalidResponse error', async (_label, json) => {
-    const { t } = transport({ '/people/search': json });
+  it('refuses an answer that is not a page (not an array) with a clear invalidResponse error', async () => {
+    const { t } = transport({ '/people/search': { id: 1 } });
     await expect(createCopperClient(t).pagePeople({ page: 1, pageSize: 200 })).rejects.toMatchObject({
       kind: 'invalidResponse',
       message: expect.stringContaining('/people/search'),
     });
+  });
+
+  it.each([
+    ['a record without an id', { name: 'x' }],
+    ['an id of the wrong type', { id: '7' }],
+    ['emails that are not a list', { id: 1, emails: 'a@b.test' }],
+  ])('skips and counts %s, and keeps the rest of the page', async (_label, bad) => {
+    const { t } = transport({ '/people/search': [bad, { id: 2, name: 'Fine', date_modified: 3 }] });
+    const page = await createCopperClient(t).pagePeople({ page: 1, pageSize: 200 });
+    expect(page).toMatchObject({ skipped: 1, received: 2 });
+    expect(page.records.map((p) => p.id)).toEqual([2]);
+  });
+
+  it('skips a deleted activity’s stub in a page of thread activities, and counts it', async () => {
+    const { t } = transport({
+      '/activity_types': { user: [{ id: 0, category: 'user', name: 'Note' }], system: [] },
+      '/activities/search': [
+        { id: 41, is_deleted: true },
+        {
+          id: 42,
+          parent: { id: 7, type: 'person' },
+          type: { id: 0, category: 'user' },
+          details: 'kept',
+          activity_date: 100,
+          date_modified: 100,
+        },
+      ],
+    });
+    const page = await createCopperClient(t).pageThreadActivities({
+      page: 1,
+      pageSize: 200,
+      activityFrom: 0,
+    });
+    expect(page.records.map((a) => a.id)).toEqual([42]);
+    expect(page).toMatchObject({ skipped: 1, received: 2 });
   });
 
   it('names activity types from the account’s own list (only Note = 0 is fixed)', async () => {

@@ -1,34 +1,25 @@
+/**
+ * The Copper Developer API v1 adapter (reference/copper-api.md). It sends only fields the reference
+ * documents for each endpoint (test/unit/copper-request-fields.test.ts runs every body it builds
+ * through the local server's table of documented fields), reads every answer through zod element by
+ * element (copper-read.ts), and writes `close_date` as a string in the account's date order.
+ * `account` is the Gmail account the client acts for: the egress gate checks that account's consent
+ * and writes its audit log.
+ */
 import { z } from 'zod/mini';
-import type {
-  Activity,
-  Company,
-  CrmUser,
-  Labelled,
-  Lead,
-  Opportunity,
-  Person,
-  PostalAddress,
-  RecordRef,
-  Task,
-} from '../../../shared/crm-model';
-import { OPPORTUNITY_STATUSES, RECORD_TYPES, recordKeyOf } from '../../../shared/crm-model';
-import { describeIssues } from '../../../shared/protocol';
+import type { CrmUser } from '../../../shared/crm-model';
 import { dealMarkerLine, hasDealMarker } from '../../../shared/threadline-marker';
-import type { CrmClient, NewActivity, Page, PageQuery, SyncedActivity } from '../crm-client';
+import { t } from '../../i18n';
+import type { CrmClient, DateOrder, DeltaStyle, Page, PageQuery, RecordEntity } from '../crm-client';
 import { CrmError } from '../crm-error';
 import type { CrmCall, CrmTransport } from '../crm-transport';
+import { createCopperActivities } from './copper-activities';
+import { formatCloseDate, learnDateOrder } from './copper-close-date';
+import { toCompany, toLead, toOpportunity, toPerson, toTask } from './copper-mapping';
+import { parse, parseEach } from './copper-read';
 import {
-  type CopperCompany,
-  type CopperLead,
-  type CopperOpportunity,
-  type CopperPerson,
-  type CopperTask,
   copperAccount,
-  copperActivity,
-  copperActivityTypes,
-  type copperAddress,
   copperCompany,
-  copperDateToSeconds,
   copperLead,
   copperOpportunity,
   copperPerson,
@@ -36,6 +27,7 @@ import {
   copperTask,
   copperUser,
 } from './copper-schemas';
+import { createCopperWrites } from './copper-writes';
 
 export const COPPER_BASE_URL = 'https://api.copper.com/developer_api/v1';
 
@@ -48,126 +40,54 @@ export function copperHeaders(apiKey: string, email: string): Record<string, str
   };
 }
 
-function parse<S extends z.ZodMiniType>(schema: S, value: unknown, what: string): z.infer<S> {
-  const result = schema.safeParse(value);
-  if (!result.success) throw new CrmError('invalidResponse', `${what}: ${describeIssues(result.error)}`);
-  return result.data;
-}
-
-const labelled = (
-  list: { email?: string; number?: string; category?: string | null | undefined }[] | null | undefined,
-): Labelled[] =>
-  (list ?? []).map((x) => ({
-    value: (x.email ?? x.number ?? '').slice(0, 320),
-    category: x.category ?? 'other',
-  }));
-
-function address(a: z.infer<typeof copperAddress>): PostalAddress | null {
-  if (!a) return null;
-  const out = {
-    street: a.street ?? null,
-    city: a.city ?? null,
-    state: a.state ?? null,
-    postalCode: a.postal_code ?? null,
-    country: a.country ?? null,
-  };
-  return Object.values(out).some((v) => v !== null && v !== '') ? out : null;
-}
-
-const nameOf = (r: {
-  name?: string | null | undefined;
-  first_name?: string | null | undefined;
-  last_name?: string | null | undefined;
-}): string => (r.name ?? [r.first_name, r.last_name].filter(Boolean).join(' ')).trim() || '(no name)';
-
-export const toPerson = (p: CopperPerson): Person => ({
-  id: p.id,
-  name: nameOf(p),
-  title: p.title ?? null,
-  companyId: p.company_id ?? null,
-  companyName: p.company_name ?? null,
-  emails: labelled(p.emails),
-  phones: labelled(p.phone_numbers),
-  address: address(p.address),
-  tags: p.tags ?? [],
-  ownerId: p.assignee_id ?? null,
-  lastContactedAt: copperDateToSeconds(p.date_last_contacted),
-  modifiedAt: copperDateToSeconds(p.date_modified) ?? 0,
-});
-
-export const toLead = (l: CopperLead): Lead => ({
-  id: l.id,
-  name: nameOf(l),
-  title: l.title ?? null,
-  companyName: l.company_name ?? null,
-  email: l.email?.email ?? null,
-  phones: labelled(l.phone_numbers),
-  status: l.status ?? null,
-  ownerId: l.assignee_id ?? null,
-  modifiedAt: copperDateToSeconds(l.date_modified) ?? 0,
-});
-
-export const toCompany = (c: CopperCompany): Company => ({
-  id: c.id,
-  name: c.name?.trim() || '(no name)',
-  domain: c.email_domain?.toLowerCase() ?? null,
-  address: address(c.address),
-  phones: labelled(c.phone_numbers),
-  tags: c.tags ?? [],
-  modifiedAt: copperDateToSeconds(c.date_modified) ?? 0,
-});
-
-export const toOpportunity = (o: CopperOpportunity): Opportunity => ({
-  id: o.id,
-  name: o.name?.trim() || '(no name)',
-  pipelineId: o.pipeline_id ?? null,
-  stageId: o.pipeline_stage_id ?? null,
-  status: (OPPORTUNITY_STATUSES as readonly string[]).includes(o.status ?? '')
-    ? (o.status as Opportunity['status'])
-    : 'Open',
-  companyId: o.company_id ?? null,
-  primaryContactId: o.primary_contact_id ?? null,
-  value: o.monetary_value ?? null,
-  closeDate: copperDateToSeconds(o.close_date),
-  modifiedAt: copperDateToSeconds(o.date_modified) ?? 0,
-});
-
-export const toTask = (t: CopperTask): Task => {
-  const related = t.related_resource;
-  return {
-    id: t.id,
-    name: t.name?.trim() || '(no name)',
-    related:
-      related && (RECORD_TYPES as readonly string[]).includes(related.type)
-        ? { type: related.type as RecordRef['type'], id: related.id }
-        : null,
-    dueDate: copperDateToSeconds(t.due_date),
-    priority: t.priority === 'High' ? 'High' : 'None',
-    status: t.status === 'Completed' ? 'Completed' : 'Open',
-    modifiedAt: copperDateToSeconds(t.date_modified) ?? 0,
-  };
+/**
+ * `minimum_modified_date` is documented only on leads, opportunities and tasks searches; people and
+ * companies are read newest first (`sort_by: date_modified`, documented there) down to the watermark.
+ */
+export const COPPER_DELTA_STYLE: Readonly<Record<RecordEntity, DeltaStyle>> = {
+  people: 'newestFirst',
+  companies: 'newestFirst',
+  leads: 'modifiedFrom',
+  opportunities: 'modifiedFrom',
+  tasks: 'modifiedFrom',
 };
 
 const SEARCH_READ = { purpose: 'syncRecords', dataClasses: ['crmData'] } as const;
+const LOOKUP = { purpose: 'lookupContact', dataClasses: ['googleUserData'] } as const;
+/** One-string lookups (a lead's address, a company's domain) answered within this long are not asked again. */
+const LOOKUP_REUSE_MS = 60_000;
+/** The duplicate check of a task reads at most this many of the newest open tasks. */
+const TASK_CHECK_PAGES = 2;
+const idOnly = z.object({ id: z.number() });
 
-/**
- * The Copper Developer API v1 adapter (reference/copper-api.md). `account` is the Gmail account the
- * client acts for: the egress gate checks that account's consent and writes its audit log.
- */
-export function createCopperClient(transport: CrmTransport, account?: string): CrmClient {
-  let activityTypeNames: Map<string, string> | null = null;
-  let threadTypes: { category: 'user'; id: number }[] | null = null;
-  let emailTypeId: number | null = null;
+const orNull = async <T>(promise: Promise<T>): Promise<T | null> => {
+  try {
+    return await promise;
+  } catch (error) {
+    if (error instanceof CrmError && error.kind === 'notFound') return null;
+    throw error;
+  }
+};
 
+export function createCopperClient(
+  transport: CrmTransport,
+  account?: string,
+  clock: { nowMs: () => number } = { nowMs: Date.now },
+): CrmClient {
   const call = async (c: CrmCall) => transport.request(account === undefined ? c : { ...c, account });
+  const activities = createCopperActivities(call, () => Math.floor(clock.nowMs() / 1000));
+  /** The date order this client has seen the account's own data prove, if any. */
+  let learnedOrder: DateOrder | null = null;
+  const writes = createCopperWrites(call, () => learnedOrder);
 
   const page = async <S extends z.ZodMiniType, T>(
+    entity: RecordEntity,
     path: string,
     schema: S,
     map: (record: z.infer<S>) => T,
     query: PageQuery,
-    extra: Record<string, unknown> = {},
   ): Promise<Page<T>> => {
+    const filtered = COPPER_DELTA_STYLE[entity] === 'modifiedFrom' && query.modifiedFrom !== undefined;
     const answer = await call({
       method: 'POST',
       path,
@@ -175,78 +95,40 @@ export function createCopperClient(transport: CrmTransport, account?: string): C
         page_number: query.page,
         page_size: query.pageSize,
         sort_by: 'date_modified',
-        sort_direction: 'asc',
-        ...(query.modifiedFrom === undefined ? {} : { minimum_modified_date: query.modifiedFrom }),
-        ...(query.modifiedTo === undefined ? {} : { maximum_modified_date: query.modifiedTo }),
-        ...extra,
+        sort_direction: query.newestFirst ? 'desc' : 'asc',
+        ...(filtered ? { minimum_modified_date: query.modifiedFrom } : {}),
       },
       ...SEARCH_READ,
     });
-    const records = parse(z.array(schema), answer.json, path).map(map);
-    return { records, total: answer.total };
+    return { ...parseEach(schema, answer.json, path, map), total: answer.total };
   };
 
-  const typeNames = async (): Promise<Map<string, string>> => {
-    if (activityTypeNames) return activityTypeNames;
-    const answer = await call({ method: 'GET', path: '/activity_types', ...SEARCH_READ });
-    const types = parse(copperActivityTypes, answer.json, 'activity_types');
-    activityTypeNames = new Map(
-      [...(types.user ?? []), ...(types.system ?? [])].map((t) => [`${t.category}:${t.id}`, t.name]),
-    );
-    // Log e-mail as the account's "Email" type if it has one, else as a Note (id 0, fixed).
-    emailTypeId = (types.user ?? []).find((t) => t.name.trim().toLowerCase() === 'email')?.id ?? null;
-    threadTypes = [
-      { category: 'user', id: 0 },
-      ...(emailTypeId !== null && emailTypeId !== 0 ? [{ category: 'user' as const, id: emailTypeId }] : []),
-    ];
-    return activityTypeNames;
+  /** The same one-string lookup within a minute (several writes for one domain) is asked once. */
+  const recent = new Map<string, { at: number; answer: Promise<unknown> }>();
+  const lookupOnce = <T>(key: string, ask: () => Promise<T>): Promise<T> => {
+    const now = clock.nowMs();
+    const hit = recent.get(key);
+    if (hit && now - hit.at < LOOKUP_REUSE_MS) return hit.answer as Promise<T>;
+    const answer = ask();
+    answer.catch(() => recent.delete(key));
+    recent.set(key, { at: now, answer });
+    for (const [k, v] of recent) if (now - v.at >= LOOKUP_REUSE_MS) recent.delete(k);
+    return answer;
   };
 
-  const toSynced = (names: Map<string, string>, a: z.infer<typeof copperActivity>): SyncedActivity => ({
-    id: a.id,
-    parentType: a.parent.type,
-    parentId: a.parent.id,
-    typeName: names.get(`${a.type.category}:${a.type.id}`) ?? 'Activity',
-    details: a.details ?? null,
-    at: copperDateToSeconds(a.activity_date) ?? 0,
-    modifiedAt: copperDateToSeconds(a.date_modified) ?? 0,
-  });
-
-  const writeClasses = (fromGmail: boolean) =>
-    fromGmail ? (['googleUserData', 'crmData'] as const) : (['crmData'] as const);
-
-  const activityCall = async (
-    method: 'POST' | 'PUT',
+  const firstOf = async <S extends z.ZodMiniType, T>(
     path: string,
-    body: unknown,
-    purpose: NewActivity['purpose'],
-    fromGmail: boolean,
-    recordIds: string[],
-  ): Promise<SyncedActivity> => {
-    const names = await typeNames();
-    const answer = await call({
-      method,
-      path,
-      body,
-      purpose,
-      dataClasses: writeClasses(fromGmail),
-      recordIds,
-    });
-    return toSynced(names, parse(copperActivity, answer.json, 'activities'));
-  };
-
-  const findOne = async <T>(path: string, body: unknown, map: (json: unknown) => T[]): Promise<T | null> => {
-    const answer = await call({
-      method: 'POST',
-      path,
-      body,
-      purpose: 'lookupContact',
-      dataClasses: ['googleUserData'],
-    });
-    return map(answer.json)[0] ?? null;
+    body: Record<string, unknown>,
+    schema: S,
+    map: (record: z.infer<S>) => T,
+  ): Promise<T | null> => {
+    const answer = await call({ method: 'POST', path, body, ...LOOKUP });
+    return parseEach(schema, answer.json, path, map).records[0] ?? null;
   };
 
   return {
+    deltaStyle: COPPER_DELTA_STYLE,
+
     async checkConnection() {
       const [account, me] = await Promise.all([
         call({ method: 'GET', path: '/account', purpose: 'auth', dataClasses: ['credentials'] }),
@@ -268,9 +150,13 @@ export function createCopperClient(transport: CrmTransport, account?: string): C
           body: { page_number: pageNumber, page_size: 200 },
           ...SEARCH_READ,
         });
-        const list = parse(z.array(copperUser), answer.json, 'users/search');
-        users.push(...list.map((u) => ({ id: u.id, name: u.name ?? u.email, email: u.email })));
-        if (list.length < 200) return users;
+        const list = parseEach(copperUser, answer.json, 'users/search', (u) => ({
+          id: u.id,
+          name: u.name ?? u.email,
+          email: u.email,
+        }));
+        users.push(...list.records);
+        if (list.received < 200) return users;
       }
     },
 
@@ -287,231 +173,121 @@ export function createCopperClient(transport: CrmTransport, account?: string): C
       }));
     },
 
-    pagePeople: (query) => page('/people/search', copperPerson, toPerson, query),
-    pageCompanies: (query) => page('/companies/search', copperCompany, toCompany, query),
-    pageLeads: (query) => page('/leads/search', copperLead, toLead, query),
-    pageOpportunities: (query) => page('/opportunities/search', copperOpportunity, toOpportunity, query),
+    pagePeople: (query) => page('people', '/people/search', copperPerson, toPerson, query),
+    pageCompanies: (query) => page('companies', '/companies/search', copperCompany, toCompany, query),
+    pageLeads: (query) => page('leads', '/leads/search', copperLead, toLead, query),
+    async pageOpportunities(query) {
+      // Read raw first: the page's own close dates may prove the account's date order.
+      const raw = await page('opportunities', '/opportunities/search', copperOpportunity, (o) => o, query);
+      const shown = learnDateOrder(raw.records.map((o) => o.close_date));
+      if (shown) learnedOrder = shown;
+      return {
+        ...raw,
+        records: raw.records.map((o) => toOpportunity(o, learnedOrder)),
+        ...(shown ? { dateOrder: shown } : {}),
+      };
+    },
 
     async searchPeopleByEmails(addresses) {
       if (addresses.length === 0) return [];
+      // `emails` is documented as an array on people/search (reference, people/search).
       const answer = await call({
         method: 'POST',
         path: '/people/search',
         body: { emails: addresses.slice(0, 200), page_size: 200 },
-        purpose: 'lookupContact',
-        dataClasses: ['googleUserData'],
+        ...LOOKUP,
       });
-      return parse(z.array(copperPerson), answer.json, 'people/search').map(toPerson);
+      return parseEach(copperPerson, answer.json, 'people/search', toPerson).records;
     },
 
-    async recentActivities(parent, limit) {
-      const [names, answer] = await Promise.all([
-        typeNames(),
-        call({
-          method: 'POST',
-          path: '/activities/search',
-          body: { parent, page_size: limit, sort_by: 'activity_date', sort_direction: 'desc' },
-          ...SEARCH_READ,
-        }),
-      ]);
-      return parse(z.array(copperActivity), answer.json, 'activities/search').map(
-        (a): Activity => ({
-          id: a.id,
-          parentType: a.parent.type,
-          parentId: a.parent.id,
-          typeName: names.get(`${a.type.category}:${a.type.id}`) ?? 'Activity',
-          details: a.details ?? null,
-          at: copperDateToSeconds(a.activity_date) ?? 0,
-        }),
-      );
-    },
+    recentActivities: (parent, limit) => activities.recentActivities(parent, limit),
 
     findPersonByEmail: (address) =>
-      findOne('/people/search', { emails: [address], page_size: 1 }, (json) =>
-        parse(z.array(copperPerson), json, 'people/search').map(toPerson),
-      ),
+      firstOf('/people/search', { emails: [address], page_size: 1 }, copperPerson, toPerson),
+    // leads/search `emails` and companies/search `email_domains` are ONE string each (DC, GB).
     findLeadByEmail: (address) =>
-      findOne('/leads/search', { emails: [address], page_size: 1 }, (json) =>
-        parse(z.array(copperLead), json, 'leads/search').map(toLead),
+      lookupOnce(`lead\n${address.toLowerCase()}`, () =>
+        firstOf('/leads/search', { emails: address, page_size: 1 }, copperLead, toLead),
       ),
     findCompanyByDomain: (domain) =>
-      findOne('/companies/search', { email_domains: [domain], page_size: 1 }, (json) =>
-        parse(z.array(copperCompany), json, 'companies/search').map(toCompany),
+      lookupOnce(`company\n${domain.toLowerCase()}`, () =>
+        firstOf('/companies/search', { email_domains: domain, page_size: 1 }, copperCompany, toCompany),
       ),
 
-    async createCompany(input) {
-      const answer = await call({
-        method: 'POST',
-        path: '/companies',
-        body: { name: input.name, email_domain: input.domain },
-        purpose: 'createRecord',
-        dataClasses: ['googleUserData'],
-      });
-      return toCompany(parse(copperCompany, answer.json, 'companies'));
-    },
+    ...writes,
 
-    async createPerson(input) {
-      const answer = await call({
-        method: 'POST',
-        path: '/people',
-        body: {
-          name: input.name,
-          emails: [{ email: input.email, category: 'work' }],
-          ...(input.companyId === null ? {} : { company_id: input.companyId }),
-          ...(input.title ? { title: input.title } : {}),
-        },
-        purpose: 'createRecord',
-        dataClasses: ['googleUserData'],
-      });
-      return toPerson(parse(copperPerson, answer.json, 'people'));
-    },
-
-    async createLead(input) {
-      const answer = await call({
-        method: 'POST',
-        path: '/leads',
-        body: {
-          name: input.name,
-          email: { email: input.email, category: 'work' },
-          ...(input.companyName ? { company_name: input.companyName } : {}),
-        },
-        purpose: 'createRecord',
-        dataClasses: ['googleUserData'],
-      });
-      return toLead(parse(copperLead, answer.json, 'leads'));
-    },
-
-    async updatePerson(id, patch) {
-      const body: Record<string, unknown> = {};
-      if (patch.title !== undefined) body.title = patch.title;
-      if (patch.tags !== undefined) body.tags = patch.tags;
-      if (patch.phones !== undefined)
-        body.phone_numbers = patch.phones.map((p) => ({ number: p.value, category: p.category }));
-      const answer = await call({
-        method: 'PUT',
-        path: `/people/${id}`,
-        body,
-        purpose: 'updateRecord',
-        dataClasses: ['crmData'],
-      });
-      return toPerson(parse(copperPerson, answer.json, 'people'));
-    },
-
-    async pageThreadActivities(query) {
-      const names = await typeNames();
-      const answer = await call({
-        method: 'POST',
-        path: '/activities/search',
-        body: {
-          page_number: query.page,
-          page_size: query.pageSize,
-          sort_by: 'date_modified',
-          sort_direction: 'asc',
-          activity_types: threadTypes,
-          ...(query.modifiedFrom === undefined ? {} : { minimum_modified_date: query.modifiedFrom }),
-        },
-        ...SEARCH_READ,
-      });
-      const records = parse(z.array(copperActivity), answer.json, 'activities/search').map((a) =>
-        toSynced(names, a),
-      );
-      return { records, total: answer.total };
-    },
-
-    async threadActivitiesOf(parent, since) {
-      const names = await typeNames();
-      const out: SyncedActivity[] = [];
-      for (let pageNumber = 1; pageNumber <= 25; pageNumber += 1) {
-        const answer = await call({
-          method: 'POST',
-          path: '/activities/search',
-          body: {
-            parent,
-            activity_types: threadTypes,
-            page_number: pageNumber,
-            page_size: 200,
-            sort_by: 'date_modified',
-            sort_direction: 'asc',
-            ...(since === null ? {} : { minimum_modified_date: since }),
-          },
-          ...SEARCH_READ,
-        });
-        const list = parse(z.array(copperActivity), answer.json, 'activities/search');
-        out.push(...list.map((a) => toSynced(names, a)));
-        if (list.length < 200) break;
-      }
-      return out;
-    },
-
-    async createActivity(input) {
-      await typeNames();
-      const typeId = input.kind === 'email' ? (emailTypeId ?? 0) : 0;
-      return activityCall(
-        'POST',
-        '/activities',
-        {
-          parent: input.parent,
-          type: { category: 'user', id: typeId },
-          details: input.details,
-          ...(input.at === undefined ? {} : { activity_date: input.at }),
-        },
-        input.purpose,
-        input.fromGmail,
-        [recordKeyOf(input.parent)],
-      );
-    },
-
+    pageThreadActivities: (query) => activities.pageThreadActivities(query),
+    threadActivitiesOf: (parent, since) => activities.threadActivitiesOf(parent, since),
+    createActivity: (input) => activities.createActivity(input),
     updateActivityDetails: (id, details, purpose, fromGmail) =>
-      activityCall('PUT', `/activities/${id}`, { details }, purpose, fromGmail, [`activity:${id}`]),
+      activities.updateActivityDetails(id, details, purpose, fromGmail),
 
-    pageTasks: (query) => page('/tasks/search', copperTask, toTask, query),
-
-    async createTask(input) {
-      const answer = await call({
-        method: 'POST',
-        path: '/tasks',
-        body: {
-          name: input.name,
-          related_resource: input.related,
-          due_date: input.dueDate,
-          priority: input.priority,
-          status: 'Open',
-        },
-        purpose: 'manageTasks',
-        dataClasses: ['crmData'],
-        recordIds: input.related ? [recordKeyOf(input.related)] : [],
-      });
-      return toTask(parse(copperTask, answer.json, 'tasks'));
-    },
-
-    async setTaskStatus(id, status) {
-      const answer = await call({
-        method: 'PUT',
-        path: `/tasks/${id}`,
-        body: { status },
-        purpose: 'manageTasks',
-        dataClasses: ['crmData'],
-        recordIds: [`task:${id}`],
-      });
-      return toTask(parse(copperTask, answer.json, 'tasks'));
-    },
+    pageTasks: (query) => page('tasks', '/tasks/search', copperTask, toTask, query),
 
     async findTask(name, related) {
+      // tasks/search documents no name or related_resource filter: read the newest open tasks
+      // (an earlier attempt of this create is among them) and match here.
+      for (let pageNumber = 1; pageNumber <= TASK_CHECK_PAGES; pageNumber += 1) {
+        const answer = await call({
+          method: 'POST',
+          path: '/tasks/search',
+          body: {
+            statuses: ['Open'],
+            ...(related?.type === 'opportunity' ? { opportunity_ids: [related.id] } : {}),
+            sort_by: 'date_created',
+            sort_direction: 'desc',
+            page_number: pageNumber,
+            page_size: 200,
+          },
+          purpose: 'manageTasks',
+          dataClasses: ['crmData'],
+        });
+        const list = parseEach(copperTask, answer.json, 'tasks/search', toTask);
+        const found = list.records.find(
+          (task) =>
+            task.name === name &&
+            (related === null
+              ? task.related === null
+              : task.related?.type === related.type && task.related.id === related.id),
+        );
+        if (found) return found;
+        if (list.received < 200) return null;
+      }
+      return null;
+    },
+
+    getPerson: (id) =>
+      orNull(call({ method: 'GET', path: `/people/${id}`, ...SEARCH_READ })).then((answer) =>
+        answer ? toPerson(parse(copperPerson, answer.json, 'people')) : null,
+      ),
+    getCompany: (id) =>
+      orNull(call({ method: 'GET', path: `/companies/${id}`, ...SEARCH_READ })).then((answer) =>
+        answer ? toCompany(parse(copperCompany, answer.json, 'companies')) : null,
+      ),
+
+    async existingIds(entity, ids) {
+      if (ids.length === 0) return { existing: new Set() };
+      const asked = new Set(ids.slice(0, 200));
+      // `ids` is documented on developer.copper.com only (new): if Copper ignores it, the answer
+      // holds records not asked for, and nothing can be concluded from it.
       const answer = await call({
         method: 'POST',
-        path: '/tasks/search',
-        body: { name, ...(related ? { related_resource: related } : {}), statuses: ['Open'], page_size: 200 },
-        purpose: 'manageTasks',
-        dataClasses: ['crmData'],
+        path: `/${entity}/search`,
+        body: { ids: [...asked], page_size: 200 },
+        ...SEARCH_READ,
       });
-      return (
-        parse(z.array(copperTask), answer.json, 'tasks/search')
-          .map(toTask)
-          .find((t) => t.name === name) ?? null
-      );
+      const found = parseEach(idOnly, answer.json, `${entity}/search`, (r) => r.id);
+      if (found.skipped > 0 || found.records.some((id) => !asked.has(id))) return null;
+      return { existing: new Set(found.records) };
     },
 
     async createOpportunity(input) {
+      const closeDateString = (seconds: number): string => {
+        const order = input.dateOrder ?? learnedOrder;
+        // Never guess: day and month swapped silently would be a wrong deal.
+        if (!order) throw new CrmError('invalidInput', t('errDateOrderUnknown'));
+        return formatCloseDate(seconds, order);
+      };
       const answer = await call({
         method: 'POST',
         path: '/opportunities',
@@ -520,7 +296,7 @@ export function createCopperClient(transport: CrmTransport, account?: string): C
           pipeline_id: input.pipelineId,
           pipeline_stage_id: input.stageId,
           monetary_value: input.value,
-          ...(input.closeDate === null ? {} : { close_date: input.closeDate }),
+          ...(input.closeDate === null ? {} : { close_date: closeDateString(input.closeDate) }),
           primary_contact_id: input.primaryContactId,
           company_id: input.companyId,
           details: dealMarkerLine(input.idempotencyKey),
@@ -529,7 +305,10 @@ export function createCopperClient(transport: CrmTransport, account?: string): C
         dataClasses: ['crmData'],
         recordIds: input.primaryContactId === null ? [] : [`person:${input.primaryContactId}`],
       });
-      return toOpportunity(parse(copperOpportunity, answer.json, 'opportunities'));
+      return toOpportunity(
+        parse(copperOpportunity, answer.json, 'opportunities'),
+        input.dateOrder ?? learnedOrder,
+      );
     },
 
     async findCreatedOpportunity(input) {
@@ -541,25 +320,10 @@ export function createCopperClient(transport: CrmTransport, account?: string): C
         purpose: 'manageDeals',
         dataClasses: ['crmData'],
       });
-      const found = parse(z.array(copperOpportunity), answer.json, 'opportunities/search').find((o) =>
-        hasDealMarker(o.details, input.idempotencyKey),
+      const found = parseEach(copperOpportunity, answer.json, 'opportunities/search', (o) => o).records.find(
+        (o) => hasDealMarker(o.details, input.idempotencyKey),
       );
-      return found ? toOpportunity(found) : null;
-    },
-
-    async updateOpportunity(id, patch) {
-      const answer = await call({
-        method: 'PUT',
-        path: `/opportunities/${id}`,
-        body: {
-          ...(patch.stageId === undefined ? {} : { pipeline_stage_id: patch.stageId }),
-          ...(patch.status === undefined ? {} : { status: patch.status }),
-        },
-        purpose: 'manageDeals',
-        dataClasses: ['crmData'],
-        recordIds: [`opportunity:${id}`],
-      });
-      return toOpportunity(parse(copperOpportunity, answer.json, 'opportunities'));
+      return found ? toOpportunity(found, input.dateOrder ?? learnedOrder) : null;
     },
   };
 }

@@ -120,7 +120,12 @@ export const copperTask = z.object({
 });
 export type CopperTask = z.infer<typeof copperTask>;
 
-const copperActivityType = z.object({ id: z.number(), category: z.string(), name: z.string() });
+const copperActivityType = z.object({
+  id: z.number(),
+  category: z.string(),
+  name: z.string(),
+  is_disabled: z.optional(z.nullable(z.boolean())),
+});
 export const copperActivityTypes = z.object({
   user: optList(copperActivityType),
   system: optList(copperActivityType),
