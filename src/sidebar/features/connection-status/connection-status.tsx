@@ -1,5 +1,6 @@
 import { t } from '../../../ui/i18n';
 import { Icon } from '../../../ui/icon';
+import { ActionStatus, useAction } from '../../../ui/use-action';
 import { formatCount } from '../../format';
 import { ask, openSettings } from '../../sidebar-api';
 import { useSidebarStore } from '../../use-sidebar-store';
@@ -14,6 +15,23 @@ const ENTITY_LABEL: Record<string, () => string> = {
   tasks: () => t('entityTasks'),
   threadMarks: () => t('entityThreadMarks'),
 };
+
+/** "Try again" for failed writes, through the shared action status (a refusal is shown, never lost). */
+function RetryWrites({ account }: { account: string }) {
+  const { busy, error, run } = useAction();
+  return (
+    <>
+      <button
+        type="button"
+        disabled={busy}
+        onClick={() => void run(() => ask('retryWrites', { account }), '')}
+      >
+        {t('tryAgain')}
+      </button>
+      <ActionStatus message={null} error={error} />
+    </>
+  );
+}
 
 /** Not connected, bad credentials, CRM unreachable, rate-limited, initial sync progress, failed writes. */
 export function ConnectionStatus() {
@@ -35,8 +53,8 @@ export function ConnectionStatus() {
   const { sync } = status;
   return (
     <>
-      {status.health === 'unauthorized' && (
-        <section role="alert" class="banner error-banner" data-testid="health-unauthorized">
+      {(status.health === 'unauthorized' || status.health === 'policyBlocked') && (
+        <section role="alert" class="banner error-banner" data-testid={`health-${status.health}`}>
           <p>{status.message}</p>
           <button type="button" onClick={openSettings}>
             {t('openSettings')}
@@ -80,9 +98,7 @@ export function ConnectionStatus() {
               ))}
             </ul>
           )}
-          <button type="button" onClick={() => void ask('retryWrites', { account })}>
-            {t('tryAgain')}
-          </button>
+          <RetryWrites account={account} />
         </section>
       )}
     </>

@@ -17,6 +17,7 @@ export function CrmSearch() {
   const connected = useSidebarStore((s) => s.status !== null && s.status.health !== 'notConnected');
   const [query, setQuery] = useState('');
   const [results, setResults] = useState<SearchResult[] | null>(null);
+  const [failed, setFailed] = useState(false);
   const input = useRef<HTMLInputElement>(null);
   const focusSeq = useSidebarStore((s) => s.focusSearchSeq);
   useEffect(() => {
@@ -44,9 +45,17 @@ export function CrmSearch() {
     }
     let live = true;
     const timer = setTimeout(() => {
-      void ask('searchCrm', { account, query }).then((answer) => {
-        if (live) setResults(answer.results);
-      });
+      void ask('searchCrm', { account, query }).then(
+        (answer) => {
+          if (!live) return;
+          setFailed(false);
+          setResults(answer.results);
+        },
+        () => {
+          // Said plainly, never a search that silently shows nothing.
+          if (live) setFailed(true);
+        },
+      );
     }, 120);
     return () => {
       live = false;
@@ -69,6 +78,11 @@ export function CrmSearch() {
         }}
         data-testid="crm-search"
       />
+      {failed && (
+        <p role="alert" class="error-text" data-testid="search-failed">
+          {t('noAnswer')}
+        </p>
+      )}
       {results !== null && (
         <ul class="results" aria-live="polite" data-testid="search-results">
           {results.length === 0 ? (

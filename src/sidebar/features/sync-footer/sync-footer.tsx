@@ -1,5 +1,6 @@
 import { t } from '../../../ui/i18n';
 import { Icon } from '../../../ui/icon';
+import { ActionStatus, useAction } from '../../../ui/use-action';
 import { formatAgo } from '../../format';
 import { ask } from '../../sidebar-api';
 import { useSidebarStore } from '../../use-sidebar-store';
@@ -8,6 +9,7 @@ import { useSidebarStore } from '../../use-sidebar-store';
 export function SyncFooter() {
   const status = useSidebarStore((s) => s.status);
   const account = useSidebarStore((s) => s.thread?.account ?? null);
+  const { busy, error, run } = useAction();
   if (!status || status.health === 'notConnected' || !account) return null;
   const { sync } = status;
   const text = sync.running
@@ -28,12 +30,18 @@ export function SyncFooter() {
       <button
         type="button"
         class="link"
-        disabled={sync.running}
-        onClick={() => void ask('syncNow', { account })}
+        disabled={sync.running || busy}
+        onClick={() => void run(() => ask('syncNow', { account }), '')}
       >
         <Icon name="refresh" size={14} />
         {t('syncNow')}
       </button>
+      <ActionStatus message={null} error={error} />
+      {(sync.skipped ?? 0) > 0 && (
+        <span class="skipped" data-testid="sync-skipped">
+          {t('syncSkipped', sync.skipped ?? 0)}
+        </span>
+      )}
       {status.managed && (
         <span class="managed" data-testid="managed">
           {t('managedNote')}

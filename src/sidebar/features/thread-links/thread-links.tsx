@@ -24,7 +24,6 @@ export function ThreadLinks() {
   const extras = useSidebarStore((s) => s.extras?.extras ?? null);
   const askConsent = useSidebarStore((s) => s.askConsent);
   const [choice, setChoice] = useState('');
-  const [visibility, setVisibility] = useState<'private' | 'team' | null>(null);
   const [prohibited, setProhibited] = useState<Prohibited | null>(null);
   const { busy, message, error, run } = useAction();
 
@@ -34,7 +33,6 @@ export function ThreadLinks() {
   );
   const selected = refOfKey(choices, choice) ?? choices[0]?.ref ?? null;
   const level = extras.settings.emailContentLevel;
-  const chosenVisibility = visibility ?? extras.settings.defaultVisibility;
 
   /** Runs `action` now if the user has consented, else after they press "Allow" in the notice. */
   const withConsent = (action: () => void) => {
@@ -58,7 +56,6 @@ export function ThreadLinks() {
             account,
             threadId,
             records,
-            visibility: chosenVisibility,
             ...(choiceOnFinding ? { prohibited: choiceOnFinding } : {}),
           }),
         t('queuedDone'),
@@ -130,17 +127,10 @@ export function ThreadLinks() {
           <p class="muted small">{t('loggingOff')}</p>
         ) : (
           <div class="inline-form">
-            <label>
-              {t('visibleTo')}
-              <select
-                value={chosenVisibility}
-                onChange={(e) => setVisibility((e.target as HTMLSelectElement).value as 'private' | 'team')}
-                data-testid="log-visibility"
-              >
-                <option value="private">{t('visibilityPrivate')}</option>
-                <option value="team">{t('visibilityTeam')}</option>
-              </select>
-            </label>
+            {/* No visibility choice: the CRM's API has none for activities (see PRIVACY.md). */}
+            <p class="muted small" data-testid="log-visibility-note">
+              {t('logVisibleNote')}
+            </p>
             <button
               type="button"
               class="primary"
@@ -160,11 +150,11 @@ export function ThreadLinks() {
           <input
             type="checkbox"
             checked={extras.settings.autoLog}
-            onChange={(e) =>
-              void ask('setUserSettings', {
-                patch: { autoLogDefault: (e.target as HTMLInputElement).checked },
-              })
-            }
+            onChange={(e) => {
+              const checked = (e.target as HTMLInputElement).checked;
+              // Through the shared action status: a refusal (a setting the admin locked) is shown.
+              void run(() => ask('setUserSettings', { patch: { autoLogDefault: checked } }), t('saved'));
+            }}
             data-testid="auto-log-toggle"
           />
           {t('autoLogToggle')}
