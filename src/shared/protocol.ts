@@ -370,6 +370,8 @@ export const messages = declare({
       stageId: z.number().check(z.int()),
       value: z.nullable(z.number().check(z.minimum(0), z.maximum(1e15))),
       closeDate: z.nullable(z.number()),
+      /** The CRM's date order as the user said it in the deal form (asked once, when not known). */
+      dateOrder: z.optional(z.enum(['monthFirst', 'dayFirst'])),
       primaryContactId: z.nullable(z.number().check(z.int())),
       companyId: z.nullable(z.number().check(z.int())),
     }),

@@ -87,6 +87,8 @@ export const statusViewSchema = z.object({
     fetched: z.number(),
     total: z.nullable(z.number()),
     lastSyncAt: z.nullable(z.number()),
+    /** Records the CRM answered that did not fit the documented shape and were skipped (issue 13). */
+    skipped: z.optional(z.number()),
   }),
   pendingWrites: z.number(),
   failedWrites: z.number(),

@@ -27,6 +27,8 @@ export const threadExtrasSchema = z.object({
     }),
   ),
   pipelines: z.array(pipelineSchema),
+  /** How the CRM writes dates (learned from its data or said once by the user); null: ask in the deal form. */
+  crmDateOrder: z.nullable(z.enum(['monthFirst', 'dayFirst'])),
   consent: z.object({ emailLogging: z.boolean(), version: z.number() }),
   settings: z.object({
     emailContentLevel: z.enum(['none', 'metadata', 'full']),

@@ -22,6 +22,7 @@ import type {
   SyncedActivity,
 } from '../crm/crm-client';
 import { CrmError } from '../crm/crm-error';
+import { storedDateOrder } from '../sync/date-order';
 
 export type OutboxOp =
   | {
@@ -208,7 +209,9 @@ export function createOutbox(options: {
         return;
       }
       case 'createDeal': {
-        const { provisionalId, link, ...input } = write.payload;
+        const { provisionalId, link, ...payload } = write.payload;
+        // The user's answer in the deal form, else the order the CRM's own data showed (sync).
+        const input = { ...payload, dateOrder: payload.dateOrder ?? (await storedDateOrder(db)) };
         const deal = (await client.findCreatedOpportunity(input)) ?? (await client.createOpportunity(input));
         const record = { type: 'opportunity' as const, id: deal.id };
         await db.transaction('rw', db.opportunities, db.threadMarks, db.outbox, async () => {

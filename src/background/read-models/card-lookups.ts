@@ -9,6 +9,7 @@ import type { Logger } from '../../shared/logger';
 import { normaliseAddress } from '../../shared/normalise-address';
 import type { CrmClient } from '../crm/crm-client';
 import { CrmError } from '../crm/crm-error';
+import { dropRecords } from '../sync/record-presence';
 
 /** At most this many people's activities per refresh (the rest on the next). */
 const ACTIVITY_FETCHES = 5;
@@ -81,6 +82,14 @@ export function createCardLookups(deps: {
         const flight = `${account}:${personId}`;
         fetching.add(flight);
         try {
+          // A card shown from the cache confirms its person at most once per ACTIVITY_TTL_SECONDS:
+          // deleted or merged away in the CRM, it leaves the cache (sync/record-presence.ts).
+          const current = await crm.getPerson(personId);
+          if (current === null) {
+            await dropRecords(db, account, 'people', [personId]);
+            continue;
+          }
+          await db.people.put(personRow(account, current));
           const activities = await crm.recentActivities({ type: 'person', id: personId }, 5);
           const parentKey = parentKeyOf('person', personId);
           await db.transaction('rw', db.activities, db.activityFetches, async () => {

@@ -9,6 +9,7 @@ import type { ThreadFacts } from '../../shared/protocol';
 import type { Settings } from '../../shared/settings';
 import type { ThreadExtras } from '../../shared/thread-extras';
 import type { ConsentStore } from '../privacy/consent/consent-store';
+import { storedDateOrder } from '../sync/date-order';
 import { messagesOf } from '../threads/messages-of';
 
 export interface ExtrasDeps {
@@ -23,12 +24,13 @@ export async function readExtras(
   thread: ThreadFacts,
   recordKeys: readonly string[],
 ): Promise<ThreadExtras> {
-  const [{ settings, locked }, consentOk, marks, pipelines, pendingLinks] = await Promise.all([
+  const [{ settings, locked }, consentOk, marks, pipelines, pendingLinks, crmDateOrder] = await Promise.all([
     deps.settings(),
     deps.consent.has(account, 'emailLogging'),
     deps.db.threadMarks.where('[account+threadId]').equals([account, thread.threadId]).toArray(),
     deps.db.pipelines.where('[account+id]').between([account, -Infinity], [account, Infinity]).toArray(),
     deps.db.outbox.where('[account+state]').equals([account, 'pending']).toArray(),
+    storedDateOrder(deps.db),
   ]);
   const pendingKeys = new Set(
     pendingLinks
@@ -87,6 +89,7 @@ export async function readExtras(
         pending: t.pending === true,
       })),
     pipelines: pipelines.map(({ account: _a, ...p }) => p),
+    crmDateOrder,
     consent: { emailLogging: consentOk, version: DISCLOSURE.version },
     settings: {
       emailContentLevel: settings.emailContentLevel,

@@ -77,6 +77,7 @@ export async function readStatus(
       fetched: currentState?.fetched ?? 0,
       total: currentState?.total ?? null,
       lastSyncAt: completions.some((c) => c === null) ? null : Math.min(...(completions as number[])),
+      skipped: states.reduce((sum, s) => sum + (s.skipped ?? 0), 0),
     },
     pendingWrites,
     failedWrites: dead.length,

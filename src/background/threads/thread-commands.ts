@@ -4,6 +4,7 @@
  * cache so the sidebar shows it at once, and queues the write in the outbox (durable, ordered per
  * record, never duplicated).
  */
+
 import { linkKey } from '../../db/record-rows';
 import { emailKey } from '../../db/threadline-db';
 import { type RecordRef, recordKeyOf } from '../../shared/crm-model';
@@ -12,6 +13,7 @@ import type { RequestOf, ResponseOf, ThreadFacts } from '../../shared/protocol';
 import type { Settings } from '../../shared/settings';
 import { t } from '../i18n';
 import type { ConsentStore } from '../privacy/consent/consent-store';
+import { saveDateOrder } from '../sync/date-order';
 import { linkActivityText } from './compose-activity-text';
 import { composeBody, guardBodies, guardNote, transferBlocked } from './logging-guard';
 import { type QueueDeps, queueLink, queueLogs } from './queue-logs';
@@ -174,6 +176,8 @@ export function createThreadCommands(deps: ThreadCommandDeps) {
       const linkAllowed = thread !== null && (await transferBlocked(consent, request.account)) === null;
       const { settings } = await deps.settings();
       const provisionalId = deps.provisionalId();
+      // Said once in the deal form: every later deal uses it (sync/date-order.ts).
+      if (request.dateOrder) await saveDateOrder(db, request.dateOrder);
       await db.opportunities.put({
         account: request.account,
         id: provisionalId,
@@ -197,6 +201,7 @@ export function createThreadCommands(deps: ThreadCommandDeps) {
           stageId: request.stageId,
           value: request.value,
           closeDate: request.closeDate,
+          ...(request.dateOrder ? { dateOrder: request.dateOrder } : {}),
           primaryContactId: request.primaryContactId,
           companyId: request.companyId,
           provisionalId,

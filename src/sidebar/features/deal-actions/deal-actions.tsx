@@ -20,6 +20,43 @@ const closeDateFromInput = (value: string): number | null => {
   return m ? Math.floor(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])) / 1000) : null;
 };
 
+type DateOrder = 'monthFirst' | 'dayFirst';
+
+/**
+ * Asked once, when the CRM's own data has not shown it: how the CRM writes this date. The answer is
+ * kept by the worker for every later deal.
+ */
+function DateOrderQuestion(props: {
+  closeDate: string;
+  value: DateOrder | null;
+  onChange: (order: DateOrder) => void;
+}) {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(props.closeDate);
+  if (!m) return null;
+  const [year, month, day] = [m[1], Number(m[2]), Number(m[3])];
+  const options: [DateOrder, string][] = [
+    ['monthFirst', `${month}/${day}/${year}`],
+    ['dayFirst', `${day}/${month}/${year}`],
+  ];
+  return (
+    <fieldset class="date-order" data-testid="deal-date-order">
+      <legend>{t('dateOrderQuestion')}</legend>
+      {options.map(([order, example]) => (
+        <label key={order}>
+          <input
+            type="radio"
+            name="date-order"
+            checked={props.value === order}
+            onChange={() => props.onChange(order)}
+            data-testid={`deal-date-order-${order}`}
+          />
+          {example}
+        </label>
+      ))}
+    </fieldset>
+  );
+}
+
 /**
  * Deals from the thread: create one (pipeline, stage, value, close date; linked to the thread), move
  * a deal's stage, mark it won or lost. Stages come from the CRM's pipelines (synced).
@@ -35,6 +72,7 @@ export function DealActions() {
   const [stageId, setStageId] = useState<number | null>(null);
   const [value, setValue] = useState('');
   const [closeDate, setCloseDate] = useState('');
+  const [dateOrder, setDateOrder] = useState<DateOrder | null>(null);
   const { message, error, run, fail } = useAction();
 
   if (!account || !thread || !cards || !extras || extras.pipelines.length === 0) return null;
@@ -53,6 +91,13 @@ export function DealActions() {
       fail(t('valueNotNumber'));
       return;
     }
+    const closeSeconds = closeDateFromInput(closeDate);
+    // The CRM writes dates as day/month or month/day and does not say which: ask once, never guess.
+    const order = extras.crmDateOrder ?? dateOrder;
+    if (closeSeconds !== null && order === null) {
+      fail(t('dateOrderNeeded'));
+      return;
+    }
     const answer = await run(
       () =>
         ask('createDeal', {
@@ -62,7 +107,8 @@ export function DealActions() {
           pipelineId: pipeline.id,
           stageId: stage.id,
           value: amount,
-          closeDate: closeDateFromInput(closeDate),
+          closeDate: closeSeconds,
+          ...(extras.crmDateOrder === null && closeSeconds !== null && order ? { dateOrder: order } : {}),
           primaryContactId: person?.id ?? null,
           companyId: company?.id ?? null,
         }),
@@ -207,6 +253,9 @@ export function DealActions() {
               onInput={(e) => setCloseDate((e.target as HTMLInputElement).value)}
             />
           </label>
+          {extras.crmDateOrder === null && closeDateFromInput(closeDate) !== null ? (
+            <DateOrderQuestion closeDate={closeDate} value={dateOrder} onChange={setDateOrder} />
+          ) : null}
           <div class="actions">
             <button type="submit" class="primary" data-testid="deal-create">
               {t('createDeal')}
