@@ -19,12 +19,16 @@ test('Gmail opened straight on a thread URL, its side panel loading late: the th
   await routeGmail(context);
   const page = await context.newPage();
   await page.goto(`${GMAIL_URL}#inbox/${pricing?.threadId}`);
-  // The side panel is not there while Gmail shows the thread; it loads afterwards.
-  await expect(page.locator('#double-sidebar[data-panel="ready"]')).toHaveCount(0);
   const frame = await sidebarFrame(page, extensionId);
   await expect(
     page.locator('#double-sidebar[data-panel="ready"] iframe[data-threadline="sidebar"]'),
   ).toHaveCount(1);
+  // Gmail showed the thread first; its side panel appeared afterwards.
+  const [openedAt, panelAt] = await page.evaluate(() => [
+    Number(document.documentElement.dataset.threadlineOpenedAt),
+    Number(document.getElementById('double-sidebar')?.dataset.readyAt),
+  ]);
+  expect(panelAt).toBeGreaterThan(openedAt ?? Number.POSITIVE_INFINITY);
   await expect(frame.getByTestId('thread')).toHaveAttribute('data-thread-id', pricing?.threadId ?? '');
   await expect(frame.getByRole('heading', { name: pricing?.subject ?? '' })).toBeVisible();
   await expect(frame.locator('[data-testid="contact-card"][data-address="alice.doe@acme.test"]')).toBeVisible(

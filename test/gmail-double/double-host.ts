@@ -91,7 +91,10 @@ export const createGmailHost: CreateGmailHost = async () => {
     if (panelScheduled || panelMode() === 'never') return;
     panelScheduled = true;
     setTimeout(() => {
-      if (sidePanel) sidePanel.dataset.panel = 'ready';
+      if (!sidePanel) return;
+      sidePanel.dataset.panel = 'ready';
+      // On the same wall clock as `threadlineOpenedAt`, so a test can check the order.
+      sidePanel.dataset.readyAt = String(performance.timeOrigin + performance.now());
     }, PANEL_LATE_MS);
   };
   const announce = (section: HTMLElement): void => {
