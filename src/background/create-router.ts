@@ -11,6 +11,7 @@ import { classifySender, type SenderContext } from './classify-sender';
 import { CrmError, describeCrmError } from './crm/crm-error';
 import { t } from './i18n';
 import type { MessageListener } from './platform';
+import type { AccountGate } from './privacy/account-gate';
 
 export type Handlers = {
   [T in RequestType]: (request: RequestOf<T>, context: SenderContext) => Promise<ResponseOf<T>>;
@@ -40,14 +41,21 @@ export function errorAnswer(error: unknown): WorkerErrorAnswer {
 
 /**
  * The worker's one `runtime.onMessage` listener: checks the sender, validates the shape against the
- * type's strict declaration, checks the sender may send that type, then dispatches. Anything
+ * type's strict declaration, checks the sender may send that type, checks the account the message
+ * names (pinned to its tab, allowed by policy: privacy/account-gate.ts), then dispatches. Anything
  * refused is logged with its reason and answered with nothing: no handler runs, no state changes.
  * A handler that throws answers the error envelope, so the caller shows an error instead of
  * retrying as if the worker were restarting.
  */
 export function createRouter(
   handlers: Handlers,
-  options: { runtimeId: string; extensionOrigin: string; logger: Logger },
+  options: {
+    runtimeId: string;
+    extensionOrigin: string;
+    logger: Logger;
+    /** Refuses a message for the account it names (every message with an `account` field). */
+    accounts?: AccountGate;
+  },
 ): MessageListener {
   const { logger } = options;
   return (message, sender) => {
@@ -66,12 +74,24 @@ export function createRouter(
       logger.warn('message.rejected', { reason: `${verdict.context.kind} may not send ${request.type}` });
       return undefined;
     }
-    return dispatch(handlers, request, verdict.context).catch((error: unknown) => {
-      logger.error('message.failed', {
-        type: request.type,
-        error: error instanceof Error ? error.name : 'unknown',
-      });
-      return errorAnswer(error);
-    });
+    const context = verdict.context;
+    const refusal = options.accounts ? options.accounts(request, context) : Promise.resolve(null);
+    return refusal.then(
+      (reason) => {
+        if (reason !== null) {
+          // Never the address itself: it is Google user data.
+          logger.warn('message.rejected', { reason: `${request.type}: ${reason}` });
+          return undefined;
+        }
+        return dispatch(handlers, request, context).catch((error: unknown) => {
+          logger.error('message.failed', {
+            type: request.type,
+            error: error instanceof Error ? error.name : 'unknown',
+          });
+          return errorAnswer(error);
+        });
+      },
+      () => undefined,
+    );
   };
 }

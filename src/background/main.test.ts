@@ -71,11 +71,10 @@ describe('worker message handling', () => {
   });
 
   it('answers a handler that throws with the error envelope, not a silence to retry', async () => {
-    // The sidebar of tab 7 asks about another account than its tab's: the handler refuses by throwing.
-    await env.send(opened, gmailSender(7));
+    // The sidebar of tab 8 asks before its tab opened any thread: the handler refuses by throwing.
     const answer = await env.send(
-      { type: 'searchCrm', account: 'other@corp.test', query: 'a' },
-      sidebarSender(7),
+      { type: 'searchCrm', account: 'me@corp.test', query: 'a' },
+      sidebarSender(8),
     );
     expect(answer).toEqual({ threadlineError: { message: expect.any(String), retry: false } });
     expect(env.sink.lines.map((l) => l.line).join('\n')).toContain('message.failed');

@@ -4,6 +4,7 @@ import type { ConnectionStore } from './connection/connection-store';
 import type { CrmSession } from './crm/crm-session';
 import type { Outbox } from './outbox/outbox';
 import type { Platform } from './platform';
+import type { AccountBinding } from './privacy/account-binding';
 import type { AuditLog } from './privacy/audit/audit-log';
 import type { ConsentStore } from './privacy/consent/consent-store';
 import type { PrivacyCentre } from './privacy/data-rights/privacy-centre';
@@ -29,6 +30,8 @@ export interface WorkerContext {
   privacy: PrivacyCentre;
   crm: CrmSession;
   store: TabStateStore;
+  /** Each Gmail tab's account, pinned at its first message (the router checks every message). */
+  accounts: AccountBinding;
   hub: SidebarHub;
   views: ThreadViews;
   teammates: Teammates;

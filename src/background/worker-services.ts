@@ -11,6 +11,7 @@ import { createCrmSession } from './crm/crm-session';
 import { createOutbox } from './outbox/outbox';
 import { createProvisionalIds } from './outbox/provisional-id';
 import type { Platform } from './platform';
+import { createAccountBinding } from './privacy/account-binding';
 import { createAuditLog } from './privacy/audit/audit-log';
 import { createConsentStore } from './privacy/consent/consent-store';
 import { createPrivacyCentre } from './privacy/data-rights/privacy-centre';
@@ -45,6 +46,7 @@ export function createWorkerServices(
   const nowMs = deps.nowMs ?? Date.now;
   const nowSec = () => Math.floor(nowMs() / 1000);
   const store = createTabStateStore(platform.session, nowMs);
+  const accounts = createAccountBinding(platform.session);
   const connection = createConnectionStore(db, platform.session);
   const consent = createConsentStore(db, nowMs);
   const audit = createAuditLog(db);
@@ -59,6 +61,7 @@ export function createWorkerServices(
     ...(deps.policyGraceMs === undefined ? {} : { graceMs: deps.policyGraceMs }),
     onChange: (resolved) => {
       crm.reset(); // allowed hosts may have changed
+      views.statusChanged(); // a connection the policy no longer allows is shown as stopped at once
       void platform.setTelemetryBlock(resolved.settings.blockInboxSdkTelemetry).catch(() => undefined);
     },
   });
@@ -92,7 +95,8 @@ export function createWorkerServices(
     onProgress: (account) => {
       teammates.forget(account);
       if (sync.isRunning(account)) views.statusChanged(account);
-      else views.accountChanged(account);
+      // 'all': the reconciliation sweep may have removed a shown person, whose address needs a search.
+      else views.accountChanged(account, 'all');
     },
   });
   const outbox = createOutbox({
@@ -159,6 +163,6 @@ export function createWorkerServices(
   });
   return {
     ...{ platform, db, logger, nowMs, policy, connection, consent, audit, privacy, crm, store, hub },
-    ...{ views, teammates, outbox, sync, jobs, commands, readBodies, changed, provisionalId },
+    ...{ views, teammates, outbox, sync, jobs, commands, readBodies, changed, provisionalId, accounts },
   };
 }

@@ -28,9 +28,16 @@ export function ConnectCrm({
   const [busy, setBusy] = useState(false);
   const [result, setResult] = useState<Result>(null);
 
+  const [blocked, setBlocked] = useState<string | null>(null);
+
+  // Asked again whenever the settings (and so the policy) change: a saved connection the policy no
+  // longer allows is shown as stopped, with the reason.
   useEffect(() => {
-    void api.getConnection().then(setInfo);
-  }, [api]);
+    void api.getConnection().then((answer) => {
+      setInfo(answer.info);
+      setBlocked(answer.blocked);
+    });
+  }, [api, settings]);
 
   const input = (): ConnectionInput | null => {
     if (apiKey.trim() === '' || !email.includes('@')) {
@@ -97,6 +104,11 @@ export function ConnectCrm({
             info.kind === 'local' ? t('connLocalAt', info.baseUrl) : t('connCopper'),
           )}
         </p>
+        {blocked !== null && (
+          <p role="alert" class="error" data-testid="connection-blocked">
+            {blocked}
+          </p>
+        )}
         {result && (
           <p role="status" class={result.kind === 'ok' ? 'ok' : 'error'}>
             {result.text}

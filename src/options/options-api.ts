@@ -1,11 +1,12 @@
 import browser from 'webextension-polyfill';
-import type { ConnectionInfo, ConnectionInput, RequestOf, RequestType, ResponseOf } from '../shared/protocol';
+import type { ConnectionInput, RequestOf, RequestType, ResponseOf } from '../shared/protocol';
 import { createWorkerClient } from '../shared/worker-client';
 
 const worker = createWorkerClient((m) => browser.runtime.sendMessage(m));
 
 export interface OptionsApi {
-  getConnection(): Promise<ConnectionInfo | null>;
+  /** The saved connection, and why the admin policy in force stops it (null: it does not). */
+  getConnection(): Promise<ResponseOf<'getConnection'>>;
   testConnection(connection: ConnectionInput): Promise<ResponseOf<'testConnection'>>;
   connect(connection: ConnectionInput): Promise<ResponseOf<'connect'>>;
   disconnect(): Promise<void>;
@@ -18,7 +19,7 @@ export interface OptionsApi {
 }
 
 export const optionsApi: OptionsApi = {
-  getConnection: async () => (await worker.ask('getConnection', {})).info,
+  getConnection: () => worker.ask('getConnection', {}),
   // A connection test waits for the CRM: longer than an ordinary request.
   testConnection: (connection) => worker.ask('testConnection', { connection }, { timeoutMs: 90_000 }),
   connect: (connection) => worker.ask('connect', { connection }, { timeoutMs: 90_000 }),

@@ -13,7 +13,6 @@ export const SETTING_LABELS: Record<string, MessageKey> = {
   extraAllowedCrmHosts: 'setExtraAllowedCrmHosts',
   allowedAccountDomains: 'setAllowedAccountDomains',
   emailContentLevel: 'setEmailContentLevel',
-  defaultVisibility: 'setDefaultVisibility',
   autoLogDefault: 'setAutoLogDefault',
   autoLogUserChangeable: 'setAutoLogUserChangeable',
   neverLog: 'setNeverLog',

@@ -10,7 +10,6 @@ export const SETTINGS_CHANGED = 'threadline-settings-changed';
 /** The settings a user may choose, where the admin policy leaves them free. */
 export function UserSettings({ api, answer }: { api: OptionsApi; answer: SettingsAnswer | null }) {
   const [level, setLevel] = useState('metadata');
-  const [visibility, setVisibility] = useState('private');
   const [autoLog, setAutoLog] = useState(false);
   const [neverLog, setNeverLog] = useState('');
   const [retention, setRetention] = useState('30');
@@ -21,7 +20,6 @@ export function UserSettings({ api, answer }: { api: OptionsApi; answer: Setting
     if (!answer) return;
     const s = answer.settings;
     setLevel(String(s.emailContentLevel));
-    setVisibility(String(s.defaultVisibility));
     setAutoLog(s.autoLogDefault === true);
     setNeverLog(Array.isArray(s.neverLog) ? s.neverLog.join(', ') : '');
     setRetention(String(s.retentionDays));
@@ -49,10 +47,7 @@ export function UserSettings({ api, answer }: { api: OptionsApi; answer: Setting
     }
     const patch = {
       ...(free('emailContentLevel') ? { emailContentLevel: level as 'none' | 'metadata' | 'full' } : {}),
-      ...(free('defaultVisibility') ? { defaultVisibility: visibility as 'private' | 'team' } : {}),
-      ...(free('autoLogDefault') && answer.settings.autoLogUserChangeable !== false
-        ? { autoLogDefault: autoLog }
-        : {}),
+      ...(free('autoLogDefault') ? { autoLogDefault: autoLog } : {}),
       ...(free('neverLog') ? { neverLog: entries } : {}),
       ...(free('retentionDays') ? { retentionDays: days } : {}),
       ...(free('prohibitedDataMode') ? { prohibitedDataMode: guard as 'block' | 'warn' | 'off' } : {}),
@@ -82,22 +77,11 @@ export function UserSettings({ api, answer }: { api: OptionsApi; answer: Setting
           <option value="full">{t('usLevelFull')}</option>
         </select>
       </label>
-      <label>
-        {t('usVisibility')}
-        <select
-          value={visibility}
-          disabled={!free('defaultVisibility')}
-          onChange={(e) => setVisibility((e.target as HTMLSelectElement).value)}
-        >
-          <option value="private">{t('visibilityPrivate')}</option>
-          <option value="team">{t('visibilityTeam')}</option>
-        </select>
-      </label>
       <label class="checkbox">
         <input
           type="checkbox"
           checked={autoLog}
-          disabled={!free('autoLogDefault') || answer.settings.autoLogUserChangeable === false}
+          disabled={!free('autoLogDefault')}
           onChange={(e) => setAutoLog((e.target as HTMLInputElement).checked)}
           data-testid="setting-autolog"
         />

@@ -18,12 +18,12 @@ describe('settings: defaults < user < admin policy', () => {
 
   it('applies user choices, then policy on top, and locks what policy sets', () => {
     const { settings, locked } = resolveSettings(
-      { emailContentLevel: 'full', retentionDays: 7, defaultVisibility: 'team' },
+      { emailContentLevel: 'full', retentionDays: 7, autoLogDefault: true },
       { EmailContentLevel: 'none', NeverLog: ['Example.org', 'ceo@rival.test'] },
     );
     expect(settings.emailContentLevel).toBe('none');
     expect(settings.retentionDays).toBe(7);
-    expect(settings.defaultVisibility).toBe('team');
+    expect(settings.autoLogDefault).toBe(true);
     expect(settings.neverLog).toEqual(['example.org', 'ceo@rival.test']);
     expect(locked).toEqual(['emailContentLevel', 'neverLog']);
   });

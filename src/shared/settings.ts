@@ -14,7 +14,6 @@ export interface Settings {
   /** Empty: every Google account. */
   allowedAccountDomains: string[];
   emailContentLevel: (typeof CONTENT_LEVELS)[number];
-  defaultVisibility: 'private' | 'team';
   autoLogDefault: boolean;
   autoLogUserChangeable: boolean;
   neverLog: string[];
@@ -32,7 +31,6 @@ export const DEFAULT_SETTINGS: Readonly<Settings> = {
   extraAllowedCrmHosts: [],
   allowedAccountDomains: [],
   emailContentLevel: 'metadata',
-  defaultVisibility: 'private',
   autoLogDefault: false,
   autoLogUserChangeable: true,
   neverLog: [],
@@ -71,7 +69,6 @@ export const POLICY_KEYS = {
   ExtraAllowedCrmHosts: { setting: 'extraAllowedCrmHosts', schema: list(host) },
   AllowedGoogleAccountDomains: { setting: 'allowedAccountDomains', schema: list(domain) },
   EmailContentLevel: { setting: 'emailContentLevel', schema: z.enum(CONTENT_LEVELS) },
-  DefaultVisibility: { setting: 'defaultVisibility', schema: z.enum(['private', 'team']) },
   AutoLogDefault: { setting: 'autoLogDefault', schema: z.boolean() },
   AutoLogUserChangeable: { setting: 'autoLogUserChangeable', schema: z.boolean() },
   NeverLog: { setting: 'neverLog', schema: list(addressOrDomain) },
@@ -85,6 +82,17 @@ export const POLICY_KEYS = {
   EmailTrackingAllowed: { setting: 'emailTrackingAllowed', schema: z.boolean() },
   DisclosureTextUrl: { setting: 'disclosureTextUrl', schema: secureUrl },
 } as const satisfies Record<string, { setting: keyof Settings; schema: z.ZodMiniType }>;
+
+/**
+ * Policy keys Threadline no longer reads, and why: an admin who still sets one is told so on the
+ * options page instead of trusting a promise nothing keeps.
+ */
+export const RETIRED_POLICY_KEYS: Readonly<Record<string, string>> = {
+  // Copper's API has no visibility field on activities (reference/copper-api.md): an activity is
+  // visible to whoever may see its record. A "private" choice would have been a label, not a rule.
+  DefaultVisibility:
+    'Policy "DefaultVisibility" is no longer used: the CRM decides who sees a logged e-mail (whoever may see the record).',
+};
 
 export interface ResolvedSettings {
   settings: Settings;
@@ -114,6 +122,11 @@ export function resolveSettings(user: Partial<Settings>, policy: Record<string, 
     if (schema?.safeParse(value).success) assign(key, value);
   }
   for (const [name, value] of Object.entries(policy)) {
+    const retired = RETIRED_POLICY_KEYS[name];
+    if (retired !== undefined) {
+      warnings.push(retired);
+      continue;
+    }
     const spec = (POLICY_KEYS as Record<string, { setting: keyof Settings; schema: z.ZodMiniType }>)[name];
     if (!spec) {
       warnings.push(`Unknown policy "${name}" was ignored.`);
@@ -129,7 +142,53 @@ export function resolveSettings(user: Partial<Settings>, policy: Record<string, 
     assign(spec.setting, parsed.data);
     locked.push(spec.setting);
   }
-  return { settings, locked, warnings };
+  return { settings, locked: [...locked, ...derivedLocks(settings, locked)], warnings };
+}
+
+/**
+ * Settings that policy locks without naming them, in ONE place (the worker refuses changes to every
+ * locked setting; the pages only show the lock). `AutoLogUserChangeable: false` freezes auto-logging
+ * at the policy's `AutoLogDefault`, or at the default (off) when the policy does not set it: the
+ * user's own earlier choice no longer counts.
+ */
+function derivedLocks(settings: Settings, locked: readonly (keyof Settings)[]): (keyof Settings)[] {
+  const derived: (keyof Settings)[] = [];
+  if (!settings.autoLogUserChangeable && !locked.includes('autoLogDefault')) {
+    settings.autoLogDefault = DEFAULT_SETTINGS.autoLogDefault;
+    derived.push('autoLogDefault');
+  }
+  return derived;
+}
+
+/** The origin of a URL, or null if it is not one. */
+const originOf = (url: string): string | null => {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return null;
+  }
+};
+
+/**
+ * Whether the current policy allows a CRM connection (CrmKind, CrmBaseUrl, ExtraAllowedCrmHosts):
+ * null if it does, else which key refuses it. Checked on every request by the egress gate, so a
+ * connection saved before the policy changed stops at once.
+ */
+export function connectionRefusedBy(
+  settings: Pick<Settings, 'crmKind' | 'crmBaseUrl' | 'extraAllowedCrmHosts'>,
+  connection: { kind: string; baseUrl: string },
+): 'CrmKind' | 'CrmBaseUrl' | null {
+  if (settings.crmKind !== null && settings.crmKind !== connection.kind) return 'CrmKind';
+  if (settings.crmBaseUrl === null) return null;
+  const wanted = originOf(settings.crmBaseUrl);
+  const origin = originOf(connection.baseUrl);
+  if (origin !== null && origin === wanted) return null;
+  // An API gateway the admin allowed in front of the CRM (HTTPS only).
+  if (origin?.startsWith('https://')) {
+    const host = new URL(origin).host.toLowerCase();
+    if (settings.extraAllowedCrmHosts.includes(host)) return null;
+  }
+  return 'CrmBaseUrl';
 }
 
 /** Whether Threadline may run for this Gmail account at all (AllowedGoogleAccountDomains). */

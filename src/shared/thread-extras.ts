@@ -32,7 +32,6 @@ export const threadExtrasSchema = z.object({
   consent: z.object({ emailLogging: z.boolean(), version: z.number() }),
   settings: z.object({
     emailContentLevel: z.enum(['none', 'metadata', 'full']),
-    defaultVisibility: z.enum(['private', 'team']),
     autoLog: z.boolean(),
     autoLogChangeable: z.boolean(),
     prohibitedDataMode: z.enum(['block', 'warn', 'off']),

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { createFakePlatform } from '../../../test/unit/fake-platform';
 import { ThreadlineDb } from '../../db/threadline-db';
+import { createConsentStore } from '../privacy/consent/consent-store';
+import { createPrivacyCentre } from '../privacy/data-rights/privacy-centre';
 import { createConnectionStore } from './connection-store';
 
 const info = {
@@ -47,5 +49,24 @@ describe('connection store', () => {
     expect(await store.info()).toBeNull();
     expect(await store.credentials()).toBeNull();
     expect(await session.get('crmApiKey')).toBeUndefined();
+    // Both the encrypted API key and the key that encrypted it (PRIVACY.md).
+    expect(await db.secrets.count()).toBe(0);
+  });
+
+  it('never puts the API key in "Export my data" (PRIVACY.md)', async () => {
+    const { session } = createFakePlatform();
+    const db = new ThreadlineDb(`conn-${Math.random()}`);
+    await createConnectionStore(db, session).save(info, 'secret-api-key-123');
+    await db.accounts.put({ account: 'sam@corp.test', firstSeenAt: 1, lastSeenAt: 1 });
+    const centre = createPrivacyCentre({
+      db,
+      consent: createConsentStore(db, () => 1),
+      nowMs: () => 1,
+      connectionInfo: async () => info,
+    });
+    const exported = await centre.exportData('sam@corp.test');
+    expect(exported).toContain('sam@corp.test');
+    expect(exported).not.toContain('secret-api-key-123');
+    expect(exported).not.toContain('crmKeyEncryption');
   });
 });

@@ -14,9 +14,12 @@ export interface Credentials {
 }
 
 /**
- * The CRM connection. The API key is encrypted at rest with AES-GCM under a non-extractable
- * WebCrypto key that lives in the worker's IndexedDB (it can be used, never read out); the live key
- * sits in `storage.session`, which content scripts cannot read and which is cleared with the browser.
+ * The CRM connection. The live API key sits in `storage.session` (memory, trusted contexts only,
+ * cleared with the browser). A copy survives restarts in IndexedDB, AES-GCM encrypted under a
+ * non-extractable WebCrypto key stored in the SAME database: no script can read that key's bytes, so
+ * a storage dump or export never shows the API key in plain text; but the browser keeps the key
+ * material in the profile on disk, so this is not protection against someone who can read the
+ * profile (PRIVACY.md says so). At rest, the operating system's account and disk encryption protect it.
  */
 export interface ConnectionStore {
   info(): Promise<ConnectionInfo | null>;
@@ -84,6 +87,8 @@ export function createConnectionStore(
     async clear() {
       await db.transaction('rw', db.secrets, db.settings, async () => {
         await db.secrets.delete(SECRET);
+        // The encryption key goes too: a later connection gets a new one.
+        await db.secrets.delete(KEY);
         await db.settings.delete(INFO);
       });
       await session.remove(SESSION_KEY);

@@ -10,7 +10,8 @@ export type CrmErrorKind =
   | 'notFound' // 404
   | 'invalidResponse' // the answer was not what the API documents
   | 'notConnected' // no CRM configured, or the egress gate refused
-  | 'consentRequired'; // the egress gate refused: the user has not agreed to this use (or withdrew)
+  | 'consentRequired' // the egress gate refused: the user has not agreed to this use (or withdrew)
+  | 'policyBlocked'; // the egress gate refused: the admin policy in force does not allow it
 
 export class CrmError extends Error {
   override name = 'CrmError';
@@ -24,7 +25,13 @@ export class CrmError extends Error {
 
   /** Worth trying again later without the user doing anything. */
   get retryable(): boolean {
-    return this.kind === 'rateLimited' || this.kind === 'unreachable' || this.kind === 'server';
+    // A policy refusal is retried too: writes wait (shown as pending) until the policy allows them.
+    return (
+      this.kind === 'rateLimited' ||
+      this.kind === 'unreachable' ||
+      this.kind === 'server' ||
+      this.kind === 'policyBlocked'
+    );
   }
 }
 
@@ -49,5 +56,7 @@ export function describeCrmError(error: CrmError): string {
       return t('errNotConnected');
     case 'consentRequired':
       return t('errConsentRequired');
+    case 'policyBlocked':
+      return t('errPolicyBlocked');
   }
 }

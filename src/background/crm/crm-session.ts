@@ -6,7 +6,7 @@
  */
 import type { Logger } from '../../shared/logger';
 import type { ConnectionInfo, ConnectionInput } from '../../shared/protocol';
-import type { ResolvedSettings } from '../../shared/settings';
+import { accountAllowed, connectionRefusedBy } from '../../shared/settings';
 import type { Health } from '../../shared/sidebar-port';
 import type { ConnectionStore } from '../connection/connection-store';
 import { t } from '../i18n';
@@ -14,6 +14,7 @@ import type { KeyValueArea } from '../platform';
 import type { AuditLog } from '../privacy/audit/audit-log';
 import type { ConsentStore } from '../privacy/consent/consent-store';
 import { createEgress, type EgressResponse } from '../privacy/egress/egress-fetch';
+import type { PolicyState } from '../settings/policy-store';
 import type { CrmClient } from './crm-client';
 import { CrmError, describeCrmError } from './crm-error';
 import { crmAdapter } from './crm-registry';
@@ -30,6 +31,11 @@ export interface CrmSession {
   connected(): void;
   /** After an outage nothing else may ask the CRM for minutes: one cheap call clears a stale banner. */
   probe(): Promise<void>;
+  /**
+   * Why the admin policy in force refuses the saved connection, in plain words (null: it does not,
+   * or nothing is saved). The egress gate applies the same rule to every request.
+   */
+  policyBlock(): Promise<string | null>;
   /** Tests `requested` (under the admin's CRM choice) without saving anything. */
   check(
     requested: ConnectionInput,
@@ -41,7 +47,7 @@ export function createCrmSession(deps: {
   consent: ConsentStore;
   audit: AuditLog;
   session: KeyValueArea;
-  policy: { current(): Promise<ResolvedSettings>; peek(): ResolvedSettings | null };
+  policy: { current(): Promise<PolicyState>; peek(): PolicyState | null };
   nowMs: () => number;
   logger: Logger;
   fetchImpl?: ((url: string, init: RequestInit) => Promise<EgressResponse>) | undefined;
@@ -62,19 +68,27 @@ export function createCrmSession(deps: {
     report: boolean,
   ): CrmTransport => {
     const adapter = crmAdapter(info.kind);
-    const gate = createEgress({
+    const egress = createEgress({
       allowedOrigin: () => new URL(info.baseUrl).origin,
       extraHosts: () => policy.peek()?.settings.extraAllowedCrmHosts ?? [],
+      // Rule 0, asked on every request: the policy as it is now (fail-closed: every request waits
+      // for the first read of the session), never the policy that was in force when connecting.
+      policyRefusal: async (request) => {
+        const current = await policy.current();
+        const refusedBy = connectionRefusedBy(current.settings, info);
+        if (refusedBy !== null) return `the policy's ${refusedBy} does not allow this CRM`;
+        if (current.readFailed && request.dataClasses.includes('googleUserData'))
+          return 'the admin policy could not be read';
+        // Sync, lookups and writes of an account the policy no longer allows stop too.
+        if (request.account && !accountAllowed(current.settings, request.account))
+          return 'the Gmail account is not allowed by policy';
+        return null;
+      },
       hasConsent: (scope, account) => deps.consent.has(account, scope),
       audit: (entry) => deps.audit.append(entry),
       now: nowMs,
       ...(deps.fetchImpl ? { fetchImpl: deps.fetchImpl } : {}),
     });
-    // Fail-closed: nothing read from Gmail leaves before the admin policy is known.
-    const egress: typeof gate = async (request) => {
-      if (request.dataClasses.includes('googleUserData')) await policy.current();
-      return gate(request);
-    };
     const limiter = createRateLimiter({
       limit: info.requestsPerMinute ?? adapter.requestsPerMinute,
       windowMs: 60_000,
@@ -111,8 +125,19 @@ export function createCrmSession(deps: {
       transport = null;
       clients.clear();
     },
+    async policyBlock() {
+      const info = await connection.info();
+      if (!info) return null;
+      const current = await policy.current();
+      const refusedBy = connectionRefusedBy(current.settings, info);
+      if (refusedBy !== null) return t('connPolicyBlocked', refusedBy);
+      return current.readFailed ? t('errPolicyBlocked') : null;
+    },
     async health() {
-      if (!(await connection.info())) return 'notConnected';
+      const info = await connection.info();
+      if (!info) return 'notConnected';
+      const current = await policy.current();
+      if (connectionRefusedBy(current.settings, info) !== null || current.readFailed) return 'policyBlocked';
       if (health) return health;
       // After a worker restart the last health is in session storage, not in memory.
       const stored = await deps.session.get('crmHealth');
@@ -125,7 +150,7 @@ export function createCrmSession(deps: {
     },
     async probe() {
       const h = await session.health();
-      if (h === 'ok' || h === 'notConnected' || h === 'unauthorized') return;
+      if (h === 'ok' || h === 'notConnected' || h === 'unauthorized' || h === 'policyBlocked') return;
       const crm = await session.client();
       await crm?.checkConnection().catch(() => undefined);
     },

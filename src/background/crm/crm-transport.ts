@@ -76,7 +76,10 @@ export function createCrmTransport(options: {
           });
         } catch (error) {
           if (error instanceof EgressDenied)
-            throw new CrmError(error.consent ? 'consentRequired' : 'notConnected', error.message);
+            throw new CrmError(
+              error.policy ? 'policyBlocked' : error.consent ? 'consentRequired' : 'notConnected',
+              error.message,
+            );
           lastError = new CrmError('unreachable', 'network error');
           report('unreachable');
           continue;

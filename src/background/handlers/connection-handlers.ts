@@ -10,7 +10,7 @@ type ConnectionHandlers = Pick<Handlers, 'getConnection' | 'testConnection' | 'c
 export function createConnectionHandlers(ctx: WorkerContext): ConnectionHandlers {
   const { connection, crm, db } = ctx;
   return {
-    getConnection: async () => ({ info: await connection.info() }),
+    getConnection: async () => ({ info: await connection.info(), blocked: await crm.policyBlock() }),
     testConnection: async (request) => crm.check(request.connection),
     connect: async (request) => {
       const result = await crm.check(request.connection);

@@ -2,7 +2,6 @@
  * The sidebar's thread and record writes (link, log, notes, tasks, deals) and the content script's
  * inbox and compose messages. The commands themselves live in `threads/thread-commands.ts`.
  */
-import { accountAllowed } from '../../shared/settings';
 import type { SenderContext } from '../classify-sender';
 import type { Handlers } from '../create-router';
 import { readRowBadges } from '../read-models/row-badges';
@@ -24,7 +23,7 @@ type RecordHandlers = Pick<
 >;
 
 export function createRecordHandlers(ctx: WorkerContext): RecordHandlers {
-  const { commands, policy } = ctx;
+  const { commands } = ctx;
   /** A sidebar request about its own tab's account: refused for any other account. */
   const fromTab =
     <R extends { account: string }, A>(handler: (request: R, tabId: number | null) => Promise<A>) =>
@@ -32,7 +31,6 @@ export function createRecordHandlers(ctx: WorkerContext): RecordHandlers {
       await tabAccount(ctx, context.tabId, request.account);
       return handler(request, context.tabId);
     };
-  const allowed = async (account: string) => accountAllowed((await policy.current()).settings, account);
   return {
     linkThread: fromTab(commands.linkThread),
     unlinkThread: fromTab(commands.unlinkThread),
@@ -42,17 +40,9 @@ export function createRecordHandlers(ctx: WorkerContext): RecordHandlers {
     setTaskStatus: fromTab(commands.setTaskStatus),
     createDeal: fromTab(commands.createDeal),
     updateDeal: fromTab(commands.updateDeal),
-    rowBadges: async (request) => {
-      if (!(await allowed(request.account))) return { badges: [] };
-      return readRowBadges(ctx.db, await ctx.teammates.of(request.account), request);
-    },
-    composeDefaults: async (request) => {
-      if (!(await allowed(request.account))) return { allowed: false, logToCrm: false };
-      return commands.composeDefaults(request);
-    },
-    composeSent: async (request) => {
-      if (!(await allowed(request.account))) return { logged: 0 };
-      return commands.composeSent(request);
-    },
+    // The router already refused another account than the tab's, or one the policy does not allow.
+    rowBadges: async (request) => readRowBadges(ctx.db, await ctx.teammates.of(request.account), request),
+    composeDefaults: (request) => commands.composeDefaults(request),
+    composeSent: (request) => commands.composeSent(request),
   };
 }

@@ -21,8 +21,7 @@ export function createThreadHandlers(ctx: WorkerContext): ThreadHandlers {
     threadOpened: async (request, context) => {
       const tabId = requireTab(context.tabId);
       const { account, thread } = request;
-      // An account outside the allowed domains gets nothing, even if its content script asked.
-      if (!accountAllowed((await policy.current()).settings, account)) return { ok: true };
+      // The router refused an account outside the allowed domains, or another than the tab's.
       // ONE view: the cards are built from the cache while the tab's state is saved.
       const outside = await views.opened(tabId, account, thread, ctx.store.open(tabId, account, thread));
       void autoLog(
@@ -32,7 +31,11 @@ export function createThreadHandlers(ctx: WorkerContext): ThreadHandlers {
         outside.map((p) => p.address),
         (threadId, ids) => ctx.readBodies(tabId, threadId, ids),
       )
-        .then((queued) => (queued > 0 ? ctx.changed(account) : undefined))
+        .then((queued) => {
+          // A count only: tests and diagnostics learn that the pass ended, never what it held.
+          logger.debug('autolog.done', { queued });
+          return queued > 0 ? ctx.changed(account) : undefined;
+        })
         .catch(failed('autolog.failed'));
       void ctx.jobs.noteAccount(account).then(() => ctx.jobs.maybeSync(account));
       return { ok: true };

@@ -2,6 +2,7 @@
  * A thread's extras: its links, logged-message count, tasks, the account's pipelines, consent and
  * the settings the sidebar's actions need. They follow the view, off the time-to-card path.
  */
+
 import type { ThreadlineDb } from '../../db/threadline-db';
 import { type RecordRef, recordKeyOf } from '../../shared/crm-model';
 import { DISCLOSURE } from '../../shared/disclosure';
@@ -93,7 +94,6 @@ export async function readExtras(
     consent: { emailLogging: consentOk, version: DISCLOSURE.version },
     settings: {
       emailContentLevel: settings.emailContentLevel,
-      defaultVisibility: settings.defaultVisibility,
       autoLog: settings.autoLogDefault,
       autoLogChangeable: settings.autoLogUserChangeable && !locked.includes('autoLogDefault'),
       prohibitedDataMode: settings.prohibitedDataMode,

@@ -65,6 +65,61 @@ describe('admin policy store', () => {
     expect(await fake.session.get('policyChecked')).toBe(true);
   });
 
+  it('fails closed: a failed read keeps the last known policy, says so, and is tried again', async () => {
+    const { policy, fake } = store();
+    await setPolicy({ AllowedGoogleAccountDomains: ['corp.test'], RetentionDays: 9 });
+    expect((await policy.current()).readFailed).toBe(false);
+    // Chrome's managed store starts failing (a broken policy file, a storage error).
+    let failing = true;
+    const read = fake.platform.managed.get;
+    fake.platform.managed.get = async () => {
+      if (failing) throw new Error('storage error');
+      return read();
+    };
+    const failed = await policy.reload();
+    expect(failed.readFailed).toBe(true);
+    expect(failed.settings.allowedAccountDomains).toEqual(['corp.test']);
+    expect(failed.locked).toContain('retentionDays');
+    expect(failed.warnings[0]).toMatch(/could not read/);
+    failing = false;
+    await expect.poll(async () => (await policy.current()).readFailed).toBe(false);
+  });
+
+  it('fails closed after a restart too: the last known policy is kept in the database', async () => {
+    const fake = createFakePlatform();
+    const db = new ThreadlineDb(`policy-${Math.random()}`);
+    const make = () =>
+      createPolicyStore({
+        managed: fake.platform.managed,
+        session: fake.session,
+        db,
+        logger: createLogger('t', () => undefined),
+        graceMs: 5,
+      });
+    await setPolicy({ EmailContentLevel: 'none' });
+    expect((await make().current()).settings.emailContentLevel).toBe('none');
+    fake.platform.managed.get = async () => {
+      throw new Error('storage error');
+    };
+    const restarted = await make().current();
+    expect(restarted).toMatchObject({ readFailed: true, settings: { emailContentLevel: 'none' } });
+  });
+
+  it('fails closed with no policy ever read: nothing is assumed allowed for Gmail data', async () => {
+    const fake = createFakePlatform();
+    fake.platform.managed.get = async () => {
+      throw new Error('storage error');
+    };
+    const policy = createPolicyStore({
+      managed: fake.platform.managed,
+      session: fake.session,
+      db: new ThreadlineDb(`policy-${Math.random()}`),
+      logger: createLogger('t', () => undefined),
+      graceMs: 5,
+    });
+    expect((await policy.current()).readFailed).toBe(true);
+  });
+
   it('re-reads on every change and reports it', async () => {
     const { policy, changes } = store();
     await setPolicy({ RetentionDays: 10 });
@@ -87,7 +142,7 @@ describe('policy enforced in the worker', () => {
       enabled: false,
       contentLevel: 'metadata',
     });
-    expect(await fake.send({ type: 'hostStatus', account: 'me@corp.test' }, gmailSender(7))).toEqual({
+    expect(await fake.send({ type: 'hostStatus', account: 'me@corp.test' }, gmailSender(8))).toEqual({
       enabled: true,
       contentLevel: 'metadata',
     });

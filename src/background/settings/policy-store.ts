@@ -6,72 +6,134 @@ import type { KeyValueArea, Platform } from '../platform';
 /** How long an empty managed store may still be filling in at browser start-up. */
 export const POLICY_GRACE_MS = 1000;
 const CHECKED = 'policyChecked';
+/** The last policy read successfully, kept in the worker's database: a failed read falls back to it. */
+const LAST_KNOWN = 'lastKnownPolicy';
+
+/** The settings in force, and whether Chrome's managed store could be read this time. */
+export interface PolicyState extends ResolvedSettings {
+  /**
+   * True when `storage.managed` could not be read: the last known policy stays in force, and no
+   * data read from Gmail may leave (the egress gate refuses it) until a read succeeds again.
+   */
+  readFailed: boolean;
+}
 
 export interface PolicyStore {
   /** The settings in force; the first call of a browser session waits for the policy (fail-closed). */
-  current(): Promise<ResolvedSettings>;
+  current(): Promise<PolicyState>;
   /** The last settings known in this worker, or null before the first read. */
-  peek(): ResolvedSettings | null;
+  peek(): PolicyState | null;
   /** Reads again (after the user changed their own settings). */
-  reload(): Promise<ResolvedSettings>;
+  reload(): Promise<PolicyState>;
 }
+
+const READ_FAILED_WARNING =
+  "Chrome could not read your administrator's policy: the last known policy stays in force, and nothing read from Gmail is sent until it can be read.";
 
 /**
  * Admin policy from chrome.storage.managed merged over the user's settings. Chrome may report an
  * empty managed store just after start-up: the first read of a browser session that finds it empty
  * waits up to POLICY_GRACE_MS for it to change before trusting "no policy". Re-read on every change.
+ * Fail-closed: a read that throws is never taken as "no policy". The last policy read successfully
+ * (kept in the database, so a restarted worker or browser still has it) stays in force, the state
+ * says `readFailed`, and the next `current()` tries again.
  */
 export function createPolicyStore(options: {
   managed: Platform['managed'];
   session: KeyValueArea;
   db: ThreadlineDb;
   logger: Logger;
-  onChange?: (settings: ResolvedSettings) => void;
+  onChange?: (settings: PolicyState) => void;
   graceMs?: number;
 }): PolicyStore {
-  let latest: ResolvedSettings | null = null;
-  let loading: Promise<ResolvedSettings> | null = null;
+  let latest: PolicyState | null = null;
+  let loading: Promise<PolicyState> | null = null;
   let changed: (() => void) | null = null;
+  let retrying: Promise<PolicyState> | null = null;
 
-  const read = async (): Promise<Record<string, unknown>> => options.managed.get().catch(() => ({}));
+  type Read = { ok: true; policy: Record<string, unknown> } | { ok: false };
+  const read = async (): Promise<Read> => {
+    try {
+      const policy = await options.managed.get();
+      // Anything but a plain object is a failed read, not "no policy".
+      if (typeof policy !== 'object' || policy === null || Array.isArray(policy)) return { ok: false };
+      return { ok: true, policy };
+    } catch {
+      return { ok: false };
+    }
+  };
 
-  const load = async (): Promise<ResolvedSettings> => {
-    let policy = await read();
-    if (Object.keys(policy).length === 0 && (await options.session.get(CHECKED)) !== true) {
+  const lastKnown = async (): Promise<Record<string, unknown>> => {
+    const value = (await options.db.settings.get(LAST_KNOWN))?.value;
+    return typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : {};
+  };
+
+  const load = async (): Promise<PolicyState> => {
+    let answer = await read();
+    if (
+      answer.ok &&
+      Object.keys(answer.policy).length === 0 &&
+      (await options.session.get(CHECKED)) !== true
+    ) {
       await new Promise<void>((resolve) => {
         changed = resolve;
         setTimeout(resolve, options.graceMs ?? POLICY_GRACE_MS);
       });
       changed = null;
-      policy = await read();
+      answer = await read();
     }
-    await options.session.set(CHECKED, true);
+    let policy: Record<string, unknown>;
+    if (answer.ok) {
+      await options.session.set(CHECKED, true);
+      await options.db.settings.put({ name: LAST_KNOWN, value: answer.policy });
+      policy = answer.policy;
+    } else {
+      policy = await lastKnown();
+      options.logger.warn('policy.readFailed', {});
+    }
     const user = ((await options.db.settings.get('userSettings'))?.value ?? {}) as Partial<Settings>;
-    latest = resolveSettings(user, policy);
+    const resolved = resolveSettings(user, policy);
+    latest = {
+      ...resolved,
+      warnings: answer.ok ? resolved.warnings : [READ_FAILED_WARNING, ...resolved.warnings],
+      readFailed: !answer.ok,
+    };
     if (latest.warnings.length > 0) options.logger.warn('policy.warnings', { count: latest.warnings.length });
     return latest;
   };
 
-  options.managed.onChanged.addListener(() => {
-    changed?.();
+  const reload = (): Promise<PolicyState> => {
     loading = load().then((settings) => {
       options.onChange?.(settings);
       return settings;
     });
+    return loading;
+  };
+
+  options.managed.onChanged.addListener(() => {
+    changed?.();
+    void reload();
   });
 
   return {
     current() {
       loading ??= load();
-      return loading;
+      // A failed read is tried again on the next use (one retry at a time); until a read succeeds,
+      // the last known policy holds and `readFailed` keeps Gmail data in.
+      if (latest?.readFailed === true && retrying === null) {
+        retrying = load()
+          .then((next) => {
+            loading = Promise.resolve(next);
+            if (!next.readFailed) options.onChange?.(next);
+            return next;
+          })
+          .finally(() => {
+            retrying = null;
+          });
+      }
+      return retrying ?? loading;
     },
     peek: () => latest,
-    reload() {
-      loading = load().then((settings) => {
-        options.onChange?.(settings);
-        return settings;
-      });
-      return loading;
-    },
+    reload,
   };
 }

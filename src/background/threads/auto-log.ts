@@ -1,24 +1,19 @@
 /**
  * Auto-logging of a just-opened thread, by the CRM's rules plus never-log: each contact who passes
  * every rule gets the messages they sent or received, with prohibited data removed (nobody is
- * there to ask).
+ * there to ask). This is the filter (who is a candidate); the logging gate in queue-logs.ts applies
+ * the rules again to each message.
  */
 import { emailKey } from '../../db/threadline-db';
 import type { RecordRef } from '../../shared/crm-model';
 import { normaliseAddress } from '../../shared/normalise-address';
 import type { ThreadFacts } from '../../shared/protocol';
-import type { Settings } from '../../shared/settings';
-import type { ConsentStore } from '../privacy/consent/consent-store';
 import { guardBodies, transferBlocked } from './logging-guard';
 import { mayAutoLog } from './may-auto-log';
 import { messagesOf } from './messages-of';
 import { type QueueDeps, queueLogs } from './queue-logs';
 
-export interface AutoLogDeps extends QueueDeps {
-  consent: Pick<ConsentStore, 'has'>;
-  settings: () => Promise<{ settings: Settings }>;
-  teammatesOf: (account: string) => Promise<Set<string>>;
-}
+export type AutoLogDeps = QueueDeps;
 
 /** Returns how many messages were queued. `outside`: the thread's outside participants' addresses. */
 export async function autoLog(
@@ -52,15 +47,15 @@ export async function autoLog(
     // A contact gets the messages they sent or received, not the whole thread.
     const involved = (p: { address: string }) => normaliseAddress(p.address) === address;
     const messages = messagesOf(thread).filter((m) => involved(m.from) || m.recipients.some(involved));
-    queued += await queueLogs(
+    const logged = await queueLogs(
       deps,
       account,
       { ...thread, messages, messageIds: messages.map((m) => m.messageId) },
       [ref],
-      settings,
-      settings.defaultVisibility,
       guarded.ok ? guarded.bodies : new Map(),
+      'redact',
     );
+    queued += logged.queued;
   }
   return queued;
 }

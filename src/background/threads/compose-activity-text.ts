@@ -8,13 +8,13 @@ const who = (p: Participant): string => (p.name ? `${p.name} <${p.address}>` : p
 /**
  * The visible text of a logged message, by content level (reference/limited-use.md): `metadata` is
  * participants, subject and date; `full` adds the plain-text body. `none` logs nothing (callers
- * refuse before getting here). The marker line is appended by the outbox.
+ * refuse before getting here). The marker line is appended by the outbox. No "visibility" line: the
+ * CRM's API has no visibility on activities, so who sees a log is the CRM's record permissions.
  */
 export function messageActivityText(input: {
   level: Exclude<Level, 'none'>;
   subject: string;
   message: MessageFacts;
-  visibility: 'private' | 'team';
   body: string | null;
 }): string {
   const { message } = input;
@@ -23,7 +23,6 @@ export function messageActivityText(input: {
     `From: ${who(message.from)}`,
     `To: ${message.recipients.map(who).join(', ') || '—'}`,
     ...(message.date === null ? [] : [`Date: ${new Date(message.date * 1000).toISOString()}`]),
-    `Visibility: ${input.visibility === 'team' ? 'team' : 'private (owner and admins)'}`,
   ];
   if (input.level === 'full' && input.body !== null && input.body.trim() !== '')
     lines.push('', input.body.trim());

@@ -1,13 +1,15 @@
 /**
- * The privacy checks a transfer of Gmail data passes before it is queued: consent, and the
- * prohibited-data guard over bodies (content level `full`) and notes. The egress gate checks
- * consent again when the write is sent.
+ * The checks a command makes to ASK the user before a transfer of Gmail data: consent, and the
+ * prohibited-data guard over bodies (content level `full`) and notes, with what was found. They are
+ * for the conversation, not the rule: the logging gate (queue-logs.ts) applies the rules again to
+ * every write, and the egress gate checks consent again when the write is sent.
  */
 import { type Finding, findProhibitedData, redactProhibitedData } from '../../shared/prohibited-data';
 import type { ThreadFacts } from '../../shared/protocol';
 import type { Settings } from '../../shared/settings';
 import { t } from '../i18n';
 import type { ConsentStore } from '../privacy/consent/consent-store';
+import type { Refusal } from './log-policy';
 import { messagesOf } from './messages-of';
 
 export type FindingView = {
@@ -82,7 +84,18 @@ export function guardNote(
   return { mode, findings: describeFindings(findings, null, null) };
 }
 
-/** A body sent from compose: nobody to ask at send time, so prohibited data is removed (mode off sends it). */
-export function composeBody(body: string, mode: Settings['prohibitedDataMode']): string {
-  return mode === 'off' ? body : redactProhibitedData(body);
+/** Why the logging gate refused, in the user's language. */
+export function refusalText(refusal: Refusal): string {
+  switch (refusal) {
+    case 'accountNotAllowed':
+      return t('errAccountNotAllowed');
+    case 'levelNone':
+      return t('errLevelNone');
+    case 'consentRequired':
+      return t('errConsentNeeded');
+    case 'neverLog':
+      return t('errNeverLogThread');
+    case 'internal':
+      return t('errInternalThread');
+  }
 }

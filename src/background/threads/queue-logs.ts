@@ -1,31 +1,70 @@
 /**
- * Where links and logged messages are queued: every path that transfers a thread to the CRM
- * (Log thread, link, compose logging, auto-log, a deal created from a thread) ends here, after its
- * checks. A mark is written with each write, so a message is queued once per record however often
- * it is asked for.
+ * THE logging gate: every path that transfers a thread to the CRM (Log thread, link, compose
+ * logging, auto-log, a deal created from a thread) queues through here, and nothing else enqueues a
+ * link or a logged message. Whatever a caller checked before (to ask the user, to show an error),
+ * the gate applies the rules again from the settings in force now: the allowed account domains,
+ * content level, consent, never-log, internal mail and the prohibited-data guard (log-policy.ts).
+ * A mark is written with each write, so a message is queued once per record however often it is
+ * asked for.
  */
 import { linkKey, messageKey } from '../../db/record-rows';
 import type { ThreadlineDb } from '../../db/threadline-db';
 import { type RecordRef, recordKeyOf } from '../../shared/crm-model';
 import type { ThreadFacts } from '../../shared/protocol';
-import type { Settings } from '../../shared/settings';
+import { accountAllowed, type Settings } from '../../shared/settings';
 import type { Outbox } from '../outbox/outbox';
+import type { ConsentStore } from '../privacy/consent/consent-store';
 import { linkActivityText, messageActivityText } from './compose-activity-text';
+import { admittedBody, linkRefusal, messageRefusal, type Refusal } from './log-policy';
 import { messagesOf } from './messages-of';
 
 export interface QueueDeps {
   db: ThreadlineDb;
   outbox: Pick<Outbox, 'enqueue'>;
   nowMs: () => number;
+  /** The settings in force (admin policy over the user's), read at every pass through the gate. */
+  settings: () => Promise<{ settings: Settings }>;
+  consent: Pick<ConsentStore, 'has'>;
+  teammatesOf: (account: string) => Promise<Set<string>>;
 }
 
-/** Queues a link of the thread to the record, unless it is linked already. */
-export async function queueLink(
+export type { Refusal } from './log-policy';
+
+type Admitted = { ok: true; settings: Settings; teammates: Set<string> } | { ok: false; refusal: Refusal };
+
+/** The rules that hold for the whole transfer, before any single message is looked at. */
+async function admit(deps: QueueDeps, account: string): Promise<Admitted> {
+  const { settings } = await deps.settings();
+  if (!accountAllowed(settings, account)) return { ok: false, refusal: 'accountNotAllowed' };
+  if (settings.emailContentLevel === 'none') return { ok: false, refusal: 'levelNone' };
+  if (!(await deps.consent.has(account, 'emailLogging'))) return { ok: false, refusal: 'consentRequired' };
+  return { ok: true, settings, teammates: await deps.teammatesOf(account) };
+}
+
+export type LinkAdmission = { ok: true; text: string } | { ok: false; refusal: Refusal };
+
+/**
+ * Whether the thread may be linked now, and the link activity's text (by content level). A deal
+ * created from a thread carries this text for the link the outbox makes once the deal exists.
+ */
+export async function admitLink(
+  deps: QueueDeps,
+  account: string,
+  thread: ThreadFacts,
+): Promise<LinkAdmission> {
+  const admitted = await admit(deps, account);
+  if (!admitted.ok) return admitted;
+  const refusal = linkRefusal(admitted.settings, account, admitted.teammates, thread);
+  if (refusal !== null) return { ok: false, refusal };
+  return { ok: true, text: linkActivityText(admitted.settings.emailContentLevel, thread.subject) };
+}
+
+async function putLink(
   deps: QueueDeps,
   account: string,
   thread: ThreadFacts,
   record: RecordRef,
-  level: Settings['emailContentLevel'],
+  text: string,
 ): Promise<boolean> {
   const recordKey = recordKeyOf(record);
   const key = linkKey(thread.threadId, recordKey);
@@ -44,31 +83,60 @@ export async function queueLink(
   });
   await deps.outbox.enqueue(account, recordKey, {
     op: 'linkThread',
-    payload: { threadId: thread.threadId, record, text: linkActivityText(level, thread.subject) },
+    payload: { threadId: thread.threadId, record, text },
   });
   return true;
 }
 
+/** Queues a link of the thread to the record if the gate admits it (false: linked already). */
+export async function queueLink(
+  deps: QueueDeps,
+  account: string,
+  thread: ThreadFacts,
+  record: RecordRef,
+): Promise<{ ok: true; queued: boolean } | { ok: false; refusal: Refusal }> {
+  const admission = await admitLink(deps, account, thread);
+  if (!admission.ok) return admission;
+  return { ok: true, queued: await putLink(deps, account, thread, record, admission.text) };
+}
+
+export interface QueuedLogs {
+  /** Messages queued (already logged ones are not counted). */
+  queued: number;
+  /** Why nothing at all was queued, when the gate refused the whole transfer. */
+  refusal: Refusal | null;
+}
+
 /**
- * Queues one logMessage per message not yet logged on each record (and links each record).
- * `bodies` only at content level `full`, already checked by the guard.
+ * Queues one logMessage per message not yet logged on each record (and links each record), for the
+ * messages the rules admit. `bodies`: what the caller read (content level `full` only); the gate
+ * drops them below `full` and removes prohibited data unless `choice` is `send` where the mode is
+ * `warn` (or the mode is `off`).
  */
 export async function queueLogs(
   deps: QueueDeps,
   account: string,
   thread: ThreadFacts,
   records: readonly RecordRef[],
-  settings: Pick<Settings, 'emailContentLevel'>,
-  visibility: 'private' | 'team',
   bodies: ReadonlyMap<string, string>,
-): Promise<number> {
-  if (settings.emailContentLevel === 'none') return 0;
-  const level = settings.emailContentLevel;
+  choice: 'send' | 'redact' = 'redact',
+): Promise<QueuedLogs> {
+  const admitted = await admit(deps, account);
+  if (!admitted.ok) return { queued: 0, refusal: admitted.refusal };
+  const { settings, teammates } = admitted;
+  const level = settings.emailContentLevel === 'full' ? 'full' : 'metadata';
+  const messages = messagesOf(thread).filter(
+    (m) => messageRefusal(settings, account, teammates, thread, m) === null,
+  );
+  if (messages.length === 0) {
+    return { queued: 0, refusal: linkRefusal(settings, account, teammates, thread) ?? 'internal' };
+  }
+  const linkText = linkActivityText(settings.emailContentLevel, thread.subject);
   let queued = 0;
   for (const record of records) {
-    await queueLink(deps, account, thread, record, level);
+    await putLink(deps, account, thread, record, linkText);
     const recordKey = recordKeyOf(record);
-    for (const message of messagesOf(thread)) {
+    for (const message of messages) {
       const key = messageKey(message.messageId, recordKey);
       if (await deps.db.threadMarks.get([account, key])) continue;
       await deps.db.threadMarks.put({
@@ -93,13 +161,12 @@ export async function queueLogs(
             level,
             subject: thread.subject,
             message,
-            visibility,
-            body: bodies.get(message.messageId) ?? null,
+            body: admittedBody(settings, bodies.get(message.messageId), choice),
           }),
         },
       });
       queued += 1;
     }
   }
-  return queued;
+  return { queued, refusal: null };
 }

@@ -10,22 +10,20 @@ import { emailKey } from '../../db/threadline-db';
 import { type RecordRef, recordKeyOf } from '../../shared/crm-model';
 import { normaliseAddress } from '../../shared/normalise-address';
 import type { RequestOf, ResponseOf, ThreadFacts } from '../../shared/protocol';
-import type { Settings } from '../../shared/settings';
+import { accountAllowed } from '../../shared/settings';
 import { t } from '../i18n';
 import type { ConsentStore } from '../privacy/consent/consent-store';
 import { saveDateOrder } from '../sync/date-order';
 import { linkActivityText } from './compose-activity-text';
-import { composeBody, guardBodies, guardNote, transferBlocked } from './logging-guard';
-import { type QueueDeps, queueLink, queueLogs } from './queue-logs';
+import { guardBodies, guardNote, refusalText, transferBlocked } from './logging-guard';
+import { admitLink, type QueueDeps, queueLink, queueLogs } from './queue-logs';
 
 export interface ThreadCommandDeps extends QueueDeps {
   consent: Pick<ConsentStore, 'has'>;
-  settings: () => Promise<{ settings: Settings }>;
   /** The thread open in the tab, if it is `threadId` (the sidebar may act only on its own thread). */
   openThread: (tabId: number | null, account: string, threadId: string) => Promise<ThreadFacts | null>;
   /** Plain-text bodies, read by the tab's content script (only for content level `full`). */
   readBodies: (tabId: number, threadId: string, messageIds: string[]) => Promise<Map<string, string>>;
-  teammatesOf: (account: string) => Promise<Set<string>>;
   /** An id for a record shown before the CRM made it (negative, unique). */
   provisionalId: () => number;
   /** A key that lets a retried create find what an earlier attempt made. */
@@ -50,8 +48,8 @@ export function createThreadCommands(deps: ThreadCommandDeps) {
       if (!thread) return { ok: false, error: t('errThreadClosed') };
       const blocked = await transferBlocked(consent, request.account);
       if (blocked) return { ok: false, error: blocked };
-      const { settings } = await deps.settings();
-      await queueLink(deps, request.account, thread, request.record, settings.emailContentLevel);
+      const linked = await queueLink(deps, request.account, thread, request.record);
+      if (!linked.ok) return { ok: false, error: refusalText(linked.refusal) };
       await deps.changed(request.account);
       return { ok: true };
     },
@@ -91,17 +89,18 @@ export function createThreadCommands(deps: ThreadCommandDeps) {
           prohibited: { mode: guarded.mode, findings: guarded.findings },
         };
       }
-      const queued = await queueLogs(
+      // The user's answer to the guard travels with the bodies: the gate applies the mode again.
+      const logged = await queueLogs(
         deps,
         request.account,
         thread,
         request.records,
-        settings,
-        request.visibility,
         guarded.bodies,
+        request.prohibited === 'send' ? 'send' : 'redact',
       );
+      if (logged.refusal !== null) return { ok: false, error: refusalText(logged.refusal) };
       await deps.changed(request.account);
-      return { ok: true, queued };
+      return { ok: true, queued: logged.queued };
     },
 
     async addNote(request: RequestOf<'addNote'>): Promise<ResponseOf<'addNote'>> {
@@ -173,8 +172,8 @@ export function createThreadCommands(deps: ThreadCommandDeps) {
       const thread = request.threadId
         ? await deps.openThread(tabId, request.account, request.threadId)
         : null;
-      const linkAllowed = thread !== null && (await transferBlocked(consent, request.account)) === null;
-      const { settings } = await deps.settings();
+      // The link the outbox makes once the deal exists passes the same gate, now.
+      const link = thread ? await admitLink(deps, request.account, thread) : null;
       const provisionalId = deps.provisionalId();
       // Said once in the deal form: every later deal uses it (sync/date-order.ts).
       if (request.dateOrder) await saveDateOrder(db, request.dateOrder);
@@ -205,13 +204,7 @@ export function createThreadCommands(deps: ThreadCommandDeps) {
           primaryContactId: request.primaryContactId,
           companyId: request.companyId,
           provisionalId,
-          link:
-            linkAllowed && thread
-              ? {
-                  threadId: thread.threadId,
-                  text: linkActivityText(settings.emailContentLevel, thread.subject),
-                }
-              : null,
+          link: link?.ok && thread ? { threadId: thread.threadId, text: link.text } : null,
         },
       });
       await deps.changed(request.account);
@@ -242,7 +235,9 @@ export function createThreadCommands(deps: ThreadCommandDeps) {
     async composeDefaults(request: RequestOf<'composeDefaults'>): Promise<ResponseOf<'composeDefaults'>> {
       const { settings } = await deps.settings();
       const allowed =
-        settings.emailContentLevel !== 'none' && (await transferBlocked(consent, request.account)) === null;
+        accountAllowed(settings, request.account) &&
+        settings.emailContentLevel !== 'none' &&
+        (await transferBlocked(consent, request.account)) === null;
       const linked =
         request.threadId !== null &&
         (
@@ -257,9 +252,6 @@ export function createThreadCommands(deps: ThreadCommandDeps) {
     /** A message sent with "Log to CRM" on: logged on the thread's links, else on its recipients in the CRM. */
     async composeSent(request: RequestOf<'composeSent'>): Promise<ResponseOf<'composeSent'>> {
       const { account } = request;
-      const { settings } = await deps.settings();
-      if (settings.emailContentLevel === 'none' || (await transferBlocked(consent, account)))
-        return { logged: 0 };
       const marks = await db.threadMarks
         .where('[account+threadId]')
         .equals([account, request.threadId])
@@ -295,22 +287,11 @@ export function createThreadCommands(deps: ThreadCommandDeps) {
           },
         ],
       };
-      const body = request.body;
-      const bodies = new Map<string, string>();
-      if (settings.emailContentLevel === 'full' && body) {
-        bodies.set(request.messageId, composeBody(body, settings.prohibitedDataMode));
-      }
-      const logged = await queueLogs(
-        deps,
-        account,
-        thread,
-        records,
-        settings,
-        settings.defaultVisibility,
-        bodies,
-      );
-      await deps.changed(account);
-      return { logged };
+      // Nobody to ask at send time: the gate removes prohibited data (unless the mode is off).
+      const bodies = new Map(request.body ? [[request.messageId, request.body]] : []);
+      const { queued } = await queueLogs(deps, account, thread, records, bodies, 'redact');
+      if (queued > 0) await deps.changed(account);
+      return { logged: queued };
     },
   };
 }

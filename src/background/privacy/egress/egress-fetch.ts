@@ -2,6 +2,8 @@
  * The egress gate: the ONLY code in Threadline that performs network I/O (ARCHITECTURE.md; lint and a
  * structure test forbid fetch, XMLHttpRequest, WebSocket and sendBeacon elsewhere). Every call names
  * its purpose and the classes of data it carries. In order, a call must:
+ * 0. be allowed by the admin policy in force NOW (the saved connection's CRM kind and origin, and
+ *    no Gmail data while the policy cannot be read): a policy change stops a saved connection at once;
  * 1. go to the configured CRM origin or an admin-allowed host, over HTTPS (HTTP only to loopback);
  * 2. be allowed by the deny-by-default matrix (egress-policy.ts);
  * 3. have the user's current consent when the matrix asks for it;
@@ -56,6 +58,8 @@ export class EgressDenied extends Error {
     message: string,
     /** Set when the call was refused only for want of this consent. */
     readonly consent: ConsentScope | null = null,
+    /** Set when the admin policy in force refused it (the user sees why; it may pass after a change). */
+    readonly policy = false,
   ) {
     super(message);
   }
@@ -89,10 +93,17 @@ export function createEgress(options: {
   audit?: (entry: AuditEntry) => Promise<void>;
   now?: () => number;
   fetchImpl?: (url: string, init: RequestInit) => Promise<EgressResponse>;
+  /**
+   * Rule 0: why the current admin policy refuses this call (null: it does not). Asked on every call,
+   * never cached, so the allowed destination follows the policy as it is now.
+   */
+  policyRefusal?: (request: EgressRequest) => Promise<string | null>;
 }): Egress {
   const send = options.fetchImpl ?? ((url: string, init: RequestInit) => fetch(url, init));
   const now = options.now ?? Date.now;
   return async (request) => {
+    const refused = (await options.policyRefusal?.(request)) ?? null;
+    if (refused !== null) throw new EgressDenied(refused, null, true);
     let url: URL;
     try {
       url = new URL(request.url);

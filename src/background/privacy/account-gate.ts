@@ -1,0 +1,42 @@
+/**
+ * The router's account check (issue 14), applied to EVERY message that names a Gmail account before
+ * its handler runs: from a Gmail tab (content script or sidebar), the account must be the one
+ * pinned to the tab (account-binding.ts) and inside the allowed account domains of the policy in
+ * force now; from the options page, a request that makes Threadline fetch or send for an account
+ * (Sync now) must name an allowed account. Privacy-centre requests (export, delete, audit log,
+ * consent) stay open for every account: they are the user's rights over data already stored.
+ */
+import type { AnyRequest, RequestType } from '../../shared/protocol';
+import { accountAllowed, type Settings } from '../../shared/settings';
+import type { SenderContext } from '../classify-sender';
+import type { AccountBinding } from './account-binding';
+
+/** Asks whether the account is allowed at all: answered (with "no") for an account outside the domains. */
+const ASKS_IF_ALLOWED: ReadonlySet<RequestType> = new Set(['hostStatus']);
+/** Options-page requests that make the worker talk to the CRM for the account. */
+const OPTIONS_EGRESS: ReadonlySet<RequestType> = new Set(['syncNow']);
+
+/** Why the message is refused for its account, or null if it may go to its handler. */
+export type AccountGate = (request: AnyRequest, context: SenderContext) => Promise<string | null>;
+
+export function createAccountGate(deps: {
+  accounts: AccountBinding;
+  settings: () => Promise<{ settings: Settings }>;
+}): AccountGate {
+  return async (request, context) => {
+    if (!('account' in request)) return null;
+    const { account } = request;
+    const allowed = accountAllowed((await deps.settings()).settings, account);
+    if (context.kind === 'optionsPage') {
+      return OPTIONS_EGRESS.has(request.type) && !allowed ? 'account not allowed by policy' : null;
+    }
+    if (context.tabId === null) return 'message needs a tab';
+    const verdict = await deps.accounts.check(
+      context.tabId,
+      account,
+      allowed,
+      ASKS_IF_ALLOWED.has(request.type),
+    );
+    return verdict.ok ? null : verdict.reason;
+  };
+}

@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest';
+import { addPerson, CARD, ME, threadDeps, threadOf } from '../../../test/unit/thread-deps';
+import { autoLog } from './auto-log';
+
+const bob = 'bob@acme.test';
+const carol = 'carol@globex.test';
+const dave = 'dave@initech.test';
+const noBodies = async () => new Map<string, string>();
+
+async function setup(overrides: Parameters<typeof threadDeps>[0] = {}) {
+  const env = threadDeps({ autoLogDefault: true, ...overrides });
+  await addPerson(env.db, 11, bob);
+  await addPerson(env.db, 12, carol);
+  await addPerson(env.db, 13, 'tara@corp.test');
+  return env;
+}
+
+const group = threadOf([
+  [bob, ME],
+  [carol, ME, 'tara@corp.test'],
+  [dave, ME, 'ivan@corp.test'],
+]);
+
+describe('auto-log: the filter of who gets a thread without asking', () => {
+  it('logs only for contacts, each with the messages they sent or received', async () => {
+    const env = await setup();
+    const queued = await autoLog(env.deps, ME, group, [bob, carol, dave], noBodies);
+    expect(queued).toBe(2);
+    expect(
+      env
+        .ops('logMessage')
+        .map((q) => `${q.recordKey} ${(q.write.payload as { messageId?: string }).messageId}`),
+    ).toEqual(['person:11 <m1@test>', 'person:12 <m2@test>']);
+  });
+
+  it('skips never-log contacts, teammates and internal domains', async () => {
+    const env = await setup({ neverLog: ['globex.test'], internalDomains: ['acme.test'] });
+    env.teammates.add(carol);
+    expect(await autoLog(env.deps, ME, group, [bob, carol, dave], noBodies)).toBe(0);
+    expect(env.queued).toEqual([]);
+  });
+
+  it('does nothing while auto-logging is off, the level is "none", or consent is missing', async () => {
+    const off = await setup({ autoLogDefault: false });
+    expect(await autoLog(off.deps, ME, group, [bob], noBodies)).toBe(0);
+    const none = await setup({ emailContentLevel: 'none' });
+    expect(await autoLog(none.deps, ME, group, [bob], noBodies)).toBe(0);
+    const unconsented = await setup();
+    unconsented.consented.clear();
+    expect(await autoLog(unconsented.deps, ME, group, [bob], noBodies)).toBe(0);
+    expect([...off.queued, ...none.queued, ...unconsented.queued]).toEqual([]);
+  });
+
+  it('removes prohibited data from bodies (nobody is there to ask), even at mode "warn"', async () => {
+    const env = await setup({ emailContentLevel: 'full' });
+    const bodies = async () => new Map([['<m1@test>', `pay with ${CARD} please`]]);
+    expect(await autoLog(env.deps, ME, group, [bob], bodies)).toBe(1);
+    const text = env.texts().join('\n');
+    expect(text).toContain('please');
+    expect(text).not.toContain(CARD);
+  });
+
+  it('is refused by the gate for a message that copies a never-log address', async () => {
+    // Bob is a contact, but his message copies someone on the never-log list.
+    const env = await setup({ neverLog: ['legal@acme.test'] });
+    const thread = threadOf([[bob, ME, 'legal@acme.test']]);
+    expect(await autoLog(env.deps, ME, thread, [bob], noBodies)).toBe(0);
+  });
+});

@@ -1,0 +1,203 @@
+import { describe, expect, it } from 'vitest';
+import { addPerson, CARD, ME, threadDeps, threadOf } from '../../../test/unit/thread-deps';
+import type { ThreadFacts } from '../../shared/protocol';
+import { createThreadCommands } from './thread-commands';
+
+const alice = 'alice@acme.test';
+const TAB = 7;
+
+async function setup(overrides: Parameters<typeof threadDeps>[0] = {}, open: ThreadFacts | null = null) {
+  const env = threadDeps(overrides);
+  const opened = open ?? threadOf([[alice, ME]]);
+  const bodies = new Map<string, string>();
+  const changed: string[] = [];
+  let ids = 0;
+  const commands = createThreadCommands({
+    ...env.deps,
+    openThread: async (tabId, account, threadId) =>
+      tabId === TAB && account === ME && threadId === opened.threadId ? opened : null,
+    readBodies: async (_tab, _thread, messageIds) =>
+      new Map(messageIds.filter((id) => bodies.has(id)).map((id) => [id, bodies.get(id) ?? ''])),
+    provisionalId: () => {
+      ids -= 1;
+      return ids;
+    },
+    idempotencyKey: () => 'key-1',
+    changed: async (account) => void changed.push(account),
+  });
+  await addPerson(env.db, 21, alice);
+  return { ...env, commands, bodies, changed, thread: opened };
+}
+
+const base = {
+  type: 'logThread' as const,
+  account: ME,
+  threadId: 't-1',
+  records: [{ type: 'person' as const, id: 21 }],
+};
+
+describe('thread commands', () => {
+  it('acts only on the thread open in the asking tab', async () => {
+    const env = await setup();
+    const record = { type: 'person' as const, id: 21 };
+    expect(
+      await env.commands.linkThread({ type: 'linkThread', account: ME, threadId: 'other', record }, TAB),
+    ).toMatchObject({ ok: false });
+    expect(
+      await env.commands.linkThread({ type: 'linkThread', account: ME, threadId: 't-1', record }, 8),
+    ).toMatchObject({ ok: false });
+    expect(await env.commands.logThread({ ...base, threadId: 'other' }, TAB)).toMatchObject({ ok: false });
+    expect(env.queued).toEqual([]);
+    expect(
+      await env.commands.linkThread({ type: 'linkThread', account: ME, threadId: 't-1', record }, TAB),
+    ).toEqual({ ok: true });
+    expect(env.ops('linkThread')).toHaveLength(1);
+    expect(env.changed).toEqual([ME]);
+  });
+
+  it('asks for consent before logging, and queues nothing until it is given', async () => {
+    const env = await setup();
+    env.consented.clear();
+    expect(await env.commands.logThread(base, TAB)).toMatchObject({ ok: false, needsConsent: true });
+    expect(env.queued).toEqual([]);
+    env.consented.add(ME);
+    expect(await env.commands.logThread(base, TAB)).toEqual({ ok: true, queued: 1 });
+  });
+
+  it('refuses "Log thread" at content level "none" and when the never-log list covers everyone', async () => {
+    const none = await setup({ emailContentLevel: 'none' });
+    expect(await none.commands.logThread(base, TAB)).toMatchObject({ ok: false });
+    const never = await setup({ neverLog: ['acme.test'] });
+    expect(await never.commands.logThread(base, TAB)).toMatchObject({
+      ok: false,
+      error: expect.stringMatching(/never-log/),
+    });
+    expect([...none.queued, ...never.queued]).toEqual([]);
+  });
+
+  it('shows the guard’s findings at level "full", then logs with prohibited data removed', async () => {
+    const env = await setup({ emailContentLevel: 'full' });
+    env.bodies.set('<m1@test>', `card ${CARD}, see you`);
+    const first = await env.commands.logThread(base, TAB);
+    expect(first).toMatchObject({
+      ok: false,
+      prohibited: { mode: 'warn', findings: [{ kind: 'card', message: 1 }] },
+    });
+    expect(env.queued).toEqual([]);
+    expect(await env.commands.logThread({ ...base, prohibited: 'redact' }, TAB)).toEqual({
+      ok: true,
+      queued: 1,
+    });
+    const text = env.texts().join('\n');
+    expect(text).toContain('see you');
+    expect(text).not.toContain(CARD);
+  });
+
+  it('logs a sent message on the thread’s links, else on recipients who are CRM people (not teammates)', async () => {
+    const env = await setup();
+    env.teammates.add('tara@partner.test');
+    await addPerson(env.db, 22, 'tara@partner.test');
+    const sent = {
+      type: 'composeSent' as const,
+      account: ME,
+      threadId: 't-9',
+      messageId: '<sent-1@test>',
+      subject: 'Offer',
+      recipients: [
+        { name: '', address: alice },
+        { name: '', address: 'tara@partner.test' },
+        { name: '', address: 'stranger@else.test' },
+      ],
+      body: `the card is ${CARD}`,
+    };
+    expect(await env.commands.composeSent(sent)).toEqual({ logged: 1 });
+    expect(env.ops('logMessage').map((q) => q.recordKey)).toEqual(['person:21']);
+    // Metadata (the default): no body at all.
+    expect(env.texts().join('\n')).not.toContain('the card is');
+  });
+
+  it('removes prohibited data from a body logged from compose at level "full" (nobody to ask)', async () => {
+    const env = await setup({ emailContentLevel: 'full' });
+    const sent = {
+      type: 'composeSent' as const,
+      account: ME,
+      threadId: 't-9',
+      messageId: '<sent-2@test>',
+      subject: 'Offer',
+      recipients: [{ name: '', address: alice }],
+      body: `the card is ${CARD}`,
+    };
+    expect(await env.commands.composeSent(sent)).toEqual({ logged: 1 });
+    const text = env.texts().join('\n');
+    expect(text).toContain('the card is');
+    expect(text).not.toContain(CARD);
+  });
+
+  it('logs nothing from compose without consent, or to a never-log recipient', async () => {
+    const env = await setup({ neverLog: [alice] });
+    const sent = {
+      type: 'composeSent' as const,
+      account: ME,
+      threadId: 't-9',
+      messageId: '<sent-3@test>',
+      subject: 'Offer',
+      recipients: [{ name: '', address: alice }],
+      body: null,
+    };
+    expect(await env.commands.composeSent(sent)).toEqual({ logged: 0 });
+    env.set({ neverLog: [] });
+    env.consented.clear();
+    expect(await env.commands.composeSent(sent)).toEqual({ logged: 0 });
+    expect(env.queued).toEqual([]);
+  });
+
+  it('pre-sets "Log to CRM" in compose from auto-log or a link, only where logging is allowed', async () => {
+    const env = await setup();
+    const ask = { type: 'composeDefaults' as const, account: ME, threadId: null };
+    expect(await env.commands.composeDefaults(ask)).toEqual({ allowed: true, logToCrm: false });
+    env.set({ autoLogDefault: true });
+    expect(await env.commands.composeDefaults(ask)).toEqual({ allowed: true, logToCrm: true });
+    env.consented.clear();
+    expect(await env.commands.composeDefaults(ask)).toEqual({ allowed: false, logToCrm: false });
+  });
+
+  it('creates a deal from a thread with its link only when the gate admits the link', async () => {
+    const env = await setup();
+    await env.db.pipelines.put({
+      account: ME,
+      id: 1,
+      name: 'Sales',
+      stages: [{ id: 5, name: 'Lead', winProbability: 10 }],
+    });
+    const deal = {
+      type: 'createDeal' as const,
+      account: ME,
+      threadId: 't-1',
+      name: 'Acme',
+      pipelineId: 1,
+      stageId: 5,
+      value: null,
+      closeDate: null,
+      primaryContactId: 21,
+      companyId: null,
+    };
+    expect(await env.commands.createDeal(deal, TAB)).toEqual({ ok: true });
+    expect(env.ops('createDeal')[0]?.write.payload).toMatchObject({ link: { threadId: 't-1' } });
+    env.set({ neverLog: ['acme.test'] });
+    expect(await env.commands.createDeal(deal, TAB)).toEqual({ ok: true });
+    expect(env.ops('createDeal')[1]?.write.payload).toMatchObject({ link: null });
+  });
+
+  it('holds a note with prohibited data until the user removes it or (mode warn) sends it anyway', async () => {
+    const env = await setup();
+    const note = {
+      type: 'addNote' as const,
+      account: ME,
+      record: { type: 'person' as const, id: 21 },
+      text: `card ${CARD}`,
+    };
+    expect(await env.commands.addNote(note)).toMatchObject({ ok: false, prohibited: { mode: 'warn' } });
+    expect(env.queued).toEqual([]);
+    expect(await env.commands.addNote({ ...note, acknowledgeProhibited: true })).toEqual({ ok: true });
+  });
+});
