@@ -138,7 +138,8 @@ export function createThreadViews(deps: {
     if (result.staleActivities.length > 0 && deps.mayFetchActivities(account)) {
       void deps.lookups
         .activities(account, result.staleActivities)
-        .then((fetched) => (fetched ? refresh(tabId, 'none') : undefined), fail('lookup.failed'));
+        // 'all': a person the CRM no longer has left the cache, and their address needs a search.
+        .then((fetched) => (fetched ? refresh(tabId, 'all') : undefined), fail('lookup.failed'));
     }
   };
 
