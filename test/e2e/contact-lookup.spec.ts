@@ -63,7 +63,7 @@ test('an unknown sender is added to the CRM with a company created from the doma
   const found = await crm.api('POST', '/people/fetch_by_email', { email: 'dave@initech.test' });
   expect(found.status).toBe(200);
   expect(found.body).toMatchObject({ name: 'Dave Initech', company_name: 'Initech' });
-  const company = await crm.api('POST', '/companies/search', { email_domains: ['initech.test'] });
+  const company = await crm.api('POST', '/companies/search', { email_domains: 'initech.test' });
   expect(company.body).toEqual([expect.objectContaining({ name: 'Initech', email_domain: 'initech.test' })]);
 });
 
@@ -188,7 +188,7 @@ test('an unknown sender can be added as a lead', async ({ context, extensionId, 
   await dave.getByTestId('add-lead').click();
   await expect(dave).toHaveAttribute('data-state', 'lead');
   await expect(dave.getByText('Lead · New')).toBeVisible();
-  const leads = await crm.api('POST', '/leads/search', { emails: ['dave@initech.test'] });
+  const leads = await crm.api('POST', '/leads/search', { emails: 'dave@initech.test' });
   expect(leads.body).toEqual([
     expect.objectContaining({ name: 'Dave', company_name: 'Initech', status: 'New' }),
   ]);

@@ -101,7 +101,7 @@ test('canary strings reach only the CRM, only for consented purposes, and never 
   await page.goto(`${GMAIL_URL}#inbox/${demoFixture.threads[0]?.threadId}`);
   await expect(frame.getByTestId('thread-links')).toBeVisible();
   // The rest of the session has happened before the checks: the note reached the CRM, the sync ran
-  // to its last entity (the thread marks, activities modified since the cursor), the outbox is
+  // to its last entity (the thread marks, a look-back window of activity dates), the outbox is
   // empty and the other thread's cards are painted.
   await expect
     .poll(async () => {
@@ -110,7 +110,7 @@ test('canary strings reach only the CRM, only for consented purposes, and never 
         note: log.some((r) => r.url.endsWith('/activities') && r.body.includes('Follow up next week.')),
         synced: log
           .slice(beforeSync)
-          .some((r) => r.url.endsWith('/activities/search') && r.body.includes('minimum_modified_date')),
+          .some((r) => r.url.endsWith('/activities/search') && r.body.includes('minimum_activity_date')),
       };
     })
     .toEqual({ note: true, synced: true });

@@ -136,12 +136,16 @@ test('a note, a task (completed) and a stage change reach the CRM', async ({ con
   await task.getByTestId('task-done').check();
   await expect
     .poll(async () => {
-      const { body } = await crm.api('POST', '/tasks/search', { name: 'Send the contract' });
-      return (body as { status: string; priority: string; related_resource: unknown }[]).map((t) => [
-        t.status,
-        t.priority,
-        t.related_resource,
-      ]);
+      // tasks/search documents no name filter: read the tasks and pick by name.
+      const { body } = await crm.api('POST', '/tasks/search', {
+        page_size: 200,
+        sort_by: 'date_created',
+        sort_direction: 'desc',
+      });
+      const tasks = body as { name: string; status: string; priority: string; related_resource: unknown }[];
+      return tasks
+        .filter((t) => t.name === 'Send the contract')
+        .map((t) => [t.status, t.priority, t.related_resource]);
     })
     .toEqual([['Completed', 'High', { type: 'person', id: alice }]]);
 
