@@ -248,6 +248,78 @@ async function main(): Promise<void> {
       goal: '1 per entity type',
     });
 
+    // --- issue 13: the reconciliation sweep's request cost (deletions) -- BEGIN ----------------
+    // Copper has no deletion feed: each sync run checks a fixed budget of cached ids against the
+    // CRM (sync/reconcile.ts). Measured: one full round over every cached person, with 10 people
+    // deleted in the CRM first, driven by "Sync now" (the alarm does the same every 5 minutes).
+    {
+      const cursor = async (): Promise<number> => {
+        const w = context.serviceWorkers()[0];
+        if (!w) return -1;
+        return w.evaluate(async () => {
+          const db = await new Promise<IDBDatabase>((resolve, reject) => {
+            const open = indexedDB.open('threadline');
+            open.onsuccess = () => resolve(open.result);
+            open.onerror = () => reject(open.error);
+          });
+          const rows = await new Promise<{ entity: string; reconcileAfterId?: number }[]>((resolve) => {
+            const request = db.transaction('syncState').objectStore('syncState').getAll();
+            request.onsuccess = () =>
+              resolve(request.result as { entity: string; reconcileAfterId?: number }[]);
+          });
+          db.close();
+          return rows.find((r) => r.entity === 'people')?.reconcileAfterId ?? 0;
+        });
+      };
+      const syncRun = async (): Promise<number> => {
+        const before = await cursor();
+        await expect(frame.getByRole('button', { name: 'Sync now' })).toBeEnabled({ timeout: 60_000 });
+        await frame.getByRole('button', { name: 'Sync now' }).click();
+        await expect.poll(cursor, { timeout: 120_000 }).not.toBe(before);
+        await expect(frame.getByRole('button', { name: 'Sync now' })).toBeEnabled({ timeout: 60_000 });
+        return cursor();
+      };
+      const maxRuns = Math.ceil(PEOPLE / 200) + 10;
+      // Finish the round the earlier runs started, so the measured one starts at the first id.
+      for (let i = 0; i < maxRuns && (await cursor()) !== 0; i += 1) await syncRun();
+      const victims = (
+        (await crm.api('POST', '/people/search', { page_size: 10, page_number: 3 })).body as {
+          id: number;
+        }[]
+      ).map((p) => p.id);
+      for (const id of victims) await crm.api('DELETE', `/people/${id}`);
+      await admin(crm, '/requests', { method: 'DELETE' });
+      const counts = { runs: 0, idChecks: 0, idsChecked: 0, confirmations: 0, allRequests: 0 };
+      const started = Date.now();
+      do {
+        await syncRun();
+        counts.runs += 1;
+        const log = (await admin(crm, '/requests')) as { method: string; url: string; body: string }[];
+        await admin(crm, '/requests', { method: 'DELETE' });
+        counts.allRequests += log.length;
+        for (const r of log) {
+          if (r.url.endsWith('/search') && r.body.includes('"ids"')) {
+            counts.idChecks += 1;
+            counts.idsChecked += (JSON.parse(r.body) as { ids: number[] }).ids.length;
+          } else if (r.method === 'GET' && /\/(people|companies)\/\d+$/.test(r.url))
+            counts.confirmations += 1;
+        }
+      } while ((await cursor()) !== 0 && counts.runs < maxRuns);
+      results.reconciliation = {
+        cachedPeople: PEOPLE,
+        deletedInCrm: victims.length,
+        ...counts,
+        seconds: round((Date.now() - started) / 1000),
+        roundAtAlarmMinutes: counts.runs * 5,
+      };
+      rows.push({
+        benchmark: `reconciliation sweep, one full round over ${PEOPLE} cached people (${victims.length} deleted in the CRM)`,
+        result: `${counts.idChecks + counts.confirmations} requests (${counts.idChecks} id checks of ≤200 + ${counts.confirmations} confirmations) over ${counts.runs} sync runs = ${counts.runs * 5} min at the 5-min alarm`,
+        goal: `≤ ${Math.ceil(PEOPLE / 200) + Math.ceil(PEOPLE / 8 / 200) + victims.length} requests, ≤ 5 per run`,
+      });
+    }
+    // --- issue 13: the reconciliation sweep's request cost (deletions) -- END ------------------
+
     // Time-to-card: warm worker, then cold (stopped before each open); alternate two threads. Each
     // figure beside the messaging floor measured in the same run (issue 12).
     await closeThread(page, frame);

@@ -182,4 +182,75 @@ describe('sync engine', () => {
       await db.people.where('[account+id]').between(['b@x.test', -Infinity], ['b@x.test', Infinity]).count(),
     ).toBe(2);
   });
+
+  it('people with no documented modified filter: newest first, stopping at the watermark', async () => {
+    const db = new ThreadlineDb(`sync-${Math.random()}`);
+    const people = Array.from({ length: 450 }, (_, i) => person(i + 1, 100 + i));
+    const crm = fakeCrm(people, { peopleDelta: 'newestFirst' });
+    await engine(db, crm.client).sync('me@x.test');
+    expect(await db.people.count()).toBe(450);
+    expect(crm.queries.every((q) => q.newestFirst === true && q.modifiedFrom === undefined)).toBe(true);
+    // Two changes: the next run reads one page (it reaches the watermark) and stores both.
+    people[3] = { ...person(4, 900), name: 'Changed' };
+    people.push(person(451, 901));
+    crm.queries.length = 0;
+    await engine(db, crm.client).sync('me@x.test');
+    expect(crm.queries).toHaveLength(1);
+    expect((await db.people.get(['me@x.test', 4]))?.name).toBe('Changed');
+    expect(await db.people.count()).toBe(451);
+  });
+
+  it('counts what a page skipped, and never stops on a full page of skipped elements', async () => {
+    const db = new ThreadlineDb(`sync-${Math.random()}`);
+    const crm = fakeCrm([]);
+    let calls = 0;
+    const client = {
+      ...crm.client,
+      pagePeople: async () => {
+        calls += 1;
+        if (calls === 1) return { records: [], total: 3, skipped: PAGE_SIZE, received: PAGE_SIZE };
+        return { records: [person(1, 10)], total: 3, skipped: 1, received: 2 };
+      },
+    } as CrmClient;
+    await engine(db, client).sync('me@x.test');
+    expect(calls).toBe(2);
+    expect(await db.people.count()).toBe(1);
+    expect(await db.syncState.get(['me@x.test', 'people'])).toMatchObject({
+      skipped: PAGE_SIZE + 1,
+      phase: 'delta',
+    });
+  });
+
+  it('the reconciliation sweep drops a person the CRM no longer has, within its request budget', async () => {
+    const db = new ThreadlineDb(`sync-${Math.random()}`);
+    const people = Array.from({ length: 1000 }, (_, i) => person(i + 1, 10));
+    const crm = fakeCrm(people);
+    const asked: number[][] = [];
+    const client = {
+      ...crm.client,
+      existingIds: async (_entity: string, ids: readonly number[]) => {
+        asked.push([...ids]);
+        return { existing: new Set(ids.filter((id) => id !== 7)) };
+      },
+      getPerson: async (id: number) => (id === 7 ? null : person(id, 10)),
+    } as unknown as CrmClient;
+    await engine(db, client).sync('me@x.test');
+    // One run: at most RECONCILE_BUDGET.people (4) checks of 200 ids.
+    expect(asked.filter((ids) => ids.length > 0).length).toBeLessThanOrEqual(4);
+    expect(await db.people.get(['me@x.test', 7])).toBeUndefined();
+    expect(await db.people.count()).toBe(999);
+    expect((await db.syncState.get(['me@x.test', 'people']))?.reconcileAfterId).toBe(800);
+  });
+
+  it('the reconciliation sweep deletes nothing when the CRM cannot tell (ignores the id filter)', async () => {
+    const db = new ThreadlineDb(`sync-${Math.random()}`);
+    const crm = fakeCrm([person(1, 10), person(2, 10)]);
+    const client = {
+      ...crm.client,
+      existingIds: async () => null,
+      getPerson: async () => null,
+    } as unknown as CrmClient;
+    await engine(db, client).sync('me@x.test');
+    expect(await db.people.count()).toBe(2);
+  });
 });
