@@ -9,6 +9,7 @@ import {
   type FakeGmail,
   type FakeThreadSpec,
 } from '../../../test/gmail-double/fake-inboxsdk';
+import type { ThreadFacts } from '../../shared/protocol';
 import type { ContentPlatform } from '../platform';
 import { startContentScript } from '../start-content-script';
 import { createGmailHost } from './inboxsdk-host';
@@ -168,6 +169,30 @@ describe('InboxSDK adapter in Gmail’s real order of events', () => {
     await vi.waitFor(() =>
       expect(panel.mountedIn?.querySelector('iframe[data-threadline="sidebar"]')).not.toBeNull(),
     );
+  });
+
+  it('hands the open thread, live rows and open compose windows to a listener that subscribes later', async () => {
+    const gmail = createFakeGmail(ACCOUNT);
+    sdk.gmail = gmail;
+    setPageUrl('https://mail.google.com/mail/u/0/#inbox');
+    const host = await createGmailHost();
+    if (!host) throw new Error('no host on a mail page');
+    gmail.openThread(pricing);
+    gmail.addRow(intro.threadId, [carol]);
+    gmail.openCompose({ to: [alice] });
+    const early: ThreadFacts[] = [];
+    host.onThreadOpened((thread) => early.push(thread));
+    await vi.waitFor(() => expect(early).toHaveLength(1));
+    // InboxSDK will not tell a listener added now about the view: the adapter must.
+    const late: ThreadFacts[] = [];
+    host.onThreadOpened((thread) => late.push(thread));
+    expect(late).toEqual(early);
+    const rows: string[] = [];
+    host.onThreadRow((row) => rows.push(row.threadId));
+    const composes: (string | null)[] = [];
+    host.onCompose((compose) => composes.push(compose.threadId()));
+    await vi.waitFor(() => expect(rows).toEqual([intro.threadId]));
+    await vi.waitFor(() => expect(composes).toEqual([null]));
   });
 
   it('registers every Gmail handler before the worker has answered', async () => {
