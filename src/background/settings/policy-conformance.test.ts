@@ -20,7 +20,7 @@ import { addPerson, CARD } from '../../../test/unit/thread-deps';
 import { ThreadlineDb } from '../../db/threadline-db';
 import { DISCLOSURE, disclosureHash } from '../../shared/disclosure';
 import { createLogger } from '../../shared/logger';
-import type { ThreadFacts } from '../../shared/protocol';
+import { CRM_KINDS, type CrmKind, type ThreadFacts } from '../../shared/protocol';
 import { POLICY_KEYS } from '../../shared/settings';
 import { RETENTION_ALARM } from '../alarms';
 import { createConnectionStore } from '../connection/connection-store';
@@ -32,7 +32,9 @@ const ALICE = 'alice@acme.test';
 const STRANGER = 'quinn@unknown.test';
 const TAB = 7;
 const LOCAL = 'http://127.0.0.1:8787/developer_api/v1';
-const COPPER = 'https://api.copper.com/developer_api/v1';
+/** A hosted CRM kind (not the local demo), and its API: which one does not matter here. */
+const HOSTED = CRM_KINDS.find((kind) => kind !== 'local') ?? 'local';
+const HOSTED_URL = 'https://api.crm.example/developer_api/v1';
 const options = { id: 'threadlinetestid', url: `${TEST_ORIGIN}src/options/index.html` };
 
 const thread: ThreadFacts = {
@@ -66,7 +68,7 @@ interface Setup {
   /** The user's own settings, saved before the worker starts. */
   user?: Record<string, unknown>;
   /** A saved CRM connection (kind, base URL). */
-  connection?: { kind: 'local' | 'copper'; baseUrl: string };
+  connection?: { kind: CrmKind; baseUrl: string };
 }
 
 /** A worker with `policy` in chrome.storage.managed, consent given, Alice in the cache. */
@@ -256,7 +258,7 @@ const TABLE: Row[] = [
     key: 'CrmKind',
     path: 'sync',
     rule: 'a saved connection of another kind sends nothing',
-    policy: { CrmKind: 'copper' },
+    policy: { CrmKind: HOSTED },
     setup: { connection: { kind: 'local', baseUrl: LOCAL } },
     run: syncNow,
     without: true,
@@ -266,7 +268,7 @@ const TABLE: Row[] = [
     key: 'CrmKind',
     path: 'lookup',
     rule: 'a saved connection of another kind looks nobody up',
-    policy: { CrmKind: 'copper' },
+    policy: { CrmKind: HOSTED },
     setup: { connection: { kind: 'local', baseUrl: LOCAL } },
     run: lookup,
     without: true,
@@ -276,7 +278,7 @@ const TABLE: Row[] = [
     key: 'CrmKind',
     path: 'options page',
     rule: 'the page says why the saved connection stopped',
-    policy: { CrmKind: 'copper' },
+    policy: { CrmKind: HOSTED },
     setup: { connection: { kind: 'local', baseUrl: LOCAL } },
     run: async (env) =>
       ((await env.send({ type: 'getConnection' }, options)) as { blocked: string | null }).blocked,
@@ -318,9 +320,9 @@ const TABLE: Row[] = [
     key: 'ExtraAllowedCrmHosts',
     path: 'sync',
     rule: 'a gateway in front of the CRM is reached only when allowed',
-    base: { CrmKind: 'copper', CrmBaseUrl: COPPER },
+    base: { CrmKind: HOSTED, CrmBaseUrl: HOSTED_URL },
     policy: { ExtraAllowedCrmHosts: ['gateway.corp.test'] },
-    setup: { connection: { kind: 'copper', baseUrl: 'https://gateway.corp.test/developer_api/v1' } },
+    setup: { connection: { kind: HOSTED, baseUrl: 'https://gateway.corp.test/developer_api/v1' } },
     run: syncNow,
     without: false,
     with: true,

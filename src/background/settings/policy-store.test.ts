@@ -186,14 +186,12 @@ describe('policy enforced in the worker', () => {
   it('lets the egress gate reach admin-allowed extra hosts over HTTPS only', async () => {
     const ok = async () => ({ status: 200, headers: { get: () => null }, text: async () => '{}' });
     const egress = createEgress({
-      allowedOrigin: () => 'https://api.copper.com',
+      allowedOrigin: () => 'https://api.crm.example',
       extraHosts: () => ['gateway.corp.test'],
       fetchImpl: ok,
     });
     const request = { method: 'GET', headers: {}, purpose: 'syncRecords', dataClasses: ['crmData'] } as const;
-    await expect(
-      egress({ ...request, url: 'https://gateway.corp.test/copper/account' }),
-    ).resolves.toBeDefined();
+    await expect(egress({ ...request, url: 'https://gateway.corp.test/crm/account' })).resolves.toBeDefined();
     await expect(egress({ ...request, url: 'https://other.corp.test/x' })).rejects.toThrow(/not the CRM/);
   });
 });
