@@ -89,6 +89,7 @@ async function exerciseEveryMethod(client: CrmClient): Promise<Set<string>> {
   await use('listPipelines', () => client.listPipelines());
   await use('searchPeopleByEmails', () => client.searchPeopleByEmails(['a@x.test', 'b@y.test']));
   await use('recentActivities', () => client.recentActivities({ type: 'person', id: 7 }, 5));
+  await use('activitiesOfRecord', () => client.activitiesOfRecord({ type: 'person', id: 7 }));
   await use('findPersonByEmail', () => client.findPersonByEmail('a@x.test'));
   await use('findLeadByEmail', () => client.findLeadByEmail('a@x.test'));
   await use('findCompanyByDomain', () => client.findCompanyByDomain('x.test'));

@@ -136,6 +136,11 @@ export interface CrmClient {
     parent: { type: 'person' | 'lead' | 'company'; id: number },
     limit: number,
   ): Promise<Activity[]>;
+  /**
+   * A record's activities of every type (at most two pages of 200, any order, one per id): the card's
+   * recent activities and the thread marks of the open thread's people, in the same requests.
+   */
+  activitiesOfRecord(parent: { type: 'person' | 'lead' | 'company'; id: number }): Promise<SyncedActivity[]>;
   findPersonByEmail(address: string): Promise<Person | null>;
   findLeadByEmail(address: string): Promise<Lead | null>;
   findCompanyByDomain(domain: string): Promise<Company | null>;

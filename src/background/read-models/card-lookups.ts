@@ -3,7 +3,7 @@
  * every unknown address, and recent activities of people whose copy is stale. An in-flight guard
  * per address and per person: the same search never leaves twice, whoever asks.
  */
-import { personRow } from '../../db/record-rows';
+import { personRow, threadMarkRow } from '../../db/record-rows';
 import { parentKeyOf, type ThreadlineDb } from '../../db/threadline-db';
 import type { Logger } from '../../shared/logger';
 import { normaliseAddress } from '../../shared/normalise-address';
@@ -90,15 +90,23 @@ export function createCardLookups(deps: {
             continue;
           }
           await db.people.put(personRow(account, current));
-          const activities = await crm.recentActivities({ type: 'person', id: personId }, 5);
+          // Every activity of the person, by `parent`: the card's recent ones, and the thread marks
+          // (links, logged messages) of any date, which the look-back sweep of sync cannot reach.
+          const all = await crm.activitiesOfRecord({ type: 'person', id: personId });
+          const activities = [...all]
+            .sort((x, y) => y.at - x.at || y.id - x.id)
+            .slice(0, 5)
+            .map(({ modifiedAt: _m, ...activity }) => activity);
+          const marks = all.map((a) => threadMarkRow(account, a)).filter((r) => r !== null);
           const parentKey = parentKeyOf('person', personId);
-          await db.transaction('rw', db.activities, db.activityFetches, async () => {
+          await db.transaction('rw', db.activities, db.activityFetches, db.threadMarks, async () => {
             await db.activities
               .where('[account+parentKey+at]')
               .between([account, parentKey, -Infinity], [account, parentKey, Infinity])
               .delete();
             await db.activities.bulkPut(activities.map((a) => ({ ...a, account, parentKey })));
             await db.activityFetches.put({ account, parentKey, fetchedAt: deps.nowSec() });
+            if (marks.length > 0) await db.threadMarks.bulkPut(marks);
           });
         } catch (error) {
           warn(error);

@@ -135,6 +135,16 @@ export function createCopperActivities(call: Call, nowSec: () => number) {
       return [...new Map(out.map((a) => [a.id, a])).values()];
     },
 
+    async activitiesOfRecord(parent: { type: string; id: number }): Promise<SyncedActivity[]> {
+      const out: SyncedActivity[] = [];
+      for (let pageNumber = 1; pageNumber <= 2; pageNumber += 1) {
+        const page = await search({ parent, page_number: pageNumber, page_size: PAGE });
+        out.push(...page.records);
+        if (page.received < PAGE) break;
+      }
+      return [...new Map(out.map((a) => [a.id, a])).values()];
+    },
+
     async recentActivities(parent: { type: string; id: number }, limit: number): Promise<Activity[]> {
       let page = await search({ parent, page_size: PAGE });
       if (page.received >= PAGE) {

@@ -201,6 +201,7 @@ export function createCopperClient(
     },
 
     recentActivities: (parent, limit) => activities.recentActivities(parent, limit),
+    activitiesOfRecord: (parent) => activities.activitiesOfRecord(parent),
 
     findPersonByEmail: (address) =>
       firstOf('/people/search', { emails: [address], page_size: 1 }, copperPerson, toPerson),
