@@ -134,3 +134,23 @@ describe('activities', () => {
     expect(left.map((a) => a.id)).not.toContain(made.id);
   });
 });
+
+describe('searches stop at 100,000 records, as Copper does', () => {
+  it('answers an empty page beyond the window, with the total still counted', async () => {
+    const crm = await startTestServer({ people: 0 });
+    server = crm;
+    // 100,050 bare rows straight into the table: the window, not the seed, is under test.
+    const insert = crm.db.prepare(
+      "INSERT INTO people (id, name, company_id, phones, date_created, date_modified, data) VALUES (?, ?, NULL, '', 1, 1, ?)",
+    );
+    crm.db.transaction(() => {
+      for (let id = 1_000_001; id <= 1_100_050; id += 1)
+        insert.run(id, `P${id}`, JSON.stringify({ id, name: `P${id}` }));
+    })();
+    const last = await crm.call('POST', '/people/search', { page_size: 200, page_number: 500 });
+    expect((last.body as unknown[]).length).toBe(200);
+    const beyond = await crm.call('POST', '/people/search', { page_size: 200, page_number: 501 });
+    expect(beyond.body).toEqual([]);
+    expect(Number(beyond.headers.get('X-PW-TOTAL'))).toBeGreaterThanOrEqual(100_050);
+  });
+});
