@@ -23,6 +23,8 @@ export interface PageQuery {
   modifiedFrom?: number;
   /** Most recently modified first, no filter: for entities whose delta is `newestFirst`. */
   newestFirst?: boolean;
+  /** The CRM's date order as known so far (stored), to read date strings that alone are ambiguous. */
+  dateOrder?: DateOrder | null;
 }
 
 /** How a day and a month are written in the CRM's date strings (a user setting the API does not expose). */

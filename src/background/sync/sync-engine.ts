@@ -3,12 +3,10 @@ import { companyRow, leadRow, opportunityRow, personRow, taskRow, userRow } from
 import type { SyncEntity, SyncStateRow, ThreadlineDb } from '../../db/threadline-db';
 import type { Logger } from '../../shared/logger';
 import type { CrmClient, Page, PageQuery, RecordEntity } from '../crm/crm-client';
+import { CRM_DATE_ORDER_SETTING, storedDateOrder } from './date-order';
 import { advanceNewestFirst } from './newest-first';
 import { reconcile } from './reconcile';
 import { sweepThreadMarks } from './thread-mark-sweep';
-
-/** Where the date order the CRM's data showed is kept (settings table). */
-export const CRM_DATE_ORDER_SETTING = 'crmDateOrder';
 
 export const PAGE_SIZE = 200;
 /** Order matters: companies before people, so a person's company is usually already cached. */
@@ -217,6 +215,7 @@ export function createSyncEngine(options: {
         page: state.pageWithin,
         pageSize: PAGE_SIZE,
         ...(state.cursorTime > 0 ? { modifiedFrom: state.cursorTime } : {}),
+        dateOrder: await storedDateOrder(db),
       });
       const next = advanceCursor(state, page.records, PAGE_SIZE);
       // A page whose elements were all skipped is still a full page: do not stop on it.

@@ -181,6 +181,7 @@ export function createCopperClient(
       const raw = await page('opportunities', '/opportunities/search', copperOpportunity, (o) => o, query);
       const shown = learnDateOrder(raw.records.map((o) => o.close_date));
       if (shown) learnedOrder = shown;
+      else if (!learnedOrder && query.dateOrder) learnedOrder = query.dateOrder;
       return {
         ...raw,
         records: raw.records.map((o) => toOpportunity(o, learnedOrder)),
