@@ -1,5 +1,5 @@
 /**
- * Delta sync where the CRM documents no modified-date filter (people and companies on Copper):
+ * Delta sync where the CRM documents no modified-date filter (people and companies, for one):
  * page newest first (`sort_by: date_modified` descending, documented there) and stop at the
  * watermark. Records modified during a pass move to the front, behind the pages already read; their
  * new date is at or above the pass's top, so the next pass (which starts from that top, inclusive)

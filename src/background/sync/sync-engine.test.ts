@@ -21,7 +21,7 @@ const person = (id: number, modifiedAt: number): Person => ({
   modifiedAt,
 });
 
-/** A CRM with `people` (mutable), answering pages the way Copper does: sorted by (date_modified, id). */
+/** A CRM with `people` (mutable), answering pages the way the CRM does: sorted by (date_modified, id). */
 function fakeCrm(
   people: Person[],
   options: { failOnCall?: number; peopleDelta?: 'modifiedFrom' | 'newestFirst' } = {},

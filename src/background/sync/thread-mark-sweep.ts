@@ -1,7 +1,7 @@
 /**
  * Thread marks (links and logged messages, see CONTRIBUTING.md) without an undocumented filter.
- * The CRM's activity search documents no modified-date filter and no sort (reference, Copper
- * `/activities/search`), so each sync run sweeps a bounded look-back window by activity date
+ * The CRM's activity search documents no modified-date filter and no sort (see the adapter's
+ * reference), so each sync run sweeps a bounded look-back window by activity date
  * (`activityFrom` = now − MARK_LOOKBACK_SECONDS, fixed for the pass so a killed worker resumes it),
  * page by page in whatever order the CRM answers, at most MARK_SWEEP_PAGES pages a run. Records a
  * shifting order shows twice are de-duplicated by id and `modifiedAt` (`seenAtCursor` holds the ids
