@@ -302,3 +302,28 @@ describe('audit', () => {
     expect(rows.map((r) => r.purpose)).toEqual(['logEmail']);
   });
 });
+
+describe('rule 0: the admin policy in force now', () => {
+  it('refuses before anything else (no audit row, nothing sent), and asks again on every call', async () => {
+    const { sent, fetchImpl } = recordingFetch();
+    const rows: AuditEntry[] = [];
+    let refusal: string | null = 'the policy names another CRM';
+    const egress = createEgress({
+      allowedOrigin: () => CRM,
+      hasConsent: async () => true,
+      audit: async (row) => void rows.push(row),
+      policyRefusal: async () => refusal,
+      fetchImpl,
+    });
+    const denied = await egress(logEmail()).catch((error: unknown) => error);
+    expect(denied).toBeInstanceOf(EgressDenied);
+    expect(denied).toMatchObject({ policy: true, consent: null });
+    expect(sent).toEqual([]);
+    expect(rows).toEqual([]);
+    // The policy changed: the same gate lets the call through, with no reconnect.
+    refusal = null;
+    await egress(logEmail());
+    expect(sent).toHaveLength(1);
+    expect(rows).toHaveLength(1);
+  });
+});
