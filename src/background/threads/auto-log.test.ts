@@ -60,6 +60,18 @@ describe('auto-log: the filter of who gets a thread without asking', () => {
     expect(text).not.toContain(CARD);
   });
 
+  it('gives a teammate who is also a CRM person no log, and a contact still being added none either', async () => {
+    const env = await setup();
+    env.teammates.add('tara@partner.test');
+    await addPerson(env.db, 14, 'tara@partner.test');
+    await addPerson(env.db, -5, 'new@initech.test'); // provisional: the CRM has not made it yet
+    const thread = threadOf([['tara@partner.test', ME, bob, 'new@initech.test']]);
+    expect(
+      await autoLog(env.deps, ME, thread, ['tara@partner.test', bob, 'new@initech.test'], noBodies),
+    ).toBe(1);
+    expect(env.ops('logMessage').map((q) => q.recordKey)).toEqual(['person:11']);
+  });
+
   it('is refused by the gate for a message that copies a never-log address', async () => {
     // Bob is a contact, but his message copies someone on the never-log list.
     const env = await setup({ neverLog: ['legal@acme.test'] });
