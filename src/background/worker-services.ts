@@ -128,6 +128,7 @@ export function createWorkerServices(
     store,
     lookups: createCardLookups({ db, client: crm.client, nowSec, logger }),
     teammatesOf: teammates.of,
+    internalDomains: async () => (await policy.current()).settings.internalDomains,
     status: async (account) =>
       readStatus(db, account, {
         connected: (await connection.info()) !== null,

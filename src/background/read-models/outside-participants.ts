@@ -16,7 +16,10 @@ export function outsideParticipants(
   participants: readonly Participant[],
   account: string,
   teammates: ReadonlySet<string>,
+  /** The admin's InternalDomains: people there are colleagues, never CRM cards or CRM look-ups. */
+  internalDomains: readonly string[] = [],
 ): OutsideParticipant[] {
+  const internal = new Set(internalDomains.map((d) => d.trim().toLowerCase()));
   const own = normaliseAddress(account);
   const ownDomain = own && !isPublicEmailDomain(domainOf(own)) ? domainOf(own) : null;
   const seen = new Set<string>();
@@ -27,6 +30,7 @@ export function outsideParticipants(
     seen.add(address);
     if (address === own || teammates.has(address)) continue;
     if (ownDomain !== null && domainOf(address) === ownDomain) continue;
+    if (internal.has(domainOf(address))) continue;
     out.push({ address, displayName: p.name.trim() });
   }
   return out;

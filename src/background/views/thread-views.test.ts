@@ -40,7 +40,7 @@ function memoryArea(): KeyValueArea {
   } as KeyValueArea;
 }
 
-function setup(lookups: Partial<CardLookups> = {}) {
+function setup(lookups: Partial<CardLookups> = {}, internal: readonly string[] = []) {
   const db = new ThreadlineDb(`views-${Math.random()}`);
   const sent: { tabId: number; message: WorkerToSidebar }[] = [];
   const hub: SidebarHub = {
@@ -68,6 +68,7 @@ function setup(lookups: Partial<CardLookups> = {}) {
       counts.teammates += 1;
       return new Set();
     },
+    internalDomains: async () => internal,
     status: async () => {
       counts.status += 1;
       return status(pending);
@@ -107,6 +108,14 @@ describe('thread views', () => {
     await expect.poll(() => env.counts.searches).toEqual([['bob@beta.test']]);
     await settle();
     expect(env.viewsOf(7)).toHaveLength(1);
+  });
+
+  it('gives people at the admin’s internal domains no card and no CRM look-up', async () => {
+    const env = setup({}, ['beta.test']);
+    const outside = await env.views.opened(7, A, thread, env.store.open(7, A, thread));
+    expect(outside.map((p) => p.address)).toEqual(['alice@acme.test']);
+    expect(env.viewsOf(7)[0]).toMatchObject({ cards: [{ address: 'alice@acme.test' }] });
+    await expect.poll(() => env.counts.searches).toEqual([['alice@acme.test']]);
   });
 
   it('refreshes a tab once for many changes in one tick (an outbox drain), not once per change', async () => {

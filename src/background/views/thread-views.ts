@@ -62,6 +62,8 @@ export function createThreadViews(deps: {
   store: TabStateStore;
   lookups: CardLookups;
   teammatesOf: (account: string) => Promise<Set<string>>;
+  /** The admin's internal domains (policy): their people get no card and no CRM look-up. */
+  internalDomains: () => Promise<readonly string[]>;
   status: (account: string) => Promise<StatusView>;
   extras: (account: string, thread: ThreadFacts, recordKeys: string[]) => Promise<ThreadExtras>;
   /** False while a sync runs (its own progress refreshes the cards). */
@@ -85,7 +87,11 @@ export function createThreadViews(deps: {
     logger.error(what, { error: error instanceof Error ? error.name : 'unknown' });
 
   const cardsFor = async (account: string, thread: ThreadFacts) => {
-    const outside = outsideParticipants(thread.participants, account, await deps.teammatesOf(account));
+    const [teammates, internalDomains] = await Promise.all([
+      deps.teammatesOf(account),
+      deps.internalDomains(),
+    ]);
+    const outside = outsideParticipants(thread.participants, account, teammates, internalDomains);
     const cards = await buildCards(deps.db, account, outside.slice(0, MAX_CARDS), deps.nowSec());
     return { outside, cards };
   };
