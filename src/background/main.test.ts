@@ -51,7 +51,7 @@ describe('worker message handling', () => {
 
   it('records the opened thread per tab and pushes it to that tab’s sidebar', async () => {
     expect(await env.send(opened, gmailSender(7))).toEqual({ ok: true });
-    expect(await env.session.get('tab:7')).toMatchObject({ account: 'me@corp.test', thread });
+    await expect.poll(() => env.session.get('tab:7')).toMatchObject({ account: 'me@corp.test', thread });
     // ONE message paints the open: the thread's summary (no message lists), its cards and the status.
     expect(threadStates(env.port)).toEqual([
       {
@@ -136,9 +136,11 @@ describe('worker message handling', () => {
     await env.send(opened, gmailSender(7));
     await env.send({ ...opened, thread: { ...thread, threadId: 't-2' } }, gmailSender(7));
     await env.send({ type: 'threadClosed', account: 'me@corp.test', threadId: 't-1' }, gmailSender(7));
-    expect(await env.session.get('tab:7')).toMatchObject({ thread: { threadId: 't-2' } });
+    await expect.poll(() => env.session.get('tab:7')).toMatchObject({ thread: { threadId: 't-2' } });
     await env.send({ type: 'threadClosed', account: 'me@corp.test', threadId: 't-2' }, gmailSender(7));
-    expect(await env.session.get('tab:7')).toMatchObject({ thread: null, account: 'me@corp.test' });
+    await expect
+      .poll(() => env.session.get('tab:7'))
+      .toMatchObject({ thread: null, account: 'me@corp.test' });
   });
 
   it('keeps tabs apart and forgets a closed tab', async () => {
@@ -148,7 +150,7 @@ describe('worker message handling', () => {
     await env.removeTab(7);
     await new Promise((r) => setTimeout(r, 0));
     expect(await env.session.get('tab:7')).toBeUndefined();
-    expect(await env.session.get('tab:8')).toMatchObject({ thread: { threadId: 'other' } });
+    await expect.poll(() => env.session.get('tab:8')).toMatchObject({ thread: { threadId: 'other' } });
   });
 
   it('injects InboxSDK’s page world into the asking Gmail document only', async () => {

@@ -49,17 +49,30 @@ export function createTabStateStore(session: KeyValueArea, now: () => number = D
     return next;
   }
 
-  const write = async (tabId: number, account: string, thread: ThreadFacts | null): Promise<ThreadState> => {
+  const write = async (
+    tabId: number,
+    account: string,
+    thread: ThreadFacts | null,
+    /** Told the new state as soon as this worker knows it, before storage has it. */
+    known_?: (state: ThreadState) => void,
+  ): Promise<ThreadState> => {
     const previous = await get(tabId);
     const state: ThreadState = { seq: Math.max(now(), previous.seq + 1), account, thread };
     known.set(tabId, state);
+    known_?.(state);
     await session.set(key(tabId), state);
     return state;
   };
 
   return {
     get,
-    open: (tabId, account, thread) => serial(tabId, () => write(tabId, account, thread)),
+    // The new state goes to the view as soon as it is known: the write to storage.session finishes
+    // in this tab's queue, off the time-to-card path (a worker stopped in between loses only the
+    // record of a thread the user sees, and the next open writes it again).
+    open: (tabId, account, thread) =>
+      new Promise<ThreadState>((resolve, reject) => {
+        serial(tabId, () => write(tabId, account, thread, resolve)).then(resolve, reject);
+      }),
     close: (tabId, account, threadId) =>
       serial(tabId, async () => {
         const current = await get(tabId);

@@ -118,6 +118,21 @@ describe('thread views', () => {
     await expect.poll(() => env.counts.searches).toEqual([['alice@acme.test']]);
   });
 
+  it('re-opening a thread reuses its cards while nothing changed, and builds them again after a change', async () => {
+    const env = setup();
+    const other: ThreadFacts = { ...thread, threadId: 't-2' };
+    await env.views.opened(7, A, thread, env.store.open(7, A, thread));
+    await env.views.opened(7, A, other, env.store.open(7, A, other));
+    const built = env.counts.teammates;
+    await env.views.opened(7, A, thread, env.store.open(7, A, thread));
+    expect(env.counts.teammates).toBe(built);
+    expect(env.viewsOf(7).at(-1)).toMatchObject({ cards: [{ address: 'alice@acme.test' }, {}] });
+    env.views.accountChanged(A, 'none');
+    await expect.poll(() => env.counts.teammates).toBe(built + 1);
+    await env.views.opened(7, A, other, env.store.open(7, A, other));
+    expect(env.counts.teammates).toBe(built + 2);
+  });
+
   it('refreshes a tab once for many changes in one tick (an outbox drain), not once per change', async () => {
     const env = setup();
     await env.views.opened(7, A, thread, env.store.open(7, A, thread));

@@ -22,6 +22,10 @@ import type { TabStateStore } from '../tab-state-store';
 export const MAX_CARDS = 25;
 /** The thread's links, tasks and settings follow its view by this much (not on the paint path). */
 export const EXTRAS_DELAY_MS = 50;
+/** Cards built for a thread are reused on its next open for this long if nothing changed meanwhile. */
+export const CARDS_REUSE_SECONDS = 60;
+/** How many threads' cards are kept for re-opening. */
+const KEPT_THREADS = 50;
 
 type Network = 'none' | 'activities' | 'all';
 
@@ -86,14 +90,42 @@ export function createThreadViews(deps: {
   const fail = (what: string) => (error: unknown) =>
     logger.error(what, { error: error instanceof Error ? error.name : 'unknown' });
 
-  const cardsFor = async (account: string, thread: ThreadFacts) => {
+  // Cards last built per thread, valid while nothing of the account changed since (every write,
+  // sync step, look-up answer and status change moves the account's version) and for at most
+  // CARDS_REUSE_SECONDS (negative answers and activity freshness depend on the clock). Re-opening a
+  // thread then paints without reading the cache again: no work twice.
+  const versions = new Map<string, number>();
+  let epoch = 0;
+  const versionOf = (account: string) => `${epoch}:${versions.get(account) ?? 0}`;
+  const bump = (account?: string) => {
+    if (account === undefined) epoch += 1;
+    else versions.set(account, (versions.get(account) ?? 0) + 1);
+  };
+  type Built = { outside: OutsideParticipant[]; cards: CardsResult };
+  const lastBuilt = new Map<string, { version: string; at: number; built: Built }>();
+  const keyOf = (account: string, thread: ThreadFacts) =>
+    `${account}\n${thread.threadId}\n${thread.participants.map((p) => p.address).join(',')}`;
+
+  const cardsFor = async (account: string, thread: ThreadFacts, reuse = false): Promise<Built> => {
+    const key = keyOf(account, thread);
+    const version = versionOf(account);
+    const kept = lastBuilt.get(key);
+    if (reuse && kept && kept.version === version && deps.nowSec() - kept.at <= CARDS_REUSE_SECONDS)
+      return kept.built;
     const [teammates, internalDomains] = await Promise.all([
       deps.teammatesOf(account),
       deps.internalDomains(),
     ]);
     const outside = outsideParticipants(thread.participants, account, teammates, internalDomains);
     const cards = await buildCards(deps.db, account, outside.slice(0, MAX_CARDS), deps.nowSec());
-    return { outside, cards };
+    const built = { outside, cards };
+    // Kept only if nothing changed while it was built.
+    if (versionOf(account) === version) {
+      lastBuilt.delete(key);
+      lastBuilt.set(key, { version, at: deps.nowSec(), built });
+      if (lastBuilt.size > KEPT_THREADS) lastBuilt.delete(lastBuilt.keys().next().value ?? '');
+    }
+    return built;
   };
 
   const send = (tabId: number, view: TabView, status: StatusView | null, cardsChanged = true): void => {
@@ -136,16 +168,22 @@ export function createThreadViews(deps: {
     const misses = network === 'all' ? result.misses : [];
     if (misses.length > 0) {
       // The people found may need their activities: one more pass, without searching again.
-      void deps.lookups
-        .search(account, misses)
-        .then((found) => (found ? refresh(tabId, 'activities') : undefined), fail('lookup.failed'));
+      void deps.lookups.search(account, misses).then((found) => {
+        if (!found) return;
+        bump(account);
+        refresh(tabId, 'activities');
+      }, fail('lookup.failed'));
       return;
     }
     if (result.staleActivities.length > 0 && deps.mayFetchActivities(account)) {
       void deps.lookups
         .activities(account, result.staleActivities)
         // 'all': a person the CRM no longer has left the cache, and their address needs a search.
-        .then((fetched) => (fetched ? refresh(tabId, 'all') : undefined), fail('lookup.failed'));
+        .then((fetched) => {
+          if (!fetched) return;
+          bump(account);
+          refresh(tabId, 'all');
+        }, fail('lookup.failed'));
     }
   };
 
@@ -196,7 +234,7 @@ export function createThreadViews(deps: {
     async opened(tabId, account, thread, saving) {
       const [state, built, status] = await Promise.all([
         saving,
-        cardsFor(account, thread).catch(() => null),
+        cardsFor(account, thread, true).catch(() => null),
         statusOf(account).catch(() => null),
       ]);
       const view: TabView = { state, outside: built?.outside ?? [], cards: built?.cards ?? null };
@@ -217,12 +255,15 @@ export function createThreadViews(deps: {
       send(tabId, view, view.state.account ? await statusOf(view.state.account).catch(() => null) : null);
     },
     accountChanged(account, network = 'activities') {
+      bump(account);
       statuses.delete(account);
       void tabsOf(account).then((tabs) => {
         for (const tabId of tabs) refresh(tabId, network);
       });
     },
     statusChanged(account) {
+      // A sync step wrote records as it moved the status on: cards built before it are stale.
+      bump(account);
       if (account === undefined) statuses.clear();
       else statuses.delete(account);
       for (const tabId of hub.tabs()) {
