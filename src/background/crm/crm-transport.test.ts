@@ -98,24 +98,24 @@ describe('CRM transport', () => {
 describe('egress gate', () => {
   const ok = async () => response(200, {});
   it('sends only to the configured CRM origin, over HTTPS or to loopback', async () => {
-    const egress = createEgress({ allowedOrigin: () => 'https://api.copper.com', fetchImpl: ok });
+    const egress = createEgress({ allowedOrigin: () => 'https://api.crm.example', fetchImpl: ok });
     const request = { method: 'GET', headers: {}, purpose: 'syncRecords', dataClasses: ['crmData'] } as const;
     await expect(
-      egress({ ...request, url: 'https://api.copper.com/developer_api/v1/account' }),
+      egress({ ...request, url: 'https://api.crm.example/developer_api/v1/account' }),
     ).resolves.toBeDefined();
     await expect(egress({ ...request, url: 'https://evil.test/collect' })).rejects.toThrow(/not the CRM/);
-    await expect(egress({ ...request, url: 'http://api.copper.com/x' })).rejects.toThrow(/insecure/);
+    await expect(egress({ ...request, url: 'http://api.crm.example/x' })).rejects.toThrow(/insecure/);
     const local = createEgress({ allowedOrigin: () => 'http://127.0.0.1:8787', fetchImpl: ok });
     await expect(
       local({ ...request, url: 'http://127.0.0.1:8787/developer_api/v1/account' }),
     ).resolves.toBeDefined();
     const none = createEgress({ allowedOrigin: () => null, fetchImpl: ok });
-    await expect(none({ ...request, url: 'https://api.copper.com/x' })).rejects.toThrow(/no CRM/);
+    await expect(none({ ...request, url: 'https://api.crm.example/x' })).rejects.toThrow(/no CRM/);
   });
 
   it('maps a refused destination to notConnected, never a retry', async () => {
     const transport = createCrmTransport({
-      egress: createEgress({ allowedOrigin: () => 'https://api.copper.com', fetchImpl: ok }),
+      egress: createEgress({ allowedOrigin: () => 'https://api.crm.example', fetchImpl: ok }),
       limiter: { acquire: async () => undefined },
       baseUrl: 'https://evil.test',
       headers: {},

@@ -1,7 +1,7 @@
 import type { KeyValueArea } from '../platform';
 
 /**
- * Keeps requests under the CRM's rolling-window limit (Copper: 180 per minute per user). Request
+ * Keeps requests under the CRM's rolling-window limit (each adapter says how many a minute). Request
  * times are mirrored to session storage, so a restarted worker still knows what it already spent.
  */
 export interface RateLimiter {

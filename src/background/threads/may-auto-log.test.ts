@@ -8,7 +8,7 @@ const base = {
   neverLog: ['globex.test', 'secret@acme.test'],
 };
 
-describe('mayAutoLog (Copper’s rules plus the never-log list)', () => {
+describe('mayAutoLog (the CRM’s rules plus the never-log list)', () => {
   it.each([
     ['bob@acme.test', true, { ok: true }],
     ['dave@initech.test', false, { ok: false, reason: 'notContact' }],

@@ -1,8 +1,8 @@
 import { domainOf, isPublicEmailDomain } from '../../shared/normalise-address';
 
 /**
- * Copper's rules for logging a message without asking (reference/copper-api.md, "How Copper decides
- * an email is synced"), plus the never-log list. The other party must be a CRM contact, not a
+ * The CRM's rules for logging a message without asking (the first adapter's, in its reference:
+ * "how an email is synced"), plus the never-log list. The other party must be a CRM contact, not a
  * teammate, and on neither the user's, a teammate's nor an internal domain.
  */
 export function mayAutoLog(input: {

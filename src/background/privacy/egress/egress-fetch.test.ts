@@ -13,7 +13,7 @@ import {
   REQUEST_TIMEOUT_MS,
 } from './egress-fetch';
 
-const CRM = 'https://api.copper.com';
+const CRM = 'https://api.crm.example';
 
 interface Sent {
   url: string;
@@ -74,11 +74,11 @@ describe('destination', () => {
 
   it.each([
     ['another host', 'https://evil.example/developer_api/v1/people/1'],
-    ['a host that only starts like the CRM', 'https://api.copper.com.evil.example/developer_api/v1/people/1'],
-    ['the CRM over plain HTTP', 'http://api.copper.com/developer_api/v1/people/1'],
-    ['the CRM host on another port', 'https://api.copper.com:8443/developer_api/v1/people/1'],
-    ['user info that hides another host', 'https://api.copper.com@evil.example/developer_api/v1/people/1'],
-    ['not a URL', 'api.copper.com/people'],
+    ['a host that only starts like the CRM', 'https://api.crm.example.evil.example/developer_api/v1/people/1'],
+    ['the CRM over plain HTTP', 'http://api.crm.example/developer_api/v1/people/1'],
+    ['the CRM host on another port', 'https://api.crm.example:8443/developer_api/v1/people/1'],
+    ['user info that hides another host', 'https://api.crm.example@evil.example/developer_api/v1/people/1'],
+    ['not a URL', 'api.crm.example/people'],
   ])('refuses %s, and sends nothing', async (_label, url) => {
     const { sent, fetchImpl } = recordingFetch();
     const egress = createEgress({ allowedOrigin: () => CRM, fetchImpl });
@@ -260,7 +260,7 @@ describe('audit', () => {
         account: 'me@example.test',
         at: 1_700_000_000_000,
         purpose: 'logEmail',
-        host: 'api.copper.com',
+        host: 'api.crm.example',
         method: 'POST',
         dataClasses: ['googleUserData', 'crmData'],
         recordIds: ['person:1'],
