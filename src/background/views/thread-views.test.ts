@@ -83,7 +83,10 @@ function setup(lookups: Partial<CardLookups> = {}, internal: readonly string[] =
   });
   const viewsOf = (tabId: number) =>
     sent.filter((s) => s.tabId === tabId && s.message.type === 'view').map((s) => s.message);
-  return { db, views, store, sent, counts, viewsOf, setPending: (n: number) => void (pending = n) };
+  const setPending = (n: number): void => {
+    pending = n;
+  };
+  return { db, views, store, sent, counts, viewsOf, setPending };
 }
 
 const settle = () => new Promise((resolve) => setTimeout(resolve, 20));

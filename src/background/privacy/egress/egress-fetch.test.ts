@@ -74,7 +74,10 @@ describe('destination', () => {
 
   it.each([
     ['another host', 'https://evil.example/developer_api/v1/people/1'],
-    ['a host that only starts like the CRM', 'https://api.crm.example.evil.example/developer_api/v1/people/1'],
+    [
+      'a host that only starts like the CRM',
+      'https://api.crm.example.evil.example/developer_api/v1/people/1',
+    ],
     ['the CRM over plain HTTP', 'http://api.crm.example/developer_api/v1/people/1'],
     ['the CRM host on another port', 'https://api.crm.example:8443/developer_api/v1/people/1'],
     ['user info that hides another host', 'https://api.crm.example@evil.example/developer_api/v1/people/1'],
