@@ -9,23 +9,17 @@
 import { readFileSync } from 'node:fs';
 import { fakeBrowser } from '@webext-core/fake-browser';
 import { describe, expect, it } from 'vitest';
-import {
-  createFakePlatform,
-  gmailSender,
-  recordingSink,
-  sidebarSender,
-  TEST_ORIGIN,
-} from '../../../test/unit/fake-platform';
-import { addPerson, CARD } from '../../../test/unit/thread-deps';
-import { ThreadlineDb } from '../../db/threadline-db';
-import { DISCLOSURE, disclosureHash } from '../../shared/disclosure';
-import { createLogger } from '../../shared/logger';
-import { CRM_KINDS, type CrmKind, type ThreadFacts } from '../../shared/protocol';
-import { POLICY_KEYS } from '../../shared/settings';
-import { RETENTION_ALARM } from '../alarms';
-import { createConnectionStore } from '../connection/connection-store';
-import { t } from '../i18n';
-import { main } from '../main';
+import { RETENTION_ALARM } from '../../src/background/alarms';
+import { createConnectionStore } from '../../src/background/connection/connection-store';
+import { t } from '../../src/background/i18n';
+import { main } from '../../src/background/main';
+import { ThreadlineDb } from '../../src/db/threadline-db';
+import { DISCLOSURE, disclosureHash } from '../../src/shared/disclosure';
+import { createLogger } from '../../src/shared/logger';
+import { CRM_KINDS, type CrmKind, type ThreadFacts } from '../../src/shared/protocol';
+import { POLICY_KEYS } from '../../src/shared/settings';
+import { createFakePlatform, gmailSender, recordingSink, sidebarSender, TEST_ORIGIN } from './fake-platform';
+import { addPerson, CARD } from './thread-deps';
 
 const ME = 'sam@corp.test';
 const ALICE = 'alice@acme.test';
