@@ -48,6 +48,8 @@ test('logging a thread twice, across a worker restart and from a second browser,
   extensionId,
   crm,
 }, testInfo) => {
+  // Two browsers, each connecting and syncing, and a drain slowed to 250 ms a request.
+  test.setTimeout(120_000);
   const threadId = longThread?.threadId ?? '';
   const { page, frame } = await openConnected(context, extensionId, crm, threadId, LONG);
   const alice = await personIdOf(crm, 'alice.doe@acme.test');
