@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { personRow } from '../../db/record-rows';
+import { addPerson } from '../../../test/unit/thread-deps';
 import { ThreadlineDb } from '../../db/threadline-db';
 import { createLogger } from '../../shared/logger';
 import type { ThreadFacts } from '../../shared/protocol';
@@ -94,7 +94,7 @@ const settle = () => new Promise((resolve) => setTimeout(resolve, 20));
 describe('thread views', () => {
   it('paints an open with ONE view: the summary without message lists, the cards and the status', async () => {
     const env = setup();
-    await env.db.people.put(personRow(A, { ...personFor('alice@acme.test') }));
+    await addPerson(env.db, 1, 'alice@acme.test', A);
     const outside = await env.views.opened(7, A, thread, env.store.open(7, A, thread));
     expect(outside.map((p) => p.address)).toEqual(['alice@acme.test', 'bob@beta.test']);
     const [view, ...more] = env.viewsOf(7);
@@ -197,20 +197,3 @@ describe('thread views', () => {
     ]);
   });
 });
-
-function personFor(address: string) {
-  return {
-    id: 1,
-    name: 'Alice Doe',
-    title: null,
-    companyId: null,
-    companyName: null,
-    emails: [{ value: address, category: 'work' }],
-    phones: [],
-    address: null,
-    tags: [],
-    ownerId: null,
-    lastContactedAt: null,
-    modifiedAt: 1,
-  };
-}
