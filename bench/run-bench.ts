@@ -336,8 +336,15 @@ async function main(): Promise<void> {
       }
       return out;
     };
-    for (const t of targets)
-      await openAndMeasure(page, frame, t.id, t.address).then(() => closeThread(page, frame)); // warm-up
+    // Warm means the cache answers everything: open both threads until a round of opens sends
+    // nothing to the CRM (card checks, activity fetches and the sweep after a sync are done), so
+    // the figures measure the hot path, not background work that happens to overlap it.
+    for (let round = 0; round < 10; round += 1) {
+      await admin(crm, '/requests', { method: 'DELETE' });
+      for (const t of targets)
+        await openAndMeasure(page, frame, t.id, t.address).then(() => closeThread(page, frame));
+      if (((await admin(crm, '/requests')) as unknown[]).length === 0) break;
+    }
     await messagingFloor(frame); // warm-up
     const floorQuiet = await messagingFloor(frame);
     const warm = await warmOpensOn(page, frame, targets, OPENS);
