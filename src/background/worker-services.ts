@@ -29,6 +29,9 @@ import { createThreadCommands } from './threads/thread-commands';
 import { createThreadViews } from './views/thread-views';
 import type { WorkerContext } from './worker-context';
 
+/** While a sync runs, its pages refresh the cards shown at most this often. */
+const SYNC_CARDS_EVERY_MS = 1000;
+
 export interface WorkerDeps {
   db?: ThreadlineDb;
   fetchImpl?: (url: string, init: RequestInit) => Promise<EgressResponse>;
@@ -87,6 +90,7 @@ export function createWorkerServices(
       void jobs.drainOutbox();
     },
   });
+  const cardsDuringSync = new Map<string, number>();
   const sync = createSyncEngine({
     db,
     client: crm.client,
@@ -94,9 +98,18 @@ export function createWorkerServices(
     logger,
     onProgress: (account) => {
       teammates.forget(account);
-      if (sync.isRunning(account)) views.statusChanged(account);
-      // 'all': the reconciliation sweep may have removed a shown person, whose address needs a search.
-      else views.accountChanged(account, 'all');
+      if (!sync.isRunning(account)) {
+        // 'all': the reconciliation sweep may have removed a shown person, whose address needs a search.
+        views.accountChanged(account, 'all');
+        return;
+      }
+      // While a sync runs: the status every page, the cards (a deal, a company just synced) at
+      // most once a second, without asking the CRM for more meanwhile.
+      const last = cardsDuringSync.get(account) ?? 0;
+      if (nowMs() - last >= SYNC_CARDS_EVERY_MS) {
+        cardsDuringSync.set(account, nowMs());
+        views.accountChanged(account, 'none');
+      } else views.statusChanged(account);
     },
   });
   const outbox = createOutbox({

@@ -209,6 +209,8 @@ test('a write the CRM refuses is kept as a failed change, with the CRM’s reaso
       (await recordedRequests(crm)).some(
         (r) => r.url.endsWith('/activities/search') && r.body.includes(`"type":"person","id":${bob}}`),
       ),
+      // The card checks its people once the first sync has finished (it holds CRM calls back until then).
+      { timeout: 60_000 },
     )
     .toBe(true);
   expect((await crm.api('DELETE', `/people/${bob}`)).status).toBe(200);
