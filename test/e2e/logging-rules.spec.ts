@@ -205,10 +205,11 @@ test('a write the CRM refuses is kept as a failed change, with the CRM’s reaso
   // Bob's card has confirmed him with the CRM (then not again for 10 minutes, issue 13): someone
   // deletes Bob in the CRM, and this browser does not know yet.
   await expect
-    .poll(async () =>
-      (await recordedRequests(crm)).some(
-        (r) => r.url.endsWith('/activities/search') && r.body.includes(`"type":"person","id":${bob}}`),
-      ),
+    .poll(
+      async () =>
+        (await recordedRequests(crm)).some(
+          (r) => r.url.endsWith('/activities/search') && r.body.includes(`"type":"person","id":${bob}}`),
+        ),
       // The card checks its people once the first sync has finished (it holds CRM calls back until then).
       { timeout: 60_000 },
     )
