@@ -45,7 +45,10 @@ test('the reconciliation sweep of a sync run drops a person deleted after its ca
   const bob = await personIdOf(crm, 'bob@acme.test');
   // Bob's card has been confirmed: the next confirmation is 10 minutes away. The sweep finds him.
   await expect
-    .poll(async () => (await recordedRequests(crm)).some((r) => r.url.endsWith(`/people/${bob}`)))
+    .poll(async () => (await recordedRequests(crm)).some((r) => r.url.endsWith(`/people/${bob}`)), {
+      // The card checks its people once the first sync has finished.
+      timeout: 60_000,
+    })
     .toBe(true);
   expect((await crm.api('DELETE', `/people/${bob}`)).status).toBe(200);
   await frame.getByRole('button', { name: 'Sync now' }).click();
