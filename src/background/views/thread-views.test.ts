@@ -43,10 +43,12 @@ function memoryArea(): KeyValueArea {
 function setup(lookups: Partial<CardLookups> = {}, internal: readonly string[] = []) {
   const db = new ThreadlineDb(`views-${Math.random()}`);
   const sent: { tabId: number; message: WorkerToSidebar }[] = [];
+  // Tabs whose sidebar page is connected; a message to any other tab is lost, as with real ports.
+  const listening = new Set([7, 8]);
   const hub: SidebarHub = {
     onConnect: () => undefined,
-    send: (tabId, message) => void sent.push({ tabId, message }),
-    tabs: () => [7, 8],
+    send: (tabId, message) => void (listening.has(tabId) ? sent.push({ tabId, message }) : undefined),
+    tabs: () => [...listening],
     forget: () => undefined,
   };
   const store = createTabStateStore(memoryArea());
@@ -86,7 +88,7 @@ function setup(lookups: Partial<CardLookups> = {}, internal: readonly string[] =
   const setPending = (n: number): void => {
     pending = n;
   };
-  return { db, views, store, sent, counts, viewsOf, setPending };
+  return { db, views, store, sent, counts, viewsOf, setPending, listening };
 }
 
 const settle = () => new Promise((resolve) => setTimeout(resolve, 20));
@@ -199,5 +201,42 @@ describe('thread views', () => {
         state: expect.objectContaining({ thread: expect.objectContaining({ threadId: 't-1' }) }),
       }),
     ]);
+  });
+
+  it('cards that changed while no sidebar listened are rebuilt when the sidebar subscribes', async () => {
+    const env = setup();
+    env.listening.delete(7); // the thread opened before the sidebar page loaded
+    await env.views.opened(7, A, thread, env.store.open(7, A, thread));
+    await settle();
+    // The first sync stores Bob (and a deal) and ends: no tab listens, so nothing is refreshed.
+    await addPerson(env.db, 2, 'bob@beta.test', A);
+    env.views.accountChanged(A, 'all');
+    await settle();
+    env.listening.add(7);
+    await env.views.subscribed(7);
+    await expect.poll(() => env.viewsOf(7).length).toBe(2);
+    expect(env.viewsOf(7)[0]).toMatchObject({ cards: [{ state: 'checking' }, { state: 'checking' }] });
+    expect(env.viewsOf(7)[1]).toMatchObject({ cards: [{ state: 'checking' }, { state: 'person' }] });
+    // A sidebar that subscribes again with nothing changed gets the same cards, not a rebuild.
+    const built = env.counts.teammates;
+    await env.views.subscribed(7);
+    await expect.poll(() => env.viewsOf(7).length).toBe(3);
+    await settle();
+    expect(env.counts.teammates).toBe(built);
+    expect(env.viewsOf(7)).toHaveLength(3);
+  });
+
+  it('when the search of unknown addresses finds nobody, the known people’s activities are still fetched', async () => {
+    const asked: string[][] = [];
+    const env = setup({
+      activities: async (_account, personIds) => {
+        asked.push([...personIds].map(String));
+        return false;
+      },
+    });
+    await addPerson(env.db, 1, 'alice@acme.test', A);
+    await env.views.opened(7, A, thread, env.store.open(7, A, thread));
+    await expect.poll(() => env.counts.searches).toEqual([['bob@beta.test']]);
+    await expect.poll(() => asked).toEqual([['1']]);
   });
 });

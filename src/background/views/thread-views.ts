@@ -34,6 +34,8 @@ interface TabView {
   /** The open thread's outside participants (computed once per open). */
   outside: OutsideParticipant[];
   cards: CardsResult | null;
+  /** The account's version the cards were built at: a sidebar that subscribes later gets them rebuilt if it moved. */
+  version: string | null;
 }
 
 export interface ThreadViews {
@@ -101,7 +103,7 @@ export function createThreadViews(deps: {
     if (account === undefined) epoch += 1;
     else versions.set(account, (versions.get(account) ?? 0) + 1);
   };
-  type Built = { outside: OutsideParticipant[]; cards: CardsResult };
+  type Built = { outside: OutsideParticipant[]; cards: CardsResult; version: string };
   const lastBuilt = new Map<string, { version: string; at: number; built: Built }>();
   const keyOf = (account: string, thread: ThreadFacts) =>
     `${account}\n${thread.threadId}\n${thread.participants.map((p) => p.address).join(',')}`;
@@ -118,7 +120,7 @@ export function createThreadViews(deps: {
     ]);
     const outside = outsideParticipants(thread.participants, account, teammates, internalDomains);
     const cards = await buildCards(deps.db, account, outside.slice(0, MAX_CARDS), deps.nowSec());
-    const built = { outside, cards };
+    const built = { outside, cards, version };
     // Kept only if nothing changed while it was built.
     if (versionOf(account) === version) {
       lastBuilt.delete(key);
@@ -127,6 +129,13 @@ export function createThreadViews(deps: {
     }
     return built;
   };
+
+  const viewOf = (state: ThreadState, built: Built | null): TabView => ({
+    state,
+    outside: built?.outside ?? [],
+    cards: built?.cards ?? null,
+    version: built?.version ?? null,
+  });
 
   const send = (tabId: number, view: TabView, status: StatusView | null, cardsChanged = true): void => {
     hub.send(tabId, {
@@ -166,25 +175,29 @@ export function createThreadViews(deps: {
   const lookUp = (tabId: number, account: string, result: CardsResult, network: Network): void => {
     if (network === 'none') return;
     const misses = network === 'all' ? result.misses : [];
-    if (misses.length > 0) {
-      // The people found may need their activities: one more pass, without searching again.
-      void deps.lookups.search(account, misses).then((found) => {
-        if (!found) return;
-        bump(account);
-        refresh(tabId, 'activities');
-      }, fail('lookup.failed'));
+    if (misses.length === 0) {
+      activitiesOf(tabId, account, result);
       return;
     }
-    if (result.staleActivities.length > 0 && deps.mayFetchActivities(account)) {
-      void deps.lookups
-        .activities(account, result.staleActivities)
-        // 'all': a person the CRM no longer has left the cache, and their address needs a search.
-        .then((fetched) => {
-          if (!fetched) return;
-          bump(account);
-          refresh(tabId, 'all');
-        }, fail('lookup.failed'));
-    }
+    void deps.lookups.search(account, misses).then((found) => {
+      if (found) {
+        // The people found may need their activities: one more pass, without searching again.
+        bump(account);
+        refresh(tabId, 'activities');
+      } else activitiesOf(tabId, account, result); // the known people's are still due
+    }, fail('lookup.failed'));
+  };
+
+  const activitiesOf = (tabId: number, account: string, result: CardsResult): void => {
+    if (result.staleActivities.length === 0 || !deps.mayFetchActivities(account)) return;
+    void deps.lookups
+      .activities(account, result.staleActivities)
+      // 'all': a person the CRM no longer has left the cache, and their address needs a search.
+      .then((fetched) => {
+        if (!fetched) return;
+        bump(account);
+        refresh(tabId, 'all');
+      }, fail('lookup.failed'));
   };
 
   // --- refresh: one at a time per tab; requests that arrive meanwhile make ONE more run.
@@ -201,7 +214,7 @@ export function createThreadViews(deps: {
     ]);
     // The latest status, should it have changed while the cards were built.
     const status = state.account ? await statusOf(state.account) : null;
-    const view: TabView = { state, outside: built?.outside ?? [], cards: built?.cards ?? null };
+    const view = viewOf(state, built);
     views.set(tabId, view);
     send(tabId, view, status);
     if (built && state.account) lookUp(tabId, state.account, built.cards, network);
@@ -237,7 +250,7 @@ export function createThreadViews(deps: {
         cardsFor(account, thread, true).catch(() => null),
         statusOf(account).catch(() => null),
       ]);
-      const view: TabView = { state, outside: built?.outside ?? [], cards: built?.cards ?? null };
+      const view = viewOf(state, built);
       views.set(tabId, view);
       send(tabId, view, status);
       if (built) lookUp(tabId, account, built.cards, 'all');
@@ -245,14 +258,18 @@ export function createThreadViews(deps: {
       return view.outside;
     },
     async show(tabId, state) {
-      const view: TabView = { state, outside: [], cards: null };
+      const view: TabView = { state, outside: [], cards: null, version: null };
       views.set(tabId, view);
       send(tabId, view, state.account ? await statusOf(state.account).catch(() => null) : null);
     },
     async subscribed(tabId) {
       const view = views.get(tabId);
       if (!view) return refresh(tabId, 'all');
-      send(tabId, view, view.state.account ? await statusOf(view.state.account).catch(() => null) : null);
+      const account = view.state.account;
+      send(tabId, view, account ? await statusOf(account).catch(() => null) : null);
+      // Changes made while no sidebar listened (the first sync ending before the sidebar page
+      // loaded) refreshed nothing: cards built before them are rebuilt now, and looked up again.
+      if (account && view.version !== null && view.version !== versionOf(account)) refresh(tabId, 'all');
     },
     accountChanged(account, network = 'activities') {
       bump(account);
