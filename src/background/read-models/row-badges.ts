@@ -18,12 +18,20 @@ export async function readRowBadges(
     ),
   ];
   // One read transaction, one equality read per address issued together: IndexedDB pipelines them,
-  // where anyOf() walks a cursor key by key (measured for 100 rows: 55–90 ms with anyOf).
-  const [people, marks] = await db.transaction('r', db.people, db.threadMarks, () =>
+  // where anyOf() walks a cursor key by key (measured for 100 rows: 55–90 ms with anyOf). A badge
+  // needs only whether the address is known: primary keys, not whole people to deserialise.
+  const [known, marks] = await db.transaction('r', db.people, db.threadMarks, () =>
     Promise.all([
       Promise.all(
-        addresses.map((a) => db.people.where('emailKeys').equals(emailKey(account, a)).toArray()),
-      ).then((lists) => lists.flat()),
+        addresses.map((a) =>
+          db.people
+            .where('emailKeys')
+            .equals(emailKey(account, a))
+            .limit(1)
+            .primaryKeys()
+            .then((keys) => (keys.length > 0 ? a : null)),
+        ),
+      ).then((found) => new Set(found.filter((a): a is string => a !== null))),
       // Links are few (one per linked thread and record): all of the account's, in one read.
       db.threadMarks
         .where('[account+kind]')
@@ -35,7 +43,6 @@ export async function readRowBadges(
         }),
     ]),
   );
-  const known = new Set(people.flatMap((p) => p.emailKeys));
   const dealIds = [
     ...new Set(
       marks
@@ -66,7 +73,7 @@ export async function readRowBadges(
         threadId: row.threadId,
         contact: row.addresses.some((a) => {
           const n = normaliseAddress(a);
-          return n !== null && !teammates.has(n) && known.has(emailKey(account, n));
+          return n !== null && !teammates.has(n) && known.has(n);
         }),
         dealStage: linkedDeal
           ? (stageName.get(Number(linkedDeal.recordKey.slice('opportunity:'.length))) ?? null)

@@ -1,0 +1,91 @@
+import { describe, expect, it } from 'vitest';
+import { addPerson, ME } from '../../../test/unit/thread-deps';
+import { linkKey, opportunityRow } from '../../db/record-rows';
+import { ThreadlineDb, type ThreadMarkRow } from '../../db/threadline-db';
+import type { Opportunity } from '../../shared/crm-model';
+import { readRowBadges } from './row-badges';
+
+const OTHER = 'someone@elsewhere.test';
+
+const deal = (id: number, status: Opportunity['status']): Opportunity => ({
+  id,
+  name: `Deal ${id}`,
+  pipelineId: 1,
+  stageId: 12,
+  status,
+  companyId: null,
+  primaryContactId: null,
+  value: null,
+  closeDate: null,
+  modifiedAt: 1,
+});
+
+const link = (threadId: string, dealId: number, active = true): ThreadMarkRow => ({
+  account: ME,
+  markKey: linkKey(threadId, `opportunity:${dealId}`),
+  kind: 'link',
+  threadId,
+  messageId: null,
+  recordKey: `opportunity:${dealId}`,
+  activityId: null,
+  active,
+  at: 1,
+});
+
+async function seeded() {
+  const db = new ThreadlineDb(`badges-${Math.random()}`);
+  await addPerson(db, 1, 'alice@acme.test', ME);
+  await addPerson(db, 2, 'teammate@corp.test', ME);
+  await addPerson(db, 3, 'carol@globex.test', OTHER); // another account's cache
+  await db.pipelines.put({
+    account: ME,
+    id: 1,
+    name: 'Sales',
+    stages: [{ id: 12, name: 'Proposal', winProbability: 50 }],
+  });
+  await db.opportunities.bulkPut([opportunityRow(ME, deal(7, 'Open')), opportunityRow(ME, deal(8, 'Lost'))]);
+  await db.threadMarks.bulkPut([link('t-deal', 7), link('t-lost', 8), link('t-unlinked', 7, false)]);
+  return db;
+}
+
+describe('row badges', () => {
+  it('badges a row whose people are CRM contacts of this account, not teammates or unknowns', async () => {
+    const db = await seeded();
+    const row = (threadId: string, ...addresses: string[]) => ({ threadId, addresses });
+    const { badges } = await readRowBadges(db, new Set(['teammate@corp.test']), {
+      type: 'rowBadges',
+      account: ME,
+      rows: [
+        row('t-1', 'Alice@ACME.test'),
+        row('t-2', 'nobody@acme.test'),
+        row('t-3', 'teammate@corp.test'),
+        row('t-4', 'carol@globex.test'),
+        row('t-5', 'nobody@acme.test', 'alice@acme.test'),
+        row('t-6', 'not an address'),
+      ],
+    });
+    expect(badges.map((b) => [b.threadId, b.contact])).toEqual([
+      ['t-1', true],
+      ['t-2', false],
+      ['t-3', false],
+      ['t-4', false],
+      ['t-5', true],
+      ['t-6', false],
+    ]);
+  });
+
+  it('shows the stage of an open deal the row’s thread is linked to, and nothing for a closed deal or an undone link', async () => {
+    const db = await seeded();
+    const { badges } = await readRowBadges(db, new Set(), {
+      type: 'rowBadges',
+      account: ME,
+      rows: ['t-deal', 't-lost', 't-unlinked', 't-none'].map((threadId) => ({ threadId, addresses: [] })),
+    });
+    expect(badges.map((b) => [b.threadId, b.dealStage])).toEqual([
+      ['t-deal', 'Proposal'],
+      ['t-lost', null],
+      ['t-unlinked', null],
+      ['t-none', null],
+    ]);
+  });
+});
