@@ -28,6 +28,43 @@ describe('the logging gate (queue-logs)', () => {
     ]);
   });
 
+  it('stores a thread’s marks and writes together: a write that fails to queue leaves no mark behind', async () => {
+    const env = threadDeps();
+    const thread = threadOf([
+      [alice, ME],
+      [ME, alice],
+      [alice, ME],
+    ]);
+    // The third write (the second message) fails to queue, as a worker stopped mid-way would.
+    const { enqueue } = env.deps.outbox;
+    let calls = 0;
+    const failing = {
+      ...env.deps,
+      outbox: {
+        enqueue: async (...args: Parameters<typeof enqueue>) => {
+          calls += 1;
+          if (calls === 3) throw new Error('stopped');
+          return enqueue(...args);
+        },
+      },
+    };
+    await expect(queueLogs(failing, ME, thread, [person(1)], new Map())).rejects.toThrow('stopped');
+    expect(await env.db.threadMarks.count()).toBe(0);
+    // Asked again, every message is queued: none was marked as queued without its write.
+    env.queued.length = 0;
+    expect(await queueLogs(env.deps, ME, thread, [person(1)], new Map())).toEqual({
+      queued: 3,
+      refusal: null,
+    });
+    expect(env.queued.map((q) => q.write.op)).toEqual([
+      'linkThread',
+      'logMessage',
+      'logMessage',
+      'logMessage',
+    ]);
+    expect(await env.db.threadMarks.count()).toBe(4);
+  });
+
   it('refuses everything without consent (and queues nothing)', async () => {
     const env = threadDeps();
     env.consented.clear();

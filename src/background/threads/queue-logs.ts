@@ -59,6 +59,11 @@ export async function admitLink(
   return { ok: true, text: linkActivityText(admitted.settings.emailContentLevel, thread.subject) };
 }
 
+/**
+ * The link's mark and its write, for a record not linked yet (false: linked already). Called inside
+ * a transaction over threadMarks and outbox: a mark is never stored without its write, or a worker
+ * stopped between the two would leave a message marked as queued that never goes out.
+ */
 async function putLink(
   deps: QueueDeps,
   account: string,
@@ -88,6 +93,10 @@ async function putLink(
   return true;
 }
 
+/** Runs `work` in one read-write transaction over the marks and the outbox (see putLink). */
+const markAndQueue = <T>(deps: QueueDeps, work: () => Promise<T>): Promise<T> =>
+  deps.db.transaction('rw', deps.db.threadMarks, deps.db.outbox, work);
+
 /** Queues a link of the thread to the record if the gate admits it (false: linked already). */
 export async function queueLink(
   deps: QueueDeps,
@@ -97,7 +106,8 @@ export async function queueLink(
 ): Promise<{ ok: true; queued: boolean } | { ok: false; refusal: Refusal }> {
   const admission = await admitLink(deps, account, thread);
   if (!admission.ok) return admission;
-  return { ok: true, queued: await putLink(deps, account, thread, record, admission.text) };
+  const queued = await markAndQueue(deps, () => putLink(deps, account, thread, record, admission.text));
+  return { ok: true, queued };
 }
 
 export interface QueuedLogs {
@@ -132,41 +142,50 @@ export async function queueLogs(
     return { queued: 0, refusal: linkRefusal(settings, account, teammates, thread) ?? 'internal' };
   }
   const linkText = linkActivityText(settings.emailContentLevel, thread.subject);
-  let queued = 0;
-  for (const record of records) {
-    await putLink(deps, account, thread, record, linkText);
-    const recordKey = recordKeyOf(record);
-    for (const message of messages) {
-      const key = messageKey(message.messageId, recordKey);
-      if (await deps.db.threadMarks.get([account, key])) continue;
-      await deps.db.threadMarks.put({
-        account,
-        markKey: key,
-        kind: 'message',
-        threadId: thread.threadId,
-        messageId: message.messageId,
-        recordKey,
-        activityId: null,
-        active: true,
-        at: message.date ?? Math.floor(deps.nowMs() / 1000),
-      });
-      await deps.outbox.enqueue(account, recordKey, {
-        op: 'logMessage',
-        payload: {
+  // One transaction for the whole thread (a 200-message thread is one commit, not 400), and the
+  // marks already there read in one go.
+  const queued = await markAndQueue(deps, async () => {
+    let count = 0;
+    for (const record of records) {
+      await putLink(deps, account, thread, record, linkText);
+      const recordKey = recordKeyOf(record);
+      const keys = messages.map((m) => messageKey(m.messageId, recordKey));
+      const existing = await deps.db.threadMarks.bulkGet(keys.map((k) => [account, k] as [string, string]));
+      const fresh = messages.filter((_, i) => existing[i] === undefined);
+      if (fresh.length === 0) continue;
+      await deps.db.threadMarks.bulkPut(
+        fresh.map((message) => ({
+          account,
+          markKey: messageKey(message.messageId, recordKey),
+          kind: 'message' as const,
           threadId: thread.threadId,
           messageId: message.messageId,
-          record,
-          at: message.date,
-          text: messageActivityText({
-            level,
-            subject: thread.subject,
-            message,
-            body: admittedBody(settings, bodies.get(message.messageId), choice),
-          }),
-        },
-      });
-      queued += 1;
+          recordKey,
+          activityId: null,
+          active: true,
+          at: message.date ?? Math.floor(deps.nowMs() / 1000),
+        })),
+      );
+      for (const message of fresh) {
+        await deps.outbox.enqueue(account, recordKey, {
+          op: 'logMessage',
+          payload: {
+            threadId: thread.threadId,
+            messageId: message.messageId,
+            record,
+            at: message.date,
+            text: messageActivityText({
+              level,
+              subject: thread.subject,
+              message,
+              body: admittedBody(settings, bodies.get(message.messageId), choice),
+            }),
+          },
+        });
+      }
+      count += fresh.length;
     }
-  }
+    return count;
+  });
   return { queued, refusal: null };
 }
