@@ -278,7 +278,14 @@ describe('bad input leaves stored data untouched', () => {
         422,
         /Base: Unrecognized attributes specified: email$/,
       ],
-      ['/opportunities', { name: 'Deal', pipeline_stage_id: 1 }, 422, /Pipeline stage: does not belong/],
+      [
+        '/opportunities',
+        { name: 'Deal', primary_contact_id: 1, pipeline_stage_id: 1 },
+        422,
+        /Pipeline stage: does not belong/,
+      ],
+      ['/opportunities', { name: 'Deal' }, 422, /Validation errors: Primary contact: can't be blank$/],
+      ['/opportunities', { name: 'Deal', primary_contact_id: null }, 422, /Primary contact: can't be blank$/],
       [
         '/activities',
         { parent: { type: 'person', id: 1 }, type: { category: 'system', id: 3 } },

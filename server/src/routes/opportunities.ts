@@ -63,7 +63,6 @@ const searchInput = z.strictObject({
   pipeline_stage_ids: z.array(id).max(500).optional(),
   status_ids: z.array(z.number().int().min(0).max(3)).max(4).optional(),
   company_ids: z.array(id).max(1000).optional(),
-  primary_contact_ids: z.array(id).max(1000).optional(),
   ...minMaxModified,
 });
 
@@ -167,6 +166,10 @@ export function createOpportunity(ctx: RouteContext, input: Partial<OpportunityI
     },
     input,
   );
+  // Copper documents primary_contact_id as required on create (reference/copper-api.md, "Create /
+  // update bodies"). Unconfirmed: the exact wording (modelled on "Name: can't be blank") and which
+  // error comes first when several apply.
+  if (opportunity.primary_contact_id == null) throw invalid("Primary contact: can't be blank");
   saveRecord(ctx.db, 'opportunities', columns(opportunity), opportunity);
   return opportunity;
 }
@@ -216,7 +219,6 @@ export function registerOpportunities(app: FastifyInstance, ctx: RouteContext): 
       input.status_ids?.map((s) => OPPORTUNITY_STATUSES[s]),
     );
     addIn(filter, 'company_id', input.company_ids);
-    addIn(filter, 'primary_contact_id', input.primary_contact_ids);
     addModifiedFilters(filter, input);
     return answerSearch(reply, runSearch(db, opportunitiesSearch, input, filter));
   });

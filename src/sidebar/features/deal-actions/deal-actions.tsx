@@ -73,6 +73,7 @@ export function DealActions() {
   const [value, setValue] = useState('');
   const [closeDate, setCloseDate] = useState('');
   const [dateOrder, setDateOrder] = useState<DateOrder | null>(null);
+  const [contactId, setContactId] = useState<number | null>(null);
   const { message, error, run, fail } = useAction();
 
   if (!account || !thread || !cards || !extras || extras.pipelines.length === 0) return null;
@@ -80,12 +81,18 @@ export function DealActions() {
   for (const card of cards) for (const d of card.deals) deals.set(d.deal.id, d.deal);
   const pipeline = extras.pipelines.find((p) => p.id === pipelineId) ?? extras.pipelines[0];
   const stage = pipeline?.stages.find((s) => s.id === stageId) ?? pipeline?.stages[0];
-  const person = cards.find((c) => c.person && c.person.id > 0)?.person ?? null;
-  const company = cards.find((c) => c.company)?.company ?? null;
+  // The CRM requires a primary contact on a new deal (Copper: primary_contact_id): a person it
+  // already has (a person still being added has no id yet).
+  const people = cards.flatMap((c) => (c.person && c.person.id > 0 ? [c.person] : []));
+  const person = people.find((p) => p.id === contactId) ?? people[0] ?? null;
+  const company =
+    cards.find((c) => c.person?.id === person?.id && c.company)?.company ??
+    cards.find((c) => c.company)?.company ??
+    null;
 
   const create = async (event: Event) => {
     event.preventDefault();
-    if (!pipeline || !stage) return;
+    if (!pipeline || !stage || !person) return;
     const amount = value.trim() === '' ? null : Number(value.replace(/[^\d.]/g, ''));
     if (amount !== null && !Number.isFinite(amount)) {
       fail(t('valueNotNumber'));
@@ -109,7 +116,7 @@ export function DealActions() {
           value: amount,
           closeDate: closeSeconds,
           ...(extras.crmDateOrder === null && closeSeconds !== null && order ? { dateOrder: order } : {}),
-          primaryContactId: person?.id ?? null,
+          primaryContactId: person.id,
           companyId: company?.id ?? null,
         }),
       t('dealCreated'),
@@ -205,6 +212,22 @@ export function DealActions() {
               data-testid="deal-name"
             />
           </label>
+          {people.length > 1 ? (
+            <label>
+              {t('primaryContact')}
+              <select
+                value={String(person?.id ?? '')}
+                onChange={(e) => setContactId(Number((e.target as HTMLSelectElement).value))}
+                data-testid="deal-contact"
+              >
+                {people.map((p) => (
+                  <option key={p.id} value={String(p.id)}>
+                    {p.name}
+                  </option>
+                ))}
+              </select>
+            </label>
+          ) : null}
           <label>
             {t('pipeline')}
             <select
@@ -266,10 +289,23 @@ export function DealActions() {
           </div>
         </form>
       ) : (
-        <button type="button" onClick={() => setCreating(true)} data-testid="deal-new">
-          <Icon name="plus" />
-          {t('newDealFromThread')}
-        </button>
+        <>
+          <button
+            type="button"
+            onClick={() => setCreating(true)}
+            disabled={!person}
+            aria-describedby={person ? undefined : 'deal-needs-person'}
+            data-testid="deal-new"
+          >
+            <Icon name="plus" />
+            {t('newDealFromThread')}
+          </button>
+          {person ? null : (
+            <p id="deal-needs-person" class="muted" data-testid="deal-needs-person">
+              {t('dealNeedsPerson')}
+            </p>
+          )}
+        </>
       )}
       <ActionStatus message={message} error={error} />
     </section>

@@ -1,0 +1,120 @@
+// @vitest-environment happy-dom
+import { render } from 'preact';
+import { act } from 'preact/test-utils';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+
+const asked = vi.hoisted(() => [] as { type: string; body: Record<string, unknown> }[]);
+vi.mock('../../sidebar-api', () => ({
+  ask: vi.fn(async (type: string, body: Record<string, unknown>) => {
+    asked.push({ type, body });
+    return { ok: true };
+  }),
+}));
+
+import type { Person } from '../../../shared/crm-model';
+import type { ContactCard } from '../../../shared/sidebar-port';
+import type { ThreadExtras } from '../../../shared/thread-extras';
+import { createSidebarStore } from '../../store';
+import { SidebarStoreContext } from '../../use-sidebar-store';
+import { DealActions } from './deal-actions';
+
+const A = 'sam@corp.test';
+const personOf = (id: number, name: string): Person => ({
+  id,
+  name,
+  title: null,
+  companyId: null,
+  companyName: null,
+  emails: [{ value: `${name.toLowerCase()}@acme.test`, category: 'work' }],
+  phones: [],
+  address: null,
+  tags: [],
+  ownerId: null,
+  lastContactedAt: null,
+  modifiedAt: 1,
+});
+const card = (address: string, person: Person | null): ContactCard => ({
+  address,
+  displayName: person?.name ?? address,
+  state: person ? 'person' : 'unknown',
+  person,
+  ownerName: null,
+  lead: null,
+  company: null,
+  deals: [],
+  activities: [],
+  pendingWrite: false,
+  writeError: null,
+  suggestion: null,
+});
+const extras: ThreadExtras = {
+  links: [],
+  loggedMessages: 0,
+  messageCount: 1,
+  tasks: [],
+  pipelines: [{ id: 1, name: 'Sales', stages: [{ id: 11, name: 'Qualified', winProbability: 10 }] }],
+  crmDateOrder: 'monthFirst',
+  consent: { emailLogging: true, version: 1 },
+  settings: {
+    emailContentLevel: 'metadata',
+    autoLog: false,
+    autoLogChangeable: true,
+    prohibitedDataMode: 'block',
+    disclosureUrl: null,
+  },
+};
+
+function mount(cards: ContactCard[]) {
+  const store = createSidebarStore();
+  const thread = { threadId: 't1', subject: 'Pricing', participants: [], messageCount: 1 };
+  store.getState().receiveView({ type: 'view', state: { seq: 1, account: A, thread }, cards, status: null });
+  store.getState().receiveExtras({ seq: 1, threadId: 't1', extras });
+  const root = document.createElement('div');
+  document.body.append(root);
+  act(() => {
+    render(
+      <SidebarStoreContext.Provider value={store}>
+        <DealActions />
+      </SidebarStoreContext.Provider>,
+      root,
+    );
+  });
+  const q = (id: string) => root.querySelector<HTMLElement>(`[data-testid="${id}"]`);
+  return { root, q };
+}
+
+afterEach(() => {
+  document.body.innerHTML = '';
+  asked.length = 0;
+});
+
+describe('new deal from a thread', () => {
+  it('needs a person the CRM has as primary contact: without one the button is off and says why', () => {
+    const { q } = mount([card('nobody@acme.test', null), card('pending@acme.test', personOf(-5, 'Pending'))]);
+    expect((q('deal-new') as HTMLButtonElement).disabled).toBe(true);
+    expect(q('deal-new')?.getAttribute('aria-describedby')).toBe('deal-needs-person');
+    expect(q('deal-needs-person')?.textContent).toContain('primary contact');
+  });
+
+  it('sends the chosen person as primary contact when the thread has several', async () => {
+    const { q } = mount([
+      card('alice@acme.test', personOf(1, 'Alice')),
+      card('bob@acme.test', personOf(2, 'Bob')),
+    ]);
+    expect((q('deal-new') as HTMLButtonElement).disabled).toBe(false);
+    expect(q('deal-needs-person')).toBeNull();
+    act(() => q('deal-new')?.click());
+    const contact = q('deal-contact') as HTMLSelectElement;
+    expect([...contact.options].map((o) => o.textContent)).toEqual(['Alice', 'Bob']);
+    act(() => {
+      contact.value = '2';
+      contact.dispatchEvent(new Event('change', { bubbles: true }));
+    });
+    await act(async () => {
+      q('deal-form')?.dispatchEvent(new Event('submit', { bubbles: true, cancelable: true }));
+    });
+    expect(asked).toEqual([
+      expect.objectContaining({ type: 'createDeal', body: expect.objectContaining({ primaryContactId: 2 }) }),
+    ]);
+  });
+});
