@@ -1,20 +1,43 @@
 /** The options page's connection: show, test, connect, disconnect. */
 
+import type { ConnectionInfo } from '../../shared/protocol';
 import { startSyncAlarm } from '../alarms';
 import type { Handlers } from '../create-router';
 import { CACHE_TABLES } from '../privacy/data-rights/privacy-centre';
+import { CRM_DATE_ORDER_SETTING } from '../sync/date-order';
 import type { WorkerContext } from '../worker-context';
 
 type ConnectionHandlers = Pick<Handlers, 'getConnection' | 'testConnection' | 'connect' | 'disconnect'>;
 
+/** Two connections reach the same CRM data (then the cache, its ids and its queued writes stay valid). */
+const sameCrm = (a: ConnectionInfo, b: ConnectionInfo): boolean =>
+  a.kind === b.kind &&
+  a.baseUrl.replace(/\/+$/, '').toLowerCase() === b.baseUrl.replace(/\/+$/, '').toLowerCase() &&
+  a.accountName === b.accountName;
+
 export function createConnectionHandlers(ctx: WorkerContext): ConnectionHandlers {
   const { connection, crm, db } = ctx;
+  /**
+   * The cache mirrors one CRM: without it, or for another one, it is stale and must not be shown
+   * (its ids would even name other records there), nor may its queued writes go to another CRM.
+   * What Threadline learned about that CRM's data (the order it writes dates in) goes with it.
+   * Consents and the audit log are the user's records, not the CRM's: they stay.
+   */
+  const forgetCrmData = async (): Promise<void> => {
+    await db.transaction('rw', [...CACHE_TABLES.map((table) => db.table(table)), db.settings], async () => {
+      for (const table of CACHE_TABLES) await db.table(table).clear();
+      await db.settings.delete(CRM_DATE_ORDER_SETTING);
+    });
+    for (const { account } of await db.accounts.toArray()) ctx.views.accountChanged(account, 'none');
+  };
   return {
     getConnection: async () => ({ info: await connection.info(), blocked: await crm.policyBlock() }),
     testConnection: async (request) => crm.check(request.connection),
     connect: async (request) => {
       const result = await crm.check(request.connection);
       if (!result.ok) return result;
+      const before = await connection.info();
+      if (before && !sameCrm(before, result.info)) await forgetCrmData();
       await connection.save(result.info, request.connection.apiKey.trim());
       crm.connected();
       await startSyncAlarm(ctx.platform.alarms);
@@ -24,18 +47,9 @@ export function createConnectionHandlers(ctx: WorkerContext): ConnectionHandlers
     disconnect: async () => {
       await connection.clear();
       crm.reset();
-      // The cache mirrors that CRM: without the connection it is stale and must not be shown.
-      // Consents and the audit log are the user's records, not the CRM's: they stay.
-      await db.transaction(
-        'rw',
-        CACHE_TABLES.map((table) => db.table(table)),
-        async () => {
-          for (const table of CACHE_TABLES) await db.table(table).clear();
-        },
-      );
+      await forgetCrmData();
       await ctx.platform.session.remove('crmHealth');
       crm.reset();
-      for (const { account } of await db.accounts.toArray()) ctx.views.accountChanged(account, 'none');
       ctx.views.statusChanged();
       return { ok: true };
     },
