@@ -40,19 +40,28 @@ export function createAccountBinding(session: KeyValueArea): AccountBinding {
     });
     return next;
   };
+  // A pin never changes until its tab closes: this worker keeps the ones it has seen, so a message
+  // costs no storage read on the hot path (a restarted worker reads them back from the session).
+  const known = new Map<number, string>();
   return {
     check: (tabId, account, allowed, mayBeOutside) =>
       serial(tabId, async () => {
         const wanted = account.trim().toLowerCase();
-        const pinned = await session.get(key(tabId));
+        const pinned = known.get(tabId) ?? (await session.get(key(tabId)));
         if (typeof pinned === 'string') {
+          known.set(tabId, pinned);
           if (pinned !== wanted) return { ok: false, reason: 'another account than the tab' };
         } else {
           await session.set(key(tabId), wanted);
+          known.set(tabId, wanted);
         }
         if (!allowed && !mayBeOutside) return { ok: false, reason: 'account not allowed by policy' };
         return { ok: true };
       }),
-    forget: (tabId) => serial(tabId, () => session.remove(key(tabId))),
+    forget: (tabId) =>
+      serial(tabId, () => {
+        known.delete(tabId);
+        return session.remove(key(tabId));
+      }),
   };
 }
