@@ -169,6 +169,68 @@ describe('buildCards', () => {
     expect(cards[4]?.suggestion).toEqual({ name: 'New Person', companyName: 'Initech', companyKnown: false });
   });
 
+  it('marks a card with a write waiting or refused, by address or by person, for this account only', async () => {
+    const db = await seeded();
+    const write = (account: string, recordKey: string, state: 'pending' | 'dead', lastError: string | null) =>
+      db.outbox.add({
+        account,
+        recordKey,
+        idempotencyKey: `${recordKey}-${state}`,
+        op: 'updatePerson',
+        payload: {},
+        state,
+        attempts: 0,
+        nextAttemptAt: 0,
+        lastError,
+        createdAt: 1,
+      });
+    await write(A, 'contact:new.person@initech.test', 'pending', null);
+    await write(A, 'person:10', 'dead', 'Title: is too long');
+    await write(A, 'person:10', 'dead', 'a later failure');
+    await write('other@corp.test', 'person:11', 'pending', null);
+    const { cards } = await buildCards(
+      db,
+      A,
+      [
+        { address: 'alice@acme.test', displayName: 'Alice' },
+        { address: 'bob@globex.test', displayName: 'Bob' },
+        { address: 'new.person@initech.test', displayName: '' },
+      ],
+      NOW,
+    );
+    expect(cards.map((c) => [c.pendingWrite, c.writeError])).toEqual([
+      [false, 'Title: is too long'],
+      [false, null],
+      [true, null],
+    ]);
+  });
+
+  it('shows activities only for people whose activities were fetched', async () => {
+    const db = await seeded();
+    // Bob has an activity row but was never fetched (a leftover): his card waits for the fetch.
+    await db.activities.put({
+      account: A,
+      id: 2,
+      parentType: 'person',
+      parentId: 11,
+      typeName: 'Note',
+      details: 'stale',
+      at: 6,
+      parentKey: parentKeyOf('person', 11),
+    });
+    const { cards, staleActivities } = await buildCards(
+      db,
+      A,
+      [
+        { address: 'alice@acme.test', displayName: 'Alice' },
+        { address: 'bob@globex.test', displayName: 'Bob' },
+      ],
+      NOW,
+    );
+    expect(cards.map((c) => c.activities?.map((a) => a.details) ?? null)).toEqual([['hi'], null]);
+    expect(staleActivities).toEqual([11]);
+  });
+
   it('trusts a "not in CRM" answer for a day', async () => {
     const db = await seeded();
     const who = [{ address: 'ghost@nowhere.test', displayName: 'Ghost' }];

@@ -73,50 +73,59 @@ async function readCards(
 ): Promise<CardsResult> {
   const cards = participants.map(blankCard);
   const keyToAddress = new Map(participants.map((p) => [emailKey(account, p.address), p.address]));
-
-  const people = await db.people
-    .where('emailKeys')
-    .anyOf([...keyToAddress.keys()])
-    .toArray();
+  const keys = [...keyToAddress.keys()];
+  const domains = [
+    ...new Set(participants.map((p) => domainOf(p.address)).filter((d) => !isPublicEmailDomain(d))),
+  ];
+  // Two rounds of reads, each issued together inside the one transaction: what the addresses alone
+  // answer, then what the people found lead to. Equality reads, not anyOf(), which walks a cursor
+  // key by key; a lead or a negative answer read for someone who turns out a person is ignored.
+  const [peopleLists, leadLists, negatives, domainRows, pipelineRows, contactWrites] = await Promise.all([
+    Promise.all(keys.map((k) => db.people.where('emailKeys').equals(k).toArray())),
+    Promise.all(keys.map((k) => db.leads.where('emailKey').equals(k).toArray())),
+    db.negativeLookups.bulkGet(participants.map((p) => [account, p.address] as [string, string])),
+    domains.length
+      ? db.companies
+          .where('[account+domainKey]')
+          .anyOf(domains.map((d) => [account, d]))
+          .toArray()
+      : [],
+    db.pipelines.where('[account+id]').between([account, -Infinity], [account, Infinity]).toArray(),
+    Promise.all(
+      participants.map((p) =>
+        db.outbox
+          .where('[account+recordKey]')
+          .equals([account, `contact:${p.address}`])
+          .toArray(),
+      ),
+    ),
+  ]);
   const personOf = new Map<string, PersonRow>();
-  for (const row of people) {
+  const mine = new Map<number, PersonRow>();
+  for (const row of peopleLists.flat()) {
     if (row.account !== account) continue;
+    mine.set(row.id, row);
     for (const key of row.emailKeys) {
       const address = keyToAddress.get(key);
       if (address && !personOf.has(address)) personOf.set(address, row);
     }
   }
-  const rest = participants.filter((p) => !personOf.has(p.address));
-  const leads = rest.length
-    ? await db.leads
-        .where('emailKey')
-        .anyOf(rest.map((p) => emailKey(account, p.address)))
-        .toArray()
-    : [];
-  const leadOf = new Map(leads.map((l) => [keyToAddress.get(l.emailKey ?? '') ?? '', l]));
-  const unknown = rest.filter((p) => !leadOf.has(p.address));
-  const negatives = await db.negativeLookups.bulkGet(
-    unknown.map((p) => [account, p.address] as [string, string]),
+  const leadOf = new Map(
+    leadLists
+      .flat()
+      .filter((l) => l.account === account)
+      .map((l) => [keyToAddress.get(l.emailKey ?? '') ?? '', l]),
   );
+  const negativeOf = new Map(participants.map((p, i) => [p.address, negatives[i]]));
 
   // Companies: by id for people, else by e-mail domain (never a public mail domain).
-  const mine = people.filter((p) => p.account === account);
-  const companyIds = [...new Set(mine.map((p) => p.companyId).filter((id): id is number => id !== null))];
-  const domains = [
-    ...new Set(participants.map((p) => domainOf(p.address)).filter((d) => !isPublicEmailDomain(d))),
-  ];
+  const people = [...mine.values()];
+  const companyIds = [...new Set(people.map((p) => p.companyId).filter((id): id is number => id !== null))];
   const personIds = [...personOf.values()].map((p) => p.id).filter((id) => id > 0);
-  const ownerIds = [...new Set(mine.map((p) => p.ownerId).filter((id): id is number => id !== null))];
-  // Independent reads, issued together inside the one transaction.
-  const [companyRows, domainRows, contactDeals, companyDeals, pipelineRows, ownerRows, fetches, outbox] =
+  const ownerIds = [...new Set(people.map((p) => p.ownerId).filter((id): id is number => id !== null))];
+  const [companyRows, contactDeals, companyDeals, ownerRows, fetches, recentActivities, personWrites] =
     await Promise.all([
       db.companies.bulkGet(companyIds.map((id) => [account, id] as [string, number])),
-      domains.length
-        ? db.companies
-            .where('[account+domainKey]')
-            .anyOf(domains.map((d) => [account, d]))
-            .toArray()
-        : [],
       personIds.length
         ? db.opportunities
             .where('[account+primaryContactId]')
@@ -129,12 +138,30 @@ async function readCards(
             .anyOf(companyIds.map((id) => [account, id]))
             .toArray()
         : [],
-      db.pipelines.where('[account+id]').between([account, -Infinity], [account, Infinity]).toArray(),
       db.users.bulkGet(ownerIds.map((id) => [account, id] as [string, number])),
       db.activityFetches.bulkGet(
         personIds.map((id) => [account, parentKeyOf('person', id)] as [string, string]),
       ),
-      db.outbox.where('[account+state]').anyOf([account, 'pending'], [account, 'dead']).toArray(),
+      // Read with the fetch times, not after them: ignored below for people never fetched.
+      Promise.all(
+        personIds.map((id) => {
+          const key = parentKeyOf('person', id);
+          return db.activities
+            .where('[account+parentKey+at]')
+            .between([account, key, -Infinity], [account, key, Infinity])
+            .reverse()
+            .limit(5)
+            .toArray();
+        }),
+      ),
+      Promise.all(
+        personIds.map((id) =>
+          db.outbox
+            .where('[account+recordKey]')
+            .equals([account, `person:${id}`])
+            .toArray(),
+        ),
+      ),
     ]);
   const companiesById = new Map(companyRows.filter((c) => c !== undefined).map((c) => [c.id, c]));
   const companyByDomain = new Map(domainRows.map((c) => [c.domainKey ?? '', c]));
@@ -142,20 +169,14 @@ async function readCards(
   const pipelines = new Map(pipelineRows.map((p) => [p.id, p]));
   const owners = new Map(ownerRows.filter((u) => u !== undefined).map((u) => [u.id, u.name]));
   const fetchedAt = new Map(personIds.map((id, i) => [id, fetches[i]?.fetchedAt ?? null]));
-  const activityRows = await Promise.all(
-    personIds.map((id) => {
-      const key = parentKeyOf('person', id);
-      return fetchedAt.get(id) != null
-        ? db.activities
-            .where('[account+parentKey+at]')
-            .between([account, key, -Infinity], [account, key, Infinity])
-            .reverse()
-            .limit(5)
-            .toArray()
-        : Promise.resolve(null);
-    }),
+  const activitiesOf = new Map(
+    personIds.map((id, i) => [id, fetchedAt.get(id) != null ? (recentActivities[i] ?? null) : null]),
   );
-  const activitiesOf = new Map(personIds.map((id, i) => [id, activityRows[i] ?? null]));
+  const writesOf = new Map<string, { seq?: number | undefined; state: string; lastError: string | null }[]>();
+  for (const w of [...contactWrites.flat(), ...personWrites.flat()]) {
+    if (w.state !== 'pending' && w.state !== 'dead') continue;
+    writesOf.set(w.recordKey, [...(writesOf.get(w.recordKey) ?? []), w]);
+  }
 
   const staleActivities: number[] = [];
   const misses: string[] = [];
@@ -166,11 +187,10 @@ async function readCards(
       const row = (id !== null ? companiesById.get(id) : undefined) ?? companyByDomain.get(domainOf(address));
       return row ? stripRow(row) : null;
     };
-    const writes = outbox.filter(
-      (w) =>
-        w.recordKey === `contact:${card.address}` ||
-        (personRow !== undefined && w.recordKey === `person:${personRow.id}`),
-    );
+    const writes = [
+      ...(writesOf.get(`contact:${card.address}`) ?? []),
+      ...(personRow !== undefined ? (writesOf.get(`person:${personRow.id}`) ?? []) : []),
+    ].sort((a, b) => (a.seq ?? 0) - (b.seq ?? 0)); // the outbox's order: the first failure first
     card.pendingWrite = writes.some((w) => w.state === 'pending');
     card.writeError = writes.find((w) => w.state === 'dead')?.lastError ?? null;
     if (personRow) {
@@ -211,7 +231,7 @@ async function readCards(
       card.company = company(null, card.address);
       continue;
     }
-    const negative = negatives[unknown.findIndex((p) => p.address === card.address)];
+    const negative = negativeOf.get(card.address);
     const domain = domainOf(card.address);
     const known = companyByDomain.get(domain);
     card.suggestion = {
