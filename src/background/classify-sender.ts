@@ -38,6 +38,9 @@ export function classifySender(
     return { ok: true, context: { kind: 'sidebarPage', ...base } };
   if (url.startsWith(`${extensionOrigin}src/options/`))
     return { ok: true, context: { kind: 'optionsPage', ...base } };
+  // The toolbar popup (manifest `action`); also when opened in a tab, as the browser tests do.
+  if (url.startsWith(`${extensionOrigin}src/popup/`))
+    return { ok: true, context: { kind: 'popupPage', ...base } };
   if (url.startsWith(extensionOrigin)) return { ok: false, reason: 'unexpected extension page' };
   if (originOf(url) === GMAIL_ORIGIN && tabId !== null) {
     return { ok: true, context: { kind: 'gmailContentScript', ...base } };

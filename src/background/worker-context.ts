@@ -1,5 +1,6 @@
 import type { ThreadlineDb } from '../db/threadline-db';
 import type { Logger } from '../shared/logger';
+import type { StatusView } from '../shared/status-view';
 import type { ConnectionStore } from './connection/connection-store';
 import type { CrmSession } from './crm/crm-session';
 import type { Outbox } from './outbox/outbox';
@@ -43,6 +44,8 @@ export interface WorkerContext {
   readBodies: (tabId: number, threadId: string, messageIds: string[]) => Promise<Map<string, string>>;
   /** An id for a record shown before the CRM made it (negative, unique). */
   provisionalId: () => number;
+  /** The account's status line (read-models/status.ts): the sidebars' and the toolbar popup's. */
+  status: (account: string) => Promise<StatusView>;
   /** The account's data changed: refresh its views and send what the outbox has. */
   changed: (account: string) => Promise<void>;
 }

@@ -135,6 +135,13 @@ export function createWorkerServices(
     return new Map(answer.success ? answer.data.bodies.map((b) => [b.messageId, b.text]) : []);
   };
   const settings = () => policy.current();
+  const status = async (account: string) =>
+    readStatus(db, account, {
+      connected: (await connection.info()) !== null,
+      health: await crm.health(),
+      syncRunning: sync.isRunning(account),
+      managed: (policy.peek()?.locked.length ?? 0) > 0,
+    });
   const views = createThreadViews({
     db,
     hub,
@@ -142,13 +149,7 @@ export function createWorkerServices(
     lookups: createCardLookups({ db, client: crm.client, nowSec, logger }),
     teammatesOf: teammates.of,
     internalDomains: async () => (await policy.current()).settings.internalDomains,
-    status: async (account) =>
-      readStatus(db, account, {
-        connected: (await connection.info()) !== null,
-        health: await crm.health(),
-        syncRunning: sync.isRunning(account),
-        managed: (policy.peek()?.locked.length ?? 0) > 0,
-      }),
+    status,
     extras: (account, thread, keys) => readExtras({ db, consent, settings }, account, thread, keys),
     mayFetchActivities: (account) => !sync.isRunning(account),
     nowSec,
@@ -177,6 +178,18 @@ export function createWorkerServices(
   });
   return {
     ...{ platform, db, logger, nowMs, policy, connection, consent, audit, privacy, crm, store, hub },
-    ...{ views, teammates, outbox, sync, jobs, commands, readBodies, changed, provisionalId, accounts },
+    ...{
+      views,
+      teammates,
+      outbox,
+      sync,
+      jobs,
+      commands,
+      readBodies,
+      changed,
+      provisionalId,
+      accounts,
+      status,
+    },
   };
 }

@@ -40,3 +40,31 @@ describe('the message declarations', () => {
     ).toBe(false);
   });
 });
+
+describe('the toolbar popup’s status overview', () => {
+  it('is a strict request of the popup only, answered with the sidebar’s status per account', () => {
+    expect(parseRequest({ type: 'statusOverview' })).toEqual({
+      ok: true,
+      request: { type: 'statusOverview' },
+      senders: ['popupPage'],
+    });
+    expect(parseRequest({ type: 'statusOverview', account: 'me@corp.test' })).toMatchObject({ ok: false });
+    const status = {
+      health: 'ok',
+      message: null,
+      sync: { running: false, initial: false, entity: null, fetched: 0, total: null, lastSyncAt: 1 },
+      pendingWrites: 0,
+      failedWrites: 0,
+      managed: false,
+    };
+    const answer = { info: null, blocked: null, accounts: [{ account: 'me@corp.test', status }] };
+    expect(responseSchemas.statusOverview.safeParse(answer).success).toBe(true);
+    expect(responseSchemas.statusOverview.safeParse({ ...answer, extra: 1 }).success).toBe(false);
+    expect(
+      responseSchemas.statusOverview.safeParse({
+        ...answer,
+        accounts: [{ account: 'me@corp.test', status: { ...status, health: 'fine' } }],
+      }).success,
+    ).toBe(false);
+  });
+});

@@ -12,6 +12,7 @@
 // zod/mini: same validation, tree-shakable, so the content script stays a few kB (issue 2).
 import { z } from 'zod/mini';
 import { RECORD_TYPES } from './crm-model';
+import { statusViewSchema } from './status-view';
 
 /** Upper bounds keep a hostile or broken page from making the worker allocate without limit. */
 const LIMITS = { participants: 20_000, messages: 5_000, text: 2_000, id: 256, address: 320 } as const;
@@ -145,7 +146,7 @@ const done = z.union([
 ]);
 
 /** The contexts a message can come from, as the worker classifies `runtime.MessageSender`. */
-export type SenderKind = 'gmailContentScript' | 'sidebarPage' | 'optionsPage';
+export type SenderKind = 'gmailContentScript' | 'sidebarPage' | 'optionsPage' | 'popupPage';
 
 interface Declaration {
   /** The contexts that may send it; the router refuses every other. */
@@ -240,14 +241,28 @@ export const messages = declare({
     response: z.strictObject({ results: z.array(searchResultSchema) }),
   },
   syncNow: {
-    senders: ['sidebarPage', 'optionsPage'],
+    senders: ['sidebarPage', 'optionsPage', 'popupPage'],
     request: z.strictObject({ type: z.literal('syncNow'), account: accountSchema }),
     response: ack,
   },
   retryWrites: {
-    senders: ['sidebarPage'],
+    senders: ['sidebarPage', 'popupPage'],
     request: z.strictObject({ type: z.literal('retryWrites'), account: accountSchema }),
     response: ack,
+  },
+  // --- toolbar popup (issue 18) ---
+  /**
+   * The saved connection (as `getConnection` answers it) and the status of every Gmail account
+   * Threadline has seen and the policy allows, most recently seen first (the sidebar's status line).
+   */
+  statusOverview: {
+    senders: ['popupPage'],
+    request: z.strictObject({ type: z.literal('statusOverview') }),
+    response: z.strictObject({
+      info: z.nullable(connectionInfoSchema),
+      blocked: z.nullable(z.string()),
+      accounts: z.array(z.strictObject({ account: z.string(), status: statusViewSchema })),
+    }),
   },
   // --- options page ---
   getConnection: {

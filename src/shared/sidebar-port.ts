@@ -6,6 +6,7 @@
 import { z } from 'zod/mini';
 import { activitySchema, companySchema, leadSchema, opportunitySchema, personSchema } from './crm-model';
 import { accountSchema, threadFactsSchema } from './protocol';
+import { statusViewSchema } from './status-view';
 import { threadExtrasSchema } from './thread-extras';
 
 export const SIDEBAR_PORT = 'threadline-sidebar';
@@ -65,39 +66,8 @@ export const contactCardSchema = z.object({
 });
 export type ContactCard = z.infer<typeof contactCardSchema>;
 
-export const HEALTH_STATES = [
-  'notConnected',
-  'ok',
-  'unauthorized',
-  'unreachable',
-  'rateLimited',
-  'server',
-  /** The admin policy in force does not allow the saved connection (or could not be read). */
-  'policyBlocked',
-] as const;
-export type Health = (typeof HEALTH_STATES)[number];
-
-export const statusViewSchema = z.object({
-  health: z.enum(HEALTH_STATES),
-  message: z.nullable(z.string()),
-  sync: z.object({
-    running: z.boolean(),
-    initial: z.boolean(),
-    entity: z.nullable(z.string()),
-    fetched: z.number(),
-    total: z.nullable(z.number()),
-    lastSyncAt: z.nullable(z.number()),
-    /** Records the CRM answered that did not fit the documented shape and were skipped (issue 13). */
-    skipped: z.optional(z.number()),
-  }),
-  pendingWrites: z.number(),
-  failedWrites: z.number(),
-  /** Why writes failed, in plain words with what they were (at most three, distinct). */
-  failedReasons: z.optional(z.array(z.string())),
-  /** Some settings are set by an administrator's policy. */
-  managed: z.boolean(),
-});
-export type StatusView = z.infer<typeof statusViewSchema>;
+// The status moved to status-view.ts (the toolbar popup's message declares it too); re-exported here.
+export { HEALTH_STATES, type Health, type StatusView, statusViewSchema } from './status-view';
 
 /**
  * Worker → sidebar. `view` is the ONE message a change paints from: the thread, its cards and the

@@ -167,3 +167,10 @@ export const sidebarSender = (tabId = 7): MessageSender => ({
   tab: { id: tabId },
   frameId: 3,
 });
+
+/** The toolbar popup: an extension page in no tab (Chrome's action popup). */
+export const popupSender = (): MessageSender => ({
+  id: TEST_ID,
+  url: `${TEST_ORIGIN}src/popup/index.html`,
+  frameId: 0,
+});

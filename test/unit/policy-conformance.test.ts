@@ -18,7 +18,14 @@ import { DISCLOSURE, disclosureHash } from '../../src/shared/disclosure';
 import { createLogger } from '../../src/shared/logger';
 import { CRM_KINDS, type CrmKind, type ThreadFacts } from '../../src/shared/protocol';
 import { POLICY_KEYS } from '../../src/shared/settings';
-import { createFakePlatform, gmailSender, recordingSink, sidebarSender, TEST_ORIGIN } from './fake-platform';
+import {
+  createFakePlatform,
+  gmailSender,
+  popupSender,
+  recordingSink,
+  sidebarSender,
+  TEST_ORIGIN,
+} from './fake-platform';
 import { addPerson, CARD } from './thread-deps';
 
 const ME = 'sam@corp.test';
@@ -200,6 +207,15 @@ const syncNow = async (env: Env) => {
     await expect.poll(() => env.requests.length > 0 || env.logged('sync.failed').length > 0).toBe(true);
   return env.requests.length > 0;
 };
+/** What the toolbar popup is told: the accounts it lists, with their health, and why a connection stopped. */
+const popupOverview = async (env: Env) => {
+  await env.db.accounts.put({ account: ME, firstSeenAt: 1, lastSeenAt: 1 });
+  const answer = (await env.send({ type: 'statusOverview' }, popupSender())) as {
+    blocked: string | null;
+    accounts: { account: string; status: { health: string } }[];
+  };
+  return { blocked: answer.blocked, accounts: answer.accounts.map((a) => `${a.account} ${a.status.health}`) };
+};
 const autoLogAfterOpen = async (env: Env) => {
   await env.open();
   return (await env.autoLogged()).length;
@@ -222,6 +238,7 @@ type Path =
   | 'sync'
   | 'lookup'
   | 'options page'
+  | 'popup'
   | 'worker messages'
   | 'retention'
   | 'worker start';
@@ -278,6 +295,16 @@ const TABLE: Row[] = [
       ((await env.send({ type: 'getConnection' }, options)) as { blocked: string | null }).blocked,
     without: null,
     with: expect.stringContaining('CrmKind'),
+  },
+  {
+    key: 'CrmKind',
+    path: 'popup',
+    rule: 'the popup shows the saved connection as stopped, and why',
+    policy: { CrmKind: HOSTED },
+    setup: { connection: { kind: 'local', baseUrl: LOCAL } },
+    run: popupOverview,
+    without: { blocked: null, accounts: [`${ME} ok`] },
+    with: { blocked: expect.stringContaining('CrmKind'), accounts: [`${ME} policyBlocked`] },
   },
   {
     key: 'CrmBaseUrl',
@@ -404,6 +431,31 @@ const TABLE: Row[] = [
     run: syncNow,
     without: true,
     with: false,
+  },
+  {
+    key: 'AllowedGoogleAccountDomains',
+    path: 'sync',
+    rule: '"Sync now" from the toolbar popup for the account is refused',
+    policy: ALLOWED_ELSEWHERE,
+    setup: { connection: { kind: 'local', baseUrl: LOCAL } },
+    run: async (env) => {
+      const answer = await env.send({ type: 'syncNow', account: ME }, popupSender());
+      if (answer !== undefined)
+        await expect.poll(() => env.requests.length > 0 || env.logged('sync.failed').length > 0).toBe(true);
+      return env.requests.length > 0;
+    },
+    without: true,
+    with: false,
+  },
+  {
+    key: 'AllowedGoogleAccountDomains',
+    path: 'popup',
+    rule: 'the popup lists no account outside the domains',
+    policy: ALLOWED_ELSEWHERE,
+    setup: { connection: { kind: 'local', baseUrl: LOCAL } },
+    run: async (env) => (await popupOverview(env)).accounts,
+    without: [`${ME} ok`],
+    with: [],
   },
   // --- EmailContentLevel ---
   {

@@ -1,72 +1,146 @@
+/**
+ * The toolbar popup's messages through the whole worker (`main()` on the in-memory browser, the
+ * router and its sender and account checks): the overview, "Sync now" and "Try again".
+ */
+import { fakeBrowser } from '@webext-core/fake-browser';
 import { describe, expect, it } from 'vitest';
-import { createFakePlatform, recordingSink, TEST_ID, TEST_ORIGIN } from '../../../test/unit/fake-platform';
-import { addPerson } from '../../../test/unit/thread-deps';
+import {
+  createFakePlatform,
+  gmailSender,
+  popupSender,
+  recordingSink,
+  sidebarSender,
+  TEST_ORIGIN,
+} from '../../../test/unit/fake-platform';
 import { ThreadlineDb } from '../../db/threadline-db';
 import { createLogger } from '../../shared/logger';
+import { messages } from '../../shared/protocol';
+import { createConnectionStore } from '../connection/connection-store';
 import { main } from '../main';
-import { CRM_DATE_ORDER_SETTING, storedDateOrder } from '../sync/date-order';
 
 const ME = 'sam@corp.test';
-const options = { id: TEST_ID, url: `${TEST_ORIGIN}src/options/index.html` };
-const A = 'http://127.0.0.1:8787';
-const B = 'http://127.0.0.1:9797';
+const OTHER = 'sam@elsewhere.test';
+const LOCAL = 'http://127.0.0.1:8787/developer_api/v1';
+const options = { id: 'threadlinetestid', url: `${TEST_ORIGIN}src/options/index.html` };
 
-/** A worker whose CRM answers as account "Co at <port>", so two base URLs are two CRMs. */
-function worker() {
+async function setup(policy: Record<string, unknown> = {}, connected = true) {
   const fake = createFakePlatform();
-  const db = new ThreadlineDb(`connection-${Math.random()}`);
-  const fetchImpl = async (url: string) => {
-    const { pathname, port } = new URL(url);
-    const json = pathname.endsWith('/account')
-      ? { id: 1, name: `Co at ${port}` }
-      : pathname.endsWith('/users/me')
+  const sink = recordingSink();
+  const db = new ThreadlineDb(`popup-${Math.random()}`);
+  const requests: string[] = [];
+  await (fakeBrowser.storage.managed as unknown as { set(p: Record<string, unknown>): Promise<void> }).set(
+    policy,
+  );
+  if (connected)
+    await createConnectionStore(db, fake.session).save(
+      { kind: 'local', baseUrl: LOCAL, email: ME, accountName: 'Demo Co', userName: 'Sam', connectedAt: 1 },
+      'key',
+    );
+  await db.accounts.bulkPut([
+    { account: ME, firstSeenAt: 1, lastSeenAt: 20 },
+    { account: OTHER, firstSeenAt: 1, lastSeenAt: 10 },
+  ]);
+  const fetchImpl = async (url: string, init: RequestInit) => {
+    requests.push(`${String(init.method)} ${new URL(url).pathname}`);
+    const path = new URL(url).pathname;
+    const json = path.endsWith('/account')
+      ? { id: 1, name: 'Demo Co' }
+      : path.endsWith('/users/me')
         ? { id: 1, name: 'Sam', email: ME }
-        : pathname.endsWith('/activity_types')
+        : path.endsWith('/activity_types')
           ? { user: [], system: [] }
           : [];
     return { status: 200, headers: { get: () => null }, text: async () => JSON.stringify(json) };
   };
-  main(fake.platform, createLogger('worker', recordingSink()), { db, fetchImpl, policyGraceMs: 5 });
-  const connect = (baseUrl: string, apiKey = 'key-1') =>
-    fake.send({ type: 'connect', connection: { kind: 'local', baseUrl, apiKey, email: ME } }, options);
-  /** What the cache holds of that CRM: a person, a queued write, the learned date order. */
-  const seed = async () => {
-    await addPerson(db, 21, 'alice@acme.test', ME);
-    await db.settings.put({ name: CRM_DATE_ORDER_SETTING, value: 'dayFirst' });
-  };
-  return { db, connect, seed, send: fake.send };
+  main(fake.platform, createLogger('worker', sink), { db, fetchImpl, policyGraceMs: 5 });
+  const overview = async () =>
+    messages.statusOverview.response.parse(await fake.send({ type: 'statusOverview' }, popupSender()));
+  return { ...fake, db, sink, requests, overview };
 }
 
-describe('connection handlers', () => {
-  it('connecting to another CRM forgets the cache of the last one, with what was learned of its data', async () => {
-    const env = worker();
-    expect(await env.connect(A)).toMatchObject({ ok: true, info: { accountName: 'Co at 8787' } });
-    await env.seed();
-    // A new key for the same CRM: its cache stays valid.
-    expect(await env.connect(`${A}/`, 'key-2')).toMatchObject({ ok: true });
-    expect(await env.db.people.count()).toBe(1);
-    expect(await storedDateOrder(env.db)).toBe('dayFirst');
-    // Another CRM: none of the last one's records, ids or date order may be shown or used.
-    expect(await env.connect(B)).toMatchObject({ ok: true, info: { accountName: 'Co at 9797' } });
-    expect(await env.db.people.count()).toBe(0);
-    expect(await storedDateOrder(env.db)).toBeNull();
+const deadWrite = (account: string, seq: number) => ({
+  account,
+  seq,
+  recordKey: `person:${seq}`,
+  idempotencyKey: `k-${seq}`,
+  op: 'addNote',
+  payload: {},
+  state: 'dead' as const,
+  attempts: 5,
+  nextAttemptAt: 0,
+  lastError: 'unauthorized',
+  createdAt: 1,
+});
+
+describe('statusOverview (the toolbar popup)', () => {
+  it('answers the connection and each seen account’s status, most recently seen first', async () => {
+    const env = await setup();
+    await env.db.outbox.bulkPut([deadWrite(ME, 1), { ...deadWrite(ME, 2), state: 'pending' }]);
+    const answer = await env.overview();
+    expect(answer.info).toMatchObject({ kind: 'local', accountName: 'Demo Co', userName: 'Sam' });
+    expect(answer.blocked).toBeNull();
+    expect(answer.accounts.map((a) => a.account)).toEqual([ME, OTHER]);
+    expect(answer.accounts[0]?.status).toMatchObject({
+      health: 'ok',
+      pendingWrites: 1,
+      failedWrites: 1,
+      sync: { running: false, initial: true, lastSyncAt: null },
+    });
+    expect(answer.accounts[0]?.status.failedReasons).toEqual([expect.stringMatching(/^Note: .*API key/)]);
+    expect(answer.accounts[1]?.status).toMatchObject({ pendingWrites: 0, failedWrites: 0 });
   });
 
-  it('disconnecting forgets the cache and the learned date order, and keeps consents', async () => {
-    const env = worker();
-    await env.connect(A);
-    await env.seed();
-    await env.db.consents.put({
-      account: ME,
-      scope: 'emailLogging',
-      version: 1,
-      textHash: 'h',
-      grantedAt: 1,
-      withdrawnAt: null,
-    });
-    expect(await env.send({ type: 'disconnect' }, options)).toEqual({ ok: true });
-    expect(await env.db.people.count()).toBe(0);
-    expect(await storedDateOrder(env.db)).toBeNull();
-    expect(await env.db.consents.count()).toBe(1);
+  it('says "not connected" when nothing is saved', async () => {
+    const env = await setup({}, false);
+    const answer = await env.overview();
+    expect(answer).toMatchObject({ info: null, blocked: null });
+    expect(answer.accounts[0]?.status.health).toBe('notConnected');
+  });
+
+  it('says why the admin policy stopped the saved connection', async () => {
+    const env = await setup({ CrmKind: 'copper' });
+    const answer = await env.overview();
+    expect(answer.blocked).toContain('CrmKind');
+    expect(answer.accounts[0]?.status.health).toBe('policyBlocked');
+  });
+
+  it('lists no account outside the policy’s account domains', async () => {
+    const env = await setup({ AllowedGoogleAccountDomains: ['corp.test'] });
+    expect((await env.overview()).accounts.map((a) => a.account)).toEqual([ME]);
+  });
+
+  it('is answered to the popup only', async () => {
+    const env = await setup();
+    for (const sender of [options, sidebarSender(7), gmailSender(7)])
+      expect(await env.send({ type: 'statusOverview' }, sender)).toBeUndefined();
+    expect(await env.send({ type: 'statusOverview', extra: 1 }, popupSender())).toBeUndefined();
+    expect(env.sink.lines.filter((l) => l.line.includes('may not send statusOverview'))).toHaveLength(3);
+  });
+});
+
+describe('"Sync now" and "Try again" from the popup (in no Gmail tab)', () => {
+  it('syncs the account it names', async () => {
+    const env = await setup();
+    expect(await env.send({ type: 'syncNow', account: ME }, popupSender())).toEqual({ ok: true });
+    await expect.poll(() => env.requests.length).toBeGreaterThan(0);
+  });
+
+  it('puts the failed writes back in the queue', async () => {
+    // Not connected: the queue keeps them (nothing drains it), so the move is seen as it is.
+    const env = await setup({}, false);
+    await env.db.outbox.put(deadWrite(ME, 1));
+    expect(await env.send({ type: 'retryWrites', account: ME }, popupSender())).toEqual({ ok: true });
+    expect((await env.overview()).accounts[0]?.status).toMatchObject({ failedWrites: 0, pendingWrites: 1 });
+  });
+
+  it('refuses both for an account outside the policy’s domains', async () => {
+    const env = await setup({ AllowedGoogleAccountDomains: ['corp.test'] });
+    await env.db.outbox.put(deadWrite(OTHER, 1));
+    expect(await env.send({ type: 'syncNow', account: OTHER }, popupSender())).toBeUndefined();
+    expect(await env.send({ type: 'retryWrites', account: OTHER }, popupSender())).toBeUndefined();
+    expect((await env.db.outbox.toArray()).map((row) => row.state)).toEqual(['dead']);
+    expect(env.requests).toEqual([]);
+    // The same requests for the allowed account go through: the refusals were about the account.
+    expect(await env.send({ type: 'retryWrites', account: ME }, popupSender())).toEqual({ ok: true });
   });
 });

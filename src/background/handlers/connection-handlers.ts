@@ -1,13 +1,17 @@
-/** The options page's connection: show, test, connect, disconnect. */
+/** The options page's connection: show, test, connect, disconnect; the toolbar popup's overview. */
 
 import type { ConnectionInfo } from '../../shared/protocol';
+import { accountAllowed } from '../../shared/settings';
 import { startSyncAlarm } from '../alarms';
 import type { Handlers } from '../create-router';
 import { CACHE_TABLES } from '../privacy/data-rights/privacy-centre';
 import { CRM_DATE_ORDER_SETTING } from '../sync/date-order';
 import type { WorkerContext } from '../worker-context';
 
-type ConnectionHandlers = Pick<Handlers, 'getConnection' | 'testConnection' | 'connect' | 'disconnect'>;
+type ConnectionHandlers = Pick<
+  Handlers,
+  'getConnection' | 'testConnection' | 'connect' | 'disconnect' | 'statusOverview'
+>;
 
 /** Two connections reach the same CRM data (then the cache, its ids and its queued writes stay valid). */
 const sameCrm = (a: ConnectionInfo, b: ConnectionInfo): boolean =>
@@ -32,6 +36,23 @@ export function createConnectionHandlers(ctx: WorkerContext): ConnectionHandlers
   };
   return {
     getConnection: async () => ({ info: await connection.info(), blocked: await crm.policyBlock() }),
+    // The accounts seen in Gmail (an account outside the policy's domains is not Threadline's to
+    // show), each with the same status line its sidebars get.
+    statusOverview: async () => {
+      const [info, blocked, { settings }, seen] = await Promise.all([
+        connection.info(),
+        crm.policyBlock(),
+        ctx.policy.current(),
+        db.accounts.toArray(),
+      ]);
+      const shown = seen
+        .filter((row) => accountAllowed(settings, row.account))
+        .sort((a, b) => b.lastSeenAt - a.lastSeenAt);
+      const accounts = await Promise.all(
+        shown.map(async ({ account }) => ({ account, status: await ctx.status(account) })),
+      );
+      return { info, blocked, accounts };
+    },
     testConnection: async (request) => crm.check(request.connection),
     connect: async (request) => {
       const result = await crm.check(request.connection);

@@ -27,7 +27,9 @@ export function createSettingsHandlers(ctx: WorkerContext): SettingsHandlers {
       return { ok: true };
     },
     retryWrites: async (request, context) => {
-      await tabAccount(ctx, context.tabId, request.account);
+      // The sidebar asks for its own tab's account; the popup is in no Gmail tab (the router's
+      // account gate checks the account it names against the policy).
+      if (context.kind !== 'popupPage') await tabAccount(ctx, context.tabId, request.account);
       await ctx.outbox.retryDead(request.account);
       await ctx.changed(request.account);
       return { ok: true };

@@ -1,0 +1,41 @@
+/**
+ * The status of one Gmail account's Threadline (CRM health, sync progress, pending and failed
+ * writes), as the worker reads it (background/read-models/status.ts). The sidebar gets it with every
+ * view (sidebar-port.ts), the toolbar popup with `statusOverview` (protocol.ts): one declaration for
+ * both, in its own module so protocol.ts and sidebar-port.ts do not import each other.
+ */
+import { z } from 'zod/mini';
+
+export const HEALTH_STATES = [
+  'notConnected',
+  'ok',
+  'unauthorized',
+  'unreachable',
+  'rateLimited',
+  'server',
+  /** The admin policy in force does not allow the saved connection (or could not be read). */
+  'policyBlocked',
+] as const;
+export type Health = (typeof HEALTH_STATES)[number];
+
+export const statusViewSchema = z.object({
+  health: z.enum(HEALTH_STATES),
+  message: z.nullable(z.string()),
+  sync: z.object({
+    running: z.boolean(),
+    initial: z.boolean(),
+    entity: z.nullable(z.string()),
+    fetched: z.number(),
+    total: z.nullable(z.number()),
+    lastSyncAt: z.nullable(z.number()),
+    /** Records the CRM answered that did not fit the documented shape and were skipped (issue 13). */
+    skipped: z.optional(z.number()),
+  }),
+  pendingWrites: z.number(),
+  failedWrites: z.number(),
+  /** Why writes failed, in plain words with what they were (at most three, distinct). */
+  failedReasons: z.optional(z.array(z.string())),
+  /** Some settings are set by an administrator's policy. */
+  managed: z.boolean(),
+});
+export type StatusView = z.infer<typeof statusViewSchema>;
