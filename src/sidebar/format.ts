@@ -1,24 +1,42 @@
 import { uiLocale as locale } from '../ui/i18n';
 
+// Building an Intl formatter costs far more than using one (ICU data is looked up each time), and a
+// card render formats a dozen values: one formatter per kind, made on first use and kept.
+const kept = new Map<string, object>();
+function formatter<F extends object>(kind: string, make: () => F): F {
+  const key = `${kind}\n${locale() ?? ''}`;
+  let made = kept.get(key) as F | undefined;
+  if (!made) {
+    made = make();
+    kept.set(key, made);
+  }
+  return made;
+}
+
+const money = () =>
+  formatter(
+    'money',
+    () => new Intl.NumberFormat(locale(), { style: 'currency', currency: 'USD', maximumFractionDigits: 0 }),
+  );
+const date = () => formatter('date', () => new Intl.DateTimeFormat(locale(), { dateStyle: 'medium' }));
+const relative = () => formatter('ago', () => new Intl.RelativeTimeFormat(locale(), { numeric: 'auto' }));
+const count = () => formatter('count', () => new Intl.NumberFormat(locale()));
+
 export function formatMoney(value: number | null): string {
   if (value === null) return '';
-  return new Intl.NumberFormat(locale(), {
-    style: 'currency',
-    currency: 'USD',
-    maximumFractionDigits: 0,
-  }).format(value);
+  return money().format(value);
 }
 
 export function formatDate(seconds: number | null): string {
   if (seconds === null || seconds <= 0) return '';
-  return new Intl.DateTimeFormat(locale(), { dateStyle: 'medium' }).format(new Date(seconds * 1000));
+  return date().format(new Date(seconds * 1000));
 }
 
 /** "3 minutes ago", "yesterday". */
 export function formatAgo(seconds: number | null, nowMs: number = Date.now()): string {
   if (seconds === null) return '';
   const diff = Math.round(seconds - nowMs / 1000);
-  const rtf = new Intl.RelativeTimeFormat(locale(), { numeric: 'auto' });
+  const rtf = relative();
   const abs = Math.abs(diff);
   if (abs < 60) return rtf.format(diff, 'second');
   if (abs < 3600) return rtf.format(Math.round(diff / 60), 'minute');
@@ -26,4 +44,4 @@ export function formatAgo(seconds: number | null, nowMs: number = Date.now()): s
   return rtf.format(Math.round(diff / 86_400), 'day');
 }
 
-export const formatCount = (n: number): string => new Intl.NumberFormat(locale()).format(n);
+export const formatCount = (n: number): string => count().format(n);
