@@ -14,10 +14,19 @@ interface I18nApi {
 
 const api = (): I18nApi | undefined => (globalThis as { chrome?: { i18n?: I18nApi } }).chrome?.i18n;
 
+// A page's messages never change while it lives, and a render asks for hundreds (each a call into
+// the extension bindings): the fixed ones are kept after their first use.
+const fixed = new Map<string, string>();
+
 export function t(key: MessageKey, ...subs: (string | number)[]): string {
-  const text = api()?.getMessage(key, subs.map(String));
+  if (subs.length === 0) {
+    const kept = fixed.get(key);
+    if (kept !== undefined) return kept;
+  }
   // A missing message shows its key (visible in review) rather than nothing.
-  return text || key;
+  const text = api()?.getMessage(key, subs.map(String)) || key;
+  if (subs.length === 0 && text !== key) fixed.set(key, text);
+  return text;
 }
 
 /** The browser's UI language (the one chrome.i18n picked messages for): dates and numbers follow it. */
