@@ -72,7 +72,7 @@ function AuditLog({ api, account }: { api: OptionsApi; account: string }) {
   }, [api, account, purpose, from, to]);
   return (
     <section aria-labelledby="audit-title" data-testid="audit-log">
-      <h3 id="audit-title">{t('auditTitle')}</h3>
+      <h4 id="audit-title">{t('auditTitle')}</h4>
       <p class="muted">{t('auditText')}</p>
       <div class="filters">
         <label>
@@ -166,11 +166,6 @@ export function PrivacyCentre({ api }: { api: OptionsApi }) {
   const entry = overview?.accounts.find((a) => a.account === account) ?? null;
   return (
     <>
-      <div data-testid="limited-use">
-        <p>{t('limitedUseCws')}</p>
-        <p>{t('limitedUseGoogle')}</p>
-      </div>
-      <p>{t('privacySummary')}</p>
       {overview === null ? (
         <p aria-busy="true">{t('loading')}</p>
       ) : overview.accounts.length === 0 ? (
@@ -199,7 +194,7 @@ export function PrivacyCentre({ api }: { api: OptionsApi }) {
           {entry && (
             <>
               <section aria-labelledby="stored-title">
-                <h3 id="stored-title">{t('storedTitle')}</h3>
+                <h4 id="stored-title">{t('storedTitle')}</h4>
                 <table class="counts" data-testid="privacy-counts">
                   <tbody>
                     {Object.entries(entry.counts).map(([table, count]) => (
@@ -212,7 +207,7 @@ export function PrivacyCentre({ api }: { api: OptionsApi }) {
                 </table>
               </section>
               <section aria-labelledby="consents-title">
-                <h3 id="consents-title">{t('consentsTitle')}</h3>
+                <h4 id="consents-title">{t('consentsTitle')}</h4>
                 {entry.consents.length === 0 ? (
                   <p class="muted">{t('noConsent')}</p>
                 ) : (
@@ -243,7 +238,7 @@ export function PrivacyCentre({ api }: { api: OptionsApi }) {
               </section>
               <AuditLog api={api} account={entry.account} />
               <section aria-labelledby="rights-title">
-                <h3 id="rights-title">{t('yourData')}</h3>
+                <h4 id="rights-title">{t('yourData')}</h4>
                 <button
                   type="button"
                   onClick={() =>
