@@ -190,6 +190,7 @@ export function ConnectForm({
   return (
     <form
       class="connect-form"
+      noValidate
       aria-labelledby={labelledBy}
       onSubmit={(e) => {
         e.preventDefault();

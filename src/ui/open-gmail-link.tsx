@@ -1,7 +1,8 @@
 import { t } from './i18n';
 import { Icon } from './icon';
 
-export const GMAIL_HOME = 'https://mail.google.com/';
+// Gmail's mail UI (mail.google.com/ itself only redirects here); the signed-in default account.
+export const GMAIL_HOME = 'https://mail.google.com/mail/';
 
 /** "Open Gmail", as a button-styled link: the next step after connecting, from any of our pages. */
 export function OpenGmailLink({ primary = false, newTab = false }: { primary?: boolean; newTab?: boolean }) {
