@@ -1,5 +1,6 @@
 import type { Page } from '@playwright/test';
 import { demoFixture, type GmailDoubleFixture } from '../gmail-double/fixture';
+import { openSection } from './connect';
 import { expect, GMAIL_URL, test } from './fixtures';
 import {
   linkWithConsent,
@@ -48,6 +49,7 @@ const group = RULES.threads.at(-1);
 
 async function saveSettings(options: Page, change: (page: Page) => Promise<void>) {
   await options.bringToFront();
+  await openSection(options, 'logging');
   await change(options);
   await options.getByTestId('settings-save').click();
   await expect(options.getByText('Saved.')).toBeVisible();
