@@ -3,6 +3,7 @@ import { demoFixture } from '../gmail-double/fixture';
 import { openSection } from './connect';
 import extensionKey from './extension-key.json' with { type: 'json' };
 import { expect, extensionWorker, GMAIL_URL, isWelcome, routeGmail, sidebarFrame, test } from './fixtures';
+import { pageViolations } from './page-checks';
 
 const POLICY_DIR = '/etc/chromium/policies/managed';
 const POLICY_FILE = `${POLICY_DIR}/threadline-e2e-test.json`;
@@ -68,6 +69,11 @@ test.describe('admin policy from chrome.storage.managed', () => {
     await expect(domains).toContainText('Set by your administrator');
     await expect(page.getByTestId('policy-warnings')).toContainText('Policy "NeverLog" has an invalid value');
     await expect(page.getByTestId('policy-warnings')).not.toContainText('EmailContentLevel');
+    // Locked rows, the admin-only row and the warnings stay accessible, light and dark.
+    expect(await pageViolations(page)).toEqual([]);
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');
+    expect(await pageViolations(page)).toEqual([]);
 
     // Logging: what the policy left free (or set to an invalid value) stays the user's choice.
     await openSection(page, 'logging');
@@ -84,6 +90,7 @@ test.describe('admin policy from chrome.storage.managed', () => {
     await expect(page.getByRole('radio', { name: /Local demo CRM/ })).toBeChecked();
     await expect(page.getByRole('radio', { name: 'Copper' })).toBeDisabled();
     await expect(page.getByTestId('crm-kind')).toContainText('Set by your administrator');
+    expect(await pageViolations(page)).toEqual([]);
   });
 
   test('a fresh install under a policy that sets the CRM opens no welcome tab; the page itself says so', async ({

@@ -170,6 +170,7 @@ test('with consent withdrawn, logging is refused with the notice and nothing is 
   await linkWithConsent(frame, 'Person: Alice Doe');
   await expect(frame.getByTestId('link-chip')).not.toContainText('saving', { timeout: 15_000 });
   await options.bringToFront();
+  await openSection(options, 'privacy');
   await options.reload();
   await options.getByTestId('consent-withdraw').click();
   await expect(options.getByTestId('privacy-message')).toContainText('Consent withdrawn');
