@@ -3,8 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { createFakePlatform, recordingSink, TEST_ORIGIN } from '../../test/unit/fake-platform';
 import { ThreadlineDb } from '../db/threadline-db';
 import { createLogger } from '../shared/logger';
+import { resolveSettings } from '../shared/settings';
 import { main } from './main';
-import { WELCOME_PAGE, WELCOME_STATE } from './welcome';
+import { openWelcomeOnInstall, WELCOME_PAGE, WELCOME_STATE } from './welcome';
 
 const WELCOME_URL = `${TEST_ORIGIN}${WELCOME_PAGE}`;
 
@@ -55,6 +56,30 @@ describe('the welcome page on install', () => {
     await expect.poll(() => env.session.get(WELCOME_STATE)).toBe('skipped');
     expect(env.openedTabs).toEqual([]);
     expect(env.sink.lines.map((l) => l.line).join('\n')).toContain('welcome.skipped');
+  });
+
+  it('a tab Chrome cannot open is logged and remembered, never thrown', async () => {
+    const stored = new Map<string, unknown>();
+    const sink = recordingSink();
+    const outcome = await openWelcomeOnInstall(
+      { reason: 'install' },
+      {
+        extensionOrigin: TEST_ORIGIN,
+        openTab: async () => {
+          throw new Error('No current window');
+        },
+        policy: { current: async () => ({ ...resolveSettings({}, {}), readFailed: false }) },
+        session: {
+          get: async (key) => stored.get(key),
+          set: async (key, value) => void stored.set(key, value),
+          remove: async (key) => void stored.delete(key),
+        },
+        logger: createLogger('worker', sink),
+      },
+    );
+    expect(outcome).toBe('failed');
+    expect(stored.get(WELCOME_STATE)).toBe('failed');
+    expect(sink.lines.map((l) => l.line).join('\n')).toContain('welcome.failed');
   });
 
   it('still opens when the policy sets other things but leaves the CRM to the user', async () => {

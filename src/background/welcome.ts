@@ -13,10 +13,10 @@ import type { KeyValueArea } from './platform';
 import type { PolicyStore } from './settings/policy-store';
 
 export const WELCOME_PAGE = 'src/welcome/index.html';
-/** storage.session key: 'opened' or 'skipped' once the install was handled. */
+/** storage.session key: 'opened', 'skipped' or 'failed' once the install was handled. */
 export const WELCOME_STATE = 'welcome';
 
-export type WelcomeOutcome = 'opened' | 'skipped' | 'notInstall';
+export type WelcomeOutcome = 'opened' | 'skipped' | 'failed' | 'notInstall';
 
 export interface WelcomeDeps {
   extensionOrigin: string;
@@ -38,7 +38,14 @@ export async function openWelcomeOnInstall(
     deps.logger.info('welcome.skipped', { reason: 'policyCrm' });
     return 'skipped';
   }
-  await deps.openTab(`${deps.extensionOrigin}${WELCOME_PAGE}`);
+  try {
+    await deps.openTab(`${deps.extensionOrigin}${WELCOME_PAGE}`);
+  } catch {
+    // No window to open it in (a headless or closing browser): the settings page still connects.
+    await deps.session.set(WELCOME_STATE, 'failed');
+    deps.logger.warn('welcome.failed', {});
+    return 'failed';
+  }
   await deps.session.set(WELCOME_STATE, 'opened');
   deps.logger.info('welcome.opened', {});
   return 'opened';
