@@ -73,13 +73,16 @@ function AuditLog({ api, account }: { api: OptionsApi; account: string }) {
   return (
     <section aria-labelledby="audit-title" data-testid="audit-log">
       <h4 id="audit-title">{t('auditTitle')}</h4>
-      <p class="muted">{t('auditText')}</p>
+      <p class="muted" id="audit-desc">
+        {t('auditText')}
+      </p>
       <div class="filters">
         <label>
           {t('auditPurpose')}
           <select
             value={purpose}
             onChange={(e) => setPurpose((e.target as HTMLSelectElement).value)}
+            aria-describedby="audit-desc"
             data-testid="audit-purpose"
           >
             <option value="">{t('auditAll')}</option>
@@ -92,11 +95,21 @@ function AuditLog({ api, account }: { api: OptionsApi; account: string }) {
         </label>
         <label>
           {t('auditFrom')}
-          <input type="date" value={from} onInput={(e) => setFrom((e.target as HTMLInputElement).value)} />
+          <input
+            type="date"
+            value={from}
+            aria-describedby="audit-desc"
+            onInput={(e) => setFrom((e.target as HTMLInputElement).value)}
+          />
         </label>
         <label>
           {t('auditTo')}
-          <input type="date" value={to} onInput={(e) => setTo((e.target as HTMLInputElement).value)} />
+          <input
+            type="date"
+            value={to}
+            aria-describedby="audit-desc"
+            onInput={(e) => setTo((e.target as HTMLInputElement).value)}
+          />
         </label>
         <button
           type="button"
@@ -182,6 +195,7 @@ export function PrivacyCentre({ api }: { api: OptionsApi }) {
                 setAccount((e.target as HTMLSelectElement).value);
                 setConfirming(false);
               }}
+              aria-describedby="account-desc"
               data-testid="privacy-account"
             >
               {overview.accounts.map((a) => (
@@ -191,6 +205,9 @@ export function PrivacyCentre({ api }: { api: OptionsApi }) {
               ))}
             </select>
           </label>
+          <p class="row-desc" id="account-desc">
+            {t('setAccountHelp')}
+          </p>
           {entry && (
             <>
               <section aria-labelledby="stored-title">
@@ -277,13 +294,16 @@ export function PrivacyCentre({ api }: { api: OptionsApi }) {
                     type="button"
                     class="danger"
                     onClick={() => setConfirming(true)}
+                    aria-describedby="delete-desc"
                     data-testid="delete-data"
                   >
                     <Icon name="trash" />
                     {t('deleteMyData')}
                   </button>
                 )}
-                <p class="muted">{t('deleteExplainer')}</p>
+                <p class="muted" id="delete-desc">
+                  {t('deleteExplainer')}
+                </p>
               </section>
             </>
           )}
