@@ -61,7 +61,7 @@ export default defineConfig(({ mode }) => {
       sourcemap: false,
       target: 'chrome116',
       rollupOptions: {
-        input: { sidebar: 'src/sidebar/index.html' },
+        input: { sidebar: 'src/sidebar/index.html', welcome: 'src/welcome/index.html' },
       },
     },
     // Vite's WebSocket token check stays on (it stops any web page from connecting to the dev

@@ -36,7 +36,8 @@ export function classifySender(
   const base = { tabId, frameId: sender.frameId ?? null, documentId: sender.documentId ?? null };
   if (url.startsWith(`${extensionOrigin}src/sidebar/`))
     return { ok: true, context: { kind: 'sidebarPage', ...base } };
-  if (url.startsWith(`${extensionOrigin}src/options/`))
+  // The welcome page connects the CRM with the settings' own form: it is an options page to the worker.
+  if (url.startsWith(`${extensionOrigin}src/options/`) || url.startsWith(`${extensionOrigin}src/welcome/`))
     return { ok: true, context: { kind: 'optionsPage', ...base } };
   // The toolbar popup (manifest `action`); also when opened in a tab, as the browser tests do.
   if (url.startsWith(`${extensionOrigin}src/popup/`))

@@ -16,6 +16,7 @@ import { createSettingsHandlers } from './handlers/settings-handlers';
 import { createThreadHandlers } from './handlers/thread-handlers';
 import type { Platform } from './platform';
 import { createAccountGate } from './privacy/account-gate';
+import { openWelcomeOnInstall } from './welcome';
 import { createWorkerServices, type WorkerDeps } from './worker-services';
 
 export type { WorkerDeps };
@@ -53,6 +54,9 @@ export function main(
     void platform.sendToTab(tab.id, { type: 'focusSidebar' }).catch(() => undefined);
     hub.send(tab.id, { type: 'focusSearch' });
   });
+  platform.onInstalled.addListener(
+    (details) => void openWelcomeOnInstall(details, { ...platform, policy, logger }),
+  );
   platform.onTabRemoved.addListener((tabId) => {
     hub.forget(tabId);
     views.forget(tabId);

@@ -43,6 +43,10 @@ export interface Platform {
   onMessage: EventLike<MessageListener>;
   onConnect: EventLike<(port: PortLike) => void>;
   onTabRemoved: EventLike<(tabId: number) => void>;
+  /** runtime.onInstalled: `reason` is "install" once per install, else "update", "chrome_update"… */
+  onInstalled: EventLike<(details: { reason: string }) => void>;
+  /** Opens a tab (the welcome page); an extension page needs no "tabs" permission. */
+  openTab(url: string): Promise<void>;
   /** Survives worker restarts, cleared when the browser closes, unreadable by content scripts. */
   session: KeyValueArea;
   /** Runs InboxSDK's pageWorld.js in the MAIN world of one Gmail document. */
@@ -91,6 +95,12 @@ export function createBrowserPlatform(browser: Browser): Platform {
     onConnect: { addListener: (listener) => browser.runtime.onConnect.addListener((port) => listener(port)) },
     onTabRemoved: {
       addListener: (listener) => browser.tabs.onRemoved.addListener((tabId) => listener(tabId)),
+    },
+    onInstalled: {
+      addListener: (listener) => browser.runtime.onInstalled.addListener((details) => listener(details)),
+    },
+    openTab: async (url) => {
+      await browser.tabs.create({ url });
     },
     session: keyValueArea(browser.storage.session),
     injectPageWorld: async ({ tabId, documentId, frameId }) => {

@@ -1,35 +1,90 @@
+import { useEffect, useRef } from 'preact/hooks';
+import type { MessageKey } from '../shared/message-key';
 import { t } from '../ui/i18n';
-import { ConnectCrm } from './connect-crm';
+import { AboutSection } from './about-section';
+import { ConnectionSection } from './connection-section';
+import { LoggingSection } from './logging-section';
 import type { OptionsApi } from './options-api';
-import { PolicySettings, useSettings } from './policy-settings';
-import { PrivacyCentre } from './privacy-centre';
-import { UserSettings } from './user-settings';
+import { PrivacySection } from './privacy-section';
+import { SECTIONS, type SectionId, useSection } from './use-section';
+import { useSettings } from './use-settings';
 
+const TITLES: Record<SectionId, MessageKey> = {
+  connection: 'setNavConnection',
+  logging: 'setNavLogging',
+  privacy: 'setNavPrivacy',
+  about: 'setNavAbout',
+};
+
+/**
+ * The settings page: a section nav (left; tabs across the top on narrow windows) and one section at
+ * a time, chosen by the URL hash so other pages link straight to `#connection`, `#logging`,
+ * `#privacy` or `#about`. Settings an admin policy decides are shown locked where they are.
+ */
 export function OptionsApp({ version, api }: { version: string; api: OptionsApi }) {
   const settings = useSettings(api);
+  const section = useSection();
+  const heading = useRef<HTMLHeadingElement>(null);
+  const first = useRef(true);
+  // Moving to another section puts focus on its heading, so keyboard and screen-reader users land
+  // on what they chose (not on the first load: the page starts where the browser puts it).
+  useEffect(() => {
+    if (first.current) {
+      first.current = false;
+      return;
+    }
+    heading.current?.focus();
+  }, [section]);
+
   return (
-    <main class="options">
-      <header>
-        <h1>{t('appTitle')}</h1>
-        <p class="version">{t('optVersion', version)}</p>
+    <div class="settings-page">
+      <header class="page-header">
+        <img src="/icons/icon-32.png" alt="" width={32} height={32} />
+        <h1>{t('setPageTitle')}</h1>
       </header>
-      <section aria-labelledby="connect-title">
-        <h2 id="connect-title">{t('optConnectTitle')}</h2>
-        <ConnectCrm api={api} settings={settings} />
-      </section>
-      <section aria-labelledby="settings-title">
-        <h2 id="settings-title">{t('optSettingsTitle')}</h2>
-        <UserSettings api={api} answer={settings} />
-        <PolicySettings answer={settings} />
-      </section>
-      <section aria-labelledby="about-title">
-        <h2 id="about-title">{t('optAboutTitle')}</h2>
-        <p>{t('optAboutText')}</p>
-      </section>
-      <section aria-labelledby="privacy-title">
-        <h2 id="privacy-title">{t('optPrivacyTitle')}</h2>
-        <PrivacyCentre api={api} />
-      </section>
-    </main>
+      <nav class="section-nav" aria-label={t('setNavLabel')}>
+        <ul>
+          {SECTIONS.map((id) => (
+            <li key={id}>
+              <a href={`#${id}`} aria-current={id === section ? 'page' : undefined} data-testid={`nav-${id}`}>
+                {t(TITLES[id])}
+              </a>
+            </li>
+          ))}
+        </ul>
+      </nav>
+      <main class="section-main" aria-labelledby="section-title">
+        <h2 id="section-title" tabIndex={-1} ref={heading}>
+          {t(TITLES[section])}
+        </h2>
+        {settings === null ? (
+          <p aria-busy="true">{t('loading')}</p>
+        ) : (
+          <>
+            {settings.warnings.length > 0 && (
+              <div role="alert" class="banner banner-error" data-testid="policy-warnings">
+                <p>{t('policyWarnings')}</p>
+                <ul>
+                  {settings.warnings.map((w) => (
+                    <li key={w}>{w}</li>
+                  ))}
+                </ul>
+              </div>
+            )}
+            {settings.locked.length > 0 && (
+              <p class="banner" data-testid="managed-note">
+                {t('managedSettingsNote')}
+              </p>
+            )}
+            <div data-testid={`section-${section}`}>
+              {section === 'connection' && <ConnectionSection api={api} answer={settings} />}
+              {section === 'logging' && <LoggingSection api={api} answer={settings} />}
+              {section === 'privacy' && <PrivacySection api={api} answer={settings} />}
+              {section === 'about' && <AboutSection version={version} />}
+            </div>
+          </>
+        )}
+      </main>
+    </div>
   );
 }

@@ -72,14 +72,17 @@ function AuditLog({ api, account }: { api: OptionsApi; account: string }) {
   }, [api, account, purpose, from, to]);
   return (
     <section aria-labelledby="audit-title" data-testid="audit-log">
-      <h3 id="audit-title">{t('auditTitle')}</h3>
-      <p class="muted">{t('auditText')}</p>
+      <h4 id="audit-title">{t('auditTitle')}</h4>
+      <p class="muted" id="audit-desc">
+        {t('auditText')}
+      </p>
       <div class="filters">
         <label>
           {t('auditPurpose')}
           <select
             value={purpose}
             onChange={(e) => setPurpose((e.target as HTMLSelectElement).value)}
+            aria-describedby="audit-desc"
             data-testid="audit-purpose"
           >
             <option value="">{t('auditAll')}</option>
@@ -92,11 +95,21 @@ function AuditLog({ api, account }: { api: OptionsApi; account: string }) {
         </label>
         <label>
           {t('auditFrom')}
-          <input type="date" value={from} onInput={(e) => setFrom((e.target as HTMLInputElement).value)} />
+          <input
+            type="date"
+            value={from}
+            aria-describedby="audit-desc"
+            onInput={(e) => setFrom((e.target as HTMLInputElement).value)}
+          />
         </label>
         <label>
           {t('auditTo')}
-          <input type="date" value={to} onInput={(e) => setTo((e.target as HTMLInputElement).value)} />
+          <input
+            type="date"
+            value={to}
+            aria-describedby="audit-desc"
+            onInput={(e) => setTo((e.target as HTMLInputElement).value)}
+          />
         </label>
         <button
           type="button"
@@ -166,11 +179,6 @@ export function PrivacyCentre({ api }: { api: OptionsApi }) {
   const entry = overview?.accounts.find((a) => a.account === account) ?? null;
   return (
     <>
-      <div data-testid="limited-use">
-        <p>{t('limitedUseCws')}</p>
-        <p>{t('limitedUseGoogle')}</p>
-      </div>
-      <p>{t('privacySummary')}</p>
       {overview === null ? (
         <p aria-busy="true">{t('loading')}</p>
       ) : overview.accounts.length === 0 ? (
@@ -187,6 +195,7 @@ export function PrivacyCentre({ api }: { api: OptionsApi }) {
                 setAccount((e.target as HTMLSelectElement).value);
                 setConfirming(false);
               }}
+              aria-describedby="account-desc"
               data-testid="privacy-account"
             >
               {overview.accounts.map((a) => (
@@ -196,10 +205,13 @@ export function PrivacyCentre({ api }: { api: OptionsApi }) {
               ))}
             </select>
           </label>
+          <p class="row-desc" id="account-desc">
+            {t('setAccountHelp')}
+          </p>
           {entry && (
             <>
               <section aria-labelledby="stored-title">
-                <h3 id="stored-title">{t('storedTitle')}</h3>
+                <h4 id="stored-title">{t('storedTitle')}</h4>
                 <table class="counts" data-testid="privacy-counts">
                   <tbody>
                     {Object.entries(entry.counts).map(([table, count]) => (
@@ -212,7 +224,7 @@ export function PrivacyCentre({ api }: { api: OptionsApi }) {
                 </table>
               </section>
               <section aria-labelledby="consents-title">
-                <h3 id="consents-title">{t('consentsTitle')}</h3>
+                <h4 id="consents-title">{t('consentsTitle')}</h4>
                 {entry.consents.length === 0 ? (
                   <p class="muted">{t('noConsent')}</p>
                 ) : (
@@ -243,7 +255,7 @@ export function PrivacyCentre({ api }: { api: OptionsApi }) {
               </section>
               <AuditLog api={api} account={entry.account} />
               <section aria-labelledby="rights-title">
-                <h3 id="rights-title">{t('yourData')}</h3>
+                <h4 id="rights-title">{t('yourData')}</h4>
                 <button
                   type="button"
                   onClick={() =>
@@ -282,13 +294,16 @@ export function PrivacyCentre({ api }: { api: OptionsApi }) {
                     type="button"
                     class="danger"
                     onClick={() => setConfirming(true)}
+                    aria-describedby="delete-desc"
                     data-testid="delete-data"
                   >
                     <Icon name="trash" />
                     {t('deleteMyData')}
                   </button>
                 )}
-                <p class="muted">{t('deleteExplainer')}</p>
+                <p class="muted" id="delete-desc">
+                  {t('deleteExplainer')}
+                </p>
               </section>
             </>
           )}

@@ -1,7 +1,9 @@
 import { accessSync, constants, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { demoFixture } from '../gmail-double/fixture';
+import { openSection } from './connect';
 import extensionKey from './extension-key.json' with { type: 'json' };
-import { expect, GMAIL_URL, routeGmail, sidebarFrame, test } from './fixtures';
+import { expect, extensionWorker, GMAIL_URL, isWelcome, routeGmail, sidebarFrame, test } from './fixtures';
+import { pageViolations } from './page-checks';
 
 const POLICY_DIR = '/etc/chromium/policies/managed';
 const POLICY_FILE = `${POLICY_DIR}/threadline-e2e-test.json`;
@@ -49,23 +51,67 @@ test.describe('admin policy from chrome.storage.managed', () => {
   }) => {
     expect(extensionId).toBe(extensionKey.id);
     const page = await context.newPage();
-    await page.goto(`chrome-extension://${extensionId}/src/options/index.html`);
+    // Privacy & data, linked straight to by its hash: each admin value is locked in place.
+    await page.goto(`chrome-extension://${extensionId}/src/options/index.html#privacy`);
     const retention = page.locator('[data-setting="retentionDays"]');
-    await expect(retention).toContainText('14');
+    await expect(retention.getByRole('textbox')).toHaveValue('14');
+    await expect(retention.getByRole('textbox')).toBeDisabled();
     await expect(retention).toContainText('Set by your administrator');
-    await expect(page.locator('[data-setting="prohibitedDataMode"]')).toContainText('block');
-    await expect(page.locator('[data-setting="emailContentLevel"]')).toContainText('metadata');
-    await expect(page.locator('[data-setting="emailContentLevel"]')).not.toContainText(
-      'Set by your administrator',
+    // The lock is part of the control's description, not only something seen.
+    await expect(page.getByLabel('Keep cached Gmail data for (days)')).toHaveAccessibleDescription(
+      /Set by your administrator/,
     );
+    await expect(page.locator('[data-setting="prohibitedDataMode"] select')).toHaveValue('block');
+    await expect(page.locator('[data-setting="prohibitedDataMode"] select')).toBeDisabled();
+    // A value only an admin can set is shown where it belongs, with its lock.
+    const domains = page.locator('[data-setting="allowedAccountDomains"]');
+    await expect(domains).toContainText('threadline-demo.test');
+    await expect(domains).toContainText('Set by your administrator');
     await expect(page.getByTestId('policy-warnings')).toContainText('Policy "NeverLog" has an invalid value');
     await expect(page.getByTestId('policy-warnings')).not.toContainText('EmailContentLevel');
-    await expect(page.locator('[data-setting="neverLog"]')).toContainText('None');
+    // Locked rows, the admin-only row and the warnings stay accessible, light and dark.
+    expect(await pageViolations(page)).toEqual([]);
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');
+    expect(await pageViolations(page)).toEqual([]);
+
+    // Logging: what the policy left free (or set to an invalid value) stays the user's choice.
+    await openSection(page, 'logging');
+    const level = page.locator('[data-setting="emailContentLevel"]');
+    await expect(level.locator('select')).toHaveValue('metadata');
+    await expect(level.locator('select')).toBeEnabled();
+    await expect(level).not.toContainText('Set by your administrator');
+    await expect(page.locator('[data-setting="neverLog"] input')).toHaveValue('');
+    await expect(page.locator('[data-setting="neverLog"] input')).toBeEnabled();
+
     // The CRM choice is the administrator's: the form shows it and cannot change it.
+    await openSection(page, 'connection');
     await expect(page.getByRole('radio', { name: /Local demo CRM/ })).toBeDisabled();
     await expect(page.getByRole('radio', { name: /Local demo CRM/ })).toBeChecked();
     await expect(page.getByRole('radio', { name: 'Copper' })).toBeDisabled();
     await expect(page.getByTestId('crm-kind')).toContainText('Set by your administrator');
+    expect(await pageViolations(page)).toEqual([]);
+  });
+
+  test('a fresh install under a policy that sets the CRM opens no welcome tab; the page itself says so', async ({
+    context,
+    extensionId,
+  }) => {
+    // The fixture waited for the worker's install decision: under this policy it is "skipped".
+    const worker = await extensionWorker(context);
+    type WithChrome = {
+      chrome: { storage: { session: { get(k: string): Promise<Record<string, unknown>> } } };
+    };
+    const state = await worker.evaluate(
+      async () => (await (globalThis as unknown as WithChrome).chrome.storage.session.get('welcome')).welcome,
+    );
+    expect(state).toBe('skipped');
+    expect(context.pages().filter(isWelcome)).toEqual([]);
+    const page = await context.newPage();
+    await page.goto(`chrome-extension://${extensionId}/src/welcome/index.html`);
+    await expect(page.getByTestId('welcome-admin')).toContainText('Local demo CRM');
+    await expect(page.getByTestId('open-gmail')).toBeVisible();
+    await expect(page.getByTestId('crm-key')).toHaveCount(0);
   });
 
   test('an account outside the allowed domains gets no sidebar; an allowed one does', async ({

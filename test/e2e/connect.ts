@@ -24,3 +24,11 @@ export async function connectThroughOptions(
   await expect(page.getByTestId('connected')).toContainText('Threadline Demo Co.');
   return page;
 }
+
+export type SettingsSection = 'connection' | 'logging' | 'privacy' | 'about';
+
+/** Shows one section of the settings page through its nav link, as a user would. */
+export async function openSection(page: Page, section: SettingsSection): Promise<void> {
+  await page.getByTestId(`nav-${section}`).click();
+  await expect(page.getByTestId(`section-${section}`)).toBeVisible();
+}

@@ -25,12 +25,73 @@ export function chromiumPath(): string {
   return found;
 }
 
+/** What a fresh install does with the welcome tab it opens (src/background/welcome.ts). */
+export type WelcomeTab = 'close' | 'keep';
+
 export async function launchWithExtension(
   profileDir: string,
   dist = E2E_DIST,
   /** The browser's UI language (what chrome.i18n picks messages for), e.g. "de". */
   lang?: string,
+  /**
+   * A fresh profile installs the extension, which opens its welcome page once. Tests that are not
+   * about it get it closed ('close', the default) so every test starts with no tab of ours open;
+   * either way this returns only after the worker has decided (opened, or skipped under policy).
+   */
+  welcome: WelcomeTab = 'close',
 ): Promise<BrowserContext> {
+  const context = await launchBrowser(profileDir, dist, lang);
+  await settleWelcome(context, welcome);
+  return context;
+}
+
+export const WELCOME_PATH = '/src/welcome/index.html';
+export const isWelcome = (page: Page): boolean => page.url().includes(WELCOME_PATH);
+
+/**
+ * Waits for the install's welcome decision (the worker keeps it in storage.session; waited for as a
+ * storage event, not polled), then closes the welcome tab unless it is kept.
+ */
+async function settleWelcome(context: BrowserContext, welcome: WelcomeTab): Promise<void> {
+  const worker = await extensionWorker(context);
+  type Area = { get(key: string): Promise<Record<string, unknown>> };
+  type Changes = Record<string, { newValue?: unknown }>;
+  type WithChrome = {
+    chrome: {
+      storage: {
+        session: Area;
+        onChanged: { addListener(l: (changes: Changes, area: string) => void): void };
+      };
+    };
+  };
+  const decided = worker.evaluate(
+    () =>
+      new Promise<unknown>((resolve) => {
+        const { storage } = (globalThis as unknown as WithChrome).chrome;
+        storage.onChanged.addListener((changes, area) => {
+          if (area === 'session' && changes.welcome?.newValue !== undefined)
+            resolve(changes.welcome.newValue);
+        });
+        void storage.session.get('welcome').then((v) => v.welcome !== undefined && resolve(v.welcome));
+      }),
+  );
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error('the worker never decided about the welcome page')), 20_000);
+  });
+  const state = await Promise.race([decided, timeout]).finally(() => clearTimeout(timer));
+  if (state !== 'opened') return;
+  // tabs.create has resolved in the worker; Playwright may learn of the page a moment later.
+  let page = context.pages().find(isWelcome);
+  while (!page) {
+    const next = await context.waitForEvent('page', { timeout: 10_000 });
+    await next.waitForLoadState('domcontentloaded');
+    if (isWelcome(next)) page = next;
+  }
+  if (welcome === 'close') await page.close();
+}
+
+async function launchBrowser(profileDir: string, dist: string, lang: string | undefined) {
   return chromium.launchPersistentContext(profileDir, {
     executablePath: chromiumPath(),
     headless: true,
@@ -103,6 +164,8 @@ interface Fixtures {
   crm: CrmProcess;
   /** How the `crm` fixture starts the server: `{ people, extraArgs }` (default: 300 people). */
   crmOptions: CrmOptions;
+  /** The welcome tab a fresh install opens: closed before the test (default) or kept (`test.use`). */
+  welcomeTab: WelcomeTab;
   /**
    * Starts more CRM servers, or one with options chosen inside the test; every server it started is
    * disposed after the test.
@@ -112,6 +175,7 @@ interface Fixtures {
 
 export const test = base.extend<Fixtures>({
   crmOptions: [{}, { option: true }],
+  welcomeTab: ['close', { option: true }],
   // biome-ignore lint/correctness/noEmptyPattern: -- reason: Playwright fixtures take their dependencies by destructuring
   startCrm: async ({}, use) => {
     const started: CrmProcess[] = [];
@@ -127,9 +191,13 @@ export const test = base.extend<Fixtures>({
   crm: async ({ startCrm, crmOptions }, use) => {
     await use(await startCrm(crmOptions));
   },
-  // biome-ignore lint/correctness/noEmptyPattern: -- reason: Playwright fixtures take their dependencies by destructuring
-  context: async ({}, use, testInfo) => {
-    const context = await launchWithExtension(testInfo.outputPath('profile'));
+  context: async ({ welcomeTab }, use, testInfo) => {
+    const context = await launchWithExtension(
+      testInfo.outputPath('profile'),
+      E2E_DIST,
+      undefined,
+      welcomeTab,
+    );
     await use(context);
     await context.close();
   },

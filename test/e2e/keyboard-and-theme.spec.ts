@@ -209,6 +209,14 @@ test('in a German browser the options page and the sidebar speak German, with Ge
     await options.getByTestId('crm-email').fill(crm.email);
     await options.getByTestId('connect').click();
     await expect(options.getByTestId('connected')).toContainText('Mit Threadline Demo Co. verbunden');
+    // The settings' sections and the welcome page speak German too.
+    await expect(options.getByRole('navigation')).toContainText('Datenschutz & Daten');
+    await expect(options.getByTestId('nav-logging')).toHaveText('Protokollierung');
+    const welcome = await context.newPage();
+    await welcome.goto(`chrome-extension://${extensionId}/src/welcome/index.html`);
+    await expect(welcome.getByRole('heading', { level: 1 })).toHaveText('Willkommen bei Threadline');
+    await expect(welcome.getByTestId('step-connect-done')).toContainText('erledigt');
+    await welcome.close();
 
     await routeGmail(context);
     const page = await context.newPage();

@@ -1,5 +1,6 @@
 import type { Page } from '@playwright/test';
 import { demoFixture, type GmailDoubleFixture } from '../gmail-double/fixture';
+import { openSection } from './connect';
 import { expect, GMAIL_URL, test } from './fixtures';
 import {
   linkWithConsent,
@@ -48,6 +49,7 @@ const group = RULES.threads.at(-1);
 
 async function saveSettings(options: Page, change: (page: Page) => Promise<void>) {
   await options.bringToFront();
+  await openSection(options, 'logging');
   await change(options);
   await options.getByTestId('settings-save').click();
   await expect(options.getByText('Saved.')).toBeVisible();
@@ -168,6 +170,7 @@ test('with consent withdrawn, logging is refused with the notice and nothing is 
   await linkWithConsent(frame, 'Person: Alice Doe');
   await expect(frame.getByTestId('link-chip')).not.toContainText('saving', { timeout: 15_000 });
   await options.bringToFront();
+  await openSection(options, 'privacy');
   await options.reload();
   await options.getByTestId('consent-withdraw').click();
   await expect(options.getByTestId('privacy-message')).toContainText('Consent withdrawn');

@@ -6,6 +6,7 @@
  */
 import type { ConsoleMessage, Request } from '@playwright/test';
 import { demoFixture, type GmailDoubleFixture } from '../gmail-double/fixture';
+import { openSection } from './connect';
 import { expect, extensionWorker, GMAIL_URL, test } from './fixtures';
 import { markedActivities, openConnected, personIdOf, recordedRequests } from './open-thread';
 
@@ -76,6 +77,7 @@ test('canary strings reach only the CRM, only for consented purposes, and never 
   );
   options.on('console', listen);
   page.on('console', listen);
+  await openSection(options, 'logging');
   await options.getByTestId('setting-level').selectOption('full');
   await options.getByTestId('settings-save').click();
   await expect(options.getByText('Saved.')).toBeVisible();

@@ -29,8 +29,10 @@ test('npm run package makes a zip that passes its check and loads in Chromium wi
       if (m.type() === 'error') errors.push(m.text());
     });
     await page.goto(`chrome-extension://${id}/src/options/index.html`);
-    await expect(page.getByRole('heading', { name: 'Connect a CRM' })).toBeVisible();
-    await expect(page.getByTestId('settings-table')).toBeVisible();
+    await expect(page.getByRole('heading', { name: 'Connection', level: 2 })).toBeVisible();
+    await expect(page.getByTestId('crm-key')).toBeVisible();
+    await page.goto(`chrome-extension://${id}/src/welcome/index.html`);
+    await expect(page.getByRole('heading', { name: 'Welcome to Threadline' })).toBeVisible();
     await page.goto(`chrome-extension://${id}/src/sidebar/index.html`);
     await expect(page.getByRole('heading', { name: 'Threadline' })).toBeVisible();
     expect(errors).toEqual([]);

@@ -1,4 +1,5 @@
 import { demoFixture, longThreadFixture } from '../gmail-double/fixture';
+import { openSection } from './connect';
 import { expect, extensionWorker, launchWithExtension, stopServiceWorkers, test } from './fixtures';
 import {
   adminConfig,
@@ -210,6 +211,7 @@ test('the privacy centre shows what is stored and the audit log, exports everyth
   await linkWithConsent(frame, 'Person: Alice Doe');
   await expect(frame.getByTestId('link-chip')).not.toContainText('saving', { timeout: 15_000 });
   await options.bringToFront();
+  await openSection(options, 'privacy');
   await options.reload();
   const counts = options.getByTestId('privacy-counts');
   await expect(counts.locator('[data-table="people"] td')).not.toHaveText('0');

@@ -61,6 +61,8 @@ export function createFakePlatform() {
   const telemetryBlock: boolean[] = [];
   const commandListeners = new Set<(command: string, tab: { id?: number } | undefined) => void>();
   const tabMessages: { tabId: number; message: unknown }[] = [];
+  /** URLs of the tabs the worker opened (the welcome page). */
+  const openedTabs: string[] = [];
   /** What the fake content script answers to worker → tab messages (message bodies). */
   const tabAnswers = { bodies: new Map<string, string>() };
   const area = fakeBrowser.storage.session;
@@ -80,6 +82,10 @@ export function createFakePlatform() {
     onTabRemoved: {
       addListener: (listener) => fakeBrowser.tabs.onRemoved.addListener((tabId) => listener(tabId)),
     },
+    onInstalled: {
+      addListener: (listener) => fakeBrowser.runtime.onInstalled.addListener((details) => listener(details)),
+    },
+    openTab: async (url) => void openedTabs.push(url),
     session,
     injectPageWorld: async (target) => void injected.push(target),
     managed: {
@@ -118,6 +124,12 @@ export function createFakePlatform() {
     telemetryBlock,
     tabAnswers,
     tabMessages,
+    openedTabs,
+    /** Chrome reports the extension installed ("install") or updated ("update"). */
+    install: (reason: 'install' | 'update' | 'chrome_update') =>
+      fakeBrowser.runtime.onInstalled.trigger(
+        reason === 'update' ? { reason, previousVersion: '0.0.1' } : { reason },
+      ),
     /** Chrome reports a keyboard shortcut pressed in `tabId`. */
     pressCommand: (command: string, tabId: number) => {
       for (const l of commandListeners) l(command, { id: tabId });
@@ -134,6 +146,7 @@ export function createFakePlatform() {
       fakeBrowser.runtime.onMessage.removeAllListeners();
       fakeBrowser.tabs.onRemoved.removeAllListeners();
       fakeBrowser.alarms.onAlarm.removeAllListeners();
+      fakeBrowser.runtime.onInstalled.removeAllListeners();
     },
     connect: (port: PortLike) => {
       for (const l of connectListeners) l(port);

@@ -88,7 +88,7 @@ describe('components hold no hard-coded user-facing text', () => {
     expect(hardCodedText('<span title={person.name}>{person.name}</span>')).toEqual([]);
   });
 
-  const components = ['src/sidebar', 'src/options', 'src/popup', 'src/ui'].flatMap((d) =>
+  const components = ['src/sidebar', 'src/options', 'src/popup', 'src/ui', 'src/welcome'].flatMap((d) =>
     walk(d).filter((f) => f.endsWith('.tsx') && !f.endsWith('.test.tsx')),
   );
   it.each(components)('%s', (file) => {

@@ -1,0 +1,148 @@
+// @vitest-environment happy-dom
+import { render } from 'preact';
+import { act } from 'preact/test-utils';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { ConnectionInfo, ResponseOf } from '../shared/protocol';
+import { type ConnectApi, ConnectForm, LOCAL_DEMO_URL } from './connect-form';
+
+const info: ConnectionInfo = {
+  kind: 'copper',
+  baseUrl: 'https://api.copper.com/developer_api/v1',
+  email: 'sam@corp.test',
+  accountName: 'Corp',
+  userName: 'Sam',
+  connectedAt: 1,
+};
+
+function fakeApi(permission = true) {
+  return {
+    getConnection: vi.fn(async () => ({ info: null, blocked: null })),
+    testConnection: vi.fn(async () => ({ ok: true as const, info })),
+    connect: vi.fn(async () => ({ ok: true as const, info })),
+    disconnect: vi.fn(async () => undefined),
+    requestCopperPermission: vi.fn(async () => permission),
+  } satisfies ConnectApi;
+}
+
+const noPolicy: ResponseOf<'getSettings'> = { settings: {}, locked: [], warnings: [] };
+
+async function mount(api: ConnectApi, settings = noPolicy) {
+  const root = document.createElement('div');
+  document.body.append(root);
+  await act(async () => {
+    render(<ConnectForm api={api} settings={settings} labelledBy="title" />, root);
+  });
+  await vi.waitFor(() => expect(root.querySelector('form')).not.toBeNull());
+  return root;
+}
+
+const field = (root: HTMLElement, testId: string) =>
+  root.querySelector(`[data-testid="${testId}"]`) as HTMLInputElement;
+
+async function type(root: HTMLElement, testId: string, value: string) {
+  await act(async () => {
+    const input = field(root, testId);
+    input.value = value;
+    input.dispatchEvent(new Event('input', { bubbles: true }));
+  });
+}
+
+async function press(root: HTMLElement, name: RegExp) {
+  const button = [...root.querySelectorAll('button')].find((b) => name.test(b.textContent ?? ''));
+  await act(async () => button?.click());
+}
+
+async function choose(root: HTMLElement, kind: string) {
+  await act(async () => {
+    const radio = root.querySelector(`input[value="${kind}"]`) as HTMLInputElement;
+    radio.checked = true;
+    radio.dispatchEvent(new Event('change', { bubbles: true }));
+  });
+}
+
+afterEach(() => {
+  document.body.innerHTML = '';
+});
+
+describe('ConnectForm (settings and welcome page)', () => {
+  it('tests the local demo CRM without asking for a host permission, and says it works', async () => {
+    const api = fakeApi();
+    const root = await mount(api);
+    await type(root, 'crm-key', 'k');
+    await type(root, 'crm-email', 'sam@corp.test');
+    await press(root, /Test connection/);
+    await vi.waitFor(() =>
+      expect(field(root, 'connect-result').textContent).toContain('Connection works: Corp'),
+    );
+    expect(api.testConnection).toHaveBeenCalledWith({
+      kind: 'local',
+      baseUrl: LOCAL_DEMO_URL,
+      apiKey: 'k',
+      email: 'sam@corp.test',
+    });
+    expect(api.requestCopperPermission).not.toHaveBeenCalled();
+  });
+
+  it('asks for Copper’s host permission on the click; refused, nothing is sent and it says why', async () => {
+    const api = fakeApi(false);
+    const root = await mount(api);
+    await choose(root, 'copper');
+    expect(field(root, 'crm-url')).toBeNull(); // Copper's address is fixed
+    await type(root, 'crm-key', 'k');
+    await type(root, 'crm-email', 'sam@corp.test');
+    await press(root, /^Connect$/);
+    await vi.waitFor(() => expect(field(root, 'connect-result').textContent).toContain('api.copper.com'));
+    expect(api.requestCopperPermission).toHaveBeenCalledTimes(1);
+    expect(api.connect).not.toHaveBeenCalled();
+  });
+
+  it('connects to Copper once the permission is granted, and shows who it is connected as', async () => {
+    const api = fakeApi(true);
+    const root = await mount(api);
+    await choose(root, 'copper');
+    await type(root, 'crm-key', 'k');
+    await type(root, 'crm-email', 'sam@corp.test');
+    await press(root, /^Connect$/);
+    await vi.waitFor(() =>
+      expect(field(root, 'connected')?.textContent).toContain('Connected to Corp as Sam'),
+    );
+    expect(api.connect).toHaveBeenCalledWith(expect.objectContaining({ kind: 'copper', baseUrl: '' }));
+  });
+
+  it('refuses to send without a key and an e-mail address', async () => {
+    const api = fakeApi();
+    const root = await mount(api);
+    await press(root, /Test connection/);
+    expect(field(root, 'connect-result').textContent).toContain('Enter the API key');
+    expect(api.testConnection).not.toHaveBeenCalled();
+  });
+
+  it('shows an admin-set CRM locked in place, and connects to it whatever was chosen before', async () => {
+    const api = fakeApi();
+    const root = await mount(api, {
+      settings: { crmKind: 'copper' },
+      locked: ['crmKind'],
+      warnings: [],
+    });
+    const kind = field(root, 'crm-kind') as unknown as HTMLFieldSetElement;
+    expect(kind.disabled).toBe(true);
+    expect(kind.textContent).toContain('Set by your administrator');
+    expect((root.querySelector('input[value="copper"]') as HTMLInputElement).checked).toBe(true);
+    await type(root, 'crm-key', 'k');
+    await type(root, 'crm-email', 'sam@corp.test');
+    await press(root, /Test connection/);
+    await vi.waitFor(() => expect(api.testConnection).toHaveBeenCalled());
+    expect(api.testConnection).toHaveBeenCalledWith(expect.objectContaining({ kind: 'copper' }));
+    expect(api.requestCopperPermission).toHaveBeenCalledTimes(1);
+  });
+
+  it('describes every field: aria-describedby names a description that exists', async () => {
+    const root = await mount(fakeApi());
+    for (const id of ['crm-url', 'crm-key', 'crm-email']) {
+      const ids = field(root, id).getAttribute('aria-describedby')?.split(' ') ?? [];
+      expect(ids.length, id).toBeGreaterThan(0);
+      for (const described of ids) expect(root.querySelector(`#${described}`)?.textContent, id).not.toBe('');
+      expect(root.querySelector(`label[for="${field(root, id).id}"]`), id).not.toBeNull();
+    }
+  });
+});

@@ -1,0 +1,288 @@
+/**
+ * Connecting a CRM, shared by the welcome page and the settings' Connection section: choose the CRM
+ * (every kind the worker's registry knows, from CRM_KINDS), paste the credentials, test, connect;
+ * once connected, who it is connected as, and disconnect. An admin-set CRM or address is shown
+ * locked in place. Chrome's host-permission prompt for a hosted CRM is asked on the click itself.
+ */
+import { useEffect, useState } from 'preact/hooks';
+import type { MessageKey } from '../shared/message-key';
+import {
+  type ConnectionInfo,
+  type ConnectionInput,
+  CRM_KINDS,
+  type CrmKind,
+  type ResponseOf,
+} from '../shared/protocol';
+import { WorkerRequestError } from '../shared/worker-client';
+import { t } from './i18n';
+import { LockedBadge } from './locked-badge';
+import { TextFieldRow } from './setting-rows';
+
+export const LOCAL_DEMO_URL = 'http://127.0.0.1:8787/developer_api/v1';
+
+/** What the form needs from the worker (the options and welcome pages both provide it). */
+export interface ConnectApi {
+  /** The saved connection, and why the admin policy in force stops it (null: it does not). */
+  getConnection(): Promise<ResponseOf<'getConnection'>>;
+  testConnection(connection: ConnectionInput): Promise<ResponseOf<'testConnection'>>;
+  connect(connection: ConnectionInput): Promise<ResponseOf<'connect'>>;
+  disconnect(): Promise<void>;
+  requestCopperPermission(): Promise<boolean>;
+}
+
+/** A label for every CRM kind: adding one to CRM_KINDS fails the type check until it has one. */
+export const CRM_LABELS: Record<CrmKind, MessageKey> = { local: 'connLocalDemo', copper: 'connCopper' };
+/** Kinds whose API host is an optional host permission Chrome asks the user for. */
+const NEEDS_PERMISSION: Record<CrmKind, boolean> = { local: false, copper: true };
+
+type Result = { kind: 'ok' | 'error' | 'busy'; text: string } | null;
+
+export function ConnectForm({
+  api,
+  settings,
+  labelledBy,
+  onConnected,
+}: {
+  api: ConnectApi;
+  settings: ResponseOf<'getSettings'> | null;
+  /** The id of the heading that names the form. */
+  labelledBy: string;
+  onConnected?: (info: ConnectionInfo | null) => void;
+}) {
+  const lockedKind = settings?.locked.includes('crmKind') ? (settings.settings.crmKind as CrmKind) : null;
+  const lockedUrl = settings?.locked.includes('crmBaseUrl') ? String(settings.settings.crmBaseUrl) : null;
+  const [info, setInfo] = useState<ConnectionInfo | null | undefined>(undefined);
+  const [blocked, setBlocked] = useState<string | null>(null);
+  const [loadFailed, setLoadFailed] = useState(false);
+  const [kind, setKind] = useState<CrmKind>('local');
+  const [baseUrl, setBaseUrl] = useState(LOCAL_DEMO_URL);
+  const [apiKey, setApiKey] = useState('');
+  const [email, setEmail] = useState('');
+  const [perMinute, setPerMinute] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [result, setResult] = useState<Result>(null);
+  const shownKind = lockedKind ?? kind;
+
+  // Asked again whenever the settings (and so the policy) change: a saved connection the policy no
+  // longer allows is shown as stopped, with the reason.
+  useEffect(() => {
+    let live = true;
+    api.getConnection().then(
+      (answer) => {
+        if (!live) return;
+        setInfo(answer.info);
+        setBlocked(answer.blocked);
+        onConnected?.(answer.info);
+      },
+      () => live && setLoadFailed(true),
+    );
+    return () => {
+      live = false;
+    };
+  }, [api, settings]);
+
+  const input = (): ConnectionInput | null => {
+    if (apiKey.trim() === '' || !email.includes('@')) {
+      setResult({ kind: 'error', text: t('connEnterKey') });
+      return null;
+    }
+    const limit = perMinute.trim() === '' ? undefined : Number(perMinute);
+    if (limit !== undefined && (!Number.isInteger(limit) || limit < 1 || limit > 100_000)) {
+      setResult({ kind: 'error', text: t('connRateInvalid') });
+      return null;
+    }
+    return {
+      kind: shownKind,
+      baseUrl: lockedUrl ?? (shownKind === 'local' ? baseUrl : ''),
+      apiKey,
+      email,
+      ...(limit === undefined ? {} : { requestsPerMinute: limit }),
+    };
+  };
+
+  const run = async (action: 'test' | 'connect') => {
+    const value = input();
+    if (!value) return;
+    // Chrome asks for the CRM's host permission only on a click, before anything else is awaited.
+    const granted = NEEDS_PERMISSION[value.kind] ? api.requestCopperPermission() : Promise.resolve(true);
+    setBusy(true);
+    setResult({ kind: 'busy', text: action === 'test' ? t('setConnTesting') : t('setConnConnecting') });
+    try {
+      if (!(await granted)) {
+        setResult({ kind: 'error', text: t('connNeedPermission') });
+        return;
+      }
+      const answer = action === 'test' ? await api.testConnection(value) : await api.connect(value);
+      if (!answer.ok) setResult({ kind: 'error', text: answer.error });
+      else if (action === 'test')
+        setResult({ kind: 'ok', text: t('connWorks', answer.info.accountName, answer.info.userName) });
+      else {
+        setInfo(answer.info);
+        setBlocked(null);
+        setApiKey('');
+        setResult({ kind: 'ok', text: t('connConnected', answer.info.accountName) });
+        onConnected?.(answer.info);
+      }
+    } catch (error) {
+      setResult({
+        kind: 'error',
+        text: error instanceof WorkerRequestError && error.userMessage ? error.userMessage : t('noAnswer'),
+      });
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const resultLine = result && (
+    <p
+      role={result.kind === 'error' ? 'alert' : 'status'}
+      class={`result result-${result.kind}`}
+      data-testid="connect-result"
+    >
+      {result.text}
+    </p>
+  );
+
+  if (info === undefined)
+    return loadFailed ? (
+      <p role="alert" class="result result-error">
+        {t('noAnswer')}
+      </p>
+    ) : (
+      <p aria-busy="true">{t('loading')}</p>
+    );
+  if (info) {
+    return (
+      <div class="connected" data-testid="connected">
+        <p>
+          {t(
+            'connStatus',
+            info.accountName,
+            info.userName,
+            info.email,
+            info.kind === 'local' ? t('connLocalAt', info.baseUrl) : t('connCopper'),
+          )}
+        </p>
+        {blocked !== null && (
+          <p role="alert" class="result result-error" data-testid="connection-blocked">
+            {blocked}
+          </p>
+        )}
+        {resultLine}
+        <div class="actions">
+          <button
+            type="button"
+            onClick={() => {
+              if (!confirm(t('connDisconnectConfirm'))) return;
+              void api.disconnect().then(() => {
+                setInfo(null);
+                setResult(null);
+                onConnected?.(null);
+              });
+            }}
+          >
+            {t('connDisconnect')}
+          </button>
+        </div>
+      </div>
+    );
+  }
+  return (
+    <form
+      class="connect-form"
+      noValidate
+      aria-labelledby={labelledBy}
+      onSubmit={(e) => {
+        e.preventDefault();
+        void run('connect');
+      }}
+    >
+      <fieldset
+        class="choices"
+        disabled={lockedKind !== null}
+        aria-describedby="conn-kind-desc"
+        data-testid="crm-kind"
+      >
+        <legend class="row-label">{t('connCrm')}</legend>
+        <p class="row-desc" id="conn-kind-desc">
+          {t('setConnCrmHelp')}
+        </p>
+        {lockedKind !== null && <LockedBadge />}
+        {CRM_KINDS.map((k) => (
+          <label class="choice" key={k}>
+            <input
+              type="radio"
+              name="kind"
+              value={k}
+              checked={shownKind === k}
+              onChange={() => {
+                setKind(k);
+                setResult(null);
+              }}
+            />
+            <span>{t(CRM_LABELS[k])}</span>
+          </label>
+        ))}
+        {NEEDS_PERMISSION[shownKind] && <p class="row-desc">{t('setConnPermissionHelp')}</p>}
+      </fieldset>
+      <fieldset class="fields">
+        <legend class="row-label">{t('setConnCredentials')}</legend>
+        {shownKind === 'local' && (
+          <TextFieldRow
+            id="conn-url"
+            label={t('connAddress')}
+            description={t('setConnAddressHelp')}
+            value={lockedUrl ?? baseUrl}
+            locked={lockedUrl !== null}
+            type="url"
+            onInput={setBaseUrl}
+            testId="crm-url"
+          />
+        )}
+        <TextFieldRow
+          id="conn-key"
+          label={t('connApiKey')}
+          description={t('setConnKeyHelp')}
+          type="password"
+          autoComplete="off"
+          value={apiKey}
+          onInput={setApiKey}
+          testId="crm-key"
+        />
+        <TextFieldRow
+          id="conn-email"
+          label={t('connEmail')}
+          description={t('setConnEmailHelp')}
+          type="email"
+          autoComplete="email"
+          value={email}
+          onInput={setEmail}
+          testId="crm-email"
+        />
+        {shownKind === 'local' && (
+          <details>
+            <summary>{t('connAdvanced')}</summary>
+            <TextFieldRow
+              id="conn-rate"
+              label={t('connRate')}
+              description={t('setConnRateHelp')}
+              inputMode="numeric"
+              value={perMinute}
+              onInput={setPerMinute}
+              testId="crm-rate"
+            />
+          </details>
+        )}
+      </fieldset>
+      <div aria-live="polite">{resultLine}</div>
+      <div class="actions">
+        <button type="button" disabled={busy} onClick={() => void run('test')}>
+          {t('connTest')}
+        </button>
+        <button type="submit" class="primary" disabled={busy} data-testid="connect">
+          {t('connConnect')}
+        </button>
+      </div>
+    </form>
+  );
+}
