@@ -19,7 +19,11 @@ Load it in Chrome or Chromium:
   1. Open chrome://extensions
   2. Turn on "Developer mode" (top right)
   3. Click "Load unpacked" and choose the folder above
-  4. Open https://mail.google.com and open any conversation: the Threadline panel lists its participants.
+  4. Threadline's welcome page opens: choose "Local demo CRM" and paste the API key and
+     e-mail printed below, test the connection, connect, then "Open Gmail".
+  5. Open any conversation: the sidebar shows who its people are in the CRM (try threads with
+     alice.doe@acme.test or bob@acme.test), their company, open deals and recent activity.
+     The toolbar icon shows the sync and "Sync now"; its "Settings" changes the rest.
 
 Starting the local demo CRM (database: ${dbPath}; delete it to start over) …`);
 
