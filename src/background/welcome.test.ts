@@ -82,6 +82,32 @@ describe('the welcome page on install', () => {
     expect(sink.lines.map((l) => l.line).join('\n')).toContain('welcome.failed');
   });
 
+  it('a policy or storage read that fails is logged, never an unhandled rejection', async () => {
+    const sink = recordingSink();
+    const opened: string[] = [];
+    const outcome = await openWelcomeOnInstall(
+      { reason: 'install' },
+      {
+        extensionOrigin: TEST_ORIGIN,
+        openTab: async (url) => void opened.push(url),
+        policy: {
+          current: async () => {
+            throw new Error('managed storage unavailable');
+          },
+        },
+        session: {
+          get: async () => undefined,
+          set: async () => undefined,
+          remove: async () => undefined,
+        },
+        logger: createLogger('worker', sink),
+      },
+    );
+    expect(outcome).toBe('failed');
+    expect(opened).toEqual([]);
+    expect(sink.lines.map((l) => l.line).join('\n')).toContain('welcome.failed');
+  });
+
   it('still opens when the policy sets other things but leaves the CRM to the user', async () => {
     const env = await setup({ RetentionDays: 7 });
     await env.install('install');

@@ -26,10 +26,18 @@ export interface WelcomeDeps {
   logger: Logger;
 }
 
-export async function openWelcomeOnInstall(
+/** Never rejects: a storage or policy read that fails is logged, and the settings page still connects. */
+export function openWelcomeOnInstall(
   details: { reason: string },
   deps: WelcomeDeps,
 ): Promise<WelcomeOutcome> {
+  return decide(details, deps).catch((error: unknown) => {
+    deps.logger.warn('welcome.failed', { error: error instanceof Error ? error.name : 'unknown' });
+    return 'failed' as const;
+  });
+}
+
+async function decide(details: { reason: string }, deps: WelcomeDeps): Promise<WelcomeOutcome> {
   if (details.reason !== 'install') return 'notInstall';
   if ((await deps.session.get(WELCOME_STATE)) !== undefined) return 'skipped';
   const { locked } = await deps.policy.current();

@@ -41,8 +41,12 @@ export function PrivacySection({ api, answer }: { api: OptionsApi; answer: Setti
   return (
     <>
       <SectionCard id="limited-use-card" title={t('setLimitedUseTitle')}>
+        {/* Both forms, as reference/limited-use.md rule 10 requires: the Chrome Web Store's and Google's. */}
         <p class="statement" data-testid="limited-use">
           {t('limitedUseCws')}
+        </p>
+        <p class="statement" data-testid="limited-use-google">
+          {t('limitedUseGoogle')}
         </p>
         <p>{t('privacySummary')}</p>
       </SectionCard>

@@ -210,16 +210,22 @@ describe('toolbar popup', () => {
   });
 
   it('re-reads the status while open, and stops when closed', async () => {
-    const api = fakeApi([connected(), connected(status({ pendingWrites: 1 }))]);
-    const { get, root } = await mount(api, 5);
-    await vi.waitFor(async () => {
-      await settle();
-      expect(get('popup-pending')?.textContent).toBe('1');
-    });
-    act(() => render(null, root));
-    const calls = api.overview.mock.calls.length;
-    await new Promise((resolve) => setTimeout(resolve, 30));
-    expect(api.overview.mock.calls.length).toBe(calls);
+    // Fake timers: "no more reads" is checked by moving the clock, not by waiting on a real one.
+    vi.useFakeTimers();
+    try {
+      const api = fakeApi([connected(), connected(status({ pendingWrites: 1 }))]);
+      const root = document.createElement('div');
+      document.body.append(root);
+      act(() => render(<PopupApp api={api} pollMs={5} />, root));
+      await act(async () => void (await vi.advanceTimersByTimeAsync(50)));
+      expect(root.querySelector('[data-testid="popup-pending"]')?.textContent).toBe('1');
+      act(() => render(null, root));
+      const calls = api.overview.mock.calls.length;
+      await act(async () => void (await vi.advanceTimersByTimeAsync(10_000)));
+      expect(api.overview.mock.calls.length).toBe(calls);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('a failed "Sync now" or tab opening is shown, and the buttons work again', async () => {

@@ -7,8 +7,7 @@
 import browser from 'webextension-polyfill';
 import type { ResponseOf } from '../shared/protocol';
 import { createWorkerClient } from '../shared/worker-client';
-
-export const GMAIL_URL = 'https://mail.google.com/';
+import { GMAIL_HOME } from '../ui/open-gmail-link';
 /** The settings page's Connection section (the page makes its sections addressable by fragment). */
 export const CONNECT_PAGE = 'src/options/index.html#connection';
 /** The popup re-reads the status this often while it is open (ms). */
@@ -35,9 +34,9 @@ export const popupApi: PopupApi = {
   syncNow: (account) => worker.ask('syncNow', { account }),
   retryWrites: (account) => worker.ask('retryWrites', { account }),
   openGmail: async () => {
-    const [tab] = await browser.tabs.query({ url: `${GMAIL_URL}*` });
+    const [tab] = await browser.tabs.query({ url: 'https://mail.google.com/*' });
     if (tab?.id === undefined) {
-      await browser.tabs.create({ url: GMAIL_URL });
+      await browser.tabs.create({ url: GMAIL_HOME });
       return;
     }
     await browser.tabs.update(tab.id, { active: true });

@@ -127,6 +127,11 @@ describe('ConnectForm (settings and welcome page)', () => {
     const kind = field(root, 'crm-kind') as unknown as HTMLFieldSetElement;
     expect(kind.disabled).toBe(true);
     expect(kind.textContent).toContain('Set by your administrator');
+    // The lock is part of what a screen reader hears for the choice, not only a visible badge.
+    const described = (kind.getAttribute('aria-describedby') ?? '').split(' ');
+    expect(described.map((id) => root.querySelector(`#${id}`)?.textContent).join(' ')).toContain(
+      'Set by your administrator',
+    );
     expect((root.querySelector('input[value="copper"]') as HTMLInputElement).checked).toBe(true);
     await type(root, 'crm-key', 'k');
     await type(root, 'crm-email', 'sam@corp.test');

@@ -200,14 +200,14 @@ export function ConnectForm({
       <fieldset
         class="choices"
         disabled={lockedKind !== null}
-        aria-describedby="conn-kind-desc"
+        aria-describedby={lockedKind !== null ? 'conn-kind-desc conn-kind-locked' : 'conn-kind-desc'}
         data-testid="crm-kind"
       >
         <legend class="row-label">{t('connCrm')}</legend>
         <p class="row-desc" id="conn-kind-desc">
           {t('setConnCrmHelp')}
         </p>
-        {lockedKind !== null && <LockedBadge />}
+        {lockedKind !== null && <LockedBadge id="conn-kind-locked" />}
         {CRM_KINDS.map((k) => (
           <label class="choice" key={k}>
             <input

@@ -59,6 +59,9 @@ test('npm start builds dist/, explains how to load it, and serves the seeded dem
     const dbPath = join(dir, 'demo.sqlite');
     const first = await startMainJob(dbPath);
     expect(first.output()).toContain('Load unpacked');
+    // What it tells the user to do next is what the first-run test walks through (first-run.spec.ts).
+    expect(first.output()).toMatch(/welcome page opens: choose "Local demo CRM"/);
+    expect(first.output()).not.toContain('lists its participants');
     expect(first.output()).toMatch(/Threadline is built: .*dist/);
     expect(first.output()).toMatch(/\[crm\] seeded .* in [\d.]+ s/);
     expect(first.ready.baseUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/developer_api\/v1$/);

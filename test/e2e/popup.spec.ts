@@ -115,8 +115,8 @@ test('the toolbar popup: not connected, then the CRM, sync state and counts; Syn
   expect(await violations(popup)).toEqual([]);
   await popup.locator('main').screenshot({ path: `${SHOTS}popup-dark.png` });
 
-  // "Open Gmail" opens Gmail when no Gmail tab is open.
+  // "Open Gmail" opens Gmail's mail view (where the content script runs) when no Gmail tab is open.
   const gmail = context.waitForEvent('page');
   await popup.getByTestId('popup-open-gmail').click();
-  await expect.poll(async () => (await gmail).url()).toMatch(/^https:\/\/mail\.google\.com\//);
+  await expect.poll(async () => (await gmail).url()).toMatch(/^https:\/\/mail\.google\.com\/mail\//);
 });

@@ -94,11 +94,14 @@ test.describe('production dist/', () => {
       const errors: string[] = [];
       page.on('pageerror', (e) => errors.push(e.message));
       await page.goto(`chrome-extension://${id}/src/options/index.html#privacy`);
-      // The statement (reference/limited-use.md, rule 10), once, in Privacy & data (issue 18).
+      // The statement in both forms (reference/limited-use.md, rule 10), each once, in Privacy & data.
       await expect(page.getByTestId('limited-use')).toHaveText(
         'The use of information received from Google APIs will adhere to the Chrome Web Store User Data Policy, including the Limited Use requirements.',
       );
-      await expect(page.getByText('Limited Use requirements')).toHaveCount(1);
+      await expect(page.getByTestId('limited-use-google')).toHaveText(
+        'The use of information received from Google APIs will adhere to the Google User Data Policy, including the Limited Use requirements.',
+      );
+      await expect(page.getByText('Limited Use requirements')).toHaveCount(2);
       expect(errors).toEqual([]);
     } finally {
       await context.close();
