@@ -64,11 +64,11 @@ const extras: ThreadExtras = {
   },
 };
 
-function mount(cards: ContactCard[]) {
+function mount(cards: ContactCard[], patch: Partial<ThreadExtras> = {}) {
   const store = createSidebarStore();
   const thread = { threadId: 't1', subject: 'Pricing', participants: [], messageCount: 1 };
   store.getState().receiveView({ type: 'view', state: { seq: 1, account: A, thread }, cards, status: null });
-  store.getState().receiveExtras({ seq: 1, threadId: 't1', extras });
+  store.getState().receiveExtras({ seq: 1, threadId: 't1', extras: { ...extras, ...patch } });
   const root = document.createElement('div');
   document.body.append(root);
   act(() => {
@@ -116,5 +116,56 @@ describe('new deal from a thread', () => {
     expect(asked).toEqual([
       expect.objectContaining({ type: 'createDeal', body: expect.objectContaining({ primaryContactId: 2 }) }),
     ]);
+  });
+
+  it('asks once how the CRM writes dates when its data has not shown it, and sends nothing until answered', async () => {
+    const { root, q } = mount([card('alice@acme.test', personOf(1, 'Alice'))], { crmDateOrder: null });
+    act(() => q('deal-new')?.click());
+    const date = root.querySelector('input[type="date"]') as HTMLInputElement;
+    act(() => {
+      date.value = '2027-01-23';
+      date.dispatchEvent(new Event('input', { bubbles: true }));
+    });
+    expect([...(q('deal-date-order')?.querySelectorAll('label') ?? [])].map((l) => l.textContent)).toEqual([
+      '1/23/2027',
+      '23/1/2027',
+    ]);
+    const submit = async () =>
+      act(async () => {
+        q('deal-form')?.dispatchEvent(new Event('submit', { bubbles: true, cancelable: true }));
+      });
+    await submit();
+    expect(asked).toEqual([]); // never guessed
+    expect(root.querySelector('[data-testid="action-error"]')?.textContent).toContain(
+      'Choose how your CRM writes',
+    );
+    act(() => {
+      q('deal-date-order-dayFirst')?.dispatchEvent(new Event('change', { bubbles: true }));
+    });
+    await submit();
+    expect(asked).toEqual([
+      expect.objectContaining({
+        type: 'createDeal',
+        body: expect.objectContaining({ closeDate: Date.UTC(2027, 0, 23) / 1000, dateOrder: 'dayFirst' }),
+      }),
+    ]);
+  });
+
+  it('asks nothing when the CRM’s date order is known from its data', async () => {
+    const { root, q } = mount([card('alice@acme.test', personOf(1, 'Alice'))], {
+      crmDateOrder: 'monthFirst',
+    });
+    act(() => q('deal-new')?.click());
+    const date = root.querySelector('input[type="date"]') as HTMLInputElement;
+    act(() => {
+      date.value = '2027-01-23';
+      date.dispatchEvent(new Event('input', { bubbles: true }));
+    });
+    expect(q('deal-date-order')).toBeNull();
+    await act(async () => {
+      q('deal-form')?.dispatchEvent(new Event('submit', { bubbles: true, cancelable: true }));
+    });
+    expect(asked).toHaveLength(1);
+    expect(asked[0]?.body).not.toHaveProperty('dateOrder');
   });
 });
