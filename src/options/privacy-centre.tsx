@@ -3,7 +3,8 @@ import { DISCLOSURE } from '../shared/disclosure';
 import type { MessageKey } from '../shared/message-key';
 import type { AuditRowView, ResponseOf } from '../shared/protocol';
 import { USER_FACING_PURPOSES } from '../shared/purposes';
-import { t, uiLocale } from '../ui/i18n';
+import { formatCount, formatDateTime } from '../ui/format';
+import { t } from '../ui/i18n';
 import { Icon } from '../ui/icon';
 import type { OptionsApi } from './options-api';
 
@@ -33,8 +34,7 @@ const purposeLabel = (purpose: string): string => {
   return text === key ? purpose : text;
 };
 
-const dateTime = (ms: number) =>
-  new Intl.DateTimeFormat(uiLocale(), { dateStyle: 'medium', timeStyle: 'short' }).format(ms);
+const dateTime = formatDateTime;
 const dayStart = (value: string) => (value ? new Date(`${value}T00:00:00`).getTime() : undefined);
 const dayEnd = (value: string) => (value ? new Date(`${value}T23:59:59.999`).getTime() : undefined);
 
@@ -217,7 +217,7 @@ export function PrivacyCentre({ api }: { api: OptionsApi }) {
                     {Object.entries(entry.counts).map(([table, count]) => (
                       <tr key={table} data-table={table}>
                         <th scope="row">{TABLE_LABELS[table] ? t(TABLE_LABELS[table]) : table}</th>
-                        <td>{new Intl.NumberFormat(uiLocale()).format(count)}</td>
+                        <td>{formatCount(count)}</td>
                       </tr>
                     ))}
                   </tbody>

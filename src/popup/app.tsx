@@ -9,7 +9,8 @@ import { useCallback, useEffect, useState } from 'preact/hooks';
 import type { CrmKind } from '../shared/protocol';
 import type { StatusView } from '../shared/status-view';
 import { WorkerRequestError } from '../shared/worker-client';
-import { type MessageKey, t, uiLocale } from '../ui/i18n';
+import { formatCount, formatDateTime } from '../ui/format';
+import { type MessageKey, t } from '../ui/i18n';
 import { Icon } from '../ui/icon';
 import { ActionStatus, useAction } from '../ui/use-action';
 import type { Overview, PopupApi } from './popup-api';
@@ -26,11 +27,7 @@ const ENTITY_LABELS: Record<string, MessageKey> = {
   threadMarks: 'entityThreadMarks',
 };
 
-const formatCount = (n: number): string => new Intl.NumberFormat(uiLocale()).format(n);
-const formatTime = (seconds: number): string =>
-  new Intl.DateTimeFormat(uiLocale(), { dateStyle: 'medium', timeStyle: 'short' }).format(
-    new Date(seconds * 1000),
-  );
+const formatTime = (seconds: number): string => formatDateTime(seconds * 1000);
 
 /** Runs a browser action (open a tab) as a useAction outcome: a failure is shown, never thrown away. */
 const opening = (open: () => Promise<void>) => async () => {

@@ -1,7 +1,7 @@
+import { formatCount } from '../../../ui/format';
 import { t } from '../../../ui/i18n';
 import { Icon } from '../../../ui/icon';
 import { ActionStatus, useAction } from '../../../ui/use-action';
-import { formatCount } from '../../format';
 import { ask, openSettings } from '../../sidebar-api';
 import { useSidebarStore } from '../../use-sidebar-store';
 

@@ -1,11 +1,11 @@
 import { useState } from 'preact/hooks';
 import type { Person } from '../../../shared/crm-model';
 import type { ContactCard as Card, DealView } from '../../../shared/sidebar-port';
+import { formatDate, formatMoney } from '../../../ui/format';
 import { t } from '../../../ui/i18n';
 import { Icon } from '../../../ui/icon';
 import { ActionStatus, useAction } from '../../../ui/use-action';
 import { TextField } from '../../components/text-field';
-import { formatDate, formatMoney } from '../../format';
 import { ask } from '../../sidebar-api';
 import { useSidebarStore } from '../../use-sidebar-store';
 

@@ -1,9 +1,9 @@
 import { useState } from 'preact/hooks';
 import { findProhibitedData, redactProhibitedData } from '../../../shared/prohibited-data';
+import { formatDate } from '../../../ui/format';
 import { t } from '../../../ui/i18n';
 import { ActionStatus, useAction } from '../../../ui/use-action';
 import { RecordSelect } from '../../components/record-select';
-import { formatDate } from '../../format';
 import { prohibitedLabel } from '../../prohibited-label';
 import { ask } from '../../sidebar-api';
 import { refOfKey, threadRecords } from '../../thread-records';

@@ -1,7 +1,7 @@
+import { formatAgo } from '../../../ui/format';
 import { t } from '../../../ui/i18n';
 import { Icon } from '../../../ui/icon';
 import { ActionStatus, useAction } from '../../../ui/use-action';
-import { formatAgo } from '../../format';
 import { ask } from '../../sidebar-api';
 import { useSidebarStore } from '../../use-sidebar-store';
 

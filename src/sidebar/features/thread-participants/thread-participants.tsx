@@ -1,7 +1,7 @@
 import { useState } from 'preact/hooks';
 import type { ThreadViewState } from '../../../shared/sidebar-port';
+import { formatCount } from '../../../ui/format';
 import { t } from '../../../ui/i18n';
-import { formatCount } from '../../format';
 import { useSidebarStore } from '../../use-sidebar-store';
 
 /** Longer lists show this many until asked for all (a 10,000-person thread must not stall the sidebar). */

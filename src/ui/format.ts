@@ -1,4 +1,4 @@
-import { uiLocale as locale } from '../ui/i18n';
+import { uiLocale as locale } from './i18n';
 
 // Building an Intl formatter costs far more than using one (ICU data is looked up each time), and a
 // card render formats a dozen values: one formatter per kind, made on first use and kept.
@@ -21,6 +21,11 @@ const money = () =>
 const date = () => formatter('date', () => new Intl.DateTimeFormat(locale(), { dateStyle: 'medium' }));
 const relative = () => formatter('ago', () => new Intl.RelativeTimeFormat(locale(), { numeric: 'auto' }));
 const count = () => formatter('count', () => new Intl.NumberFormat(locale()));
+const dateTime = () =>
+  formatter('dateTime', () => new Intl.DateTimeFormat(locale(), { dateStyle: 'medium', timeStyle: 'short' }));
+
+/** Date and time of day, for exact moments (last sync, an audit row). */
+export const formatDateTime = (ms: number): string => dateTime().format(new Date(ms));
 
 export function formatMoney(value: number | null): string {
   if (value === null) return '';
