@@ -60,11 +60,11 @@ test('an unknown sender is added to the CRM with a company created from the doma
   await expect(dave.getByRole('heading', { name: 'Dave Initech' })).toBeVisible();
   await expect(dave.getByTestId('pending-write')).toHaveCount(0);
 
-  const found = await crm.api('POST', '/people/fetch_by_email', { email: 'dave@initech.test' });
-  expect(found.status).toBe(200);
-  expect(found.body).toMatchObject({ name: 'Dave Initech', company_name: 'Initech' });
-  const company = await crm.api('POST', '/companies/search', { email_domains: 'initech.test' });
-  expect(company.body).toEqual([expect.objectContaining({ name: 'Initech', email_domain: 'initech.test' })]);
+  expect(await crm.probe.person('dave@initech.test')).toMatchObject({
+    name: 'Dave Initech',
+    companyName: 'Initech',
+  });
+  expect(await crm.probe.companyByDomain('initech.test')).toMatchObject({ name: 'Initech' });
 });
 
 test('an inline edit reaches the CRM, and search finds cached records', async ({
@@ -82,9 +82,7 @@ test('an inline edit reaches the CRM, and search finds cached records', async ({
   await expect(bob.getByTestId('person-subtitle')).toContainText('Head of Procurement');
   await expect(bob.getByTestId('person-tags')).toHaveText('championvip');
   await expect
-    .poll(async () => ((await crm.api('GET', '/people/2')).body as { title: string }).title, {
-      timeout: 15_000,
-    })
+    .poll(async () => (await crm.probe.person('bob@acme.test'))?.title, { timeout: 15_000 })
     .toBe('Head of Procurement');
 
   await frame.locator('body').press('/');
@@ -118,7 +116,7 @@ test('with the CRM stopped the sidebar works from cache, and the queued edit lan
 
   await crm.start();
   await expect
-    .poll(async () => ((await crm.api('GET', '/people/3')).body as { title: string }).title, {
+    .poll(async () => (await crm.probe.person('carol.chen@globex.test'))?.title, {
       timeout: 90_000,
       intervals: [1000],
     })
@@ -127,6 +125,7 @@ test('with the CRM stopped the sidebar works from cache, and the queued edit lan
 });
 
 test('CRM data with HTML in it is shown as text', async ({ context, extensionId, crm }) => {
+  test.skip(crm.probe.kind !== 'copper', 'tags are Copper’s; the title case runs in the HubSpot test below');
   await crm.api('PUT', '/people/1', {
     title: '<img src=x onerror="window.pwned=1">CEO',
     tags: ['<script>alert(1)</script>'],
@@ -172,16 +171,11 @@ test('the worker is stopped during the initial sync and the sync completes with 
       opportunities: await count('opportunities'),
     };
   });
-  const total = async (path: string) => Number((await crm.api('POST', path, { page_size: 1 })).total);
-  expect(counts).toEqual({
-    people: await total('/people/search'),
-    companies: await total('/companies/search'),
-    leads: await total('/leads/search'),
-    opportunities: await total('/opportunities/search'),
-  });
+  expect(counts).toEqual(await crm.probe.totals());
 });
 
 test('an unknown sender can be added as a lead', async ({ context, extensionId, crm }) => {
+  test.skip(crm.probe.kind !== 'copper', 'HubSpot has no lead object: every contact is a person (ADMIN.md)');
   const { frame } = await openConnected(context, extensionId, crm, intro?.threadId ?? '');
   const dave = frame.locator('[data-testid="contact-card"][data-address="dave@initech.test"]');
   await expect(dave).toHaveAttribute('data-state', 'unknown');
@@ -203,6 +197,7 @@ test('connecting with a wrong key says so plainly and saves nothing', async ({
 }) => {
   const page = await context.newPage();
   await page.goto(`chrome-extension://${extensionId}/src/options/index.html`);
+  test.skip(crm.probe.kind !== 'copper', 'the HubSpot token cases are in the HubSpot connect test');
   await page.getByTestId('crm-url').fill(crm.baseUrl);
   await page.getByTestId('crm-key').fill('not-the-key');
   await page.getByTestId('crm-email').fill(crm.email);

@@ -2,8 +2,15 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { type CrmProbe, crmProbe, type ServerApiKind } from './crm-probe';
 
 export interface CrmProcess {
+  /** Which API the server speaks (`--api`). */
+  apiKind: ServerApiKind;
+  /** The extension's CRM kind for this server, from its ready line (`local` = the Copper personality). */
+  kind: 'local' | 'hubspot';
+  /** What a test reads back from the CRM, in CRM-neutral terms. */
+  probe: CrmProbe;
   baseUrl: string;
   origin: string;
   apiKey: string;
@@ -23,6 +30,7 @@ export interface CrmProcess {
 }
 
 interface Ready {
+  kind?: 'local' | 'hubspot';
   origin: string;
   baseUrl: string;
   apiKey: string;
@@ -31,7 +39,10 @@ interface Ready {
 }
 
 /** The repo's CRM server in its own process, on 127.0.0.1, with a fresh seeded database. */
-export async function startCrm(options: { people?: number; extraArgs?: string[] } = {}): Promise<CrmProcess> {
+export async function startCrm(
+  options: { people?: number; extraArgs?: string[]; api?: ServerApiKind } = {},
+): Promise<CrmProcess> {
+  const apiKind = options.api ?? 'copper';
   const dir = mkdtempSync(join(tmpdir(), 'threadline-crm-'));
   const db = join(dir, 'crm.sqlite');
   let child: ChildProcess | null = null;
@@ -56,6 +67,7 @@ export async function startCrm(options: { people?: number; extraArgs?: string[] 
       '--admin-token',
       'e2e-admin',
       '--record-requests',
+      ...(apiKind === 'hubspot' ? ['--api', 'hubspot'] : []),
       ...(options.extraArgs ?? []),
     );
     const proc = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -76,30 +88,38 @@ export async function startCrm(options: { people?: number; extraArgs?: string[] 
   ready = await launch();
   port = Number(new URL(ready.origin).port);
   const first = ready;
+  const headers: Record<string, string> =
+    apiKind === 'hubspot'
+      ? { Authorization: `Bearer ${first.apiKey}` }
+      : {
+          'X-PW-AccessToken': first.apiKey,
+          'X-PW-Application': 'developer_api',
+          'X-PW-UserEmail': first.email,
+        };
+  const api: CrmProcess['api'] = async (method, path, body) => {
+    const response = await fetch(`${first.baseUrl}${path}`, {
+      method,
+      headers: { ...headers, ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    const text = await response.text();
+    return {
+      status: response.status,
+      body: text === '' ? null : (JSON.parse(text) as unknown),
+      total: response.headers.get('X-PW-TOTAL'),
+    };
+  };
   const crm: CrmProcess = {
+    apiKind: apiKind,
+    kind: first.kind ?? 'local',
+    probe: crmProbe(apiKind, api),
     baseUrl: first.baseUrl,
     origin: first.origin,
     apiKey: first.apiKey,
     email: first.email,
     adminToken: first.adminToken,
     port,
-    async api(method, path, body) {
-      const response = await fetch(`${first.baseUrl}${path}`, {
-        method,
-        headers: {
-          'X-PW-AccessToken': first.apiKey,
-          'X-PW-Application': 'developer_api',
-          'X-PW-UserEmail': first.email,
-          'Content-Type': 'application/json',
-        },
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-      });
-      return {
-        status: response.status,
-        body: await response.json(),
-        total: response.headers.get('X-PW-TOTAL'),
-      };
-    },
+    api,
     async stop() {
       const proc = child;
       // Already gone (exited, or killed by a signal): 'exit' will not fire again.

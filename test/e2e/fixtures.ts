@@ -10,6 +10,7 @@ import {
 } from '@playwright/test';
 import { demoFixture, type GmailDoubleFixture } from '../gmail-double/fixture';
 import { renderGmailDouble } from '../gmail-double/render-page';
+import type { ServerApiKind } from './crm-probe';
 import { type CrmProcess, startCrm as startCrmProcess } from './crm-process';
 
 export const E2E_DIST = fileURLToPath(new URL('../../dist-e2e', import.meta.url));
@@ -164,6 +165,11 @@ interface Fixtures {
   crm: CrmProcess;
   /** How the `crm` fixture starts the server: `{ people, extraArgs }` (default: 300 people). */
   crmOptions: CrmOptions;
+  /**
+   * Which API the CRM servers of this run speak: set per Playwright project (playwright.config.ts),
+   * so the specs of the core flows run once against each CRM.
+   */
+  crmApi: ServerApiKind;
   /** The welcome tab a fresh install opens: closed before the test (default) or kept (`test.use`). */
   welcomeTab: WelcomeTab;
   /**
@@ -175,12 +181,12 @@ interface Fixtures {
 
 export const test = base.extend<Fixtures>({
   crmOptions: [{}, { option: true }],
+  crmApi: ['copper', { option: true }],
   welcomeTab: ['close', { option: true }],
-  // biome-ignore lint/correctness/noEmptyPattern: -- reason: Playwright fixtures take their dependencies by destructuring
-  startCrm: async ({}, use) => {
+  startCrm: async ({ crmApi }, use) => {
     const started: CrmProcess[] = [];
     await use(async (options) => {
-      const crm = await startCrmProcess(options);
+      const crm = await startCrmProcess({ api: crmApi, ...options });
       started.push(crm);
       return crm;
     });

@@ -1,6 +1,7 @@
 import type { BrowserContext, Frame, Page } from '@playwright/test';
 import { demoFixture, type GmailDoubleFixture } from '../gmail-double/fixture';
 import { connectThroughOptions } from './connect';
+import type { ProbeRef } from './crm-probe';
 import type { CrmProcess } from './crm-process';
 import { expect, GMAIL_URL, routeGmail, sidebarFrame } from './fixtures';
 
@@ -32,45 +33,18 @@ export async function linkWithConsent(frame: Frame, choice: string): Promise<voi
 }
 
 export interface ServerActivity {
-  id: number;
-  details: string | null;
-  parent: { type: string; id: number };
-  type: { id: number; category: string };
-}
-
-/** The CRM API as a test reads it: injected 5xx faults are retried (the test is not under test). */
-export async function apiRetrying(crm: CrmProcess, method: string, path: string, body?: unknown) {
-  for (let attempt = 0; ; attempt += 1) {
-    const answer = await crm.api(method, path, body).catch(() => null);
-    if (answer && answer.status < 500) return answer;
-    if (attempt > 50) throw new Error(`${method} ${path} kept failing`);
-  }
+  details: string;
 }
 
 export async function personIdOf(crm: CrmProcess, email: string): Promise<number> {
-  const { body } = await crm.api('POST', '/people/search', { emails: [email] });
-  const id = (body as { id: number }[])[0]?.id;
-  if (id === undefined) throw new Error(`${email} is not in the CRM`);
-  return id;
+  return crm.probe.personIdOf(email);
 }
 
-/** Activities of a record that carry a Threadline marker, straight from the CRM server. */
-export async function markedActivities(
-  crm: CrmProcess,
-  parent: { type: string; id: number },
-): Promise<ServerActivity[]> {
-  const all: ServerActivity[] = [];
-  for (let page = 1; ; page += 1) {
-    const { body } = await apiRetrying(crm, 'POST', '/activities/search', {
-      parent,
-      page_size: 200,
-      page_number: page,
-    });
-    const list = body as ServerActivity[];
-    all.push(...list);
-    if (list.length < 200) break;
-  }
-  return all.filter((a) => a.details?.includes('[threadline:v1 '));
+/** Activities (notes, e-mails) of a record that carry a Threadline marker, straight from the CRM server. */
+export async function markedActivities(crm: CrmProcess, parent: ProbeRef): Promise<ServerActivity[]> {
+  return (await crm.probe.activityTexts(parent))
+    .filter((details) => details.includes('[threadline:v1 '))
+    .map((details) => ({ details }));
 }
 
 export async function recordedRequests(

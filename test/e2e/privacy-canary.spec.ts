@@ -44,16 +44,6 @@ type ChromeApis = {
   };
 };
 
-/** Which CRM calls may carry each canary (path after /developer_api/v1, method). */
-const MAY_CARRY: Record<keyof typeof CANARY, RegExp> = {
-  // lookups and "add to CRM" send the address; logging sends it in the From line
-  address: /^(POST \/(people|leads|companies)\/search|POST \/(people|companies|leads)|POST \/activities)$/,
-  // linking and logging (consented) send the subject
-  subject: /^(POST \/activities|PUT \/activities\/\d+)$/,
-  // only logging at content level "full" (consented) sends the body
-  body: /^POST \/activities$/,
-};
-
 test('canary strings reach only the CRM, only for consented purposes, and never logs, audit or other storage', async ({
   context,
   extensionId,
@@ -109,10 +99,8 @@ test('canary strings reach only the CRM, only for consented purposes, and never 
     .poll(async () => {
       const log = await recordedRequests(crm);
       return {
-        note: log.some((r) => r.url.endsWith('/activities') && r.body.includes('Follow up next week.')),
-        synced: log
-          .slice(beforeSync)
-          .some((r) => r.url.endsWith('/activities/search') && r.body.includes('minimum_activity_date')),
+        note: log.some((r) => crm.probe.isNoteWith(r, 'Follow up next week.')),
+        synced: log.slice(beforeSync).some((r) => crm.probe.isMarksSync(r)),
       };
     })
     .toEqual({ note: true, synced: true });
@@ -135,15 +123,16 @@ test('canary strings reach only the CRM, only for consented purposes, and never 
       if (!text.includes(probe) && !text.includes(encodeURIComponent(probe))) continue;
       if (!r.url.startsWith(crm.origin)) throw new Error(`${kind} canary sent to ${r.url}`);
       if (r.method === 'OPTIONS') continue;
-      const call = `${r.method} ${new URL(r.url).pathname.replace('/developer_api/v1', '')}`;
-      expect(call, `${kind} canary in ${call}`).toMatch(MAY_CARRY[kind]);
+      // Which CRM calls may carry each canary: the probe's table for this CRM's API.
+      const call = crm.probe.callOf(r);
+      expect(call, `${kind} canary in ${call}`).toMatch(crm.probe.mayCarry[kind]);
       carried.set(kind, (carried.get(kind) ?? new Set()).add(call));
     }
   }
   // The session did send each of them where it should (the test would be vacuous otherwise).
-  expect(carried.get('body')).toEqual(new Set(['POST /activities']));
-  expect(carried.get('subject')?.has('POST /activities')).toBe(true);
-  expect(carried.get('address')?.has('POST /people')).toBe(true);
+  expect(carried.get('body')).toEqual(new Set([crm.probe.logCall]));
+  expect(carried.get('subject')?.has(crm.probe.logCall)).toBe(true);
+  expect(carried.get('address')?.has(crm.probe.createPersonCall)).toBe(true);
 
   // 3. Never in console output (pages, sidebar, worker).
   const leaked = consoleLines.filter((l) => /cnry|CNRY/i.test(l));

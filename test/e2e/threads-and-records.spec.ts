@@ -124,10 +124,9 @@ test('a note, a task (completed) and a stage change reach the CRM', async ({ con
   await frame.getByTestId('note-save').click();
   await expect(frame.getByText('Note saved.')).toBeVisible();
   await expect
-    .poll(async () => {
-      const { body } = await crm.api('POST', '/activities/search', { parent: { type: 'person', id: alice } });
-      return (body as { details: string }[]).some((a) => a.details === 'Wants the annual plan.');
-    })
+    .poll(async () =>
+      (await crm.probe.activityTexts({ type: 'person', id: alice })).includes('Wants the annual plan.'),
+    )
     .toBe(true);
 
   await frame.getByTestId('task-name').fill('Send the contract');
@@ -139,30 +138,13 @@ test('a note, a task (completed) and a stage change reach the CRM', async ({ con
   await expect(task.getByTestId('task-done')).toBeEnabled({ timeout: 15_000 });
   await task.getByTestId('task-done').check();
   await expect
-    .poll(async () => {
-      // tasks/search documents no name filter: read the tasks and pick by name.
-      const { body } = await crm.api('POST', '/tasks/search', {
-        page_size: 200,
-        sort_by: 'date_created',
-        sort_direction: 'desc',
-      });
-      const tasks = body as { name: string; status: string; priority: string; related_resource: unknown }[];
-      return tasks
-        .filter((t) => t.name === 'Send the contract')
-        .map((t) => [t.status, t.priority, t.related_resource]);
-    })
-    .toEqual([['Completed', 'High', { type: 'person', id: alice }]]);
+    .poll(async () => crm.probe.tasksNamed('Send the contract'))
+    .toEqual([{ completed: true, highPriority: true, personId: alice }]);
 
   const deal = frame.getByTestId('deal-row').filter({ hasText: 'Acme — 40 seats' });
   await deal.getByTestId('deal-stage').selectOption({ label: 'Negotiation' });
   await expect
-    .poll(async () => {
-      const { body } = await crm.api('POST', '/opportunities/search', { name: 'Acme — 40 seats' });
-      const [opp] = body as { pipeline_stage_id: number }[];
-      const { body: pipelines } = await crm.api('GET', '/pipelines');
-      const stages = (pipelines as { stages: { id: number; name: string }[] }[]).flatMap((p) => p.stages);
-      return stages.find((s) => s.id === opp?.pipeline_stage_id)?.name;
-    })
+    .poll(async () => (await crm.probe.dealNamed('Acme — 40 seats'))?.stageName)
     .toBe('Negotiation');
 });
 
@@ -180,18 +162,10 @@ test('a deal created from the thread is linked to it, then marked won', async ({
   await frame.getByTestId('deal-value').fill('12,500');
   await frame.getByTestId('deal-create').click();
   await expect(frame.getByText('Deal created.')).toBeVisible();
-  const find = async () =>
-    (
-      (await crm.api('POST', '/opportunities/search', { name: 'Acme — pilot' })).body as {
-        id: number;
-        monetary_value: number;
-        status: string;
-        primary_contact_id: number;
-      }[]
-    )[0];
-  await expect.poll(async () => (await find())?.monetary_value).toBe(12500);
+  const find = () => crm.probe.dealNamed('Acme — pilot');
+  await expect.poll(async () => (await find())?.value).toBe(12500);
   const deal = await find();
-  expect(deal?.primary_contact_id).toBe(await personIdOf(crm, 'alice.doe@acme.test'));
+  expect(deal?.primaryContactId).toBe(await personIdOf(crm, 'alice.doe@acme.test'));
   await expect
     .poll(async () => (await markedActivities(crm, { type: 'opportunity', id: deal?.id ?? 0 })).length)
     .toBe(1);
@@ -199,7 +173,7 @@ test('a deal created from the thread is linked to it, then marked won', async ({
   const row = frame.getByTestId('deal-row').filter({ hasText: 'Acme — pilot' });
   await expect(row.getByTestId('deal-won')).toBeEnabled({ timeout: 15_000 });
   await row.getByTestId('deal-won').click();
-  await expect.poll(async () => (await find())?.status).toBe('Won');
+  await expect.poll(async () => (await find())?.won).toBe(true);
 });
 
 test('the privacy centre shows what is stored and the audit log, exports everything and deletes it', async ({
