@@ -4,7 +4,9 @@
  * these are measurements to compare between runs, not pass/fail tests.
  *
  * BENCH_PEOPLE (default 100000) sizes the CRM; BENCH_OPENS (default 50) the thread opens per case;
- * BENCH_SKIP_LIMITED=1 skips the ~3-minute sync under Copper's 180 requests/minute.
+ * BENCH_SKIP_LIMITED=1 skips the ~3-minute sync under Copper's 180 requests/minute;
+ * BENCH_SKIP_HUBSPOT=1 skips HubSpot's initial sync at the Free tier's 100 requests per 10 s
+ * (about 2 minutes for 100,000 contacts).
  */
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -27,6 +29,7 @@ import { demoFixture, type GmailDoubleFixture, longThreadFixture } from '../test
 const PEOPLE = Number(process.env.BENCH_PEOPLE ?? 100_000);
 const OPENS = Number(process.env.BENCH_OPENS ?? 50);
 const SKIP_LIMITED = process.env.BENCH_SKIP_LIMITED === '1';
+const SKIP_HUBSPOT = process.env.BENCH_SKIP_HUBSPOT === '1';
 
 const percentile = (values: number[], p: number): number => {
   const sorted = [...values].sort((a, b) => a - b);
@@ -632,6 +635,70 @@ async function main(): Promise<void> {
     } finally {
       await ctx.close();
       await limited.dispose();
+    }
+  }
+
+  // --- 4. HubSpot (issue 16): initial sync at the Free tier's limit; delta sync -----------------
+  // The floor is what the limit alone allows: every request the sync needed, at 100 per 10 s
+  // (reference/hubspot-api.md, "Rate limits"). Search has its own 5-per-second limit on top.
+  if (!SKIP_HUBSPOT) {
+    const hub = await startCrm({
+      api: 'hubspot',
+      people: PEOPLE,
+      extraArgs: ['--hubspot-tier', 'free', '--rate-limit', '100'],
+    });
+    const ctx = await launchWithExtension(profile());
+    try {
+      const worker = ctx.serviceWorkers()[0] ?? (await ctx.waitForEvent('serviceworker'));
+      const extensionId = new URL(worker.url()).host;
+      await connectThroughOptions(ctx, extensionId, hub);
+      await routeGmail(ctx);
+      const page = await ctx.newPage();
+      const before = (await admin(hub, '/stats')) as { requests: number; rateLimited: number };
+      const started = Date.now();
+      await page.goto(`${GMAIL_URL}#inbox/${pricing?.threadId ?? ''}`);
+      const frame = await sidebarFrame(page, extensionId);
+      await waitForSync(ctx, 60 * 60_000);
+      const seconds = (Date.now() - started) / 1000;
+      const after = (await admin(hub, '/stats')) as { requests: number; rateLimited: number };
+      const requests = after.requests - before.requests;
+      const floorSeconds = requests / 10;
+      results.hubspotInitialSyncFreeTier = {
+        contacts: (await hub.probe.totals()).people,
+        seconds: round(seconds),
+        requests,
+        rateLimited: after.rateLimited - before.rateLimited,
+        floorSeconds: round(floorSeconds),
+        ratioToFloor: round(seconds / floorSeconds),
+      };
+      rows.push({
+        benchmark: `HubSpot: initial sync of ${PEOPLE} people at the Free tier's 100 requests / 10 s`,
+        result: `${round(seconds, 1)} s for ${requests} requests: ${round(seconds / floorSeconds)} × the floor; ${after.rateLimited - before.rateLimited} refused (429)`,
+        goal: '≤ 1.1 × floor, 0 refused',
+      });
+
+      await expect(frame.getByTestId('sync-footer')).toContainText('Synced', { timeout: 60_000 });
+      await admin(hub, '/requests', { method: 'DELETE' });
+      await frame.getByRole('button', { name: 'Sync now' }).click();
+      await expect(frame.getByRole('button', { name: 'Sync now' })).toBeEnabled({ timeout: 60_000 });
+      await expect(frame.getByTestId('sync-footer')).toContainText('Synced', { timeout: 60_000 });
+      const delta = (await admin(hub, '/requests')) as { method: string; url: string }[];
+      const byCall: Record<string, number> = {};
+      for (const r of delta) {
+        const call = `${r.method} ${new URL(r.url, hub.origin).pathname.replace(/\/\d+/g, '/:id')}`;
+        byCall[call] = (byCall[call] ?? 0) + 1;
+      }
+      results.hubspotDeltaNothingChanged = { requests: delta.length, byCall };
+      rows.push({
+        benchmark: 'HubSpot: delta sync, nothing changed',
+        result: `${delta.length} requests (${Object.entries(byCall)
+          .map(([call, n]) => `${n} × ${call}`)
+          .join(', ')})`,
+        goal: '1 search per synced object type',
+      });
+    } finally {
+      await ctx.close();
+      await hub.dispose();
     }
   }
 

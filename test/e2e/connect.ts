@@ -11,17 +11,26 @@ export async function connectThroughOptions(
 ): Promise<Page> {
   const page = await context.newPage();
   await page.goto(`chrome-extension://${extensionId}/src/options/index.html`);
+  if (crm.kind === 'hubspot') {
+    await page.getByTestId('crm-kind').selectOption('hubspot');
+    // The local server's address sits under "Advanced" (HubSpot's own is the default).
+    await page.getByText('Advanced').click();
+  }
   await page.getByTestId('crm-url').fill(crm.baseUrl);
   await page.getByTestId('crm-key').fill(crm.apiKey);
   await page.getByTestId('crm-email').fill(crm.email);
-  if (requestsPerMinute !== undefined) {
+  if (requestsPerMinute !== undefined && crm.kind !== 'hubspot') {
     await page.getByText('Advanced').click();
     await page.getByTestId('crm-rate').fill(String(requestsPerMinute));
   }
   await page.getByRole('button', { name: 'Test connection' }).click();
-  await expect(page.getByTestId('connect-result')).toContainText('Connection works: Threadline Demo Co.');
+  await expect(page.getByTestId('connect-result')).toContainText(
+    crm.kind === 'hubspot' ? 'Connection works:' : 'Connection works: Threadline Demo Co.',
+  );
   await page.getByTestId('connect').click();
-  await expect(page.getByTestId('connected')).toContainText('Threadline Demo Co.');
+  await expect(page.getByTestId('connected')).toBeVisible();
+  if (crm.kind !== 'hubspot')
+    await expect(page.getByTestId('connected')).toContainText('Threadline Demo Co.');
   return page;
 }
 
