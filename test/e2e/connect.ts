@@ -12,7 +12,7 @@ export async function connectThroughOptions(
   const page = await context.newPage();
   await page.goto(`chrome-extension://${extensionId}/src/options/index.html`);
   if (crm.kind === 'hubspot') {
-    await page.getByTestId('crm-kind').selectOption('hubspot');
+    await page.getByTestId('crm-kind').getByRole('radio', { name: 'HubSpot' }).check();
     // The local server's address sits under "Advanced" (HubSpot's own is the default).
     await page.getByText('Advanced').click();
   }

@@ -18,7 +18,7 @@ async function fillHubspotForm(
   email: string,
 ) {
   await page.goto(`chrome-extension://${extensionId}/src/options/index.html`);
-  await page.getByTestId('crm-kind').selectOption('hubspot');
+  await page.getByTestId('crm-kind').getByRole('radio', { name: 'HubSpot' }).check();
   await page.getByText('Advanced').click();
   await page.getByTestId('crm-url').fill(baseUrl);
   await page.getByTestId('crm-key').fill(token);
