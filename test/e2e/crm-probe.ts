@@ -289,14 +289,17 @@ export function hubspotProbe(api: ServerApi): CrmProbe {
         properties: ['email', 'firstname', 'lastname', 'jobtitle', 'company'],
       });
       const found = page.results[0];
-      return found
-        ? {
-            id: Number(found.id),
-            name: fullName(found.properties),
-            title: found.properties.jobtitle || null,
-            companyName: found.properties.company || null,
-          }
-        : null;
+      if (!found) return null;
+      // A contact's company is the company it is associated with (the `company` text property is
+      // only what someone typed); the first association, if any, else that text.
+      const [companyId] = await associated('contacts', Number(found.id), 'companies');
+      const [company] = companyId ? await batchRead('companies', [companyId], ['name']) : [];
+      return {
+        id: Number(found.id),
+        name: fullName(found.properties),
+        title: found.properties.jobtitle || null,
+        companyName: company?.properties.name || found.properties.company || null,
+      };
     },
     async personIdOf(email) {
       const found = await probe.person(email);
