@@ -72,6 +72,8 @@ export interface CrmProbe {
   readonly logCall: string;
   /** Which call creates a person (the canary's "the address was sent to add the person"). */
   readonly createPersonCall: string;
+  /** The label of the demo CRM's main sales pipeline (HubSpot names its default one). */
+  readonly salesPipeline: string;
   /** Whether a request is the sync's last step (the look-back pass over thread marks). */
   isMarksSync(request: SentRequest): boolean;
   /** Whether a request created a note with this text. */
@@ -210,6 +212,7 @@ export function copperProbe(api: ServerApi): CrmProbe {
     },
     logCall: 'POST /activities',
     createPersonCall: 'POST /people',
+    salesPipeline: 'Sales',
     isMarksSync: (r) => r.url.endsWith('/activities/search') && r.body.includes('minimum_activity_date'),
     isNoteWith: (r, text) => r.url.endsWith('/activities') && r.body.includes(text),
   };
@@ -228,6 +231,25 @@ interface HubSpotSearchPage {
   total: number;
   results: HubSpotObject[];
   paging?: { next?: { after: string } };
+}
+
+/** A request's path: the browser's network log has whole URLs, the server's request log paths. */
+const pathOf = (request: SentRequest): string => new URL(request.url, 'http://server.invalid').pathname;
+
+/**
+ * A HubSpot note body as text: the body is HTML (reference: `hs_note_body` (HTML)), so a line break
+ * may come back as `<br>` and paragraphs as `<p>`; entities are decoded.
+ */
+function htmlToText(html: string): string {
+  return html
+    .replace(/<br\s*\/?>/gi, '\n')
+    .replace(/<\/p>\s*<p[^>]*>/gi, '\n')
+    .replace(/<[^>]+>/g, '')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&amp;/g, '&');
 }
 
 const HUBSPOT_TYPES: Record<ProbeRef['type'], string> = {
@@ -330,7 +352,7 @@ export function hubspotProbe(api: ServerApi): CrmProbe {
         'hs_email_subject',
       ]);
       return [
-        ...notes.map((n) => n.properties.hs_note_body ?? ''),
+        ...notes.map((n) => htmlToText(n.properties.hs_note_body ?? '')),
         ...emails.map((e) => e.properties.hs_email_text ?? ''),
       ];
     },
@@ -385,7 +407,7 @@ export function hubspotProbe(api: ServerApi): CrmProbe {
       };
     },
     callOf(request) {
-      return `${request.method} ${new URL(request.url).pathname}`;
+      return `${request.method} ${pathOf(request)}`;
     },
     mayCarry: {
       // lookups and "add to CRM" send the address; logging sends it in the e-mail's headers
@@ -398,10 +420,10 @@ export function hubspotProbe(api: ServerApi): CrmProbe {
     },
     logCall: 'POST /crm/v3/objects/emails',
     createPersonCall: 'POST /crm/v3/objects/contacts',
+    salesPipeline: 'Sales Pipeline',
     isMarksSync: (r) =>
-      /\/crm\/v3\/objects\/(notes|emails)\/search$/.test(new URL(r.url).pathname) &&
-      r.body.includes('hs_timestamp'),
-    isNoteWith: (r, text) => new URL(r.url).pathname === '/crm/v3/objects/notes' && r.body.includes(text),
+      /\/crm\/v3\/objects\/(notes|emails)\/search$/.test(pathOf(r)) && r.body.includes('hs_timestamp'),
+    isNoteWith: (r, text) => pathOf(r) === '/crm/v3/objects/notes' && r.body.includes(text),
   };
   return probe;
 }

@@ -157,7 +157,7 @@ test('a deal created from the thread is linked to it, then marked won', async ({
   await linkWithConsent(frame, 'Person: Alice Doe'); // consent, so the new deal can be linked too
   await frame.getByTestId('deal-new').click();
   await frame.getByTestId('deal-name').fill('Acme — pilot');
-  await frame.getByTestId('deal-pipeline').selectOption({ label: 'Sales' });
+  await frame.getByTestId('deal-pipeline').selectOption({ label: crm.probe.salesPipeline });
   await frame.getByTestId('deal-new-stage').selectOption({ label: 'Qualified' });
   await frame.getByTestId('deal-value').fill('12,500');
   await frame.getByTestId('deal-create').click();
