@@ -76,7 +76,9 @@ export function createHubspotStore(db: Db) {
         WHERE a.from_id = ? AND a.to_type = ? ORDER BY a.to_id, a.type_id`,
     ),
   };
-  let nextId = ((statements.maxId.get() as { m: number | null }).m ?? FIRST_OBJECT_ID - 1) + 1;
+  // Read each time (the primary key makes it cheap), so two stores on one file never reuse an id.
+  const nextId = (): number =>
+    ((statements.maxId.get() as { m: number | null }).m ?? FIRST_OBJECT_ID - 1) + 1;
 
   return {
     insert(
@@ -84,8 +86,7 @@ export function createHubspotStore(db: Db) {
       properties: Record<string, string>,
       at: { created: number; updated: number },
     ): HsObject {
-      const id = nextId;
-      nextId += 1;
+      const id = nextId();
       statements.insert.run(id, type, JSON.stringify(properties), at.created, at.updated);
       return {
         id,
