@@ -1,33 +1,23 @@
-import Fastify, { type FastifyError, type FastifyInstance, type FastifyRequest } from 'fastify';
-import { z } from 'zod';
+import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import type { Db } from './db/open-database';
 import { type Clock, systemClock } from './db/record-store';
 import { type FaultConfig, NO_FAULTS, seededRandom } from './faults';
 import { trackConnections } from './http/close-connections';
-import { CopperError } from './http/copper-error';
-import { parseAdminInput } from './http/parse-input';
-import { HubspotError } from './hubspot/hubspot-error';
+import { ADMIN_PREFIX, type RecordedRequest, registerAdminApi } from './http/register-admin-api';
+import { copperErrorBody, hubspotErrorBody, registerErrorHandler } from './http/register-error-handler';
 import { createHubspotGate } from './hubspot/hubspot-gate';
 import { createHubspotStore } from './hubspot/hubspot-store';
 import { ALL_SCOPES } from './hubspot/object-types';
 import { HUBSPOT_CORS, registerHubspotApi } from './hubspot/register-hubspot-api';
-import { createDailyBudget, createRateLimiter } from './rate-limiter';
+import { createDailyBudget, createRateLimiter, type RateLimiter } from './rate-limiter';
 import type { DateOrder, RouteContext } from './route-context';
-import { registerAccount } from './routes/account';
-import { registerActivities } from './routes/activities';
 import { storedDateOrder } from './routes/close-date';
-import { registerCompanies } from './routes/companies';
-import { registerLeads } from './routes/leads';
-import { registerOpportunities } from './routes/opportunities';
-import { registerPeople } from './routes/people';
-import { registerRelated } from './routes/related';
-import { registerTasks } from './routes/tasks';
+import { API_PREFIX, registerCopperApi } from './routes/register-copper-api';
 import { createApiGate } from './security/api-gate';
 import { COPPER_CORS, registerRequestGuards } from './security/request-guards';
-import { hashSecret, matchesHash } from './security/secrets';
+import { hashSecret } from './security/secrets';
 
-export const API_PREFIX = '/developer_api/v1';
-export const ADMIN_PREFIX = '/__admin';
+export { ADMIN_PREFIX, API_PREFIX, type RecordedRequest };
 export const BODY_LIMIT_BYTES = 1024 * 1024;
 
 /** Which CRM's API the server speaks (ARCHITECTURE.md: one store, a personality per CRM). */
@@ -77,23 +67,7 @@ export interface CrmServerOptions {
   recordRequests?: boolean;
 }
 
-export interface RecordedRequest {
-  at: number;
-  method: string;
-  url: string;
-  userEmail: string | null;
-  body: string;
-}
-
 const MAX_RECORDED = 10_000;
-
-const adminConfigInput = z.strictObject({
-  rateLimit: z.number().int().min(0).optional(),
-  rateWindowMs: z.number().int().min(1).optional(),
-  latencyMs: z.number().int().min(0).max(60_000).optional(),
-  failRate: z.number().min(0).max(1).optional(),
-  dropRate: z.number().min(0).max(1).optional(),
-});
 
 /**
  * The local CRM server as a Fastify app not yet listening: Copper's API (reference/copper-api.md) or
@@ -106,11 +80,14 @@ export async function createCrmServer(options: CrmServerOptions): Promise<Fastif
   const hubspot = api === 'hubspot';
   const clock = options.clock ?? systemClock;
   const nowMs = options.nowMs ?? Date.now;
-  let limiter = createRateLimiter({
-    limit: options.rateLimit ?? (hubspot ? HUBSPOT_TIERS.free.interval : 180),
-    windowMs: options.rateWindowMs ?? (hubspot ? 10_000 : 60_000),
-    nowMs,
-  });
+  // A holder, because the admin API replaces the limiter while the server runs.
+  const limiter: { current: RateLimiter } = {
+    current: createRateLimiter({
+      limit: options.rateLimit ?? (hubspot ? HUBSPOT_TIERS.free.interval : 180),
+      windowMs: options.rateWindowMs ?? (hubspot ? 10_000 : 60_000),
+      nowMs,
+    }),
+  };
   const faults: FaultConfig = { ...NO_FAULTS, ...options.faults };
   const random = seededRandom(options.faultSeed ?? 1);
   const recorded: RecordedRequest[] = [];
@@ -150,31 +127,7 @@ export async function createCrmServer(options: CrmServerOptions): Promise<Fastif
     if (recorded.length > MAX_RECORDED) recorded.splice(0, recorded.length - MAX_RECORDED);
   };
 
-  /** The personality's error body for errors that are not its own (Fastify's, the admin API's are Copper-shaped). */
-  const errorBody = (status: number, message: string): Record<string, unknown> =>
-    hubspot
-      ? new HubspotError(status, message, status === 400 ? 'VALIDATION_ERROR' : undefined).body()
-      : { success: false, status, message };
-
-  app.setErrorHandler((error: FastifyError | CopperError | HubspotError, _request, reply) => {
-    if (error instanceof CopperError) return reply.status(error.status).send(error.body());
-    if (error instanceof HubspotError) return reply.status(error.status).send(error.body());
-    const code = (error as FastifyError).code;
-    const mapped: Record<string, [number, string]> = {
-      FST_ERR_CTP_BODY_TOO_LARGE: [413, `Request body too large: the limit is ${BODY_LIMIT_BYTES} bytes`],
-      FST_ERR_CTP_INVALID_JSON_BODY: [400, 'Malformed JSON body'],
-      FST_ERR_CTP_INVALID_MEDIA_TYPE: [415, 'Unsupported Content-Type: send application/json'],
-      FST_ERR_CTP_INVALID_CONTENT_LENGTH: [400, 'Content-Length does not match the body'],
-    };
-    const known = code ? mapped[code] : undefined;
-    if (known) return reply.status(known[0]).send(errorBody(known[0], known[1]));
-    if (error instanceof SyntaxError) return reply.status(400).send(errorBody(400, 'Malformed JSON body'));
-    const status = (error as FastifyError).statusCode;
-    if (status && status >= 400 && status < 500)
-      return reply.status(status).send(errorBody(status, error.message));
-    return reply.status(500).send(errorBody(500, 'Internal Server Error'));
-  });
-
+  registerErrorHandler(app, BODY_LIMIT_BYTES, hubspot ? hubspotErrorBody : copperErrorBody);
   app.setNotFoundHandler((_request, reply) => reply.status(404).send({ error: 'not_found' }));
 
   if (hubspot) {
@@ -186,7 +139,7 @@ export async function createCrmServer(options: CrmServerOptions): Promise<Fastif
       scopes,
       stats,
       limits: {
-        interval: () => limiter,
+        interval: () => limiter.current,
         daily: createDailyBudget({ limit: options.hubspot?.dailyLimit ?? HUBSPOT_TIERS.free.daily, nowMs }),
         search: createRateLimiter({ limit: options.hubspot?.searchPerSecond ?? 5, windowMs: 1000, nowMs }),
       },
@@ -197,68 +150,14 @@ export async function createCrmServer(options: CrmServerOptions): Promise<Fastif
       { gate, record: options.recordRequests ? recordRequest : null },
     );
   } else {
-    const gateApi = createApiGate({ db, faults, random, limiter: () => limiter, stats });
-    await app.register(
-      async (copper) => {
-        copper.addHook('onRequest', gateApi);
-        if (options.recordRequests) copper.addHook('preHandler', recordRequest);
-        // An unknown path under the API prefix asks for a key first, as every other API request does.
-        copper.setNotFoundHandler((_request, reply) => reply.status(404).send({ error: 'not_found' }));
-        registerPeople(copper, ctx);
-        registerCompanies(copper, ctx);
-        registerLeads(copper, ctx);
-        registerOpportunities(copper, ctx);
-        registerActivities(copper, ctx);
-        registerTasks(copper, ctx);
-        registerAccount(copper, ctx);
-        registerRelated(copper, ctx);
-      },
-      { prefix: API_PREFIX },
-    );
+    const gate = createApiGate({ db, faults, random, limiter: () => limiter.current, stats });
+    await registerCopperApi(app, ctx, { gate, record: options.recordRequests ? recordRequest : null });
   }
 
   const adminTokenSha256 =
     options.adminTokenSha256 ?? (options.adminToken ? hashSecret(options.adminToken) : undefined);
-  if (adminTokenSha256) {
-    await app.register(
-      async (admin) => {
-        // In the admin scope, like the API's gate: every admin route, however its path is spelled.
-        admin.addHook('onRequest', async (request) => {
-          const given = request.headers['x-admin-token'];
-          if (typeof given !== 'string' || !matchesHash(given, adminTokenSha256)) {
-            throw new CopperError(401, 'Unauthorized: X-Admin-Token is missing or wrong');
-          }
-        });
-        admin.setNotFoundHandler((_request, reply) => reply.status(404).send({ error: 'not_found' }));
-        admin.get('/config', async () => ({
-          rateLimit: limiter.limit,
-          rateWindowMs: limiter.windowMs,
-          ...faults,
-        }));
-        admin.post('/config', async (request) => {
-          const input = parseAdminInput(adminConfigInput, request.body);
-          if (input.rateLimit !== undefined || input.rateWindowMs !== undefined) {
-            limiter = createRateLimiter({
-              limit: input.rateLimit ?? limiter.limit,
-              windowMs: input.rateWindowMs ?? limiter.windowMs,
-              nowMs,
-            });
-          }
-          if (input.latencyMs !== undefined) faults.latencyMs = input.latencyMs;
-          if (input.failRate !== undefined) faults.failRate = input.failRate;
-          if (input.dropRate !== undefined) faults.dropRate = input.dropRate;
-          return { rateLimit: limiter.limit, rateWindowMs: limiter.windowMs, ...faults };
-        });
-        admin.get('/requests', async () => recorded);
-        admin.get('/stats', async () => stats);
-        admin.delete('/requests', async () => {
-          recorded.length = 0;
-          return { cleared: true };
-        });
-      },
-      { prefix: ADMIN_PREFIX },
-    );
-  }
+  if (adminTokenSha256)
+    await registerAdminApi(app, { adminTokenSha256, limiter, faults, recorded, stats, nowMs });
 
   return app;
 }

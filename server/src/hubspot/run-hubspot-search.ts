@@ -141,7 +141,6 @@ export function runHubspotSearch(
   const query = input.query?.trim().toLowerCase() ?? '';
   const matching = records.filter(
     (record) =>
-      !record.archived &&
       (groups.length === 0 || groups.some((g) => g.filters.every((f) => matches(record, f)))) &&
       (query === '' ||
         QUERY_PROPERTIES[type].some((name) => (record.properties[name] ?? '').toLowerCase().includes(query))),
