@@ -151,6 +151,31 @@ describe('records', () => {
     ).toBe(201);
   });
 
+  it('cap a note body at 65,536 characters', async () => {
+    const note = (body: string) =>
+      server.call('POST', '/crm/v3/objects/notes', {
+        properties: { hs_timestamp: '1790000000000', hs_note_body: body },
+      });
+    expect((await note('x'.repeat(65_536))).status).toBe(201);
+    const over = await note('x'.repeat(65_537));
+    expect(over.status).toBe(400);
+    expect(over.body).toMatchObject({
+      category: 'VALIDATION_ERROR',
+      errors: [{ context: { propertyName: ['hs_note_body'] } }],
+    });
+  });
+
+  it('take datetimes without an offset as UTC, and date-only ones as UTC midnight', async () => {
+    const task = await ok(
+      'POST',
+      '/crm/v3/objects/tasks',
+      { properties: { hs_timestamp: '2026-11-20T10:00:00', hs_task_subject: 'No offset' } },
+      201,
+    );
+    const read = await ok('GET', `/crm/v3/objects/tasks/${task.id}?properties=hs_timestamp`);
+    expect(read.properties.hs_timestamp).toBe('2026-11-20T10:00:00.000Z');
+  });
+
   it('refuse a deal stage that is not in its pipeline', async () => {
     const answer = await server.call('POST', '/crm/v3/objects/deals', {
       properties: { dealname: 'Wrong stage', pipeline: '213215', dealstage: 'closedwon' },

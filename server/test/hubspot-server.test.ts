@@ -296,7 +296,7 @@ describe('npm run crm -- --api hubspot', () => {
     }
   });
 
-  it('gives a token only the scopes of --hubspot-scopes', async () => {
+  it('gives a token only the scopes of --hubspot-scopes, and the limits of --hubspot-tier and --daily-limit', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'crm-hubspot-'));
     dirs.push(dir);
     const crm = await runCrm([
@@ -308,10 +308,18 @@ describe('npm run crm -- --api hubspot', () => {
       '5',
       '--hubspot-scopes',
       'crm.objects.contacts.read,crm.objects.owners.read',
+      '--hubspot-tier',
+      'professional',
+      '--daily-limit',
+      '5000',
     ]);
     try {
       const headers = { Authorization: `Bearer ${crm.ready.apiKey}` };
-      expect((await fetch(`${crm.ready.baseUrl}/crm/v3/objects/contacts`, { headers })).status).toBe(200);
+      const contacts = await fetch(`${crm.ready.baseUrl}/crm/v3/objects/contacts`, { headers });
+      expect(contacts.status).toBe(200);
+      // Professional: 190 per 10 s; the daily budget as --daily-limit says.
+      expect(contacts.headers.get('x-hubspot-ratelimit-max')).toBe('190');
+      expect(contacts.headers.get('x-hubspot-ratelimit-daily')).toBe('5000');
       const deals = await fetch(`${crm.ready.baseUrl}/crm/v3/objects/deals`, { headers });
       expect(deals.status).toBe(403);
       expect(await deals.json()).toMatchObject({

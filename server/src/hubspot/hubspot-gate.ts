@@ -9,7 +9,8 @@
  * account, both answered in `X-HubSpot-RateLimit-*` headers on every non-search reply; search has its
  * own 5 requests per second per account and its replies carry no rate headers. Whether a search also
  * counts against the 10-second budget is unconfirmed: here it counts against the daily budget only.
- * The order (rate limit before scopes) is unconfirmed.
+ * The order (rate limit before scopes) is unconfirmed. A 429 carries no `Retry-After` (whether
+ * HubSpot sends one is unconfirmed): a client waits by `policyName` and the message [NODE].
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Db } from '../db/open-database';

@@ -99,6 +99,8 @@ function lookUp(
     if (type !== 'contacts' || idProperty !== 'email')
       throw validationError(`${idProperty} is not a unique property of ${type}; it cannot be an idProperty.`);
     if (archived) return undefined;
+    // The primary address only: whether HubSpot also finds a contact by a secondary one is unconfirmed
+    // (the reference's way to those is a search on hs_additional_emails).
     return ctx.store.contactByEmail(id);
   }
   const n = digits(id);

@@ -46,11 +46,16 @@ export function invalidProperties(problems: readonly Problem[]): HubspotError {
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
 
-/** Epoch ms (number or digits) or ISO 8601 → epoch ms; null when it is neither [TS]. */
+/**
+ * Epoch ms (number or digits) or ISO 8601 → epoch ms; null when it is neither [TS]. A bare
+ * `YYYY-MM-DD` is taken as UTC midnight and an ISO time without an offset as UTC (both unconfirmed;
+ * this server never reads them in its own time zone).
+ */
 export function parseDatetime(value: string): number | null {
   if (/^-?\d{1,15}$/.test(value)) return Number(value);
   if (!ISO_DATE.test(value)) return null;
-  const ms = Date.parse(value);
+  const zoned = /T.*(Z|[+-]\d{2}:?\d{2})$/.test(value) || !value.includes('T') ? value : `${value}Z`;
+  const ms = Date.parse(zoned);
   return Number.isNaN(ms) ? null : ms;
 }
 
