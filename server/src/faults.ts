@@ -1,3 +1,5 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+
 /** Fault injection for tests and benchmarks: latency, a failure rate (500/503), dropped connections. */
 export interface FaultConfig {
   latencyMs: number;
@@ -28,4 +30,27 @@ export function decideFault(config: FaultConfig, random: () => number): FaultDec
   if (config.failRate > 0 && random() < config.failRate)
     return { kind: 'fail', status: random() < 0.5 ? 500 : 503 };
   return { kind: 'none' };
+}
+
+/**
+ * The first step of every API request, in both personalities: the configured latency, then maybe a
+ * dropped connection (true: the reply is taken over and nothing more may be sent) or a failure,
+ * thrown as `failure(status)` so each personality answers in its own error shape.
+ */
+export async function injectFaults(
+  config: FaultConfig,
+  random: () => number,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  failure: (status: 500 | 503) => Error,
+): Promise<boolean> {
+  if (config.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, config.latencyMs));
+  const fault = decideFault(config, random);
+  if (fault.kind === 'drop') {
+    reply.hijack();
+    request.raw.socket.destroy();
+    return true;
+  }
+  if (fault.kind === 'fail') throw failure(fault.status);
+  return false;
 }

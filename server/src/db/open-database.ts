@@ -67,6 +67,18 @@ CREATE TABLE IF NOT EXISTS tasks (
 CREATE INDEX IF NOT EXISTS tasks_related ON tasks (related_type, related_id);
 CREATE INDEX IF NOT EXISTS tasks_modified ON tasks (date_modified, id);
 CREATE TABLE IF NOT EXISTS custom_field_definitions (id INTEGER PRIMARY KEY, data TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS hs_objects (
+  id INTEGER PRIMARY KEY, type TEXT NOT NULL, properties TEXT NOT NULL, created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL, archived INTEGER NOT NULL DEFAULT 0, archived_at INTEGER
+);
+CREATE INDEX IF NOT EXISTS hs_objects_type ON hs_objects (type, archived, id);
+CREATE INDEX IF NOT EXISTS hs_contacts_email ON hs_objects (lower(json_extract(properties, '$.email')))
+  WHERE type = 'contacts';
+CREATE TABLE IF NOT EXISTS hs_associations (
+  from_id INTEGER NOT NULL, type_id INTEGER NOT NULL, to_id INTEGER NOT NULL, from_type TEXT NOT NULL,
+  to_type TEXT NOT NULL, category TEXT NOT NULL, PRIMARY KEY (from_id, type_id, to_id)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS hs_associations_to_type ON hs_associations (from_id, to_type, to_id);
 CREATE TABLE IF NOT EXISTS related_links (
   a_type TEXT NOT NULL, a_id INTEGER NOT NULL, b_type TEXT NOT NULL, b_id INTEGER NOT NULL,
   PRIMARY KEY (a_type, a_id, b_type, b_id)

@@ -7,7 +7,7 @@
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Db } from '../db/open-database';
-import { decideFault, type FaultConfig } from '../faults';
+import { type FaultConfig, injectFaults } from '../faults';
 import { CopperError } from '../http/copper-error';
 import type { RateLimiter } from '../rate-limiter';
 import type { CrmUser } from '../route-context';
@@ -27,19 +27,9 @@ export function createApiGate(deps: ApiGateDeps) {
   const userByKeyHash = deps.db.prepare('SELECT id, name, email FROM users WHERE api_key_hash = ?');
   return async (request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply | undefined> => {
     const { faults, stats } = deps;
-    if (faults.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, faults.latencyMs));
-    const fault = decideFault(faults, deps.random);
-    if (fault.kind === 'drop') {
-      reply.hijack();
-      request.raw.socket.destroy();
-      return reply;
-    }
-    if (fault.kind === 'fail') {
-      throw new CopperError(
-        fault.status,
-        fault.status === 503 ? 'Service Unavailable' : 'Internal Server Error',
-      );
-    }
+    const failure = (status: 500 | 503) =>
+      new CopperError(status, status === 503 ? 'Service Unavailable' : 'Internal Server Error');
+    if (await injectFaults(faults, deps.random, request, reply, failure)) return reply;
     const token = request.headers['x-pw-accesstoken'];
     const application = request.headers['x-pw-application'];
     const email = request.headers['x-pw-useremail'];

@@ -74,15 +74,32 @@ async function checkHost(request: FastifyRequest, reply: FastifyReply): Promise<
   return undefined;
 }
 
+/** What CORS lets the extension's worker send and read: each personality's own headers. */
+export interface CorsHeaders {
+  methods: string[];
+  allowedHeaders: string[];
+  exposedHeaders: string[];
+}
+
+/** Copper's: its three X-PW-* headers in, X-PW-TOTAL out. */
+export const COPPER_CORS: CorsHeaders = {
+  methods: ['GET', 'POST', 'PUT', 'DELETE'],
+  allowedHeaders: ['Content-Type', 'X-PW-AccessToken', 'X-PW-Application', 'X-PW-UserEmail'],
+  exposedHeaders: ['X-PW-TOTAL'],
+};
+
 /** Registers the three guards on the root instance, before any route. */
-export async function registerRequestGuards(app: FastifyInstance): Promise<void> {
+export async function registerRequestGuards(
+  app: FastifyInstance,
+  headers: CorsHeaders = COPPER_CORS,
+): Promise<void> {
   app.addHook('onRequest', checkHost);
-  // The extension's worker calls from chrome-extension://<id>; let it read X-PW-TOTAL.
+  // The extension's worker calls from chrome-extension://<id>; let it read the personality's headers.
   await app.register(cors, {
     origin: EXTENSION_ORIGIN,
-    methods: ['GET', 'POST', 'PUT', 'DELETE'],
-    allowedHeaders: ['Content-Type', 'X-PW-AccessToken', 'X-PW-Application', 'X-PW-UserEmail'],
-    exposedHeaders: ['X-PW-TOTAL'],
+    methods: headers.methods,
+    allowedHeaders: headers.allowedHeaders,
+    exposedHeaders: headers.exposedHeaders,
     maxAge: 600,
   });
   app.addHook('onRequest', async (request, reply) => {
