@@ -7,7 +7,7 @@ import { createCrmTransport } from '../crm-transport';
 import { createRateLimiter } from '../rate-limiter';
 import { hubspotAdapter } from './hubspot-adapter';
 import { createHubspotClient, decodeKeyset } from './hubspot-client';
-import { HubspotDouble } from './hubspot-double.test-support';
+import { HubspotDouble } from './hubspot-double';
 import { labelIdToNumber } from './hubspot-ids';
 import { HUBSPOT_DAILY_PAUSE_MS, hubspotLimitFromHeaders, hubspotRateLimitVerdict } from './hubspot-rate';
 

@@ -11,10 +11,9 @@ import { createEgress } from '../../privacy/egress/egress-fetch';
 import { reconcile } from '../../sync/reconcile';
 import { createSyncEngine } from '../../sync/sync-engine';
 import { createCrmTransport } from '../crm-transport';
-import { createRateLimiter } from '../rate-limiter';
 import { hubspotAdapter } from './hubspot-adapter';
 import { createHubspotClient } from './hubspot-client';
-import { HubspotDouble } from './hubspot-double.test-support';
+import { HubspotDouble } from './hubspot-double';
 
 const ACCOUNT = 'me@gmail.test';
 
@@ -37,7 +36,7 @@ const engine = (db: ThreadlineDb, double: HubspotDouble) =>
     db,
     client: async () => clientOf(double),
     now: () => Math.floor(double.nowMs / 1000),
-    logger: createLogger("test", () => undefined),
+    logger: createLogger('test', () => undefined),
   });
 
 describe('HubSpot through the sync engine', () => {
@@ -45,15 +44,27 @@ describe('HubSpot through the sync engine', () => {
     const double = new HubspotDouble();
     const t0 = new Date(Date.UTC(2026, 10, 1, 9)).toISOString();
     for (let i = 0; i < 10_050; i += 1)
-      double.add('contacts', { email: `p${i}@x.test`, firstname: `P${i}`, lastmodifieddate: t0 }, String(5000 + i));
-    double.add('contacts', { email: 'late@x.test', lastmodifieddate: new Date(Date.UTC(2026, 10, 2)).toISOString() }, '42');
+      double.add(
+        'contacts',
+        { email: `p${i}@x.test`, firstname: `P${i}`, lastmodifieddate: t0 },
+        String(5000 + i),
+      );
+    double.add(
+      'contacts',
+      { email: 'late@x.test', lastmodifieddate: new Date(Date.UTC(2026, 10, 2)).toISOString() },
+      '42',
+    );
     const db = new ThreadlineDb(`hs-sync-${Math.random()}`);
     await engine(db, double).sync(ACCOUNT);
     expect(await db.people.count()).toBe(10_051);
     expect(await db.syncState.get([ACCOUNT, 'people'])).toMatchObject({ phase: 'delta' });
     expect((await db.syncState.get([ACCOUNT, 'people']))?.pageCursor).toBeUndefined();
     // No search ever asked for an offset (the double answers 400 past 10,000, as HubSpot does).
-    expect(double.requests.filter((r) => r.path.endsWith('/search')).every((r) => (r.body as { after?: string }).after === undefined)).toBe(true);
+    expect(
+      double.requests
+        .filter((r) => r.path.endsWith('/search'))
+        .every((r) => (r.body as { after?: string }).after === undefined),
+    ).toBe(true);
 
     // A later change is picked up by the next run, which starts from the stored watermark.
     double.nowMs = Date.UTC(2026, 10, 21);
