@@ -246,6 +246,8 @@ describe('HubSpot people, companies, deals, owners', () => {
       ],
     });
     expect(pipeline?.id).toBeLessThan(0); // a word id never meets a digit id
+    double.link('deals', '301', 'contacts', '512');
+    double.link('deals', '301', 'companies', '88');
     const page = await client.pageOpportunities({ page: 1, pageSize: 200 });
     expect(page.records.map((d) => [d.id, d.status])).toEqual([
       [301, 'Won'],
@@ -257,7 +259,11 @@ describe('HubSpot people, companies, deals, owners', () => {
       value: 1500,
       closeDate: Date.UTC(2026, 11, 1) / 1000,
       stageId: labelIdToNumber('closedwon'),
+      // Read from the deal's associations (search replies carry none).
+      primaryContactId: 512,
+      companyId: 88,
     });
+    expect(page.records[1]).toMatchObject({ primaryContactId: null, companyId: null });
     expect(await client.listUsers()).toEqual([
       { id: 41629779, name: 'Sam Lee', email: 'sam@corp.test' },
       { id: 41629780, name: 'Kim Ho', email: 'kim@corp.test' },

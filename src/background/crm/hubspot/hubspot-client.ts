@@ -20,7 +20,7 @@ import type { CrmClient, DeltaStyle, Page, PageQuery, RecordEntity } from '../cr
 import { CrmError } from '../crm-error';
 import type { CrmCall, CrmTransport } from '../crm-transport';
 import { createHubspotActivities } from './hubspot-activities';
-import { labelIdToNumber, toNumberId } from './hubspot-ids';
+import { labelIdToNumber, toHubspotId, toNumberId } from './hubspot-ids';
 import {
   COMPANY_PROPERTIES,
   CONTACT_PROPERTIES,
@@ -39,6 +39,7 @@ import { parse, parseResults } from './hubspot-read';
 import {
   type HubspotPipeline,
   type HubspotRecord,
+  hubspotAssociationsField,
   hubspotError,
   hubspotOwner,
   hubspotPipeline,
@@ -229,6 +230,38 @@ export function createHubspotClient(
     }
   };
 
+  const dealLinks = async (
+    id: number,
+  ): Promise<{ primaryContactId: number | null; companyId: number | null }> => {
+    const none = { primaryContactId: null, companyId: null };
+    let json: unknown;
+    try {
+      json = (
+        await call({
+          method: 'GET',
+          path: `/crm/v3/objects/deals/${toHubspotId(id)}?properties=hs_object_id&associations=contacts,companies`,
+          ...READ,
+        })
+      ).json;
+    } catch (error) {
+      if (error instanceof CrmError && error.kind === 'notFound') return none; // archived meanwhile
+      throw error;
+    }
+    const read = hubspotAssociationsField.safeParse(json);
+    if (!read.success) return none;
+    const links = read.data.associations ?? {};
+    const first = (key: string, preferred: string) => {
+      const results = links[key]?.results ?? [];
+      const pick = results.find((r) => r.type === preferred) ?? results[0];
+      return pick === undefined ? null : Number(pick.id);
+    };
+    return {
+      primaryContactId: first('contacts', 'deal_to_contact'),
+      // The primary company's type is `deal_to_company`; other links are `…_unlabeled`.
+      companyId: first('companies', 'deal_to_company'),
+    };
+  };
+
   const peopleByEmails = async (addresses: readonly string[], kind: typeof READ | typeof LOOKUP) => {
     const wanted = [...new Set(addresses.map((a) => a.trim().toLowerCase()).filter((a) => a.includes('@')))];
     const found = new Map<number, ReturnType<typeof toPerson>>();
@@ -336,7 +369,12 @@ export function createHubspotClient(
     pageLeads: async () => ({ records: [], total: 0, skipped: 0, received: 0, nextCursor: null }),
     async pageOpportunities(query) {
       const list = await loadPipelines();
-      return pageObjects('deals', DEAL_PROPERTIES, query, (r) => toOpportunity(r, outcome(list)));
+      const page = await pageObjects('deals', DEAL_PROPERTIES, query, (r) => toOpportunity(r, outcome(list)));
+      // Search replies carry no associations: each deal's contact and company are read by id (one
+      // request per changed deal), so its card finds it by person or company.
+      const records = [];
+      for (const deal of page.records) records.push({ ...deal, ...(await dealLinks(deal.id)) });
+      return { ...page, records };
     },
     pageTasks: (query) => pageObjects('tasks', TASK_PROPERTIES, query, (r) => toTask(r)),
 

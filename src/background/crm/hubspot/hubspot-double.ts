@@ -231,7 +231,21 @@ export class HubspotDouble {
     const id = parts[4] ?? '';
     const o = store.get(id);
     if (!o || o.archived) return { status: 404, body: undefined };
-    if (method === 'GET') return { status: 200, body: this.view(o, properties) };
+    if (method === 'GET') {
+      const wanted = (u.searchParams.get('associations') ?? '').split(',').filter(Boolean);
+      const singular = (t: string) => (t === 'companies' ? 'company' : t.replace(/s$/, ''));
+      const associations = Object.fromEntries(
+        wanted.flatMap((toType) => {
+          const ids = [...(this.links.get(`${type}:${id}`)?.get(toType) ?? [])];
+          const kind = `${singular(type)}_to_${singular(toType)}`;
+          return ids.length === 0 ? [] : [[toType, { results: ids.map((to) => ({ id: to, type: kind })) }]];
+        }),
+      );
+      return {
+        status: 200,
+        body: { ...this.view(o, properties), ...(wanted.length > 0 ? { associations } : {}) },
+      };
+    }
     if (method === 'PATCH') {
       const p = (body as { properties: Record<string, string> }).properties;
       Object.assign(o.properties, p);

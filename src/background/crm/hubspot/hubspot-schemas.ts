@@ -78,3 +78,24 @@ export const hubspotError = z.object({
     ),
   ),
 });
+
+/**
+ * A record read with `associations=`: the reference names the field but not its shape. Read as
+ * HubSpot's v3 replies and the local server give it, `{contacts: {results: [{id, type}]}}`; an
+ * id may be a number; anything else is ignored (no association known).
+ */
+export const hubspotAssociationsField = z.object({
+  associations: z.optional(
+    z.record(
+      z.string(),
+      z.object({
+        results: z.array(
+          z.object({
+            id: z.union([hubspotId, z.number().check(z.int(), z.minimum(0))]),
+            type: z.optional(z.string()),
+          }),
+        ),
+      }),
+    ),
+  ),
+});
