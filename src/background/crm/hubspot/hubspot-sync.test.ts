@@ -27,6 +27,7 @@ function clientOf(double: HubspotDouble) {
     limiter: { acquire: async () => undefined, setLimit: () => undefined },
     baseUrl: 'https://api.hubapi.com',
     headers: hubspotAdapter.headers(double.token, ''),
+    maxAttempts: 1,
   });
   return createHubspotClient(transport, ACCOUNT, { email: 'sam@corp.test' }, { nowMs: () => double.nowMs });
 }
@@ -74,6 +75,40 @@ describe('HubSpot through the sync engine', () => {
     expect(await db.people.get([ACCOUNT, 43])).toBeDefined();
     const peopleSearches = double.requests.filter((r) => r.path === '/crm/v3/objects/contacts/search');
     expect(peopleSearches).toHaveLength(1);
+  });
+
+  it('a worker killed mid-pass resumes from the stored page cursor, not from the start', async () => {
+    const double = new HubspotDouble();
+    const t0 = new Date(Date.UTC(2026, 10, 1, 9)).toISOString();
+    for (let i = 0; i < 450; i += 1)
+      double.add('contacts', { email: `p${i}@x.test`, lastmodifieddate: t0 }, String(5000 + i));
+    const db = new ThreadlineDb(`hs-sync-${Math.random()}`);
+    // The third contacts search fails (the network drops): the run stops there.
+    const fetch = double.fetch;
+    let searches = 0;
+    double.fetch = async (url, init) => {
+      if (url.endsWith('/contacts/search')) searches += 1;
+      if (searches === 3) throw new TypeError('Failed to fetch');
+      return fetch(url, init);
+    };
+    await expect(engine(db, double).sync(ACCOUNT)).rejects.toThrow();
+    const stopped = await db.syncState.get([ACCOUNT, 'people']);
+    expect(stopped?.phase).toBe('initial');
+    expect(stopped?.pageCursor).toBe(`m${Date.parse(t0)}i5199`);
+    expect(await db.people.count()).toBe(200);
+    double.fetch = fetch;
+    double.requests.length = 0;
+    await engine(db, double).sync(ACCOUNT);
+    expect(await db.people.count()).toBe(450);
+    const first = double.requests.find((r) => r.path === '/crm/v3/objects/contacts/search');
+    expect(first?.body).toMatchObject({
+      filterGroups: [
+        {
+          filters: expect.arrayContaining([{ propertyName: 'hs_object_id', operator: 'GT', value: '5199' }]),
+        },
+      ],
+    });
+    expect((await db.syncState.get([ACCOUNT, 'people']))?.pageCursor).toBeUndefined();
   });
 
   it('an archived contact leaves the cache (batch read misses it, the single read 404s)', async () => {
