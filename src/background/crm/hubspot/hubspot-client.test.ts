@@ -264,6 +264,8 @@ describe('HubSpot people, companies, deals, owners', () => {
       companyId: 88,
     });
     expect(page.records[1]).toMatchObject({ primaryContactId: null, companyId: null });
+    // ISO dates: the deal form never has to ask for the day/month order.
+    expect(page.dateOrder).toBe('monthFirst');
     expect(await client.listUsers()).toEqual([
       { id: 41629779, name: 'Sam Lee', email: 'sam@corp.test' },
       { id: 41629780, name: 'Kim Ho', email: 'kim@corp.test' },

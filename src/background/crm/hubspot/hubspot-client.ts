@@ -374,7 +374,9 @@ export function createHubspotClient(
       // request per changed deal), so its card finds it by person or company.
       const records = [];
       for (const deal of page.records) records.push({ ...deal, ...(await dealLinks(deal.id)) });
-      return { ...page, records };
+      // HubSpot writes dates as ISO 8601 (year, month, day) and takes epoch ms: never ambiguous.
+      // Saying "month first" (true of ISO) spares the deal form its day/month question.
+      return { ...page, records, dateOrder: 'monthFirst' as const };
     },
     pageTasks: (query) => pageObjects('tasks', TASK_PROPERTIES, query, (r) => toTask(r)),
 
