@@ -5,28 +5,26 @@
  * and back in requests, and flags search requests so the transport keeps them under HubSpot's
  * 5-a-second search limit.
  *
- * Delta sync: a keyset over each object's own last-modified property, in HubSpot's milliseconds,
- * carried in the page cursor (`PageQuery.cursor`), never a search offset, so the 10,000-result cap
- * is never reached: "modified ≥ t, ascending"; a page that sits wholly in one millisecond goes on
- * inside that millisecond by `hs_object_id GT last`, ascending (the reference's restart).
+ * Connect: hubspot-connect.ts. Delta sync: hubspot-delta.ts (a keyset in the page cursor, past the
+ * 10,000-result search cap). Pipelines: hubspot-pipelines.ts. Notes and e-mails:
+ * hubspot-activities.ts. Writes: hubspot-writes.ts.
  * Archived records never appear in search: they leave the cache through `existingIds` (batch read:
  * an archived id is missing) and the 404 of `getPerson`/`getCompany` (sync/reconcile.ts).
  */
 
 import { z } from 'zod/mini';
-import type { CrmUser, Pipeline } from '../../../shared/crm-model';
-import { t } from '../../i18n';
-import type { CrmClient, DeltaStyle, Page, PageQuery, RecordEntity } from '../crm-client';
+import type { CrmUser } from '../../../shared/crm-model';
+import type { CrmClient, DeltaStyle, RecordEntity } from '../crm-client';
 import { CrmError } from '../crm-error';
 import type { CrmCall, CrmTransport } from '../crm-transport';
 import { createHubspotActivities } from './hubspot-activities';
-import { labelIdToNumber, toHubspotId, toNumberId } from './hubspot-ids';
+import { checkHubspotConnection } from './hubspot-connect';
+import { pageByKeyset } from './hubspot-delta';
+import { toHubspotId, toNumberId } from './hubspot-ids';
 import {
   COMPANY_PROPERTIES,
   CONTACT_PROPERTIES,
   DEAL_PROPERTIES,
-  modifiedMsOf,
-  type StageOutcome,
   splitList,
   TASK_PROPERTIES,
   toCompany,
@@ -35,17 +33,10 @@ import {
   toTask,
   toUser,
 } from './hubspot-mapping';
+import { createHubspotPipelines } from './hubspot-pipelines';
 import { parse, parseResults } from './hubspot-read';
-import {
-  type HubspotPipeline,
-  type HubspotRecord,
-  hubspotAssociationsField,
-  hubspotError,
-  hubspotOwner,
-  hubspotPipeline,
-  hubspotRecord,
-} from './hubspot-schemas';
-import { createHubspotWrites, type PipelineIndex } from './hubspot-writes';
+import { type HubspotRecord, hubspotAssociationsField, hubspotOwner, hubspotRecord } from './hubspot-schemas';
+import { createHubspotWrites } from './hubspot-writes';
 
 export const HUBSPOT_BASE_URL = 'https://api.hubapi.com';
 
@@ -63,41 +54,10 @@ export const HUBSPOT_DELTA_STYLE: Readonly<Record<RecordEntity, DeltaStyle>> = {
 
 const READ = { purpose: 'syncRecords', dataClasses: ['crmData'] } as const;
 const LOOKUP = { purpose: 'lookupContact', dataClasses: ['googleUserData'] } as const;
-const AUTH = { purpose: 'auth', dataClasses: ['credentials'] } as const;
+/** Search `limit` is at most 200 (reference). */
 const SEARCH_MAX = 200;
 /** Search: at most 5 filter groups (reference); one group holds `email IN`, four the secondary addresses. */
 const ADDRESSES_PER_SEARCH = 4;
-/** The objects connect checks, one cheap read each (the scopes the sidebar needs). */
-const CHECKED_OBJECTS = ['contacts', 'companies', 'deals', 'notes', 'emails', 'tasks'] as const;
-
-const MODIFIED: Record<string, string> = { contacts: 'lastmodifieddate' };
-const modifiedProperty = (object: string) => MODIFIED[object] ?? 'hs_lastmodifieddate';
-
-/** A cursor: `m<ms>` = modified ≥ ms, ascending; `m<ms>i<id>` = modified = ms and id > id. */
-interface Keyset {
-  ms: number;
-  afterId: string | null;
-}
-export function encodeKeyset(k: Keyset): string {
-  return k.afterId === null ? `m${k.ms}` : `m${k.ms}i${k.afterId}`;
-}
-export function decodeKeyset(cursor: string | undefined): Keyset | null {
-  const match = /^m(\d{1,15})(?:i(\d{1,15}))?$/.exec(cursor ?? '');
-  if (!match) return null;
-  return { ms: Number(match[1]), afterId: match[2] ?? null };
-}
-
-/** The plain sentence for a 403 `MISSING_SCOPES`, naming the scopes from `errors[0].context`. */
-export function missingScopes(error: unknown): string[] | null {
-  if (!(error instanceof CrmError) || error.status !== 403) return null;
-  const body = hubspotError.safeParse(error.body);
-  if (!body.success) return [];
-  const first = body.data.errors?.[0];
-  const scopes = first?.context?.requiredGranularScopes ?? [];
-  return body.data.category === 'MISSING_SCOPES' || first?.code === 'MISSING_SCOPES' || scopes.length > 0
-    ? scopes
-    : [];
-}
 
 export function createHubspotClient(
   transport: CrmTransport,
@@ -108,108 +68,12 @@ export function createHubspotClient(
   const call = async (c: CrmCall) => transport.request(account === undefined ? c : { ...c, account });
   const activities = createHubspotActivities(call, clock.nowMs);
 
-  let pipelines: Promise<HubspotPipeline[]> | null = null;
-  const loadPipelines = (): Promise<HubspotPipeline[]> => {
-    pipelines ??= call({ method: 'GET', path: '/crm/v3/pipelines/deals', ...READ })
-      .then((answer) => parseResults(hubspotPipeline, answer.json, 'pipelines', (p) => p).records)
-      .catch((error: unknown) => {
-        pipelines = null;
-        throw error;
-      });
-    return pipelines;
-  };
-  const index: PipelineIndex = {
-    async stageKey(stageId) {
-      for (const p of await loadPipelines())
-        for (const s of p.stages)
-          if (labelIdToNumber(s.id) === stageId) return { pipeline: p.id, stage: s.id };
-      return null;
-    },
-    async pipelineKey(pipelineId) {
-      return (await loadPipelines()).find((p) => labelIdToNumber(p.id) === pipelineId)?.id ?? null;
-    },
-    pipelines: loadPipelines,
-  };
-  const outcome =
-    (list: HubspotPipeline[]) =>
-    (stageId: string): StageOutcome => {
-      for (const p of list) {
-        const stage = p.stages.find((s) => s.id === stageId);
-        if (stage) return stageOutcome(stage.metadata);
-      }
-      return stageId === 'closedwon' ? 'Won' : stageId === 'closedlost' ? 'Lost' : 'Open';
-    };
+  const { index, outcome, list: listPipelines } = createHubspotPipelines(call);
+  const loadPipelines = index.pipelines;
   const writes = createHubspotWrites(call, index, outcome, clock.nowMs);
 
   const search = (object: string, body: Record<string, unknown>, kind: typeof READ | typeof LOOKUP) =>
     call({ method: 'POST', path: `/crm/v3/objects/${object}/search`, body, search: true, ...kind });
-
-  const pageObjects = async <T extends { id: number; modifiedAt: number }>(
-    object: string,
-    properties: readonly string[],
-    query: PageQuery,
-    map: (r: HubspotRecord) => T,
-  ): Promise<Page<T>> => {
-    const modified = modifiedProperty(object);
-    const limit = Math.min(query.pageSize, SEARCH_MAX);
-    const keyset = decodeKeyset(query.cursor) ?? { ms: (query.modifiedFrom ?? 0) * 1000, afterId: null };
-    const body =
-      keyset.afterId === null
-        ? {
-            filterGroups: [
-              { filters: [{ propertyName: modified, operator: 'GTE', value: String(keyset.ms) }] },
-            ],
-            sorts: [{ propertyName: modified, direction: 'ASCENDING' }],
-            properties,
-            limit,
-          }
-        : {
-            filterGroups: [
-              {
-                filters: [
-                  { propertyName: modified, operator: 'GTE', value: String(keyset.ms) },
-                  { propertyName: modified, operator: 'LTE', value: String(keyset.ms) },
-                  { propertyName: 'hs_object_id', operator: 'GT', value: keyset.afterId },
-                ],
-              },
-            ],
-            sorts: [{ propertyName: 'hs_object_id', direction: 'ASCENDING' }],
-            properties,
-            limit,
-          };
-    const answer = await search(object, body, READ);
-    const raw = parseResults(hubspotRecord, answer.json, `${object}/search`, (r) => r);
-    const records: T[] = [];
-    for (const r of raw.records) {
-      try {
-        records.push(map(r));
-      } catch (error) {
-        if (!(error instanceof CrmError)) throw error;
-      }
-    }
-    const skipped = raw.skipped + raw.records.length - records.length;
-    const page = { records, total: raw.total, skipped, received: raw.received };
-    const last = raw.records.at(-1);
-    if (raw.received < limit || !last) {
-      // A short page in one millisecond: go on after it; a short page of the whole range: the end.
-      return {
-        ...page,
-        nextCursor: keyset.afterId === null ? null : encodeKeyset({ ms: keyset.ms + 1, afterId: null }),
-      };
-    }
-    if (keyset.afterId !== null)
-      return { ...page, nextCursor: encodeKeyset({ ms: keyset.ms, afterId: last.id }) };
-    const first = raw.records[0] ?? last;
-    const lastMs = modifiedMsOf(last);
-    // A whole page in one millisecond: page through that millisecond by id (the 10,000-cap restart).
-    return {
-      ...page,
-      nextCursor:
-        modifiedMsOf(first) === lastMs
-          ? encodeKeyset({ ms: lastMs, afterId: '0' })
-          : encodeKeyset({ ms: lastMs, afterId: null }),
-    };
-  };
 
   const getRecord = async <T>(
     object: string,
@@ -292,39 +156,6 @@ export function createHubspotClient(
   return {
     deltaStyle: HUBSPOT_DELTA_STYLE,
 
-    async checkConnection() {
-      const email = connection.email.trim();
-      const requests = [
-        call({ method: 'GET', path: `/crm/v3/owners?email=${encodeURIComponent(email)}&limit=1`, ...AUTH }),
-        ...CHECKED_OBJECTS.map((object) =>
-          call({ method: 'GET', path: `/crm/v3/objects/${object}?limit=1`, ...AUTH }),
-        ),
-      ];
-      const settled = await Promise.allSettled(requests);
-      const errors = settled.flatMap((s) => (s.status === 'rejected' ? [s.reason as unknown] : []));
-      if (errors.some((e) => e instanceof CrmError && e.status === 401))
-        throw new CrmError('notConnected', t('errHubspotToken'), 401);
-      const scopes = errors.map(missingScopes).filter((s): s is string[] => s !== null);
-      if (scopes.length > 0) {
-        const names = [...new Set(scopes.flat())];
-        throw new CrmError(
-          'notConnected',
-          names.length > 0 ? t('errHubspotScopes', names.join(', ')) : t('errHubspotScopesUnnamed'),
-          403,
-        );
-      }
-      if (errors[0] !== undefined) throw errors[0];
-      const ownersAnswer = settled[0];
-      if (ownersAnswer?.status !== 'fulfilled') throw new CrmError('invalidResponse', 'owners');
-      const me = parseResults(hubspotOwner, ownersAnswer.value.json, 'owners', (o) => o).records.find(
-        (o) => (o.email ?? '').toLowerCase() === email.toLowerCase(),
-      );
-      if (!me) throw new CrmError('notConnected', t('errHubspotNoOwner', email));
-      // No account endpoint in the reference: the owner id (one HubSpot account's own) tells one
-      // account from another, so a token of another account is another connection.
-      return { accountName: `HubSpot · ${me.email ?? email} · owner ${me.id}`, user: toUser(me) };
-    },
-
     async listUsers() {
       const users: CrmUser[] = [];
       let after: string | null = null;
@@ -339,37 +170,17 @@ export function createHubspotClient(
       return users;
     },
 
-    async listPipelines() {
-      pipelines = null;
-      const list = await loadPipelines();
-      return list
-        .filter((p) => p.archived !== true)
-        .map(
-          (p): Pipeline => ({
-            id: labelIdToNumber(p.id),
-            name: p.label.slice(0, 500),
-            stages: [...p.stages]
-              .filter((s) => s.archived !== true)
-              .sort((a, b) => (a.displayOrder ?? 0) - (b.displayOrder ?? 0))
-              .map((s) => {
-                const probability = Number(s.metadata?.probability ?? Number.NaN);
-                return {
-                  id: labelIdToNumber(s.id),
-                  name: s.label.slice(0, 500),
-                  winProbability: Number.isFinite(probability) ? Math.round(probability * 100) : null,
-                };
-              }),
-          }),
-        );
-    },
-
-    pagePeople: (query) => pageObjects('contacts', CONTACT_PROPERTIES, query, toPerson),
-    pageCompanies: (query) => pageObjects('companies', COMPANY_PROPERTIES, query, toCompany),
+    checkConnection: () => checkHubspotConnection(call, connection),
+    listPipelines,
+    pagePeople: (query) => pageByKeyset(call, 'contacts', CONTACT_PROPERTIES, query, toPerson),
+    pageCompanies: (query) => pageByKeyset(call, 'companies', COMPANY_PROPERTIES, query, toCompany),
     // No lead object (hubspot-mapping.ts): every contact is a person.
     pageLeads: async () => ({ records: [], total: 0, skipped: 0, received: 0, nextCursor: null }),
     async pageOpportunities(query) {
       const list = await loadPipelines();
-      const page = await pageObjects('deals', DEAL_PROPERTIES, query, (r) => toOpportunity(r, outcome(list)));
+      const page = await pageByKeyset(call, 'deals', DEAL_PROPERTIES, query, (r) =>
+        toOpportunity(r, outcome(list)),
+      );
       // Search replies carry no associations: each deal's contact and company are read by id (one
       // request per changed deal), so its card finds it by person or company.
       const records = [];
@@ -378,7 +189,7 @@ export function createHubspotClient(
       // Saying "month first" (true of ISO) spares the deal form its day/month question.
       return { ...page, records, dateOrder: 'monthFirst' as const };
     },
-    pageTasks: (query) => pageObjects('tasks', TASK_PROPERTIES, query, (r) => toTask(r)),
+    pageTasks: (query) => pageByKeyset(call, 'tasks', TASK_PROPERTIES, query, (r) => toTask(r)),
 
     searchPeopleByEmails: (addresses) => peopleByEmails(addresses, LOOKUP),
     findPersonByEmail: async (address) => (await peopleByEmails([address], LOOKUP))[0] ?? null,
@@ -454,15 +265,4 @@ export function createHubspotClient(
       return { existing };
     },
   };
-}
-
-/** A stage's outcome from its metadata (PIPE; `isClosed` only observed, so both readings). */
-export function stageOutcome(
-  metadata: { probability?: string | null | undefined; isClosed?: string | undefined } | undefined,
-): StageOutcome {
-  const probability = Number(metadata?.probability ?? Number.NaN);
-  if (metadata?.isClosed === 'false') return 'Open';
-  if (probability >= 1) return 'Won';
-  if (probability === 0 && (metadata?.isClosed === 'true' || metadata?.isClosed === undefined)) return 'Lost';
-  return metadata?.isClosed === 'true' ? 'Lost' : 'Open';
 }
