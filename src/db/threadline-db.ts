@@ -117,6 +117,8 @@ export interface SyncStateRow extends AccountScoped {
   skipped?: number;
   /** The reconciliation sweep: cached ids above this were not checked yet in the current round. */
   reconcileAfterId?: number;
+  /** Adapters that page by cursor (HubSpot): the next page's cursor within the current pass. */
+  pageCursor?: string;
 }
 
 export interface OutboxRow extends AccountScoped {

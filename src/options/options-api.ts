@@ -11,6 +11,7 @@ export interface OptionsApi {
   connect(connection: ConnectionInput): Promise<ResponseOf<'connect'>>;
   disconnect(): Promise<void>;
   requestCopperPermission(): Promise<boolean>;
+  requestHubspotPermission(): Promise<boolean>;
   getSettings(): Promise<ResponseOf<'getSettings'>>;
   /** Calls back when Chrome reports a change of admin policy; returns an unsubscribe. */
   onPolicyChanged(listener: () => void): () => void;
@@ -27,6 +28,7 @@ export const optionsApi: OptionsApi = {
     await worker.ask('disconnect', {});
   },
   requestCopperPermission: () => browser.permissions.request({ origins: ['https://api.copper.com/*'] }),
+  requestHubspotPermission: () => browser.permissions.request({ origins: ['https://api.hubapi.com/*'] }),
   getSettings: () => worker.ask('getSettings', {}),
   onPolicyChanged: (listener) => {
     const onChanged = (_changes: unknown, area: string) => {

@@ -15,7 +15,11 @@ import { Icon } from '../ui/icon';
 import { ActionStatus, useAction } from '../ui/use-action';
 import type { Overview, PopupApi } from './popup-api';
 
-const CRM_NAMES: Record<CrmKind, MessageKey> = { local: 'popupCrmLocal', copper: 'popupCrmCopper' };
+const CRM_NAMES: Record<CrmKind, MessageKey> = {
+  local: 'popupCrmLocal',
+  copper: 'popupCrmCopper',
+  hubspot: 'popupCrmHubspot',
+};
 const ENTITY_LABELS: Record<string, MessageKey> = {
   users: 'entityTeammates',
   pipelines: 'entityPipelines',

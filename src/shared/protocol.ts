@@ -49,7 +49,7 @@ export type ThreadFacts = z.infer<typeof threadFactsSchema>;
 /** The Gmail account (address) the tab is signed in to; every piece of state is per account. */
 export const accountSchema = z.string().check(z.minLength(3), z.maxLength(LIMITS.address), z.includes('@'));
 
-export const CRM_KINDS = ['local', 'copper'] as const;
+export const CRM_KINDS = ['local', 'copper', 'hubspot'] as const;
 export type CrmKind = (typeof CRM_KINDS)[number];
 export const connectionInputSchema = z.strictObject({
   kind: z.enum(CRM_KINDS),
@@ -58,6 +58,8 @@ export const connectionInputSchema = z.strictObject({
   email: z.string().check(z.minLength(3), z.maxLength(LIMITS.address), z.includes('@')),
   /** Requests per minute Threadline allows itself; defaults to just under Copper's 180. */
   requestsPerMinute: z.optional(z.number().check(z.int(), z.minimum(1), z.maximum(100_000))),
+  /** HubSpot: requests per 10 seconds, from the account tier chosen at connect (100, 190 or 250). */
+  requestsPerWindow: z.optional(z.number().check(z.int(), z.minimum(1), z.maximum(100_000))),
 });
 export type ConnectionInput = z.infer<typeof connectionInputSchema>;
 
@@ -70,6 +72,9 @@ export const connectionInfoSchema = z.strictObject({
   userName: z.string(),
   connectedAt: z.number(),
   requestsPerMinute: z.optional(z.number()),
+  requestsPerWindow: z.optional(z.number()),
+  /** Whether the CRM has leads Threadline can show and create (HubSpot: no). Absent: yes. */
+  leads: z.optional(z.boolean()),
 });
 export type ConnectionInfo = z.infer<typeof connectionInfoSchema>;
 

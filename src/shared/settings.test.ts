@@ -1,6 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { accountAllowed, DEFAULT_SETTINGS, POLICY_KEYS, resolveSettings } from './settings';
+import {
+  accountAllowed,
+  connectionRefusedBy,
+  DEFAULT_SETTINGS,
+  POLICY_KEYS,
+  resolveSettings,
+} from './settings';
 
 describe('settings: defaults < user < admin policy', () => {
   it('starts from the documented defaults', () => {
@@ -62,6 +68,22 @@ describe('settings: defaults < user < admin policy', () => {
     expect(accountAllowed(settings, 'sam@gmail.com')).toBe(false);
     expect(accountAllowed(settings, 'sam@notcorp.test')).toBe(false);
     expect(accountAllowed(DEFAULT_SETTINGS, 'anyone@anywhere.test')).toBe(true);
+  });
+
+  it('CrmKind accepts hubspot (issue 16), locks it, and refuses another CRM kind under it', () => {
+    const { settings, locked, warnings } = resolveSettings({}, { CrmKind: 'hubspot' });
+    expect(settings.crmKind).toBe('hubspot');
+    expect(locked).toContain('crmKind');
+    expect(warnings).toEqual([]);
+    const hubspot = { kind: 'hubspot' as const, baseUrl: 'https://api.hubapi.com' };
+    expect(connectionRefusedBy(settings, hubspot)).toBeNull();
+    expect(
+      connectionRefusedBy(settings, { kind: 'copper', baseUrl: 'https://api.copper.com/developer_api/v1' }),
+    ).toBe('CrmKind');
+    const schema = JSON.parse(readFileSync('public/managed_schema.json', 'utf8')) as {
+      properties: { CrmKind: { enum: string[] } };
+    };
+    expect(schema.properties.CrmKind.enum).toContain('hubspot');
   });
 
   it('matches the managed schema Chrome reads: every key, a type each, nothing else', () => {

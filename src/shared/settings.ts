@@ -64,7 +64,7 @@ const list = <T extends z.ZodMiniType>(item: T) => z.array(item).check(z.maxLeng
 
 /** Policy key (as admins write it) → the setting it sets, and what a valid value is. */
 export const POLICY_KEYS = {
-  CrmKind: { setting: 'crmKind', schema: z.enum(['copper', 'local']) },
+  CrmKind: { setting: 'crmKind', schema: z.enum(['copper', 'local', 'hubspot']) },
   CrmBaseUrl: { setting: 'crmBaseUrl', schema: secureUrl },
   ExtraAllowedCrmHosts: { setting: 'extraAllowedCrmHosts', schema: list(host) },
   AllowedGoogleAccountDomains: { setting: 'allowedAccountDomains', schema: list(domain) },

@@ -3,7 +3,7 @@ import { render } from 'preact';
 import { act } from 'preact/test-utils';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { ConnectionInfo, ResponseOf } from '../shared/protocol';
-import { type ConnectApi, ConnectForm, LOCAL_DEMO_URL } from './connect-form';
+import { type ConnectApi, ConnectForm, HUBSPOT_API_URL, LOCAL_DEMO_URL } from './connect-form';
 
 const info: ConnectionInfo = {
   kind: 'copper',
@@ -21,6 +21,7 @@ function fakeApi(permission = true) {
     connect: vi.fn(async () => ({ ok: true as const, info })),
     disconnect: vi.fn(async () => undefined),
     requestCopperPermission: vi.fn(async () => permission),
+    requestHubspotPermission: vi.fn(async () => permission),
   } satisfies ConnectApi;
 }
 
@@ -149,5 +150,109 @@ describe('ConnectForm (settings and welcome page)', () => {
       for (const described of ids) expect(root.querySelector(`#${described}`)?.textContent, id).not.toBe('');
       expect(root.querySelector(`label[for="${field(root, id).id}"]`), id).not.toBeNull();
     }
+  });
+
+  describe('HubSpot', () => {
+    async function chooseTier(root: HTMLElement, value: string) {
+      await act(async () => {
+        const select = field(root, 'crm-tier') as unknown as HTMLSelectElement;
+        select.value = value;
+        select.dispatchEvent(new Event('change', { bubbles: true }));
+      });
+    }
+
+    it('names the token and the owner e-mail, offers the tiers, and keeps the address under Advanced', async () => {
+      const root = await mount(fakeApi());
+      await choose(root, 'hubspot');
+      expect(root.textContent).toContain('Private app access token');
+      const tier = field(root, 'crm-tier') as unknown as HTMLSelectElement;
+      expect([...tier.options].map((o) => o.value)).toEqual(['100', '190', '250']);
+      expect([...tier.options].map((o) => o.textContent)).toEqual([
+        'Free or Starter (100 per 10 s)',
+        'Professional or Enterprise (190 per 10 s)',
+        'With the API limit increase (250 per 10 s)',
+      ]);
+      const url = field(root, 'crm-url');
+      expect(url.value).toBe(HUBSPOT_API_URL);
+      expect(url.closest('details')).not.toBeNull();
+      expect(field(root, 'crm-rate')).toBeNull(); // the tier replaces requests per minute
+    });
+
+    it('asks for api.hubapi.com on the click and sends the token, the e-mail and the tier', async () => {
+      const api = fakeApi(true);
+      const root = await mount(api);
+      await choose(root, 'hubspot');
+      await type(root, 'crm-key', 'pat-na1-token');
+      await type(root, 'crm-email', 'sam@corp.test');
+      await chooseTier(root, '190');
+      await press(root, /^Connect$/);
+      await vi.waitFor(() => expect(api.connect).toHaveBeenCalled());
+      expect(api.requestHubspotPermission).toHaveBeenCalledTimes(1);
+      expect(api.requestCopperPermission).not.toHaveBeenCalled();
+      expect(api.connect).toHaveBeenCalledWith({
+        kind: 'hubspot',
+        baseUrl: '',
+        apiKey: 'pat-na1-token',
+        email: 'sam@corp.test',
+        requestsPerWindow: 190,
+      });
+    });
+
+    it('refused permission: nothing is sent', async () => {
+      const api = fakeApi(false);
+      const root = await mount(api);
+      await choose(root, 'hubspot');
+      await type(root, 'crm-key', 'pat');
+      await type(root, 'crm-email', 'sam@corp.test');
+      await press(root, /^Connect$/);
+      await vi.waitFor(() => expect(field(root, 'connect-result').getAttribute('role')).toBe('alert'));
+      expect(api.requestHubspotPermission).toHaveBeenCalledTimes(1);
+      expect(api.connect).not.toHaveBeenCalled();
+    });
+
+    it('a local address typed under Advanced is sent as typed, with no prompt (tests and the demo)', async () => {
+      const api = fakeApi(true);
+      const root = await mount(api);
+      await choose(root, 'hubspot');
+      await type(root, 'crm-url', 'http://127.0.0.1:8787/');
+      await type(root, 'crm-key', 'pat');
+      await type(root, 'crm-email', 'sam@corp.test');
+      await press(root, /Test connection/);
+      await vi.waitFor(() => expect(api.testConnection).toHaveBeenCalled());
+      expect(api.testConnection).toHaveBeenCalledWith(
+        expect.objectContaining({
+          kind: 'hubspot',
+          baseUrl: 'http://127.0.0.1:8787',
+          requestsPerWindow: 100,
+        }),
+      );
+      expect(api.requestHubspotPermission).not.toHaveBeenCalled();
+    });
+
+    it('an admin policy CrmKind hubspot locks the choice on HubSpot', async () => {
+      const api = fakeApi();
+      const root = await mount(api, { settings: { crmKind: 'hubspot' }, locked: ['crmKind'], warnings: [] });
+      expect((root.querySelector('input[value="hubspot"]') as HTMLInputElement).checked).toBe(true);
+      expect(field(root, 'crm-tier')).not.toBeNull();
+    });
+
+    it('shows a HubSpot connection by name', async () => {
+      const api = fakeApi();
+      api.getConnection.mockResolvedValue({
+        info: {
+          ...info,
+          kind: 'hubspot',
+          baseUrl: HUBSPOT_API_URL,
+          accountName: 'HubSpot · sam@corp.test · owner 7',
+        },
+        blocked: null,
+      } as never);
+      const root = document.createElement('div');
+      document.body.append(root);
+      await act(async () => {
+        render(<ConnectForm api={api} settings={noPolicy} labelledBy="title" />, root);
+      });
+      await vi.waitFor(() => expect(field(root, 'connected')?.textContent).toContain('— HubSpot.'));
+    });
   });
 });

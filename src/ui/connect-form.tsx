@@ -16,9 +16,16 @@ import {
 import { WorkerRequestError } from '../shared/worker-client';
 import { t } from './i18n';
 import { LockedBadge } from './locked-badge';
-import { TextFieldRow } from './setting-rows';
+import { SelectRow, TextFieldRow } from './setting-rows';
 
 export const LOCAL_DEMO_URL = 'http://127.0.0.1:8787/developer_api/v1';
+export const HUBSPOT_API_URL = 'https://api.hubapi.com';
+/** HubSpot's requests per 10 seconds by account tier (reference/hubspot-api.md, "Rate limits"). */
+export const HUBSPOT_TIERS = [
+  { value: 100, label: 'connHubspotTierStarter' },
+  { value: 190, label: 'connHubspotTierProfessional' },
+  { value: 250, label: 'connHubspotTierIncrease' },
+] as const satisfies readonly { value: number; label: MessageKey }[];
 
 /** What the form needs from the worker (the options and welcome pages both provide it). */
 export interface ConnectApi {
@@ -28,12 +35,18 @@ export interface ConnectApi {
   connect(connection: ConnectionInput): Promise<ResponseOf<'connect'>>;
   disconnect(): Promise<void>;
   requestCopperPermission(): Promise<boolean>;
+  /** Chrome's prompt for `https://api.hubapi.com/*`. */
+  requestHubspotPermission(): Promise<boolean>;
 }
 
 /** A label for every CRM kind: adding one to CRM_KINDS fails the type check until it has one. */
-export const CRM_LABELS: Record<CrmKind, MessageKey> = { local: 'connLocalDemo', copper: 'connCopper' };
+export const CRM_LABELS: Record<CrmKind, MessageKey> = {
+  local: 'connLocalDemo',
+  copper: 'connCopper',
+  hubspot: 'connHubspot',
+};
 /** Kinds whose API host is an optional host permission Chrome asks the user for. */
-const NEEDS_PERMISSION: Record<CrmKind, boolean> = { local: false, copper: true };
+const NEEDS_PERMISSION: Record<CrmKind, boolean> = { local: false, copper: true, hubspot: true };
 
 type Result = { kind: 'ok' | 'error' | 'busy'; text: string } | null;
 
@@ -59,6 +72,8 @@ export function ConnectForm({
   const [apiKey, setApiKey] = useState('');
   const [email, setEmail] = useState('');
   const [perMinute, setPerMinute] = useState('');
+  const [hubspotUrl, setHubspotUrl] = useState(HUBSPOT_API_URL);
+  const [tier, setTier] = useState<number>(HUBSPOT_TIERS[0].value);
   const [busy, setBusy] = useState(false);
   const [result, setResult] = useState<Result>(null);
   const shownKind = lockedKind ?? kind;
@@ -91,6 +106,16 @@ export function ConnectForm({
       setResult({ kind: 'error', text: t('connRateInvalid') });
       return null;
     }
+    if (shownKind === 'hubspot') {
+      const typed = hubspotUrl.trim().replace(/\/+$/, '');
+      return {
+        kind: shownKind,
+        baseUrl: lockedUrl ?? (typed === HUBSPOT_API_URL ? '' : typed),
+        apiKey,
+        email,
+        requestsPerWindow: tier,
+      };
+    }
     return {
       kind: shownKind,
       baseUrl: lockedUrl ?? (shownKind === 'local' ? baseUrl : ''),
@@ -104,7 +129,14 @@ export function ConnectForm({
     const value = input();
     if (!value) return;
     // Chrome asks for the CRM's host permission only on a click, before anything else is awaited.
-    const granted = NEEDS_PERMISSION[value.kind] ? api.requestCopperPermission() : Promise.resolve(true);
+    // A HubSpot address typed under "Advanced" is a local server (loopback): no prompt for it.
+    const granted = !NEEDS_PERMISSION[value.kind]
+      ? Promise.resolve(true)
+      : value.kind === 'hubspot'
+        ? value.baseUrl === ''
+          ? api.requestHubspotPermission()
+          : Promise.resolve(true)
+        : api.requestCopperPermission();
     setBusy(true);
     setResult({ kind: 'busy', text: action === 'test' ? t('setConnTesting') : t('setConnConnecting') });
     try {
@@ -160,7 +192,7 @@ export function ConnectForm({
             info.accountName,
             info.userName,
             info.email,
-            info.kind === 'local' ? t('connLocalAt', info.baseUrl) : t('connCopper'),
+            info.kind === 'local' ? t('connLocalAt', info.baseUrl) : t(CRM_LABELS[info.kind]),
           )}
         </p>
         {blocked !== null && (
@@ -241,8 +273,8 @@ export function ConnectForm({
         )}
         <TextFieldRow
           id="conn-key"
-          label={t('connApiKey')}
-          description={t('setConnKeyHelp')}
+          label={shownKind === 'hubspot' ? t('connHubspotToken') : t('connApiKey')}
+          description={shownKind === 'hubspot' ? t('setConnHubspotTokenHelp') : t('setConnKeyHelp')}
           type="password"
           autoComplete="off"
           value={apiKey}
@@ -252,13 +284,39 @@ export function ConnectForm({
         <TextFieldRow
           id="conn-email"
           label={t('connEmail')}
-          description={t('setConnEmailHelp')}
+          description={shownKind === 'hubspot' ? t('setConnHubspotEmailHelp') : t('setConnEmailHelp')}
           type="email"
           autoComplete="email"
           value={email}
           onInput={setEmail}
           testId="crm-email"
         />
+        {shownKind === 'hubspot' && (
+          <SelectRow
+            id="conn-tier"
+            label={t('connHubspotTier')}
+            description={t('setConnHubspotTierHelp')}
+            value={String(tier)}
+            options={HUBSPOT_TIERS.map((o) => ({ value: String(o.value), label: t(o.label) }))}
+            onChange={(v) => setTier(Number(v))}
+            testId="crm-tier"
+          />
+        )}
+        {shownKind === 'hubspot' && (
+          <details>
+            <summary>{t('connAdvanced')}</summary>
+            <TextFieldRow
+              id="conn-url"
+              label={t('connHubspotAddress')}
+              description={t('setConnHubspotAddressHelp')}
+              value={lockedUrl ?? hubspotUrl}
+              locked={lockedUrl !== null}
+              type="url"
+              onInput={setHubspotUrl}
+              testId="crm-url"
+            />
+          </details>
+        )}
         {shownKind === 'local' && (
           <details>
             <summary>{t('connAdvanced')}</summary>

@@ -39,7 +39,7 @@ test.describe('production dist/', () => {
       'storage',
     ]);
     expect(m.host_permissions).toEqual(['https://mail.google.com/*']);
-    expect(m.optional_host_permissions).toEqual(['https://api.copper.com/*']);
+    expect(m.optional_host_permissions).toEqual(['https://api.copper.com/*', 'https://api.hubapi.com/*']);
     expect(m.optional_permissions ?? []).toEqual([]);
     expect(m.content_scripts.flatMap((c) => c.matches)).toEqual(['https://mail.google.com/*']);
     const everything = JSON.stringify(m);

@@ -25,6 +25,8 @@ export interface PageQuery {
   newestFirst?: boolean;
   /** The CRM's date order as known so far (stored), to read date strings that alone are ambiguous. */
   dateOrder?: DateOrder | null;
+  /** The previous page's `nextCursor` (adapters that page by cursor): it replaces `page` and `modifiedFrom`. */
+  cursor?: string;
 }
 
 /** How a day and a month are written in the CRM's date strings (a user setting the API does not expose). */
@@ -40,6 +42,11 @@ export interface Page<T> {
   received: number;
   /** The date order the page's own data shows (a date with a day above 12), if it shows one. */
   dateOrder?: DateOrder;
+  /**
+   * Adapters that page by cursor (HubSpot): the cursor of the next page, or null when this was the
+   * last one, whatever `received` says. Absent: page numbers, and a short page ends (Copper).
+   */
+  nextCursor?: string | null;
 }
 
 /**
@@ -86,6 +93,8 @@ export interface NewActivity {
   purpose: 'logEmail' | 'linkThread' | 'addNote';
   /** Whether the activity carries data read from Gmail (ids, participants, subject, body). */
   fromGmail: boolean;
+  /** For `email`: whether the user sent the message (a CRM that records a direction); unknown: sent. */
+  outgoing?: boolean;
 }
 
 export interface NewTask {

@@ -19,6 +19,8 @@ export class CrmError extends Error {
     readonly kind: CrmErrorKind,
     message: string,
     readonly status: number | null = null,
+    /** The CRM's error body (JSON), for an adapter that reads more from it than the message. */
+    readonly body: unknown = null,
   ) {
     super(message);
   }

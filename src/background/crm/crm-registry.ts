@@ -5,7 +5,14 @@
 import type { CrmKind } from '../../shared/protocol';
 import { copperAdapter, localCopperAdapter } from './copper/copper-adapter';
 import type { CrmClient } from './crm-client';
-import type { CrmTransport } from './crm-transport';
+import type { CrmTransport, RateLimitVerdict } from './crm-transport';
+import { hubspotAdapter } from './hubspot/hubspot-adapter';
+
+/** A rolling-window request budget: at most `limit` requests in any `windowMs`. */
+export interface RateLimit {
+  limit: number;
+  windowMs: number;
+}
 
 export interface CrmAdapter {
   kind: CrmKind;
@@ -13,17 +20,32 @@ export interface CrmAdapter {
   baseUrl(typed: string): string;
   /** Request headers that carry the credentials. */
   headers(apiKey: string, email: string): Record<string, string>;
-  /** Requests per minute Threadline allows itself by default (just under the CRM's own limit). */
-  requestsPerMinute: number;
+  /**
+   * The budget Threadline allows itself by default (just under the CRM's own limit); a number typed
+   * at connect (`requestsPerWindow`) replaces `limit` for the same window.
+   */
+  rateLimit: RateLimit;
+  /** A separate budget for requests flagged `search` (HubSpot: 5 a second). */
+  searchRateLimit?: RateLimit;
+  /** The CRM's own statement of the limit on a reply, which then replaces `rateLimit.limit`. */
+  limitFromHeaders?: (get: (name: string) => string | null) => number | null;
+  /** What a 429 body asks for (see RateLimitVerdict). */
+  rateLimitVerdict?: (json: unknown) => RateLimitVerdict;
+  /** What this CRM has; absent: everything. */
+  features?: { leads: boolean };
   /** Host permissions the options page asks for when connecting. */
   permissionOrigins: readonly string[];
-  /** A client for one Gmail account (consent and the audit log are per account). */
-  createClient(transport: CrmTransport, account?: string): CrmClient;
+  /**
+   * A client for one Gmail account (consent and the audit log are per account); `connection.email`
+   * is the CRM user the connection acts as.
+   */
+  createClient(transport: CrmTransport, account?: string, connection?: { email: string }): CrmClient;
 }
 
 const REGISTRY: Record<CrmKind, CrmAdapter> = {
   local: localCopperAdapter,
   copper: copperAdapter,
+  hubspot: hubspotAdapter,
 };
 
 export function crmAdapter(kind: CrmKind): CrmAdapter {

@@ -63,7 +63,7 @@ export function createCrmSession(deps: {
   };
 
   const buildTransport = (
-    info: Pick<ConnectionInfo, 'kind' | 'baseUrl' | 'email' | 'requestsPerMinute'>,
+    info: Pick<ConnectionInfo, 'kind' | 'baseUrl' | 'email' | 'requestsPerMinute' | 'requestsPerWindow'>,
     apiKey: string,
     report: boolean,
   ): CrmTransport => {
@@ -89,17 +89,43 @@ export function createCrmSession(deps: {
       now: nowMs,
       ...(deps.fetchImpl ? { fetchImpl: deps.fetchImpl } : {}),
     });
+    const { windowMs } = adapter.rateLimit;
     const limiter = createRateLimiter({
-      limit: info.requestsPerMinute ?? adapter.requestsPerMinute,
-      windowMs: 60_000,
+      limit:
+        info.requestsPerWindow ??
+        (windowMs === 60_000 ? info.requestsPerMinute : undefined) ??
+        adapter.rateLimit.limit,
+      windowMs,
       store: deps.session,
       now: nowMs,
     });
+    const searchLimit = adapter.searchRateLimit;
+    const learn = adapter.limitFromHeaders;
     return createCrmTransport({
       egress,
       limiter,
       baseUrl: info.baseUrl,
       headers: adapter.headers(apiKey, info.email),
+      now: nowMs,
+      ...(searchLimit
+        ? {
+            searchLimiter: createRateLimiter({
+              ...searchLimit,
+              store: deps.session,
+              storeKey: 'searchRateLimiter',
+              now: nowMs,
+            }),
+          }
+        : {}),
+      ...(adapter.rateLimitVerdict ? { rateLimitVerdict: adapter.rateLimitVerdict } : {}),
+      ...(learn
+        ? {
+            onHeaders: (get: (name: string) => string | null) => {
+              const limit = learn(get);
+              if (limit !== null) limiter.setLimit(limit);
+            },
+          }
+        : {}),
       ...(report ? { onHealth: setHealth } : { maxAttempts: 2 }),
     });
   };
@@ -115,7 +141,7 @@ export function createCrmSession(deps: {
         const credentials = connection.credentials();
         transport ??= credentials.then((c) => (c ? buildTransport(c.info, c.apiKey, true) : null));
         cached = Promise.all([transport, credentials]).then(([tr, c]) =>
-          tr && c ? crmAdapter(c.info.kind).createClient(tr, account) : null,
+          tr && c ? crmAdapter(c.info.kind).createClient(tr, account, { email: c.info.email }) : null,
         );
         clients.set(key, cached);
       }
@@ -166,9 +192,14 @@ export function createCrmSession(deps: {
       const email = input.email.trim();
       try {
         const baseUrl = adapter.baseUrl(input.baseUrl);
-        const info = { kind: input.kind, baseUrl, email };
+        const info = {
+          kind: input.kind,
+          baseUrl,
+          email,
+          ...(input.requestsPerWindow === undefined ? {} : { requestsPerWindow: input.requestsPerWindow }),
+        };
         const check = await adapter
-          .createClient(buildTransport(info, input.apiKey.trim(), false))
+          .createClient(buildTransport(info, input.apiKey.trim(), false), undefined, { email })
           .checkConnection();
         return {
           ok: true,
@@ -178,6 +209,8 @@ export function createCrmSession(deps: {
             userName: check.user.name,
             connectedAt: Math.floor(nowMs() / 1000),
             ...(input.requestsPerMinute === undefined ? {} : { requestsPerMinute: input.requestsPerMinute }),
+            ...(input.requestsPerWindow === undefined ? {} : { requestsPerWindow: input.requestsPerWindow }),
+            ...(adapter.features?.leads === false ? { leads: false } : {}),
           },
         };
       } catch (error) {

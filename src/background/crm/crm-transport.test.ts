@@ -22,7 +22,7 @@ function scripted(answers: (EgressResponse | 'network')[]) {
       if (next === 'network' || next === undefined) throw new TypeError('Failed to fetch');
       return next;
     },
-    limiter: { acquire: async () => undefined },
+    limiter: { acquire: async () => undefined, setLimit: () => undefined },
     baseUrl: 'https://crm.test/api',
     headers: { 'X-PW-AccessToken': 'k' },
     sleep: async (ms) => void sleeps.push(ms),
@@ -116,7 +116,7 @@ describe('egress gate', () => {
   it('maps a refused destination to notConnected, never a retry', async () => {
     const transport = createCrmTransport({
       egress: createEgress({ allowedOrigin: () => 'https://api.crm.example', fetchImpl: ok }),
-      limiter: { acquire: async () => undefined },
+      limiter: { acquire: async () => undefined, setLimit: () => undefined },
       baseUrl: 'https://evil.test',
       headers: {},
       sleep: async () => undefined,

@@ -5,8 +5,10 @@ import { CrmError } from './crm-error';
 import type { RateLimiter } from './rate-limiter';
 
 export interface CrmCall {
-  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   path: string;
+  /** A search request: it also waits for the CRM's separate search limit, if it has one. */
+  search?: boolean;
   body?: unknown;
   purpose: Purpose;
   dataClasses: readonly DataClass[];
@@ -21,6 +23,12 @@ export interface CrmAnswer {
   json: unknown;
   total: number | null;
 }
+
+/**
+ * What an adapter reads from a 429 body (its CRM's own policies): wait this long and retry, or stop
+ * every request for this long with a plain message. null: the generic backoff.
+ */
+export type RateLimitVerdict = { retryAfterMs: number } | { stopForMs: number; message: string } | null;
 
 /** What the transport saw last: the sidebar shows "rate-limited, retrying" or "unreachable" from it. */
 export type TransportHealth = 'ok' | 'rateLimited' | 'unreachable' | 'server' | 'unauthorized';
@@ -42,13 +50,24 @@ export function createCrmTransport(options: {
   sleep?: (ms: number) => Promise<void>;
   random?: () => number;
   onHealth?: (health: TransportHealth) => void;
+  /** Requests flagged `search` wait for this one too. */
+  searchLimiter?: RateLimiter;
+  /** The adapter's reading of a 429 body. */
+  rateLimitVerdict?: (json: unknown) => RateLimitVerdict;
+  /** Every answer's headers, for an adapter that learns its limit from them. */
+  onHeaders?: (get: (name: string) => string | null) => void;
+  now?: () => number;
 }): CrmTransport {
+  const now = options.now ?? Date.now;
+  /** A stop a 429 asked for (a daily limit): until then nothing is sent. */
+  let stopped: { until: number; message: string } | null = null;
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const maxAttempts = options.maxAttempts ?? 6;
   const report = (health: TransportHealth) => options.onHealth?.(health);
 
   return {
     async request(call) {
+      if (stopped && now() < stopped.until) throw new CrmError('rateLimited', stopped.message, 429);
       let lastError: CrmError | null = null;
       let retryAfter: number | null = null;
       for (let attempt = 0; attempt < maxAttempts; attempt += 1) {
@@ -61,6 +80,7 @@ export function createCrmTransport(options: {
           );
         }
         await options.limiter.acquire();
+        if (call.search) await options.searchLimiter?.acquire();
         retryAfter = null;
         let response: Awaited<ReturnType<Egress>>;
         try {
@@ -85,8 +105,16 @@ export function createCrmTransport(options: {
           continue;
         }
         const text = await response.text().catch(() => '');
+        options.onHeaders?.((name) => response.headers.get(name));
         if (response.status === 429) {
           retryAfter = parseRetryAfter(response.headers.get('Retry-After'));
+          const verdict = options.rateLimitVerdict?.(parseJson(text)) ?? null;
+          if (verdict && 'stopForMs' in verdict) {
+            stopped = { until: now() + verdict.stopForMs, message: verdict.message };
+            report('rateLimited');
+            throw new CrmError('rateLimited', verdict.message, 429);
+          }
+          if (verdict) retryAfter = Math.max(retryAfter ?? 0, verdict.retryAfterMs);
           lastError = new CrmError('rateLimited', 'rate limited', 429);
           report('rateLimited');
           continue;
@@ -110,11 +138,11 @@ export function createCrmTransport(options: {
         }
         if (response.status === 401 || response.status === 403) {
           report('unauthorized');
-          throw new CrmError('unauthorized', messageOf(json) ?? 'unauthorized', response.status);
+          throw new CrmError('unauthorized', messageOf(json) ?? 'unauthorized', response.status, json);
         }
         if (response.status === 404) {
           report('ok');
-          throw new CrmError('notFound', 'not found', 404);
+          throw new CrmError('notFound', 'not found', 404, json);
         }
         if (response.status >= 400) {
           report('ok');
@@ -122,6 +150,7 @@ export function createCrmTransport(options: {
             'invalidInput',
             messageOf(json) ?? `refused (${response.status})`,
             response.status,
+            json,
           );
         }
         report('ok');
@@ -132,6 +161,14 @@ export function createCrmTransport(options: {
       throw lastError ?? new CrmError('unreachable', 'no attempt was made');
     },
   };
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
 }
 
 function messageOf(json: unknown): string | null {

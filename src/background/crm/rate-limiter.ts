@@ -7,6 +7,8 @@ import type { KeyValueArea } from '../platform';
 export interface RateLimiter {
   /** Resolves when one more request may go out, and counts it. */
   acquire(): Promise<void>;
+  /** A new limit for the same window (a CRM's rate headers said what this account is allowed). */
+  setLimit(limit: number): void;
 }
 
 export function createRateLimiter(options: {
@@ -20,6 +22,7 @@ export function createRateLimiter(options: {
   const now = options.now ?? Date.now;
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const key = options.storeKey ?? 'rateLimiter';
+  let limit = options.limit;
   let times: number[] | null = null;
   let queue: Promise<void> = Promise.resolve();
 
@@ -35,7 +38,7 @@ export function createRateLimiter(options: {
     for (;;) {
       const t = now();
       while (list.length > 0 && (list[0] ?? 0) <= t - options.windowMs) list.shift();
-      if (list.length < options.limit) {
+      if (list.length < limit) {
         list.push(t);
         if (options.store) void options.store.set(key, list.slice());
         return;
@@ -50,6 +53,9 @@ export function createRateLimiter(options: {
       const turn = queue.then(take);
       queue = turn.catch(() => undefined);
       return turn;
+    },
+    setLimit(next) {
+      if (Number.isInteger(next) && next >= 1) limit = next;
     },
   };
 }

@@ -15,7 +15,11 @@ export function createContactHandlers(ctx: WorkerContext): ContactHandlers {
       await tabAccount(ctx, context.tabId, request.account);
       const address = normaliseAddress(request.address);
       if (!address) return { ok: false, error: t('errNotAnAddress') };
-      if (!(await ctx.connection.info())) return { ok: false, error: t('errConnectFirst') };
+      const info = await ctx.connection.info();
+      if (!info) return { ok: false, error: t('errConnectFirst') };
+      // A CRM without leads (HubSpot, ConnectionInfo.leads): refused here, before anything is queued.
+      if (request.kind === 'lead' && info.leads === false)
+        return { ok: false, error: t('errHubspotNoLeads') };
       const { account } = request;
       const name = request.name.trim();
       if (request.kind === 'person') {

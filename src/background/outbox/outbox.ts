@@ -36,7 +36,15 @@ export type OutboxOp =
   | { op: 'unlinkThread'; payload: { threadId: string; record: RecordRef; text: string } }
   | {
       op: 'logMessage';
-      payload: { threadId: string; messageId: string; record: RecordRef; text: string; at: number | null };
+      payload: {
+        threadId: string;
+        messageId: string;
+        record: RecordRef;
+        text: string;
+        at: number | null;
+        /** Sent by the user (absent in writes queued before it existed: taken as sent). */
+        outgoing?: boolean;
+      };
     }
   | { op: 'addNote'; payload: { record: RecordRef; text: string } }
   | {
@@ -160,7 +168,7 @@ export function createOutbox(options: {
         return;
       }
       case 'logMessage': {
-        const { threadId, messageId, record, text, at } = write.payload;
+        const { threadId, messageId, record, text, at, outgoing } = write.payload;
         const have = await knownOf(client, account, record);
         const key = messageKey(messageId, recordKeyOf(record));
         const existing = have.marks.get(key);
@@ -173,6 +181,7 @@ export function createOutbox(options: {
           kind: 'email',
           details: `${text}\n${markerLine({ kind: 'email', threadId, messageId })}`,
           ...(at === null ? {} : { at }),
+          ...(outgoing === undefined ? {} : { outgoing }),
           purpose: 'logEmail',
           fromGmail: true,
         });

@@ -216,12 +216,16 @@ export function createSyncEngine(options: {
         pageSize: PAGE_SIZE,
         ...(state.cursorTime > 0 ? { modifiedFrom: state.cursorTime } : {}),
         dateOrder: await storedDateOrder(db),
+        ...(state.pageCursor === undefined ? {} : { cursor: state.pageCursor }),
       });
       const next = advanceCursor(state, page.records, PAGE_SIZE);
-      // A page whose elements were all skipped is still a full page: do not stop on it.
-      const done = page.received < PAGE_SIZE;
+      // A page whose elements were all skipped is still a full page: do not stop on it. A cursor
+      // adapter says itself whether more follows (a short page within one instant is not the end).
+      const done = page.nextCursor === undefined ? page.received < PAGE_SIZE : page.nextCursor === null;
+      const { pageCursor: _previous, ...rest } = state;
       const updated: SyncStateRow = {
-        ...progress(state, page, next.fresh.length),
+        ...progress(rest, page, next.fresh.length),
+        ...(typeof page.nextCursor === 'string' && !done ? { pageCursor: page.nextCursor } : {}),
         cursorTime: next.cursorTime,
         seenAtCursor: next.seenAtCursor.slice(-5000),
         // Every element skipped: nothing moved the cursor, so ask for the next page of it.

@@ -26,6 +26,12 @@ describe('the logging gate (queue-logs)', () => {
       'logMessage person:1',
       'logMessage person:1',
     ]);
+    // Which of them the user sent (HubSpot records an e-mail's direction).
+    expect(env.queued.map((q) => (q.write.op === 'logMessage' ? q.write.payload.outgoing : null))).toEqual([
+      null,
+      false,
+      true,
+    ]);
   });
 
   it('stores a thread’s marks and writes together: a write that fails to queue leaves no mark behind', async () => {

@@ -10,6 +10,7 @@
 import { linkKey, messageKey } from '../../db/record-rows';
 import type { ThreadlineDb } from '../../db/threadline-db';
 import { type RecordRef, recordKeyOf } from '../../shared/crm-model';
+import { normaliseAddress } from '../../shared/normalise-address';
 import type { ThreadFacts } from '../../shared/protocol';
 import { accountAllowed, type Settings } from '../../shared/settings';
 import type { Outbox } from '../outbox/outbox';
@@ -174,6 +175,8 @@ export async function queueLogs(
             messageId: message.messageId,
             record,
             at: message.date,
+            // Whether the user sent it: a CRM that records a direction (HubSpot) writes it.
+            outgoing: normaliseAddress(message.from.address) === (normaliseAddress(account) ?? ''),
             text: messageActivityText({
               level,
               subject: thread.subject,

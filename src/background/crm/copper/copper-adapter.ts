@@ -9,8 +9,8 @@ export const COPPER_REQUESTS_PER_MINUTE = 174;
 
 const dialect = {
   headers: copperHeaders,
-  requestsPerMinute: COPPER_REQUESTS_PER_MINUTE,
-  createClient: createCopperClient,
+  rateLimit: { limit: COPPER_REQUESTS_PER_MINUTE, windowMs: 60_000 },
+  createClient: (transport, account) => createCopperClient(transport, account),
 } satisfies Partial<CrmAdapter>;
 
 /** Copper itself: its one API address; the host permission is asked for when connecting. */

@@ -24,7 +24,8 @@ export type { DataClass, Purpose } from './egress-policy';
 
 export interface EgressRequest {
   url: string;
-  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  // PATCH: HubSpot's record updates (issue 16).
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   headers: Record<string, string>;
   body?: string;
   purpose: Purpose;

@@ -1,0 +1,35 @@
+import { t } from '../../i18n';
+import { isAllowedCrmOrigin } from '../../privacy/egress/egress-fetch';
+import { CrmError } from '../crm-error';
+import type { CrmAdapter } from '../crm-registry';
+import { createHubspotClient, HUBSPOT_BASE_URL, hubspotHeaders } from './hubspot-client';
+import {
+  HUBSPOT_DEFAULT_LIMIT,
+  HUBSPOT_SEARCH_LIMIT,
+  HUBSPOT_WINDOW_MS,
+  hubspotLimitFromHeaders,
+  hubspotRateLimitVerdict,
+} from './hubspot-rate';
+
+/**
+ * HubSpot with a private-app token. The API address is `https://api.hubapi.com` unless another is
+ * typed under "Advanced", which must pass the same rule as the local server's (the tests and
+ * `npm start -- --crm hubspot` point it at the local server's HubSpot personality).
+ */
+export const hubspotAdapter: CrmAdapter = {
+  kind: 'hubspot',
+  baseUrl: (typed) => {
+    const url = typed.trim().replace(/\/+$/, '');
+    if (url === '' || url === HUBSPOT_BASE_URL) return HUBSPOT_BASE_URL;
+    if (!isAllowedCrmOrigin(url)) throw new CrmError('notConnected', t('errCrmAddress'));
+    return url;
+  },
+  headers: (token) => hubspotHeaders(token),
+  rateLimit: { limit: HUBSPOT_DEFAULT_LIMIT, windowMs: HUBSPOT_WINDOW_MS },
+  searchRateLimit: HUBSPOT_SEARCH_LIMIT,
+  limitFromHeaders: hubspotLimitFromHeaders,
+  rateLimitVerdict: hubspotRateLimitVerdict,
+  features: { leads: false },
+  permissionOrigins: ['https://api.hubapi.com/*'],
+  createClient: (transport, account, connection) => createHubspotClient(transport, account, connection),
+};

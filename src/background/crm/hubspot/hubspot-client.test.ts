@@ -1,0 +1,709 @@
+import { describe, expect, it } from 'vitest';
+import { parseMarker } from '../../../shared/threadline-marker';
+import { createEgress } from '../../privacy/egress/egress-fetch';
+import type { CrmClient } from '../crm-client';
+import { CrmError } from '../crm-error';
+import { createCrmTransport } from '../crm-transport';
+import { createRateLimiter } from '../rate-limiter';
+import { hubspotAdapter } from './hubspot-adapter';
+import { createHubspotClient } from './hubspot-client';
+import { decodeKeyset } from './hubspot-delta';
+import { HubspotDouble } from './hubspot-double';
+import { labelIdToNumber } from './hubspot-ids';
+import { HUBSPOT_DAILY_PAUSE_MS, hubspotLimitFromHeaders, hubspotRateLimitVerdict } from './hubspot-rate';
+
+/** The real transport and egress gate over the double; every wait recorded, never slept. */
+function connect(double: HubspotDouble, options: { token?: string; email?: string; account?: string } = {}) {
+  const sleeps: number[] = [];
+  const limiter = createRateLimiter({ limit: 100, windowMs: 10_000, now: () => double.nowMs });
+  const egress = createEgress({
+    allowedOrigin: () => 'https://api.hubapi.com',
+    hasConsent: async () => true,
+    now: () => double.nowMs,
+    fetchImpl: double.fetch,
+  });
+  const transport = createCrmTransport({
+    egress,
+    limiter,
+    baseUrl: 'https://api.hubapi.com',
+    headers: hubspotAdapter.headers(options.token ?? double.token, ''),
+    sleep: async (ms) => {
+      sleeps.push(ms);
+      double.nowMs += ms;
+    },
+    random: () => 0.5,
+    now: () => double.nowMs,
+    rateLimitVerdict: hubspotRateLimitVerdict,
+    onHeaders: (get) => {
+      const limit = hubspotLimitFromHeaders(get);
+      if (limit !== null) limiter.setLimit(limit);
+    },
+  });
+  const client: CrmClient = createHubspotClient(
+    transport,
+    options.account ?? 'me@gmail.test',
+    {
+      email: options.email ?? 'sam@corp.test',
+    },
+    { nowMs: () => double.nowMs },
+  );
+  return { client, sleeps };
+}
+
+const bodies = (double: HubspotDouble, pathPart: string) =>
+  double.requests.filter((r) => r.path.includes(pathPart)).map((r) => r.body);
+
+describe('HubSpot connect', () => {
+  it('checks the token on one cheap read per object and finds the owner who is "me"', async () => {
+    const double = new HubspotDouble();
+    const { client } = connect(double);
+    const check = await client.checkConnection();
+    expect(check.user).toEqual({ id: 41629779, name: 'Sam Lee', email: 'sam@corp.test' });
+    expect(check.accountName).toBe('HubSpot · sam@corp.test · owner 41629779');
+    expect(double.requests.map((r) => `${r.method} ${r.path}`).sort()).toEqual(
+      [
+        'GET /crm/v3/owners?email=sam%40corp.test&limit=1',
+        ...['contacts', 'companies', 'deals', 'notes', 'emails', 'tasks'].map(
+          (o) => `GET /crm/v3/objects/${o}?limit=1`,
+        ),
+      ].sort(),
+    );
+  });
+
+  it('a token of another HubSpot account is another connection (another owner id)', async () => {
+    const first = await connect(new HubspotDouble()).client.checkConnection();
+    const other = new HubspotDouble();
+    other.owners = other.owners.map((o) => ({ ...o, id: o.id === '41629779' ? '77001' : o.id }));
+    const second = await connect(other).client.checkConnection();
+    expect(second.accountName).not.toBe(first.accountName);
+  });
+
+  it('401: says plainly that the token is not valid', async () => {
+    const double = new HubspotDouble();
+    const error = await connect(double, { token: 'pat-na1-wrong' })
+      .client.checkConnection()
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(CrmError);
+    expect((error as CrmError).message).toBe(
+      "HubSpot says the access token is not valid. Copy it again from the private app's settings.",
+    );
+  });
+
+  it('403 MISSING_SCOPES: names the missing scope from errors[0].context.requiredGranularScopes', async () => {
+    const double = new HubspotDouble();
+    double.missingScopes.add('deals');
+    const error = (await connect(double)
+      .client.checkConnection()
+      .catch((e: unknown) => e)) as CrmError;
+    expect(error.message).toBe(
+      "The private app's token is missing these scopes: crm.objects.deals.read. Add them to the app in HubSpot, then try again.",
+    );
+    double.missingScopes.add('owners');
+    const both = (await connect(double)
+      .client.checkConnection()
+      .catch((e: unknown) => e)) as CrmError;
+    expect(both.message).toContain('crm.objects.owners.read, crm.objects.deals.read');
+  });
+
+  it('no owner with the e-mail: says so', async () => {
+    const error = (await connect(new HubspotDouble(), { email: 'nobody@corp.test' })
+      .client.checkConnection()
+      .catch((e: unknown) => e)) as CrmError;
+    expect(error.message).toContain('No HubSpot user with the e-mail address nobody@corp.test');
+  });
+
+  it('the adapter: Bearer header, api.hubapi.com unless a loopback address is typed, the permission origin', () => {
+    expect(hubspotAdapter.headers('pat-1', 'x@y.test')).toEqual({
+      Authorization: 'Bearer pat-1',
+      'Content-Type': 'application/json',
+    });
+    expect(hubspotAdapter.baseUrl('')).toBe('https://api.hubapi.com');
+    expect(hubspotAdapter.baseUrl('http://127.0.0.1:8787/')).toBe('http://127.0.0.1:8787');
+    expect(() => hubspotAdapter.baseUrl('http://evil.test')).toThrow(CrmError);
+    expect(hubspotAdapter.permissionOrigins).toEqual(['https://api.hubapi.com/*']);
+    expect(hubspotAdapter.rateLimit).toEqual({ limit: 100, windowMs: 10_000 });
+    expect(hubspotAdapter.searchRateLimit).toEqual({ limit: 5, windowMs: 1000 });
+    expect(hubspotAdapter.features).toEqual({ leads: false });
+  });
+});
+
+describe('HubSpot people, companies, deals, owners', () => {
+  it('looks several addresses up in one search per four: email IN, and each as a secondary address', async () => {
+    const double = new HubspotDouble();
+    double.add(
+      'contacts',
+      { email: 'ana@acme.test', firstname: 'Ana', lastname: 'Ruiz', lifecyclestage: 'lead' },
+      '512',
+    );
+    double.add(
+      'contacts',
+      {
+        email: 'bo@acme.test',
+        firstname: 'Bo',
+        hs_additional_emails: 'bo.private@mail.test;b@acme.test',
+        jobtitle: 'CTO',
+        hubspot_owner_id: '41629779',
+      },
+      '513',
+    );
+    double.add('contacts', { email: 'other@acme.test', hs_additional_emails: 'ana@acme.test.evil' }, '514');
+    const { client } = connect(double);
+    const people = await client.searchPeopleByEmails([
+      'Ana@acme.test',
+      'bo.private@mail.test',
+      'c@x.test',
+      'd@x.test',
+      'e@x.test',
+    ]);
+    const searches = bodies(double, '/crm/v3/objects/contacts/search');
+    expect(searches).toHaveLength(2);
+    expect(searches[0]).toEqual({
+      filterGroups: [
+        {
+          filters: [
+            {
+              propertyName: 'email',
+              operator: 'IN',
+              values: ['ana@acme.test', 'bo.private@mail.test', 'c@x.test', 'd@x.test'],
+            },
+          ],
+        },
+        ...['ana@acme.test', 'bo.private@mail.test', 'c@x.test', 'd@x.test'].map((a) => ({
+          filters: [{ propertyName: 'hs_additional_emails', operator: 'CONTAINS_TOKEN', value: a }],
+        })),
+      ],
+      properties: expect.arrayContaining(['email', 'hs_additional_emails', 'lastmodifieddate']),
+      limit: 200,
+    });
+    expect((searches[1] as { filterGroups: unknown[] }).filterGroups).toHaveLength(2);
+    expect(people.map((p) => p.id).sort()).toEqual([512, 513]);
+    const bo = people.find((p) => p.id === 513);
+    expect(bo).toMatchObject({
+      name: 'Bo',
+      title: 'CTO',
+      ownerId: 41629779,
+      emails: [
+        { value: 'bo@acme.test', category: 'work' },
+        { value: 'bo.private@mail.test', category: 'other' },
+        { value: 'b@acme.test', category: 'other' },
+      ],
+      modifiedAt: Math.floor(double.nowMs / 1000),
+    });
+    expect(people.find((p) => p.id === 512)?.tags).toEqual(['lead']);
+  });
+
+  it('finds a company by domain or an additional domain', async () => {
+    const double = new HubspotDouble();
+    double.add(
+      'companies',
+      { name: 'Acme', domain: 'acme.test', hs_additional_domains: 'acme.example;acme.io' },
+      '88',
+    );
+    const { client } = connect(double);
+    expect(await client.findCompanyByDomain('acme.io')).toMatchObject({
+      id: 88,
+      name: 'Acme',
+      domain: 'acme.io',
+    });
+    expect(await client.findCompanyByDomain('nope.test')).toBeNull();
+    expect(bodies(double, '/companies/search')[0]).toMatchObject({
+      filterGroups: [
+        { filters: [{ propertyName: 'domain', operator: 'EQ', value: 'acme.io' }] },
+        {
+          filters: [{ propertyName: 'hs_additional_domains', operator: 'CONTAINS_TOKEN', value: 'acme.io' }],
+        },
+      ],
+    });
+    expect(await client.findLeadByEmail('ana@acme.test')).toBeNull();
+    await expect(client.createLead({ name: 'A', email: 'a@b.test', companyName: null })).rejects.toThrow(
+      'HubSpot has no separate leads',
+    );
+  });
+
+  it('maps pipelines, stages (won/lost from metadata), deals and owners', async () => {
+    const double = new HubspotDouble();
+    double.add(
+      'deals',
+      {
+        dealname: 'Big',
+        pipeline: 'default',
+        dealstage: 'closedwon',
+        amount: '1500.00',
+        closedate: '2026-12-01T00:00:00.000Z',
+      },
+      '301',
+    );
+    double.add('deals', { dealname: 'Lost one', pipeline: 'default', dealstage: 'closedlost' }, '302');
+    double.add('deals', { dealname: 'Early', pipeline: 'default', dealstage: 'appointmentscheduled' }, '303');
+    const { client } = connect(double);
+    const [pipeline] = await client.listPipelines();
+    expect(pipeline).toEqual({
+      id: labelIdToNumber('default'),
+      name: 'Sales Pipeline',
+      stages: [
+        { id: labelIdToNumber('appointmentscheduled'), name: 'Appointment Scheduled', winProbability: 20 },
+        { id: labelIdToNumber('closedwon'), name: 'Closed Won', winProbability: 100 },
+        { id: labelIdToNumber('closedlost'), name: 'Closed Lost', winProbability: 0 },
+      ],
+    });
+    expect(pipeline?.id).toBeLessThan(0); // a word id never meets a digit id
+    double.link('deals', '301', 'contacts', '512');
+    double.link('deals', '301', 'companies', '88');
+    const page = await client.pageOpportunities({ page: 1, pageSize: 200 });
+    expect(page.records.map((d) => [d.id, d.status])).toEqual([
+      [301, 'Won'],
+      [302, 'Lost'],
+      [303, 'Open'],
+    ]);
+    expect(page.records[0]).toMatchObject({
+      name: 'Big',
+      value: 1500,
+      closeDate: Date.UTC(2026, 11, 1) / 1000,
+      stageId: labelIdToNumber('closedwon'),
+      // Read from the deal's associations (search replies carry none).
+      primaryContactId: 512,
+      companyId: 88,
+    });
+    expect(page.records[1]).toMatchObject({ primaryContactId: null, companyId: null });
+    // ISO dates: the deal form never has to ask for the day/month order.
+    expect(page.dateOrder).toBe('monthFirst');
+    expect(await client.listUsers()).toEqual([
+      { id: 41629779, name: 'Sam Lee', email: 'sam@corp.test' },
+      { id: 41629780, name: 'Kim Ho', email: 'kim@corp.test' },
+    ]);
+  });
+
+  it('skips a record whose id is not digits or whose property is not a string, and counts it', async () => {
+    const double = new HubspotDouble();
+    double.add('companies', { name: 'Good' }, '1');
+    const bad = double.add('companies', { name: 'Bad' }, '2');
+    (bad.properties as Record<string, unknown>).name = 17;
+    const page = await connect(double).client.pageCompanies({ page: 1, pageSize: 200 });
+    expect(page.records.map((c) => c.name)).toEqual(['Good']);
+    expect(page.skipped).toBe(1);
+  });
+});
+
+describe('HubSpot delta sync', () => {
+  it('asks modified ≥ watermark ascending; a page wholly in one millisecond goes on by hs_object_id GT', async () => {
+    const double = new HubspotDouble();
+    const t0 = Date.UTC(2026, 10, 1, 9);
+    // 250 contacts changed in the same millisecond (an import), then 3 later ones.
+    for (let i = 0; i < 250; i += 1)
+      double.add(
+        'contacts',
+        { email: `p${i}@x.test`, lastmodifieddate: new Date(t0).toISOString() },
+        String(2000 + i),
+      );
+    for (let i = 0; i < 3; i += 1)
+      double.add(
+        'contacts',
+        { email: `q${i}@x.test`, lastmodifieddate: new Date(t0 + 5000 + i).toISOString() },
+        String(100 + i),
+      );
+    const { client } = connect(double);
+    const seen: number[] = [];
+    let query = { page: 1, pageSize: 200, modifiedFrom: Math.floor(t0 / 1000) } as Parameters<
+      CrmClient['pagePeople']
+    >[0];
+    for (let n = 0; n < 10; n += 1) {
+      const page = await client.pagePeople(query);
+      seen.push(...page.records.map((p) => p.id));
+      if (page.nextCursor === null) break;
+      expect(typeof page.nextCursor).toBe('string');
+      query = { ...query, cursor: page.nextCursor as string };
+    }
+    expect(new Set(seen).size).toBe(253);
+    const searches = bodies(double, '/contacts/search') as {
+      filterGroups: { filters: unknown[] }[];
+      sorts: unknown[];
+      limit: number;
+      after?: string;
+    }[];
+    expect(searches[0]).toMatchObject({
+      filterGroups: [{ filters: [{ propertyName: 'lastmodifieddate', operator: 'GTE', value: String(t0) }] }],
+      sorts: [{ propertyName: 'lastmodifieddate', direction: 'ASCENDING' }],
+      limit: 200,
+    });
+    expect(searches[1]).toMatchObject({
+      filterGroups: [
+        {
+          filters: [
+            { propertyName: 'lastmodifieddate', operator: 'GTE', value: String(t0) },
+            { propertyName: 'lastmodifieddate', operator: 'LTE', value: String(t0) },
+            { propertyName: 'hs_object_id', operator: 'GT', value: '0' },
+          ],
+        },
+      ],
+      sorts: [{ propertyName: 'hs_object_id', direction: 'ASCENDING' }],
+    });
+    // Never an offset: the 10,000-result cap cannot be reached.
+    expect(searches.every((s) => s.after === undefined)).toBe(true);
+    expect(decodeKeyset('m5i7')).toEqual({ ms: 5, afterId: '7' });
+    expect(decodeKeyset('junk')).toBeNull();
+  });
+
+  it('companies, deals and tasks use hs_lastmodifieddate; leads are empty and final', async () => {
+    const double = new HubspotDouble();
+    const { client } = connect(double);
+    await client.pageCompanies({ page: 1, pageSize: 200, modifiedFrom: 1000 });
+    await client.pageTasks({ page: 1, pageSize: 200, modifiedFrom: 1000 });
+    for (const body of [...bodies(double, '/companies/search'), ...bodies(double, '/tasks/search')])
+      expect(body).toMatchObject({
+        filterGroups: [
+          { filters: [{ propertyName: 'hs_lastmodifieddate', operator: 'GTE', value: '1000000' }] },
+        ],
+      });
+    expect(await client.pageLeads({ page: 1, pageSize: 200 })).toEqual({
+      records: [],
+      total: 0,
+      skipped: 0,
+      received: 0,
+      nextCursor: null,
+    });
+  });
+});
+
+describe('HubSpot activities and tasks', () => {
+  it('a note, a logged e-mail and a task: bodies with the association type ids', async () => {
+    const double = new HubspotDouble();
+    double.add('contacts', { email: 'ana@acme.test' }, '512');
+    double.add('companies', { name: 'Acme' }, '88');
+    const { client } = connect(double);
+    await client.createActivity({
+      parent: { type: 'person', id: 512 },
+      kind: 'note',
+      details: 'a < b\nnext',
+      at: 1_700_000_000,
+      purpose: 'addNote',
+      fromGmail: false,
+    });
+    await client.createActivity({
+      parent: { type: 'person', id: 512 },
+      kind: 'email',
+      details: 'Subject line\nbody',
+      at: 1_700_000_000,
+      purpose: 'logEmail',
+      fromGmail: true,
+      outgoing: false,
+    });
+    await client.createActivity({
+      parent: { type: 'opportunity', id: 301 },
+      kind: 'email',
+      details: 'x',
+      at: 1_700_000_000,
+      purpose: 'logEmail',
+      fromGmail: true,
+    });
+    await client.createActivity({
+      parent: { type: 'company', id: 88 },
+      kind: 'note',
+      details: 'on the company',
+      at: 1_700_000_000,
+      purpose: 'addNote',
+      fromGmail: false,
+    });
+    await client.createTask({
+      name: 'Call Ana',
+      related: { type: 'person', id: 512 },
+      dueDate: 1_700_086_400,
+      priority: 'High',
+    });
+    const posts = double.requests.filter(
+      (r) => r.method === 'POST' && /objects\/(notes|emails|tasks)$/.test(r.path),
+    );
+    expect(posts.map((r) => r.body)).toEqual([
+      {
+        properties: { hs_timestamp: '1700000000000', hs_note_body: 'a &lt; b<br>next' },
+        associations: [
+          { to: { id: '512' }, types: [{ associationCategory: 'HUBSPOT_DEFINED', associationTypeId: 202 }] },
+        ],
+      },
+      {
+        properties: {
+          hs_timestamp: '1700000000000',
+          hs_email_direction: 'INCOMING_EMAIL',
+          hs_email_status: 'SENT',
+          hs_email_subject: 'Subject line',
+          hs_email_text: 'Subject line\nbody',
+        },
+        associations: [
+          { to: { id: '512' }, types: [{ associationCategory: 'HUBSPOT_DEFINED', associationTypeId: 198 }] },
+        ],
+      },
+      {
+        properties: expect.objectContaining({ hs_email_direction: 'EMAIL' }),
+        associations: [
+          { to: { id: '301' }, types: [{ associationCategory: 'HUBSPOT_DEFINED', associationTypeId: 210 }] },
+        ],
+      },
+      { properties: { hs_timestamp: '1700000000000', hs_note_body: 'on the company' } },
+      {
+        properties: {
+          hs_task_subject: 'Call Ana',
+          hs_timestamp: '1700086400000',
+          hs_task_status: 'NOT_STARTED',
+          hs_task_priority: 'HIGH',
+        },
+        associations: [
+          { to: { id: '512' }, types: [{ associationCategory: 'HUBSPOT_DEFINED', associationTypeId: 204 }] },
+        ],
+      },
+    ]);
+    // The company pair has no type id in the reference: v4's default association.
+    expect(
+      double.requests.some(
+        (r) =>
+          r.method === 'PUT' &&
+          /\/crm\/v4\/objects\/notes\/\d+\/associations\/default\/companies\/88$/.test(r.path),
+      ),
+    ).toBe(true);
+    const recent = await client.recentActivities({ type: 'company', id: 88 }, 5);
+    expect(recent.map((a) => a.details)).toEqual(['on the company']);
+  });
+
+  it('exactly once: a retry finds the marked note the first attempt wrote, even read back as HTML', async () => {
+    const double = new HubspotDouble();
+    double.add('contacts', { email: 'ana@acme.test' }, '512');
+    const { client } = connect(double);
+    const details = 'Linked thread\n[threadline:v1 link thread=18c%2F1]';
+    const created = await client.createActivity({
+      parent: { type: 'person', id: 512 },
+      kind: 'note',
+      details,
+      purpose: 'linkThread',
+      fromGmail: true,
+    });
+    // HubSpot may hand the body back as paragraphs.
+    const stored = double.objects.notes?.get(String(created.id));
+    if (stored)
+      stored.properties.hs_note_body = `<p>Linked thread</p><p>[threadline:v1 link thread=18c%2F1]</p>`;
+    const again = connect(double).client; // a new worker
+    const found = await again.threadActivitiesOf({ type: 'person', id: 512 }, null);
+    expect(found).toHaveLength(1);
+    expect(found[0]).toMatchObject({ id: created.id, parentType: 'person', parentId: 512, typeName: 'Note' });
+    expect(parseMarker(found[0]?.details ?? null)).toEqual({ kind: 'link', threadId: '18c/1' });
+    expect(
+      double.requests.filter((r) => r.method === 'POST' && r.path === '/crm/v3/objects/notes'),
+    ).toHaveLength(1);
+    // The look-back sweep finds it too, with its parent.
+    const page = await again.pageThreadActivities({ page: 1, pageSize: 200, activityFrom: 0 });
+    expect(page.records.map((a) => [a.id, a.parentType, a.parentId])).toEqual([[created.id, 'person', 512]]);
+    // Unlinking rewrites the same note.
+    const unlinked = await again.updateActivityDetails(
+      created.id,
+      'x\n[threadline:v1 unlinked thread=18c%2F1]',
+      'linkThread',
+      true,
+    );
+    expect(parseMarker(unlinked.details)).toEqual({ kind: 'unlinked', threadId: '18c/1' });
+    expect(unlinked.parentId).toBe(512);
+  });
+
+  it('a task create is found again on its record; completing it patches hs_task_status', async () => {
+    const double = new HubspotDouble();
+    double.add('contacts', { email: 'ana@acme.test' }, '512');
+    const { client } = connect(double);
+    const task = await client.createTask({
+      name: 'Call Ana',
+      related: { type: 'person', id: 512 },
+      dueDate: null,
+      priority: 'None',
+    });
+    expect(await client.findTask('Call Ana', { type: 'person', id: 512 })).toMatchObject({ id: task.id });
+    expect(await client.findTask('Call Ana', { type: 'person', id: 999 })).toBeNull();
+    expect(await client.setTaskStatus(task.id, 'Completed')).toMatchObject({ status: 'Completed' });
+    expect(double.requests.at(-1)).toMatchObject({
+      method: 'PATCH',
+      body: { properties: { hs_task_status: 'COMPLETED' } },
+    });
+  });
+
+  it('a contact create that meets a 409 returns the existing contact by the id in the message', async () => {
+    const double = new HubspotDouble();
+    double.add('contacts', { email: 'ana@acme.test', firstname: 'Ana' }, '37765128953');
+    const person = await connect(double).client.createPerson({
+      name: 'Ana Ruiz',
+      email: 'ana@acme.test',
+      companyId: null,
+    });
+    expect(person.id).toBe(37765128953);
+  });
+
+  it('a deal: created with its associations and marker note, found again by a retry', async () => {
+    const double = new HubspotDouble();
+    const { client } = connect(double);
+    const input = {
+      idempotencyKey: 'k-1',
+      name: 'Renewal',
+      pipelineId: labelIdToNumber('default'),
+      stageId: labelIdToNumber('appointmentscheduled'),
+      value: 1500,
+      closeDate: Date.UTC(2026, 11, 1) / 1000,
+      primaryContactId: 512,
+      companyId: 88,
+    };
+    const deal = await client.createOpportunity(input);
+    expect(bodies(double, '/crm/v3/objects/deals')[0]).toEqual({
+      properties: {
+        dealname: 'Renewal',
+        pipeline: 'default',
+        dealstage: 'appointmentscheduled',
+        amount: '1500.00',
+        closedate: String(Date.UTC(2026, 11, 1)),
+      },
+      associations: [
+        { to: { id: '512' }, types: [{ associationCategory: 'HUBSPOT_DEFINED', associationTypeId: 3 }] },
+        { to: { id: '88' }, types: [{ associationCategory: 'HUBSPOT_DEFINED', associationTypeId: 341 }] },
+      ],
+    });
+    double.add('deals', { dealname: 'Renewal', pipeline: 'default', dealstage: 'appointmentscheduled' }); // a namesake
+    expect((await connect(double).client.findCreatedOpportunity(input))?.id).toBe(deal.id);
+    expect(
+      await connect(double).client.findCreatedOpportunity({ ...input, idempotencyKey: 'k-2' }),
+    ).toBeNull();
+    const won = await client.updateOpportunity(deal.id, { status: 'Won' });
+    expect(won.status).toBe('Won');
+    expect(double.requests.at(-1)?.body).toEqual({ properties: { dealstage: 'closedwon' } });
+  });
+});
+
+describe('HubSpot archived records', () => {
+  it('ids the batch read no longer returns are missing; getPerson confirms with a 404', async () => {
+    const double = new HubspotDouble();
+    double.add('contacts', { email: 'a@x.test' }, '1');
+    const gone = double.add('contacts', { email: 'b@x.test' }, '2');
+    gone.archived = true;
+    const { client } = connect(double);
+    const check = await client.existingIds('people', [1, 2]);
+    expect(check?.existing).toEqual(new Set([1]));
+    expect(bodies(double, '/contacts/batch/read')[0]).toEqual({
+      properties: ['hs_object_id'],
+      inputs: [{ id: '1' }, { id: '2' }],
+    });
+    expect(await client.getPerson(2)).toBeNull();
+    expect(await client.getPerson(1)).toMatchObject({ id: 1 });
+  });
+});
+
+describe('HubSpot rate limits', () => {
+  const limited = (policyName: string, message: string) => ({
+    status: 429,
+    body: { status: 'error', message, errorType: 'RATE_LIMIT', correlationId: 'c0ffee', policyName },
+  });
+
+  it('TEN_SECONDLY_ROLLING: waits the 10-second window and retries', async () => {
+    const double = new HubspotDouble();
+    double.forced.push(limited('TEN_SECONDLY_ROLLING', 'You have reached your ten_secondly_rolling limit.'));
+    const { client, sleeps } = connect(double);
+    expect(await client.listUsers()).toHaveLength(2);
+    expect(sleeps).toEqual([10_000]);
+  });
+
+  it('the secondly search limit: waits 1 s (newer bodies with category RATE_LIMITS too)', async () => {
+    const double = new HubspotDouble();
+    double.forced.push({
+      status: 429,
+      body: {
+        status: 'error',
+        message: 'You have reached your secondly limit.',
+        errorType: 'RATE_LIMIT',
+        correlationId: 'x',
+        category: 'RATE_LIMITS',
+      },
+    });
+    const { client, sleeps } = connect(double);
+    await client.searchPeopleByEmails(['a@x.test']);
+    expect(sleeps.length).toBe(1);
+    expect(sleeps[0]).toBeGreaterThanOrEqual(1000);
+    expect(sleeps[0]).toBeLessThan(10_000);
+  });
+
+  it('DAILY: stops with a plain error, and sends nothing more until the pause is over', async () => {
+    const double = new HubspotDouble();
+    double.forced.push(limited('DAILY', 'You have reached your daily limit.'));
+    const { client } = connect(double);
+    const error = (await client.listUsers().catch((e: unknown) => e)) as CrmError;
+    expect(error.kind).toBe('rateLimited');
+    expect(error.message).toContain("HubSpot's daily API limit");
+    const sent = double.requests.length;
+    await expect(client.listUsers()).rejects.toThrow("HubSpot's daily API limit");
+    expect(double.requests.length).toBe(sent);
+    double.nowMs += HUBSPOT_DAILY_PAUSE_MS;
+    expect(await client.listUsers()).toHaveLength(2);
+  });
+
+  it('reads every 429 body: an unknown or unparsable one gets the generic backoff', () => {
+    expect(hubspotRateLimitVerdict({ status: 'error', policyName: 'SOMETHING_NEW' })).toBeNull();
+    expect(hubspotRateLimitVerdict('<html>')).toBeNull();
+    expect(hubspotRateLimitVerdict(null)).toBeNull();
+  });
+
+  it('learns the 10-second limit from X-HubSpot-RateLimit-Max, lowering or raising it', () => {
+    const headers = (h: Record<string, string>) => (n: string) => h[n] ?? null;
+    expect(
+      hubspotLimitFromHeaders(
+        headers({ 'X-HubSpot-RateLimit-Max': '190', 'X-HubSpot-RateLimit-Interval-Milliseconds': '10000' }),
+      ),
+    ).toBe(190);
+    expect(hubspotLimitFromHeaders(headers({ 'X-HubSpot-RateLimit-Max': '250' }))).toBe(250);
+    expect(
+      hubspotLimitFromHeaders(
+        headers({ 'X-HubSpot-RateLimit-Max': '100', 'X-HubSpot-RateLimit-Interval-Milliseconds': '1000' }),
+      ),
+    ).toBeNull();
+    expect(hubspotLimitFromHeaders(headers({}))).toBeNull();
+  });
+
+  it('the 10-second limiter waits out the window on a fake clock, and a learned limit applies', async () => {
+    let now = 0;
+    const waits: number[] = [];
+    const limiter = createRateLimiter({
+      limit: 3,
+      windowMs: 10_000,
+      now: () => now,
+      sleep: async (ms) => {
+        waits.push(ms);
+        now += ms;
+      },
+    });
+    for (let i = 0; i < 3; i += 1) await limiter.acquire();
+    expect(waits).toEqual([]);
+    await limiter.acquire();
+    expect(waits).toEqual([10_001]);
+    limiter.setLimit(5);
+    await limiter.acquire();
+    expect(waits).toEqual([10_001]); // room under the raised limit: no wait
+  });
+
+  it('search requests also wait for the 5-a-second search limiter; other requests do not', async () => {
+    const double = new HubspotDouble();
+    let now = 0;
+    const waits: number[] = [];
+    const search = createRateLimiter({
+      limit: 5,
+      windowMs: 1000,
+      now: () => now,
+      sleep: async (ms) => {
+        waits.push(ms);
+        now += ms;
+      },
+    });
+    const transport = createCrmTransport({
+      egress: createEgress({
+        allowedOrigin: () => 'https://api.hubapi.com',
+        hasConsent: async () => true,
+        fetchImpl: double.fetch,
+      }),
+      limiter: createRateLimiter({ limit: 100, windowMs: 10_000, now: () => now }),
+      searchLimiter: search,
+      baseUrl: 'https://api.hubapi.com',
+      headers: hubspotAdapter.headers(double.token, ''),
+    });
+    const client = createHubspotClient(transport, 'me@gmail.test', { email: 'sam@corp.test' });
+    for (let i = 0; i < 6; i += 1) await client.findPersonByEmail(`p${i}@x.test`);
+    expect(waits).toEqual([1001]);
+    for (let i = 0; i < 10; i += 1) await client.getPerson(1);
+    expect(waits).toEqual([1001]);
+  });
+});
