@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 
 interface Ready {
+  kind: string;
   baseUrl: string;
   apiKey: string;
   email: string;
@@ -13,8 +14,9 @@ interface Ready {
 /** Runs `npm start`'s script until the CRM says it is ready; returns its output and the credentials. */
 async function startMainJob(
   dbPath: string,
+  args: string[] = [],
 ): Promise<{ child: ChildProcess; ready: Ready; output: () => string }> {
-  const child = spawn(process.execPath, ['scripts/start.mjs'], {
+  const child = spawn(process.execPath, ['scripts/start.mjs', ...args], {
     env: {
       ...process.env,
       THREADLINE_CRM_PORT: '0',
@@ -91,6 +93,30 @@ test('npm start builds dist/, explains how to load it, and serves the seeded dem
     const again = await fetch(`${second.ready.baseUrl}/people/${id}`, { headers });
     expect(((await again.json()) as { name: string }).name).toBe('Kept Across Restarts');
     expect(await stop(second.child)).toBe(0);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('npm start -- --crm hubspot serves the same demo world through HubSpot’s API', async () => {
+  test.setTimeout(120_000);
+  const dir = mkdtempSync(join(tmpdir(), 'threadline-start-'));
+  try {
+    const run = await startMainJob(join(dir, 'hubspot.sqlite'), ['--crm', 'hubspot']);
+    // The next steps name HubSpot, its token and where its address goes.
+    expect(run.output()).toMatch(/welcome page opens: choose "HubSpot"/);
+    expect(run.output()).toContain('(HubSpot API)');
+    expect(run.ready.kind).toBe('hubspot');
+    expect(run.ready.baseUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    const alice = await fetch(
+      `${run.ready.baseUrl}/crm/v3/objects/contacts/alice.doe@acme.test?idProperty=email&properties=firstname`,
+      { headers: { Authorization: `Bearer ${run.ready.apiKey}` } },
+    );
+    expect(alice.status).toBe(200);
+    expect(((await alice.json()) as { properties: { firstname: string } }).properties.firstname).toBe(
+      'Alice',
+    );
+    expect(await stop(run.child)).toBe(0);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

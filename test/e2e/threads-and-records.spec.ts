@@ -166,8 +166,14 @@ test('a deal created from the thread is linked to it, then marked won', async ({
   await expect.poll(async () => (await find())?.value).toBe(12500);
   const deal = await find();
   expect(deal?.primaryContactId).toBe(await personIdOf(crm, 'alice.doe@acme.test'));
+  // The thread's link on the deal (HubSpot also keeps the create's own marker note on it).
   await expect
-    .poll(async () => (await markedActivities(crm, { type: 'opportunity', id: deal?.id ?? 0 })).length)
+    .poll(
+      async () =>
+        (await markedActivities(crm, { type: 'opportunity', id: deal?.id ?? 0 })).filter((a) =>
+          a.details.includes(`link thread=${pricing?.threadId}`),
+        ).length,
+    )
     .toBe(1);
   await expect(frame.getByTestId('link-chip').filter({ hasText: 'Acme — pilot' })).toBeVisible();
   const row = frame.getByTestId('deal-row').filter({ hasText: 'Acme — pilot' });
