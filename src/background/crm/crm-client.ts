@@ -44,7 +44,7 @@ export interface Page<T> {
   dateOrder?: DateOrder;
   /**
    * Adapters that page by cursor (HubSpot): the cursor of the next page, or null when this was the
-   * last one, whatever `received` says. Absent: page numbers, and a short page ends (Copper).
+   * last one, whatever `received` says. Absent: page numbers, and a short page ends.
    */
   nextCursor?: string | null;
 }
