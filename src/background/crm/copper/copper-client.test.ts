@@ -192,3 +192,19 @@ describe('Copper adapter', () => {
     expect(activities.map((a) => a.typeName)).toEqual(['Phone Call', 'Activity']);
   });
 });
+
+describe('Copper lookups kept for a minute', () => {
+  it('a company created after a lookup found none answers the next lookup of its domain', async () => {
+    const answers: Record<string, unknown> = {
+      '/companies/search': [],
+      '/companies': { id: 41, name: 'Brand New Co', email_domain: 'brand-new-co.test', date_modified: 1 },
+    };
+    const { t, calls } = transport(answers);
+    const client = createCopperClient(t);
+    expect(await client.findCompanyByDomain('brand-new-co.test')).toBeNull();
+    const created = await client.createCompany({ name: 'Brand New Co', domain: 'brand-new-co.test' });
+    // The second person of the same new domain finds the company: no second create.
+    expect(await client.findCompanyByDomain('Brand-New-Co.test')).toEqual(created);
+    expect(calls.filter((c) => c.path === '/companies')).toHaveLength(1);
+  });
+});

@@ -116,6 +116,10 @@ export function createCopperClient(
     return answer;
   };
 
+  const remember = <T>(key: string, value: T): void => {
+    recent.set(key, { at: clock.nowMs(), answer: Promise.resolve(value) });
+  };
+
   const firstOf = async <S extends z.ZodMiniType, T>(
     path: string,
     body: Record<string, unknown>,
@@ -217,6 +221,19 @@ export function createCopperClient(
       ),
 
     ...writes,
+    // A company or lead just created answers the next lookup of its domain or address: a "none"
+    // kept from before the create would make the next person of the same new domain create the
+    // company again (found by the soak: two companies for one domain).
+    async createCompany(input) {
+      const company = await writes.createCompany(input);
+      remember(`company\n${input.domain.toLowerCase()}`, company);
+      return company;
+    },
+    async createLead(input) {
+      const lead = await writes.createLead(input);
+      remember(`lead\n${input.email.toLowerCase()}`, lead);
+      return lead;
+    },
 
     pageThreadActivities: (query) => activities.pageThreadActivities(query),
     threadActivitiesOf: (parent, since) => activities.threadActivitiesOf(parent, since),
