@@ -5,8 +5,7 @@ import type { CrmAdapter } from '../crm-registry';
 import { createHubspotClient, HUBSPOT_BASE_URL, hubspotHeaders } from './hubspot-client';
 import {
   HUBSPOT_DEFAULT_LIMIT,
-  HUBSPOT_SEARCH_LIMIT,
-  HUBSPOT_WINDOW_MS,
+  HUBSPOT_PACING,
   hubspotLimitFromHeaders,
   hubspotRateLimitVerdict,
 } from './hubspot-rate';
@@ -25,8 +24,8 @@ export const hubspotAdapter: CrmAdapter = {
     return url;
   },
   headers: (token) => hubspotHeaders(token),
-  rateLimit: { limit: HUBSPOT_DEFAULT_LIMIT, windowMs: HUBSPOT_WINDOW_MS },
-  searchRateLimit: HUBSPOT_SEARCH_LIMIT,
+  rateLimit: { limit: HUBSPOT_DEFAULT_LIMIT, windowMs: HUBSPOT_PACING.budgetWindowMs },
+  searchRateLimit: HUBSPOT_PACING.search,
   limitFromHeaders: hubspotLimitFromHeaders,
   rateLimitVerdict: hubspotRateLimitVerdict,
   features: { leads: false },

@@ -121,8 +121,8 @@ describe('HubSpot connect', () => {
     expect(hubspotAdapter.baseUrl('http://127.0.0.1:8787/')).toBe('http://127.0.0.1:8787');
     expect(() => hubspotAdapter.baseUrl('http://evil.test')).toThrow(CrmError);
     expect(hubspotAdapter.permissionOrigins).toEqual(['https://api.hubapi.com/*']);
-    expect(hubspotAdapter.rateLimit).toEqual({ limit: 100, windowMs: 10_000 });
-    expect(hubspotAdapter.searchRateLimit).toEqual({ limit: 5, windowMs: 1000 });
+    expect(hubspotAdapter.rateLimit).toEqual({ limit: 100, windowMs: 10_300 });
+    expect(hubspotAdapter.searchRateLimit).toEqual({ limit: 5, windowMs: 1050 });
     expect(hubspotAdapter.features).toEqual({ leads: false });
   });
 });

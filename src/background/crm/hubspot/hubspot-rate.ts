@@ -13,6 +13,16 @@ export const HUBSPOT_WINDOW_MS = 10_000;
 export const HUBSPOT_TIERS = { starter: 100, professional: 190, increase: 250 } as const;
 export type HubspotTier = keyof typeof HUBSPOT_TIERS;
 export const HUBSPOT_SEARCH_LIMIT = { limit: 5, windowMs: 1000 } as const;
+/**
+ * How Threadline paces itself against those limits: the same counts over slightly longer windows,
+ * because HubSpot counts a request when it arrives and Threadline when it leaves (a request held
+ * up in the browser would otherwise land in HubSpot's window with the next one and be refused).
+ * The margins cost 3 % (budget) and 5 % (search) of the top speed.
+ */
+export const HUBSPOT_PACING = {
+  budgetWindowMs: HUBSPOT_WINDOW_MS + 300,
+  search: { limit: HUBSPOT_SEARCH_LIMIT.limit, windowMs: HUBSPOT_SEARCH_LIMIT.windowMs + 50 },
+} as const;
 /** Without a known tier, the lowest (Free/Starter). */
 export const HUBSPOT_DEFAULT_LIMIT = HUBSPOT_TIERS.starter;
 /** After a DAILY 429 nothing is sent for this long, then one request finds out whether it reset. */
