@@ -70,10 +70,13 @@ export function createHubspotClient(
   clock: { nowMs: () => number } = { nowMs: Date.now },
 ): CrmClient {
   const call = async (c: CrmCall) => transport.request(account === undefined ? c : { ...c, account });
-  const activities = createHubspotActivities(call, clock.nowMs);
-
   const { index, outcome, list: listPipelines } = createHubspotPipelines(call);
   const loadPipelines = index.pipelines;
+  const activities = createHubspotActivities(
+    call,
+    clock.nowMs,
+    async (stage) => outcome(await loadPipelines())(stage) === 'Open',
+  );
   const writes = createHubspotWrites(call, index, outcome, clock.nowMs);
 
   const search = (object: string, body: Record<string, unknown>, kind: typeof READ | typeof LOOKUP) =>

@@ -110,6 +110,11 @@ export class HubspotDouble {
   ];
   /** Replies served before anything else (a 429, say), in order. */
   forced: Reply[] = [];
+  /**
+   * The next request this matches is carried out, then its answer is lost (the fetch rejects, as
+   * when the network drops or the worker dies before the reply): once.
+   */
+  loseAnswer: ((method: string, path: string) => boolean) | null = null;
   /** Headers every reply carries (rate headers of non-search replies). */
   rateHeaders: Record<string, string> = {};
   requests: { method: string; path: string; body: unknown }[] = [];
@@ -170,6 +175,10 @@ export class HubspotDouble {
             category: 'INVALID_AUTHENTICATION',
           })
         : this.route(method, u, body));
+    if (this.loseAnswer?.(method, u.pathname)) {
+      this.loseAnswer = null;
+      throw new TypeError('Failed to fetch');
+    }
     const text = reply.body === undefined ? '' : JSON.stringify(reply.body);
     // Search replies carry no rate headers (COMM).
     const rate = u.pathname.endsWith('/search') ? {} : this.rateHeaders;
@@ -483,6 +492,8 @@ type CreateBody = {
 const ASSOCIATION_TARGET: Record<string, string> = {
   'notes:202': 'contacts',
   'notes:214': 'deals',
+  'notes:190': 'companies',
+  'emails:186': 'companies',
   'emails:198': 'contacts',
   'emails:210': 'deals',
   'tasks:204': 'contacts',
@@ -501,6 +512,12 @@ const DEFAULT_TYPE: Record<string, number[]> = Object.fromEntries(
 );
 /** Forward → reverse type ids (reference, "Associations", NODE). */
 const REVERSE_TYPE: Record<number, number[]> = {
+  190: [189],
+  189: [190],
+  186: [185],
+  185: [186],
+  214: [213],
+  213: [214],
   202: [201],
   201: [202],
   198: [197],
