@@ -817,6 +817,27 @@ describe('HubSpot activities and tasks', () => {
     });
   });
 
+  it('a task on a company is linked inline (task→company 192): after a lost answer, a retry finds it there', async () => {
+    const double = new HubspotDouble();
+    double.add('companies', { name: 'Acme' }, '88');
+    double.loseAnswer = (method, path) => method === 'POST' && path === '/crm/v3/objects/tasks';
+    const related = { type: 'company', id: 88 } as const;
+    const lost = await connect(double, { maxAttempts: 1 })
+      .client.createTask({ name: 'Send terms', related, dueDate: null, priority: 'None' })
+      .catch((e: unknown) => e);
+    expect(lost).toBeInstanceOf(CrmError);
+    expect(double.requests.at(-1)?.body).toMatchObject({
+      associations: [
+        { to: { id: '88' }, types: [{ associationCategory: 'HUBSPOT_DEFINED', associationTypeId: 192 }] },
+      ],
+    });
+    const task = [...(double.objects.tasks?.values() ?? [])];
+    expect(task).toHaveLength(1);
+    const found = await connect(double).client.findTask('Send terms', related);
+    expect(found?.id).toBe(Number(task[0]?.id));
+    expect(double.requests.filter((r) => r.method === 'PUT')).toEqual([]);
+  });
+
   it('a contact create that meets a 409 returns the existing contact by the id in the message', async () => {
     const double = new HubspotDouble();
     double.add('contacts', { email: 'ana@acme.test', firstname: 'Ana' }, '37765128953');
