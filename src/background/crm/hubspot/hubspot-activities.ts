@@ -280,21 +280,34 @@ export function createHubspotActivities(
               hs_email_text: input.details,
             };
       const parent = input.parent as Related;
-      const targets = [parent, ...(await relatedOf(input.parent, input.purpose))].filter(
-        (r, i, all) => all.findIndex((o) => o.type === r.type && o.id === r.id) === i,
-      );
       const dataClasses = input.fromGmail ? (['googleUserData', 'crmData'] as const) : (['crmData'] as const);
-      const answer = await call({
-        method: 'POST',
-        path: `/crm/v3/objects/${OBJECT[kind]}`,
-        body: {
-          properties,
-          associations: targets.map((r) => inlineAssociation(r.id, ASSOCIATION_TYPE[kind][r.type])),
-        },
-        purpose: input.purpose,
-        dataClasses,
-        recordIds: targets.map((r) => recordKeyOf(r)),
-      });
+      const create = async () => {
+        const targets = [parent, ...(await relatedOf(input.parent, input.purpose))].filter(
+          (r, i, all) => all.findIndex((o) => o.type === r.type && o.id === r.id) === i,
+        );
+        return call({
+          method: 'POST',
+          path: `/crm/v3/objects/${OBJECT[kind]}`,
+          body: {
+            properties,
+            associations: targets.map((r) => inlineAssociation(r.id, ASSOCIATION_TYPE[kind][r.type])),
+          },
+          purpose: input.purpose,
+          dataClasses,
+          recordIds: targets.map((r) => recordKeyOf(r)),
+        });
+      };
+      let answer: CrmAnswer;
+      try {
+        answer = await create();
+      } catch (error) {
+        // A 400 refuses the whole create (nothing was made): a remembered deal or company may have
+        // been deleted since. Read the related records afresh and try once more; a refusal that is
+        // not about them stays a refusal.
+        if (!(error instanceof CrmError && error.status === 400 && relatedCache.delete(recordKeyOf(parent))))
+          throw error;
+        answer = await create();
+      }
       const created = parse(hubspotRecord, answer.json, OBJECT[kind]);
       const activity = toActivity(created, kind, input.parent);
       parents.set(activity.id, input.parent);

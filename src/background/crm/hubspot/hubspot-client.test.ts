@@ -691,6 +691,32 @@ describe('HubSpot activities and tasks', () => {
     ).toEqual([typed('512', 202), typed('301', 214), typed('303', 214), typed('88', 190)]);
   });
 
+  it('a remembered deal deleted since: the refused create is made again with her links read afresh', async () => {
+    const double = crmWithLinks();
+    const { client } = connect(double);
+    const log = (details: string) =>
+      client.createActivity({
+        parent: { type: 'person', id: 512 },
+        kind: 'note',
+        details,
+        purpose: 'addNote',
+        fromGmail: false,
+      });
+    await log('first');
+    const deal = double.objects.deals?.get('303');
+    if (deal) deal.archived = true;
+    await log('second');
+    const posts = created(double, 'notes').map((r) =>
+      (r.body as { associations?: { to: { id: string } }[] } | undefined)?.associations?.map((a) => a.to.id),
+    );
+    expect(posts).toEqual([
+      ['512', '301', '303', '88'],
+      ['512', '301', '303', '88'], // refused: 303 is archived
+      ['512', '301', '88'],
+    ]);
+    expect(double.objects.notes?.size).toBe(2);
+  });
+
   it('a contact with one company that is not labelled primary: that company', async () => {
     const double = crmWithLinks();
     double.add('contacts', { email: 'cy@solo.test' }, '514');
