@@ -88,6 +88,41 @@ describe('making associations', () => {
     ).toBe(201);
   });
 
+  it('inline to a company too (note→company 190, email→company 186 [NODE]), with contact and deal in one create', async () => {
+    const deal = (
+      await server.call('POST', '/crm/v3/objects/deals', {
+        properties: { dealname: 'Acme renewal', pipeline: 'default', dealstage: 'qualifiedtobuy' },
+      })
+    ).body as HsRecord;
+    const to = (id: string, typeId: number) => ({
+      to: { id },
+      types: [{ associationCategory: 'HUBSPOT_DEFINED', associationTypeId: typeId }],
+    });
+    const email = await server.call('POST', '/crm/v3/objects/emails', {
+      properties: { hs_timestamp: '1790000000000', hs_email_direction: 'EMAIL', hs_email_text: 'Hi' },
+      associations: [to(alice.id, 198), to(deal.id, 210), to(acme.id, 186)],
+    });
+    expect(email.status).toBe(201);
+    const id = (email.body as HsRecord).id;
+    for (const [type, from] of [
+      ['contacts', alice.id],
+      ['deals', deal.id],
+      ['companies', acme.id],
+    ] as const)
+      expect((await associations(type, from, 'emails')).results.map((r) => String(r.toObjectId))).toContain(
+        id,
+      );
+    const note = await server.call('POST', '/crm/v3/objects/notes', {
+      properties: { hs_timestamp: '1790000000000', hs_note_body: 'On Acme' },
+      associations: [to(acme.id, 190)],
+    });
+    expect(note.status).toBe(201);
+    expect((await associations('notes', (note.body as HsRecord).id, 'companies')).results[0]).toMatchObject({
+      toObjectId: Number(acme.id),
+      associationTypes: [{ typeId: 190 }],
+    });
+  });
+
   it('refuses an inline type that does not start at the created object, or a target that does not exist, creating nothing', async () => {
     const count = async () =>
       ((await server.call('POST', '/crm/v3/objects/tasks/search', {})).body as { total: number }).total;

@@ -63,6 +63,28 @@ describe('worker message handling', () => {
     ]);
   });
 
+  it('tells the sidebar in the view’s status when the saved CRM has no leads (HubSpot), and only then', async () => {
+    const db = new ThreadlineDb(`test-${Math.random()}`);
+    const info = {
+      kind: 'hubspot',
+      baseUrl: 'https://api.hubapi.com',
+      email: 'sam@corp.test',
+      accountName: 'HubSpot · sam@corp.test · owner 41629779',
+      userName: 'Sam Lee',
+      connectedAt: 1,
+      leads: false,
+    };
+    // Saved without a live key: the status is read all the same.
+    await db.settings.put({ name: 'crmConnection', value: info });
+    const fake = createFakePlatform();
+    main(fake.platform, createLogger('worker', recordingSink()), { db, policyGraceMs: 5 });
+    const port = fakePort(SIDEBAR_PORT, sidebarSender(7));
+    fake.connect(port);
+    await fake.send(opened, gmailSender(7));
+    await expect.poll(() => threadStates(port).length).toBeGreaterThan(0);
+    expect(threadStates(port).at(-1)).toMatchObject({ status: { leads: false } });
+  });
+
   it('refuses a message with a field its declaration does not have (strict, not stripped)', async () => {
     expect(await env.send({ ...opened, extra: 1 }, gmailSender(7))).toBeUndefined();
     expect(await env.send({ ...opened, thread: { ...thread, evil: true } }, gmailSender(7))).toBeUndefined();

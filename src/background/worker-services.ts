@@ -135,13 +135,16 @@ export function createWorkerServices(
     return new Map(answer.success ? answer.data.bodies.map((b) => [b.messageId, b.text]) : []);
   };
   const settings = () => policy.current();
-  const status = async (account: string) =>
-    readStatus(db, account, {
-      connected: (await connection.info()) !== null,
+  const status = async (account: string) => {
+    const info = await connection.info();
+    return readStatus(db, account, {
+      connected: info !== null,
       health: await crm.health(),
       syncRunning: sync.isRunning(account),
       managed: (policy.peek()?.locked.length ?? 0) > 0,
+      leads: info?.leads !== false,
     });
+  };
   const views = createThreadViews({
     db,
     hub,

@@ -37,5 +37,7 @@ export const statusViewSchema = z.object({
   failedReasons: z.optional(z.array(z.string())),
   /** Some settings are set by an administrator's policy. */
   managed: z.boolean(),
+  /** false when the connected CRM has no leads (HubSpot, ConnectionInfo.leads): "Add as lead" is not offered. Absent: it has. */
+  leads: z.optional(z.literal(false)),
 });
 export type StatusView = z.infer<typeof statusViewSchema>;

@@ -1,20 +1,37 @@
 /**
  * v4 associations [SPEC]: `PUT …/associations/default/{toType}/{toId}` (200), `PUT
  * …/associations/{toType}/{toId}` with a list of types (201), `GET …/associations/{toType}`
- * (`limit` ≤ 500, `after`). `toObjectId` is a number in replies, as observed [CODE]. Reading needs
- * the from-object's read scope and writing its write scope (unconfirmed: HubSpot may also ask for
- * the other object's). Bodies beyond the reference's fields are unconfirmed.
+ * (`limit` ≤ 500, `after`), and the batch read `POST /crm/v4/associations/{from}/{to}/batch/read`
+ * [BATCH-ASSOC]. `toObjectId` is a number in replies, as observed [CODE]. Reading needs the
+ * from-object's read scope and writing its write scope (unconfirmed: HubSpot may also ask for the
+ * other object's). Bodies beyond the reference's fields are unconfirmed.
  */
 import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
 import { ASSOCIATION_TYPES, associationType, defaultAssociationType } from './association-types';
 import type { HubspotContext } from './hubspot-context';
 import { objectNotFound, validationError } from './hubspot-error';
 import { requireScopes } from './hubspot-gate';
 import type { HsObject } from './hubspot-store';
 import { objectTypeOf } from './object-routes';
-import { OBJECT_TYPE_IDS, type ObjectType, requiredScopes } from './object-types';
+import { OBJECT_TYPE_IDS, type ObjectType, requiredScopes, SINGULAR } from './object-types';
 
 export const MAX_ASSOCIATION_LIMIT = 500;
+/**
+ * Batch read: inputs per request. The reference does not give HubSpot's maximum (unconfirmed):
+ * 100, like the object batch endpoints, so a client that keeps to it works whatever the real cap is.
+ */
+export const MAX_ASSOCIATION_BATCH_INPUTS = 100;
+/** Batch read: associations per id per page (unconfirmed; the single read's maximum). */
+export const ASSOCIATION_BATCH_PAGE = MAX_ASSOCIATION_LIMIT;
+
+/**
+ * The documented body [BATCH-ASSOC]; any other field is refused as the search body's are
+ * ("Invalid input JSON", unconfirmed wording).
+ */
+const batchReadShape = z.strictObject({
+  inputs: z.array(z.strictObject({ id: z.string(), after: z.string().optional() })),
+});
 
 type Pair = { fromType: string; fromId: string; toType: string; toId: string };
 
@@ -85,6 +102,85 @@ export function registerAssociationRoutes(api: FastifyInstance, ctx: HubspotCont
         toObjectTypeId: OBJECT_TYPE_IDS[toType],
         toObjectId: to.id,
         labels: types.flatMap((t) => (t.label ? [t.label] : [])),
+      };
+    },
+  );
+
+  /**
+   * Batch read [BATCH-ASSOC]: each input's associations, a page of them per id, with `paging.next.after`
+   * only when that id has more ("The 'paging' field will only be present if there are more pages").
+   * An id that does not exist (or is archived) or has no association of `toType` is left out of
+   * `results` and named in `errors` with a 207: which of the two readings HubSpot takes (207 with
+   * errors, or simply absent) is unconfirmed, and the error's wording is this server's.
+   */
+  api.post<{ Params: { fromType: string; toType: string } }>(
+    '/v4/associations/:fromType/:toType/batch/read',
+    async (request, reply) => {
+      const fromType = objectTypeOf(request.params.fromType);
+      const toType = objectTypeOf(request.params.toType);
+      requireScopes(ctx.scopes, requiredScopes(fromType, 'read'));
+      const parsed = batchReadShape.safeParse(request.body ?? {});
+      if (!parsed.success) {
+        const issue = parsed.error.issues[0];
+        const where = issue ? issue.path.join('.') : '';
+        throw validationError(
+          `Invalid input JSON: ${where ? `${where}: ` : ''}${issue?.message ?? 'not valid'}`,
+        );
+      }
+      const { inputs } = parsed.data;
+      if (inputs.length > MAX_ASSOCIATION_BATCH_INPUTS)
+        throw validationError(
+          `Too many inputs: ${inputs.length}. A batch takes at most ${MAX_ASSOCIATION_BATCH_INPUTS}.`,
+        );
+      const startedAt = new Date(ctx.nowMs()).toISOString();
+      const results: Record<string, unknown>[] = [];
+      const missing: string[] = [];
+      for (const input of inputs) {
+        if (input.after !== undefined && !/^\d+$/.test(input.after))
+          throw validationError(`after ${JSON.stringify(input.after)} is not a valid paging cursor.`);
+        const id = /^\d{1,15}$/.test(input.id) ? Number(input.id) : null;
+        const from = id === null ? undefined : ctx.store.get(fromType, id);
+        const rows =
+          from && !from.archived
+            ? ctx.store
+                .associations(from.id, toType)
+                .filter((row) => input.after === undefined || row.toId >= Number(input.after))
+            : [];
+        if (rows.length === 0) {
+          missing.push(input.id);
+          continue;
+        }
+        const next = rows[ASSOCIATION_BATCH_PAGE];
+        results.push({
+          from: { id: input.id },
+          to: rows.slice(0, ASSOCIATION_BATCH_PAGE).map((row) => ({
+            toObjectId: row.toId,
+            associationTypes: row.typeIds.map((typeId) => ({
+              category: 'HUBSPOT_DEFINED',
+              typeId,
+              label: associationType(typeId)?.label ?? null,
+            })),
+          })),
+          ...(next ? { paging: { next: { after: String(next.toId) } } } : {}),
+        });
+      }
+      const done = {
+        status: 'COMPLETE',
+        results,
+        startedAt,
+        completedAt: new Date(ctx.nowMs()).toISOString(),
+      };
+      if (missing.length === 0) return done;
+      reply.status(207);
+      return {
+        ...done,
+        numErrors: missing.length,
+        errors: missing.map((id) => ({
+          status: 'error',
+          category: 'OBJECT_NOT_FOUND',
+          message: `No ${SINGULAR[toType]} is associated with ${SINGULAR[fromType]} ${id}.`,
+          context: { fromObjectId: [id] },
+        })),
       };
     },
   );

@@ -1,8 +1,7 @@
 /**
  * HubSpot-defined association types between the objects this server serves: [id, from, to, label].
- * The reference lists a subset with its source [NODE] (hubspot-api-nodejs `src/enums/AssociationTypes.ts`);
- * the other pairs between these six objects (company↔email/note/task, deal→note/task reverses) are
- * taken from that same enum. Labels: the primary types are labelled "Primary"; the rest are unlabelled
+ * The reference lists them with their source [NODE] (hubspot-api-nodejs `src/enums/AssociationTypes.ts`),
+ * company↔email/note/task and the deal→note/task reverses included. Labels: the primary types are labelled "Primary"; the rest are unlabelled
  * (label null) — the label wording is unconfirmed.
  */
 import type { ObjectType } from './object-types';

@@ -48,6 +48,8 @@ export interface StatusInputs {
   health: Health;
   syncRunning: boolean;
   managed: boolean;
+  /** Whether the connected CRM has leads (ConnectionInfo.leads; absent: yes). */
+  leads: boolean;
 }
 
 export async function readStatus(
@@ -83,5 +85,6 @@ export async function readStatus(
     failedWrites: dead.length,
     failedReasons: [...new Set(dead.map(describeFailedWrite))].slice(0, 3),
     managed: inputs.managed,
+    ...(inputs.leads ? {} : { leads: false as const }),
   };
 }

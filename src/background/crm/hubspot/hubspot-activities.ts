@@ -1,15 +1,25 @@
 /**
  * HubSpot engagements as Threadline uses them: notes (`0-46`) carry notes and thread links, e-mails
- * (`0-49`) carry logged messages. Both are created with their association inline (type ids from
- * the reference: note→contact 202, note→deal 214, email→contact 198, email→deal 210); the reference
- * gives no note/email→company type id, so a company is associated afterwards through v4's
- * `associations/default` (which needs none). The exactly-once marker (shared/threadline-marker.ts)
- * ends the text as it does for Copper: in `hs_note_body` (HTML, so written escaped with `<br>` and
- * read back as text) and in `hs_email_text`.
+ * (`0-49`) carry logged messages. The exactly-once marker (shared/threadline-marker.ts) ends the text
+ * as it does for Copper: in `hs_note_body` (HTML, so written escaped with `<br>` and read back as
+ * text) and in `hs_email_text`.
+ *
+ * Associations (issue 16: "associated with the contact, company and deal"): an engagement logged on
+ * a contact is also associated with the contact's company (its primary one, type 1, else its only
+ * or first) and the contact's open deals; logged on a deal, with the deal's contacts and its company
+ * (primary 5 preferred); logged on a company, with that company only. Those records are read with
+ * v4 batch association reads (hubspot-associations.ts) and remembered a few minutes per record, so
+ * a thread logged message by message does not read them again for each. Every association goes
+ * inline on the create, with the reference's type ids (note→contact 202, note→deal 214,
+ * note→company 190, email→contact 198, email→deal 210, email→company 186): the engagement and all
+ * its associations are made by one request, so a retry after a lost answer finds it on the record it
+ * was logged on (the outbox's duplicate check, `threadActivitiesOf`) and never makes a second one.
  *
  * A record's engagements are read by v4 association reads + batch reads. The look-back sweep
  * searches both types by `hs_timestamp`; search replies carry no associations, so the parent of a
- * marked engagement is read once (v4) and remembered for the client's life.
+ * marked engagement is read once (v4) and remembered for the client's life. An engagement associated
+ * with several records is attributed by the sweep to its contact first, then deal, then company
+ * (HubSpot keeps no "logged on" record); the per-record duplicate check is what keeps a write once.
  */
 import type { Activity, RecordRef } from '../../../shared/crm-model';
 import { recordKeyOf } from '../../../shared/crm-model';
@@ -17,6 +27,7 @@ import { parseMarker } from '../../../shared/threadline-marker';
 import type { ActivityWindowQuery, NewActivity, Page, SyncedActivity } from '../crm-client';
 import { CrmError } from '../crm-error';
 import type { CrmAnswer, CrmCall } from '../crm-transport';
+import { type AssociatedRecord, preferredId, readAssociations } from './hubspot-associations';
 import { toHubspotId, toNumberId } from './hubspot-ids';
 import { EMAIL_PROPERTIES, NOTE_PROPERTIES, textToNoteHtml, toActivity } from './hubspot-mapping';
 import { parse, parseResults } from './hubspot-read';
@@ -30,10 +41,15 @@ const READ = { purpose: 'syncRecords', dataClasses: ['crmData'] } as const;
 const OBJECT: Record<Kind, 'notes' | 'emails'> = { note: 'notes', email: 'emails' };
 const PROPERTIES: Record<Kind, readonly string[]> = { note: NOTE_PROPERTIES, email: EMAIL_PROPERTIES };
 /** Inline association type ids (reference, "Associations", NODE). */
-export const ASSOCIATION_TYPE: Record<Kind, { person: number; opportunity: number }> = {
-  note: { person: 202, opportunity: 214 },
-  email: { person: 198, opportunity: 210 },
+export const ASSOCIATION_TYPE: Record<Kind, Record<'person' | 'opportunity' | 'company', number>> = {
+  note: { person: 202, opportunity: 214, company: 190 },
+  email: { person: 198, opportunity: 210, company: 186 },
 };
+/** contact→company primary 1, deal→company primary 5 (reference, "Associations"). */
+const PRIMARY_COMPANY = { contacts: 1, deals: 5 } as const;
+/** How long a record's company, deals and contacts are reused for further logs on it. */
+const RELATED_TTL_MS = 5 * 60_000;
+type Related = { type: 'person' | 'opportunity' | 'company'; id: number };
 const PARENT_OBJECT: Record<RecordRef['type'], string | null> = {
   person: 'contacts',
   company: 'companies',
@@ -56,9 +72,66 @@ export function parentObject(parent: { type: string }): string {
   return object;
 }
 
-export function createHubspotActivities(call: Call, nowMs: () => number) {
+export function createHubspotActivities(
+  call: Call,
+  nowMs: () => number,
+  /** Whether a deal stage (its internal id) is open, from the pipelines' metadata. */
+  stageIsOpen: (stageId: string) => Promise<boolean>,
+) {
   /** Which record a marked engagement belongs to, as read from its associations. */
   const parents = new Map<number, Parent>();
+  const relatedCache = new Map<string, { at: number; records: Related[] }>();
+
+  /** The deals among `ids` whose stage is open (archived or unknown ones are left out). */
+  const openDeals = async (ids: readonly number[], kind: Pick<CrmCall, 'purpose' | 'dataClasses'>) => {
+    const out: number[] = [];
+    for (let i = 0; i < ids.length; i += BATCH) {
+      const path = '/crm/v3/objects/deals/batch/read';
+      const answer = await call({
+        method: 'POST',
+        path,
+        body: {
+          properties: ['dealstage'],
+          inputs: ids.slice(i, i + BATCH).map((id) => ({ id: toHubspotId(id) })),
+        },
+        ...kind,
+      }).catch((error: unknown) => {
+        if (error instanceof CrmError && error.kind === 'notFound') return null; // none exists (body unconfirmed)
+        throw error;
+      });
+      if (!answer) continue;
+      for (const deal of parseResults(hubspotRecord, answer.json, path, (r) => r).records) {
+        const stage = deal.properties.dealstage ?? null;
+        if (stage !== null && (await stageIsOpen(stage))) out.push(toNumberId(deal.id));
+      }
+    }
+    return out;
+  };
+
+  /** The records an engagement logged on `parent` is associated with besides it (see the header). */
+  const relatedOf = async (parent: RecordRef, purpose: NewActivity['purpose']): Promise<Related[]> => {
+    if (parent.type !== 'person' && parent.type !== 'opportunity') return [];
+    const key = recordKeyOf(parent);
+    const cached = relatedCache.get(key);
+    if (cached && nowMs() - cached.at < RELATED_TTL_MS) return cached.records;
+    const kind = { purpose, dataClasses: ['crmData'] } as const;
+    const from = parent.type === 'person' ? 'contacts' : 'deals';
+    const read = async (to: string): Promise<AssociatedRecord[]> =>
+      (await readAssociations(call, from, to, [parent.id], kind)).get(parent.id) ?? [];
+    const company = preferredId(await read('companies'), PRIMARY_COMPANY[from]);
+    const records: Related[] =
+      parent.type === 'person'
+        ? (
+            await openDeals(
+              (await read('deals')).map((d) => d.id),
+              kind,
+            )
+          ).map((id) => ({ type: 'opportunity', id }))
+        : (await read('contacts')).map((c) => ({ type: 'person', id: c.id }));
+    if (company !== null) records.push({ type: 'company', id: company });
+    relatedCache.set(key, { at: nowMs(), records });
+    return records;
+  };
 
   const associatedIds = async (from: string, id: number, to: string): Promise<string[]> => {
     const out: string[] = [];
@@ -193,7 +266,7 @@ export function createHubspotActivities(call: Call, nowMs: () => number) {
     },
 
     async createActivity(input: NewActivity): Promise<SyncedActivity> {
-      const object = parentObject(input.parent);
+      parentObject(input.parent); // a lead: refused before anything is read
       const kind: Kind = input.kind;
       const timestamp = String((input.at ?? Math.floor(nowMs() / 1000)) * 1000);
       const properties: Record<string, string> =
@@ -206,32 +279,36 @@ export function createHubspotActivities(call: Call, nowMs: () => number) {
               hs_email_subject: (input.details.split('\n')[0] ?? '').slice(0, 200),
               hs_email_text: input.details,
             };
-      const typeId =
-        input.parent.type === 'person' || input.parent.type === 'opportunity'
-          ? ASSOCIATION_TYPE[kind][input.parent.type]
-          : null;
+      const parent = input.parent as Related;
       const dataClasses = input.fromGmail ? (['googleUserData', 'crmData'] as const) : (['crmData'] as const);
-      const answer = await call({
-        method: 'POST',
-        path: `/crm/v3/objects/${OBJECT[kind]}`,
-        body: {
-          properties,
-          ...(typeId === null ? {} : { associations: [inlineAssociation(input.parent.id, typeId)] }),
-        },
-        purpose: input.purpose,
-        dataClasses,
-        recordIds: [recordKeyOf(input.parent)],
-      });
-      const created = parse(hubspotRecord, answer.json, OBJECT[kind]);
-      if (typeId === null) {
-        await call({
-          method: 'PUT',
-          path: `/crm/v4/objects/${OBJECT[kind]}/${created.id}/associations/default/${object}/${toHubspotId(input.parent.id)}`,
+      const create = async () => {
+        const targets = [parent, ...(await relatedOf(input.parent, input.purpose))].filter(
+          (r, i, all) => all.findIndex((o) => o.type === r.type && o.id === r.id) === i,
+        );
+        return call({
+          method: 'POST',
+          path: `/crm/v3/objects/${OBJECT[kind]}`,
+          body: {
+            properties,
+            associations: targets.map((r) => inlineAssociation(r.id, ASSOCIATION_TYPE[kind][r.type])),
+          },
           purpose: input.purpose,
-          dataClasses: ['crmData'],
-          recordIds: [recordKeyOf(input.parent)],
+          dataClasses,
+          recordIds: targets.map((r) => recordKeyOf(r)),
         });
+      };
+      let answer: CrmAnswer;
+      try {
+        answer = await create();
+      } catch (error) {
+        // A 400 refuses the whole create (nothing was made): a remembered deal or company may have
+        // been deleted since. Read the related records afresh and try once more; a refusal that is
+        // not about them stays a refusal.
+        if (!(error instanceof CrmError && error.status === 400 && relatedCache.delete(recordKeyOf(parent))))
+          throw error;
+        answer = await create();
       }
+      const created = parse(hubspotRecord, answer.json, OBJECT[kind]);
       const activity = toActivity(created, kind, input.parent);
       parents.set(activity.id, input.parent);
       return activity;

@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { ThreadlineDb } from '../../../db/threadline-db';
+import { createLogger } from '../../../shared/logger';
 import { parseMarker } from '../../../shared/threadline-marker';
+import { createOutbox } from '../../outbox/outbox';
 import { createEgress } from '../../privacy/egress/egress-fetch';
 import type { CrmClient } from '../crm-client';
 import { CrmError } from '../crm-error';
@@ -13,7 +16,10 @@ import { labelIdToNumber } from './hubspot-ids';
 import { HUBSPOT_DAILY_PAUSE_MS, hubspotLimitFromHeaders, hubspotRateLimitVerdict } from './hubspot-rate';
 
 /** The real transport and egress gate over the double; every wait recorded, never slept. */
-function connect(double: HubspotDouble, options: { token?: string; email?: string; account?: string } = {}) {
+function connect(
+  double: HubspotDouble,
+  options: { token?: string; email?: string; account?: string; maxAttempts?: number } = {},
+) {
   const sleeps: number[] = [];
   const limiter = createRateLimiter({ limit: 100, windowMs: 10_000, now: () => double.nowMs });
   const egress = createEgress({
@@ -34,6 +40,7 @@ function connect(double: HubspotDouble, options: { token?: string; email?: strin
     random: () => 0.5,
     now: () => double.nowMs,
     rateLimitVerdict: hubspotRateLimitVerdict,
+    ...(options.maxAttempts === undefined ? {} : { maxAttempts: options.maxAttempts }),
     onHeaders: (get) => {
       const limit = hubspotLimitFromHeaders(get);
       if (limit !== null) limiter.setLimit(limit);
@@ -284,6 +291,122 @@ describe('HubSpot people, companies, deals, owners', () => {
   });
 });
 
+describe('HubSpot deals’ contacts and companies in bulk', () => {
+  const seedDeals = (double: HubspotDouble, n: number) => {
+    for (let i = 0; i < n; i += 1) {
+      const id = String(5000 + i);
+      double.add(
+        'deals',
+        { dealname: `Deal ${i}`, pipeline: 'default', dealstage: 'appointmentscheduled' },
+        id,
+      );
+      if (i % 3 !== 2) double.link('deals', id, 'contacts', String(7000 + i), [3]);
+      if (i % 2 === 0) double.link('deals', id, 'companies', String(8000 + i), [341]);
+      // Every tenth deal has a second, primary company with a higher id: the primary wins.
+      if (i % 10 === 0) double.link('deals', id, 'companies', String(9000 + i), [5, 341]);
+    }
+  };
+  const expected = (i: number) => ({
+    id: 5000 + i,
+    primaryContactId: i % 3 !== 2 ? 7000 + i : null,
+    companyId: i % 10 === 0 ? 9000 + i : i % 2 === 0 ? 8000 + i : null,
+  });
+  const batchPaths = (double: HubspotDouble) =>
+    double.requests.filter((r) => r.path.startsWith('/crm/v4/associations/')).map((r) => r.path);
+
+  for (const misses of ['errors', 'absent'] as const) {
+    it(`a page of 200 deals costs 1 search and 2 batch reads per 100 deals, not a GET each (misses: ${misses})`, async () => {
+      const double = new HubspotDouble();
+      double.associationMisses = misses;
+      seedDeals(double, 200);
+      const { client } = connect(double);
+      await client.listPipelines(); // pipelines are read once per client, not per page
+      double.requests = [];
+      const page = await client.pageOpportunities({ page: 1, pageSize: 200 });
+      expect(page.records).toHaveLength(200);
+      expect(
+        page.records.map((d) => ({ id: d.id, primaryContactId: d.primaryContactId, companyId: d.companyId })),
+      ).toEqual(Array.from({ length: 200 }, (_, i) => expected(i)));
+      expect(double.requests.filter((r) => r.path === '/crm/v3/objects/deals/search')).toHaveLength(1);
+      // At most 100 inputs per batch (HubSpot's cap is unconfirmed): 200 deals, 2 × 2 requests.
+      expect(batchPaths(double)).toEqual([
+        '/crm/v4/associations/deals/contacts/batch/read',
+        '/crm/v4/associations/deals/contacts/batch/read',
+        '/crm/v4/associations/deals/companies/batch/read',
+        '/crm/v4/associations/deals/companies/batch/read',
+      ]);
+      expect(double.requests).toHaveLength(5);
+      const inputs = double.requests
+        .filter((r) => r.path.endsWith('/batch/read'))
+        .map((r) => (r.body as { inputs: { id: string }[] }).inputs);
+      expect(inputs.map((list) => list.length)).toEqual([100, 100, 100, 100]);
+      expect(inputs[0]?.[0]).toEqual({ id: '5000' });
+    });
+  }
+
+  it('a page of 100 deals: 1 search + 2 batch reads; an empty page: the search only', async () => {
+    const double = new HubspotDouble();
+    seedDeals(double, 100);
+    const { client } = connect(double);
+    await client.listPipelines();
+    double.requests = [];
+    const page = await client.pageOpportunities({ page: 1, pageSize: 100 });
+    expect(page.records[10]).toMatchObject(expected(10));
+    expect(double.requests.map((r) => r.path)).toEqual([
+      '/crm/v3/objects/deals/search',
+      '/crm/v4/associations/deals/contacts/batch/read',
+      '/crm/v4/associations/deals/companies/batch/read',
+    ]);
+    const empty = connect(new HubspotDouble());
+    const none = await empty.client.pageOpportunities({ page: 1, pageSize: 100 });
+    expect(none.records).toEqual([]);
+  });
+
+  it('reads the next page of one deal’s links with paging.next.after beside its id', async () => {
+    const double = new HubspotDouble();
+    double.associationBatchPage = 1;
+    seedDeals(double, 3);
+    const { client } = connect(double);
+    const page = await client.pageOpportunities({ page: 1, pageSize: 200 });
+    // Deal 0's primary company (9000) is on its second page of companies.
+    expect(page.records[0]).toMatchObject(expected(0));
+    expect(page.records.map((d) => d.companyId)).toEqual([9000, null, 8002]);
+    const companyReads = double.requests
+      .filter((r) => r.path === '/crm/v4/associations/deals/companies/batch/read')
+      .map((r) => r.body);
+    expect(companyReads).toEqual([
+      { inputs: [{ id: '5000' }, { id: '5001' }, { id: '5002' }] },
+      { inputs: [{ id: '5000', after: '9000' }] },
+    ]);
+  });
+
+  it('a batch answer naming an id it was not asked about, or an id that is not digits, is not taken', async () => {
+    const double = new HubspotDouble();
+    seedDeals(double, 1);
+    const { client } = connect(double);
+    await client.listPipelines();
+    const stray = {
+      status: 200,
+      body: {
+        status: 'COMPLETE',
+        results: [
+          { from: { id: '6666' }, to: [{ toObjectId: 1, associationTypes: [] }] },
+          { from: { id: '5000' }, to: [{ toObjectId: 'x1', associationTypes: [] }] },
+        ],
+        startedAt: 'x',
+        completedAt: 'x',
+      },
+    };
+    double.forced.push(
+      { status: 200, body: { total: 1, results: [double.objects.deals?.get('5000')] } },
+      stray,
+      stray,
+    );
+    const page = await client.pageOpportunities({ page: 1, pageSize: 200 });
+    expect(page.records[0]).toMatchObject({ id: 5000, primaryContactId: null, companyId: null });
+  });
+});
+
 describe('HubSpot delta sync', () => {
   it('asks modified ≥ watermark ascending; a page wholly in one millisecond goes on by hs_object_id GT', async () => {
     const double = new HubspotDouble();
@@ -437,7 +560,12 @@ describe('HubSpot activities and tasks', () => {
           { to: { id: '301' }, types: [{ associationCategory: 'HUBSPOT_DEFINED', associationTypeId: 210 }] },
         ],
       },
-      { properties: { hs_timestamp: '1700000000000', hs_note_body: 'on the company' } },
+      {
+        properties: { hs_timestamp: '1700000000000', hs_note_body: 'on the company' },
+        associations: [
+          { to: { id: '88' }, types: [{ associationCategory: 'HUBSPOT_DEFINED', associationTypeId: 190 }] },
+        ],
+      },
       {
         properties: {
           hs_task_subject: 'Call Ana',
@@ -450,14 +578,8 @@ describe('HubSpot activities and tasks', () => {
         ],
       },
     ]);
-    // The company pair has no type id in the reference: v4's default association.
-    expect(
-      double.requests.some(
-        (r) =>
-          r.method === 'PUT' &&
-          /\/crm\/v4\/objects\/notes\/\d+\/associations\/default\/companies\/88$/.test(r.path),
-      ),
-    ).toBe(true);
+    // Every association is inline (note→company 190): nothing is associated after the create.
+    expect(double.requests.filter((r) => r.method === 'PUT')).toEqual([]);
     const recent = await client.recentActivities({ type: 'company', id: 88 }, 5);
     expect(recent.map((a) => a.details)).toEqual(['on the company']);
   });
@@ -500,6 +622,208 @@ describe('HubSpot activities and tasks', () => {
     expect(unlinked.parentId).toBe(512);
   });
 
+  /** Ana (512) at Acme (88, primary) and Old Co (87); her deals: 301 open, 302 won, 303 open. */
+  const crmWithLinks = () => {
+    const double = new HubspotDouble();
+    double.add('contacts', { email: 'ana@acme.test' }, '512');
+    double.add('contacts', { email: 'bo@acme.test' }, '513');
+    double.add('companies', { name: 'Old Co' }, '87');
+    double.add('companies', { name: 'Acme' }, '88');
+    double.link('contacts', '512', 'companies', '87', [279]);
+    double.link('contacts', '512', 'companies', '88', [279, 1]);
+    for (const [id, stage] of [
+      ['301', 'appointmentscheduled'],
+      ['302', 'closedwon'],
+      ['303', 'appointmentscheduled'],
+    ] as const) {
+      double.add('deals', { dealname: `Deal ${id}`, pipeline: 'default', dealstage: stage }, id);
+      double.link('deals', id, 'contacts', '512', [3]);
+    }
+    double.link('deals', '301', 'contacts', '513', [3]);
+    double.link('deals', '301', 'companies', '87', [341]);
+    double.link('deals', '301', 'companies', '88', [341, 5]);
+    return double;
+  };
+  const typed = (id: string, typeId: number) => ({
+    to: { id },
+    types: [{ associationCategory: 'HUBSPOT_DEFINED', associationTypeId: typeId }],
+  });
+  const created = (double: HubspotDouble, object: 'notes' | 'emails') =>
+    double.requests.filter((r) => r.method === 'POST' && r.path === `/crm/v3/objects/${object}`);
+
+  it('an e-mail logged on a contact is associated with her, her primary company and her open deals, in the create', async () => {
+    const double = crmWithLinks();
+    const { client } = connect(double);
+    const activity = await client.createActivity({
+      parent: { type: 'person', id: 512 },
+      kind: 'email',
+      details: 'Hello\n[threadline:v1 email thread=t1 message=m1]',
+      at: 1_700_000_000,
+      purpose: 'logEmail',
+      fromGmail: true,
+    });
+    expect(activity).toMatchObject({ parentType: 'person', parentId: 512 });
+    const [post] = created(double, 'emails');
+    expect((post?.body as { associations?: unknown[] } | undefined)?.associations).toEqual([
+      typed('512', 198),
+      typed('301', 210),
+      typed('303', 210),
+      typed('88', 186),
+    ]);
+    // One create, nothing associated afterwards; the links are HubSpot's own, both ways.
+    expect(double.requests.filter((r) => r.method === 'PUT')).toEqual([]);
+    const id = String(activity.id);
+    expect(double.links.get('companies:88')?.get('emails')?.has(id)).toBe(true);
+    expect(double.links.get('deals:302')?.get('emails')?.has(id) ?? false).toBe(false);
+    expect(double.links.get('companies:87')?.get('emails')?.has(id) ?? false).toBe(false);
+    // A note and a thread link on her read the same records once, not again per write.
+    const reads = double.requests.filter((r) => r.path.startsWith('/crm/v4/associations/')).length;
+    await client.createActivity({
+      parent: { type: 'person', id: 512 },
+      kind: 'note',
+      details: 'Linked\n[threadline:v1 link thread=t1]',
+      purpose: 'linkThread',
+      fromGmail: true,
+    });
+    expect(double.requests.filter((r) => r.path.startsWith('/crm/v4/associations/')).length).toBe(reads);
+    expect(
+      (created(double, 'notes')[0]?.body as { associations?: unknown[] } | undefined)?.associations,
+    ).toEqual([typed('512', 202), typed('301', 214), typed('303', 214), typed('88', 190)]);
+  });
+
+  it('a remembered deal deleted since: the refused create is made again with her links read afresh', async () => {
+    const double = crmWithLinks();
+    const { client } = connect(double);
+    const log = (details: string) =>
+      client.createActivity({
+        parent: { type: 'person', id: 512 },
+        kind: 'note',
+        details,
+        purpose: 'addNote',
+        fromGmail: false,
+      });
+    await log('first');
+    const deal = double.objects.deals?.get('303');
+    if (deal) deal.archived = true;
+    await log('second');
+    const posts = created(double, 'notes').map((r) =>
+      (r.body as { associations?: { to: { id: string } }[] } | undefined)?.associations?.map((a) => a.to.id),
+    );
+    expect(posts).toEqual([
+      ['512', '301', '303', '88'],
+      ['512', '301', '303', '88'], // refused: 303 is archived
+      ['512', '301', '88'],
+    ]);
+    expect(double.objects.notes?.size).toBe(2);
+  });
+
+  it('a contact with one company that is not labelled primary: that company', async () => {
+    const double = crmWithLinks();
+    double.add('contacts', { email: 'cy@solo.test' }, '514');
+    double.add('companies', { name: 'Solo' }, '89');
+    double.link('contacts', '514', 'companies', '89', [279]);
+    await connect(double).client.createActivity({
+      parent: { type: 'person', id: 514 },
+      kind: 'note',
+      details: 'x',
+      purpose: 'addNote',
+      fromGmail: false,
+    });
+    expect(
+      (created(double, 'notes')[0]?.body as { associations?: unknown[] } | undefined)?.associations,
+    ).toEqual([typed('514', 202), typed('89', 190)]);
+  });
+
+  it('logged on a deal: the deal, its contacts and its (primary) company; on a company: the company only', async () => {
+    const double = crmWithLinks();
+    const { client } = connect(double);
+    await client.createActivity({
+      parent: { type: 'opportunity', id: 301 },
+      kind: 'email',
+      details: 'x',
+      purpose: 'logEmail',
+      fromGmail: true,
+    });
+    expect(
+      (created(double, 'emails')[0]?.body as { associations?: unknown[] } | undefined)?.associations,
+    ).toEqual([typed('301', 210), typed('512', 198), typed('513', 198), typed('88', 186)]);
+    const before = double.requests.length;
+    await client.createActivity({
+      parent: { type: 'company', id: 88 },
+      kind: 'note',
+      details: 'y',
+      purpose: 'addNote',
+      fromGmail: false,
+    });
+    // No association read for a company: one request, the create.
+    expect(double.requests.slice(before).map((r) => `${r.method} ${r.path}`)).toEqual([
+      'POST /crm/v3/objects/notes',
+    ]);
+    expect(
+      (created(double, 'notes')[0]?.body as { associations?: unknown[] } | undefined)?.associations,
+    ).toEqual([typed('88', 190)]);
+  });
+
+  for (const parent of [
+    { type: 'person', id: 512 },
+    { type: 'opportunity', id: 301 },
+    { type: 'company', id: 88 },
+  ] as const) {
+    it(`exactly once on a ${parent.type}: after a lost answer, the duplicate check of a new worker finds the first e-mail`, async () => {
+      const double = crmWithLinks();
+      double.loseAnswer = (method, path) => method === 'POST' && path === '/crm/v3/objects/emails';
+      const details = 'Hello\n[threadline:v1 email thread=t1 message=m1]';
+      const input = { parent, kind: 'email', details, purpose: 'logEmail', fromGmail: true } as const;
+      // The worker's last attempt: its answer is lost (one attempt, so the transport does not send it
+      // again itself; a transport resend after a network error is another matter, see the report).
+      const first = await connect(double, { maxAttempts: 1 })
+        .client.createActivity(input)
+        .catch((e: unknown) => e);
+      expect(first).toBeInstanceOf(CrmError);
+      const emails = [...(double.objects.emails?.values() ?? [])];
+      expect(emails).toHaveLength(1);
+      const again = connect(double).client;
+      const found = await again.threadActivitiesOf(parent, null);
+      const marked = found.filter((a) => parseMarker(a.details)?.kind === 'email');
+      expect(marked.map((a) => [a.id, a.parentType, a.parentId])).toEqual([
+        [Number(emails[0]?.id), parent.type, parent.id],
+      ]);
+    });
+  }
+
+  it('through the outbox: a logged message whose create answer was lost is not logged twice on the retry', async () => {
+    const double = crmWithLinks();
+    const db = new ThreadlineDb(`hs-outbox-${Math.random()}`);
+    const outbox = createOutbox({
+      db,
+      // One attempt per drain, as a worker that dies with the request in flight.
+      client: async () => connect(double, { maxAttempts: 1 }).client,
+      nowMs: () => double.nowMs,
+      random: () => 0.5,
+      logger: createLogger('t', () => undefined),
+    });
+    const record = { type: 'person', id: 512 } as const;
+    await outbox.enqueue('me@gmail.test', 'person:512', {
+      op: 'logMessage',
+      payload: { threadId: 't1', messageId: 'm1', record, text: 'Hello', at: 1_700_000_000, outgoing: true },
+    });
+    double.loseAnswer = (method, path) => method === 'POST' && path === '/crm/v3/objects/emails';
+    await outbox.drain();
+    expect(double.objects.emails?.size).toBe(1);
+    expect(await db.outbox.count()).toBe(1); // still due: the answer never came
+    double.nowMs = (await outbox.nextDue()) ?? double.nowMs;
+    await outbox.drain();
+    expect(await db.outbox.count()).toBe(0);
+    expect(double.objects.emails?.size).toBe(1);
+    expect(created(double, 'emails')).toHaveLength(1);
+    // The mark the sidebar reads points at the one engagement, on the contact.
+    const [mark] = await db.threadMarks.toArray();
+    expect(mark).toMatchObject({
+      recordKey: 'person:512',
+      activityId: Number([...(double.objects.emails?.keys() ?? [])][0]),
+    });
+  });
+
   it('a task create is found again on its record; completing it patches hs_task_status', async () => {
     const double = new HubspotDouble();
     double.add('contacts', { email: 'ana@acme.test' }, '512');
@@ -517,6 +841,27 @@ describe('HubSpot activities and tasks', () => {
       method: 'PATCH',
       body: { properties: { hs_task_status: 'COMPLETED' } },
     });
+  });
+
+  it('a task on a company is linked inline (task→company 192): after a lost answer, a retry finds it there', async () => {
+    const double = new HubspotDouble();
+    double.add('companies', { name: 'Acme' }, '88');
+    double.loseAnswer = (method, path) => method === 'POST' && path === '/crm/v3/objects/tasks';
+    const related = { type: 'company', id: 88 } as const;
+    const lost = await connect(double, { maxAttempts: 1 })
+      .client.createTask({ name: 'Send terms', related, dueDate: null, priority: 'None' })
+      .catch((e: unknown) => e);
+    expect(lost).toBeInstanceOf(CrmError);
+    expect(double.requests.at(-1)?.body).toMatchObject({
+      associations: [
+        { to: { id: '88' }, types: [{ associationCategory: 'HUBSPOT_DEFINED', associationTypeId: 192 }] },
+      ],
+    });
+    const task = [...(double.objects.tasks?.values() ?? [])];
+    expect(task).toHaveLength(1);
+    const found = await connect(double).client.findTask('Send terms', related);
+    expect(found?.id).toBe(Number(task[0]?.id));
+    expect(double.requests.filter((r) => r.method === 'PUT')).toEqual([]);
   });
 
   it('a contact create that meets a 409 returns the existing contact by the id in the message', async () => {

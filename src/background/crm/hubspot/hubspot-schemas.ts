@@ -57,8 +57,32 @@ export const hubspotPipeline = z.object({
 });
 export type HubspotPipeline = z.infer<typeof hubspotPipeline>;
 
+/** An id HubSpot may write as a digit string (spec) or a number (real v4 replies, CODE). */
+const looseId = z.union([hubspotId, z.number().check(z.int(), z.minimum(0))]);
+
+const associationTypes = z.optional(
+  z.array(
+    z.object({
+      category: z.optional(z.string()),
+      typeId: z.number().check(z.int()),
+      label: z.optional(z.nullable(z.string())),
+    }),
+  ),
+);
+
 export const hubspotAssociation = z.object({
-  toObjectId: z.union([hubspotId, z.number().check(z.int(), z.minimum(0))]),
+  toObjectId: looseId,
+  associationTypes,
+});
+
+/**
+ * One element of the v4 batch read of associations (reference, "Associations", BATCH-ASSOC):
+ * `{from:{id}, to:[{toObjectId, associationTypes}], paging?}`, `paging` only when the id has more.
+ */
+export const hubspotBatchAssociation = z.object({
+  from: z.object({ id: looseId }),
+  to: z.array(z.object({ toObjectId: looseId, associationTypes })),
+  paging: nextPage,
 });
 
 /** The error body: every field optional (ERR, SPEC). */
@@ -74,27 +98,6 @@ export const hubspotError = z.object({
         message: z.optional(z.string()),
         code: z.optional(z.string()),
         context: z.optional(z.record(z.string(), z.optional(z.array(z.string())))),
-      }),
-    ),
-  ),
-});
-
-/**
- * A record read with `associations=`: the reference names the field but not its shape. Read as
- * HubSpot's v3 replies and the local server give it, `{contacts: {results: [{id, type}]}}`; an
- * id may be a number; anything else is ignored (no association known).
- */
-export const hubspotAssociationsField = z.object({
-  associations: z.optional(
-    z.record(
-      z.string(),
-      z.object({
-        results: z.array(
-          z.object({
-            id: z.union([hubspotId, z.number().check(z.int(), z.minimum(0))]),
-            type: z.optional(z.string()),
-          }),
-        ),
       }),
     ),
   ),

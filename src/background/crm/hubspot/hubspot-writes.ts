@@ -1,8 +1,9 @@
 /**
  * HubSpot writes: contacts, companies, tasks and deals. Bodies hold only the properties the
  * reference documents; associations go inline on create with the reference's type ids
- * (task→contact 204, task→deal 216, deal→contact 3, deal→company 341, contact→company 279), and a
- * pair it gives no type id for (task→company) through v4's `associations/default`.
+ * (task→contact 204, task→deal 216, task→company 192, deal→contact 3, deal→company 341,
+ * contact→company 279): one request makes the record and its links, so a retry after a lost answer
+ * finds the task on its record (`findTask`).
  *
  * Deals: the reference documents no free-text deal property, so the create's marker
  * (`dealMarkerLine`) is written as a note on the deal right after it; a retry finds its deal by
@@ -56,6 +57,7 @@ type Writes = Pick<
 export const TYPE_IDS = {
   taskToContact: 204,
   taskToDeal: 216,
+  taskToCompany: 192,
   dealToContact: 3,
   dealToCompany: 341,
   contactToCompany: 279,
@@ -169,7 +171,9 @@ export function createHubspotWrites(
           ? TYPE_IDS.taskToContact
           : related?.type === 'opportunity'
             ? TYPE_IDS.taskToDeal
-            : null;
+            : related?.type === 'company'
+              ? TYPE_IDS.taskToCompany
+              : null;
       const answer = await call({
         method: 'POST',
         path: '/crm/v3/objects/tasks',
@@ -186,15 +190,7 @@ export function createHubspotWrites(
         ...TASKS,
         recordIds: related ? [`${related.type}:${related.id}`] : [],
       });
-      const record = parse(hubspotRecord, answer.json, 'tasks');
-      if (related?.type === 'company') {
-        await call({
-          method: 'PUT',
-          path: `/crm/v4/objects/tasks/${record.id}/associations/default/companies/${toHubspotId(related.id)}`,
-          ...TASKS,
-        });
-      }
-      return toTask(record, related);
+      return toTask(parse(hubspotRecord, answer.json, 'tasks'), related);
     },
 
     async setTaskStatus(id, status) {

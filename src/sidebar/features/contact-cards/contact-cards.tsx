@@ -220,7 +220,8 @@ function PersonCard({ card, account }: { card: Card; account: string }) {
   );
 }
 
-function AddContact({ card, account }: { card: Card; account: string }) {
+/** `leads`: whether the CRM has leads (status `leads`); HubSpot has none, so "Add as lead" is not offered. */
+function AddContact({ card, account, leads }: { card: Card; account: string; leads: boolean }) {
   const [name, setName] = useState(card.suggestion?.name ?? '');
   const [company, setCompany] = useState(card.suggestion?.companyName ?? '');
   const { busy, message, error, run, fail } = useAction();
@@ -270,9 +271,11 @@ function AddContact({ card, account }: { card: Card; account: string }) {
           <Icon name="userPlus" />
           {t('addAsPerson')}
         </button>
-        <button type="button" onClick={() => void add('lead')} data-testid="add-lead" disabled={busy}>
-          {t('addAsLead')}
-        </button>
+        {leads && (
+          <button type="button" onClick={() => void add('lead')} data-testid="add-lead" disabled={busy}>
+            {t('addAsLead')}
+          </button>
+        )}
       </div>
     </form>
   );
@@ -282,10 +285,12 @@ function ContactCardView({
   card,
   account,
   unreachable,
+  leads,
 }: {
   card: Card;
   account: string;
   unreachable: boolean;
+  leads: boolean;
 }) {
   return (
     <article
@@ -323,7 +328,9 @@ function ContactCardView({
           {unreachable ? t('cantCheckCrm') : t('lookingUp')}
         </p>
       )}
-      {card.state === 'unknown' && !card.pendingWrite && <AddContact card={card} account={account} />}
+      {card.state === 'unknown' && !card.pendingWrite && (
+        <AddContact card={card} account={account} leads={leads} />
+      )}
       {card.pendingWrite && (
         <p class="muted small" role="status" data-testid="pending-write">
           {t('savingToCrm')}
@@ -344,6 +351,7 @@ export function ContactCards() {
   const hasThread = useSidebarStore((s) => s.thread?.thread != null);
   const cards = useSidebarStore((s) => s.cards);
   const health = useSidebarStore((s) => s.status?.health ?? null);
+  const leads = useSidebarStore((s) => s.status?.leads !== false);
   const expected = useSidebarStore((s) => s.thread?.thread?.participants.length ?? 1);
   if (!account || !hasThread || health === 'notConnected' || health === null) return null;
   if (!cards) {
@@ -365,6 +373,7 @@ export function ContactCards() {
           card={card}
           account={account}
           unreachable={health === 'unreachable'}
+          leads={leads}
         />
       ))}
     </section>

@@ -1,0 +1,19 @@
+import { describe, expect, it } from 'vitest';
+import { ThreadlineDb } from '../../db/threadline-db';
+import { statusViewSchema } from '../../shared/status-view';
+import { readStatus } from './status';
+
+const inputs = { connected: true, health: 'ok', syncRunning: false, managed: false } as const;
+
+describe('readStatus: whether the CRM has leads', () => {
+  it('says leads: false for a CRM without leads, and nothing for one with them (absent: it has)', async () => {
+    const db = new ThreadlineDb(`status-${Math.random()}`);
+    const without = await readStatus(db, 'me@corp.test', { ...inputs, leads: false });
+    expect(without.leads).toBe(false);
+    expect(statusViewSchema.parse(without).leads).toBe(false);
+    const withLeads = await readStatus(db, 'me@corp.test', { ...inputs, leads: true });
+    expect('leads' in withLeads).toBe(false);
+    // The schema takes no other value: `leads: true` is not how "has leads" is said.
+    expect(statusViewSchema.safeParse({ ...withLeads, leads: true }).success).toBe(false);
+  });
+});
