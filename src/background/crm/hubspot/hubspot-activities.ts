@@ -1,7 +1,7 @@
 /**
  * HubSpot engagements as Threadline uses them: notes (`0-46`) carry notes and thread links, e-mails
  * (`0-49`) carry logged messages. The exactly-once marker (shared/threadline-marker.ts) ends the text
- * as it does for Copper: in `hs_note_body` (HTML, so written escaped with `<br>` and read back as
+ * as it does for every CRM: in `hs_note_body` (HTML, so written escaped with `<br>` and read back as
  * text) and in `hs_email_text`.
  *
  * Associations (issue 16: "associated with the contact, company and deal"): an engagement logged on

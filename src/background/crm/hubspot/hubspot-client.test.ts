@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { HubspotDouble } from '../../../../test/unit/hubspot-double';
 import { ThreadlineDb } from '../../../db/threadline-db';
 import { createLogger } from '../../../shared/logger';
 import { parseMarker } from '../../../shared/threadline-marker';
@@ -11,7 +12,6 @@ import { createRateLimiter } from '../rate-limiter';
 import { hubspotAdapter } from './hubspot-adapter';
 import { createHubspotClient } from './hubspot-client';
 import { decodeKeyset } from './hubspot-delta';
-import { HubspotDouble } from './hubspot-double';
 import { labelIdToNumber } from './hubspot-ids';
 import { HUBSPOT_DAILY_PAUSE_MS, hubspotLimitFromHeaders, hubspotRateLimitVerdict } from './hubspot-rate';
 

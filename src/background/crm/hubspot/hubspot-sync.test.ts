@@ -5,6 +5,7 @@
  * refuse any offset past 10,000), and archived records leave the cache through reconciliation.
  */
 import { describe, expect, it } from 'vitest';
+import { HubspotDouble } from '../../../../test/unit/hubspot-double';
 import { ThreadlineDb } from '../../../db/threadline-db';
 import { createLogger } from '../../../shared/logger';
 import { createEgress } from '../../privacy/egress/egress-fetch';
@@ -13,7 +14,6 @@ import { createSyncEngine } from '../../sync/sync-engine';
 import { createCrmTransport } from '../crm-transport';
 import { hubspotAdapter } from './hubspot-adapter';
 import { createHubspotClient } from './hubspot-client';
-import { HubspotDouble } from './hubspot-double';
 
 const ACCOUNT = 'me@gmail.test';
 

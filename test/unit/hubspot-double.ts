@@ -10,7 +10,7 @@
  * `errors` or, with `associationMisses = 'absent'`, simply left out: both readings are unconfirmed).
  * Used through the real transport and egress gate.
  */
-import type { EgressResponse } from '../../privacy/egress/egress-fetch';
+import type { EgressResponse } from '../../src/background/privacy/egress/egress-fetch';
 
 export type Obj = {
   id: string;
