@@ -1,3 +1,4 @@
+import { isStorageFull } from '../../db/storage-full';
 /** The options page's connection: show, test, connect, disconnect; the toolbar popup's overview. */
 
 import type { ConnectionInfo } from '../../shared/protocol';
@@ -43,7 +44,11 @@ export function createConnectionHandlers(ctx: WorkerContext): ConnectionHandlers
         connection.info(),
         crm.policyBlock(),
         ctx.policy.current(),
-        db.accounts.toArray(),
+        // Storage full may leave the database unreadable: the paused accounts are known without it.
+        db.accounts.toArray().catch(async (error: unknown) => {
+          if (!isStorageFull(error)) throw error;
+          return Object.keys(await ctx.storagePause.all()).map((account) => ({ account, lastSeenAt: 0 }));
+        }),
       ]);
       const shown = seen
         .filter((row) => accountAllowed(settings, row.account))
