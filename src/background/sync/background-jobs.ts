@@ -9,7 +9,7 @@
  * - one retry alarm is set with backoff, and nothing else retries sooner except the user's
  *   "Sync now": no retry storm. The next run that stores what it must ends the pause.
  */
-import { isStorageFull, StorageFullError } from '../../db/storage-full';
+import { isStorageFull, reviveAfterStorageFull, StorageFullError } from '../../db/storage-full';
 import type { ThreadlineDb } from '../../db/threadline-db';
 import type { Logger } from '../../shared/logger';
 import type { ConnectionStore } from '../connection/connection-store';
@@ -59,26 +59,28 @@ export function createBackgroundJobs(deps: {
 
   const jobs: BackgroundJobs = {
     async maybeSync(account, force = false) {
-      if (!(await deps.connection.info()) || sync.isRunning(account)) return;
-      // Paused for lack of storage: only the retry alarm or the user ("Sync now") tries before then.
-      const pausedFor = await pause.of(account);
-      if (!force && pausedFor && nowMs() < pausedFor.retryAt) return;
-      const states = await db.syncState
-        .where('[account+entity]')
-        .between([account, ''], [account, '\uffff'])
-        .toArray();
-      const stale =
-        states.length < SYNC_ENTITIES.length ||
-        states.some(
-          (s) =>
-            s.phase !== 'delta' ||
-            s.lastSyncAt === null ||
-            nowSec() - s.lastSyncAt > SYNC_PERIOD_MINUTES * 60,
-        );
-      if (!force && !stale && !pausedFor) return;
       try {
+        // Paused for lack of storage: only the retry alarm or the user ("Sync now") tries before then.
+        const pausedFor = await pause.of(account);
+        if (!force && pausedFor && nowMs() < pausedFor.retryAt) return;
+        if (pausedFor) reviveAfterStorageFull(db);
+        if (!(await deps.connection.info()) || sync.isRunning(account)) return;
+        const states = await db.syncState
+          .where('[account+entity]')
+          .between([account, ''], [account, '\uffff'])
+          .toArray();
+        const stale =
+          states.length < SYNC_ENTITIES.length ||
+          states.some(
+            (s) =>
+              s.phase !== 'delta' ||
+              s.lastSyncAt === null ||
+              nowSec() - s.lastSyncAt > SYNC_PERIOD_MINUTES * 60,
+          );
+        if (!force && !stale && !pausedFor) return;
         await sync.sync(account);
       } catch (error) {
+        // Even reading the cache may fail once storage is full (Chromium closes the database).
         if (isStorageFull(error)) return paused(account);
         deps.logger.warn('sync.failed', { kind: error instanceof CrmError ? error.kind : 'unknown' });
         return;
@@ -90,6 +92,7 @@ export function createBackgroundJobs(deps: {
       }
     },
     async drainOutbox() {
+      if (Object.keys(await pause.all()).length > 0) reviveAfterStorageFull(db);
       try {
         await deps.outbox.drain();
       } catch (error) {
