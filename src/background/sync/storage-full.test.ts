@@ -259,6 +259,10 @@ describe.each(Object.keys(QUOTA_SHAPES) as Shape[])('storage full during sync (%
     await t.jobs.maybeSync(ACCOUNT);
     expect(t.crm.calls.peoplePages).toBe(pagesBefore);
     expect(await t.pause.of(ACCOUNT)).toMatchObject({ attempts: 1 });
+    // The user's "Sync now" does try, meets the same full disk, and does not lengthen the wait.
+    await t.jobs.maybeSync(ACCOUNT, true);
+    expect(t.full.refused).toBeGreaterThan(1);
+    expect(await t.pause.of(ACCOUNT)).toMatchObject({ attempts: 1, retryAt: NOW + STORAGE_RETRY_BASE_MS });
 
     // Still full at the retry: paused again, the next wait longer.
     t.later(STORAGE_RETRY_BASE_MS);

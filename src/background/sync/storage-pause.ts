@@ -26,7 +26,11 @@ export interface StoragePause {
   of(account: string): Promise<StoragePauseEntry | null>;
   /** Every paused account. */
   all(): Promise<StoragePauses>;
-  /** Storage refused a write for the account: (re)pause it and say when to try again. */
+  /**
+   * Storage refused a write for the account: (re)pause it and say when to try again. Refusals before
+   * the planned retry (the sync, the outbox and a "Sync now" all meet the same full disk) are one
+   * attempt: the wait grows per retry, not per refused write.
+   */
   pause(account: string): Promise<StoragePauseEntry>;
   /** A run stored what it had to: the pause is over. Returns whether the account was paused. */
   resume(account: string): Promise<boolean>;
@@ -58,6 +62,7 @@ export function createStoragePause(
     pause: (account) =>
       update((all) => {
         const before = all[account];
+        if (before && nowMs() < before.retryAt) return { next: null, result: before };
         const attempts = (before?.attempts ?? 0) + 1;
         const delay = backoffDelay(attempts - 1, {
           baseMs: STORAGE_RETRY_BASE_MS,
