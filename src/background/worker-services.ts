@@ -150,7 +150,9 @@ export function createWorkerServices(
         managed: (policy.peek()?.locked.length ?? 0) > 0,
       });
     } catch (error) {
-      if (!isStorageFull(error)) throw error;
+      // Whatever the read failed with (a read aborted as Chromium closes the database says only
+      // "AbortError"), an account paused for storage is shown as paused.
+      if (!isStorageFull(error) && (await storagePause.of(account)) === null) throw error;
       return storageFullStatus(sync.isRunning(account));
     }
   };

@@ -55,10 +55,11 @@ export function isStorageFull(error: unknown, depth = 0): boolean {
  * Lets the next operation open the database again. After Chromium closed it on a full disk, Dexie
  * remembers the failed reopen and refuses every later operation with `DatabaseClosedError`, even
  * once space has returned; closing it with auto-open kept makes the next operation try afresh.
- * Called before each retry while paused; a database that is open is left alone.
+ * Called before each retry while paused. Only a database whose open has failed is touched: one that
+ * is open, or being opened, is left alone (closing it mid-open strands the operations waiting for it).
  */
 export function reviveAfterStorageFull(db: Dexie): void {
-  if (!db.isOpen()) db.close({ disableAutoOpen: false });
+  if (db.hasFailed() && !db.isOpen()) db.close({ disableAutoOpen: false });
 }
 
 /** The transaction's own error once the browser aborted it (IDBTransaction.error): why it refused. */
