@@ -4,9 +4,9 @@
  */
 import type { Logger } from '../shared/logger';
 import type { Platform } from './platform';
-import { OUTBOX_ALARM, SYNC_PERIOD_MINUTES } from './sync/background-jobs';
+import { OUTBOX_ALARM, STORAGE_RETRY_ALARM, SYNC_PERIOD_MINUTES } from './sync/background-jobs';
 
-export { OUTBOX_ALARM, SYNC_PERIOD_MINUTES };
+export { OUTBOX_ALARM, STORAGE_RETRY_ALARM, SYNC_PERIOD_MINUTES };
 export const SYNC_ALARM = 'threadline-sync';
 export const RETENTION_ALARM = 'threadline-retention';
 export const RETENTION_PERIOD_MINUTES = 24 * 60;
@@ -20,6 +20,8 @@ export function registerAlarms(
     connected: () => Promise<boolean>;
     sync: () => Promise<void>;
     drainOutbox: () => Promise<void>;
+    /** Sync paused for lack of storage: try again (background-jobs.ts sets it with backoff). */
+    storageRetry: () => Promise<void>;
     retention: () => Promise<unknown>;
   },
   logger: Logger,
@@ -30,9 +32,11 @@ export function registerAlarms(
         ? on.sync
         : alarm.name === OUTBOX_ALARM
           ? on.drainOutbox
-          : alarm.name === RETENTION_ALARM
-            ? on.retention
-            : null;
+          : alarm.name === STORAGE_RETRY_ALARM
+            ? on.storageRetry
+            : alarm.name === RETENTION_ALARM
+              ? on.retention
+              : null;
     void run?.().catch(() => logger.warn('alarm.failed', { alarm: alarm.name }));
   });
   // Chrome may drop alarms across a browser restart: a connected extension always has its sync alarm.

@@ -1,3 +1,4 @@
+import { isStorageFull } from '../db/storage-full';
 import type { Logger } from '../shared/logger';
 import {
   type AnyRequest,
@@ -36,6 +37,8 @@ export function errorAnswer(error: unknown): WorkerErrorAnswer {
         retry: ['unreachable', 'rateLimited', 'server'].includes(error.kind),
       },
     };
+  // The change was NOT stored (the outbox refused it too): say so, and what frees space.
+  if (isStorageFull(error)) return { threadlineError: { message: t('errStorageFull'), retry: false } };
   return { threadlineError: { message: t('errWorkerFailed'), retry: false } };
 }
 

@@ -72,6 +72,7 @@ export function main(
           (await db.accounts.toArray()).map((r) => ctx.jobs.maybeSync(r.account, true)),
         )),
       drainOutbox: ctx.jobs.drainOutbox,
+      storageRetry: ctx.jobs.retryPaused,
       retention: async () =>
         logger.info('retention.purged', await privacy.purge((await policy.current()).settings.retentionDays)),
     },

@@ -13,6 +13,7 @@ import type { Teammates } from './read-models/teammates';
 import type { PolicyStore } from './settings/policy-store';
 import type { SidebarHub } from './sidebar-hub';
 import type { BackgroundJobs } from './sync/background-jobs';
+import type { StoragePause } from './sync/storage-pause';
 import type { SyncEngine } from './sync/sync-engine';
 import type { TabStateStore } from './tab-state-store';
 import type { ThreadCommands } from './threads/thread-commands';
@@ -46,6 +47,8 @@ export interface WorkerContext {
   provisionalId: () => number;
   /** The account's status line (read-models/status.ts): the sidebars' and the toolbar popup's. */
   status: (account: string) => Promise<StatusView>;
+  /** Accounts whose sync is paused for lack of storage (sync/storage-pause.ts). */
+  storagePause: StoragePause;
   /** The account's data changed: refresh its views and send what the outbox has. */
   changed: (account: string) => Promise<void>;
 }

@@ -3,6 +3,7 @@
  * listeners). Services that refer to each other do so through closures called later, never at
  * construction.
  */
+import { isStorageFull } from '../db/storage-full';
 import { ThreadlineDb } from '../db/threadline-db';
 import type { Logger } from '../shared/logger';
 import { tabMessages } from '../shared/protocol';
@@ -18,11 +19,12 @@ import { createPrivacyCentre } from './privacy/data-rights/privacy-centre';
 import type { EgressResponse } from './privacy/egress/egress-fetch';
 import { createCardLookups } from './read-models/card-lookups';
 import { readExtras } from './read-models/extras';
-import { readStatus } from './read-models/status';
+import { readStatus, storageFullStatus } from './read-models/status';
 import { createTeammates } from './read-models/teammates';
 import { createPolicyStore } from './settings/policy-store';
 import { createSidebarHub } from './sidebar-hub';
 import { createBackgroundJobs } from './sync/background-jobs';
+import { createStoragePause } from './sync/storage-pause';
 import { createSyncEngine } from './sync/sync-engine';
 import { createTabStateStore } from './tab-state-store';
 import { createThreadCommands } from './threads/thread-commands';
@@ -119,11 +121,14 @@ export function createWorkerServices(
     logger,
     onChange: (a) => views.accountChanged(a),
   });
+  const storagePause = createStoragePause(platform.session, nowMs);
   const jobs = createBackgroundJobs({
     db,
     connection,
     sync,
     outbox,
+    pause: storagePause,
+    statusChanged: (account) => views.statusChanged(account),
     createAlarm: platform.alarms.create,
     nowMs,
     logger,
@@ -137,13 +142,21 @@ export function createWorkerServices(
   const settings = () => policy.current();
   const status = async (account: string) => {
     const info = await connection.info();
-    return readStatus(db, account, {
-      connected: info !== null,
-      health: await crm.health(),
-      syncRunning: sync.isRunning(account),
-      managed: (policy.peek()?.locked.length ?? 0) > 0,
-      leads: info?.leads !== false,
-    });
+    try {
+      return await readStatus(db, account, {
+        connected: info !== null,
+        health: await crm.health(),
+        syncRunning: sync.isRunning(account),
+        storageFull: (await storagePause.of(account)) !== null,
+        managed: (policy.peek()?.locked.length ?? 0) > 0,
+        leads: info?.leads !== false,
+      });
+    } catch (error) {
+      // Whatever the read failed with (a read aborted as Chromium closes the database says only
+      // "AbortError"), an account paused for storage is shown as paused.
+      if (!isStorageFull(error) && (await storagePause.of(account)) === null) throw error;
+      return storageFullStatus(sync.isRunning(account));
+    }
   };
   const views = createThreadViews({
     db,
@@ -193,6 +206,7 @@ export function createWorkerServices(
       provisionalId,
       accounts,
       status,
+      storagePause,
     },
   };
 }

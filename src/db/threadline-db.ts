@@ -6,6 +6,7 @@
  */
 import Dexie, { type Table } from 'dexie';
 import type { Activity, Company, CrmUser, Lead, Opportunity, Person, Pipeline } from '../shared/crm-model';
+import { storageFullMiddleware } from './storage-full';
 
 export interface AccountScoped {
   account: string;
@@ -200,6 +201,8 @@ export class ThreadlineDb extends Dexie {
       audit: '++seq, [account+at]',
       consents: '[account+scope]',
     });
+    // Issue 17: every write refused for lack of space comes out as one recognisable error.
+    this.use(storageFullMiddleware);
   }
 }
 

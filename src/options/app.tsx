@@ -1,6 +1,7 @@
 import { useEffect, useRef } from 'preact/hooks';
 import type { MessageKey } from '../shared/message-key';
 import { t } from '../ui/i18n';
+import { StorageFullNotice } from '../ui/storage-full-notice';
 import { AboutSection } from './about-section';
 import { ConnectionSection } from './connection-section';
 import { LoggingSection } from './logging-section';
@@ -8,6 +9,7 @@ import type { OptionsApi } from './options-api';
 import { PrivacySection } from './privacy-section';
 import { SECTIONS, type SectionId, useSection } from './use-section';
 import { useSettings } from './use-settings';
+import { useStorageFull } from './use-storage-full';
 
 const TITLES: Record<SectionId, MessageKey> = {
   connection: 'setNavConnection',
@@ -24,6 +26,7 @@ const TITLES: Record<SectionId, MessageKey> = {
 export function OptionsApp({ version, api }: { version: string; api: OptionsApi }) {
   const settings = useSettings(api);
   const section = useSection();
+  const storageFull = useStorageFull(api);
   const heading = useRef<HTMLHeadingElement>(null);
   const first = useRef(true);
   // Moving to another section puts focus on its heading, so keyboard and screen-reader users land
@@ -57,6 +60,8 @@ export function OptionsApp({ version, api }: { version: string; api: OptionsApi 
         <h2 id="section-title" tabIndex={-1} ref={heading}>
           {t(TITLES[section])}
         </h2>
+        {/* On every section: sync is paused for every account whatever the user came here for. */}
+        {storageFull && <StorageFullNotice testId="options-storage-full" />}
         {settings === null ? (
           <p aria-busy="true">{t('loading')}</p>
         ) : (

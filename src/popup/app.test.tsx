@@ -173,6 +173,16 @@ describe('toolbar popup', () => {
     expect(get('popup-sync-now')).toBeNull();
   });
 
+  it('storage full: says sync is paused and that nothing queued is lost, and clears when it resumes', async () => {
+    const api = fakeApi([connected(status({ storageFull: true, pendingWrites: 1 })), connected()]);
+    const { get, click } = await mount(api);
+    expect(get('popup-storage-full')?.getAttribute('role')).toBe('status');
+    expect(get('popup-storage-full')?.textContent).toContain('Nothing waiting to be sent is lost');
+    expect(get('popup-pending')?.textContent).toBe('1');
+    await click('popup-sync-now');
+    expect(get('popup-storage-full')).toBeNull();
+  });
+
   it('a CRM problem of the account is shown in words', async () => {
     const api = fakeApi([
       connected(status({ health: 'unreachable', message: 'The CRM cannot be reached.' })),

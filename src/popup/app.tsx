@@ -12,6 +12,7 @@ import { WorkerRequestError } from '../shared/worker-client';
 import { formatCount, formatDateTime } from '../ui/format';
 import { type MessageKey, t } from '../ui/i18n';
 import { Icon } from '../ui/icon';
+import { StorageFullNotice } from '../ui/storage-full-notice';
 import { ActionStatus, useAction } from '../ui/use-action';
 import type { Overview, PopupApi } from './popup-api';
 
@@ -118,6 +119,7 @@ function AccountStatus({
           {problem}
         </p>
       )}
+      {status.storageFull === true && <StorageFullNotice testId="popup-storage-full" />}
       <SyncState status={status} id={`progress-${index}`} />
       <dl class="counts">
         <div>

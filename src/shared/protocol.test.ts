@@ -42,11 +42,11 @@ describe('the message declarations', () => {
 });
 
 describe('the toolbar popup’s status overview', () => {
-  it('is a strict request of the popup only, answered with the sidebar’s status per account', () => {
+  it('is a strict request of the popup and the options page, answered with the sidebar’s status per account', () => {
     expect(parseRequest({ type: 'statusOverview' })).toEqual({
       ok: true,
       request: { type: 'statusOverview' },
-      senders: ['popupPage'],
+      senders: ['popupPage', 'optionsPage'],
     });
     expect(parseRequest({ type: 'statusOverview', account: 'me@corp.test' })).toMatchObject({ ok: false });
     const status = {
@@ -60,6 +60,20 @@ describe('the toolbar popup’s status overview', () => {
     const answer = { info: null, blocked: null, accounts: [{ account: 'me@corp.test', status }] };
     expect(responseSchemas.statusOverview.safeParse(answer).success).toBe(true);
     expect(responseSchemas.statusOverview.safeParse({ ...answer, extra: 1 }).success).toBe(false);
+    // Issue 17: the storage-full pause travels with the status, as a boolean only.
+    const paused = { ...status, storageFull: true };
+    expect(
+      responseSchemas.statusOverview.safeParse({
+        ...answer,
+        accounts: [{ account: 'a@b.test', status: paused }],
+      }).success,
+    ).toBe(true);
+    expect(
+      responseSchemas.statusOverview.safeParse({
+        ...answer,
+        accounts: [{ account: 'a@b.test', status: { ...status, storageFull: 'yes' } }],
+      }).success,
+    ).toBe(false);
     expect(
       responseSchemas.statusOverview.safeParse({
         ...answer,

@@ -261,7 +261,8 @@ export const messages = declare({
    * Threadline has seen and the policy allows, most recently seen first (the sidebar's status line).
    */
   statusOverview: {
-    senders: ['popupPage'],
+    // The options page too: it shows when sync is paused for lack of storage (issue 17).
+    senders: ['popupPage', 'optionsPage'],
     request: z.strictObject({ type: z.literal('statusOverview') }),
     response: z.strictObject({
       info: z.nullable(connectionInfoSchema),

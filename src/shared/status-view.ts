@@ -32,6 +32,11 @@ export const statusViewSchema = z.object({
     skipped: z.optional(z.number()),
   }),
   pendingWrites: z.number(),
+  /**
+   * Sync is paused because the browser refused to store more (issue 17): nothing queued is lost, and
+   * sync resumes by itself when space returns.
+   */
+  storageFull: z.optional(z.boolean()),
   failedWrites: z.number(),
   /** Why writes failed, in plain words with what they were (at most three, distinct). */
   failedReasons: z.optional(z.array(z.string())),

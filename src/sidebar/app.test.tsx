@@ -181,6 +181,20 @@ describe('sidebar app', () => {
       expect(withStatus({}).querySelector('[data-testid="managed"]')).toBeNull();
     });
 
+    it('storage full: a status region says sync is paused, that nothing queued is lost, and what to do', () => {
+      const root = withStatus({ storageFull: true, pendingWrites: 2 });
+      const notice = root.querySelector('[data-testid="storage-full"]');
+      expect(notice?.getAttribute('role')).toBe('status');
+      expect(notice?.textContent).toContain('Sync is paused: this computer is out of storage space.');
+      expect(notice?.textContent).toContain('Nothing waiting to be sent is lost');
+      expect(notice?.textContent).toContain('Free up disk space');
+      expect(notice?.textContent).toContain('sync then resumes by itself');
+      // Not colour only: an icon and a strong line carry it too.
+      expect(notice?.querySelector('svg')).not.toBeNull();
+      expect(notice?.querySelector('strong')).not.toBeNull();
+      expect(withStatus({ storageFull: false }).querySelector('[data-testid="storage-full"]')).toBeNull();
+    });
+
     it('failed writes: says how many and offers Try again', () => {
       const root = withStatus({ failedWrites: 2, pendingWrites: 1 });
       expect(root.querySelector('[data-testid="failed-writes"]')?.textContent).toContain(

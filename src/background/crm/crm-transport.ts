@@ -1,3 +1,4 @@
+import { isStorageFull } from '../../db/storage-full';
 import type { DataClass, Egress, Purpose } from '../privacy/egress/egress-fetch';
 import { EgressDenied } from '../privacy/egress/egress-fetch';
 import { backoffDelay, parseRetryAfter } from './backoff';
@@ -95,6 +96,9 @@ export function createCrmTransport(options: {
             ...(call.account === undefined ? {} : { account: call.account }),
           });
         } catch (error) {
+          // The audit log could not be written (storage full): not the network's fault, and nothing
+          // left the machine. Said as it is, so the outbox keeps the write and sync pauses (issue 17).
+          if (isStorageFull(error)) throw error;
           if (error instanceof EgressDenied)
             throw new CrmError(
               error.policy ? 'policyBlocked' : error.consent ? 'consentRequired' : 'notConnected',

@@ -1,3 +1,4 @@
+import { isStorageFull, StorageFullError } from '../../db/storage-full';
 /** The options page's connection: show, test, connect, disconnect; the toolbar popup's overview. */
 
 import type { ConnectionInfo } from '../../shared/protocol';
@@ -7,6 +8,13 @@ import type { Handlers } from '../create-router';
 import { CACHE_TABLES } from '../privacy/data-rights/privacy-centre';
 import { CRM_DATE_ORDER_SETTING } from '../sync/date-order';
 import type { WorkerContext } from '../worker-context';
+
+/** `read`, or — when storage is full and the database cannot be read — `fallback`. */
+const whenFull = <T, F>(read: Promise<T>, fallback: () => F | Promise<F>): Promise<T | F> =>
+  read.catch((error: unknown) => {
+    if (!isStorageFull(error)) throw error;
+    return fallback();
+  });
 
 type ConnectionHandlers = Pick<
   Handlers,
@@ -34,17 +42,26 @@ export function createConnectionHandlers(ctx: WorkerContext): ConnectionHandlers
     });
     for (const { account } of await db.accounts.toArray()) ctx.views.accountChanged(account, 'none');
   };
+  let lastInfo: ConnectionInfo | null = null;
   return {
     getConnection: async () => ({ info: await connection.info(), blocked: await crm.policyBlock() }),
     // The accounts seen in Gmail (an account outside the policy's domains is not Threadline's to
     // show), each with the same status line its sidebars get.
     statusOverview: async () => {
-      const [info, blocked, { settings }, seen] = await Promise.all([
-        connection.info(),
-        crm.policyBlock(),
-        ctx.policy.current(),
-        db.accounts.toArray(),
+      // Storage full may leave the database unreadable (issue 17): answer with what this worker last
+      // read, so the popup and the settings page can still say why sync is paused.
+      const [info, blocked, policyState, seen] = await Promise.all([
+        whenFull(connection.info(), () => lastInfo),
+        whenFull(crm.policyBlock(), () => null),
+        whenFull(ctx.policy.current(), () => ctx.policy.peek()),
+        // The paused accounts are known without the database.
+        whenFull(db.accounts.toArray(), async () =>
+          Object.keys(await ctx.storagePause.all()).map((account) => ({ account, lastSeenAt: 0 })),
+        ),
       ]);
+      if (!policyState) throw new StorageFullError();
+      const { settings } = policyState;
+      lastInfo = info;
       const shown = seen
         .filter((row) => accountAllowed(settings, row.account))
         .sort((a, b) => b.lastSeenAt - a.lastSeenAt);

@@ -8,6 +8,7 @@ import {
   taskRow,
   threadMarkRow,
 } from '../../db/record-rows';
+import { isStorageFull, StorageFullError } from '../../db/storage-full';
 import type { OutboxRow, ThreadlineDb } from '../../db/threadline-db';
 import { type RecordRef, recordKeyOf } from '../../shared/crm-model';
 import type { Logger } from '../../shared/logger';
@@ -319,6 +320,10 @@ export function createOutbox(options: {
           blocked.delete(key);
           options.onChange?.(row.account);
         } catch (error) {
+          // Storage is full (the CRM may have taken the write; its cache row could not be stored):
+          // the row stays exactly as it was — not dead, no attempt counted — and the drain stops.
+          // Sent again later, the duplicate checks above find what this attempt made.
+          if (isStorageFull(error)) throw new StorageFullError(row.account);
           const crm =
             error instanceof CrmError ? error : new CrmError('invalidResponse', 'unexpected failure');
           const attempts = row.attempts + 1;
@@ -345,6 +350,11 @@ export function createOutbox(options: {
     }
   }
 
+  /**
+   * Stores the write before anything else happens to it. With storage full this rejects (the router
+   * tells the user in plain words that the change was not saved): a write is never reported queued
+   * when it is not.
+   */
   async function enqueue(account: string, recordKey: string, write: OutboxOp): Promise<void> {
     await db.outbox.add({
       account,

@@ -3,7 +3,13 @@ import { ThreadlineDb } from '../../db/threadline-db';
 import { statusViewSchema } from '../../shared/status-view';
 import { readStatus } from './status';
 
-const inputs = { connected: true, health: 'ok', syncRunning: false, managed: false } as const;
+const inputs = {
+  connected: true,
+  health: 'ok',
+  syncRunning: false,
+  storageFull: false,
+  managed: false,
+} as const;
 
 describe('readStatus: whether the CRM has leads', () => {
   it('says leads: false for a CRM without leads, and nothing for one with them (absent: it has)', async () => {

@@ -47,9 +47,37 @@ export interface StatusInputs {
   connected: boolean;
   health: Health;
   syncRunning: boolean;
+  /** Sync is paused because the browser refused to store more (sync/storage-pause.ts). */
+  storageFull: boolean;
   managed: boolean;
   /** Whether the connected CRM has leads (ConnectionInfo.leads; absent: yes). */
   leads: boolean;
+}
+
+/**
+ * The status when the database cannot even be read because storage is full (Chromium closes an
+ * extension's database on a full disk and refuses to reopen it until space returns): what is known
+ * without it. The counts are not known, and the notice says what matters — nothing queued is lost.
+ */
+export function storageFullStatus(syncRunning: boolean, health: Health = 'ok'): StatusView {
+  return {
+    health,
+    message: null,
+    sync: {
+      running: syncRunning,
+      initial: false,
+      entity: null,
+      fetched: 0,
+      total: null,
+      lastSyncAt: null,
+      skipped: 0,
+    },
+    pendingWrites: 0,
+    storageFull: true,
+    failedWrites: 0,
+    failedReasons: [],
+    managed: false,
+  };
 }
 
 export async function readStatus(
@@ -82,6 +110,7 @@ export async function readStatus(
       skipped: states.reduce((sum, s) => sum + (s.skipped ?? 0), 0),
     },
     pendingWrites,
+    storageFull: inputs.storageFull,
     failedWrites: dead.length,
     failedReasons: [...new Set(dead.map(describeFailedWrite))].slice(0, 3),
     managed: inputs.managed,

@@ -1,13 +1,27 @@
-/** The worker's background work: sync when stale, drain the outbox, note when an account was seen. */
+/**
+ * The worker's background work: sync when stale, drain the outbox, note when an account was seen.
+ *
+ * Every sync run and every outbox drain passes through here, so this is where a write the browser
+ * refused for lack of space (db/storage-full.ts) is caught, whatever path made it (issue 17):
+ * - the run stops where it is: each page is stored with its watermark in one transaction
+ *   (sync-engine.ts), so nothing half-applied remains, and the outbox keeps the write it was on;
+ * - the account's sync is paused (storage-pause.ts), which its status shows in plain words;
+ * - one retry alarm is set with backoff, and nothing else retries sooner except the user's
+ *   "Sync now": no retry storm. The next run that stores what it must ends the pause.
+ */
+import { isStorageFull, reviveAfterStorageFull, StorageFullError } from '../../db/storage-full';
 import type { ThreadlineDb } from '../../db/threadline-db';
 import type { Logger } from '../../shared/logger';
 import type { ConnectionStore } from '../connection/connection-store';
 import { CrmError } from '../crm/crm-error';
 import type { Outbox } from '../outbox/outbox';
+import type { StoragePause } from './storage-pause';
 import { SYNC_ENTITIES, type SyncEngine } from './sync-engine';
 
 export const SYNC_PERIOD_MINUTES = 5;
 export const OUTBOX_ALARM = 'threadline-outbox';
+/** Wakes the worker to try a sync paused for lack of storage again. */
+export const STORAGE_RETRY_ALARM = 'threadline-storage-retry';
 
 export interface BackgroundJobs {
   /** Syncs the account when its cache is stale or unfinished (always when `force`). */
@@ -16,6 +30,8 @@ export interface BackgroundJobs {
   drainOutbox(): Promise<void>;
   /** Records that the account was seen in Gmail (retention wipes accounts not seen for long). */
   noteAccount(account: string): Promise<void>;
+  /** The storage retry alarm: syncs every paused account again, then drains the outbox. */
+  retryPaused(): Promise<void>;
 }
 
 export function createBackgroundJobs(deps: {
@@ -23,41 +39,88 @@ export function createBackgroundJobs(deps: {
   connection: Pick<ConnectionStore, 'info'>;
   sync: SyncEngine;
   outbox: Pick<Outbox, 'drain' | 'nextDue'>;
+  pause: StoragePause;
+  /** The account's status changed (paused or resumed): refresh what shows it. */
+  statusChanged: (account: string) => void;
   createAlarm: (name: string, info: { when: number }) => Promise<void>;
   nowMs: () => number;
   logger: Logger;
 }): BackgroundJobs {
-  const { db, sync, nowMs } = deps;
+  const { db, sync, nowMs, pause } = deps;
   const nowSec = () => Math.floor(nowMs() / 1000);
-  return {
+
+  /** Storage refused a write for `account`: pause it, and wake the worker once to try again. */
+  async function paused(account: string): Promise<void> {
+    const entry = await pause.pause(account);
+    deps.logger.warn('storage.full', { attempts: entry.attempts });
+    await deps.createAlarm(STORAGE_RETRY_ALARM, { when: entry.retryAt });
+    deps.statusChanged(account);
+  }
+
+  const jobs: BackgroundJobs = {
     async maybeSync(account, force = false) {
-      if (!(await deps.connection.info()) || sync.isRunning(account)) return;
-      const states = await db.syncState
-        .where('[account+entity]')
-        .between([account, ''], [account, '\uffff'])
-        .toArray();
-      const stale =
-        states.length < SYNC_ENTITIES.length ||
-        states.some(
-          (s) =>
-            s.phase !== 'delta' ||
-            s.lastSyncAt === null ||
-            nowSec() - s.lastSyncAt > SYNC_PERIOD_MINUTES * 60,
-        );
-      if (!force && !stale) return;
-      await sync.sync(account).catch((error: unknown) => {
+      try {
+        // Paused for lack of storage: only the retry alarm or the user ("Sync now") tries before then.
+        const pausedFor = await pause.of(account);
+        if (!force && pausedFor && nowMs() < pausedFor.retryAt) return;
+        if (pausedFor) reviveAfterStorageFull(db);
+        if (!(await deps.connection.info()) || sync.isRunning(account)) return;
+        const states = await db.syncState
+          .where('[account+entity]')
+          .between([account, ''], [account, '\uffff'])
+          .toArray();
+        const stale =
+          states.length < SYNC_ENTITIES.length ||
+          states.some(
+            (s) =>
+              s.phase !== 'delta' ||
+              s.lastSyncAt === null ||
+              nowSec() - s.lastSyncAt > SYNC_PERIOD_MINUTES * 60,
+          );
+        if (!force && !stale && !pausedFor) return;
+        await sync.sync(account);
+      } catch (error) {
+        // Even reading the cache may fail once storage is full (Chromium closes the database).
+        if (isStorageFull(error)) return paused(account);
         deps.logger.warn('sync.failed', { kind: error instanceof CrmError ? error.kind : 'unknown' });
-      });
+        return;
+      }
+      // Everything the run fetched is stored: whatever paused the account is over.
+      if (await pause.resume(account)) {
+        deps.logger.info('storage.resumed');
+        deps.statusChanged(account);
+      }
     },
     async drainOutbox() {
-      await deps.outbox.drain();
+      if (Object.keys(await pause.all()).length > 0) reviveAfterStorageFull(db);
+      try {
+        await deps.outbox.drain();
+      } catch (error) {
+        if (!isStorageFull(error)) throw error;
+        // The write stays queued (outbox.ts leaves it untouched); the retry alarm drains it later.
+        const account = error instanceof StorageFullError ? error.account : null;
+        const accounts = account ? [account] : (await db.accounts.toArray()).map((a) => a.account);
+        for (const a of accounts) await paused(a);
+        return;
+      }
       const due = await deps.outbox.nextDue();
       if (due !== null) await deps.createAlarm(OUTBOX_ALARM, { when: Math.max(due, nowMs() + 1000) });
+    },
+    async retryPaused() {
+      const accounts = Object.keys(await pause.all());
+      for (const account of accounts) await jobs.maybeSync(account, true);
+      await jobs.drainOutbox();
     },
     async noteAccount(account) {
       const seen = await db.accounts.get(account);
       if (seen && nowMs() - seen.lastSeenAt < 3_600_000) return;
-      await db.accounts.put({ account, firstSeenAt: seen?.firstSeenAt ?? nowMs(), lastSeenAt: nowMs() });
+      await db.accounts
+        .put({ account, firstSeenAt: seen?.firstSeenAt ?? nowMs(), lastSeenAt: nowMs() })
+        // Only a hint for retention: with storage full, it is noted the next time instead.
+        .catch((error: unknown) => {
+          if (!isStorageFull(error)) throw error;
+        });
     },
   };
+  return jobs;
 }

@@ -1,6 +1,7 @@
 import { formatCount } from '../../../ui/format';
 import { t } from '../../../ui/i18n';
 import { Icon } from '../../../ui/icon';
+import { StorageFullNotice } from '../../../ui/storage-full-notice';
 import { ActionStatus, useAction } from '../../../ui/use-action';
 import { ask, openSettings } from '../../sidebar-api';
 import { useSidebarStore } from '../../use-sidebar-store';
@@ -33,7 +34,10 @@ function RetryWrites({ account }: { account: string }) {
   );
 }
 
-/** Not connected, bad credentials, CRM unreachable, rate-limited, initial sync progress, failed writes. */
+/**
+ * Not connected, bad credentials, CRM unreachable, rate-limited, sync paused for lack of storage,
+ * initial sync progress, failed writes.
+ */
 export function ConnectionStatus() {
   const status = useSidebarStore((s) => s.status);
   const account = useSidebarStore((s) => s.thread?.account ?? null);
@@ -53,6 +57,7 @@ export function ConnectionStatus() {
   const { sync } = status;
   return (
     <>
+      {status.storageFull === true && <StorageFullNotice testId="storage-full" />}
       {(status.health === 'unauthorized' || status.health === 'policyBlocked') && (
         <section role="alert" class="banner error-banner" data-testid={`health-${status.health}`}>
           <p>{status.message}</p>

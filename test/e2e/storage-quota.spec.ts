@@ -1,0 +1,262 @@
+/**
+ * Issue 17, storage pressure, in the real browser: the profile lives on a small disk of its own
+ * (small-disk-chromium.sh), which the test fills until the disk refuses every write, then frees.
+ *
+ * Why a full disk and not `Storage.overrideQuotaForOrigin`: on Chromium 156 that CDP override takes
+ * effect for web origins (an https page's IndexedDB write aborts with QuotaExceededError) but not
+ * for the extension's origin, whose quota is "usage + a large share" whatever the override says,
+ * so its writes kept succeeding. A full disk is what a user really meets: Chromium then aborts the
+ * extension's transaction with `UnknownError … FILE_ERROR_NO_SPACE` and closes the database until
+ * space returns — the refusal db/storage-full.ts recognises alongside QuotaExceededError.
+ */
+import { closeSync, openSync, readFileSync, rmSync, statfsSync, writeSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { BrowserContext, Frame, Worker } from '@playwright/test';
+import { demoFixture } from '../gmail-double/fixture';
+import type { CrmProcess } from './crm-process';
+import {
+  test as base,
+  chromiumPath,
+  E2E_DIST,
+  expect,
+  extensionWorker,
+  launchWithExtension,
+} from './fixtures';
+import { openConnected, personIdOf } from './open-thread';
+
+const WRAPPER = fileURLToPath(new URL('./small-disk-chromium.sh', import.meta.url));
+const [pricing] = demoFixture.threads;
+const NOTES = ['Quota note one: call back Monday.', 'Quota note two: send the price list.'];
+
+/** The profile's own disk, reached through the browser's mount namespace. */
+interface SmallDisk {
+  /** Writes a filler file until the disk refuses another byte. */
+  fill(): void;
+  /** Deletes the filler: space returns. */
+  free(): void;
+  bytesFree(): number;
+}
+
+const test = base.extend<{ disk: SmallDisk }>({
+  context: async ({ welcomeTab }, use, testInfo) => {
+    const profile = testInfo.outputPath('profile');
+    const saved = process.env.CHROMIUM_PATH;
+    // launchWithExtension starts whatever CHROMIUM_PATH names: the wrapper, which starts Chromium.
+    process.env.THREADLINE_REAL_CHROMIUM = chromiumPath();
+    process.env.THREADLINE_DISK_SIZE = '96m';
+    process.env.CHROMIUM_PATH = WRAPPER;
+    let context: BrowserContext;
+    try {
+      context = await launchWithExtension(profile, E2E_DIST, undefined, welcomeTab);
+    } finally {
+      if (saved === undefined) delete process.env.CHROMIUM_PATH;
+      else process.env.CHROMIUM_PATH = saved;
+    }
+    await use(context);
+    await context.close();
+  },
+  disk: async ({ context }, use, testInfo) => {
+    void context; // the disk exists once the browser has started
+    const profile = testInfo.outputPath('profile');
+    const pid = readFileSync(`${profile}.pid`, 'utf8').trim();
+    const root = `/proc/${pid}/root${profile}`;
+    const filler = `${root}/threadline-test-filler`;
+    const bytesFree = () => {
+      const stats = statfsSync(root);
+      return stats.bavail * stats.bsize;
+    };
+    expect(bytesFree()).toBeGreaterThan(0);
+    await use({
+      fill() {
+        const fd = openSync(filler, 'a');
+        try {
+          for (const size of [1 << 20, 1 << 16, 1 << 12]) {
+            const chunk = Buffer.alloc(size, 7);
+            try {
+              for (;;) writeSync(fd, chunk);
+            } catch (error) {
+              if ((error as NodeJS.ErrnoException).code !== 'ENOSPC') throw error;
+            }
+          }
+        } finally {
+          closeSync(fd);
+        }
+      },
+      free: () => rmSync(filler, { force: true }),
+      bytesFree,
+    });
+    rmSync(filler, { force: true });
+  },
+});
+
+interface QueuedRow {
+  seq: number;
+  op: string;
+  state: string;
+  payload: unknown;
+}
+
+/** The outbox as IndexedDB holds it, read in the worker (no Threadline code in between). */
+async function outboxRows(worker: Worker): Promise<QueuedRow[]> {
+  return worker.evaluate(
+    () =>
+      new Promise<QueuedRow[]>((resolve, reject) => {
+        const open = indexedDB.open('threadline');
+        open.onerror = () => reject(new Error(`open: ${open.error?.name} ${open.error?.message}`));
+        open.onsuccess = () => {
+          const db = open.result;
+          const read = db.transaction('outbox', 'readonly').objectStore('outbox').getAll();
+          read.onerror = () => reject(new Error(`read: ${read.error?.name}`));
+          read.onsuccess = () => {
+            db.close();
+            resolve(
+              (read.result as QueuedRow[]).map(({ seq, op, state, payload }) => ({
+                seq,
+                op,
+                state,
+                payload,
+              })),
+            );
+          };
+        };
+      }),
+  );
+}
+
+/** How many people the cache holds with an address ending in `suffix` (read as IndexedDB holds them). */
+async function cachedPeopleAt(worker: Worker, suffix: string): Promise<number> {
+  return worker.evaluate(
+    (end) =>
+      new Promise<number>((resolve, reject) => {
+        const open = indexedDB.open('threadline');
+        open.onerror = () => reject(new Error(`open: ${open.error?.name}`));
+        open.onsuccess = () => {
+          const db = open.result;
+          const read = db.transaction('people', 'readonly').objectStore('people').getAll();
+          read.onsuccess = () => {
+            db.close();
+            const rows = read.result as { emails: { value: string }[] }[];
+            resolve(rows.filter((p) => p.emails.some((e) => e.value.endsWith(end))).length);
+          };
+        };
+      }),
+    suffix,
+  );
+}
+
+async function notesInCrm(crm: CrmProcess, personId: number): Promise<string[]> {
+  return (await crm.probe.activityTexts({ type: 'person', id: personId })).filter((details) =>
+    NOTES.includes(details),
+  );
+}
+
+/** No note reached the CRM twice. */
+async function expectNoDuplicates(crm: CrmProcess, personId: number): Promise<void> {
+  const inCrm = await notesInCrm(crm, personId);
+  expect(new Set(inCrm).size).toBe(inCrm.length);
+}
+
+/**
+ * Every queued note is still in the outbox exactly as it was queued (pending, same payload), or in
+ * the CRM — both for a moment while one is being sent, never neither, never twice in the CRM.
+ */
+async function expectNothingLost(
+  worker: Worker,
+  crm: CrmProcess,
+  personId: number,
+  queued: QueuedRow[],
+): Promise<void> {
+  const rows = await outboxRows(worker);
+  const inCrm = await notesInCrm(crm, personId);
+  expect(new Set(inCrm).size).toBe(inCrm.length);
+  for (const row of rows) expect(queued).toContainEqual(row);
+  for (const note of NOTES)
+    expect(rows.some((r) => (r.payload as { text: string }).text === note) || inCrm.includes(note)).toBe(
+      true,
+    );
+}
+
+async function addNote(frame: Frame, text: string): Promise<void> {
+  await frame.getByTestId('note-record').selectOption({ label: 'Person: Bob Buyer' });
+  await frame.getByTestId('note-text').fill(text);
+  await frame.getByTestId('note-save').click();
+}
+
+// Opt-in for now: the small disk needs user namespaces (`unshare`), and the last step, recovery
+// after space returns, still fails at times (the first database call of the retry never settles).
+test.skip(
+  process.env.THREADLINE_SMALL_DISK !== '1',
+  'opt-in (THREADLINE_SMALL_DISK=1): needs user namespaces, and recovery after space returns is not yet reliable',
+);
+
+test('storage full: sync pauses with a clear message, the outbox keeps its writes, and it all resumes when space returns', async ({
+  context,
+  extensionId,
+  crm,
+  disk,
+}) => {
+  test.setTimeout(240_000);
+  const worker = await extensionWorker(context);
+  const { frame, options } = await openConnected(context, extensionId, crm, pricing?.threadId ?? '');
+  const bob = await personIdOf(crm, 'bob@acme.test');
+  const footer = frame.getByTestId('sync-footer');
+  await expect(footer).toContainText('Synced');
+
+  // Two notes queued while the CRM is down: they wait in the outbox.
+  await crm.stop();
+  for (const note of NOTES) await addNote(frame, note);
+  await expect(footer).toContainText('2 changes waiting to be sent');
+  const queued = await outboxRows(worker);
+  expect(queued.map((r) => [r.op, r.state, (r.payload as { text: string }).text])).toEqual(
+    NOTES.map((text) => ['addNote', 'pending', text]),
+  );
+
+  // The disk fills; then the CRM is back, with more people than the cache holds.
+  disk.fill();
+  expect(disk.bytesFree()).toBe(0);
+  await crm.start();
+  for (let n = 0; n < 60; n += 1) {
+    const answer = await crm.api('POST', '/people', {
+      name: `Quota Person ${n}`,
+      emails: [{ email: `quota.person.${n}@bigco.test`, category: 'work' }],
+    });
+    expect(answer.status).toBe(200);
+  }
+  await frame.getByRole('button', { name: 'Sync now' }).click();
+
+  // The sidebar says it in plain words, in a status region.
+  const notice = frame.getByTestId('storage-full');
+  await expect(notice).toBeVisible({ timeout: 30_000 });
+  await expect(notice).toHaveAttribute('role', 'status');
+  await expect(notice).toContainText('Sync is paused: this computer is out of storage space.');
+  await expect(notice).toContainText('Nothing waiting to be sent is lost');
+  await expect(notice).toContainText('Free up disk space');
+  // The settings page too (it re-reads the status while open).
+  await options.bringToFront();
+  const optionsNotice = options.getByTestId('options-storage-full');
+  await expect(optionsNotice).toBeVisible({ timeout: 30_000 });
+  await expect(optionsNotice).toContainText('sync then resumes by itself');
+  // Nothing doubled. (A full disk may still take a write of a few bytes into a file's last block, so
+  // a note may already have gone out.) The outbox itself cannot be read now, by us or by Threadline:
+  // Chromium fails or holds every open of the database until space returns; it is read right after.
+  await expectNoDuplicates(crm, bob);
+  // The toolbar popup says it as well.
+  const popup = await context.newPage();
+  await popup.goto(`chrome-extension://${extensionId}/src/popup/index.html`);
+  await expect(popup.getByTestId('popup-storage-full')).toContainText('Nothing waiting to be sent is lost');
+  await popup.close();
+  // Space returns: nobody presses anything. The retry alarm syncs, the notice clears, the notes land.
+  disk.free();
+  await expectNothingLost(worker, crm, bob, queued);
+  await expect(notice).toBeHidden({ timeout: 120_000 });
+  await expect(optionsNotice).toBeHidden({ timeout: 30_000 });
+  await expect
+    .poll(async () => (await notesInCrm(crm, bob)).sort(), { timeout: 60_000 })
+    .toEqual([...NOTES].sort());
+  await expect(footer).not.toContainText('waiting to be sent', { timeout: 30_000 });
+  // Exactly once each, and the new people reached the cache.
+  expect((await notesInCrm(crm, bob)).sort()).toEqual([...NOTES].sort());
+  expect(await outboxRows(worker)).toEqual([]);
+  expect(await cachedPeopleAt(worker, '@bigco.test')).toBe(60);
+  await expect(frame.getByTestId('failed-writes')).toHaveCount(0);
+});
