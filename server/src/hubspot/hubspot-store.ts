@@ -66,7 +66,7 @@ export function createHubspotStore(db: Db) {
     page: db.prepare(
       'SELECT * FROM hs_objects WHERE type = ? AND archived = ? AND id >= ? ORDER BY id LIMIT ?',
     ),
-    all: db.prepare('SELECT * FROM hs_objects WHERE type = ? AND archived = 0 ORDER BY id'),
+    all: db.prepare('SELECT * FROM hs_objects WHERE type = ? AND archived = 0 ORDER BY updated_at, id'),
     associate: db.prepare(
       'INSERT OR IGNORE INTO hs_associations (from_id, type_id, to_id, from_type, to_type, category) VALUES (?, ?, ?, ?, ?, ?)',
     ),
@@ -130,7 +130,7 @@ export function createHubspotStore(db: Db) {
     page(type: ObjectType, archived: boolean, fromId: number, limit: number): HsObject[] {
       return (statements.page.all(type, archived ? 1 : 0, fromId, limit) as Row[]).map(fromRow);
     },
-    /** Every live record of a type, in id order (search filters them). */
+    /** Every live record of a type, by last modified then id (search filters them). */
     all(type: ObjectType): readonly HsObject[] {
       let records = live.get(type);
       if (!records) {

@@ -314,7 +314,7 @@ export function registerObjectRoutes(api: FastifyInstance, ctx: HubspotContext):
 
   api.post<TypeParams>('/v3/objects/:type/search', { config: { hubspotSearch: true } }, async (request) => {
     const type = read(request);
-    return runHubspotSearch(type, request.body, ctx.store.all(type));
+    return runHubspotSearch(type, request.body, ctx.store.all(type), true);
   });
 }
 
