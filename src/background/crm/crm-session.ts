@@ -19,7 +19,7 @@ import type { CrmClient } from './crm-client';
 import { CrmError, describeCrmError } from './crm-error';
 import { crmAdapter } from './crm-registry';
 import { type CrmTransport, createCrmTransport, type TransportHealth } from './crm-transport';
-import { createRateLimiter } from './rate-limiter';
+import { createRateLimiter, type RateLimiter } from './rate-limiter';
 
 export interface CrmSession {
   /** The client acting for `account` (none: the connection's own calls), or null when not connected. */
@@ -62,6 +62,17 @@ export function createCrmSession(deps: {
     void deps.session.set('crmHealth', next).then(deps.onHealth);
   };
 
+  /**
+   * The limiters of the CRM in use, kept across rebuilt transports: a transport is rebuilt when the
+   * policy changes while a sync still holds the old one, and two limiters each counting only their
+   * own requests would together exceed the CRM's limit (seen: one 429 in a HubSpot sync).
+   */
+  let limiters: { key: string; main: RateLimiter; search: RateLimiter | null } | null = null;
+  const limitersFor = (key: string, make: () => { main: RateLimiter; search: RateLimiter | null }) => {
+    if (limiters?.key !== key) limiters = { key, ...make() };
+    return limiters;
+  };
+
   const buildTransport = (
     info: Pick<ConnectionInfo, 'kind' | 'baseUrl' | 'email' | 'requestsPerMinute' | 'requestsPerWindow'>,
     apiKey: string,
@@ -90,16 +101,25 @@ export function createCrmSession(deps: {
       ...(deps.fetchImpl ? { fetchImpl: deps.fetchImpl } : {}),
     });
     const { windowMs } = adapter.rateLimit;
-    const limiter = createRateLimiter({
-      limit:
-        info.requestsPerWindow ??
-        (windowMs === 60_000 ? info.requestsPerMinute : undefined) ??
-        adapter.rateLimit.limit,
-      windowMs,
-      store: deps.session,
-      now: nowMs,
-    });
+    const limit =
+      info.requestsPerWindow ??
+      (windowMs === 60_000 ? info.requestsPerMinute : undefined) ??
+      adapter.rateLimit.limit;
     const searchLimit = adapter.searchRateLimit;
+    const { main: limiter, search: searchLimiter } = limitersFor(
+      `${info.kind} ${info.baseUrl} ${info.email} ${limit}/${windowMs}`,
+      () => ({
+        main: createRateLimiter({ limit, windowMs, store: deps.session, now: nowMs }),
+        search: searchLimit
+          ? createRateLimiter({
+              ...searchLimit,
+              store: deps.session,
+              storeKey: 'searchRateLimiter',
+              now: nowMs,
+            })
+          : null,
+      }),
+    );
     const learn = adapter.limitFromHeaders;
     return createCrmTransport({
       egress,
@@ -107,16 +127,7 @@ export function createCrmSession(deps: {
       baseUrl: info.baseUrl,
       headers: adapter.headers(apiKey, info.email),
       now: nowMs,
-      ...(searchLimit
-        ? {
-            searchLimiter: createRateLimiter({
-              ...searchLimit,
-              store: deps.session,
-              storeKey: 'searchRateLimiter',
-              now: nowMs,
-            }),
-          }
-        : {}),
+      ...(searchLimiter ? { searchLimiter } : {}),
       ...(adapter.rateLimitVerdict ? { rateLimitVerdict: adapter.rateLimitVerdict } : {}),
       ...(learn
         ? {
