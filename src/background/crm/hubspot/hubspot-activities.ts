@@ -109,12 +109,14 @@ export function createHubspotActivities(
   };
 
   /** The records an engagement logged on `parent` is associated with besides it (see the header). */
-  const relatedOf = async (parent: RecordRef, purpose: NewActivity['purpose']): Promise<Related[]> => {
+  const relatedOf = async (parent: RecordRef): Promise<Related[]> => {
     if (parent.type !== 'person' && parent.type !== 'opportunity') return [];
     const key = recordKeyOf(parent);
     const cached = relatedCache.get(key);
     if (cached && nowMs() - cached.at < RELATED_TTL_MS) return cached.records;
-    const kind = { purpose, dataClasses: ['crmData'] } as const;
+    // Plain reads of the CRM's own ids: nothing of the user's leaves, so not audited (the create,
+    // under the user's purpose, is).
+    const kind = READ;
     const from = parent.type === 'person' ? 'contacts' : 'deals';
     const read = async (to: string): Promise<AssociatedRecord[]> =>
       (await readAssociations(call, from, to, [parent.id], kind)).get(parent.id) ?? [];
@@ -282,7 +284,7 @@ export function createHubspotActivities(
       const parent = input.parent as Related;
       const dataClasses = input.fromGmail ? (['googleUserData', 'crmData'] as const) : (['crmData'] as const);
       const create = async () => {
-        const targets = [parent, ...(await relatedOf(input.parent, input.purpose))].filter(
+        const targets = [parent, ...(await relatedOf(input.parent))].filter(
           (r, i, all) => all.findIndex((o) => o.type === r.type && o.id === r.id) === i,
         );
         return call({
