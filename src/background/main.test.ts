@@ -8,6 +8,7 @@ import {
   TEST_ID,
   TEST_ORIGIN,
 } from '../../test/unit/fake-platform';
+import { personRow } from '../db/record-rows';
 import { ThreadlineDb } from '../db/threadline-db';
 import { createLogger } from '../shared/logger';
 import type { ThreadFacts } from '../shared/protocol';
@@ -83,6 +84,55 @@ describe('worker message handling', () => {
     await fake.send(opened, gmailSender(7));
     await expect.poll(() => threadStates(port).length).toBeGreaterThan(0);
     expect(threadStates(port).at(-1)).toMatchObject({ status: { leads: false } });
+  });
+
+  it('refuses a tags edit for a CRM whose tags are read-only (HubSpot) before saving or queuing it', async () => {
+    const db = new ThreadlineDb(`test-${Math.random()}`);
+    await db.settings.put({
+      name: 'crmConnection',
+      value: {
+        kind: 'hubspot',
+        baseUrl: 'https://api.hubapi.com',
+        email: 'sam@corp.test',
+        accountName: 'HubSpot · sam@corp.test',
+        userName: 'Sam Lee',
+        connectedAt: 1,
+        leads: false,
+        tags: false,
+      },
+    });
+    const bob = {
+      id: 41,
+      name: 'Bob Buyer',
+      title: null,
+      companyId: null,
+      companyName: null,
+      emails: [{ value: 'bob@acme.test', category: 'work' }],
+      phones: [],
+      address: null,
+      tags: ['customer'],
+      ownerId: null,
+      lastContactedAt: null,
+      modifiedAt: 1,
+    };
+    await db.people.put(personRow('me@corp.test', bob));
+    const fake = createFakePlatform();
+    main(fake.platform, createLogger('worker', recordingSink()), { db, policyGraceMs: 5 });
+    const port = fakePort(SIDEBAR_PORT, sidebarSender(7));
+    fake.connect(port);
+    await fake.send(opened, gmailSender(7));
+    await expect.poll(() => threadStates(port).length).toBeGreaterThan(0);
+    expect(threadStates(port).at(-1)).toMatchObject({ status: { leads: false, tags: false } });
+    const edit = (patch: Record<string, unknown>) =>
+      fake.send({ type: 'updatePerson', account: 'me@corp.test', personId: 41, patch }, sidebarSender(7));
+    expect(await edit({ title: 'Head of Procurement', tags: ['vip'] })).toEqual({
+      ok: false,
+      error: expect.stringContaining('lifecycle stage'),
+    });
+    expect((await db.people.get(['me@corp.test', 41]))?.tags).toEqual(['customer']);
+    expect(await db.outbox.count()).toBe(0);
+    expect(await edit({ title: 'Head of Procurement' })).toEqual({ ok: true });
+    expect(await db.outbox.count()).toBe(1);
   });
 
   it('refuses a message with a field its declaration does not have (strict, not stripped)', async () => {

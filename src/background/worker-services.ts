@@ -150,6 +150,7 @@ export function createWorkerServices(
         storageFull: (await storagePause.of(account)) !== null,
         managed: (policy.peek()?.locked.length ?? 0) > 0,
         leads: info?.leads !== false,
+        tags: info?.tags !== false,
       });
     } catch (error) {
       // Whatever the read failed with (a read aborted as Chromium closes the database says only

@@ -75,6 +75,8 @@ export const connectionInfoSchema = z.strictObject({
   requestsPerWindow: z.optional(z.number()),
   /** Whether the CRM has leads Threadline can show and create (HubSpot: no). Absent: yes. */
   leads: z.optional(z.boolean()),
+  /** Whether person tags can be written (HubSpot: no; its card shows the lifecycle stage there). Absent: yes. */
+  tags: z.optional(z.boolean()),
 });
 export type ConnectionInfo = z.infer<typeof connectionInfoSchema>;
 

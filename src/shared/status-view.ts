@@ -44,5 +44,7 @@ export const statusViewSchema = z.object({
   managed: z.boolean(),
   /** false when the connected CRM has no leads (HubSpot, ConnectionInfo.leads): "Add as lead" is not offered. Absent: it has. */
   leads: z.optional(z.literal(false)),
+  /** false when person tags cannot be written (HubSpot, ConnectionInfo.tags): the edit form has no tags field and the card labels them "Lifecycle stage". Absent: they can. */
+  tags: z.optional(z.literal(false)),
 });
 export type StatusView = z.infer<typeof statusViewSchema>;

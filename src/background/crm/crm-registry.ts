@@ -31,8 +31,8 @@ export interface CrmAdapter {
   limitFromHeaders?: (get: (name: string) => string | null) => number | null;
   /** What a 429 body asks for (see RateLimitVerdict). */
   rateLimitVerdict?: (json: unknown) => RateLimitVerdict;
-  /** What this CRM has; absent: everything. */
-  features?: { leads: boolean };
+  /** What this CRM has; absent: everything. `tags`: person tags Threadline can write. */
+  features?: { leads: boolean; tags: boolean };
   /** Host permissions the options page asks for when connecting. */
   permissionOrigins: readonly string[];
   /**

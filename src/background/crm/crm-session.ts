@@ -222,6 +222,7 @@ export function createCrmSession(deps: {
             ...(input.requestsPerMinute === undefined ? {} : { requestsPerMinute: input.requestsPerMinute }),
             ...(input.requestsPerWindow === undefined ? {} : { requestsPerWindow: input.requestsPerWindow }),
             ...(adapter.features?.leads === false ? { leads: false } : {}),
+            ...(adapter.features?.tags === false ? { tags: false } : {}),
           },
         };
       } catch (error) {

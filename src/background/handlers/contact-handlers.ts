@@ -61,6 +61,10 @@ export function createContactHandlers(ctx: WorkerContext): ContactHandlers {
       await tabAccount(ctx, context.tabId, request.account);
       const row = await db.people.get([request.account, request.personId]);
       if (!row) return { ok: false, error: t('errPersonGone') };
+      // A CRM whose tags are read-only (HubSpot, ConnectionInfo.tags): refused before anything is
+      // saved or queued, so no tag is shown that the CRM would never keep.
+      if (request.patch.tags !== undefined && (await ctx.connection.info())?.tags === false)
+        return { ok: false, error: t('errTagsReadOnly') };
       const patch = {
         ...(request.patch.title !== undefined ? { title: request.patch.title?.trim() || null } : {}),
         ...(request.patch.phones !== undefined

@@ -52,6 +52,8 @@ export interface StatusInputs {
   managed: boolean;
   /** Whether the connected CRM has leads (ConnectionInfo.leads; absent: yes). */
   leads: boolean;
+  /** Whether person tags can be written (ConnectionInfo.tags; absent: yes). */
+  tags: boolean;
 }
 
 /**
@@ -115,5 +117,6 @@ export async function readStatus(
     failedReasons: [...new Set(dead.map(describeFailedWrite))].slice(0, 3),
     managed: inputs.managed,
     ...(inputs.leads ? {} : { leads: false as const }),
+    ...(inputs.tags ? {} : { tags: false as const }),
   };
 }

@@ -179,6 +179,7 @@ function setup(shape: Shape, name: string) {
       syncRunning: false,
       storageFull: (await pause.of(ACCOUNT)) !== null,
       leads: true,
+      tags: true,
       managed: false,
     });
   const queued = (): Promise<OutboxRow[]> => db.outbox.orderBy('seq').toArray();

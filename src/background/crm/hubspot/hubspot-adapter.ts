@@ -28,7 +28,8 @@ export const hubspotAdapter: CrmAdapter = {
   searchRateLimit: HUBSPOT_PACING.search,
   limitFromHeaders: hubspotLimitFromHeaders,
   rateLimitVerdict: hubspotRateLimitVerdict,
-  features: { leads: false },
+  // Tags show the lifecycle stage (hubspot-mapping.ts); HubSpot has no tag property to write.
+  features: { leads: false, tags: false },
   permissionOrigins: ['https://api.hubapi.com/*'],
   createClient: (transport, account, connection) => createHubspotClient(transport, account, connection),
 };

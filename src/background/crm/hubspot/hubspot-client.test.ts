@@ -130,7 +130,7 @@ describe('HubSpot connect', () => {
     expect(hubspotAdapter.permissionOrigins).toEqual(['https://api.hubapi.com/*']);
     expect(hubspotAdapter.rateLimit).toEqual({ limit: 100, windowMs: 10_300 });
     expect(hubspotAdapter.searchRateLimit).toEqual({ limit: 5, windowMs: 1050 });
-    expect(hubspotAdapter.features).toEqual({ leads: false });
+    expect(hubspotAdapter.features).toEqual({ leads: false, tags: false });
   });
 });
 

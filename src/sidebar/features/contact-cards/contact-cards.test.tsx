@@ -41,13 +41,13 @@ const status = (patch: Partial<StatusView> = {}): StatusView => ({
   ...patch,
 });
 
-function mount(view: StatusView) {
+function mount(view: StatusView, card: ContactCard = unknownCard) {
   const store = createSidebarStore();
   const thread = { threadId: 't1', subject: 'Pricing', participants: [], messageCount: 1 };
   store.getState().receiveView({
     type: 'view',
     state: { seq: 1, account: A, thread },
-    cards: [unknownCard],
+    cards: [card],
     status: view,
   });
   const root = document.createElement('div');
@@ -90,5 +90,58 @@ describe('contact cards: "Add as lead"', () => {
     const { q } = mount(status({ leads: false }));
     expect(q('add-person')).not.toBeNull();
     expect(q('add-lead')).toBeNull();
+  });
+});
+
+describe("contact cards: editing a person's tags", () => {
+  const personCard: ContactCard = {
+    ...unknownCard,
+    state: 'person',
+    suggestion: null,
+    person: {
+      id: 41,
+      name: 'Ana Ruiz',
+      title: 'Buyer',
+      companyId: null,
+      companyName: 'Acme',
+      emails: [{ value: 'ana@acme.test', category: 'work' }],
+      phones: [],
+      address: null,
+      tags: ['customer'],
+      ownerId: null,
+      lastContactedAt: null,
+      modifiedAt: 1,
+    },
+  };
+  const save = async (q: (id: string) => HTMLElement | null) => {
+    await act(async () => {
+      q('edit-title')?.closest('form')?.requestSubmit();
+    });
+  };
+  const openEdit = async () => {
+    const button = document.querySelector<HTMLButtonElement>('button[aria-label]');
+    await act(async () => {
+      button?.click();
+    });
+  };
+
+  it('offers a tags field and sends the tags when the CRM keeps them (status without tags: false)', async () => {
+    const { q } = mount(status(), personCard);
+    expect(document.body.textContent).toContain('Tags');
+    await openEdit();
+    expect(q('edit-tags')).not.toBeNull();
+    await save(q);
+    expect(asked.at(-1)?.body.patch).toMatchObject({ title: 'Buyer', tags: ['customer'] });
+  });
+
+  it("shows HubSpot's lifecycle stage read-only and never sends tags (status tags: false)", async () => {
+    const { q } = mount(status({ tags: false }), personCard);
+    expect(document.body.textContent).toContain('Lifecycle stage');
+    expect(q('person-tags')?.textContent).toBe('customer');
+    await openEdit();
+    expect(q('edit-tags')).toBeNull();
+    await save(q);
+    expect(asked.at(-1)?.type).toBe('updatePerson');
+    expect(asked.at(-1)?.body.patch).not.toHaveProperty('tags');
   });
 });

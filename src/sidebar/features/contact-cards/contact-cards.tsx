@@ -60,6 +60,8 @@ function EditPerson({ person, account, onDone }: { person: Person; account: stri
   const [title, setTitle] = useState(person.title ?? '');
   const [phone, setPhone] = useState(person.phones[0]?.value ?? '');
   const [tags, setTags] = useState(person.tags.join(', '));
+  // HubSpot's "tags" are its lifecycle stage, which Threadline shows but does not write (status `tags`).
+  const tagsEditable = useSidebarStore((s) => s.status?.tags !== false);
   const { busy, message, error, run } = useAction();
   const save = async () => {
     const phones =
@@ -78,10 +80,14 @@ function EditPerson({ person, account, onDone }: { person: Person; account: stri
           patch: {
             title: title.trim() === '' ? null : title.trim(),
             phones,
-            tags: tags
-              .split(',')
-              .map((t) => t.trim())
-              .filter(Boolean),
+            ...(tagsEditable
+              ? {
+                  tags: tags
+                    .split(',')
+                    .map((t) => t.trim())
+                    .filter(Boolean),
+                }
+              : {}),
           },
         }),
       t('personSaved'),
@@ -115,7 +121,9 @@ function EditPerson({ person, account, onDone }: { person: Person; account: stri
         inputMode="tel"
         testId="edit-phone"
       />
-      <TextField label={t('fieldTags')} value={tags} onChange={setTags} testId="edit-tags" />
+      {tagsEditable && (
+        <TextField label={t('fieldTags')} value={tags} onChange={setTags} testId="edit-tags" />
+      )}
       <ActionStatus message={message} error={error} />
       <div class="actions">
         <button type="submit" class="primary" disabled={busy}>
@@ -131,6 +139,7 @@ function EditPerson({ person, account, onDone }: { person: Person; account: stri
 
 function PersonCard({ card, account }: { card: Card; account: string }) {
   const [editing, setEditing] = useState(false);
+  const tagsEditable = useSidebarStore((s) => s.status?.tags !== false);
   const person = card.person;
   if (!person) return null;
   const address = person.address
@@ -196,7 +205,7 @@ function PersonCard({ card, account }: { card: Card; account: string }) {
           )}
           {person.tags.length > 0 && (
             <>
-              <dt>{t('factTags')}</dt>
+              <dt>{t(tagsEditable ? 'factTags' : 'factLifecycleStage')}</dt>
               <dd class="tags" data-testid="person-tags">
                 {person.tags.map((tag) => (
                   <span key={tag} class="chip">
