@@ -127,6 +127,45 @@ describe('egress gate', () => {
   });
 });
 
+describe("the rate limiters' turn", () => {
+  it('is taken inside the gate, after its checks and just before the request leaves; searches wait for both limiters', async () => {
+    const order: string[] = [];
+    const counting = (name: string) => ({
+      acquire: async () => void order.push(name),
+      setLimit: () => undefined,
+    });
+    const transport = createCrmTransport({
+      egress: createEgress({
+        allowedOrigin: () => 'https://api.crm.example',
+        hasConsent: async () => false,
+        fetchImpl: async () => {
+          order.push('send');
+          return response(200, {});
+        },
+      }),
+      limiter: counting('limiter'),
+      searchLimiter: counting('search'),
+      baseUrl: 'https://api.crm.example',
+      headers: {},
+      sleep: async () => undefined,
+    });
+    await transport.request(call);
+    await transport.request({ ...call, search: true });
+    expect(order).toEqual(['limiter', 'send', 'limiter', 'search', 'send']);
+    order.length = 0;
+    // Refused for want of consent: nothing left, and no turn of the CRM's budget was spent on it.
+    await expect(
+      transport.request({
+        ...call,
+        purpose: 'logEmail',
+        dataClasses: ['googleUserData'],
+        account: 'me@x.test',
+      }),
+    ).rejects.toMatchObject({ kind: 'consentRequired' });
+    expect(order).toEqual([]);
+  });
+});
+
 describe('rate limiter', () => {
   it('lets `limit` requests through per rolling window, then waits for the oldest to leave it', async () => {
     let now = 0;

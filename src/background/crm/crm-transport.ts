@@ -39,7 +39,8 @@ export interface CrmTransport {
 }
 
 /**
- * One request path to the CRM: rate limiter → egress gate → retries of 429, 5xx and network errors
+ * One request path to the CRM: egress gate (its checks and audit entry, then the rate limiters' turn
+ * just before it leaves) → retries of 429, 5xx and network errors
  * with exponential backoff and jitter (honouring Retry-After) → a typed CrmError for everything else.
  */
 export function createCrmTransport(options: {
@@ -65,6 +66,10 @@ export function createCrmTransport(options: {
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const maxAttempts = options.maxAttempts ?? 6;
   const report = (health: TransportHealth) => options.onHealth?.(health);
+  const acquireTurn = (search: boolean) => async () => {
+    await options.limiter.acquire();
+    if (search) await options.searchLimiter?.acquire();
+  };
 
   return {
     async request(call) {
@@ -80,8 +85,6 @@ export function createCrmTransport(options: {
             }),
           );
         }
-        await options.limiter.acquire();
-        if (call.search) await options.searchLimiter?.acquire();
         retryAfter = null;
         let response: Awaited<ReturnType<Egress>>;
         try {
@@ -94,6 +97,10 @@ export function createCrmTransport(options: {
             dataClasses: call.dataClasses,
             ...(call.recordIds ? { recordIds: call.recordIds } : {}),
             ...(call.account === undefined ? {} : { account: call.account }),
+            // The limiters count the moment the request leaves, after the gate's checks and audit
+            // entry, which is the moment the CRM counts: a turn taken earlier could be spent waiting
+            // on the audit log while later requests, which had no such wait, bunch up behind it.
+            beforeSend: acquireTurn(call.search === true),
           });
         } catch (error) {
           // The audit log could not be written (storage full): not the network's fault, and nothing

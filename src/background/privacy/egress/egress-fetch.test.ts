@@ -288,6 +288,27 @@ describe('audit', () => {
     expect(sent).toEqual([]);
   });
 
+  it("takes the rate limiters' turn after the audit row and just before the request leaves; a refused call takes none", async () => {
+    const order: string[] = [];
+    const egress = createEgress({
+      allowedOrigin: () => CRM,
+      hasConsent: async (_scope, account) => account === 'me@example.test',
+      audit: async () => void order.push('audit'),
+      fetchImpl: async () => {
+        order.push('send');
+        return answer();
+      },
+    });
+    const beforeSend = async () => void order.push('turn');
+    await egress({ ...logEmail(), beforeSend });
+    expect(order).toEqual(['audit', 'turn', 'send']);
+    order.length = 0;
+    await expect(egress({ ...logEmail(), account: 'other@example.test', beforeSend })).rejects.toThrow(
+      EgressDenied,
+    );
+    expect(order).toEqual([]);
+  });
+
   it('does not audit plain CRM reads', async () => {
     const { sent, fetchImpl } = recordingFetch();
     const rows: AuditEntry[] = [];

@@ -8,7 +8,8 @@
  * 2. be allowed by the deny-by-default matrix (egress-policy.ts);
  * 3. have the user's current consent when the matrix asks for it;
  * and every call that is not a plain CRM read is written to the audit log before it leaves
- * (purpose, host, data classes, record ids, bytes: never content). It then leaves without the
+ * (purpose, host, data classes, record ids, bytes: never content). It then waits for its turn
+ * (`beforeSend`: the CRM's rate limiters) and leaves without the
  * browser's cookies, without a referrer, refusing redirects, and is abandoned after
  * REQUEST_TIMEOUT_MS. egress-fetch.test.ts holds one failing test per rule if the rule goes.
  */
@@ -34,6 +35,12 @@ export interface EgressRequest {
   recordIds?: readonly string[];
   /** The Gmail account whose data this is ('' for calls that concern no account, e.g. auth). */
   account?: string;
+  /**
+   * Awaited last, after every check and the audit entry, right before the request leaves: the CRM's
+   * rate limiters take their turn here, so the time they count is the time the CRM sees (an audit
+   * write that waits on a busy database no longer bunches requests past the CRM's limit).
+   */
+  beforeSend?: () => Promise<void>;
 }
 
 export interface EgressResponse {
@@ -142,6 +149,7 @@ export function createEgress(options: {
         bytes: request.body === undefined ? 0 : new TextEncoder().encode(request.body).byteLength,
       });
     }
+    await request.beforeSend?.();
     // A CRM that accepts the connection but never answers must not stall sync or the outbox. A timer
     // of our own rather than AbortSignal.timeout, so tests drive it with a fake clock; it is left to
     // run after the answer so it also bounds reading the body (aborting a finished request is a no-op).
