@@ -70,6 +70,39 @@ describe('CRM transport', () => {
     expect(sleeps.slice(1)).toEqual([500, 1000]);
   });
 
+  it.each([
+    ['a 5xx', response(502, 'bad gateway'), 'server'],
+    ['a dropped connection', 'network', 'unreachable'],
+  ] as const)(
+    'sends a create once after %s (it may have been made): the outbox checks, then sends it again',
+    async (_label, failure, kind) => {
+      for (const path of ['/people', '/crm/v3/objects/contacts', '/activities']) {
+        const { transport, sent } = scripted([failure, response(200, { id: 1 })]);
+        await expect(transport.request({ ...call, path, purpose: 'createRecord' })).rejects.toMatchObject({
+          kind,
+          retryable: true,
+        });
+        expect(sent).toHaveLength(1);
+      }
+      // Reads sent as POST (searches, batch reads) and idempotent methods are retried as before.
+      for (const read of [
+        { path: '/crm/v3/objects/deals/batch/read', method: 'POST' },
+        { path: '/crm/v4/associations/contacts/companies/batch/read', method: 'POST' },
+        { path: '/activities/search', method: 'POST' },
+        { path: '/people/7', method: 'PUT' },
+        { path: '/crm/v3/objects/contacts/7', method: 'PATCH' },
+      ] as const) {
+        const { transport, sent } = scripted([failure, response(200, { id: 1 })]);
+        await expect(transport.request({ ...call, ...read })).resolves.toMatchObject({ status: 200 });
+        expect(sent).toHaveLength(2);
+      }
+      // A 429 is refused before anything is made: a create is retried on it.
+      const { transport, sent } = scripted([response(429, {}), response(200, { id: 1 })]);
+      await expect(transport.request({ ...call, path: '/people' })).resolves.toMatchObject({ status: 200 });
+      expect(sent).toHaveLength(2);
+    },
+  );
+
   it('gives up after the last attempt with the last kind of error', async () => {
     const { transport, sent } = scripted(Array(6).fill(response(500, {})));
     await expect(transport.request(call)).rejects.toMatchObject({ kind: 'server', retryable: true });

@@ -39,9 +39,21 @@ export interface CrmTransport {
 }
 
 /**
+ * A POST that reads (Copper's and HubSpot's `…/search`, HubSpot's `…/batch/read`) may be sent twice;
+ * any other POST creates a record. A 5xx or a dropped connection can come after the CRM made it, so
+ * the transport does not send a create again: the error goes back to the outbox, whose duplicate
+ * check (find the record first) runs before it sends the write again. 429s are refused before
+ * anything is made, so every request is retried on those. GET, PUT, PATCH and DELETE are idempotent.
+ */
+const READ_BY_POST = /\/(?:search|batch\/read)(?:\?|$)/;
+export const mayResend = (call: Pick<CrmCall, 'method' | 'path'>): boolean =>
+  call.method !== 'POST' || READ_BY_POST.test(call.path);
+
+/**
  * One request path to the CRM: egress gate (its checks and audit entry, then the rate limiters' turn
  * just before it leaves) → retries of 429, 5xx and network errors
- * with exponential backoff and jitter (honouring Retry-After) → a typed CrmError for everything else.
+ * with exponential backoff and jitter (honouring Retry-After; a create is not sent again after a 5xx
+ * or a network error, see mayResend) → a typed CrmError for everything else.
  */
 export function createCrmTransport(options: {
   egress: Egress;
@@ -113,6 +125,7 @@ export function createCrmTransport(options: {
             );
           lastError = new CrmError('unreachable', 'network error');
           report('unreachable');
+          if (!mayResend(call)) throw lastError;
           continue;
         }
         const text = await response.text().catch(() => '');
@@ -133,6 +146,7 @@ export function createCrmTransport(options: {
         if (response.status >= 500) {
           lastError = new CrmError('server', `server error ${response.status}`, response.status);
           report('server');
+          if (!mayResend(call)) throw lastError;
           continue;
         }
         let json: unknown = null;
