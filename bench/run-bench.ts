@@ -242,7 +242,15 @@ async function hubspotSync(
     const frame = await sidebarFrame(page, extensionId);
     await waitForSync(ctx, 60 * 60_000);
     const seconds = (Date.now() - started) / 1000;
-    const after = (await admin(hub, '/stats')) as { requests: number; rateLimited: number };
+    const after = (await admin(hub, '/stats')) as {
+      requests: number;
+      rateLimited: number;
+      refusedBy?: Record<string, number>;
+    };
+    // Which of HubSpot's limits refused them (SECONDLY: searches; TEN_SECONDLY_ROLLING: the rest).
+    const refusedBy = Object.entries(after.refusedBy ?? {})
+      .map(([policy, n]) => `${n} ${policy}`)
+      .join(', ');
     const made = (await admin(hub, '/requests')) as { method: string; url: string }[];
     const searches = made.filter(
       (r) => r.method === 'POST' && /\/search$/.test(new URL(r.url, hub.origin).pathname),
@@ -255,12 +263,13 @@ async function hubspotSync(
       requests,
       searches,
       rateLimited: after.rateLimited - before.rateLimited,
+      refusedBy: after.refusedBy ?? {},
       floorSeconds: round(floorSeconds),
       ratioToFloor: round(seconds / floorSeconds),
     };
     rows.push({
       benchmark: `HubSpot: initial sync of ${PEOPLE} people at the Free tier's 100 requests / 10 s`,
-      result: `${round(seconds, 1)} s for ${requests} requests (${searches} searches): ${round(seconds / floorSeconds)} × the floor of ${round(floorSeconds, 1)} s; ${after.rateLimited - before.rateLimited} refused (429)`,
+      result: `${round(seconds, 1)} s for ${requests} requests (${searches} searches): ${round(seconds / floorSeconds)} × the floor of ${round(floorSeconds, 1)} s; ${after.rateLimited - before.rateLimited} refused (429)${refusedBy ? `: ${refusedBy}` : ''}`,
       goal: '≤ 1.1 × floor, 0 refused',
     });
 

@@ -92,7 +92,7 @@ export async function createCrmServer(options: CrmServerOptions): Promise<Fastif
   const random = seededRandom(options.faultSeed ?? 1);
   const recorded: RecordedRequest[] = [];
   /** For benchmarks: how many API requests arrived, and how many were refused by the rate limit. */
-  const stats = { requests: 0, rateLimited: 0 };
+  const stats = { requests: 0, rateLimited: 0, refusedBy: {} as Record<string, number> };
   const ctx: RouteContext = { db, clock, dateOrder: options.dateOrder ?? storedDateOrder(db) };
 
   const app = Fastify({ bodyLimit: BODY_LIMIT_BYTES, logger: false, routerOptions: { maxParamLength: 200 } });
