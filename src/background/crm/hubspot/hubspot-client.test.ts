@@ -199,6 +199,20 @@ describe('HubSpot people, companies, deals, owners', () => {
     expect(people.find((p) => p.id === 512)?.tags).toEqual(['lead']);
   });
 
+  it('answers for a company it made itself, as search lags writes, so a second new person on a new domain shares it', async () => {
+    const double = new HubspotDouble();
+    const { client } = connect(double);
+    const made = await client.createCompany({ name: 'Initech', domain: 'Initech.test' });
+    double.requests = [];
+    expect(await client.findCompanyByDomain('initech.test')).toEqual(made);
+    // No search was asked: HubSpot's index may not hold the company yet, and a domain is not unique.
+    expect(double.requests).toEqual([]);
+    // Ten minutes on, HubSpot's own answer counts again (the company may have been merged or deleted).
+    double.nowMs += 10 * 60_000;
+    await client.findCompanyByDomain('initech.test');
+    expect(double.requests.map((r) => r.path)).toEqual(['/crm/v3/objects/companies/search']);
+  });
+
   it('finds a company by domain or an additional domain', async () => {
     const double = new HubspotDouble();
     double.add(

@@ -13,7 +13,7 @@
  */
 
 import { z } from 'zod/mini';
-import type { CrmUser } from '../../../shared/crm-model';
+import type { Company, CrmUser } from '../../../shared/crm-model';
 import type { CrmClient, DeltaStyle, RecordEntity } from '../crm-client';
 import { CrmError } from '../crm-error';
 import type { CrmCall, CrmTransport } from '../crm-transport';
@@ -62,6 +62,12 @@ const ADDRESSES_PER_SEARCH = 4;
 /** Association type ids (reference, "Associations", NODE): deal→contact 3, deal→company primary 5. */
 const DEAL_TO_CONTACT = 3;
 const DEAL_TO_PRIMARY_COMPANY = 5;
+/**
+ * How long a company this client made is its own answer for that domain. HubSpot's search lags
+ * writes (reference, "Contact by email"), and a domain is not unique there: a second new person on
+ * the same new domain a moment later would not find the company and make another.
+ */
+const MADE_COMPANY_REUSE_MS = 10 * 60_000;
 
 export function createHubspotClient(
   transport: CrmTransport,
@@ -78,6 +84,7 @@ export function createHubspotClient(
     async (stage) => outcome(await loadPipelines())(stage) === 'Open',
   );
   const writes = createHubspotWrites(call, index, outcome, clock.nowMs);
+  const madeCompanies = new Map<string, { at: number; company: Company }>();
 
   const search = (object: string, body: Record<string, unknown>, kind: typeof READ | typeof LOOKUP) =>
     call({ method: 'POST', path: `/crm/v3/objects/${object}/search`, body, search: true, ...kind });
@@ -190,6 +197,8 @@ export function createHubspotClient(
 
     async findCompanyByDomain(domain) {
       const wanted = domain.trim().toLowerCase();
+      const made = madeCompanies.get(wanted);
+      if (made && clock.nowMs() - made.at < MADE_COMPANY_REUSE_MS) return made.company;
       const answer = await search(
         'companies',
         {
@@ -222,6 +231,13 @@ export function createHubspotClient(
       activities.updateActivityDetails(id, details, purpose, fromGmail),
 
     ...writes,
+    // After `...writes`: the company made is remembered for findCompanyByDomain (search lags writes).
+    async createCompany(input) {
+      const company = await writes.createCompany(input);
+      const domain = input.domain?.trim().toLowerCase();
+      if (domain) madeCompanies.set(domain, { at: clock.nowMs(), company });
+      return company;
+    },
     getPerson: (id) => getRecord('contacts', CONTACT_PROPERTIES, id, toPerson),
     getCompany: (id) => getRecord('companies', COMPANY_PROPERTIES, id, toCompany),
 
