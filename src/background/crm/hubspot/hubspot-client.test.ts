@@ -129,7 +129,7 @@ describe('HubSpot connect', () => {
     expect(() => hubspotAdapter.baseUrl('http://evil.test')).toThrow(CrmError);
     expect(hubspotAdapter.permissionOrigins).toEqual(['https://api.hubapi.com/*']);
     expect(hubspotAdapter.rateLimit).toEqual({ limit: 100, windowMs: 10_300 });
-    expect(hubspotAdapter.searchRateLimit).toEqual({ limit: 5, windowMs: 1050 });
+    expect(hubspotAdapter.searchRateLimit).toEqual({ limit: 5, windowMs: 1100 });
     expect(hubspotAdapter.features).toEqual({ leads: false, tags: false });
   });
 });
