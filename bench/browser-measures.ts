@@ -6,6 +6,7 @@
 import { spawn } from 'node:child_process';
 import type { BrowserContext, Frame, Page, Worker } from '@playwright/test';
 import { expect } from '@playwright/test';
+import { accountKey as emailKey } from '../src/db/key-prefix';
 import type { CrmProcess } from '../test/e2e/crm-process';
 export const percentile = (values: number[], p: number): number => {
   const sorted = [...values].sort((a, b) => a - b);
@@ -160,36 +161,40 @@ export async function closeThread(page: Page, frame: Frame): Promise<void> {
   await expect(frame.getByTestId('empty-state')).toBeVisible();
 }
 
+/**
+ * One `people.emailKeys` index get per address in the worker, keyed as the cache keys them
+ * (src/db/key-prefix.ts). Every address must be cached: a lookup that misses measures nothing.
+ */
 export async function indexedLookupFloor(
   worker: Worker,
   addresses: string[],
   account: string,
 ): Promise<number[]> {
-  return worker.evaluate(
-    async ({ list, acct }) => {
+  const { times, misses } = await worker.evaluate(
+    async ({ keys }) => {
       const db = await new Promise<IDBDatabase>((resolve, reject) => {
         const open = indexedDB.open('threadline');
         open.onsuccess = () => resolve(open.result);
         open.onerror = () => reject(open.error);
       });
       const times: number[] = [];
-      for (const address of list) {
+      let misses = 0;
+      for (const key of keys) {
         const t0 = performance.now();
-        await new Promise<void>((resolve) => {
-          const request = db
-            .transaction('people')
-            .objectStore('people')
-            .index('emailKeys')
-            .get(`${acct}\n${address}`);
-          request.onsuccess = () => resolve();
+        const found = await new Promise<unknown>((resolve) => {
+          const request = db.transaction('people').objectStore('people').index('emailKeys').get(key);
+          request.onsuccess = () => resolve(request.result);
         });
         times.push(performance.now() - t0);
+        if (found === undefined) misses += 1;
       }
       db.close();
-      return times;
+      return { times, misses };
     },
-    { list: addresses, acct: account },
+    { keys: addresses.map((a) => emailKey(account, a)) },
   );
+  if (misses > 0) throw new Error(`${misses} of ${addresses.length} looked-up addresses are not cached`);
+  return times;
 }
 
 /**

@@ -11,7 +11,8 @@
  *   share, with no extension (the sync sends its requests one at a time too).
  * - cache B/person and B/record: `navigator.storage.estimate().usage` read in the extension's
  *   service worker (what Chromium counts on disk for the origin: IndexedDB's files, so index
- *   entries, log and compaction slack included), divided by the people, and by every cached row
+ *   entries, log and compaction slack included), divided by the people cached (companies, leads
+ *   and deals included in the bytes, as the issue asks per person), and by every cached row
  *   of people, companies, leads and deals. Beside it, the JSON size of a sample of people rows plus
  *   their index keys: the logical bytes a person costs, which the disk figure can hide in slack.
  * - worker heap MB: V8's used heap of the extension's service worker after a forced garbage
@@ -208,10 +209,14 @@ async function measureSize(people: number, profile: () => string, opens: number)
     // Lookups of random cached addresses against the same get on a table of a few rows.
     const live = context.serviceWorkers()[0];
     if (!live) throw new Error('no worker');
+    // From the middle of what the sync read: Copper's search window is 100,000 records, and people
+    // are read newest first (copper-client.ts), so beyond it only the newest 100,000 are cached.
     const sample = (
       await crm.api('POST', '/people/search', {
         page_size: 200,
-        page_number: Math.max(1, Math.floor(people / 400)),
+        page_number: Math.max(1, Math.floor(Math.min(people, 100_000) / 400)),
+        sort_by: 'date_modified',
+        sort_direction: 'desc',
       })
     ).body as { emails: { email: string }[] }[];
     const addresses = sample.map((p) => (p.emails[0]?.email ?? '').toLowerCase()).filter(Boolean);
@@ -238,7 +243,7 @@ async function measureSize(people: number, profile: () => string, opens: number)
       },
       cache: {
         usageBytes: facts.usage,
-        bytesPerPerson: Math.round(facts.usage / people),
+        bytesPerPerson: Math.round(facts.usage / Math.max(1, facts.rows.people ?? 0)),
         bytesPerRecord: Math.round(facts.usage / Math.max(1, records)),
         rows: facts.rows,
         sampledPersonRowJsonBytes: Math.round(facts.rowJson),
@@ -307,13 +312,16 @@ export async function scaleCurve(
   const points: ScalePoint[] = [];
   for (const people of sizes) {
     console.log(`scale curve: ${people} people…`);
-    points.push(await measureSize(people, profile, opens));
+    const point = await measureSize(people, profile, opens);
+    console.log(JSON.stringify(point)); // each size as it finishes: a long run shows progress
+    points.push(point);
   }
   const base = points[0];
   console.log('\nScale curve (issue 17). Growth is against the first size; floors are from the same run.');
   console.table(
     points.map((p) => ({
       people: p.people,
+      'people cached': p.cache.rows.people ?? 0,
       records: p.records,
       'seed s': p.seedSeconds,
       'sync s (÷ floor)': `${p.sync.seconds} (${p.sync.ratioToFloor}× of ${p.sync.floorSeconds})`,
