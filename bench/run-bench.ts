@@ -7,15 +7,17 @@
  * BENCH_SKIP_LIMITED=1 skips the ~3-minute sync under Copper's 180 requests/minute;
  * BENCH_SKIP_HUBSPOT=1 skips HubSpot's initial sync at the Free tier's 100 requests per 10 s
  * (a few minutes for 100,000 contacts); BENCH_ONLY=hubspot runs that section alone.
+ * The scale curve (issue 17, bench/scale-curve.ts) runs last at 10,000 and 100,000 people;
+ * BENCH_SCALE=10000,100000,500000 picks the sizes, BENCH_ONLY=scale runs it alone (at 10,000,
+ * 100,000 and 500,000 unless BENCH_SCALE says otherwise), BENCH_SKIP_SCALE=1 skips it.
  */
-import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { BrowserContext, Frame, Page, Worker } from '@playwright/test';
+import type { Frame } from '@playwright/test';
 import { expect } from '@playwright/test';
 import { connectThroughOptions } from '../test/e2e/connect';
-import { type CrmProcess, startCrm } from '../test/e2e/crm-process';
+import { startCrm } from '../test/e2e/crm-process';
 import {
   GMAIL_URL,
   launchWithExtension,
@@ -25,6 +27,22 @@ import {
 } from '../test/e2e/fixtures';
 import { linkWithConsent, markedActivities, personIdOf } from '../test/e2e/open-thread';
 import { demoFixture, type GmailDoubleFixture, longThreadFixture } from '../test/gmail-double/fixture';
+import {
+  admin,
+  closeThread,
+  cpuHog,
+  indexedLookupFloor,
+  navigatingPingAndMeasure,
+  openAndMeasure,
+  pingAndMeasure,
+  round,
+  stats,
+  type Timing,
+  waitForSync,
+  warmOpensOn,
+  warmUntilQuiet,
+} from './browser-measures';
+import { scaleCurve, scaleSizes } from './scale-curve';
 
 const PEOPLE = Number(process.env.BENCH_PEOPLE ?? 100_000);
 const OPENS = Number(process.env.BENCH_OPENS ?? 50);
@@ -33,182 +51,12 @@ const SKIP_HUBSPOT = process.env.BENCH_SKIP_HUBSPOT === '1';
 /** BENCH_ONLY=hubspot runs only HubSpot's section (its results are merged into latest.json). */
 const LATEST = 'bench/results/latest.json';
 const ONLY_HUBSPOT = process.env.BENCH_ONLY === 'hubspot';
-
-const percentile = (values: number[], p: number): number => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
-};
-const round = (n: number, digits = 2): number => Number(n.toFixed(digits));
-const stats = (values: number[]) => ({
-  n: values.length,
-  p50: round(percentile(values, 50)),
-  p95: round(percentile(values, 95)),
-  max: round(Math.max(...values)),
-});
-
-async function admin(crm: CrmProcess, path: string, init: RequestInit = {}): Promise<unknown> {
-  const response = await fetch(`${crm.origin}/__admin${path}`, {
-    ...init,
-    headers: { 'X-Admin-Token': crm.adminToken, 'Content-Type': 'application/json' },
-  });
-  return response.json();
-}
-
-/** Every entity of the account has finished its first pass. */
-async function syncDone(worker: Worker): Promise<boolean> {
-  return worker.evaluate(async () => {
-    const db = await new Promise<IDBDatabase>((resolve, reject) => {
-      const open = indexedDB.open('threadline');
-      open.onsuccess = () => resolve(open.result);
-      open.onerror = () => reject(open.error);
-    });
-    const rows = await new Promise<{ phase: string }[]>((resolve) => {
-      const request = db.transaction('syncState').objectStore('syncState').getAll();
-      request.onsuccess = () => resolve(request.result as { phase: string }[]);
-    });
-    db.close();
-    return rows.length >= 8 && rows.every((r) => r.phase === 'delta');
-  });
-}
-
-async function waitForSync(context: BrowserContext, timeoutMs: number): Promise<number> {
-  const started = Date.now();
-  for (;;) {
-    const worker = context.serviceWorkers()[0];
-    if (worker && (await syncDone(worker).catch(() => false))) return (Date.now() - started) / 1000;
-    if (Date.now() - started > timeoutMs) throw new Error('sync did not finish in time');
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
-
-/** Resolves in the sidebar frame when `selector` is in the DOM: when it got there, and the next frame. */
-function whenShown(frame: Frame, selector: string): Promise<{ dom: number; painted: number }> {
-  // No named inner functions here: tsx would wrap them in a helper that does not exist in the page.
-  return frame.evaluate(
-    (wanted) =>
-      new Promise<{ dom: number; painted: number }>((resolve) => {
-        const observer = new MutationObserver(() => {
-          if (!document.querySelector(wanted)) return;
-          observer.disconnect();
-          const dom = performance.timeOrigin + performance.now();
-          requestAnimationFrame(() => resolve({ dom, painted: performance.timeOrigin + performance.now() }));
-        });
-        observer.observe(document.body, { subtree: true, childList: true, attributes: true });
-      }),
-    selector,
-  );
-}
-
-interface Timing {
-  dom: number;
-  painted: number;
-}
-
-/** Opens `threadId`: ms from the thread-open event to the person card in the sidebar's DOM, and painted. */
-async function openAndMeasure(page: Page, frame: Frame, threadId: string, address: string): Promise<Timing> {
-  const shown = whenShown(
-    frame,
-    `[data-testid="contact-card"][data-address="${address}"][data-state="person"]`,
-  );
-  await page.evaluate((id) => {
-    location.hash = `#inbox/${id}`;
-  }, threadId);
-  const at = await shown;
-  const openedAt = Number(await page.evaluate(() => document.documentElement.dataset.threadlineOpenedAt));
-  return { dom: at.dom - openedAt, painted: at.painted - openedAt };
-}
-
-/**
- * The messaging floor: the page asks the content script to send `benchPing`, the worker echoes a
- * constant to the sidebar, which renders it. The same path a thread open takes, with no work on it.
- */
-async function pingAndMeasure(page: Page, frame: Frame, seq: number): Promise<Timing> {
-  const shown = whenShown(frame, `[data-testid="bench-pong"][data-seq="${seq}"]`);
-  const sentAt = await page.evaluate((n) => {
-    document.documentElement.dataset.threadlinePing = String(n);
-    const at = performance.timeOrigin + performance.now();
-    window.dispatchEvent(new Event('threadline-bench-ping'));
-    return at;
-  }, seq);
-  const at = await shown;
-  return { dom: at.dom - sentAt, painted: at.painted - sentAt };
-}
-
-/**
- * The same floor sent right behind a same-document navigation (a URL fragment change, as Gmail makes
- * on every thread open) that opens no thread: what the browser's own navigation work adds to any
- * extension message from the tab. Measured because a thread open always pays it (issue 12).
- */
-async function navigatingPingAndMeasure(page: Page, frame: Frame, seq: number): Promise<Timing> {
-  const shown = whenShown(frame, `[data-testid="bench-pong"][data-seq="${seq}"]`);
-  const sentAt = await page.evaluate((n) => {
-    const at = performance.timeOrigin + performance.now();
-    location.hash = `#inbox?floor=${n}`;
-    document.documentElement.dataset.threadlinePing = String(n);
-    window.dispatchEvent(new Event('threadline-bench-ping'));
-    return at;
-  }, seq);
-  const at = await shown;
-  return { dom: at.dom - sentAt, painted: at.painted - sentAt };
-}
-
-/** Warm opens alternating between targets: the card in the DOM and painted, per open. */
-async function warmOpensOn(
-  page: Page,
-  frame: Frame,
-  targets: { id: string; address: string }[],
-  opens: number,
-): Promise<Timing[]> {
-  const out: Timing[] = [];
-  for (let i = 0; i < opens; i += 1) {
-    const t = targets[i % targets.length];
-    if (!t) break;
-    out.push(await openAndMeasure(page, frame, t.id, t.address));
-    await closeThread(page, frame);
-  }
-  return out;
-}
-
-/** Keeps one core busy in another process until stopped (the "machine busy" figures). */
-function cpuHog(): { stop(): void } {
-  const child = spawn(process.execPath, ['-e', 'for (;;) {}'], { stdio: 'ignore' });
-  return { stop: () => void child.kill('SIGKILL') };
-}
-
-async function closeThread(page: Page, frame: Frame): Promise<void> {
-  await page.evaluate(() => {
-    location.hash = '#inbox';
-  });
-  await expect(frame.getByTestId('empty-state')).toBeVisible();
-}
-
-async function indexedLookupFloor(worker: Worker, addresses: string[], account: string): Promise<number[]> {
-  return worker.evaluate(
-    async ({ list, acct }) => {
-      const db = await new Promise<IDBDatabase>((resolve, reject) => {
-        const open = indexedDB.open('threadline');
-        open.onsuccess = () => resolve(open.result);
-        open.onerror = () => reject(open.error);
-      });
-      const times: number[] = [];
-      for (const address of list) {
-        const t0 = performance.now();
-        await new Promise<void>((resolve) => {
-          const request = db
-            .transaction('people')
-            .objectStore('people')
-            .index('emailKeys')
-            .get(`${acct}\n${address}`);
-          request.onsuccess = () => resolve();
-        });
-        times.push(performance.now() - t0);
-      }
-      db.close();
-      return times;
-    },
-    { list: addresses, acct: account },
-  );
-}
+/** BENCH_ONLY=scale runs only the scale curve (issue 17), by default at 10,000, 100,000 and 500,000 people. */
+const ONLY_SCALE = process.env.BENCH_ONLY === 'scale';
+const SKIP_SCALE = process.env.BENCH_SKIP_SCALE === '1';
+const FULL_CURVE = [10_000, 100_000, 500_000];
+/** The full bench stops the curve at 100,000: 500,000 adds about 15 minutes (seeding + sync). */
+const DEFAULT_CURVE = [10_000, 100_000];
 
 /**
  * HubSpot (issue 16): the initial sync of BENCH_PEOPLE contacts at the Free tier's limit against the
@@ -317,6 +165,16 @@ async function main(): Promise<void> {
     profiles.push(dir);
     return dir;
   };
+  if (ONLY_SCALE) {
+    const previous = existsSync(LATEST)
+      ? (JSON.parse(readFileSync(LATEST, 'utf8')) as Record<string, unknown>)
+      : {};
+    const scale = await scaleCurve(scaleSizes(FULL_CURVE), profile, OPENS);
+    for (const dir of profiles) rmSync(dir, { recursive: true, force: true });
+    mkdirSync('bench/results', { recursive: true });
+    writeFileSync(LATEST, `${JSON.stringify({ ...previous, machine: results.machine, scale }, null, 2)}\n`);
+    return;
+  }
   if (ONLY_HUBSPOT) {
     await hubspotSync(results, rows, profile);
     for (const dir of profiles) rmSync(dir, { recursive: true, force: true });
@@ -469,12 +327,7 @@ async function main(): Promise<void> {
     // Warm means the cache answers everything: open both threads until a round of opens sends
     // nothing to the CRM (card checks, activity fetches and the sweep after a sync are done), so
     // the figures measure the hot path, not background work that happens to overlap it.
-    for (let round = 0; round < 10; round += 1) {
-      await admin(crm, '/requests', { method: 'DELETE' });
-      for (const t of targets)
-        await openAndMeasure(page, frame, t.id, t.address).then(() => closeThread(page, frame));
-      if (((await admin(crm, '/requests')) as unknown[]).length === 0) break;
-    }
+    await warmUntilQuiet(crm, page, frame, targets);
     await messagingFloor(frame); // warm-up
     const floorQuiet = await messagingFloor(frame);
     const floorNavigating: Timing[] = [];
@@ -748,6 +601,16 @@ async function main(): Promise<void> {
   }
 
   if (!SKIP_HUBSPOT) await hubspotSync(results, rows, profile);
+
+  // --- 4. the scale curve (issue 17) ---------------------------------------------------------
+  if (!SKIP_SCALE) {
+    const sizes = scaleSizes(DEFAULT_CURVE);
+    if (!process.env.BENCH_SCALE)
+      console.log(
+        'scale curve: 10,000 and 100,000 people; BENCH_SCALE=10000,100000,500000 (or BENCH_ONLY=scale) adds 500,000 (~15 min more)',
+      );
+    results.scale = await scaleCurve(sizes, profile, OPENS);
+  }
 
   for (const dir of profiles) rmSync(dir, { recursive: true, force: true });
   mkdirSync('bench/results', { recursive: true });

@@ -2,26 +2,40 @@ import type { Company, CrmUser, Lead, Opportunity, Person, Task } from '../share
 import { RECORD_TYPES, recordKeyOf } from '../shared/crm-model';
 import { normaliseAddress } from '../shared/normalise-address';
 import { parseMarker } from '../shared/threadline-marker';
-import {
-  type CompanyRow,
-  emailKey,
-  type LeadRow,
-  type OpportunityRow,
-  type PersonRow,
-  type TaskRow,
-  type ThreadMarkRow,
-  type UserRow,
+import { accountKey } from './key-prefix';
+import type {
+  CompanyRow,
+  LeadRow,
+  OpportunityRow,
+  PersonRow,
+  TaskRow,
+  ThreadMarkRow,
+  UserRow,
 } from './threadline-db';
 
-/** Words and whole values, lower-cased, for prefix search. */
-function searchKeys(account: string, values: readonly (string | null | undefined)[]): string[] {
+/**
+ * Search keys, lower-cased, for prefix search as you type: each name whole, and each of its words
+ * that the whole does not already start with (a query for the first word finds the whole); each of
+ * `wholes` (a domain) only whole. Addresses are not here: a person's `emailKeys` and a lead's
+ * `emailKey` are searched by prefix instead, so an address costs one index entry, not five (issue 17).
+ */
+export function searchKeys(
+  account: string,
+  names: readonly (string | null | undefined)[],
+  wholes: readonly (string | null | undefined)[] = [],
+): string[] {
   const keys = new Set<string>();
-  for (const value of values) {
+  for (const value of names) {
     if (!value) continue;
     const lower = value.trim().toLowerCase();
     if (lower === '') continue;
-    keys.add(`${account}\n${lower}`);
-    for (const word of lower.split(/[\s,.'"()/-]+/)) if (word.length > 0) keys.add(`${account}\n${word}`);
+    keys.add(accountKey(account, lower));
+    for (const word of lower.split(/[\s,.'"()/-]+/))
+      if (word.length > 0 && !lower.startsWith(word)) keys.add(accountKey(account, word));
+  }
+  for (const value of wholes) {
+    const lower = value?.trim().toLowerCase();
+    if (lower) keys.add(accountKey(account, lower));
   }
   return [...keys].slice(0, 64);
 }
@@ -34,8 +48,8 @@ export function personRow(account: string, person: Person, pending = false): Per
   return {
     ...person,
     account,
-    emailKeys: emails.map((e) => emailKey(account, e)),
-    searchKeys: searchKeys(account, [person.name, ...emails]),
+    emailKeys: emails.map((e) => accountKey(account, e)),
+    searchKeys: searchKeys(account, [person.name]),
     ...(pending ? { pending: true } : {}),
   };
 }
@@ -45,8 +59,8 @@ export function leadRow(account: string, lead: Lead): LeadRow {
   return {
     ...lead,
     account,
-    emailKey: email ? emailKey(account, email) : null,
-    searchKeys: searchKeys(account, [lead.name, email]),
+    emailKey: email ? accountKey(account, email) : null,
+    searchKeys: searchKeys(account, [lead.name]),
   };
 }
 
@@ -55,7 +69,7 @@ export function companyRow(account: string, company: Company): CompanyRow {
     ...company,
     account,
     domainKey: company.domain ? company.domain.toLowerCase() : null,
-    searchKeys: searchKeys(account, [company.name, company.domain]),
+    searchKeys: searchKeys(account, [company.name], [company.domain]),
   };
 }
 
@@ -69,7 +83,7 @@ export function userRow(account: string, user: CrmUser): UserRow {
   return {
     ...user,
     account,
-    emailKey: emailKey(account, normaliseAddress(user.email) ?? user.email.toLowerCase()),
+    emailKey: accountKey(account, normaliseAddress(user.email) ?? user.email.toLowerCase()),
   };
 }
 

@@ -6,6 +6,8 @@
  */
 import Dexie, { type Table } from 'dexie';
 import type { Activity, Company, CrmUser, Lead, Opportunity, Person, Pipeline } from '../shared/crm-model';
+import { accountKey } from './key-prefix';
+import { rekeyRecords } from './rekey-records';
 import { storageFullMiddleware } from './storage-full';
 
 export interface AccountScoped {
@@ -153,7 +155,8 @@ export interface SecretRow {
   ciphertext?: ArrayBuffer;
 }
 
-export const emailKey = (account: string, address: string): string => `${account}\n${address}`;
+/** The index key of a normalised address of `account` (people's `emailKeys`, leads' and users' `emailKey`). */
+export const emailKey = (account: string, address: string): string => accountKey(account, address);
 export const parentKeyOf = (type: string, id: number): string => `${type}:${id}`;
 
 export class ThreadlineDb extends Dexie {
@@ -201,6 +204,11 @@ export class ThreadlineDb extends Dexie {
       audit: '++seq, [account+at]',
       consents: '[account+scope]',
     });
+    // Issue 17: a slimmer cache. Keys start with the account's short tag, addresses are not copied
+    // into searchKeys, and people's [account+companyId] index (never read) is gone.
+    this.version(3)
+      .stores({ people: '[account+id], *emailKeys, *searchKeys' })
+      .upgrade((tx) => rekeyRecords(tx));
     // Issue 17: every write refused for lack of space comes out as one recognisable error.
     this.use(storageFullMiddleware);
   }

@@ -27,9 +27,9 @@ export async function readRowBadges(
           db.people
             .where('emailKeys')
             .equals(emailKey(account, a))
-            .limit(1)
             .primaryKeys()
-            .then((keys) => (keys.length > 0 ? a : null)),
+            // Keys start with the account's tag; the primary key says whose row it is (key-prefix.ts).
+            .then((keys) => (keys.some(([owner]) => owner === account) ? a : null)),
         ),
       ).then((found) => new Set(found.filter((a): a is string => a !== null))),
       // Links are few (one per linked thread and record): all of the account's, in one read.

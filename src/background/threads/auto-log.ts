@@ -29,7 +29,11 @@ export async function autoLog(
   const teammates = await deps.teammatesOf(account);
   const records: { ref: RecordRef; address: string }[] = [];
   for (const address of outside) {
-    const person = await deps.db.people.where('emailKeys').equals(emailKey(account, address)).first();
+    const person = await deps.db.people
+      .where('emailKeys')
+      .equals(emailKey(account, address))
+      .filter((row) => row.account === account) // keys carry a tag, not the address (key-prefix.ts)
+      .first();
     const verdict = mayAutoLog({
       address,
       isContact: person !== undefined && person.id > 0,

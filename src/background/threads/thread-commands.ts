@@ -267,7 +267,11 @@ export function createThreadCommands(deps: ThreadCommandDeps) {
         for (const r of request.recipients) {
           const address = normaliseAddress(r.address);
           if (!address || teammates.has(address)) continue;
-          const person = await db.people.where('emailKeys').equals(emailKey(account, address)).first();
+          const person = await db.people
+            .where('emailKeys')
+            .equals(emailKey(account, address))
+            .filter((row) => row.account === account) // keys carry a tag, not the address (key-prefix.ts)
+            .first();
           if (person && person.id > 0) records.push({ type: 'person', id: person.id });
         }
         records = records.slice(0, 20);

@@ -1,0 +1,233 @@
+import Dexie from 'dexie';
+import { describe, expect, it } from 'vitest';
+import { searchCache } from '../background/read-models/search-cache';
+import { accountTag } from './key-prefix';
+import { emailKey, ThreadlineDb } from './threadline-db';
+
+const A = 'sam.seller@threadline-demo.test';
+const B = 'sam@other.test';
+
+/** The schema and row format of version 2, as the extension stored them before issue 17. */
+async function storeVersion2(name: string): Promise<void> {
+  const old = new Dexie(name);
+  old.version(1).stores({
+    people: '[account+id], *emailKeys, *searchKeys, [account+companyId]',
+    leads: '[account+id], emailKey, *searchKeys',
+    companies: '[account+id], [account+domainKey], *searchKeys',
+    opportunities: '[account+id], [account+primaryContactId], [account+companyId], *searchKeys',
+    pipelines: '[account+id]',
+    activities: '[account+id], [account+parentKey+at]',
+    activityFetches: '[account+parentKey]',
+    users: '[account+id], emailKey',
+    negativeLookups: '[account+address]',
+    syncState: '[account+entity]',
+    outbox: '++seq, [account+recordKey], [account+state], nextAttemptAt',
+    accounts: 'account',
+    settings: 'name',
+    secrets: 'name',
+  });
+  old.version(2).stores({
+    threadMarks: '[account+markKey], [account+threadId], [account+recordKey], [account+at], [account+kind]',
+    tasks: '[account+id], [account+relatedKey]',
+    audit: '++seq, [account+at]',
+    consents: '[account+scope]',
+  });
+  const k = (account: string, term: string) => `${account}\n${term}`;
+  await old.table('people').bulkPut([
+    {
+      account: A,
+      id: 7,
+      name: 'Melvina Larson',
+      title: 'Consultant',
+      companyId: 78,
+      companyName: 'Pagac Inc',
+      emails: [{ value: 'Melvina.Larson@pagac-inc.com', category: 'work' }],
+      phones: [{ value: '(967) 411-8459', category: 'work' }],
+      address: { street: '1 Main St', city: 'Springfield', state: 'IL', postalCode: '62701', country: 'US' },
+      tags: ['decision-maker'],
+      ownerId: 1,
+      lastContactedAt: 1_700_000_000,
+      modifiedAt: 1_746_969_557,
+      emailKeys: [k(A, 'melvina.larson@pagac-inc.com')],
+      searchKeys: [
+        'melvina larson',
+        'melvina',
+        'larson',
+        'melvina.larson@pagac-inc.com',
+        'larson@pagac',
+        'inc',
+        'com',
+      ].map((t) => k(A, t)),
+    },
+    {
+      account: A,
+      id: -3,
+      name: 'Pat Pending',
+      title: null,
+      companyId: null,
+      companyName: null,
+      emails: [{ value: 'pat@new.test', category: 'work' }],
+      phones: [],
+      address: null,
+      tags: [],
+      ownerId: null,
+      lastContactedAt: null,
+      modifiedAt: 1,
+      emailKeys: [k(A, 'pat@new.test')],
+      searchKeys: [k(A, 'pat pending')],
+      pending: true,
+    },
+  ]);
+  await old.table('leads').put({
+    account: A,
+    id: 9,
+    name: 'Abbigail Bode',
+    title: null,
+    companyName: 'Pfeffer Group',
+    email: 'abbigail@judicious.net',
+    phones: [],
+    status: 'New',
+    ownerId: 3,
+    modifiedAt: 5,
+    emailKey: k(A, 'abbigail@judicious.net'),
+    searchKeys: [k(A, 'abbigail bode'), k(A, 'abbigail@judicious.net')],
+  });
+  await old.table('companies').put({
+    account: A,
+    id: 78,
+    name: 'Pagac Inc',
+    domain: 'pagac-inc.com',
+    address: null,
+    phones: [],
+    tags: [],
+    modifiedAt: 3,
+    domainKey: 'pagac-inc.com',
+    searchKeys: [k(A, 'pagac inc'), k(A, 'pagac'), k(A, 'inc'), k(A, 'pagac-inc.com'), k(A, 'com')],
+  });
+  await old.table('opportunities').bulkPut([
+    {
+      account: A,
+      id: 5,
+      name: 'Pagac renewal',
+      pipelineId: 1,
+      stageId: 2,
+      status: 'Open',
+      companyId: 78,
+      primaryContactId: 7,
+      value: 1000,
+      closeDate: null,
+      modifiedAt: 4,
+      searchKeys: [k(A, 'pagac renewal'), k(A, 'pagac'), k(A, 'renewal')],
+    },
+    {
+      account: A,
+      id: -8,
+      name: 'Made in the sidebar',
+      pipelineId: 1,
+      stageId: 2,
+      status: 'Open',
+      companyId: null,
+      primaryContactId: 7,
+      value: null,
+      closeDate: null,
+      modifiedAt: 4,
+      searchKeys: [],
+    },
+  ]);
+  await old.table('users').put({ account: A, id: 1, name: 'Sam', email: A, emailKey: k(A, A) });
+  old.close();
+}
+
+describe('cache version 3 (issue 17)', () => {
+  it('rewrites every derived key of version 2 rows, keeps every record field, and drops the unused index', async () => {
+    const name = `rekey-${Math.random()}`;
+    await storeVersion2(name);
+    const db = new ThreadlineDb(name);
+    await db.open();
+    const tag = accountTag(A);
+
+    const person = await db.people.get([A, 7]);
+    expect(person).toEqual({
+      account: A,
+      id: 7,
+      name: 'Melvina Larson',
+      title: 'Consultant',
+      companyId: 78,
+      companyName: 'Pagac Inc',
+      emails: [{ value: 'Melvina.Larson@pagac-inc.com', category: 'work' }],
+      phones: [{ value: '(967) 411-8459', category: 'work' }],
+      address: { street: '1 Main St', city: 'Springfield', state: 'IL', postalCode: '62701', country: 'US' },
+      tags: ['decision-maker'],
+      ownerId: 1,
+      lastContactedAt: 1_700_000_000,
+      modifiedAt: 1_746_969_557,
+      emailKeys: [`${tag}\nmelvina.larson@pagac-inc.com`],
+      searchKeys: [`${tag}\nmelvina larson`, `${tag}\nlarson`],
+    });
+    expect((await db.people.get([A, -3]))?.pending).toBe(true);
+    expect((await db.leads.get([A, 9]))?.emailKey).toBe(`${tag}\nabbigail@judicious.net`);
+    expect((await db.leads.get([A, 9]))?.searchKeys).toEqual([`${tag}\nabbigail bode`, `${tag}\nbode`]);
+    expect((await db.companies.get([A, 78]))?.searchKeys).toEqual([
+      `${tag}\npagac inc`,
+      `${tag}\ninc`,
+      `${tag}\npagac-inc.com`,
+    ]);
+    expect((await db.opportunities.get([A, 5]))?.searchKeys).toEqual([
+      `${tag}\npagac renewal`,
+      `${tag}\nrenewal`,
+    ]);
+    expect((await db.opportunities.get([A, -8]))?.searchKeys).toEqual([]);
+    expect((await db.users.get([A, 1]))?.emailKey).toBe(emailKey(A, A));
+    expect(db.people.schema.indexes.map((i) => i.name).sort()).toEqual(['emailKeys', 'searchKeys']);
+
+    // What reads the keys finds the upgraded rows: the card's address lookup and the search.
+    expect(
+      (await db.people.where('emailKeys').equals(emailKey(A, 'melvina.larson@pagac-inc.com')).toArray()).map(
+        (p) => p.id,
+      ),
+    ).toEqual([7]);
+    const titles = async (q: string) => (await searchCache(db, A, q)).map((r) => `${r.kind}:${r.title}`);
+    expect(await titles('melv')).toEqual(['person:Melvina Larson']);
+    expect(await titles('larson')).toEqual(['person:Melvina Larson']);
+    expect(await titles('melvina.lar')).toEqual(['person:Melvina Larson']);
+    expect(await titles('pagac-inc')).toEqual(['company:Pagac Inc']);
+    expect(await titles('abbigail@jud')).toEqual(['lead:Abbigail Bode']);
+    expect(await titles('renew')).toEqual(['opportunity:Pagac renewal']);
+    db.close();
+  });
+
+  it('search never answers with another account’s rows, even under the same key', async () => {
+    const db = new ThreadlineDb(`rekey-${Math.random()}`);
+    const row = {
+      id: 1,
+      name: 'Dana Twin',
+      title: null,
+      companyId: null,
+      companyName: null,
+      emails: [{ value: 'dana@twin.test', category: 'work' }],
+      phones: [],
+      address: null,
+      tags: [],
+      ownerId: null,
+      lastContactedAt: null,
+      modifiedAt: 1,
+      // As if B's tag were A's: a collision of the 53-bit tag.
+      emailKeys: [emailKey(A, 'dana@twin.test')],
+      searchKeys: [emailKey(A, 'dana twin')],
+    };
+    await db.people.put({ ...row, account: B });
+    expect(await searchCache(db, A, 'dana')).toEqual([]);
+    await db.people.put({ ...row, account: A, id: 2 });
+    expect((await searchCache(db, A, 'dana')).map((r) => r.id)).toEqual([2]);
+    db.close();
+  });
+});
+
+describe('account tags', () => {
+  it('are short, the same for the same account, and differ between accounts', () => {
+    expect(accountTag(A)).toBe(accountTag(A));
+    expect(accountTag(A)).not.toBe(accountTag(B));
+    expect(accountTag(A).length).toBeLessThanOrEqual(11);
+    expect(accountTag(A)).toMatch(/^[0-9a-z]+$/);
+  });
+});
