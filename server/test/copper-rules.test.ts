@@ -171,7 +171,7 @@ describe('rate limit (rolling window per user)', () => {
     const limited = await server.call('GET', '/account');
     expect(limited.status).toBe(429);
     const stats = await server.raw('/__admin/stats', { headers: { 'X-Admin-Token': 'adm' } });
-    expect(stats.body).toEqual({ requests: 181, rateLimited: 1 });
+    expect(stats.body).toEqual({ requests: 181, rateLimited: 1, refusedBy: {} });
     expect(limited.body).toMatchObject({ success: false, status: 429 });
     // Another user has a window of their own.
     const tara = server.users[1];

@@ -141,7 +141,7 @@ describe('the 10-second budget', () => {
 describe('search’s own limit', () => {
   it('takes 5 searches per second per account, without rate headers, and does not spend the 10-second budget', async () => {
     let now = 1_800_000_000_000;
-    server = await startHubspotTestServer({ rateLimit: 2, nowMs: () => now });
+    server = await startHubspotTestServer({ rateLimit: 2, nowMs: () => now, adminToken: 'adm' });
     for (let i = 0; i < 5; i += 1) {
       const answer = await server.call('POST', '/crm/v3/objects/contacts/search', { limit: 1 });
       expect(answer.status).toBe(200);
@@ -162,5 +162,8 @@ describe('search’s own limit', () => {
     );
     now += 1001;
     expect((await server.call('POST', '/crm/v3/objects/contacts/search', { limit: 1 })).status).toBe(200);
+    // The benchmark reads which limit refused: one search refused, by the secondly limit.
+    const stats = await server.call('GET', '/__admin/stats', undefined, { 'X-Admin-Token': 'adm' });
+    expect(stats.body).toMatchObject({ rateLimited: 1, refusedBy: { SECONDLY: 1 } });
   });
 });
