@@ -164,7 +164,7 @@ function setup(shape: Shape, name: string) {
   const outbox = createOutbox({ db, client: async () => crm.client, nowMs, logger });
   const jobs = createBackgroundJobs({
     db,
-    connection: { info: async () => (connected.on ? ({ kind: 'local' }) as never : null) },
+    connection: { info: async () => (connected.on ? ({ kind: 'local' } as never) : null) },
     sync,
     outbox,
     pause,
