@@ -141,8 +141,9 @@ export function createWorkerServices(
   };
   const settings = () => policy.current();
   const status = async (account: string) => {
-    const info = await connection.info();
     try {
+      // Inside the try: the connection is read from the database too, which storage full can close.
+      const info = await connection.info();
       return await readStatus(db, account, {
         connected: info !== null,
         health: await crm.health(),

@@ -8,7 +8,11 @@
  * so its writes kept succeeding. A full disk is what a user really meets: Chromium then aborts the
  * extension's transaction with `UnknownError … FILE_ERROR_NO_SPACE` and closes the database until
  * space returns — the refusal db/storage-full.ts recognises alongside QuotaExceededError.
+ *
+ * Opt-in (THREADLINE_SMALL_DISK=1), see below; where the machine refuses user namespaces it skips
+ * and says why.
  */
+import { spawnSync } from 'node:child_process';
 import { closeSync, openSync, readFileSync, rmSync, statfsSync, writeSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { BrowserContext, Frame, Worker } from '@playwright/test';
@@ -105,6 +109,12 @@ async function outboxRows(worker: Worker): Promise<QueuedRow[]> {
         open.onerror = () => reject(new Error(`open: ${open.error?.name} ${open.error?.message}`));
         open.onsuccess = () => {
           const db = open.result;
+          // A database recreated empty (no outbox store) fails here, at once, instead of never answering.
+          if (!db.objectStoreNames.contains('outbox')) {
+            db.close();
+            reject(new Error(`no outbox: the database holds ${db.objectStoreNames.length} stores`));
+            return;
+          }
           const read = db.transaction('outbox', 'readonly').objectStore('outbox').getAll();
           read.onerror = () => reject(new Error(`read: ${read.error?.name}`));
           read.onsuccess = () => {
@@ -132,6 +142,11 @@ async function cachedPeopleAt(worker: Worker, suffix: string): Promise<number> {
         open.onerror = () => reject(new Error(`open: ${open.error?.name}`));
         open.onsuccess = () => {
           const db = open.result;
+          if (!db.objectStoreNames.contains('people')) {
+            db.close();
+            reject(new Error(`no people: the database holds ${db.objectStoreNames.length} stores`));
+            return;
+          }
           const read = db.transaction('people', 'readonly').objectStore('people').getAll();
           read.onsuccess = () => {
             db.close();
@@ -182,12 +197,33 @@ async function addNote(frame: Frame, text: string): Promise<void> {
   await frame.getByTestId('note-save').click();
 }
 
-// Opt-in for now: the small disk needs user namespaces (`unshare`), and the last step, recovery
-// after space returns, still fails at times (the first database call of the retry never settles).
+/**
+ * Why this machine cannot give the browser a small disk of its own, or null when it can: the
+ * wrapper needs a user and a mount namespace (`unshare`), which containers and hardened kernels
+ * often refuse (kernel.unprivileged_userns_clone=0, AppArmor's restrict_unprivileged_userns).
+ */
+function smallDiskRefused(): string | null {
+  const tried = spawnSync('unshare', ['--user', '--map-root-user', '--mount', 'true'], {
+    encoding: 'utf8',
+    timeout: 30_000,
+  });
+  if (tried.error) return `unshare could not run (${tried.error.message})`;
+  if (tried.status === 0) return null;
+  return `user namespaces are not permitted here: ${tried.stderr.trim() || `exit ${tried.status}`}`;
+}
+
+// Opt-in for now (THREADLINE_SMALL_DISK=1; about a minute): recovery after space returns passed
+// 10 of 11 runs here once the fixes of issue 17 landed, and the one failure (the "Sync now" click
+// waiting out the test's time, its button re-rendered each time) is not explained yet. Once
+// reliable, it is meant to run by default where the machine grants user namespaces. Opted in on a
+// machine that refuses them, it skips and says why (asked once, when the file loads).
+const optedIn = process.env.THREADLINE_SMALL_DISK === '1';
+const refused = optedIn ? smallDiskRefused() : null;
 test.skip(
-  process.env.THREADLINE_SMALL_DISK !== '1',
-  'opt-in (THREADLINE_SMALL_DISK=1): needs user namespaces, and recovery after space returns is not yet reliable',
+  !optedIn,
+  'opt-in (THREADLINE_SMALL_DISK=1): a rare failure before the storage-full part is unexplained',
 );
+test.skip(refused !== null, `no small disk for the browser: ${refused}`);
 
 test('storage full: sync pauses with a clear message, the outbox keeps its writes, and it all resumes when space returns', async ({
   context,
@@ -238,7 +274,8 @@ test('storage full: sync pauses with a clear message, the outbox keeps its write
   await expect(optionsNotice).toContainText('sync then resumes by itself');
   // Nothing doubled. (A full disk may still take a write of a few bytes into a file's last block, so
   // a note may already have gone out.) The outbox itself cannot be read now, by us or by Threadline:
-  // Chromium fails or holds every open of the database until space returns; it is read right after.
+  // Chromium fails or holds every open of the database until space returns; it is read once
+  // Threadline has reopened it (below).
   await expectNoDuplicates(crm, bob);
   // The toolbar popup says it as well.
   const popup = await context.newPage();
@@ -247,8 +284,13 @@ test('storage full: sync pauses with a clear message, the outbox keeps its write
   await popup.close();
   // Space returns: nobody presses anything. The retry alarm syncs, the notice clears, the notes land.
   disk.free();
-  await expectNothingLost(worker, crm, bob, queued);
   await expect(notice).toBeHidden({ timeout: 120_000 });
+  // Read only now that Threadline holds the database open again. Reading it first, from a connection
+  // of our own opened and closed before Threadline's retry, made Chromium 156 find the LevelDB
+  // corrupt at the next open and delete it ("Corruption: checksum mismatch … IndexedDB recovering
+  // from a corrupted (and deleted) database"), with the outbox in it: our read, not Threadline,
+  // lost the notes (3 of 4 such runs failed; 3 of 3 passed without that read).
+  await expectNothingLost(worker, crm, bob, queued);
   await expect(optionsNotice).toBeHidden({ timeout: 30_000 });
   await expect
     .poll(async () => (await notesInCrm(crm, bob)).sort(), { timeout: 60_000 })

@@ -3,6 +3,7 @@
  * router and its sender and account checks): the overview, "Sync now" and "Try again".
  */
 import { fakeBrowser } from '@webext-core/fake-browser';
+import Dexie, { type DBCore } from 'dexie';
 import { describe, expect, it } from 'vitest';
 import {
   createFakePlatform,
@@ -27,6 +28,36 @@ async function setup(policy: Record<string, unknown> = {}, connected = true) {
   const fake = createFakePlatform();
   const sink = recordingSink();
   const db = new ThreadlineDb(`popup-${Math.random()}`);
+  // While `diskFull.on`: every read and write fails as Chromium's do once it closed the database on
+  // a full disk and refuses to reopen it (db/storage-full.ts).
+  const diskFull = { on: false };
+  const refused = () =>
+    new Dexie.DatabaseClosedError(
+      new DOMException('Internal error opening backing store for indexedDB.open.', 'UnknownError'),
+    );
+  db.use({
+    stack: 'dbcore',
+    name: 'disk-full-double',
+    create: (down: DBCore): DBCore => ({
+      ...down,
+      table: (name) => {
+        const table = down.table(name);
+        const guard =
+          <A extends unknown[], R>(call: (...args: A) => Promise<R>) =>
+          (...args: A): Promise<R> =>
+            diskFull.on ? Promise.reject(refused()) : call(...args);
+        return {
+          ...table,
+          get: guard(table.get),
+          getMany: guard(table.getMany),
+          query: guard(table.query),
+          openCursor: guard(table.openCursor),
+          count: guard(table.count),
+          mutate: guard(table.mutate),
+        };
+      },
+    }),
+  });
   const requests: string[] = [];
   await (fakeBrowser.storage.managed as unknown as { set(p: Record<string, unknown>): Promise<void> }).set(
     policy,
@@ -55,7 +86,7 @@ async function setup(policy: Record<string, unknown> = {}, connected = true) {
   main(fake.platform, createLogger('worker', sink), { db, fetchImpl, policyGraceMs: 5 });
   const overview = async () =>
     messages.statusOverview.response.parse(await fake.send({ type: 'statusOverview' }, popupSender()));
-  return { ...fake, db, sink, requests, overview };
+  return { ...fake, db, sink, requests, overview, diskFull };
 }
 
 const deadWrite = (account: string, seq: number) => ({
@@ -107,6 +138,17 @@ describe('statusOverview (the toolbar popup)', () => {
   it('lists no account outside the policy’s account domains', async () => {
     const env = await setup({ AllowedGoogleAccountDomains: ['corp.test'] });
     expect((await env.overview()).accounts.map((a) => a.account)).toEqual([ME]);
+  });
+
+  it('still says which accounts are paused for storage when even the saved connection cannot be read', async () => {
+    const env = await setup();
+    expect((await env.overview()).info).toMatchObject({ accountName: 'Demo Co' });
+    await env.session.set('storageFull', { [ME]: { since: 1, attempts: 1, retryAt: 2 } });
+    env.diskFull.on = true;
+    const answer = await env.overview();
+    // What this worker last read, and the paused account shown as paused (not a failed message).
+    expect(answer.info).toMatchObject({ accountName: 'Demo Co' });
+    expect(answer.accounts.map((a) => [a.account, a.status.storageFull])).toEqual([[ME, true]]);
   });
 
   it('is answered to the popup and the settings page only (the page shows when sync is paused for storage)', async () => {

@@ -64,7 +64,18 @@ export function createBackgroundJobs(deps: {
         const pausedFor = await pause.of(account);
         if (!force && pausedFor && nowMs() < pausedFor.retryAt) return;
         if (pausedFor) reviveAfterStorageFull(db);
-        if (!(await deps.connection.info()) || sync.isRunning(account)) return;
+        if (!(await deps.connection.info())) {
+          // The database reads again, but holds no connection: nothing will sync, so a pause kept now
+          // would show "out of space" for ever (no later run ends it). Seen after Chromium found the
+          // database corrupt once space returned and deleted it ("IndexedDB recovering from a
+          // corrupted (and deleted) database"): the user has to connect again, and is shown that.
+          if (pausedFor && (await pause.resume(account))) {
+            deps.logger.warn('storage.resumedDisconnected');
+            deps.statusChanged(account);
+          }
+          return;
+        }
+        if (sync.isRunning(account)) return;
         const states = await db.syncState
           .where('[account+entity]')
           .between([account, ''], [account, '\uffff'])

@@ -146,6 +146,7 @@ function fakeCrm(people: Person[]) {
 
 function setup(shape: Shape, name: string) {
   const { db, full } = fullableDb(name, shape);
+  const connected = { on: true };
   const crm = fakeCrm([person(1), person(2), person(3)]);
   const logger = createLogger('test', () => undefined);
   let now = NOW;
@@ -163,7 +164,7 @@ function setup(shape: Shape, name: string) {
   const outbox = createOutbox({ db, client: async () => crm.client, nowMs, logger });
   const jobs = createBackgroundJobs({
     db,
-    connection: { info: async () => ({ kind: 'local' }) as never },
+    connection: { info: async () => (connected.on ? ({ kind: 'local' } as never) : null) },
     sync,
     outbox,
     pause,
@@ -186,6 +187,7 @@ function setup(shape: Shape, name: string) {
   return {
     db,
     full,
+    connected,
     crm,
     jobs,
     pause,
@@ -286,6 +288,24 @@ describe.each(Object.keys(QUOTA_SHAPES) as Shape[])('storage full during sync (%
     // although the full-storage retry had already sent them once without being able to say so.
     expect(await t.queued()).toEqual([]);
     expect(t.crm.notes.map((n) => n.details).sort()).toEqual(['call back', 'send prices']);
+    t.db.close();
+  });
+});
+
+describe('space returns to a database that lost its connection', () => {
+  it('ends the pause: no run would ever end it, and "out of space" would show for ever', async () => {
+    const t = setup('AbortError with the quota error as inner', 'quota-lost');
+    t.full.on = true;
+    await t.jobs.maybeSync(ACCOUNT, true);
+    expect(await t.pause.of(ACCOUNT)).toMatchObject({ attempts: 1 });
+    // Chromium found the database corrupt when space returned and recreated it empty: no connection.
+    t.full.on = false;
+    t.connected.on = false;
+    t.later(STORAGE_RETRY_BASE_MS);
+    await t.jobs.retryPaused();
+    expect(await t.pause.of(ACCOUNT)).toBeNull();
+    expect(await t.status()).toMatchObject({ storageFull: false });
+    expect(t.changed).toEqual([ACCOUNT, ACCOUNT]);
     t.db.close();
   });
 });
