@@ -27,6 +27,7 @@ import type { ProbeRef } from '../../test/e2e/crm-probe';
 import type { CrmProcess } from '../../test/e2e/crm-process';
 import { GMAIL_URL, routeGmail, sidebarFrame, stopServiceWorkers } from '../../test/e2e/fixtures';
 import { adminConfig, linkWithConsent } from '../../test/e2e/open-thread';
+import { syncDone } from '../browser-measures';
 import { countFaults } from './count-faults';
 import {
   countCompanies,
@@ -372,21 +373,7 @@ async function outboxDownTo(context: BrowserContext, max: number, deadline: numb
 async function syncFinished(context: BrowserContext): Promise<boolean> {
   const worker = context.serviceWorkers().at(-1);
   if (!worker) return false;
-  return worker
-    .evaluate(async () => {
-      const db = await new Promise<IDBDatabase>((resolve, reject) => {
-        const open = indexedDB.open('threadline');
-        open.onsuccess = () => resolve(open.result);
-        open.onerror = () => reject(open.error);
-      });
-      const rows = await new Promise<{ phase: string }[]>((resolve) => {
-        const request = db.transaction('syncState').objectStore('syncState').getAll();
-        request.onsuccess = () => resolve(request.result as { phase: string }[]);
-      });
-      db.close();
-      return rows.length >= 8 && rows.every((r) => r.phase === 'delta');
-    })
-    .catch(() => false);
+  return syncDone(worker).catch(() => false);
 }
 
 /** Opens a thread in the Gmail double and waits until the sidebar shows it (the worker has it as the tab's). */
