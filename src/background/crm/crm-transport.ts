@@ -46,7 +46,7 @@ export interface CrmTransport {
  * anything is made, so every request is retried on those. GET, PUT, PATCH and DELETE are idempotent.
  */
 const READ_BY_POST = /\/(?:search|batch\/read)(?:\?|$)/;
-export const mayResend = (call: Pick<CrmCall, 'method' | 'path'>): boolean =>
+const mayResend = (call: Pick<CrmCall, 'method' | 'path'>): boolean =>
   call.method !== 'POST' || READ_BY_POST.test(call.path);
 
 /**
