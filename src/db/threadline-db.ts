@@ -120,8 +120,15 @@ export interface SyncStateRow extends AccountScoped {
   skipped?: number;
   /** The reconciliation sweep: cached ids above this were not checked yet in the current round. */
   reconcileAfterId?: number;
-  /** Adapters that page by cursor (HubSpot): the next page's cursor within the current pass. */
+  /**
+   * Adapters that page by cursor (HubSpot): the next page's cursor within the current pass. In a
+   * newest-first pass: the adapter's sweep cursor once the CRM's search window ended (newest-first.ts).
+   */
   pageCursor?: string;
+  /** A newest-first pass's sweep: the oldest `modifiedAt` its newest-first pages reached. */
+  sweepBelow?: number;
+  /** A newest-first pass's sweep: the ids at exactly `sweepBelow` already stored. */
+  seenAtBelow?: number[];
 }
 
 export interface OutboxRow extends AccountScoped {

@@ -7,6 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { DOCUMENTED_FIELDS, unrecognisedFields } from '../../server/src/http/documented-fields';
 import { createCopperClient } from '../../src/background/crm/copper/copper-client';
+import { FIRST_SWEEP } from '../../src/background/crm/copper/copper-window';
 import type { CrmClient } from '../../src/background/crm/crm-client';
 import type { CrmAnswer, CrmCall, CrmTransport } from '../../src/background/crm/crm-transport';
 
@@ -83,6 +84,11 @@ async function exerciseEveryMethod(client: CrmClient): Promise<Set<string>> {
     await use('pageLeads', () => client.pageLeads(query));
     await use('pageOpportunities', () => client.pageOpportunities(query));
     await use('pageTasks', () => client.pageTasks(query));
+  }
+  // Past the search window, people and companies are swept by creation date (copper-window.ts).
+  for (const cursor of [FIRST_SWEEP, JSON.stringify({ from: 1_700_000_000, page: 2, seen: [7] })]) {
+    await use('pagePeople', () => client.pagePeople({ ...page, newestFirst: true, cursor }));
+    await use('pageCompanies', () => client.pageCompanies({ ...page, newestFirst: true, cursor }));
   }
   await use('checkConnection', () => client.checkConnection());
   await use('listUsers', () => client.listUsers());

@@ -18,6 +18,7 @@ CREATE TABLE IF NOT EXISTS people (
 );
 CREATE INDEX IF NOT EXISTS people_name ON people (name, id);
 CREATE INDEX IF NOT EXISTS people_modified ON people (date_modified, id);
+CREATE INDEX IF NOT EXISTS people_created ON people (date_created, id);
 CREATE INDEX IF NOT EXISTS people_company ON people (company_id);
 CREATE TABLE IF NOT EXISTS person_emails (email TEXT PRIMARY KEY COLLATE NOCASE, person_id INTEGER NOT NULL) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS person_emails_person ON person_emails (person_id);
@@ -28,6 +29,7 @@ CREATE TABLE IF NOT EXISTS companies (
 CREATE INDEX IF NOT EXISTS companies_name ON companies (name, id);
 CREATE INDEX IF NOT EXISTS companies_domain ON companies (email_domain);
 CREATE INDEX IF NOT EXISTS companies_modified ON companies (date_modified, id);
+CREATE INDEX IF NOT EXISTS companies_created ON companies (date_created, id);
 CREATE TABLE IF NOT EXISTS leads (
   id INTEGER PRIMARY KEY, name TEXT NOT NULL COLLATE NOCASE, email TEXT COLLATE NOCASE, status TEXT,
   date_created INTEGER NOT NULL, date_modified INTEGER NOT NULL, data TEXT NOT NULL

@@ -200,6 +200,59 @@ describe('sync engine', () => {
     expect(await db.people.count()).toBe(451);
   });
 
+  it('past a search window (newest first cannot page further) the pass sweeps on the adapter’s cursor: everyone cached once, changes during the sweep read next run', async () => {
+    const db = new ThreadlineDb(`sync-${Math.random()}`);
+    // Created in id order; modified in id order too, so newest first is id descending.
+    const people = Array.from({ length: 1000 }, (_, i) => person(i + 1, 1000 + i + 1));
+    const crm = fakeCrm(people, { peopleDelta: 'newestFirst' });
+    const WINDOW = 2 * PAGE_SIZE;
+    const asked: PageQuery[] = [];
+    let calls = 0;
+    const client = {
+      ...crm.client,
+      pagePeople: async (q: PageQuery) => {
+        asked.push(q);
+        calls += 1;
+        // During the sweep: one person the sweep already read and one the newest-first pages read change.
+        if (calls === 5) {
+          people[9] = { ...person(10, 5000), name: 'Changed in sweep' };
+          people[699] = { ...person(700, 5001), name: 'Changed too' };
+        }
+        if (q.cursor === undefined) {
+          if (q.page * q.pageSize > WINDOW) throw new Error('asked past the window');
+          const page = await crm.client.pagePeople(q);
+          const more = page.received === q.pageSize && q.page * q.pageSize >= WINDOW;
+          return more ? { ...page, nextCursor: 'from:0' } : page;
+        }
+        // The sweep: every record in creation (id) order, from the cursor's offset.
+        const from = Number(q.cursor.slice('from:'.length));
+        const records = [...people].sort((a, b) => a.id - b.id).slice(from, from + q.pageSize);
+        const end = from + records.length >= people.length;
+        return {
+          records,
+          total: people.length,
+          skipped: 0,
+          received: records.length,
+          nextCursor: end ? null : `from:${from + records.length}`,
+        };
+      },
+    } as CrmClient;
+    await engine(db, client).sync('me@x.test');
+    expect(asked.filter((q) => q.cursor !== undefined)).toHaveLength(5);
+    expect(await db.people.count()).toBe(1000);
+    const state = await db.syncState.get(['me@x.test', 'people']);
+    // Each person counted once: the sweep keeps only those below the newest-first pages.
+    expect(state).toMatchObject({ phase: 'delta', fetched: 1000, cursorTime: 2000 });
+    expect(state?.pageCursor).toBeUndefined();
+    expect((await db.people.get(['me@x.test', 10]))?.name).toBe('P 10');
+    // The next run reads newest first down to the first pass's top and stores both changes.
+    asked.length = 0;
+    await engine(db, client).sync('me@x.test');
+    expect(asked).toHaveLength(1);
+    expect((await db.people.get(['me@x.test', 10]))?.name).toBe('Changed in sweep');
+    expect((await db.people.get(['me@x.test', 700]))?.name).toBe('Changed too');
+  });
+
   it('counts what a page skipped, and never stops on a full page of skipped elements', async () => {
     const db = new ThreadlineDb(`sync-${Math.random()}`);
     const crm = fakeCrm([]);

@@ -192,15 +192,29 @@ export function createSyncEngine(options: {
     const newestFirst = client.deltaStyle[entity] === 'newestFirst';
     for (;;) {
       if (newestFirst) {
-        const page = await spec.load(client, { page: state.pageWithin, pageSize: PAGE_SIZE, newestFirst });
+        const { pageCursor, sweepBelow, seenAtBelow, ...rest } = state;
+        const page = await spec.load(client, {
+          page: state.pageWithin,
+          pageSize: PAGE_SIZE,
+          newestFirst,
+          ...(pageCursor === undefined ? {} : { cursor: pageCursor }),
+        });
         const step = advanceNewestFirst(
-          { cursorTime: state.cursorTime, pageWithin: state.pageWithin, passTop: state.passTop ?? 0 },
+          {
+            cursorTime: state.cursorTime,
+            pageWithin: state.pageWithin,
+            passTop: state.passTop ?? 0,
+            ...(pageCursor === undefined ? {} : { pageCursor }),
+            ...(sweepBelow === undefined ? {} : { sweepBelow }),
+            ...(seenAtBelow === undefined ? {} : { seenAtBelow }),
+          },
           page.records,
           page.received,
           PAGE_SIZE,
+          page.nextCursor,
         );
         const updated: SyncStateRow = {
-          ...progress(state, page, step.fresh.length),
+          ...progress(rest, page, step.fresh.length),
           ...step.next,
           seenAtCursor: [],
           ...(step.done ? { phase: 'delta' as const, lastSyncAt: now() } : {}),

@@ -208,3 +208,81 @@ describe('Copper lookups kept for a minute', () => {
     expect(calls.filter((c) => c.path === '/companies')).toHaveLength(1);
   });
 });
+
+describe('Copper’s search window (100,000 records): people and companies', () => {
+  const raw = (id: number, created: number) => ({
+    id,
+    name: `P ${id}`,
+    emails: [{ email: `p${id}@x.test`, category: 'work' }],
+    date_created: created,
+    date_modified: 2_000_000_000 - id,
+  });
+  const full = (ids: number[], created: (id: number) => number) => ids.map((id) => raw(id, created(id)));
+  const range = (from: number, count: number) => Array.from({ length: count }, (_, i) => from + i);
+
+  it('the last page inside the window answers a sweep cursor; pages before it do not', async () => {
+    const { t } = transport({ '/people/search': full(range(1, 200), () => 5) });
+    const client = createCopperClient(t);
+    expect(
+      (await client.pagePeople({ page: 499, pageSize: 200, newestFirst: true })).nextCursor,
+    ).toBeUndefined();
+    const last = await client.pagePeople({ page: 500, pageSize: 200, newestFirst: true });
+    expect(typeof last.nextCursor).toBe('string');
+    // A short page ends the pass, window or not.
+    const { t: short } = transport({ '/people/search': full(range(1, 150), () => 5) });
+    const ended = await createCopperClient(short).pagePeople({ page: 500, pageSize: 200, newestFirst: true });
+    expect(ended.nextCursor).toBeUndefined();
+  });
+
+  it('the sweep pages by date_created from its cursor, never repeats a record and ends on a short page', async () => {
+    const answers: Record<string, unknown> = {};
+    const { t, calls } = transport(answers);
+    const client = createCopperClient(t);
+    const window = await (async () => {
+      answers['/companies/search'] = full(range(1, 200), () => 5);
+      return client.pageCompanies({ page: 500, pageSize: 200, newestFirst: true });
+    })();
+    // First sweep page: from the start; the last two records share the second 20.
+    answers['/companies/search'] = full(range(1, 200), (id) => (id >= 199 ? 20 : 10));
+    const first = await client.pageCompanies({
+      page: 1,
+      pageSize: 200,
+      newestFirst: true,
+      cursor: window.nextCursor as string,
+    });
+    expect(calls.at(-1)?.body).toEqual({
+      page_number: 1,
+      page_size: 200,
+      sort_by: 'date_created',
+      sort_direction: 'asc',
+    });
+    expect(first.records).toHaveLength(200);
+    // The next page starts at 20 and drops the two already returned.
+    answers['/companies/search'] = full([199, 200, ...range(201, 198)], () => 20);
+    const second = await client.pageCompanies({
+      page: 1,
+      pageSize: 200,
+      newestFirst: true,
+      cursor: first.nextCursor as string,
+    });
+    expect(calls.at(-1)?.body).toEqual({
+      page_number: 1,
+      page_size: 200,
+      sort_by: 'date_created',
+      sort_direction: 'asc',
+      minimum_created_date: 20,
+    });
+    expect(second.records.map((c) => c.id)).toEqual(range(201, 198));
+    // The whole page sat in the second 20: the next page of the same filter.
+    answers['/companies/search'] = full(range(399, 50), () => 20);
+    const third = await client.pageCompanies({
+      page: 1,
+      pageSize: 200,
+      newestFirst: true,
+      cursor: second.nextCursor as string,
+    });
+    expect(calls.at(-1)?.body).toMatchObject({ page_number: 2, minimum_created_date: 20 });
+    expect(third.records.map((c) => c.id)).toEqual(range(399, 50));
+    expect(third.nextCursor).toBeNull();
+  });
+});

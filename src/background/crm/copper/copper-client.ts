@@ -27,6 +27,7 @@ import {
   copperTask,
   copperUser,
 } from './copper-schemas';
+import { advanceSweep, endsWindow, FIRST_SWEEP, readSweepCursor, sweepBody } from './copper-window';
 import { createCopperWrites } from './copper-writes';
 
 export const COPPER_BASE_URL = 'https://api.copper.com/developer_api/v1';
@@ -87,6 +88,22 @@ export function createCopperClient(
     map: (record: z.infer<S>) => T,
     query: PageQuery,
   ): Promise<Page<T>> => {
+    if (query.cursor !== undefined && COPPER_DELTA_STYLE[entity] === 'newestFirst') {
+      // Past the search window: the sweep by creation date (copper-window.ts).
+      const cursor = readSweepCursor(query.cursor);
+      const answer = await call({
+        method: 'POST',
+        path,
+        body: sweepBody(cursor, query.pageSize),
+        ...SEARCH_READ,
+      });
+      const { fresh, next } = advanceSweep(
+        cursor,
+        parse(z.array(z.unknown()), answer.json, path),
+        query.pageSize,
+      );
+      return { ...parseEach(schema, fresh, path, map), total: answer.total, nextCursor: next };
+    }
     const filtered = COPPER_DELTA_STYLE[entity] === 'modifiedFrom' && query.modifiedFrom !== undefined;
     const answer = await call({
       method: 'POST',
@@ -100,7 +117,9 @@ export function createCopperClient(
       },
       ...SEARCH_READ,
     });
-    return { ...parseEach(schema, answer.json, path, map), total: answer.total };
+    const read = parseEach(schema, answer.json, path, map);
+    const more = query.newestFirst === true && endsWindow(query.page, query.pageSize, read.received);
+    return { ...read, total: answer.total, ...(more ? { nextCursor: FIRST_SWEEP } : {}) };
   };
 
   /** The same one-string lookup within a minute (several writes for one domain) is asked once. */
