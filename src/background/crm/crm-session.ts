@@ -151,10 +151,17 @@ export function createCrmSession(deps: {
       if (!cached) {
         const credentials = connection.credentials();
         transport ??= credentials.then((c) => (c ? buildTransport(c.info, c.apiKey, true) : null));
-        cached = Promise.all([transport, credentials]).then(([tr, c]) =>
+        const made = Promise.all([transport, credentials]).then(([tr, c]) =>
           tr && c ? crmAdapter(c.info.kind).createClient(tr, account, { email: c.info.email }) : null,
         );
-        clients.set(key, cached);
+        clients.set(key, made);
+        // A failed read of the connection (the database closed on a full disk) is not kept: kept,
+        // every later sync and drain would fail with it after space returned.
+        made.catch(() => {
+          if (clients.get(key) === made) clients.delete(key);
+          transport = null;
+        });
+        cached = made;
       }
       return cached;
     },
