@@ -49,6 +49,11 @@ export interface Platform {
   openTab(url: string): Promise<void>;
   /** Survives worker restarts, cleared when the browser closes, unreadable by content scripts. */
   session: KeyValueArea;
+  /**
+   * chrome.storage.local: survives browser restarts and lives outside IndexedDB. Holds only whether
+   * Threadline's database existed (sync/cache-loss.ts), never CRM data.
+   */
+  local: KeyValueArea;
   /** Runs InboxSDK's pageWorld.js in the MAIN world of one Gmail document. */
   injectPageWorld(target: InjectTarget): Promise<void>;
   /** chrome.storage.managed: the admin policy (read-only). */
@@ -103,6 +108,7 @@ export function createBrowserPlatform(browser: Browser): Platform {
       await browser.tabs.create({ url });
     },
     session: keyValueArea(browser.storage.session),
+    local: keyValueArea(browser.storage.local),
     injectPageWorld: async ({ tabId, documentId, frameId }) => {
       // documentIds pins the injection to the document that asked (w3c/webextensions#8).
       const target =

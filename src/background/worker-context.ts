@@ -13,6 +13,7 @@ import type { Teammates } from './read-models/teammates';
 import type { PolicyStore } from './settings/policy-store';
 import type { SidebarHub } from './sidebar-hub';
 import type { BackgroundJobs } from './sync/background-jobs';
+import type { CacheLoss } from './sync/cache-loss';
 import type { StoragePause } from './sync/storage-pause';
 import type { SyncEngine } from './sync/sync-engine';
 import type { TabStateStore } from './tab-state-store';
@@ -49,6 +50,8 @@ export interface WorkerContext {
   status: (account: string) => Promise<StatusView>;
   /** Accounts whose sync is paused for lack of storage (sync/storage-pause.ts). */
   storagePause: StoragePause;
+  /** Whether the browser lost the database (sync/cache-loss.ts). */
+  cacheLoss: CacheLoss;
   /** The account's data changed: refresh its views and send what the outbox has. */
   changed: (account: string) => Promise<void>;
 }

@@ -7,6 +7,7 @@ import { isStorageFull } from '../db/storage-full';
 import { ThreadlineDb } from '../db/threadline-db';
 import type { Logger } from '../shared/logger';
 import { tabMessages } from '../shared/protocol';
+import type { StatusView } from '../shared/sidebar-port';
 import { createConnectionStore } from './connection/connection-store';
 import { createCrmSession } from './crm/crm-session';
 import { createOutbox } from './outbox/outbox';
@@ -24,6 +25,7 @@ import { createTeammates } from './read-models/teammates';
 import { createPolicyStore } from './settings/policy-store';
 import { createSidebarHub } from './sidebar-hub';
 import { createBackgroundJobs } from './sync/background-jobs';
+import { watchCacheLoss } from './sync/cache-loss';
 import { createStoragePause } from './sync/storage-pause';
 import { createSyncEngine } from './sync/sync-engine';
 import { createTabStateStore } from './tab-state-store';
@@ -49,6 +51,14 @@ export function createWorkerServices(
 ): WorkerContext {
   const db = deps.db ?? new ThreadlineDb();
   const nowMs = deps.nowMs ?? Date.now;
+  // Before anything opens the database: its creation is what tells a loss (sync/cache-loss.ts).
+  const cacheLoss = watchCacheLoss({
+    db,
+    local: platform.local,
+    nowMs,
+    logger,
+    onLost: () => views.statusChanged(),
+  });
   const nowSec = () => Math.floor(nowMs() / 1000);
   const store = createTabStateStore(platform.session, nowMs);
   const accounts = createAccountBinding(platform.session);
@@ -140,7 +150,11 @@ export function createWorkerServices(
     return new Map(answer.success ? answer.data.bodies.map((b) => [b.messageId, b.text]) : []);
   };
   const settings = () => policy.current();
-  const status = async (account: string) => {
+  const status = async (account: string): Promise<StatusView> => {
+    const view = await statusOf(account);
+    return (await cacheLoss.lostAt()) === null ? view : { ...view, cacheLost: true };
+  };
+  const statusOf = async (account: string): Promise<StatusView> => {
     try {
       // Inside the try: the connection is read from the database too, which storage full can close.
       const info = await connection.info();
@@ -209,6 +223,7 @@ export function createWorkerServices(
       accounts,
       status,
       storagePause,
+      cacheLoss,
     },
   };
 }

@@ -1,5 +1,6 @@
 import { useEffect, useRef } from 'preact/hooks';
 import type { MessageKey } from '../shared/message-key';
+import { CacheLostNotice } from '../ui/cache-lost-notice';
 import { t } from '../ui/i18n';
 import { StorageFullNotice } from '../ui/storage-full-notice';
 import { AboutSection } from './about-section';
@@ -26,7 +27,7 @@ const TITLES: Record<SectionId, MessageKey> = {
 export function OptionsApp({ version, api }: { version: string; api: OptionsApi }) {
   const settings = useSettings(api);
   const section = useSection();
-  const storageFull = useStorageFull(api);
+  const storage = useStorageFull(api);
   const heading = useRef<HTMLHeadingElement>(null);
   const first = useRef(true);
   // Moving to another section puts focus on its heading, so keyboard and screen-reader users land
@@ -61,7 +62,8 @@ export function OptionsApp({ version, api }: { version: string; api: OptionsApi 
           {t(TITLES[section])}
         </h2>
         {/* On every section: sync is paused for every account whatever the user came here for. */}
-        {storageFull && <StorageFullNotice testId="options-storage-full" />}
+        {storage.lost && <CacheLostNotice testId="options-cache-lost" dismiss={storage.dismissLoss} />}
+        {storage.full && <StorageFullNotice testId="options-storage-full" />}
         {settings === null ? (
           <p aria-busy="true">{t('loading')}</p>
         ) : (

@@ -5,19 +5,27 @@ import type { OptionsApi } from './options-api';
 export const STORAGE_POLL_MS = 3000;
 
 /**
- * Whether sync is paused for lack of storage for any Gmail account (issue 17), re-read every
+ * Whether sync is paused for lack of storage for any Gmail account (issue 17), and whether the
+ * browser lost Threadline's database, re-read every
  * `pollMs` after the previous answer (one request at a time) so the notice appears and clears while
  * the page is open. A failed read shows nothing: the page has its own errors to show.
  */
-export function useStorageFull(api: Pick<OptionsApi, 'ask'>, pollMs = STORAGE_POLL_MS): boolean {
+export function useStorageFull(
+  api: Pick<OptionsApi, 'ask'>,
+  pollMs = STORAGE_POLL_MS,
+): { full: boolean; lost: boolean; dismissLoss: () => Promise<{ ok: true }> } {
   const [full, setFull] = useState(false);
+  // The browser lost Threadline's database (sync/cache-loss.ts): shown until dismissed.
+  const [lost, setLost] = useState(false);
   useEffect(() => {
     let stopped = false;
     let timer: ReturnType<typeof setTimeout> | undefined;
     const read = async () => {
       try {
         const overview = await api.ask('statusOverview', {});
-        if (!stopped) setFull(overview.accounts.some((a) => a.status.storageFull === true));
+        if (stopped) return;
+        setFull(overview.accounts.some((a) => a.status.storageFull === true));
+        setLost(overview.cacheLost === true);
       } catch {
         // The next read tries again.
       }
@@ -29,5 +37,10 @@ export function useStorageFull(api: Pick<OptionsApi, 'ask'>, pollMs = STORAGE_PO
       clearTimeout(timer);
     };
   }, [api, pollMs]);
-  return full;
+  const dismissLoss = async () => {
+    const answer = await api.ask('dismissCacheLoss', {});
+    setLost(false);
+    return answer;
+  };
+  return { full, lost, dismissLoss };
 }

@@ -52,6 +52,7 @@ function fakeApi(overviews: (Overview | Error)[]) {
     }),
     syncNow: vi.fn(async () => ({ ok: true as const })),
     retryWrites: vi.fn(async () => ({ ok: true as const })),
+    dismissCacheLoss: vi.fn(async () => ({ ok: true as const })),
     openGmail: vi.fn(async () => undefined),
     openSettings: vi.fn(async () => undefined),
     openConnect: vi.fn(async () => undefined),

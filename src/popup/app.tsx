@@ -9,6 +9,7 @@ import { useCallback, useEffect, useState } from 'preact/hooks';
 import type { CrmKind } from '../shared/protocol';
 import type { StatusView } from '../shared/status-view';
 import { WorkerRequestError } from '../shared/worker-client';
+import { CacheLostNotice } from '../ui/cache-lost-notice';
 import { formatCount, formatDateTime } from '../ui/format';
 import { type MessageKey, t } from '../ui/i18n';
 import { Icon } from '../ui/icon';
@@ -260,6 +261,9 @@ export function PopupApp({ api, pollMs }: { api: PopupApi; pollMs: number }) {
         <p role="alert" class="error-text" data-testid="popup-read-error">
           {readError}
         </p>
+      )}
+      {overview?.cacheLost === true && (
+        <CacheLostNotice testId="popup-cache-lost" dismiss={() => api.dismissCacheLoss().finally(refresh)} />
       )}
       {overview === null ? (
         !readError && (

@@ -22,6 +22,8 @@ export interface PopupApi {
   overview(): Promise<Overview>;
   syncNow(account: string): Promise<ResponseOf<'syncNow'>>;
   retryWrites(account: string): Promise<ResponseOf<'retryWrites'>>;
+  /** The user read that the browser lost Threadline's database. */
+  dismissCacheLoss(): Promise<ResponseOf<'dismissCacheLoss'>>;
   /** Focuses an open Gmail tab, or opens one. */
   openGmail(): Promise<void>;
   openSettings(): Promise<void>;
@@ -33,6 +35,7 @@ export const popupApi: PopupApi = {
   overview: () => worker.ask('statusOverview', {}),
   syncNow: (account) => worker.ask('syncNow', { account }),
   retryWrites: (account) => worker.ask('retryWrites', { account }),
+  dismissCacheLoss: () => worker.ask('dismissCacheLoss', {}),
   openGmail: async () => {
     const [tab] = await browser.tabs.query({ url: 'https://mail.google.com/*' });
     if (tab?.id === undefined) {

@@ -270,7 +270,15 @@ export const messages = declare({
       info: z.nullable(connectionInfoSchema),
       blocked: z.nullable(z.string()),
       accounts: z.array(z.strictObject({ account: z.string(), status: statusViewSchema })),
+      /** The browser lost Threadline's database (StatusView.cacheLost); no account may be left to say it. */
+      cacheLost: z.optional(z.boolean()),
     }),
+  },
+  /** The user read the notice that the browser lost Threadline's database. */
+  dismissCacheLoss: {
+    senders: ['sidebarPage', 'optionsPage', 'popupPage'],
+    request: z.strictObject({ type: z.literal('dismissCacheLoss') }),
+    response: ack,
   },
   // --- options page ---
   getConnection: {

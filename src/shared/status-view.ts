@@ -37,6 +37,11 @@ export const statusViewSchema = z.object({
    * sync resumes by itself when space returns.
    */
   storageFull: z.optional(z.boolean()),
+  /**
+   * The browser deleted Threadline's database and it was created again, empty (sync/cache-loss.ts):
+   * changes that waited to be sent from this computer may be lost. Shown until dismissed.
+   */
+  cacheLost: z.optional(z.boolean()),
   failedWrites: z.number(),
   /** Why writes failed, in plain words with what they were (at most three, distinct). */
   failedReasons: z.optional(z.array(z.string())),

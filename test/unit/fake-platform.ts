@@ -71,6 +71,12 @@ export function createFakePlatform() {
     set: (key, value) => area.set({ [key]: value }),
     remove: (key) => area.remove(key),
   };
+  const localArea = fakeBrowser.storage.local;
+  const local: KeyValueArea = {
+    get: async (key) => (await localArea.get(key))[key],
+    set: (key, value) => localArea.set({ [key]: value }),
+    remove: (key) => localArea.remove(key),
+  };
   const platform: Platform = {
     runtimeId: TEST_ID,
     extensionOrigin: TEST_ORIGIN,
@@ -87,6 +93,7 @@ export function createFakePlatform() {
     },
     openTab: async (url) => void openedTabs.push(url),
     session,
+    local,
     injectPageWorld: async (target) => void injected.push(target),
     managed: {
       get: async () => (await fakeBrowser.storage.managed.get()) as Record<string, unknown>,
@@ -135,6 +142,7 @@ export function createFakePlatform() {
       for (const l of commandListeners) l(command, { id: tabId });
     },
     session,
+    local,
     /** Sends a runtime message as `sender`; resolves with the worker's answer (undefined if none). */
     send: async (message: unknown, sender: MessageSender): Promise<unknown> => {
       const [answer] = await fakeBrowser.runtime.onMessage.trigger(message, sender as never, () => undefined);

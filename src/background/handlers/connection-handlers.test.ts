@@ -151,6 +151,24 @@ describe('statusOverview (the toolbar popup)', () => {
     expect(answer.accounts.map((a) => [a.account, a.status.storageFull])).toEqual([[ME, true]]);
   });
 
+  it('says the browser lost the database (created again, empty) until the user dismisses it', async () => {
+    const env = await setup();
+    expect((await env.overview()).cacheLost).toBeUndefined();
+    // Chromium deletes the database (found damaged after a full disk); Dexie creates it again, empty.
+    env.db.close({ disableAutoOpen: false });
+    await env.db.outbox.count(); // the worker's own open, as in the extension
+    env.db.close({ disableAutoOpen: false });
+    await Dexie.delete(env.db.name);
+    const answer = await env.overview();
+    expect(answer).toMatchObject({ info: null, accounts: [], cacheLost: true });
+    expect(env.sink.lines.map((l) => l.line)).toContainEqual(expect.stringContaining('database.lost'));
+    // Only Threadline's own pages may dismiss it.
+    expect(await env.send({ type: 'dismissCacheLoss' }, gmailSender(7))).toBeUndefined();
+    expect((await env.overview()).cacheLost).toBe(true);
+    expect(await env.send({ type: 'dismissCacheLoss' }, options)).toEqual({ ok: true });
+    expect((await env.overview()).cacheLost).toBeUndefined();
+  });
+
   it('is answered to the popup and the settings page only (the page shows when sync is paused for storage)', async () => {
     const env = await setup();
     for (const sender of [sidebarSender(7), gmailSender(7)])

@@ -18,7 +18,7 @@ const whenFull = <T, F>(read: Promise<T>, fallback: () => F | Promise<F>): Promi
 
 type ConnectionHandlers = Pick<
   Handlers,
-  'getConnection' | 'testConnection' | 'connect' | 'disconnect' | 'statusOverview'
+  'getConnection' | 'testConnection' | 'connect' | 'disconnect' | 'statusOverview' | 'dismissCacheLoss'
 >;
 
 /** Two connections reach the same CRM data (then the cache, its ids and its queued writes stay valid). */
@@ -68,7 +68,13 @@ export function createConnectionHandlers(ctx: WorkerContext): ConnectionHandlers
       const accounts = await Promise.all(
         shown.map(async ({ account }) => ({ account, status: await ctx.status(account) })),
       );
-      return { info, blocked, accounts };
+      const cacheLost = (await ctx.cacheLoss.lostAt()) !== null;
+      return { info, blocked, accounts, ...(cacheLost ? { cacheLost } : {}) };
+    },
+    dismissCacheLoss: async () => {
+      await ctx.cacheLoss.dismiss();
+      ctx.views.statusChanged();
+      return { ok: true };
     },
     testConnection: async (request) => crm.check(request.connection),
     connect: async (request) => {

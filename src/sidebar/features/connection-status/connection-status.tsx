@@ -1,3 +1,4 @@
+import { CacheLostNotice } from '../../../ui/cache-lost-notice';
 import { formatCount } from '../../../ui/format';
 import { t } from '../../../ui/i18n';
 import { Icon } from '../../../ui/icon';
@@ -42,21 +43,28 @@ export function ConnectionStatus() {
   const status = useSidebarStore((s) => s.status);
   const account = useSidebarStore((s) => s.thread?.account ?? null);
   if (!status) return null;
+  const lost = status.cacheLost === true && (
+    <CacheLostNotice testId="cache-lost" dismiss={() => ask('dismissCacheLoss', {})} />
+  );
   if (status.health === 'notConnected') {
     return (
-      <section class="panel" aria-labelledby="connect-title" data-testid="not-connected">
-        <h2 id="connect-title">{t('connectTitle')}</h2>
-        <p>{t('connectText')}</p>
-        <button type="button" class="primary" onClick={openSettings}>
-          <Icon name="settings" />
-          {t('openSettings')}
-        </button>
-      </section>
+      <>
+        {lost}
+        <section class="panel" aria-labelledby="connect-title" data-testid="not-connected">
+          <h2 id="connect-title">{t('connectTitle')}</h2>
+          <p>{t('connectText')}</p>
+          <button type="button" class="primary" onClick={openSettings}>
+            <Icon name="settings" />
+            {t('openSettings')}
+          </button>
+        </section>
+      </>
     );
   }
   const { sync } = status;
   return (
     <>
+      {lost}
       {status.storageFull === true && <StorageFullNotice testId="storage-full" />}
       {(status.health === 'unauthorized' || status.health === 'policyBlocked') && (
         <section role="alert" class="banner error-banner" data-testid={`health-${status.health}`}>
