@@ -50,10 +50,11 @@ export interface Platform {
   /** Survives worker restarts, cleared when the browser closes, unreadable by content scripts. */
   session: KeyValueArea;
   /**
-   * chrome.storage.local: survives browser restarts and lives outside IndexedDB. Holds only whether
-   * Threadline's database existed (sync/cache-loss.ts), never CRM data.
+   * chrome.storage.local: survives browser restarts and lives outside IndexedDB. Holds whether
+   * Threadline's database existed (sync/cache-loss.ts), the CRM last connected (no key), and a copy
+   * of the outbox (outbox/outbox-mirror.ts), so a database the browser deletes loses no queued change.
    */
-  local: KeyValueArea;
+  local: LocalArea;
   /** Runs InboxSDK's pageWorld.js in the MAIN world of one Gmail document. */
   injectPageWorld(target: InjectTarget): Promise<void>;
   /** chrome.storage.managed: the admin policy (read-only). */
@@ -78,6 +79,20 @@ export interface Platform {
 }
 
 export const TELEMETRY_RULESET = 'inboxsdk_telemetry';
+
+/** storage.local: a key-value area that can also list and remove many keys at once. */
+export interface LocalArea extends KeyValueArea {
+  getAll(): Promise<Record<string, unknown>>;
+  removeMany(keys: string[]): Promise<void>;
+}
+
+function localArea(area: Browser['storage']['local']): LocalArea {
+  return {
+    ...keyValueArea(area),
+    getAll: () => area.get(null),
+    removeMany: (keys) => area.remove(keys),
+  };
+}
 
 function keyValueArea(area: Browser['storage']['session']): KeyValueArea {
   return {
@@ -108,7 +123,7 @@ export function createBrowserPlatform(browser: Browser): Platform {
       await browser.tabs.create({ url });
     },
     session: keyValueArea(browser.storage.session),
-    local: keyValueArea(browser.storage.local),
+    local: localArea(browser.storage.local),
     injectPageWorld: async ({ tabId, documentId, frameId }) => {
       // documentIds pins the injection to the document that asked (w3c/webextensions#8).
       const target =

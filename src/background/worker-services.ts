@@ -11,6 +11,7 @@ import type { StatusView } from '../shared/sidebar-port';
 import { createConnectionStore } from './connection/connection-store';
 import { createCrmSession } from './crm/crm-session';
 import { createOutbox } from './outbox/outbox';
+import { createOutboxMirror } from './outbox/outbox-mirror';
 import { createProvisionalIds } from './outbox/provisional-id';
 import type { Platform } from './platform';
 import { createAccountBinding } from './privacy/account-binding';
@@ -51,13 +52,18 @@ export function createWorkerServices(
 ): WorkerContext {
   const db = deps.db ?? new ThreadlineDb();
   const nowMs = deps.nowMs ?? Date.now;
-  // Before anything opens the database: its creation is what tells a loss (sync/cache-loss.ts).
+  // Before anything opens the database: the outbox's copy outside it, and its creation, which is
+  // what tells a loss (outbox/outbox-mirror.ts, sync/cache-loss.ts).
+  const mirror = createOutboxMirror(platform.local, logger);
+  db.use(mirror.middleware);
   const cacheLoss = watchCacheLoss({
     db,
     local: platform.local,
     nowMs,
     logger,
     onLost: () => views.statusChanged(),
+    restore: mirror.restore,
+    prune: () => mirror.prune(db),
   });
   const nowSec = () => Math.floor(nowMs() / 1000);
   const store = createTabStateStore(platform.session, nowMs);

@@ -2,6 +2,7 @@ import { fakeBrowser } from '@webext-core/fake-browser';
 import type {
   InjectTarget,
   KeyValueArea,
+  LocalArea,
   MessageSender,
   Platform,
   PortLike,
@@ -72,10 +73,12 @@ export function createFakePlatform() {
     remove: (key) => area.remove(key),
   };
   const localArea = fakeBrowser.storage.local;
-  const local: KeyValueArea = {
+  const local: LocalArea = {
     get: async (key) => (await localArea.get(key))[key],
     set: (key, value) => localArea.set({ [key]: value }),
     remove: (key) => localArea.remove(key),
+    getAll: () => localArea.get(null),
+    removeMany: (keys) => localArea.remove(keys),
   };
   const platform: Platform = {
     runtimeId: TEST_ID,

@@ -1,7 +1,8 @@
 import { isStorageFull, StorageFullError } from '../../db/storage-full';
 /** The options page's connection: show, test, connect, disconnect; the toolbar popup's overview. */
 
-import type { ConnectionInfo } from '../../shared/protocol';
+import { z } from 'zod/mini';
+import { type ConnectionInfo, CRM_KINDS } from '../../shared/protocol';
 import { accountAllowed } from '../../shared/settings';
 import { startSyncAlarm } from '../alarms';
 import type { Handlers } from '../create-router';
@@ -22,12 +23,22 @@ type ConnectionHandlers = Pick<
 >;
 
 /** Two connections reach the same CRM data (then the cache, its ids and its queued writes stay valid). */
-const sameCrm = (a: ConnectionInfo, b: ConnectionInfo): boolean =>
+type CrmIdentity = Pick<ConnectionInfo, 'kind' | 'baseUrl' | 'accountName'>;
+const sameCrm = (a: CrmIdentity, b: CrmIdentity): boolean =>
   a.kind === b.kind &&
   a.baseUrl.replace(/\/+$/, '').toLowerCase() === b.baseUrl.replace(/\/+$/, '').toLowerCase() &&
   a.accountName === b.accountName;
 
+/** storage.local: which CRM was connected last (no key), kept outside the database. */
+const LAST_CRM = 'lastConnectedCrm';
+const lastCrmSchema = z.object({ kind: z.enum(CRM_KINDS), baseUrl: z.string(), accountName: z.string() });
+const pick = ({ kind, baseUrl, accountName }: CrmIdentity): CrmIdentity => ({ kind, baseUrl, accountName });
+
 export function createConnectionHandlers(ctx: WorkerContext): ConnectionHandlers {
+  const lastConnected = async () => {
+    const parsed = lastCrmSchema.safeParse(await ctx.platform.local.get(LAST_CRM));
+    return parsed.success ? parsed.data : null;
+  };
   const { connection, crm, db } = ctx;
   /**
    * The cache mirrors one CRM: without it, or for another one, it is stale and must not be shown
@@ -80,9 +91,12 @@ export function createConnectionHandlers(ctx: WorkerContext): ConnectionHandlers
     connect: async (request) => {
       const result = await crm.check(request.connection);
       if (!result.ok) return result;
-      const before = await connection.info();
+      // After the browser lost the database the saved connection is gone, but the restored outbox
+      // (outbox/outbox-mirror.ts) still belongs to the CRM connected before: never send it elsewhere.
+      const before = (await connection.info()) ?? (await lastConnected());
       if (before && !sameCrm(before, result.info)) await forgetCrmData();
       await connection.save(result.info, request.connection.apiKey.trim());
+      await ctx.platform.local.set(LAST_CRM, pick(result.info));
       crm.connected();
       await startSyncAlarm(ctx.platform.alarms);
       for (const { account } of await db.accounts.toArray()) void ctx.jobs.maybeSync(account, true);
@@ -90,6 +104,7 @@ export function createConnectionHandlers(ctx: WorkerContext): ConnectionHandlers
     },
     disconnect: async () => {
       await connection.clear();
+      await ctx.platform.local.remove(LAST_CRM);
       crm.reset();
       await forgetCrmData();
       await ctx.platform.session.remove('crmHealth');

@@ -1,4 +1,5 @@
-import { describe, expect, it } from 'vitest';
+import Dexie from 'dexie';
+import { describe, expect, it, vi } from 'vitest';
 import { createFakePlatform, recordingSink, TEST_ID, TEST_ORIGIN } from '../../../test/unit/fake-platform';
 import { addPerson } from '../../../test/unit/thread-deps';
 import { ThreadlineDb } from '../../db/threadline-db';
@@ -37,6 +38,26 @@ function worker() {
   return { db, connect, seed, send: fake.send };
 }
 
+/** A queued note, as the outbox stores it. */
+const queued = (text: string) => ({
+  account: ME,
+  recordKey: 'person:21',
+  idempotencyKey: `k-${text}`,
+  op: 'addNote',
+  payload: { personId: 21, text },
+  state: 'pending' as const,
+  attempts: 0,
+  nextAttemptAt: 0,
+  lastError: null,
+  createdAt: 1,
+});
+
+/** The browser deletes the database; the worker's next read creates it again, empty (or restored). */
+async function loseDatabase(db: ThreadlineDb): Promise<void> {
+  db.close({ disableAutoOpen: false });
+  await Dexie.delete(db.name);
+}
+
 describe('connection handlers', () => {
   it('connecting to another CRM forgets the cache of the last one, with what was learned of its data', async () => {
     const env = worker();
@@ -50,6 +71,28 @@ describe('connection handlers', () => {
     expect(await env.connect(B)).toMatchObject({ ok: true, info: { accountName: 'Co at 9797' } });
     expect(await env.db.people.count()).toBe(0);
     expect(await storedDateOrder(env.db)).toBeNull();
+  });
+
+  it('after the browser lost the database, its queued writes come back, and go only to the CRM they were queued for', async () => {
+    for (const [again, kept] of [
+      [A, 1],
+      [B, 0],
+    ] as const) {
+      const env = worker();
+      await env.connect(A);
+      await env.db.outbox.add(queued(`for ${again}`));
+      // The copy outside IndexedDB is written once the add committed.
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      await loseDatabase(env.db);
+      // Back before anything else reads the new database; the saved connection is gone with it.
+      expect((await env.db.outbox.toArray()).map((r) => r.payload)).toEqual([
+        { personId: 21, text: `for ${again}` },
+      ]);
+      expect(await env.send({ type: 'getConnection' }, options)).toMatchObject({ info: null });
+      // Connecting again: to the same CRM they wait to be sent; to another, they are not its writes.
+      expect(await env.connect(again)).toMatchObject({ ok: true });
+      await vi.waitFor(async () => expect(await env.db.outbox.count()).toBe(kept));
+    }
   });
 
   it('disconnecting forgets the cache and the learned date order, and keeps consents', async () => {

@@ -2,12 +2,14 @@
  * Tells the user when the browser lost Threadline's database (issue 17). After a full disk Chromium
  * can find the database damaged at the next open and delete it ("IndexedDB recovering from a
  * corrupted (and deleted) database"); Dexie then creates it again, empty. Whatever the outbox held
- * is gone with it, and so is the saved connection. That cannot be undone here, but it must not pass
- * silently: the sidebar, the options page and the popup say what happened and what to check.
+ * would be gone with it, and so is the saved connection (its key is not kept anywhere else). The
+ * user is told in the sidebar, the options page and the popup what happened and what to do.
  *
  * How it is known: the database's creation (Dexie's `populate`) is noted in `storage.local`, which
- * lives outside IndexedDB. A creation while that note already exists is a loss. An install whose
- * database predates the note gets the note at its first open, without a loss.
+ * lives outside IndexedDB. A creation while that note already exists is a loss: the outbox's copy
+ * (outbox/outbox-mirror.ts) is put back before anything else uses the new database, so the queued
+ * changes are sent once the user connects again. An install whose database predates the note gets
+ * the note at its first open, without a loss.
  */
 import type Dexie from 'dexie';
 import type { Logger } from '../../shared/logger';
@@ -30,18 +32,32 @@ export function watchCacheLoss(deps: {
   logger: Logger;
   /** A loss was found: views show it. */
   onLost: () => void;
+  /**
+   * Puts the outbox's copy back into the database created again (outbox/outbox-mirror.ts), through
+   * the open's own connection: nothing else uses the new database before it is done.
+   */
+  restore?: (vipDb: Dexie) => Promise<number>;
+  /** The database is the one it was: drop copies of rows it no longer holds. */
+  prune?: () => Promise<void>;
 }): CacheLoss {
   const { db, local, nowMs, logger } = deps;
   let created = false;
   let checking: Promise<void> = Promise.resolve();
-  const check = async (fresh: boolean) => {
+  const failed = (what: string) => (error: unknown) =>
+    logger.warn(what, { error: error instanceof Error ? error.name : 'unknown' });
+  const check = async (fresh: boolean, vipDb: Dexie) => {
     const born = await local.get(BORN);
     if (fresh && typeof born === 'number') {
       await local.set(LOST, nowMs());
-      logger.warn('database.lost', { createdAgoDays: Math.floor((nowMs() - born) / 86_400_000) });
+      const restored = (await deps.restore?.(vipDb)) ?? 0;
+      logger.warn('database.lost', {
+        createdAgoDays: Math.floor((nowMs() - born) / 86_400_000),
+        restoredWrites: restored,
+      });
       deps.onLost();
     }
     if (fresh || typeof born !== 'number') await local.set(BORN, nowMs());
+    if (!fresh && deps.prune) void deps.prune().catch(failed('outbox.pruneFailed'));
   };
   db.on('populate', () => {
     created = true;
@@ -49,15 +65,13 @@ export function watchCacheLoss(deps: {
   // Sticky: on every open, including Dexie's reopen after Chromium closed the database.
   db.on(
     'ready',
-    () => {
+    (vipDb) => {
       const fresh = created;
       created = false;
-      // Not returned: the open does not wait for storage.local.
-      checking = checking
-        .then(() => check(fresh))
-        .catch((error: unknown) =>
-          logger.warn('database.checkFailed', { error: error instanceof Error ? error.name : 'unknown' }),
-        );
+      checking = checking.then(() => check(fresh, vipDb)).catch(failed('database.checkFailed'));
+      // A database created at this open: the open waits until a lost outbox is back in it.
+      // Any other open does not wait for storage.local.
+      return fresh ? checking : undefined;
     },
     true,
   );
