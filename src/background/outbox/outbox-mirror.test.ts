@@ -1,8 +1,11 @@
 import Dexie from 'dexie';
 import { describe, expect, it, vi } from 'vitest';
+import { deleteAccountRows } from '../../db/account-rows';
 import { type OutboxRow, ThreadlineDb } from '../../db/threadline-db';
 import { createLogger } from '../../shared/logger';
 import type { LocalArea } from '../platform';
+import type { ConsentStore } from '../privacy/consent/consent-store';
+import { createPrivacyCentre } from '../privacy/data-rights/privacy-centre';
 import { watchCacheLoss } from '../sync/cache-loss';
 import { createOutboxMirror } from './outbox-mirror';
 
@@ -72,6 +75,28 @@ describe('the outbox’s copy outside IndexedDB', () => {
     await vi.waitFor(() => expect(copied(local).map(([key]) => key)).toEqual(['outbox:2', 'outbox:4']));
     await db.outbox.clear();
     await vi.waitFor(() => expect(copied(local)).toEqual([]));
+    db.close();
+  });
+
+  it('"Delete my data" and the retention clean-up remove the copies with the rows (PRIVACY.md)', async () => {
+    const local = memoryLocal();
+    const { db } = workerDb(`mirror-${Math.random()}`, local);
+    const other = { ...note('other account'), account: 'other@x.test' };
+    const failedLog = { ...note('failed log'), op: 'logMessage', state: 'dead' as const, createdAt: 0 };
+    await db.outbox.bulkAdd([note('mine'), other, failedLog]);
+    await vi.waitFor(() => expect(copied(local)).toHaveLength(3));
+    // Retention (30 days, a year on): the failed write holding e-mail content goes, copy and all.
+    const privacy = createPrivacyCentre({
+      db,
+      consent: {} as ConsentStore,
+      nowMs: () => 365 * 86_400_000,
+      connectionInfo: async () => null,
+    });
+    await privacy.purge(30);
+    await vi.waitFor(() => expect(copied(local).map(([key]) => key)).toEqual(['outbox:1', 'outbox:2']));
+    // "Delete my data" for me@x.test: my queued note, not the other account's.
+    await deleteAccountRows(db, 'me@x.test');
+    await vi.waitFor(() => expect(copied(local).map(([key]) => key)).toEqual(['outbox:2']));
     db.close();
   });
 
