@@ -19,7 +19,6 @@ test('a database the browser deleted is said in the sidebar, the settings page a
   extensionId,
   crm,
 }) => {
-  test.skip(crm.apiKind !== 'copper', 'the same worker code on either CRM: run once');
   const { frame, options } = await openConnected(context, extensionId, crm, pricing?.threadId ?? '');
   await expect(frame.getByTestId('sync-footer')).toContainText('Synced');
   await expect(frame.getByTestId('cache-lost')).toHaveCount(0);
