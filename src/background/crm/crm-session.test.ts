@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { memoryArea } from '../../../test/unit/memory-area';
 import { createLogger } from '../../shared/logger';
 import type { ConnectionInfo } from '../../shared/protocol';
 import type { ConnectionStore } from '../connection/connection-store';
@@ -16,15 +17,6 @@ const info: ConnectionInfo = {
   userName: 'Me',
   connectedAt: 1,
 };
-
-function memoryArea(): KeyValueArea {
-  const values = new Map<string, unknown>();
-  return {
-    get: async (key) => values.get(key),
-    set: async (key, value) => void values.set(key, value),
-    remove: async (key) => void values.delete(key),
-  };
-}
 
 describe('the CRM session', () => {
   it('a connection read that failed (the database closed on a full disk) is read again next time, not kept', async () => {

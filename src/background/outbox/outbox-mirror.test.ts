@@ -1,5 +1,6 @@
 import Dexie from 'dexie';
 import { describe, expect, it, vi } from 'vitest';
+import { memoryArea } from '../../../test/unit/memory-area';
 import { deleteAccountRows } from '../../db/account-rows';
 import { type OutboxRow, ThreadlineDb } from '../../db/threadline-db';
 import { createLogger } from '../../shared/logger';
@@ -8,20 +9,6 @@ import type { ConsentStore } from '../privacy/consent/consent-store';
 import { createPrivacyCentre } from '../privacy/data-rights/privacy-centre';
 import { watchCacheLoss } from '../sync/cache-loss';
 import { createOutboxMirror } from './outbox-mirror';
-
-function memoryLocal(): LocalArea & { values: Map<string, unknown> } {
-  const values = new Map<string, unknown>();
-  return {
-    values,
-    get: async (key) => structuredClone(values.get(key)),
-    set: async (key, value) => void values.set(key, JSON.parse(JSON.stringify(value))),
-    remove: async (key) => void values.delete(key),
-    getAll: async () => Object.fromEntries(values),
-    removeMany: async (keys) => {
-      for (const key of keys) values.delete(key);
-    },
-  };
-}
 
 const note = (text: string, recordKey = 'person:1'): OutboxRow => ({
   account: 'me@x.test',
@@ -62,7 +49,7 @@ const copied = (local: { values: Map<string, unknown> }) =>
 
 describe('the outbox’s copy outside IndexedDB', () => {
   it('follows every committed change, whichever way it was made', async () => {
-    const local = memoryLocal();
+    const local = memoryArea();
     const { db } = workerDb(`mirror-${Math.random()}`, local);
     await db.outbox.bulkAdd([note('one'), note('two'), note('three', 'person:2')]);
     await vi.waitFor(() => expect(copied(local)).toHaveLength(3));
@@ -79,7 +66,7 @@ describe('the outbox’s copy outside IndexedDB', () => {
   });
 
   it('"Delete my data" and the retention clean-up remove the copies with the rows (PRIVACY.md)', async () => {
-    const local = memoryLocal();
+    const local = memoryArea();
     const { db } = workerDb(`mirror-${Math.random()}`, local);
     const other = { ...note('other account'), account: 'other@x.test' };
     const failedLog = { ...note('failed log'), op: 'logMessage', state: 'dead' as const, createdAt: 0 };
@@ -101,7 +88,7 @@ describe('the outbox’s copy outside IndexedDB', () => {
   });
 
   it('never copies a write the browser refused (its transaction aborted)', async () => {
-    const local = memoryLocal();
+    const local = memoryArea();
     const { db } = workerDb(`mirror-${Math.random()}`, local);
     await db.outbox.add(note('kept'));
     await expect(
@@ -117,7 +104,7 @@ describe('the outbox’s copy outside IndexedDB', () => {
 
   it('a database the browser deleted gets its outbox back before anything else reads it, in order and due now', async () => {
     const name = `mirror-${Math.random()}`;
-    const local = memoryLocal();
+    const local = memoryArea();
     const { db, loss, lost } = workerDb(name, local);
     await db.outbox.bulkAdd([note('one'), note('two')]);
     await vi.waitFor(() => expect(copied(local)).toHaveLength(2));
@@ -139,7 +126,7 @@ describe('the outbox’s copy outside IndexedDB', () => {
 
   it('drops copies the database no longer holds, at the next start (the worker stopped before removing them)', async () => {
     const name = `mirror-${Math.random()}`;
-    const local = memoryLocal();
+    const local = memoryArea();
     const first = workerDb(name, local);
     await first.db.outbox.add(note('one'));
     await vi.waitFor(() => expect(copied(local)).toHaveLength(1));

@@ -1,19 +1,10 @@
 import Dexie from 'dexie';
 import { describe, expect, it } from 'vitest';
+import { memoryArea } from '../../../test/unit/memory-area';
 import { ThreadlineDb } from '../../db/threadline-db';
 import { createLogger } from '../../shared/logger';
 import type { KeyValueArea } from '../platform';
 import { watchCacheLoss } from './cache-loss';
-
-function memoryArea(): KeyValueArea & { values: Map<string, unknown> } {
-  const values = new Map<string, unknown>();
-  return {
-    values,
-    get: async (key) => values.get(key),
-    set: async (key, value) => void values.set(key, value),
-    remove: async (key) => void values.delete(key),
-  };
-}
 
 const watch = (db: Dexie, local: KeyValueArea, lost: string[] = []) =>
   watchCacheLoss({

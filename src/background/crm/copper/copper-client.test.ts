@@ -244,43 +244,20 @@ describe('Copper’s search window (100,000 records): people and companies', () 
     })();
     // First sweep page: from the start; the last two records share the second 20.
     answers['/companies/search'] = full(range(1, 200), (id) => (id >= 199 ? 20 : 10));
-    const first = await client.pageCompanies({
-      page: 1,
-      pageSize: 200,
-      newestFirst: true,
-      cursor: window.nextCursor as string,
-    });
-    expect(calls.at(-1)?.body).toEqual({
-      page_number: 1,
-      page_size: 200,
-      sort_by: 'date_created',
-      sort_direction: 'asc',
-    });
+    const sweep = (cursor: string | null | undefined) =>
+      client.pageCompanies({ page: 1, pageSize: 200, newestFirst: true, cursor: cursor ?? '' });
+    const first = await sweep(window.nextCursor);
+    const byCreation = { page_number: 1, page_size: 200, sort_by: 'date_created', sort_direction: 'asc' };
+    expect(calls.at(-1)?.body).toEqual(byCreation);
     expect(first.records).toHaveLength(200);
     // The next page starts at 20 and drops the two already returned.
     answers['/companies/search'] = full([199, 200, ...range(201, 198)], () => 20);
-    const second = await client.pageCompanies({
-      page: 1,
-      pageSize: 200,
-      newestFirst: true,
-      cursor: first.nextCursor as string,
-    });
-    expect(calls.at(-1)?.body).toEqual({
-      page_number: 1,
-      page_size: 200,
-      sort_by: 'date_created',
-      sort_direction: 'asc',
-      minimum_created_date: 20,
-    });
+    const second = await sweep(first.nextCursor);
+    expect(calls.at(-1)?.body).toEqual({ ...byCreation, minimum_created_date: 20 });
     expect(second.records.map((c) => c.id)).toEqual(range(201, 198));
     // The whole page sat in the second 20: the next page of the same filter.
     answers['/companies/search'] = full(range(399, 50), () => 20);
-    const third = await client.pageCompanies({
-      page: 1,
-      pageSize: 200,
-      newestFirst: true,
-      cursor: second.nextCursor as string,
-    });
+    const third = await sweep(second.nextCursor);
     expect(calls.at(-1)?.body).toMatchObject({ page_number: 2, minimum_created_date: 20 });
     expect(third.records.map((c) => c.id)).toEqual(range(399, 50));
     expect(third.nextCursor).toBeNull();
