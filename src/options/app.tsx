@@ -10,7 +10,7 @@ import type { OptionsApi } from './options-api';
 import { PrivacySection } from './privacy-section';
 import { SECTIONS, type SectionId, useSection } from './use-section';
 import { useSettings } from './use-settings';
-import { useStorageFull } from './use-storage-full';
+import { useStorageNotices } from './use-storage-notices';
 
 const TITLES: Record<SectionId, MessageKey> = {
   connection: 'setNavConnection',
@@ -27,7 +27,7 @@ const TITLES: Record<SectionId, MessageKey> = {
 export function OptionsApp({ version, api }: { version: string; api: OptionsApi }) {
   const settings = useSettings(api);
   const section = useSection();
-  const storage = useStorageFull(api);
+  const storage = useStorageNotices(api);
   const heading = useRef<HTMLHeadingElement>(null);
   const first = useRef(true);
   // Moving to another section puts focus on its heading, so keyboard and screen-reader users land

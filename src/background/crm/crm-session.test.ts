@@ -3,7 +3,6 @@ import { memoryArea } from '../../../test/unit/memory-area';
 import { createLogger } from '../../shared/logger';
 import type { ConnectionInfo } from '../../shared/protocol';
 import type { ConnectionStore } from '../connection/connection-store';
-import type { KeyValueArea } from '../platform';
 import type { AuditLog } from '../privacy/audit/audit-log';
 import type { ConsentStore } from '../privacy/consent/consent-store';
 import type { PolicyState } from '../settings/policy-store';

@@ -43,12 +43,16 @@ export function watchCacheLoss(deps: {
   const { db, local, nowMs, logger } = deps;
   let created = false;
   let checking: Promise<void> = Promise.resolve();
+  // Only this worker writes the loss: read from storage.local once, then kept (every status asks).
+  let lost: Promise<number | null> | null = null;
   const failed = (what: string) => (error: unknown) =>
     logger.warn(what, { error: error instanceof Error ? error.name : 'unknown' });
   const check = async (fresh: boolean, vipDb: Dexie) => {
     const born = await local.get(BORN);
     if (fresh && typeof born === 'number') {
-      await local.set(LOST, nowMs());
+      const at = nowMs();
+      await local.set(LOST, at);
+      lost = Promise.resolve(at);
       const restored = (await deps.restore?.(vipDb)) ?? 0;
       logger.warn('database.lost', {
         createdAgoDays: Math.floor((nowMs() - born) / 86_400_000),
@@ -78,9 +82,12 @@ export function watchCacheLoss(deps: {
   return {
     async lostAt() {
       await checking;
-      const at = await local.get(LOST);
-      return typeof at === 'number' ? at : null;
+      lost ??= local.get(LOST).then((at) => (typeof at === 'number' ? at : null));
+      return lost;
     },
-    dismiss: () => local.remove(LOST),
+    async dismiss() {
+      await local.remove(LOST);
+      lost = Promise.resolve(null);
+    },
   };
 }

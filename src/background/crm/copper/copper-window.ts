@@ -23,7 +23,8 @@ const sweepCursor = z.object({
 });
 export type SweepCursor = z.infer<typeof sweepCursor>;
 
-export const FIRST_SWEEP: string = JSON.stringify({ from: 0, page: 1, seen: [] } satisfies SweepCursor);
+const START: SweepCursor = { from: 0, page: 1, seen: [] };
+export const FIRST_SWEEP: string = JSON.stringify(START);
 
 /** A newest-first page that filled the window's last page: more may follow, beyond reach of page numbers. */
 export function endsWindow(pageNumber: number, pageSize: number, received: number): boolean {
@@ -39,7 +40,7 @@ export function readSweepCursor(cursor: string): SweepCursor {
   }
   const parsed = sweepCursor.safeParse(value);
   // A cursor this client did not write (an older version's state): start the sweep again.
-  return parsed.success ? parsed.data : { from: 0, page: 1, seen: [] };
+  return parsed.success ? parsed.data : START;
 }
 
 export function sweepBody(cursor: SweepCursor, pageSize: number): Record<string, unknown> {
@@ -64,16 +65,15 @@ export function advanceSweep(
   pageSize: number,
 ): { fresh: unknown[]; next: string | null } {
   const seen = new Set(cursor.seen);
-  const dateOf = (element: unknown) => {
+  // Each element read once: its creation date, if it has one, and whether it was returned before.
+  const read = raw.map((element) => {
     const result = created.safeParse(element);
-    return result.success ? result.data : null;
-  };
-  const fresh = raw.filter((element) => {
-    const d = dateOf(element);
-    return !(d && d.date_created === cursor.from && seen.has(d.id));
+    const date = result.success ? result.data : null;
+    return { element, date, repeat: date !== null && date.date_created === cursor.from && seen.has(date.id) };
   });
+  const fresh = read.filter((r) => !r.repeat).map((r) => r.element);
   if (raw.length < pageSize) return { fresh, next: null };
-  const dated = raw.flatMap((element) => dateOf(element) ?? []);
+  const dated = read.flatMap((r) => (r.date ? [r.date] : []));
   const last = dated.at(-1);
   // The whole page in the cursor's second (or no dates to move by): the next page of the same filter.
   // More than 100,000 records created within one second would pass the window here: not handled.

@@ -10,7 +10,7 @@ export const STORAGE_POLL_MS = 3000;
  * `pollMs` after the previous answer (one request at a time) so the notice appears and clears while
  * the page is open. A failed read shows nothing: the page has its own errors to show.
  */
-export function useStorageFull(
+export function useStorageNotices(
   api: Pick<OptionsApi, 'ask'>,
   pollMs = STORAGE_POLL_MS,
 ): { full: boolean; lost: boolean; dismissLoss: () => Promise<{ ok: true }> } {
