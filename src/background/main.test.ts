@@ -133,6 +133,13 @@ describe('worker message handling', () => {
     expect(await db.outbox.count()).toBe(0);
     expect(await edit({ title: 'Head of Procurement' })).toEqual({ ok: true });
     expect(await db.outbox.count()).toBe(1);
+    // Phones are written whole: refused over a row that does not hold them yet (issue 17).
+    await db.people.put(personRow('me@corp.test', bob, { details: false }));
+    expect(await edit({ phones: [{ value: '555', category: 'work' }] })).toEqual({
+      ok: false,
+      error: expect.stringContaining('not loaded yet'),
+    });
+    expect(await db.outbox.count()).toBe(1);
   });
 
   it('refuses a message with a field its declaration does not have (strict, not stripped)', async () => {

@@ -43,14 +43,45 @@ export function searchKeys(
 const addresses = (values: readonly string[]): string[] =>
   values.map((v) => normaliseAddress(v)).filter((v): v is string => v !== null);
 
-export function personRow(account: string, person: Person, pending = false): PersonRow {
+/**
+ * What a person's card shows that search and the card's headline do not need (issue 17): kept in the
+ * cache only for people whose card was shown or who were written from the sidebar, and fetched when a
+ * card is shown without them. The other people's rows are about a fifth smaller.
+ */
+export const PERSON_DETAILS = ['phones', 'address', 'tags'] as const;
+export type PersonDetails = Pick<Person, (typeof PERSON_DETAILS)[number]>;
+
+/** Whether a cached person row keeps its details (phones, address, tags). */
+export const hasDetails = (row: Partial<PersonDetails> | undefined): boolean => row?.phones !== undefined;
+
+/**
+ * The cache row of a person. `details`: keep phones, address and tags (a card shown, a sidebar
+ * write); without, the row holds what search and the card's headline need. Sync keeps a row's
+ * details only where the row had them.
+ */
+export function personRow(
+  account: string,
+  person: Person,
+  options: { details?: boolean; pending?: boolean } = {},
+): PersonRow {
   const emails = addresses(person.emails.map((e) => e.value));
+  const { phones, address, tags, ...core } = person;
   return {
-    ...person,
+    ...core,
+    ...(options.details === false ? {} : { phones, address, tags }),
     account,
     emailKeys: emails.map((e) => accountKey(account, e)),
     searchKeys: searchKeys(account, [person.name]),
-    ...(pending ? { pending: true } : {}),
+    ...(options.pending ? { pending: true } : {}),
+  };
+}
+
+/** A cached person as the model's record, and whether its details were cached (else they are empty). */
+export function personOfRow(row: PersonRow): { person: Person; detailsKnown: boolean } {
+  const { phones, address, tags, ...core } = stripRow(row);
+  return {
+    person: { ...core, phones: phones ?? [], address: address ?? null, tags: tags ?? [] },
+    detailsKnown: phones !== undefined,
   };
 }
 

@@ -2,13 +2,14 @@ import Dexie from 'dexie';
 import { describe, expect, it } from 'vitest';
 import { searchCache } from '../background/read-models/search-cache';
 import { accountTag } from './key-prefix';
+import { hasDetails } from './record-rows';
 import { emailKey, ThreadlineDb } from './threadline-db';
 
 const A = 'sam.seller@threadline-demo.test';
 const B = 'sam@other.test';
 
 /** The schema and row format of version 2, as the extension stored them before issue 17. */
-async function storeVersion2(name: string): Promise<void> {
+async function storeVersion2(name: string, options: { cardShown?: boolean } = {}): Promise<void> {
   const old = new Dexie(name);
   old.version(1).stores({
     people: '[account+id], *emailKeys, *searchKeys, [account+companyId]',
@@ -135,13 +136,16 @@ async function storeVersion2(name: string): Promise<void> {
     },
   ]);
   await old.table('users').put({ account: A, id: 1, name: 'Sam', email: A, emailKey: k(A, A) });
+  // Melvina's card was shown: her activities were fetched.
+  if (options.cardShown)
+    await old.table('activityFetches').put({ account: A, parentKey: 'person:7', fetchedAt: 1 });
   old.close();
 }
 
 describe('cache version 3 (issue 17)', () => {
   it('rewrites every derived key of version 2 rows, keeps every record field, and drops the unused index', async () => {
     const name = `rekey-${Math.random()}`;
-    await storeVersion2(name);
+    await storeVersion2(name, { cardShown: true });
     const db = new ThreadlineDb(name);
     await db.open();
     const tag = accountTag(A);
@@ -193,6 +197,26 @@ describe('cache version 3 (issue 17)', () => {
     expect(await titles('pagac-inc')).toEqual(['company:Pagac Inc']);
     expect(await titles('abbigail@jud')).toEqual(['lead:Abbigail Bode']);
     expect(await titles('renew')).toEqual(['opportunity:Pagac renewal']);
+    db.close();
+  });
+
+  it('version 4 keeps phones, address and tags only for people whose card was shown or who wait in the outbox', async () => {
+    const name = `slim-${Math.random()}`;
+    await storeVersion2(name);
+    const db = new ThreadlineDb(name);
+    await db.open();
+    const melvina = await db.people.get([A, 7]);
+    expect(melvina).toMatchObject({ name: 'Melvina Larson', title: 'Consultant', companyId: 78, ownerId: 1 });
+    expect(melvina?.emails).toEqual([{ value: 'Melvina.Larson@pagac-inc.com', category: 'work' }]);
+    for (const field of ['phones', 'address', 'tags']) expect(melvina).not.toHaveProperty(field);
+    expect(hasDetails(melvina)).toBe(false);
+    // Pat waits in the outbox: the sidebar shows and edits that row.
+    expect(hasDetails(await db.people.get([A, -3]))).toBe(true);
+    // Still found by address and by name.
+    expect(
+      await db.people.where('emailKeys').equals(emailKey(A, 'melvina.larson@pagac-inc.com')).count(),
+    ).toBe(1);
+    expect((await searchCache(db, A, 'larson')).map((r) => r.title)).toEqual(['Melvina Larson']);
     db.close();
   });
 

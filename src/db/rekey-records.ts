@@ -6,7 +6,15 @@
  * write every new row, so an upgraded row is exactly the row a fresh sync would store.
  */
 import type { Transaction } from 'dexie';
-import { companyRow, leadRow, opportunityRow, personRow, stripRow, userRow } from './record-rows';
+import {
+  companyRow,
+  leadRow,
+  opportunityRow,
+  personOfRow,
+  personRow,
+  stripRow,
+  userRow,
+} from './record-rows';
 import type { CompanyRow, LeadRow, OpportunityRow, PersonRow, UserRow } from './threadline-db';
 
 export async function rekeyRecords(tx: Transaction): Promise<void> {
@@ -14,7 +22,7 @@ export async function rekeyRecords(tx: Transaction): Promise<void> {
     .table<PersonRow>('people')
     .toCollection()
     .modify((row) => {
-      const fresh = personRow(row.account, stripRow(row), row.pending === true);
+      const fresh = personRow(row.account, personOfRow(row).person, { pending: row.pending === true });
       row.emailKeys = fresh.emailKeys;
       row.searchKeys = fresh.searchKeys;
     });

@@ -8,6 +8,7 @@ import Dexie, { type Table } from 'dexie';
 import type { Activity, Company, CrmUser, Lead, Opportunity, Person, Pipeline } from '../shared/crm-model';
 import { accountKey } from './key-prefix';
 import { rekeyRecords } from './rekey-records';
+import { slimPeople } from './slim-people';
 import { storageFullMiddleware } from './storage-full';
 
 export interface AccountScoped {
@@ -18,7 +19,11 @@ interface Searchable {
   searchKeys: string[];
 }
 
-export type PersonRow = Person & AccountScoped & Searchable & { emailKeys: string[]; pending?: boolean };
+/** Phones, address and tags are kept only for some people (record-rows.ts, `PERSON_DETAILS`). */
+export type PersonRow = Omit<Person, 'phones' | 'address' | 'tags'> &
+  Partial<Pick<Person, 'phones' | 'address' | 'tags'>> &
+  AccountScoped &
+  Searchable & { emailKeys: string[]; pending?: boolean };
 export type LeadRow = Lead & AccountScoped & Searchable & { emailKey: string | null };
 export type CompanyRow = Company & AccountScoped & Searchable & { domainKey: string | null };
 export type OpportunityRow = Opportunity & AccountScoped & Searchable;
@@ -216,6 +221,10 @@ export class ThreadlineDb extends Dexie {
     this.version(3)
       .stores({ people: '[account+id], *emailKeys, *searchKeys' })
       .upgrade((tx) => rekeyRecords(tx));
+    // Issue 17: phones, address and tags only for people whose card was shown (slim-people.ts).
+    this.version(4)
+      .stores({})
+      .upgrade((tx) => slimPeople(tx));
     // Issue 17: every write refused for lack of space comes out as one recognisable error.
     this.use(storageFullMiddleware);
   }

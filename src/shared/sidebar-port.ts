@@ -51,6 +51,11 @@ export const contactCardSchema = z.object({
   displayName: z.string(),
   state: z.enum(['person', 'lead', 'unknown', 'checking']),
   person: z.nullable(personSchema),
+  /**
+   * False while the person's phones, address and tags are not cached (issue 17: kept only for people
+   * whose card was shown); they are fetched with the card's activities, and `person` holds them empty.
+   */
+  detailsKnown: z.boolean(),
   ownerName: z.nullable(z.string()),
   lead: z.nullable(leadSchema),
   company: z.nullable(companySchema),

@@ -1,5 +1,5 @@
 /** The sidebar's contact actions: add a sender to the CRM, edit a person, search the cache. */
-import { personRow } from '../../db/record-rows';
+import { hasDetails, personRow } from '../../db/record-rows';
 import { normaliseAddress } from '../../shared/normalise-address';
 import type { Handlers } from '../create-router';
 import { t } from '../i18n';
@@ -41,7 +41,7 @@ export function createContactHandlers(ctx: WorkerContext): ContactHandlers {
               lastContactedAt: null,
               modifiedAt: Math.floor(nowMs() / 1000),
             },
-            true,
+            { pending: true },
           ),
         );
         await outbox.enqueue(account, `contact:${address}`, {
@@ -65,6 +65,10 @@ export function createContactHandlers(ctx: WorkerContext): ContactHandlers {
       // saved or queued, so no tag is shown that the CRM would never keep.
       if (request.patch.tags !== undefined && (await ctx.connection.info())?.tags === false)
         return { ok: false, error: t('errTagsReadOnly') };
+      // Phones and tags are written whole: never over a row that does not hold them yet (its card
+      // offers Edit only once they are fetched, record-rows.ts `PERSON_DETAILS`).
+      if ((request.patch.phones !== undefined || request.patch.tags !== undefined) && !hasDetails(row))
+        return { ok: false, error: t('errDetailsNotLoaded') };
       const patch = {
         ...(request.patch.title !== undefined ? { title: request.patch.title?.trim() || null } : {}),
         ...(request.patch.phones !== undefined

@@ -137,7 +137,7 @@ describe('outbox', () => {
   it('never creates a person twice, even when an answer was lost and the write is retried', async () => {
     const fake = crm();
     const { outbox, db } = setup(fake.client);
-    await db.people.put(personRow(A, { ...base, id: -5, name: 'Dave' }, true));
+    await db.people.put(personRow(A, { ...base, id: -5, name: 'Dave' }, { pending: true }));
     const write = {
       op: 'addPerson' as const,
       payload: { address: 'dave@initech.test', name: 'Dave', companyName: 'Initech', provisionalId: -5 },

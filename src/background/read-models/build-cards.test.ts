@@ -231,6 +231,34 @@ describe('buildCards', () => {
     expect(staleActivities).toEqual([11]);
   });
 
+  it('shows a synced person without phones, address and tags as not known yet, and asks for them', async () => {
+    const db = await seeded();
+    // Alice's activities are fresh, but sync stored her without details (issue 17).
+    await db.people.put(
+      personRow(
+        A,
+        person(10, 'alice@acme.test', {
+          companyId: 1,
+          phones: [{ value: '555', category: 'work' }],
+          tags: ['vip'],
+        }),
+        { details: false },
+      ),
+    );
+    const who = [{ address: 'alice@acme.test', displayName: 'Alice' }];
+    const slim = await buildCards(db, A, who, NOW);
+    expect(slim.cards[0]).toMatchObject({ state: 'person', detailsKnown: false, company: { name: 'Acme' } });
+    expect(slim.cards[0]?.person).toMatchObject({ name: 'Person 10', phones: [], address: null, tags: [] });
+    expect(slim.staleActivities).toEqual([10]);
+
+    await db.people.put(
+      personRow(A, person(10, 'alice@acme.test', { phones: [{ value: '555', category: 'work' }] })),
+    );
+    const full = await buildCards(db, A, who, NOW);
+    expect(full.cards[0]).toMatchObject({ detailsKnown: true, person: { phones: [{ value: '555' }] } });
+    expect(full.staleActivities).toEqual([]);
+  });
+
   it('trusts a "not in CRM" answer for a day', async () => {
     const db = await seeded();
     const who = [{ address: 'ghost@nowhere.test', displayName: 'Ghost' }];

@@ -1,6 +1,6 @@
-import { stripRow } from '../../db/record-rows';
+import { personOfRow, stripRow } from '../../db/record-rows';
 import { emailKey, type PersonRow, parentKeyOf, type ThreadlineDb } from '../../db/threadline-db';
-import type { Company, Person } from '../../shared/crm-model';
+import type { Company } from '../../shared/crm-model';
 import {
   companyNameFromDomain,
   domainOf,
@@ -19,7 +19,7 @@ export interface CardsResult {
   cards: ContactCard[];
   /** Addresses the cache cannot answer: ask the CRM in one batch. */
   misses: string[];
-  /** People whose recent activities are missing or stale. */
+  /** People whose recent activities are missing or stale, or whose details are not cached. */
   staleActivities: number[];
 }
 
@@ -28,6 +28,7 @@ const blankCard = (p: OutsideParticipant): ContactCard => ({
   displayName: p.displayName,
   state: 'checking',
   person: null,
+  detailsKnown: true,
   ownerName: null,
   lead: null,
   company: null,
@@ -194,9 +195,10 @@ async function readCards(
     card.pendingWrite = writes.some((w) => w.state === 'pending');
     card.writeError = writes.find((w) => w.state === 'dead')?.lastError ?? null;
     if (personRow) {
-      const person: Person = stripRow(personRow);
+      const { person, detailsKnown } = personOfRow(personRow);
       card.state = 'person';
       card.person = person;
+      card.detailsKnown = detailsKnown;
       card.ownerName = person.ownerId !== null ? (owners.get(person.ownerId) ?? null) : null;
       card.company = company(person.companyId, card.address);
       const seen = new Set<number>();
@@ -220,7 +222,8 @@ async function readCards(
       if (person.id > 0) {
         const at = fetchedAt.get(person.id) ?? null;
         card.activities = activitiesOf.get(person.id)?.map(stripRow) ?? null;
-        if (at === null || now - at > ACTIVITY_TTL_SECONDS) staleActivities.push(person.id);
+        // A card shown without the person's phones, address and tags fetches them with its activities.
+        if (at === null || now - at > ACTIVITY_TTL_SECONDS || !detailsKnown) staleActivities.push(person.id);
       }
       continue;
     }

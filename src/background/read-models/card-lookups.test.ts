@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { hasDetails, personOfRow, personRow } from '../../db/record-rows';
 import { ThreadlineDb } from '../../db/threadline-db';
 import type { Person } from '../../shared/crm-model';
 import { createLogger } from '../../shared/logger';
@@ -51,5 +52,38 @@ describe('card lookups', () => {
       logger: createLogger('test'),
     });
     expect(await lookups.search(A, ['x@y.test'])).toBe(false);
+  });
+
+  it("a card shown without the person's details fetches them and keeps them; sync later keeps them fresh", async () => {
+    const db = new ThreadlineDb(`lookups-${Math.random()}`);
+    const alice: Person = {
+      id: 10,
+      name: 'Alice',
+      title: null,
+      companyId: null,
+      companyName: null,
+      emails: [{ value: 'alice@acme.test', category: 'work' }],
+      phones: [{ value: '555', category: 'work' }],
+      address: { street: '1 Main St', city: 'Springfield', state: null, postalCode: null, country: 'US' },
+      tags: ['vip'],
+      ownerId: null,
+      lastContactedAt: null,
+      modifiedAt: 1,
+    };
+    await db.people.put(personRow(A, alice, { details: false }));
+    const client = {
+      getPerson: async (id: number) => (id === 10 ? alice : null),
+      activitiesOfRecord: async () => [],
+    } as unknown as CrmClient;
+    const lookups = createCardLookups({
+      db,
+      client: async () => client,
+      nowSec: () => 100,
+      logger: createLogger('test'),
+    });
+    expect(hasDetails(await db.people.get([A, 10]))).toBe(false);
+    expect(await lookups.activities(A, [10])).toBe(true);
+    const row = await db.people.get([A, 10]);
+    expect(row && personOfRow(row)).toEqual({ person: alice, detailsKnown: true });
   });
 });

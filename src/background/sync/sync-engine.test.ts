@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { hasDetails, personRow } from '../../db/record-rows';
 import { ThreadlineDb } from '../../db/threadline-db';
 import type { Person } from '../../shared/crm-model';
 import { createLogger } from '../../shared/logger';
@@ -126,6 +127,36 @@ describe('sync engine', () => {
     await engine(db, crm.client).sync('me@x.test');
     expect(await db.people.count()).toBe(451);
     expect((await db.people.get(['me@x.test', changed?.id ?? 0]))?.modifiedAt).toBe(5001);
+  });
+
+  it('stores people without phones, address and tags, except those whose card had fetched them, which it keeps fresh', async () => {
+    const db = new ThreadlineDb(`sync-${Math.random()}`);
+    const detailed = (id: number, modifiedAt: number, phone: string): Person => ({
+      ...person(id, modifiedAt),
+      phones: [{ value: phone, category: 'work' }],
+      address: { street: null, city: 'Springfield', state: null, postalCode: null, country: 'US' },
+      tags: ['vip'],
+    });
+    const people = [detailed(1, 10, '111'), detailed(2, 11, '222')];
+    const crm = fakeCrm(people);
+    await engine(db, crm.client).sync('me@x.test');
+    const stored = await db.people.toArray();
+    expect(stored.map((r) => [r.id, hasDetails(r)])).toEqual([
+      [1, false],
+      [2, false],
+    ]);
+    for (const field of ['phones', 'address', 'tags']) expect(stored[0]).not.toHaveProperty(field);
+    // Person 1's card was shown: its row holds the details (card-lookups.ts). Both change in the CRM.
+    await db.people.put(personRow('me@x.test', detailed(1, 10, '111')));
+    people[0] = detailed(1, 20, '999');
+    people[1] = detailed(2, 21, '888');
+    await engine(db, crm.client).sync('me@x.test');
+    const one = await db.people.get(['me@x.test', 1]);
+    const two = await db.people.get(['me@x.test', 2]);
+    expect(one?.phones).toEqual([{ value: '999', category: 'work' }]);
+    expect(one?.modifiedAt).toBe(20);
+    expect(hasDetails(two)).toBe(false);
+    expect(two?.modifiedAt).toBe(21);
   });
 
   it('never skips or duplicates when more than a page of records share one second', async () => {

@@ -1,6 +1,14 @@
 import type { Table } from 'dexie';
-import { companyRow, leadRow, opportunityRow, personRow, taskRow, userRow } from '../../db/record-rows';
-import type { SyncEntity, SyncStateRow, ThreadlineDb } from '../../db/threadline-db';
+import {
+  companyRow,
+  hasDetails,
+  leadRow,
+  opportunityRow,
+  personRow,
+  taskRow,
+  userRow,
+} from '../../db/record-rows';
+import type { PersonRow, SyncEntity, SyncStateRow, ThreadlineDb } from '../../db/threadline-db';
 import type { Logger } from '../../shared/logger';
 import type { CrmClient, Page, PageQuery, RecordEntity } from '../crm/crm-client';
 import { CRM_DATE_ORDER_SETTING, storedDateOrder } from './date-order';
@@ -38,8 +46,13 @@ export function freshSyncState(account: string, entity: SyncEntity): SyncStateRo
 interface Paged<T extends { id: number; modifiedAt: number }> {
   load(client: CrmClient, query: PageQuery): Promise<Page<T>>;
   table(db: ThreadlineDb): Table;
-  /** The cache row of a record, or null for a record the cache does not keep. */
-  row(account: string, record: T): unknown;
+  /**
+   * The cache row of a record, or null for a record the cache does not keep. `before`: the row it
+   * replaces, read only for entities that set `readsBefore`.
+   */
+  row(account: string, record: T, before: unknown): unknown;
+  /** People: a row keeps its phones, address and tags only if the row it replaces had them. */
+  readsBefore?: true;
 }
 
 type PagedEntity = RecordEntity;
@@ -48,7 +61,11 @@ const PAGED: Record<PagedEntity, Paged<{ id: number; modifiedAt: number }>> = {
   people: {
     load: (c, q) => c.pagePeople(q),
     table: (db) => db.people as Table,
-    row: (a, r) => personRow(a, r as Parameters<typeof personRow>[1]),
+    row: (a, r, before) =>
+      personRow(a, r as Parameters<typeof personRow>[1], {
+        details: hasDetails(before as PersonRow | undefined),
+      }),
+    readsBefore: true,
   },
   companies: {
     load: (c, q) => c.pageCompanies(q),
@@ -171,7 +188,10 @@ export function createSyncEngine(options: {
     const spec = PAGED[entity];
     const table = spec.table(db);
     await db.transaction('rw', [table, db.syncState, db.settings], async () => {
-      const rows = fresh.map((r) => spec.row(account, r)).filter((r) => r !== null);
+      const before: unknown[] = spec.readsBefore
+        ? await table.bulkGet(fresh.map((r) => [account, r.id]))
+        : [];
+      const rows = fresh.map((r, i) => spec.row(account, r, before[i])).filter((r) => r !== null);
       if (rows.length > 0) await table.bulkPut(rows);
       await db.syncState.put(updated);
       if (page.dateOrder) await db.settings.put({ name: CRM_DATE_ORDER_SETTING, value: page.dateOrder });

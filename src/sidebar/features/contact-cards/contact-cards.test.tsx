@@ -22,6 +22,7 @@ const unknownCard: ContactCard = {
   displayName: 'Ana Ruiz',
   state: 'unknown',
   person: null,
+  detailsKnown: true,
   ownerName: null,
   lead: null,
   company: null,
@@ -143,5 +144,21 @@ describe("contact cards: editing a person's tags", () => {
     await save(q);
     expect(asked.at(-1)?.type).toBe('updatePerson');
     expect(asked.at(-1)?.body.patch).not.toHaveProperty('tags');
+  });
+
+  it('says the phone, address and tags are still loading, and then edits the title alone (never blanks them)', async () => {
+    const { q } = mount(status(), {
+      ...personCard,
+      detailsKnown: false,
+      person: personCard.person && { ...personCard.person, tags: [] },
+    });
+    expect(q('person-details-loading')?.textContent).toContain('load from the CRM');
+    await openEdit();
+    expect(q('edit-title')).not.toBeNull();
+    expect(q('edit-phone')).toBeNull();
+    expect(q('edit-tags')).toBeNull();
+    expect(q('edit-details-loading')).not.toBeNull();
+    await save(q);
+    expect(asked.at(-1)?.body.patch).toEqual({ title: 'Buyer' });
   });
 });

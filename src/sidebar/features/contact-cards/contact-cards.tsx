@@ -56,12 +56,24 @@ function Activities({ card }: { card: Card }) {
   );
 }
 
-function EditPerson({ person, account, onDone }: { person: Person; account: string; onDone: () => void }) {
+function EditPerson({
+  person,
+  detailsKnown,
+  account,
+  onDone,
+}: {
+  person: Person;
+  /** Phones and tags are written whole, so they are offered only when known, as they were at opening. */
+  detailsKnown: boolean;
+  account: string;
+  onDone: () => void;
+}) {
   const [title, setTitle] = useState(person.title ?? '');
   const [phone, setPhone] = useState(person.phones[0]?.value ?? '');
   const [tags, setTags] = useState(person.tags.join(', '));
+  const [withDetails] = useState(detailsKnown);
   // HubSpot's "tags" are its lifecycle stage, which Threadline shows but does not write (status `tags`).
-  const tagsEditable = useSidebarStore((s) => s.status?.tags !== false);
+  const tagsEditable = useSidebarStore((s) => s.status?.tags !== false) && withDetails;
   const { busy, message, error, run } = useAction();
   const save = async () => {
     const phones =
@@ -79,7 +91,7 @@ function EditPerson({ person, account, onDone }: { person: Person; account: stri
           personId: person.id,
           patch: {
             title: title.trim() === '' ? null : title.trim(),
-            phones,
+            ...(withDetails ? { phones } : {}),
             ...(tagsEditable
               ? {
                   tags: tags
@@ -113,14 +125,20 @@ function EditPerson({ person, account, onDone }: { person: Person; account: stri
         maxLength={500}
         testId="edit-title"
       />
-      <TextField
-        label={t('fieldPhone')}
-        value={phone}
-        onChange={setPhone}
-        maxLength={50}
-        inputMode="tel"
-        testId="edit-phone"
-      />
+      {withDetails ? (
+        <TextField
+          label={t('fieldPhone')}
+          value={phone}
+          onChange={setPhone}
+          maxLength={50}
+          inputMode="tel"
+          testId="edit-phone"
+        />
+      ) : (
+        <p class="hint" data-testid="edit-details-loading">
+          {t('detailsLoading')}
+        </p>
+      )}
       {tagsEditable && (
         <TextField label={t('fieldTags')} value={tags} onChange={setTags} testId="edit-tags" />
       )}
@@ -170,7 +188,12 @@ function PersonCard({ card, account }: { card: Card; account: string }) {
         </p>
       )}
       {editing ? (
-        <EditPerson person={person} account={account} onDone={() => setEditing(false)} />
+        <EditPerson
+          person={person}
+          detailsKnown={card.detailsKnown}
+          account={account}
+          onDone={() => setEditing(false)}
+        />
       ) : (
         <dl class="facts">
           {person.emails.length > 0 && (
@@ -201,6 +224,14 @@ function PersonCard({ card, account }: { card: Card; account: string }) {
             <>
               <dt>{t('factLastContacted')}</dt>
               <dd>{formatDate(person.lastContactedAt)}</dd>
+            </>
+          )}
+          {!card.detailsKnown && (
+            <>
+              <dt>{t('factPhone')}</dt>
+              <dd class="pending" data-testid="person-details-loading">
+                {t('detailsLoading')}
+              </dd>
             </>
           )}
           {person.tags.length > 0 && (

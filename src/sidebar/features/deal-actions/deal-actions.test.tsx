@@ -38,6 +38,7 @@ const card = (address: string, person: Person | null): ContactCard => ({
   displayName: person?.name ?? address,
   state: person ? 'person' : 'unknown',
   person,
+  detailsKnown: true,
   ownerName: null,
   lead: null,
   company: null,

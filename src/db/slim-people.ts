@@ -1,0 +1,24 @@
+/**
+ * Version 4 of the cache (issue 17): a person's phones, address and tags are kept only where a card
+ * needs them offline — people whose card was shown (their activities were fetched) and people still
+ * waiting in the outbox. Every other person's row drops them; the next card shown for that person
+ * fetches them again (read-models/card-lookups.ts).
+ */
+import type { Transaction } from 'dexie';
+import { PERSON_DETAILS } from './record-rows';
+import type { ActivityFetchRow, PersonRow } from './threadline-db';
+
+export async function slimPeople(tx: Transaction): Promise<void> {
+  const shown = new Set(
+    (await tx.table<ActivityFetchRow>('activityFetches').toArray())
+      .filter((f) => f.parentKey.startsWith('person:'))
+      .map((f) => `${f.account}\n${f.parentKey.slice('person:'.length)}`),
+  );
+  await tx
+    .table<PersonRow>('people')
+    .toCollection()
+    .modify((row) => {
+      if (row.pending === true || shown.has(`${row.account}\n${row.id}`)) return;
+      for (const field of PERSON_DETAILS) delete row[field];
+    });
+}
