@@ -50,7 +50,14 @@ export function threadDeps(overrides: Partial<Settings> = {}) {
   };
 }
 
-export async function addPerson(db: ThreadlineDb, id: number, address: string, account = ME): Promise<void> {
+/** `details: false`: stored as sync stores a person whose card was never shown (no phones, address, tags). */
+export async function addPerson(
+  db: ThreadlineDb,
+  id: number,
+  address: string,
+  account = ME,
+  options: { details?: boolean } = {},
+): Promise<void> {
   const person: Person = {
     id,
     name: address.split('@')[0] ?? address,
@@ -65,7 +72,7 @@ export async function addPerson(db: ThreadlineDb, id: number, address: string, a
     lastContactedAt: null,
     modifiedAt: 1,
   };
-  await db.people.put(personRow(account, person));
+  await db.people.put(personRow(account, person, options));
 }
 
 const p = (address: string, name = '') => ({ name, address });

@@ -40,7 +40,7 @@ function memoryArea(): KeyValueArea {
   } as KeyValueArea;
 }
 
-function setup(lookups: Partial<CardLookups> = {}, internal: readonly string[] = []) {
+function setup(lookups: Partial<CardLookups> = {}, internal: readonly string[] = [], syncRunning = false) {
   const db = new ThreadlineDb(`views-${Math.random()}`);
   const sent: { tabId: number; message: WorkerToSidebar }[] = [];
   // Tabs whose sidebar page is connected; a message to any other tab is lost, as with real ports.
@@ -79,7 +79,7 @@ function setup(lookups: Partial<CardLookups> = {}, internal: readonly string[] =
       counts.extras += 1;
       return {} as ThreadExtras;
     },
-    mayFetchActivities: () => true,
+    mayFetchActivities: () => !syncRunning,
     nowSec: () => 2_000_000_000,
     logger: createLogger('test'),
   });
@@ -113,6 +113,22 @@ describe('thread views', () => {
     await expect.poll(() => env.counts.searches).toEqual([['bob@beta.test']]);
     await settle();
     expect(env.viewsOf(7)).toHaveLength(1);
+  });
+
+  it('while a sync runs, fetches only for cards that cannot show a phone, address or tags', async () => {
+    const asked: number[][] = [];
+    const activities = async (_account: string, ids: readonly number[]) => {
+      asked.push([...ids]);
+      return false;
+    };
+    const env = setup({ activities }, [], true);
+    await addPerson(env.db, 1, 'alice@acme.test', A); // activities never fetched, details known
+    await addPerson(env.db, 2, 'bob@beta.test', A, { details: false }); // stored by sync, never shown
+    await env.views.opened(7, A, thread, env.store.open(7, A, thread));
+    expect(env.viewsOf(7)[0]).toMatchObject({
+      cards: [{ detailsKnown: true }, { detailsKnown: false }],
+    });
+    await expect.poll(() => asked).toEqual([[2]]);
   });
 
   it('gives people at the admin’s internal domains no card and no CRM look-up', async () => {

@@ -72,7 +72,7 @@ export function createThreadViews(deps: {
   internalDomains: () => Promise<readonly string[]>;
   status: (account: string) => Promise<StatusView>;
   extras: (account: string, thread: ThreadFacts, recordKeys: string[]) => Promise<ThreadExtras>;
-  /** False while a sync runs (its own progress refreshes the cards). */
+  /** False while a sync runs (its own progress refreshes the cards); cards missing details fetch anyway. */
   mayFetchActivities: (account: string) => boolean;
   nowSec: () => number;
   logger: Logger;
@@ -189,9 +189,12 @@ export function createThreadViews(deps: {
   };
 
   const activitiesOf = (tabId: number, account: string, result: CardsResult): void => {
-    if (result.staleActivities.length === 0 || !deps.mayFetchActivities(account)) return;
+    // While a sync runs, only cards that cannot show a phone, address or tags fetch (with them,
+    // their activities); the others wait for the sync's end, whose progress refreshes them anyway.
+    const due = deps.mayFetchActivities(account) ? result.staleActivities : result.missingDetails;
+    if (due.length === 0) return;
     void deps.lookups
-      .activities(account, result.staleActivities)
+      .activities(account, due)
       // 'all': a person the CRM no longer has left the cache, and their address needs a search.
       .then((fetched) => {
         if (!fetched) return;
