@@ -7,6 +7,8 @@ import type { CrmClient } from '../crm/crm-client';
 import { createCardLookups } from './card-lookups';
 
 const A = 'sam@corp.test';
+const lookupsOf = (db: ThreadlineDb, client: CrmClient | null) =>
+  createCardLookups({ db, client: async () => client, nowSec: () => 100, logger: createLogger('test') });
 
 describe('card lookups', () => {
   it('never sends the same search twice while it is in flight, and remembers who is unknown', async () => {
@@ -21,12 +23,7 @@ describe('card lookups', () => {
         });
       },
     } as unknown as CrmClient;
-    const lookups = createCardLookups({
-      db,
-      client: async () => client,
-      nowSec: () => 100,
-      logger: createLogger('test'),
-    });
+    const lookups = lookupsOf(db, client);
     const first = lookups.search(A, ['x@y.test', 'z@y.test']);
     const second = lookups.search(A, ['z@y.test']);
     await new Promise((resolve) => setTimeout(resolve, 0));
@@ -45,12 +42,7 @@ describe('card lookups', () => {
   });
 
   it('reports that nothing was stored when there is no CRM connection', async () => {
-    const lookups = createCardLookups({
-      db: new ThreadlineDb(`lookups-${Math.random()}`),
-      client: async () => null,
-      nowSec: () => 100,
-      logger: createLogger('test'),
-    });
+    const lookups = lookupsOf(new ThreadlineDb(`lookups-${Math.random()}`), null);
     expect(await lookups.search(A, ['x@y.test'])).toBe(false);
   });
 
@@ -75,12 +67,7 @@ describe('card lookups', () => {
       getPerson: async (id: number) => (id === 10 ? alice : null),
       activitiesOfRecord: async () => [],
     } as unknown as CrmClient;
-    const lookups = createCardLookups({
-      db,
-      client: async () => client,
-      nowSec: () => 100,
-      logger: createLogger('test'),
-    });
+    const lookups = lookupsOf(db, client);
     expect(hasDetails(await db.people.get([A, 10]))).toBe(false);
     expect(await lookups.activities(A, [10])).toBe(true);
     const row = await db.people.get([A, 10]);
