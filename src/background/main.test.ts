@@ -140,6 +140,11 @@ describe('worker message handling', () => {
       error: expect.stringContaining('not loaded yet'),
     });
     expect(await db.outbox.count()).toBe(1);
+    // The title alone is saved, and the row stays without the fields it never had.
+    expect(await edit({ title: 'Buyer' })).toEqual({ ok: true });
+    const slim = await db.people.get(['me@corp.test', 41]);
+    expect(slim?.title).toBe('Buyer');
+    expect(slim).not.toHaveProperty('phones');
   });
 
   it('refuses a message with a field its declaration does not have (strict, not stripped)', async () => {

@@ -4,11 +4,12 @@ import { ThreadlineDb } from '../../db/threadline-db';
 import type { Person } from '../../shared/crm-model';
 import { createLogger } from '../../shared/logger';
 import type { CrmClient } from '../crm/crm-client';
-import { createCardLookups } from './card-lookups';
+import { CrmError } from '../crm/crm-error';
+import { createCardLookups, FAILED_FETCH_PAUSE_SECONDS } from './card-lookups';
 
 const A = 'sam@corp.test';
-const lookupsOf = (db: ThreadlineDb, client: CrmClient | null) =>
-  createCardLookups({ db, client: async () => client, nowSec: () => 100, logger: createLogger('test') });
+const lookupsOf = (db: ThreadlineDb, client: CrmClient | null, nowSec = () => 100) =>
+  createCardLookups({ db, client: async () => client, nowSec, logger: createLogger('test') });
 
 describe('card lookups', () => {
   it('never sends the same search twice while it is in flight, and remembers who is unknown', async () => {
@@ -72,5 +73,29 @@ describe('card lookups', () => {
     expect(await lookups.activities(A, [10])).toBe(true);
     const row = await db.people.get([A, 10]);
     expect(row && personOfRow(row)).toEqual({ person: alice, detailsKnown: true });
+  });
+
+  it('a person whose fetch fails is not asked again for a minute, so a card never loops on it', async () => {
+    const db = new ThreadlineDb(`lookups-${Math.random()}`);
+    let now = 100;
+    const asked: string[] = [];
+    const client = {
+      getPerson: async (id: number) => {
+        asked.push(`person:${id}`);
+        if (id === 1) throw new CrmError('server', 'HTTP 503');
+        return null;
+      },
+      activitiesOfRecord: async () => [],
+    } as unknown as CrmClient;
+    const lookups = lookupsOf(db, client, () => now);
+    // Nothing stored: the card is not built again to ask again.
+    expect(await lookups.activities(A, [1])).toBe(false);
+    expect(await lookups.activities(A, [1])).toBe(false);
+    expect(asked).toEqual(['person:1']);
+    now += FAILED_FETCH_PAUSE_SECONDS;
+    expect(await lookups.activities(A, [1])).toBe(false);
+    expect(asked).toEqual(['person:1', 'person:1']);
+    // A person the CRM no longer has is dropped: that is a change.
+    expect(await lookups.activities(A, [2])).toBe(true);
   });
 });

@@ -13,6 +13,8 @@ import { dropRecords } from '../sync/record-presence';
 
 /** At most this many people's activities per refresh (the rest on the next). */
 const ACTIVITY_FETCHES = 5;
+/** A person whose fetch failed is not asked again for this long, however often their card is built. */
+export const FAILED_FETCH_PAUSE_SECONDS = 60;
 
 export interface CardLookups {
   /**
@@ -20,7 +22,11 @@ export interface CardLookups {
    * done, with whether any of them stored an answer.
    */
   search(account: string, misses: readonly string[]): Promise<boolean>;
-  /** Fetches recent activities of people not being fetched; resolves when done. True if anything was fetched. */
+  /**
+   * Fetches recent activities (and the whole person) of people not being fetched; resolves when done.
+   * True if anything was stored: a fetch that failed stores nothing, so the card is not built again
+   * only to ask again (the next open or sync step will).
+   */
   activities(account: string, personIds: readonly number[]): Promise<boolean>;
 }
 
@@ -33,6 +39,7 @@ export function createCardLookups(deps: {
   const { db } = deps;
   const searching = new Map<string, Promise<boolean>>();
   const fetching = new Set<string>();
+  const failedAt = new Map<string, number>();
 
   const warn = (error: unknown) =>
     deps.logger.warn('lookup.failed', { kind: error instanceof CrmError ? error.kind : 'unknown' });
@@ -74,12 +81,17 @@ export function createCardLookups(deps: {
     },
 
     async activities(account, personIds) {
-      const todo = personIds.filter((id) => !fetching.has(`${account}:${id}`)).slice(0, ACTIVITY_FETCHES);
+      const resting = (flight: string) =>
+        deps.nowSec() - (failedAt.get(flight) ?? -Infinity) < FAILED_FETCH_PAUSE_SECONDS;
+      const todo = personIds
+        .map((id) => ({ id, flight: `${account}:${id}` }))
+        .filter(({ flight }) => !fetching.has(flight) && !resting(flight))
+        .slice(0, ACTIVITY_FETCHES);
       if (todo.length === 0) return false;
       const crm = await deps.client(account);
       if (!crm) return false;
-      for (const personId of todo) {
-        const flight = `${account}:${personId}`;
+      let stored = false;
+      for (const { id: personId, flight } of todo) {
         fetching.add(flight);
         try {
           // A card shown from the cache confirms its person at most once per ACTIVITY_TTL_SECONDS:
@@ -87,9 +99,11 @@ export function createCardLookups(deps: {
           const current = await crm.getPerson(personId);
           if (current === null) {
             await dropRecords(db, account, 'people', [personId]);
+            stored = true;
             continue;
           }
           await db.people.put(personRow(account, current));
+          stored = true;
           // Every activity of the person, by `parent`: the card's recent ones, and the thread marks
           // (links, logged messages) of any date, which the look-back sweep of sync cannot reach.
           const all = await crm.activitiesOfRecord({ type: 'person', id: personId });
@@ -108,14 +122,16 @@ export function createCardLookups(deps: {
             await db.activityFetches.put({ account, parentKey, fetchedAt: deps.nowSec() });
             if (marks.length > 0) await db.threadMarks.bulkPut(marks);
           });
+          failedAt.delete(flight);
         } catch (error) {
           warn(error);
+          failedAt.set(flight, deps.nowSec());
           break;
         } finally {
           fetching.delete(flight);
         }
       }
-      return true;
+      return stored;
     },
   };
 }
