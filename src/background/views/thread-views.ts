@@ -189,8 +189,8 @@ export function createThreadViews(deps: {
   };
 
   const activitiesOf = (tabId: number, account: string, result: CardsResult): void => {
-    // While a sync runs, only cards that cannot show a phone, address or tags fetch (with them,
-    // their activities); the others wait for the sync's end, whose progress refreshes them anyway.
+    // While a sync runs, only cards that cannot show a phone, address or tags ask the CRM (for the
+    // whole person and its activities); the others wait for the sync's end, which refreshes them.
     const due = deps.mayFetchActivities(account) ? result.staleActivities : result.missingDetails;
     if (due.length === 0) return;
     void deps.lookups
