@@ -1,4 +1,13 @@
-import type { Company, CrmUser, Lead, Opportunity, Person, Task } from '../shared/crm-model';
+import type {
+  CachedCompany,
+  CachedLead,
+  Company,
+  CrmUser,
+  Lead,
+  Opportunity,
+  Person,
+  Task,
+} from '../shared/crm-model';
 import { RECORD_TYPES, recordKeyOf } from '../shared/crm-model';
 import { normaliseAddress } from '../shared/normalise-address';
 import { parseMarker } from '../shared/threadline-marker';
@@ -85,19 +94,23 @@ export function personOfRow(row: PersonRow): { person: Person; detailsKnown: boo
   };
 }
 
-export function leadRow(account: string, lead: Lead): LeadRow {
+/** A lead's cache row: what its card and search show (no phones, `CACHED_LEAD_OMITS`). */
+export function leadRow(account: string, lead: Lead | CachedLead): LeadRow {
   const email = lead.email ? normaliseAddress(lead.email) : null;
+  const { phones: _phones, ...cached } = lead as Lead;
   return {
-    ...lead,
+    ...cached,
     account,
     emailKey: email ? accountKey(account, email) : null,
     searchKeys: searchKeys(account, [lead.name]),
   };
 }
 
-export function companyRow(account: string, company: Company): CompanyRow {
+/** A company's cache row: what cards and search show (no address, phones, tags: `CACHED_COMPANY_OMITS`). */
+export function companyRow(account: string, company: Company | CachedCompany): CompanyRow {
+  const { address: _address, phones: _phones, tags: _tags, ...cached } = company as Company;
   return {
-    ...company,
+    ...cached,
     account,
     domainKey: company.domain ? company.domain.toLowerCase() : null,
     searchKeys: searchKeys(account, [company.name], [company.domain]),

@@ -200,7 +200,7 @@ describe('cache version 3 (issue 17)', () => {
     db.close();
   });
 
-  it('version 4 keeps phones, address and tags only for people whose card was shown or who wait in the outbox', async () => {
+  it('version 4 keeps phones, address and tags only for people whose card was shown or who wait in the outbox, and no company or lead field no card shows', async () => {
     const name = `slim-${Math.random()}`;
     await storeVersion2(name);
     const db = new ThreadlineDb(name);
@@ -216,6 +216,11 @@ describe('cache version 3 (issue 17)', () => {
     expect(
       await db.people.where('emailKeys').equals(emailKey(A, 'melvina.larson@pagac-inc.com')).count(),
     ).toBe(1);
+    // No card shows a company's address, phones or tags, or a lead's phones: gone for everyone.
+    const company = await db.companies.get([A, 78]);
+    expect(company).toMatchObject({ name: 'Pagac Inc', domain: 'pagac-inc.com' });
+    for (const field of ['address', 'phones', 'tags']) expect(company).not.toHaveProperty(field);
+    expect(await db.leads.get([A, 9])).not.toHaveProperty('phones');
     expect((await searchCache(db, A, 'larson')).map((r) => r.title)).toEqual(['Melvina Larson']);
     db.close();
   });

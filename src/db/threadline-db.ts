@@ -5,10 +5,18 @@
  * mix /mail/u/0 and /mail/u/1.
  */
 import Dexie, { type Table } from 'dexie';
-import type { Activity, Company, CrmUser, Lead, Opportunity, Person, Pipeline } from '../shared/crm-model';
+import type {
+  Activity,
+  CachedCompany,
+  CachedLead,
+  CrmUser,
+  Opportunity,
+  Person,
+  Pipeline,
+} from '../shared/crm-model';
 import { accountKey } from './key-prefix';
 import { rekeyRecords } from './rekey-records';
-import { slimPeople } from './slim-people';
+import { slimRecords } from './slim-records';
 import { storageFullMiddleware } from './storage-full';
 
 export interface AccountScoped {
@@ -24,8 +32,8 @@ export type PersonRow = Omit<Person, 'phones' | 'address' | 'tags'> &
   Partial<Pick<Person, 'phones' | 'address' | 'tags'>> &
   AccountScoped &
   Searchable & { emailKeys: string[]; pending?: boolean };
-export type LeadRow = Lead & AccountScoped & Searchable & { emailKey: string | null };
-export type CompanyRow = Company & AccountScoped & Searchable & { domainKey: string | null };
+export type LeadRow = CachedLead & AccountScoped & Searchable & { emailKey: string | null };
+export type CompanyRow = CachedCompany & AccountScoped & Searchable & { domainKey: string | null };
 export type OpportunityRow = Opportunity & AccountScoped & Searchable;
 export type PipelineRow = Pipeline & AccountScoped;
 export type ActivityRow = Activity & AccountScoped & { parentKey: string };
@@ -221,10 +229,11 @@ export class ThreadlineDb extends Dexie {
     this.version(3)
       .stores({ people: '[account+id], *emailKeys, *searchKeys' })
       .upgrade((tx) => rekeyRecords(tx));
-    // Issue 17: phones, address and tags only for people whose card was shown (slim-people.ts).
+    // Issue 17: phones, address and tags only for people whose card was shown; companies and leads
+    // without the fields no card shows (slim-records.ts).
     this.version(4)
       .stores({})
-      .upgrade((tx) => slimPeople(tx));
+      .upgrade((tx) => slimRecords(tx));
     // Issue 17: every write refused for lack of space comes out as one recognisable error.
     this.use(storageFullMiddleware);
   }

@@ -60,6 +60,17 @@ export const companySchema = z.object({
 });
 export type Company = z.infer<typeof companySchema>;
 
+/**
+ * What the cache keeps, and a card shows, of companies and leads (issue 17): no card or search shows
+ * a company's address, phones or tags, or a lead's phones, so they are not cached.
+ */
+export const CACHED_COMPANY_OMITS = { address: true, phones: true, tags: true } as const;
+export const cachedCompanySchema = z.omit(companySchema, CACHED_COMPANY_OMITS);
+export type CachedCompany = z.infer<typeof cachedCompanySchema>;
+export const CACHED_LEAD_OMITS = { phones: true } as const;
+export const cachedLeadSchema = z.omit(leadSchema, CACHED_LEAD_OMITS);
+export type CachedLead = z.infer<typeof cachedLeadSchema>;
+
 export const OPPORTUNITY_STATUSES = ['Open', 'Won', 'Lost', 'Abandoned'] as const;
 export const opportunitySchema = z.object({
   id,

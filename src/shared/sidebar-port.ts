@@ -4,7 +4,13 @@
  * which never opens this port, does not carry these schemas.
  */
 import { z } from 'zod/mini';
-import { activitySchema, companySchema, leadSchema, opportunitySchema, personSchema } from './crm-model';
+import {
+  activitySchema,
+  cachedCompanySchema,
+  cachedLeadSchema,
+  opportunitySchema,
+  personSchema,
+} from './crm-model';
 import { accountSchema, threadFactsSchema } from './protocol';
 import { statusViewSchema } from './status-view';
 import { threadExtrasSchema } from './thread-extras';
@@ -57,8 +63,8 @@ export const contactCardSchema = z.object({
    */
   detailsKnown: z.boolean(),
   ownerName: z.nullable(z.string()),
-  lead: z.nullable(leadSchema),
-  company: z.nullable(companySchema),
+  lead: z.nullable(cachedLeadSchema),
+  company: z.nullable(cachedCompanySchema),
   deals: z.array(dealViewSchema),
   /** null: not fetched yet. */
   activities: z.nullable(z.array(activitySchema)),

@@ -1,6 +1,6 @@
 import { personOfRow, stripRow } from '../../db/record-rows';
 import { emailKey, type PersonRow, parentKeyOf, type ThreadlineDb } from '../../db/threadline-db';
-import type { Company } from '../../shared/crm-model';
+import type { CachedCompany } from '../../shared/crm-model';
 import {
   companyNameFromDomain,
   domainOf,
@@ -187,7 +187,7 @@ async function readCards(
 
   for (const card of cards) {
     const personRow = personOf.get(card.address);
-    const company = (id: number | null, address: string): Company | null => {
+    const company = (id: number | null, address: string): CachedCompany | null => {
       const row = (id !== null ? companiesById.get(id) : undefined) ?? companyByDomain.get(domainOf(address));
       return row ? stripRow(row) : null;
     };
