@@ -98,4 +98,26 @@ describe('card lookups', () => {
     // A person the CRM no longer has is dropped: that is a change.
     expect(await lookups.activities(A, [2])).toBe(true);
   });
+
+  it("a person found for a card's unknown address is stored whole: the card shows their phones at once", async () => {
+    const db = new ThreadlineDb(`lookups-${Math.random()}`);
+    const found: Person = {
+      id: 3,
+      name: 'Zoe',
+      title: null,
+      companyId: null,
+      companyName: null,
+      emails: [{ value: 'zoe@y.test', category: 'work' }],
+      phones: [{ value: '777', category: 'mobile' }],
+      address: null,
+      tags: ['new'],
+      ownerId: null,
+      lastContactedAt: null,
+      modifiedAt: 1,
+    };
+    const client = { searchPeopleByEmails: async () => [found] } as unknown as CrmClient;
+    expect(await lookupsOf(db, client).search(A, ['zoe@y.test'])).toBe(true);
+    const row = await db.people.get([A, 3]);
+    expect(row && personOfRow(row)).toEqual({ person: found, detailsKnown: true });
+  });
 });
