@@ -6,9 +6,9 @@
  * phones, which no card or search shows, are dropped everywhere (crm-model.ts `CACHED_*_OMITS`).
  */
 import type { Transaction } from 'dexie';
-import { CACHED_COMPANY_OMITS, CACHED_LEAD_OMITS, type Company, type Lead } from '../shared/crm-model';
+import { CACHED_COMPANY_OMITS, CACHED_LEAD_OMITS } from '../shared/crm-model';
 import { PERSON_DETAILS } from './record-rows';
-import type { ActivityFetchRow, CompanyRow, LeadRow, PersonRow } from './threadline-db';
+import type { ActivityFetchRow, PersonRow } from './threadline-db';
 
 export async function slimRecords(tx: Transaction): Promise<void> {
   const shown = new Set(
@@ -23,18 +23,16 @@ export async function slimRecords(tx: Transaction): Promise<void> {
       if (row.pending === true || shown.has(`${row.account}\n${row.id}`)) return;
       for (const field of PERSON_DETAILS) delete row[field];
     });
-  await tx
-    .table<CompanyRow & Partial<Company>>('companies')
+  await dropEverywhere(tx, 'companies', Object.keys(CACHED_COMPANY_OMITS));
+  await dropEverywhere(tx, 'leads', Object.keys(CACHED_LEAD_OMITS));
+}
+
+/** Deletes `fields` from every row of `table`. */
+function dropEverywhere(tx: Transaction, table: 'companies' | 'leads', fields: readonly string[]) {
+  return tx
+    .table<Record<string, unknown>>(table)
     .toCollection()
     .modify((row) => {
-      for (const field of Object.keys(CACHED_COMPANY_OMITS) as (keyof typeof CACHED_COMPANY_OMITS)[])
-        delete row[field];
-    });
-  await tx
-    .table<LeadRow & Partial<Lead>>('leads')
-    .toCollection()
-    .modify((row) => {
-      for (const field of Object.keys(CACHED_LEAD_OMITS) as (keyof typeof CACHED_LEAD_OMITS)[])
-        delete row[field];
+      for (const field of fields) delete row[field];
     });
 }
