@@ -90,7 +90,7 @@ export function personOfRow(row: PersonRow): { person: Person; detailsKnown: boo
   const { phones, address, tags, ...core } = stripRow(row);
   return {
     person: { ...core, phones: phones ?? [], address: address ?? null, tags: tags ?? [] },
-    detailsKnown: phones !== undefined,
+    detailsKnown: hasDetails(row),
   };
 }
 

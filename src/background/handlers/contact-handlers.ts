@@ -65,8 +65,8 @@ export function createContactHandlers(ctx: WorkerContext): ContactHandlers {
       // saved or queued, so no tag is shown that the CRM would never keep.
       if (request.patch.tags !== undefined && (await ctx.connection.info())?.tags === false)
         return { ok: false, error: t('errTagsReadOnly') };
-      // Phones and tags are written whole: never over a row that does not hold them yet (its card
-      // offers Edit only once they are fetched, record-rows.ts `PERSON_DETAILS`).
+      // Phones and tags are written whole: never over a row that does not hold them yet (its card's
+      // form then edits the title alone, record-rows.ts `PERSON_DETAILS`).
       if ((request.patch.phones !== undefined || request.patch.tags !== undefined) && !hasDetails(row))
         return { ok: false, error: t('errDetailsNotLoaded') };
       const patch = {

@@ -21,8 +21,6 @@ export interface CardsResult {
   misses: string[];
   /** People whose recent activities are missing or stale, or whose details are not cached. */
   staleActivities: number[];
-  /** Of those, the people whose phones, address and tags are not cached: fetched even while a sync runs. */
-  missingDetails: number[];
 }
 
 const blankCard = (p: OutsideParticipant): ContactCard => ({
@@ -182,7 +180,6 @@ async function readCards(
   }
 
   const staleActivities: number[] = [];
-  const missingDetails: number[] = [];
   const misses: string[] = [];
 
   for (const card of cards) {
@@ -227,7 +224,6 @@ async function readCards(
         card.activities = activitiesOf.get(person.id)?.map(stripRow) ?? null;
         // A card shown without the person's phones, address and tags fetches them with its activities.
         if (at === null || now - at > ACTIVITY_TTL_SECONDS || !detailsKnown) staleActivities.push(person.id);
-        if (!detailsKnown) missingDetails.push(person.id);
       }
       continue;
     }
@@ -250,5 +246,5 @@ async function readCards(
     if (negative && now - negative.checkedAt < NEGATIVE_TTL_SECONDS) card.state = 'unknown';
     else misses.push(card.address);
   }
-  return { cards, misses, staleActivities, missingDetails };
+  return { cards, misses, staleActivities };
 }

@@ -191,7 +191,9 @@ export function createThreadViews(deps: {
   const activitiesOf = (tabId: number, account: string, result: CardsResult): void => {
     // While a sync runs, only cards that cannot show a phone, address or tags ask the CRM (for the
     // whole person and its activities); the others wait for the sync's end, which refreshes them.
-    const due = deps.mayFetchActivities(account) ? result.staleActivities : result.missingDetails;
+    const due = deps.mayFetchActivities(account)
+      ? result.staleActivities
+      : result.cards.flatMap((c) => (c.person && !c.detailsKnown && c.person.id > 0 ? [c.person.id] : []));
     if (due.length === 0) return;
     void deps.lookups
       .activities(account, due)
