@@ -1,0 +1,286 @@
+import {
+  companyRow,
+  leadRow,
+  linkKey,
+  messageKey,
+  opportunityRow,
+  personRow,
+  taskRow,
+  threadMarkRow,
+} from '../../db/record-rows';
+import type { OutboxRow, ThreadlineDb } from '../../db/threadline-db';
+import { type RecordRef, recordKeyOf } from '../../shared/crm-model';
+import { domainOf, isPublicEmailDomain } from '../../shared/normalise-address';
+import { markerLine, parseMarker } from '../../shared/threadline-marker';
+import type {
+  CrmClient,
+  NewOpportunity,
+  OpportunityPatch,
+  PersonPatch,
+  SyncedActivity,
+} from '../crm/crm-client';
+import { storedDateOrder } from '../sync/date-order';
+
+/** One write the outbox stores and sends: the op and what it needs, in plain data (it is stored). */
+export type OutboxOp =
+  | {
+      op: 'addPerson';
+      payload: { address: string; name: string; companyName: string | null; provisionalId: number };
+    }
+  | { op: 'addLead'; payload: { address: string; name: string; companyName: string | null } }
+  | { op: 'updatePerson'; payload: { personId: number; patch: PersonPatch } }
+  /** `text` is the activity's visible part; the marker line is added when it is sent. */
+  | { op: 'linkThread'; payload: { threadId: string; record: RecordRef; text: string } }
+  | { op: 'unlinkThread'; payload: { threadId: string; record: RecordRef; text: string } }
+  | {
+      op: 'logMessage';
+      payload: {
+        threadId: string;
+        messageId: string;
+        record: RecordRef;
+        text: string;
+        at: number | null;
+        /** Sent by the user (absent in writes queued before it existed: taken as sent). */
+        outgoing?: boolean;
+      };
+    }
+  | { op: 'addNote'; payload: { record: RecordRef; text: string } }
+  | {
+      op: 'createTask';
+      payload: {
+        name: string;
+        related: RecordRef | null;
+        dueDate: number | null;
+        priority: 'None' | 'High';
+        provisionalId: number;
+      };
+    }
+  | { op: 'setTaskStatus'; payload: { taskId: number; status: 'Open' | 'Completed' } }
+  | {
+      op: 'createDeal';
+      /** `link`: link the thread to the new deal once it exists (its id is known only then). */
+      payload: NewOpportunity & { provisionalId: number; link?: { threadId: string; text: string } | null };
+    }
+  | { op: 'updateDeal'; payload: { dealId: number; patch: OpportunityPatch } };
+
+export interface WriteSender {
+  /** Sends one stored write to the CRM, unless the CRM already has it; stores what the CRM answers. */
+  send(client: CrmClient, row: OutboxRow): Promise<void>;
+  /** Forgets the activities read for the duplicate checks: a new drain reads them again. */
+  forget(): void;
+}
+
+/**
+ * How each outbox write reaches the CRM. Creates check for an existing record first, and links and
+ * logs for their marker among the record's activities, so a retry after a lost answer never
+ * duplicates.
+ */
+export function createWriteSender(options: {
+  db: ThreadlineDb;
+  nowMs: () => number;
+  /** Queues a follow-up write (a new deal's thread link) in the caller's transaction. */
+  enqueue: (account: string, recordKey: string, write: OutboxOp) => Promise<void>;
+}): WriteSender {
+  const { db, nowMs, enqueue } = options;
+
+  /**
+   * The duplicate check of links and logs: every Email/Note activity of the record, read ONCE per
+   * record per drain (a 50-message thread costs one search, not 50), then kept up to date as this
+   * drain creates activities. Another device's or an earlier run's activity is found here, so a
+   * message is logged once whatever happened before.
+   */
+  type Known = { marks: Map<string, SyncedActivity>; texts: Set<string> };
+  let known = new Map<string, Promise<Known>>();
+  const knownOf = (client: CrmClient, account: string, record: RecordRef): Promise<Known> => {
+    const key = `${account}\n${recordKeyOf(record)}`;
+    let entry = known.get(key);
+    if (!entry) {
+      entry = client.threadActivitiesOf(record, null).then((activities) => {
+        const marks = new Map<string, SyncedActivity>();
+        const texts = new Set<string>();
+        for (const a of activities) {
+          const row = threadMarkRow(account, a);
+          if (row) marks.set(row.markKey, a);
+          else if (a.details) texts.add(a.details);
+        }
+        return { marks, texts };
+      });
+      entry.catch(() => known.delete(key));
+      known.set(key, entry);
+    }
+    return entry;
+  };
+
+  const storeMark = async (account: string, activity: SyncedActivity): Promise<void> => {
+    const row = threadMarkRow(account, activity);
+    if (row) await db.threadMarks.put(row);
+  };
+
+  async function send(client: CrmClient, row: OutboxRow): Promise<void> {
+    const write = { op: row.op, payload: row.payload } as OutboxOp;
+    const { account } = row;
+    switch (write.op) {
+      case 'linkThread':
+      case 'unlinkThread': {
+        const { threadId, record, text } = write.payload;
+        const have = await knownOf(client, account, record);
+        const key = linkKey(threadId, recordKeyOf(record));
+        const existing = have.marks.get(key);
+        const marker = parseMarker(existing?.details ?? null);
+        const wanted = write.op === 'linkThread' ? 'link' : 'unlinked';
+        if (existing && marker?.kind === wanted) {
+          await storeMark(account, existing);
+          return;
+        }
+        const details = `${text}\n${markerLine({ kind: wanted, threadId })}`;
+        let saved: SyncedActivity;
+        if (existing) {
+          saved = await client.updateActivityDetails(existing.id, details, 'linkThread', true);
+        } else if (wanted === 'unlinked') {
+          return; // never linked in the CRM: nothing to undo
+        } else {
+          saved = await client.createActivity({
+            parent: record,
+            kind: 'note',
+            details,
+            purpose: 'linkThread',
+            fromGmail: true,
+          });
+        }
+        have.marks.set(key, saved);
+        await storeMark(account, saved);
+        return;
+      }
+      case 'logMessage': {
+        const { threadId, messageId, record, text, at, outgoing } = write.payload;
+        const have = await knownOf(client, account, record);
+        const key = messageKey(messageId, recordKeyOf(record));
+        const existing = have.marks.get(key);
+        if (existing) {
+          await storeMark(account, existing);
+          return;
+        }
+        const saved = await client.createActivity({
+          parent: record,
+          kind: 'email',
+          details: `${text}\n${markerLine({ kind: 'email', threadId, messageId })}`,
+          ...(at === null ? {} : { at }),
+          ...(outgoing === undefined ? {} : { outgoing }),
+          purpose: 'logEmail',
+          fromGmail: true,
+        });
+        have.marks.set(key, saved);
+        await storeMark(account, saved);
+        return;
+      }
+      case 'addNote': {
+        const { record, text } = write.payload;
+        const have = await knownOf(client, account, record);
+        if (have.texts.has(text)) return; // sent before, its answer lost
+        await client.createActivity({
+          parent: record,
+          kind: 'note',
+          details: text,
+          purpose: 'addNote',
+          fromGmail: false,
+        });
+        have.texts.add(text);
+        return;
+      }
+      case 'createTask': {
+        const { provisionalId, ...input } = write.payload;
+        const task = (await client.findTask(input.name, input.related)) ?? (await client.createTask(input));
+        await db.transaction('rw', db.tasks, async () => {
+          await db.tasks.delete([account, provisionalId]);
+          await db.tasks.put(taskRow(account, task));
+        });
+        return;
+      }
+      case 'setTaskStatus': {
+        const task = await client.setTaskStatus(write.payload.taskId, write.payload.status);
+        await db.tasks.put(taskRow(account, task));
+        return;
+      }
+      case 'createDeal': {
+        const { provisionalId, link, ...payload } = write.payload;
+        // The user's answer in the deal form, else the order the CRM's own data showed (sync).
+        const input = { ...payload, dateOrder: payload.dateOrder ?? (await storedDateOrder(db)) };
+        const deal = (await client.findCreatedOpportunity(input)) ?? (await client.createOpportunity(input));
+        const record = { type: 'opportunity' as const, id: deal.id };
+        await db.transaction('rw', db.opportunities, db.threadMarks, db.outbox, async () => {
+          await db.opportunities.delete([account, provisionalId]);
+          await db.opportunities.put(opportunityRow(account, deal));
+          if (link) {
+            // In the same transaction as the deal's row, so a crash cannot lose the link.
+            await db.threadMarks.put({
+              account,
+              markKey: linkKey(link.threadId, recordKeyOf(record)),
+              kind: 'link',
+              threadId: link.threadId,
+              messageId: null,
+              recordKey: recordKeyOf(record),
+              activityId: null,
+              active: true,
+              at: Math.floor(nowMs() / 1000),
+            });
+            await enqueue(account, recordKeyOf(record), {
+              op: 'linkThread',
+              payload: { threadId: link.threadId, record, text: link.text },
+            });
+          }
+        });
+        return;
+      }
+      case 'updateDeal': {
+        const deal = await client.updateOpportunity(write.payload.dealId, write.payload.patch);
+        await db.opportunities.put(opportunityRow(account, deal));
+        return;
+      }
+      case 'addPerson': {
+        const { address, name, companyName, provisionalId } = write.payload;
+        let person = await client.findPersonByEmail(address);
+        let company = null;
+        if (!person) {
+          const domain = domainOf(address);
+          if (!isPublicEmailDomain(domain)) {
+            company =
+              (await client.findCompanyByDomain(domain)) ??
+              (await client.createCompany({ name: companyName || domain, domain }));
+          }
+          person = await client.createPerson({ name, email: address, companyId: company?.id ?? null });
+        }
+        const created = person;
+        await db.transaction('rw', db.people, db.companies, db.negativeLookups, async () => {
+          await db.people.delete([account, provisionalId]);
+          await db.people.put(personRow(account, created));
+          if (company) await db.companies.put(companyRow(account, company));
+          await db.negativeLookups.delete([account, address]);
+        });
+        return;
+      }
+      case 'addLead': {
+        const { address, name, companyName } = write.payload;
+        const lead =
+          (await client.findLeadByEmail(address)) ??
+          (await client.createLead({ name, email: address, companyName }));
+        await db.transaction('rw', db.leads, db.negativeLookups, async () => {
+          await db.leads.put(leadRow(account, lead));
+          await db.negativeLookups.delete([account, address]);
+        });
+        return;
+      }
+      case 'updatePerson': {
+        const updated = await client.updatePerson(write.payload.personId, write.payload.patch);
+        await db.people.put(personRow(account, updated));
+        return;
+      }
+    }
+  }
+
+  return {
+    send,
+    forget() {
+      known = new Map();
+    },
+  };
+}
