@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { createFakePlatform, recordingSink, TEST_ORIGIN } from '../../test/unit/fake-platform';
 import { ThreadlineDb } from '../db/threadline-db';
 import { createLogger } from '../shared/logger';
+import { CRM_KINDS } from '../shared/protocol';
 import { resolveSettings } from '../shared/settings';
 import { main } from './main';
 import { openWelcomeOnInstall, WELCOME_PAGE, WELCOME_STATE } from './welcome';
@@ -50,13 +51,15 @@ describe('the welcome page on install', () => {
     expect(env.openedTabs).toEqual([WELCOME_URL]);
   });
 
-  it('is skipped when the admin policy already sets the CRM', async () => {
-    const env = await setup({ CrmKind: 'copper' });
-    await env.install('install');
-    await expect.poll(() => env.session.get(WELCOME_STATE)).toBe('skipped');
-    expect(env.openedTabs).toEqual([]);
-    expect(env.sink.lines.map((l) => l.line).join('\n')).toContain('welcome.skipped');
-  });
+  for (const kind of CRM_KINDS) {
+    it(`is skipped when the admin policy already sets the CRM (${kind})`, async () => {
+      const env = await setup({ CrmKind: kind });
+      await env.install('install');
+      await expect.poll(() => env.session.get(WELCOME_STATE)).toBe('skipped');
+      expect(env.openedTabs).toEqual([]);
+      expect(env.sink.lines.map((l) => l.line).join('\n')).toContain('welcome.skipped');
+    });
+  }
 
   it('a tab Chrome cannot open is logged and remembered, never thrown', async () => {
     const stored = new Map<string, unknown>();

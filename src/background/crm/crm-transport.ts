@@ -39,7 +39,7 @@ export interface CrmTransport {
 }
 
 /**
- * A POST that reads (Copper's and HubSpot's `…/search`, HubSpot's `…/batch/read`) may be sent twice;
+ * A POST that reads (a CRM's `…/search`, HubSpot's `…/batch/read`) may be sent twice;
  * any other POST creates a record. A 5xx or a dropped connection can come after the CRM made it, so
  * the transport does not send a create again: the error goes back to the outbox, whose duplicate
  * check (find the record first) runs before it sends the write again. 429s are refused before

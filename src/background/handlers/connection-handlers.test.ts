@@ -15,7 +15,7 @@ import {
 } from '../../../test/unit/fake-platform';
 import { ThreadlineDb } from '../../db/threadline-db';
 import { createLogger } from '../../shared/logger';
-import { messages } from '../../shared/protocol';
+import { CRM_KINDS, messages } from '../../shared/protocol';
 import { createConnectionStore } from '../connection/connection-store';
 import { main } from '../main';
 
@@ -128,12 +128,15 @@ describe('statusOverview (the toolbar popup)', () => {
     expect(answer.accounts[0]?.status.health).toBe('notConnected');
   });
 
-  it('says why the admin policy stopped the saved connection', async () => {
-    const env = await setup({ CrmKind: 'copper' });
-    const answer = await env.overview();
-    expect(answer.blocked).toContain('CrmKind');
-    expect(answer.accounts[0]?.status.health).toBe('policyBlocked');
-  });
+  // The saved connection is to the local CRM; the policy names another kind.
+  for (const kind of CRM_KINDS.filter((k) => k !== 'local')) {
+    it(`says why the admin policy stopped the saved connection (policy: ${kind})`, async () => {
+      const env = await setup({ CrmKind: kind });
+      const answer = await env.overview();
+      expect(answer.blocked).toContain('CrmKind');
+      expect(answer.accounts[0]?.status.health).toBe('policyBlocked');
+    });
+  }
 
   it('lists no account outside the policy’s account domains', async () => {
     const env = await setup({ AllowedGoogleAccountDomains: ['corp.test'] });

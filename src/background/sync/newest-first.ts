@@ -5,7 +5,7 @@
  * new date is at or above the pass's top, so the next pass (which starts from that top, inclusive)
  * reads them. A page that shifts by insertions at the front only repeats records, never skips them.
  *
- * Where the CRM cannot page further (Copper's search window), the adapter answers a cursor: the pass
+ * Where the CRM cannot page further (its search window ends), the adapter answers a cursor: the pass
  * goes on as the adapter's sweep over every record (in its own order), which keeps only records
  * below the last newest-first page (`sweepBelow`; at it, those not read there) and at or above the
  * watermark. The pass's top stays the top of its first page: anything modified while the sweep runs
