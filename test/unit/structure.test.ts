@@ -62,6 +62,26 @@ describe('project structure (CONVENTIONS.md)', () => {
     expect(offenders).toEqual([]);
   });
 
+  // Issue 12: every file of the worker, tests included, stays small enough to read as one thing.
+  it('keeps every file in src/background at 400 lines or fewer', () => {
+    const long = walk('src/background').flatMap((f) => {
+      const lines = read(f).split('\n').length - 1; // as `wc -l` counts them
+      return lines > 400 ? [`${f}: ${lines} lines`] : [];
+    });
+    expect(long).toEqual([]);
+  });
+
+  // Issue 12: another CRM is one adapter folder; the rest of the worker asks the registry.
+  it('names Copper in src/background only in crm/copper/ and the CRM registry', () => {
+    const offenders = walk('src/background').filter(
+      (f) =>
+        !f.startsWith('src/background/crm/copper/') &&
+        f !== 'src/background/crm/crm-registry.ts' &&
+        /copper/i.test(read(f)),
+    );
+    expect(offenders).toEqual([]);
+  });
+
   it('keeps every lint suppression justified', () => {
     const files = [...sources, ...walk('test').filter((f) => /\.tsx?$/.test(f))];
     const unjustified = files.flatMap((f) =>
