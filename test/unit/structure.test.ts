@@ -71,6 +71,11 @@ describe('project structure (CONVENTIONS.md)', () => {
     expect(long).toEqual([]);
   });
 
+  // Issue 12: main.ts is the composition root: it wires the parts and holds none of their bodies.
+  it('keeps src/background/main.ts at 150 lines or fewer', () => {
+    expect(read('src/background/main.ts').split('\n').length - 1).toBeLessThanOrEqual(150);
+  });
+
   // Issue 12: another CRM is one adapter folder; the rest of the worker asks the registry.
   it('names Copper in src/background only in crm/copper/ and the CRM registry', () => {
     const offenders = walk('src/background').filter(
