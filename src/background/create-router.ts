@@ -42,42 +42,62 @@ export function errorAnswer(error: unknown): WorkerErrorAnswer {
   return { threadlineError: { message: t('errWorkerFailed'), retry: false } };
 }
 
+/** Runs one request whose sender is already known; undefined when it is refused. */
+export type Dispatch = (message: unknown, context: SenderContext) => Promise<unknown> | undefined;
+
 /**
- * The worker's one `runtime.onMessage` listener: checks the sender, validates the shape against the
- * type's strict declaration, checks the sender may send that type, checks the account the message
- * names (pinned to its tab, allowed by policy: privacy/account-gate.ts), then dispatches. Anything
- * refused is logged with its reason and answered with nothing: no handler runs, no state changes.
- * A handler that throws answers the error envelope, so the caller shows an error instead of
- * retrying as if the worker were restarting.
+ * The worker's one `runtime.onMessage` listener: checks the sender, then dispatches (below).
  */
 export function createRouter(
   handlers: Handlers,
-  options: {
-    runtimeId: string;
-    extensionOrigin: string;
-    logger: Logger;
-    /** Refuses a message for the account it names (every message with an `account` field). */
-    accounts?: AccountGate;
-  },
-): MessageListener {
+  options: RouterOptions,
+): { listener: MessageListener; dispatch: Dispatch } {
   const { logger } = options;
-  return (message, sender) => {
-    const verdict = classifySender(sender, options.runtimeId, options.extensionOrigin);
-    if (!verdict.ok) {
-      logger.warn('message.rejected', { reason: verdict.reason });
-      return undefined;
-    }
+  const dispatch = createDispatch(handlers, options);
+  return {
+    dispatch,
+    listener: (message, sender) => {
+      const verdict = classifySender(sender, options.runtimeId, options.extensionOrigin);
+      if (!verdict.ok) {
+        logger.warn('message.rejected', { reason: verdict.reason });
+        return undefined;
+      }
+      return dispatch(message, verdict.context);
+    },
+  };
+}
+
+export interface RouterOptions {
+  runtimeId: string;
+  extensionOrigin: string;
+  logger: Logger;
+  /** Refuses a message for the account it names (every message with an `account` field). */
+  accounts?: AccountGate;
+  /** False for a second copy of a tab-lane message (tab-lane.ts): it is answered, not run again. */
+  firstCopy?: (request: AnyRequest, context: SenderContext) => boolean;
+}
+
+/**
+ * For a message from a known sender (the router's, or the tab lane's content script): validates the
+ * shape against the type's strict declaration, checks the sender may send that type, checks the
+ * account the message names (pinned to its tab, allowed by policy: privacy/account-gate.ts), then
+ * dispatches. Anything refused is logged with its reason and answered with nothing: no handler runs,
+ * no state changes. A handler that throws answers the error envelope, so the caller shows an error
+ * instead of retrying as if the worker were restarting.
+ */
+function createDispatch(handlers: Handlers, options: RouterOptions): Dispatch {
+  const { logger } = options;
+  return (message, context) => {
     const parsed = parseRequest(message);
     if (!parsed.ok) {
       logger.warn('message.rejected', { reason: parsed.reason });
       return undefined;
     }
     const request: AnyRequest = parsed.request;
-    if (!parsed.senders.includes(verdict.context.kind)) {
-      logger.warn('message.rejected', { reason: `${verdict.context.kind} may not send ${request.type}` });
+    if (!parsed.senders.includes(context.kind)) {
+      logger.warn('message.rejected', { reason: `${context.kind} may not send ${request.type}` });
       return undefined;
     }
-    const context = verdict.context;
     const refusal = options.accounts ? options.accounts(request, context) : Promise.resolve(null);
     return refusal.then(
       (reason) => {
@@ -85,6 +105,11 @@ export function createRouter(
           // Never the address itself: it is Google user data.
           logger.warn('message.rejected', { reason: `${request.type}: ${reason}` });
           return undefined;
+        }
+        // A lane message's second copy: its type's answer is `ack`, and it already ran.
+        if (options.firstCopy && !options.firstCopy(request, context)) {
+          logger.debug('message.secondCopy', { type: request.type });
+          return Promise.resolve({ ok: true as const });
         }
         return dispatch(handlers, request, context).catch((error: unknown) => {
           logger.error('message.failed', {
