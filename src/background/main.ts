@@ -28,7 +28,7 @@ export function main(
 ): void {
   const ctx = createWorkerServices(platform, logger, deps);
   const { hub, views, store, db, policy, privacy, connection } = ctx;
-  const router = createRouter(
+  const { listener, dispatch } = createRouter(
     {
       ...createThreadHandlers(ctx),
       ...createContactHandlers(ctx),
@@ -43,10 +43,16 @@ export function main(
       extensionOrigin: platform.extensionOrigin,
       logger,
       accounts: createAccountGate({ accounts: ctx.accounts, settings: () => policy.current() }),
+      firstCopy: ctx.lanes.firstCopy,
     },
   );
-  platform.onMessage.addListener(router);
+  platform.onMessage.addListener(listener);
   platform.onConnect.addListener((port) => hub.onConnect(port));
+  platform.onLaneOpen.addListener((data, port) => {
+    void ctx.lanes.open(data, port, dispatch).then((tabId) => {
+      if (tabId !== null) hub.attachLane(tabId, port);
+    });
+  });
   // The manifest's "Search the CRM" shortcut: the tab's content script focuses the sidebar frame,
   // and the sidebar focuses its search field.
   platform.onCommand.addListener((command, tab) => {
@@ -59,6 +65,7 @@ export function main(
   );
   platform.onTabRemoved.addListener((tabId) => {
     hub.forget(tabId);
+    ctx.lanes.forget(tabId);
     views.forget(tabId);
     void store.remove(tabId);
     void ctx.accounts.forget(tabId);

@@ -4,6 +4,7 @@
  * and tests build one from @webext-core/fake-browser (CONVENTIONS.md, "learned from Bitwarden").
  */
 import type { Browser, Runtime } from 'webextension-polyfill';
+import type { LanePort } from '../shared/tab-lane';
 
 export type MessageSender = Pick<Runtime.MessageSender, 'id' | 'url' | 'frameId' | 'documentId'> & {
   tab?: { id?: number } | undefined;
@@ -42,6 +43,11 @@ export interface Platform {
   readonly extensionOrigin: string;
   onMessage: EventLike<MessageListener>;
   onConnect: EventLike<(port: PortLike) => void>;
+  /**
+   * A message posted to the worker itself (`ServiceWorker.postMessage`) with one port: the sidebar
+   * opening its tab lane (shared/tab-lane.ts). Only this extension's own pages can post there.
+   */
+  onLaneOpen: EventLike<(data: unknown, port: LanePort) => void>;
   onTabRemoved: EventLike<(tabId: number) => void>;
   /** runtime.onInstalled: `reason` is "install" once per install, else "update", "chrome_update"… */
   onInstalled: EventLike<(details: { reason: string }) => void>;
@@ -113,6 +119,13 @@ export function createBrowserPlatform(browser: Browser): Platform {
         ),
     },
     onConnect: { addListener: (listener) => browser.runtime.onConnect.addListener((port) => listener(port)) },
+    onLaneOpen: {
+      addListener: (listener) =>
+        self.addEventListener('message', (event: MessageEvent) => {
+          const [port, ...more] = event.ports;
+          if (port && more.length === 0) listener(event.data, port);
+        }),
+    },
     onTabRemoved: {
       addListener: (listener) => browser.tabs.onRemoved.addListener((tabId) => listener(tabId)),
     },

@@ -16,6 +16,7 @@ import type { BackgroundJobs } from './sync/background-jobs';
 import type { CacheLoss } from './sync/cache-loss';
 import type { StoragePause } from './sync/storage-pause';
 import type { SyncEngine } from './sync/sync-engine';
+import type { TabLanes } from './tab-lanes';
 import type { TabStateStore } from './tab-state-store';
 import type { ThreadCommands } from './threads/thread-commands';
 import type { ThreadViews } from './views/thread-views';
@@ -36,6 +37,7 @@ export interface WorkerContext {
   /** Each Gmail tab's account, pinned at its first message (the router checks every message). */
   accounts: AccountBinding;
   hub: SidebarHub;
+  lanes: TabLanes;
   views: ThreadViews;
   teammates: Teammates;
   outbox: Outbox;

@@ -29,6 +29,7 @@ import { createBackgroundJobs } from './sync/background-jobs';
 import { watchCacheLoss } from './sync/cache-loss';
 import { createStoragePause } from './sync/storage-pause';
 import { createSyncEngine } from './sync/sync-engine';
+import { createTabLanes } from './tab-lanes';
 import { createTabStateStore } from './tab-state-store';
 import { createThreadCommands } from './threads/thread-commands';
 import { createThreadViews } from './views/thread-views';
@@ -97,10 +98,12 @@ export function createWorkerServices(
     fetchImpl: deps.fetchImpl,
     onHealth: () => views.statusChanged(),
   });
+  const lanes = createTabLanes({ session: platform.session, logger });
   const hub = createSidebarHub({
     runtimeId: platform.runtimeId,
     extensionOrigin: platform.extensionOrigin,
     logger,
+    laneKeyOf: (tabId) => lanes.keyOf(tabId),
     onSubscribed: (tabId) => {
       void views.subscribed(tabId);
       void crm.probe();
@@ -230,6 +233,7 @@ export function createWorkerServices(
       status,
       storagePause,
       cacheLoss,
+      lanes,
     },
   };
 }

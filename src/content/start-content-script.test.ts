@@ -36,8 +36,11 @@ function fakeHost() {
   };
 }
 
+const LANE = '0123456789abcdef0123456789abcdef';
 const worker = (enabled: boolean) => (m: unknown) =>
-  (m as { type: string }).type === 'hostStatus' ? { enabled, contentLevel: 'metadata' } : { ok: true };
+  (m as { type: string }).type === 'hostStatus'
+    ? { enabled, contentLevel: 'metadata', lane: enabled ? LANE : null }
+    : { ok: true };
 
 function fakeContentPlatform(answer: (m: unknown) => unknown = worker(true)) {
   const sent: unknown[] = [];
@@ -67,9 +70,44 @@ describe('content script', () => {
     await new Promise((r) => setTimeout(r, 0));
     expect(sent).toEqual([
       { type: 'hostStatus', account: 'me@corp.test' },
-      { type: 'threadOpened', account: 'me@corp.test', thread },
-      { type: 'threadClosed', account: 'me@corp.test', threadId: 't' },
+      { type: 'threadOpened', account: 'me@corp.test', thread, seq: 1 },
+      { type: 'threadClosed', account: 'me@corp.test', threadId: 't', seq: 2 },
     ]);
+  });
+
+  it('offers each sidebar document the tab lane with its key, and sends thread opens on it too', async () => {
+    const gmail = fakeHost();
+    const { platform, sent } = fakeContentPlatform();
+    await startContentScript(platform, async () => gmail.host, { pageUrl });
+    const frame = gmail.mounts[0]?.element as HTMLIFrameElement;
+    const offers: { message: unknown; origin: string; port: MessagePort | undefined }[] = [];
+    Object.defineProperty(frame, 'contentWindow', {
+      value: {
+        postMessage: (message: unknown, origin: string, transfer: MessagePort[]) =>
+          offers.push({ message, origin, port: transfer[0] }),
+      },
+    });
+    gmail.open(thread); // before the frame loaded: by message only
+    await new Promise((r) => setTimeout(r, 0));
+    frame.dispatchEvent(new Event('load'));
+    expect(offers.map(({ message, origin }) => ({ message, origin }))).toEqual([
+      { message: { type: 'threadlineLaneOffer', key: LANE }, origin: 'chrome-extension://abc' },
+    ]);
+    const onLane: unknown[] = [];
+    const sidebarEnd = offers[0]?.port;
+    if (sidebarEnd) sidebarEnd.onmessage = (event) => void onLane.push(event.data);
+    gmail.close('t');
+    await new Promise((r) => setTimeout(r, 20));
+    const closed = { type: 'threadClosed', account: 'me@corp.test', threadId: 't', seq: 2 };
+    expect(onLane).toEqual([closed]);
+    expect(sent.slice(1)).toEqual([
+      { type: 'threadOpened', account: 'me@corp.test', thread, seq: 1 },
+      closed,
+    ]);
+    // The sidebar frame loads another document: a new port, and the old one is closed.
+    frame.dispatchEvent(new Event('load'));
+    expect(offers).toHaveLength(2);
+    sidebarEnd?.close();
   });
 
   it('stays inert for an account the admin policy does not allow', async () => {

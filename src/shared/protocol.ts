@@ -13,6 +13,10 @@
 import { z } from 'zod/mini';
 import { RECORD_TYPES } from './crm-model';
 import { statusViewSchema } from './status-view';
+import { laneKeySchema } from './tab-lane';
+
+/** A content script's running count of its lane messages (tab-lane.ts). */
+const laneSeqSchema = z.number().check(z.int(), z.nonnegative());
 
 /** Upper bounds keep a hostile or broken page from making the worker allocate without limit. */
 const LIMITS = { participants: 20_000, messages: 5_000, text: 2_000, id: 256, address: 320 } as const;
@@ -178,6 +182,8 @@ export const messages = declare({
       type: z.literal('threadOpened'),
       account: accountSchema,
       thread: threadFactsSchema,
+      /** The content script's count: the same open may come by the tab lane and by message (tab-lane.ts). */
+      seq: z.optional(laneSeqSchema),
     }),
     response: ack,
   },
@@ -187,6 +193,7 @@ export const messages = declare({
       type: z.literal('threadClosed'),
       account: accountSchema,
       threadId: z.string().check(z.minLength(1), z.maxLength(LIMITS.id)),
+      seq: z.optional(laneSeqSchema),
     }),
     response: ack,
   },
@@ -200,7 +207,12 @@ export const messages = declare({
   hostStatus: {
     senders: ['gmailContentScript'],
     request: z.strictObject({ type: z.literal('hostStatus'), account: accountSchema }),
-    response: z.strictObject({ enabled: z.boolean(), contentLevel: z.enum(['none', 'metadata', 'full']) }),
+    response: z.strictObject({
+      enabled: z.boolean(),
+      contentLevel: z.enum(['none', 'metadata', 'full']),
+      /** The tab lane's key for this document (tab-lane.ts); null where Threadline stays inert. */
+      lane: z.nullable(laneKeySchema),
+    }),
   },
   // --- sidebar ---
   addContact: {

@@ -13,6 +13,7 @@ import {
 } from './crm-model';
 import { accountSchema, threadFactsSchema } from './protocol';
 import { statusViewSchema } from './status-view';
+import { laneKeySchema } from './tab-lane';
 import { threadExtrasSchema } from './thread-extras';
 
 export const SIDEBAR_PORT = 'threadline-sidebar';
@@ -101,6 +102,8 @@ export const workerToSidebarSchema = z.discriminatedUnion('type', [
   }),
   /** The "Search the CRM" shortcut was pressed in this tab. */
   z.strictObject({ type: z.literal('focusSearch') }),
+  /** This tab's lane key (tab-lane.ts): the sidebar takes its parent page's port only with it. */
+  z.strictObject({ type: z.literal('laneKey'), key: laneKeySchema }),
   /** The answer to the benchmark's `benchPing` (protocol.ts): rendered, nothing else. */
   z.strictObject({ type: z.literal('benchPong'), seq: z.number() }),
 ]);

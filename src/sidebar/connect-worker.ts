@@ -2,6 +2,7 @@ import { createLogger } from '../shared/logger';
 import { describeIssues } from '../shared/protocol';
 import { type SidebarToWorker, workerToSidebarSchema } from '../shared/sidebar-port';
 import type { SidebarStore } from './store';
+import type { SidebarLane } from './tab-lane';
 
 const logger = createLogger('sidebar');
 
@@ -18,29 +19,37 @@ export const MAX_SILENT_RECONNECTS = 8;
  * Keeps a port to the worker open. Chrome stops the worker when idle or at will; the port then
  * disconnects, and reconnecting wakes a fresh worker, which answers `subscribe` from durable state.
  */
+/** What the worker sends, over the sidebar port or the tab lane: checked, then into the store. */
+export function receiveFromWorker(store: SidebarStore, message: unknown, lane?: SidebarLane): boolean {
+  const parsed = workerToSidebarSchema.safeParse(message);
+  if (!parsed.success) {
+    logger.warn('port.message.rejected', { issues: describeIssues(parsed.error) });
+    return false;
+  }
+  const data = parsed.data;
+  if (data.type === 'view') store.getState().receiveView(data);
+  else if (data.type === 'extras') store.getState().receiveExtras(data);
+  else if (data.type === 'benchPong') store.getState().receivePong(data.seq);
+  else if (data.type === 'laneKey') lane?.setKey(data.key);
+  else store.getState().requestSearchFocus();
+  return true;
+}
+
 export function connectWorker(
   connect: () => SidebarPort,
   store: SidebarStore,
   schedule: (run: () => void, ms: number) => void = (run, ms) => void setTimeout(run, ms),
+  lane?: SidebarLane,
 ): { retry(): void } {
   let silentReconnects = 0;
 
   const open = (): void => {
     const port = connect();
     port.onMessage.addListener((message) => {
-      const parsed = workerToSidebarSchema.safeParse(message);
-      if (!parsed.success) {
-        logger.warn('port.message.rejected', { issues: describeIssues(parsed.error) });
-        return;
-      }
-      silentReconnects = 0;
-      const data = parsed.data;
-      if (data.type === 'view') store.getState().receiveView(data);
-      else if (data.type === 'extras') store.getState().receiveExtras(data);
-      else if (data.type === 'benchPong') store.getState().receivePong(data.seq);
-      else store.getState().requestSearchFocus();
+      if (receiveFromWorker(store, message, lane)) silentReconnects = 0;
     });
     port.onDisconnect.addListener(() => {
+      lane?.workerGone();
       silentReconnects += 1;
       if (silentReconnects > MAX_SILENT_RECONNECTS) {
         store.getState().setConnection('unreachable');

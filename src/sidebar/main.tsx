@@ -2,9 +2,10 @@ import { render } from 'preact';
 import browser from 'webextension-polyfill';
 import { SIDEBAR_PORT } from '../shared/sidebar-port';
 import { App } from './app';
-import { connectWorker, type SidebarPort } from './connect-worker';
+import { connectWorker, receiveFromWorker, type SidebarPort } from './connect-worker';
 import './sidebar.css';
 import { createSidebarStore } from './store';
+import { createSidebarLane } from './tab-lane';
 import { SidebarStoreContext } from './use-sidebar-store';
 import '../ui/tokens.css';
 
@@ -17,7 +18,24 @@ window.addEventListener('hashchange', applyTheme);
 document.documentElement.lang = browser.i18n.getUILanguage();
 
 const store = createSidebarStore();
-const connection = connectWorker((): SidebarPort => browser.runtime.connect({ name: SIDEBAR_PORT }), store);
+// The tab lane (shared/tab-lane.ts): thread opens from the Gmail page, and their views, skip the
+// browser's message routing, which a thread open's navigation holds up.
+const lane = createSidebarLane({
+  listen: (listener) => window.addEventListener('message', listener),
+  parent: window.parent,
+  postToWorker: async (data, port) => {
+    const { active } = await navigator.serviceWorker.ready;
+    if (!active) throw new Error('no active worker');
+    active.postMessage(data, [port]);
+  },
+  onWorkerMessage: (message) => void receiveFromWorker(store, message),
+});
+const connection = connectWorker(
+  (): SidebarPort => browser.runtime.connect({ name: SIDEBAR_PORT }),
+  store,
+  undefined,
+  lane,
+);
 const root = document.getElementById('app');
 if (root) {
   render(

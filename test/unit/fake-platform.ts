@@ -8,6 +8,7 @@ import type {
   PortLike,
 } from '../../src/background/platform';
 import type { LogLevel, LogSink } from '../../src/shared/logger';
+import type { LanePort } from '../../src/shared/tab-lane';
 
 export const TEST_ID = 'threadlinetestid';
 export const TEST_ORIGIN = `chrome-extension://${TEST_ID}/`;
@@ -58,6 +59,7 @@ export function fakePort(name: string, sender: PortLike['sender']): FakePort {
 export function createFakePlatform() {
   fakeBrowser.reset();
   const connectListeners = new Set<(port: PortLike) => void>();
+  const laneListeners = new Set<(data: unknown, port: LanePort) => void>();
   const injected: InjectTarget[] = [];
   const telemetryBlock: boolean[] = [];
   const commandListeners = new Set<(command: string, tab: { id?: number } | undefined) => void>();
@@ -88,6 +90,7 @@ export function createFakePlatform() {
         fakeBrowser.runtime.onMessage.addListener((m, s) => listener(m, s as MessageSender)),
     },
     onConnect: { addListener: (listener) => void connectListeners.add(listener) },
+    onLaneOpen: { addListener: (listener) => void laneListeners.add(listener) },
     onTabRemoved: {
       addListener: (listener) => fakeBrowser.tabs.onRemoved.addListener((tabId) => listener(tabId)),
     },
@@ -154,6 +157,7 @@ export function createFakePlatform() {
     /** Chrome stopped the worker: every listener and in-memory value is gone, storage is not. */
     restartWorker: () => {
       connectListeners.clear();
+      laneListeners.clear();
       fakeBrowser.runtime.onMessage.removeAllListeners();
       fakeBrowser.tabs.onRemoved.removeAllListeners();
       fakeBrowser.alarms.onAlarm.removeAllListeners();
@@ -161,6 +165,10 @@ export function createFakePlatform() {
     },
     connect: (port: PortLike) => {
       for (const l of connectListeners) l(port);
+    },
+    /** A sidebar posts `data` with `port` to the worker itself (the tab lane). */
+    openLane: (data: unknown, port: LanePort) => {
+      for (const l of laneListeners) l(data, port);
     },
     removeTab: (tabId: number) =>
       fakeBrowser.tabs.onRemoved.trigger(tabId, { windowId: 1, isWindowClosing: false }),

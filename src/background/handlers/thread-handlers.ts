@@ -14,9 +14,14 @@ export function createThreadHandlers(ctx: WorkerContext): ThreadHandlers {
   const failed = (what: string) => (error: unknown) =>
     logger.error(what, { error: error instanceof Error ? error.name : 'unknown' });
   return {
-    hostStatus: async (request) => {
+    hostStatus: async (request, context) => {
       const { settings } = await policy.current();
-      return { enabled: accountAllowed(settings, request.account), contentLevel: settings.emailContentLevel };
+      const enabled = accountAllowed(settings, request.account);
+      return {
+        enabled,
+        contentLevel: settings.emailContentLevel,
+        lane: enabled ? await ctx.lanes.issue(context) : null,
+      };
     },
     threadOpened: async (request, context) => {
       const tabId = requireTab(context.tabId);

@@ -138,13 +138,16 @@ describe('policy enforced in the worker', () => {
       db: new ThreadlineDb(`w-${Math.random()}`),
       policyGraceMs: 5,
     });
+    // No tab lane key where Threadline stays inert (shared/tab-lane.ts).
     expect(await fake.send({ type: 'hostStatus', account: 'me@gmail.com' }, gmailSender(7))).toEqual({
       enabled: false,
       contentLevel: 'metadata',
+      lane: null,
     });
     expect(await fake.send({ type: 'hostStatus', account: 'me@corp.test' }, gmailSender(8))).toEqual({
       enabled: true,
       contentLevel: 'metadata',
+      lane: expect.stringMatching(/^[0-9a-f]{32}$/),
     });
     const thread = { threadId: 't', subject: 's', participants: [], messageIds: [] };
     await fake.send({ type: 'threadOpened', account: 'me@gmail.com', thread }, gmailSender(7));

@@ -60,7 +60,9 @@ function fakeWorker(
       sent.push(message);
       switch (message.type) {
         case 'hostStatus':
-          return options.hostStatus ?? { enabled: true, contentLevel: options.contentLevel ?? 'metadata' };
+          return (
+            options.hostStatus ?? { enabled: true, contentLevel: options.contentLevel ?? 'metadata', lane: null }
+          );
         case 'composeDefaults':
           return { allowed: true, logToCrm: true };
         case 'composeSent':
@@ -135,6 +137,7 @@ describe('InboxSDK adapter in Gmail’s real order of events', () => {
     expect(worker.of('threadOpened')[0]).toEqual({
       type: 'threadOpened',
       account: ACCOUNT,
+      seq: 1,
       thread: {
         threadId: pricing.threadId,
         subject: pricing.subject,
@@ -219,6 +222,7 @@ describe('InboxSDK adapter in Gmail’s real order of events', () => {
       type: 'threadClosed',
       account: ACCOUNT,
       threadId: intro.threadId,
+      seq: expect.any(Number),
     });
     expect(worker.of('threadOpened')).toHaveLength(1);
   });

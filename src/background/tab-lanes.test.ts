@@ -1,0 +1,183 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  createFakePlatform,
+  fakePort,
+  gmailSender,
+  recordingSink,
+  sidebarSender,
+} from '../../test/unit/fake-platform';
+import { memoryArea } from '../../test/unit/memory-area';
+import { ThreadlineDb } from '../db/threadline-db';
+import { createLogger } from '../shared/logger';
+import type { AnyRequest, ThreadFacts } from '../shared/protocol';
+import { SIDEBAR_PORT } from '../shared/sidebar-port';
+import type { SenderContext } from './classify-sender';
+import { main } from './main';
+import { createTabLanes } from './tab-lanes';
+
+const thread: ThreadFacts = {
+  threadId: 't-1',
+  subject: 'Hello',
+  participants: [{ name: 'Alice', address: 'alice@acme.test' }],
+  messageIds: ['<m1@acme.test>'],
+};
+const ME = 'me@corp.test';
+const content = (tabId: number, documentId = 'doc-1'): SenderContext => ({
+  kind: 'gmailContentScript',
+  tabId,
+  frameId: 0,
+  documentId,
+});
+const channels: MessageChannel[] = [];
+afterEach(() => {
+  for (const c of channels.splice(0)) {
+    c.port1.close();
+    c.port2.close();
+  }
+});
+/** A real MessageChannel: the worker gets port2, the test plays the sidebar on port1. */
+function channel(): MessageChannel {
+  const c = new MessageChannel();
+  channels.push(c);
+  return c;
+}
+const views = (sent: unknown[]) => sent.filter((m) => (m as { type: string }).type === 'view');
+
+describe('tab lanes: keys', () => {
+  const lanes = (session = memoryArea()) =>
+    createTabLanes({ session, logger: createLogger('worker', () => {}) });
+
+  it('issues one random key per Gmail document, kept across a worker restart, and none to others', async () => {
+    const session = memoryArea();
+    const first = createTabLanes({ session, logger: createLogger('worker', () => {}) });
+    const key = await first.issue(content(7));
+    expect(key).toMatch(/^[0-9a-f]{32}$/);
+    expect(await first.issue(content(7))).toBe(key);
+    expect(await first.issue(content(8))).not.toBe(key);
+    // The worker restarts: the key the content script holds is still known, and given to the sidebar.
+    const again = lanes(session);
+    expect(await again.keyOf(7)).toBe(key);
+    // A reloaded Gmail page is a new document: a new key, the old one is void.
+    const reloaded = await again.issue(content(7, 'doc-2'));
+    expect(reloaded).not.toBe(key);
+    expect(await again.keyOf(7)).toBe(reloaded);
+    expect(await again.issue({ ...content(7), kind: 'sidebarPage' })).toBeNull();
+    again.forget(7);
+    await expect.poll(() => again.keyOf(7)).toBeNull();
+  });
+
+  it('runs the first copy of a lane message and answers the second without running it', () => {
+    const l = lanes();
+    const open = (seq?: number): AnyRequest => ({ type: 'threadOpened', account: ME, thread, seq });
+    expect(l.firstCopy(open(1), content(7))).toBe(true);
+    expect(l.firstCopy(open(1), content(7))).toBe(false);
+    expect(l.firstCopy({ type: 'threadClosed', account: ME, threadId: 't-1', seq: 1 }, content(7))).toBe(
+      false,
+    );
+    expect(l.firstCopy(open(2), content(7))).toBe(true);
+    // Another document, the benchmark's pings, a message without a count: their own.
+    expect(l.firstCopy(open(1), content(7, 'doc-2'))).toBe(true);
+    expect(l.firstCopy({ type: 'benchPing', seq: 1 }, content(7))).toBe(true);
+    expect(l.firstCopy(open(), content(7))).toBe(true);
+    expect(l.firstCopy(open(), content(7))).toBe(true);
+  });
+
+  it('refuses a port without a key it issued, and closes it', async () => {
+    const l = lanes();
+    await l.issue(content(7));
+    const dispatched: unknown[] = [];
+    const dispatch = (m: unknown) => void dispatched.push(m);
+    for (const data of [
+      { type: 'threadlineLaneOpen', key: 'f'.repeat(32) },
+      { type: 'threadlineLaneOpen' },
+      { type: 'threadlineLaneOpen', key: await l.keyOf(7), extra: 1 },
+    ]) {
+      const c = channel();
+      expect(await l.open(data, c.port2, dispatch)).toBeNull();
+      c.port1.postMessage({ type: 'threadOpened', account: ME, thread, seq: 1 });
+    }
+    await new Promise((r) => setTimeout(r, 20));
+    expect(dispatched).toEqual([]);
+  });
+});
+
+function setup() {
+  const fake = createFakePlatform();
+  const sink = recordingSink();
+  main(fake.platform, createLogger('worker', sink), {
+    db: new ThreadlineDb(`lanes-${Math.random()}`),
+    policyGraceMs: 5,
+  });
+  const port = fakePort(SIDEBAR_PORT, sidebarSender(7));
+  fake.connect(port);
+  return { ...fake, sink, port };
+}
+
+/** The content script asks hostStatus, the sidebar subscribes and opens the lane with its key. */
+async function openLane(env: ReturnType<typeof setup>) {
+  const status = (await env.send({ type: 'hostStatus', account: ME }, gmailSender(7))) as { lane: string };
+  expect(status.lane).toMatch(/^[0-9a-f]{32}$/);
+  env.port.deliver({ type: 'subscribe' });
+  await expect.poll(() => env.port.sent).toContainEqual({ type: 'laneKey', key: status.lane });
+  const c = channel();
+  const fromWorker: unknown[] = [];
+  c.port1.onmessage = (event) => void fromWorker.push(event.data);
+  env.openLane({ type: 'threadlineLaneOpen', key: status.lane }, c.port2);
+  return { sidebar: c.port1, fromWorker, key: status.lane };
+}
+
+describe('tab lanes through the worker', () => {
+  it('runs a thread open that came by the lane as the content script’s, and paints over the lane', async () => {
+    const env = setup();
+    const { sidebar, fromWorker } = await openLane(env);
+    await new Promise((r) => setTimeout(r, 20));
+    const before = views(env.port.sent).length;
+    sidebar.postMessage({ type: 'threadOpened', account: ME, thread, seq: 1 });
+    await expect
+      .poll(() => views(fromWorker))
+      .toContainEqual(
+        expect.objectContaining({ cards: [expect.objectContaining({ address: 'alice@acme.test' })] }),
+      );
+    await expect.poll(() => env.session.get('tab:7')).toMatchObject({ account: ME, thread });
+    // Its copy by message is answered but not run again: no second view.
+    const painted = views(fromWorker).length;
+    expect(await env.send({ type: 'threadOpened', account: ME, thread, seq: 1 }, gmailSender(7))).toEqual({
+      ok: true,
+    });
+    await new Promise((r) => setTimeout(r, 50));
+    expect(views(fromWorker)).toHaveLength(painted);
+    // Once the lane is open, nothing goes over the sidebar port any more.
+    expect(views(env.port.sent)).toHaveLength(before);
+  });
+
+  it('checks lane messages like any other: the account, the sender’s rights, the shape', async () => {
+    const env = setup();
+    const { sidebar, fromWorker } = await openLane(env);
+    await env.send({ type: 'threadOpened', account: ME, thread, seq: 1 }, gmailSender(7));
+    await expect.poll(() => views(fromWorker).length).toBeGreaterThan(0);
+    const painted = views(fromWorker).length;
+    // Another account than the tab's (pinned by its first message), a sidebar-only request, junk.
+    sidebar.postMessage({ type: 'threadOpened', account: 'other@corp.test', thread, seq: 2 });
+    sidebar.postMessage({ type: 'dismissCacheLoss' });
+    sidebar.postMessage({ type: 'threadOpened', account: ME, seq: 3 });
+    await expect
+      .poll(() => env.sink.lines.filter((l) => l.line.includes('rejected')).length)
+      .toBeGreaterThan(2);
+    expect(views(fromWorker)).toHaveLength(painted);
+    expect(env.sink.lines.map((l) => l.line).join('\n')).toContain('not a lane message');
+  });
+
+  it('goes back to the sidebar port when the sidebar leaves, and a new sidebar opens its own lane', async () => {
+    const env = setup();
+    const { fromWorker } = await openLane(env);
+    await new Promise((r) => setTimeout(r, 20));
+    const before = views(fromWorker).length;
+    env.port.close();
+    const next = fakePort(SIDEBAR_PORT, sidebarSender(7));
+    env.connect(next);
+    next.deliver({ type: 'subscribe' });
+    await env.send({ type: 'threadOpened', account: ME, thread, seq: 1 }, gmailSender(7));
+    await expect.poll(() => views(next.sent).length).toBeGreaterThan(0);
+    expect(views(fromWorker)).toHaveLength(before);
+  });
+});

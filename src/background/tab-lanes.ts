@@ -1,0 +1,130 @@
+/**
+ * The worker's end of the tab lane (shared/tab-lane.ts): the keys it issues, the sidebar ports it
+ * takes, and which copy of a lane message runs.
+ */
+import { z } from 'zod/mini';
+import type { Logger } from '../shared/logger';
+import type { AnyRequest } from '../shared/protocol';
+import {
+  isLaneType,
+  type LanePort,
+  type LaneType,
+  laneKeySchema,
+  laneOpenSchema,
+  newLaneKey,
+} from '../shared/tab-lane';
+import type { SenderContext } from './classify-sender';
+import type { Dispatch } from './create-router';
+import type { KeyValueArea } from './platform';
+
+/** storage.session: each tab's key and the content script it was issued to, across worker restarts. */
+const SESSION_KEY = 'tabLanes';
+
+const issuedSchema = z.record(
+  z.string(),
+  z.object({
+    key: laneKeySchema,
+    documentId: z.nullable(z.string()),
+    frameId: z.nullable(z.number()),
+  }),
+);
+type Issued = z.infer<typeof issuedSchema>;
+
+export interface TabLanes {
+  /** The key of a Gmail content script's document: new for a new document, the same on asking again. */
+  issue(context: SenderContext): Promise<string | null>;
+  /** The key issued in this tab, for its sidebar. */
+  keyOf(tabId: number): Promise<string | null>;
+  /**
+   * A sidebar's `threadlineLaneOpen` with its port: refused unless the key was issued; the messages on
+   * the port then go through `dispatch` (the router's checks) as the content script's. Answers the
+   * tab, or null when refused.
+   */
+  open(data: unknown, port: LanePort, dispatch: Dispatch): Promise<number | null>;
+  /** False when this lane message (by type family and `seq`) already ran for its document. */
+  firstCopy(request: AnyRequest, context: SenderContext): boolean;
+  forget(tabId: number): void;
+}
+
+export function createTabLanes(options: { session: KeyValueArea; logger: Logger }): TabLanes {
+  const { session, logger } = options;
+  let issued: Promise<Issued> | null = null;
+  const load = (): Promise<Issued> => {
+    issued ??= session.get(SESSION_KEY).then(
+      (raw) => {
+        const parsed = issuedSchema.safeParse(raw ?? {});
+        return parsed.success ? parsed.data : {};
+      },
+      () => ({}),
+    );
+    return issued;
+  };
+  const save = (all: Issued) => session.set(SESSION_KEY, all).catch(() => logger.warn('lane.saveFailed', {}));
+  /** The highest `seq` run, per document and family (opens and closes share one count). */
+  const seen = new Map<string, number>();
+
+  return {
+    async issue(context) {
+      if (context.kind !== 'gmailContentScript' || context.tabId === null) return null;
+      const all = await load();
+      const mine = all[context.tabId];
+      if (mine && mine.documentId === context.documentId && mine.frameId === context.frameId) return mine.key;
+      const key = newLaneKey();
+      all[context.tabId] = { key, documentId: context.documentId, frameId: context.frameId };
+      await save(all);
+      return key;
+    },
+    async keyOf(tabId) {
+      return (await load())[tabId]?.key ?? null;
+    },
+    async open(data, port, dispatch) {
+      const parsed = laneOpenSchema.safeParse(data);
+      const all = await load();
+      const tab = parsed.success
+        ? Object.entries(all).find(([, entry]) => entry.key === parsed.data.key)
+        : undefined;
+      if (!tab) {
+        logger.warn('lane.rejected', { reason: parsed.success ? 'unknown key' : 'bad shape' });
+        port.close();
+        return null;
+      }
+      const [tabText, entry] = tab;
+      const context: SenderContext = {
+        kind: 'gmailContentScript',
+        tabId: Number(tabText),
+        frameId: entry.frameId,
+        documentId: entry.documentId,
+      };
+      port.onmessage = (event) => {
+        const type = (event.data as { type?: unknown } | null)?.type;
+        if (!isLaneType(type)) {
+          logger.warn('lane.message.rejected', { reason: 'not a lane message' });
+          return;
+        }
+        // Fire and forget: the same request also came by message, whose sender awaits the answer.
+        void dispatch(event.data, context);
+      };
+      logger.info('lane.opened', { tab: context.tabId });
+      return context.tabId;
+    },
+    firstCopy(request, context) {
+      if (!isLaneType(request.type)) return true;
+      const seq = (request as Extract<AnyRequest, { type: LaneType }>).seq;
+      if (seq === undefined) return true;
+      const family = request.type === 'benchPing' ? 'bench' : 'thread';
+      const id = `${context.tabId}|${context.documentId ?? context.frameId}|${family}`;
+      const last = seen.get(id);
+      if (last !== undefined && seq <= last) return false;
+      seen.set(id, seq);
+      return true;
+    },
+    forget(tabId) {
+      for (const id of [...seen.keys()]) if (id.startsWith(`${tabId}|`)) seen.delete(id);
+      void load().then((all) => {
+        if (!(tabId in all)) return;
+        delete all[tabId];
+        return save(all);
+      });
+    },
+  };
+}

@@ -1,0 +1,49 @@
+/**
+ * The tab lane (issue 12): MessagePorts that carry a thread open from the content script, through
+ * the sidebar frame, to the worker, and the worker's answer back to the sidebar.
+ *
+ * Why: a thread open is a same-document navigation, and for about 15 ms after one Chromium holds
+ * every message it routes for the tab (runtime messages, ports, window.postMessage between frames),
+ * measured with and without DevTools attached (bench: "floor ... behind a navigation"). A
+ * MessagePort, once handed over, goes from process to process without that queue.
+ *
+ * The lane only speeds things up. The content script sends each lane message by `runtime.sendMessage`
+ * too, and the worker handles whichever copy arrives first (`seq`, per document); a lost lane
+ * message costs time, never the message.
+ *
+ * Trust: the worker hands one random key per Gmail document to its content script (in the answer to
+ * `hostStatus`) and to that tab's sidebar (over the sidebar port). Gmail's scripts see neither. The
+ * sidebar takes a port from its parent page only with that key, and the worker takes a sidebar's port
+ * only with a key it issued; what arrives on it is then checked by the same router, as a message
+ * from the content script that got the key.
+ */
+import { z } from 'zod/mini';
+
+export const laneKeySchema = z.string().check(z.regex(/^[0-9a-f]{32}$/));
+
+/** Content script → sidebar frame (`window.postMessage`, with the content script's port). */
+export const laneOfferSchema = z.strictObject({ type: z.literal('threadlineLaneOffer'), key: laneKeySchema });
+export type LaneOffer = z.infer<typeof laneOfferSchema>;
+
+/** Sidebar → worker (`ServiceWorker.postMessage`, with the sidebar's port). */
+export const laneOpenSchema = z.strictObject({ type: z.literal('threadlineLaneOpen'), key: laneKeySchema });
+export type LaneOpen = z.infer<typeof laneOpenSchema>;
+
+/** The only requests the lane carries: the hot path's, each with a `seq` for the worker to de-duplicate. */
+export const LANE_TYPES = ['threadOpened', 'threadClosed', 'benchPing'] as const;
+export type LaneType = (typeof LANE_TYPES)[number];
+export const isLaneType = (type: unknown): type is LaneType =>
+  typeof type === 'string' && (LANE_TYPES as readonly string[]).includes(type);
+
+/** A new random key (128 bits, hex). */
+export function newLaneKey(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return [...bytes].map((b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+/** The part of a MessagePort the lane uses (tests pass MessageChannel's own ports). */
+export interface LanePort {
+  postMessage(message: unknown): void;
+  onmessage: ((event: MessageEvent) => void) | null;
+  close(): void;
+}

@@ -1,0 +1,128 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { LaneOpen } from '../shared/tab-lane';
+import { createSidebarLane } from './tab-lane';
+
+const KEY = 'a'.repeat(32);
+const parent = { name: 'gmail' };
+const ports: MessagePort[] = [];
+afterEach(() => {
+  for (const p of ports.splice(0)) p.close();
+});
+
+function setup(postToWorker?: (data: LaneOpen, port: MessagePort) => Promise<void>) {
+  let listener: ((event: MessageEvent) => void) | null = null;
+  const opened: { data: LaneOpen; port: MessagePort }[] = [];
+  const fromWorker: unknown[] = [];
+  const lane = createSidebarLane({
+    listen: (l) => {
+      listener = l;
+    },
+    parent,
+    postToWorker:
+      postToWorker ??
+      (async (data, port) => {
+        ports.push(port);
+        opened.push({ data, port });
+      }),
+    onWorkerMessage: (m) => void fromWorker.push(m),
+  });
+  /** The page offers a port; answers the content script's end. */
+  const offer = (over: { origin?: string; source?: unknown; key?: string; ports?: number } = {}) => {
+    const channel = new MessageChannel();
+    ports.push(channel.port1, channel.port2);
+    const transferred = over.ports === 2 ? [channel.port2, new MessageChannel().port1] : [channel.port2];
+    listener?.({
+      origin: over.origin ?? 'https://mail.google.com',
+      source: 'source' in over ? over.source : parent,
+      data: { type: 'threadlineLaneOffer', key: over.key ?? KEY },
+      ports: transferred,
+    } as unknown as MessageEvent);
+    return channel.port1;
+  };
+  /** What reached the worker's end of the newest lane. */
+  const atWorker = (): unknown[] => {
+    const got: unknown[] = [];
+    const last = opened.at(-1);
+    if (last) last.port.onmessage = (event) => void got.push(event.data);
+    return got;
+  };
+  return { lane, offer, opened, fromWorker, atWorker };
+}
+
+const settle = () => new Promise((r) => setTimeout(r, 20));
+
+describe('sidebar tab lane', () => {
+  it('passes the page’s messages to the worker once the keys match, and the worker’s back to the sidebar', async () => {
+    const env = setup();
+    const page = env.offer(); // offered before the worker's key came: held
+    env.lane.setKey(KEY);
+    expect(env.opened.map((o) => o.data)).toEqual([{ type: 'threadlineLaneOpen', key: KEY }]);
+    const got = env.atWorker();
+    page.postMessage({ type: 'threadOpened', seq: 1 });
+    await settle();
+    expect(got).toEqual([{ type: 'threadOpened', seq: 1 }]);
+    env.opened[0]?.port.postMessage({ type: 'benchPong', seq: 4 });
+    await settle();
+    expect(env.fromWorker).toEqual([{ type: 'benchPong', seq: 4 }]);
+  });
+
+  it('refuses an offer from another origin, another window, with another key or extra ports', async () => {
+    for (const bad of [
+      { origin: 'https://evil.test' },
+      { source: { name: 'another frame' } },
+      { key: 'b'.repeat(32) },
+      { ports: 2 },
+    ]) {
+      const env = setup();
+      env.lane.setKey(KEY);
+      const got = env.atWorker();
+      const page = env.offer(bad);
+      page.postMessage({ type: 'threadOpened', seq: 1 });
+      await settle();
+      expect(got).toEqual([]);
+    }
+  });
+
+  it('stops passing messages when the worker stops, and opens a new lane with the next key', async () => {
+    const env = setup();
+    env.lane.setKey(KEY);
+    const page = env.offer();
+    const before = env.atWorker();
+    env.lane.workerGone();
+    page.postMessage({ type: 'threadOpened', seq: 1 });
+    await settle();
+    expect(before).toEqual([]);
+    env.lane.setKey(KEY); // the restarted worker's subscribe answer
+    const after = env.atWorker();
+    page.postMessage({ type: 'threadOpened', seq: 2 });
+    await settle();
+    expect(after).toEqual([{ type: 'threadOpened', seq: 2 }]);
+    expect(env.opened).toHaveLength(2);
+  });
+
+  it('drops the page’s port when the tab’s key changes (a new Gmail document offers again)', async () => {
+    const env = setup();
+    env.lane.setKey(KEY);
+    const old = env.offer();
+    env.lane.setKey('c'.repeat(32));
+    const got = env.atWorker();
+    old.postMessage({ type: 'threadOpened', seq: 1 });
+    await settle();
+    expect(got).toEqual([]);
+    const fresh = env.offer({ key: 'c'.repeat(32) });
+    fresh.postMessage({ type: 'threadOpened', seq: 1 });
+    await settle();
+    expect(got).toEqual([{ type: 'threadOpened', seq: 1 }]);
+  });
+
+  it('keeps working by its port alone when the worker cannot be reached directly', async () => {
+    const env = setup(async () => {
+      throw new Error('no active worker');
+    });
+    env.lane.setKey(KEY);
+    const page = env.offer();
+    page.postMessage({ type: 'threadOpened', seq: 1 });
+    await settle();
+    expect(env.fromWorker).toEqual([]);
+  });
+});

@@ -1,0 +1,79 @@
+/**
+ * The tab lane (src/shared/tab-lane.ts, issue 12) in the real browser: the sidebar iframe, embedded
+ * in Gmail with third-party cookies blocked (Chromium's default), reaches the worker over its own
+ * port; each thread open then arrives by the lane AND by message, and the worker runs it once. A
+ * script in Gmail's page, which cannot know the key, is refused when it offers the sidebar a port.
+ */
+import type { ConsoleMessage, Worker } from '@playwright/test';
+import { demoFixture } from '../gmail-double/fixture';
+import { expect, GMAIL_URL, routeGmail, sidebarFrame, test } from './fixtures';
+
+const [pricing, intro] = demoFixture.threads;
+
+function record(worker: Worker): string[] {
+  const lines: string[] = [];
+  worker.on('console', (m: ConsoleMessage) => void lines.push(m.text()));
+  return lines;
+}
+
+test('thread opens travel the tab lane, run once, and paint the sidebar', async ({
+  context,
+  extensionId,
+}) => {
+  const worker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker'));
+  const log = record(worker);
+  await routeGmail(context);
+  const page = await context.newPage();
+  await page.goto(`${GMAIL_URL}#inbox`);
+  const frame = await sidebarFrame(page, extensionId);
+  await expect(frame.getByTestId('empty-state')).toBeVisible();
+  await expect.poll(() => log.filter((l) => l.includes('lane.opened')).length).toBe(1);
+
+  for (const thread of [pricing, intro, pricing]) {
+    await page.evaluate((id) => {
+      location.hash = `#inbox/${id}`;
+    }, thread?.threadId ?? '');
+    await expect(frame.getByTestId('thread')).toHaveAttribute('data-thread-id', thread?.threadId ?? '');
+  }
+  // Each open came twice (lane and message) and ran once: three second copies dropped. Without the
+  // lane there would be none; without the worker's check, each open would run twice.
+  await expect
+    .poll(() => log.filter((l) => l.includes('message.secondCopy') && l.includes('threadOpened')).length)
+    .toBe(3);
+  expect(log.filter((l) => l.includes('message.failed'))).toEqual([]);
+});
+
+test('a script in Gmail’s page cannot hand the sidebar a port of its own', async ({
+  context,
+  extensionId,
+}) => {
+  await routeGmail(context);
+  const page = await context.newPage();
+  const sidebarLog: string[] = [];
+  page.on('console', (m) => void sidebarLog.push(m.text()));
+  await page.goto(`${GMAIL_URL}#inbox`);
+  const frame = await sidebarFrame(page, extensionId);
+  await expect(frame.getByTestId('empty-state')).toBeVisible();
+  // The page's own scripts post an offer with a guessed key and try to open a thread through it.
+  await page.evaluate((id) => {
+    const iframe = document.querySelector<HTMLIFrameElement>('iframe[data-threadline="sidebar"]');
+    const channel = new MessageChannel();
+    iframe?.contentWindow?.postMessage({ type: 'threadlineLaneOffer', key: '0'.repeat(32) }, '*', [
+      channel.port2,
+    ]);
+    channel.port1.postMessage({
+      type: 'threadOpened',
+      account: 'sam.seller@threadline-demo.test',
+      thread: { threadId: id, subject: 'Forged', participants: [], messageIds: [] },
+      seq: 99,
+    });
+  }, intro?.threadId ?? '');
+  await expect.poll(() => sidebarLog.filter((l) => l.includes('lane.rejected')).length).toBe(1);
+  await expect(frame.getByTestId('empty-state')).toBeVisible();
+  await expect(frame.getByTestId('thread')).toHaveCount(0);
+  // The real lane still works afterwards.
+  await page.evaluate((id) => {
+    location.hash = `#inbox/${id}`;
+  }, pricing?.threadId ?? '');
+  await expect(frame.getByTestId('thread')).toHaveAttribute('data-thread-id', pricing?.threadId ?? '');
+});
