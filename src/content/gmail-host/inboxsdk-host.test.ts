@@ -61,7 +61,11 @@ function fakeWorker(
       switch (message.type) {
         case 'hostStatus':
           return (
-            options.hostStatus ?? { enabled: true, contentLevel: options.contentLevel ?? 'metadata', lane: null }
+            options.hostStatus ?? {
+              enabled: true,
+              contentLevel: options.contentLevel ?? 'metadata',
+              lane: null,
+            }
           );
         case 'composeDefaults':
           return { allowed: true, logToCrm: true };
