@@ -105,6 +105,28 @@ describe('admin policy store', () => {
     expect(restarted).toMatchObject({ readFailed: true, settings: { emailContentLevel: 'none' } });
   });
 
+  it('keeps its copy of the policy without writing it again at every start: a woken worker only reads', async () => {
+    const fake = createFakePlatform();
+    const db = new ThreadlineDb(`policy-${Math.random()}`);
+    const writes: unknown[] = [];
+    db.settings.hook('creating', (_key, row) => void writes.push(row.name));
+    db.settings.hook('updating', (_changes, key) => void writes.push(key));
+    const make = () =>
+      createPolicyStore({
+        managed: fake.platform.managed,
+        session: fake.session,
+        db,
+        logger: createLogger('t', () => undefined),
+        graceMs: 5,
+      });
+    await setPolicy({ EmailContentLevel: 'none' });
+    await make().current();
+    await expect.poll(() => writes).toEqual(['lastKnownPolicy']);
+    await make().current(); // the worker woke again, nothing changed
+    await new Promise((r) => setTimeout(r, 50));
+    expect(writes).toEqual(['lastKnownPolicy']);
+  });
+
   it('fails closed with no policy ever read: nothing is assumed allowed for Gmail data', async () => {
     const fake = createFakePlatform();
     fake.platform.managed.get = async () => {

@@ -63,11 +63,6 @@ export function createPolicyStore(options: {
     }
   };
 
-  const lastKnown = async (): Promise<Record<string, unknown>> => {
-    const value = (await options.db.settings.get(LAST_KNOWN))?.value;
-    return typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : {};
-  };
-
   const load = async (): Promise<PolicyState> => {
     let answer = await read();
     if (
@@ -82,16 +77,24 @@ export function createPolicyStore(options: {
       changed = null;
       answer = await read();
     }
+    // One read for both rows (the first thing a woken worker waits on); the writes below are not
+    // waited for: a failed one keeps the older copy, and only the next start-up's grace wait or a
+    // later failed read would notice.
+    const [userRow, knownRow] = await options.db.settings.bulkGet(['userSettings', LAST_KNOWN]);
+    const known = knownRow?.value;
     let policy: Record<string, unknown>;
     if (answer.ok) {
-      await options.session.set(CHECKED, true);
-      await options.db.settings.put({ name: LAST_KNOWN, value: answer.policy });
+      void options.session.set(CHECKED, true).catch(() => options.logger.warn('policy.noteFailed', {}));
+      if (JSON.stringify(known) !== JSON.stringify(answer.policy))
+        void options.db.settings
+          .put({ name: LAST_KNOWN, value: answer.policy })
+          .catch(() => options.logger.warn('policy.saveFailed', {}));
       policy = answer.policy;
     } else {
-      policy = await lastKnown();
+      policy = typeof known === 'object' && known !== null ? (known as Record<string, unknown>) : {};
       options.logger.warn('policy.readFailed', {});
     }
-    const user = ((await options.db.settings.get('userSettings'))?.value ?? {}) as Partial<Settings>;
+    const user = (userRow?.value ?? {}) as Partial<Settings>;
     const resolved = resolveSettings(user, policy);
     latest = {
       ...resolved,
