@@ -160,18 +160,23 @@ export function createWorkerServices(
   };
   const settings = () => policy.current();
   const status = async (account: string): Promise<StatusView> => {
-    const view = await statusOf(account);
-    return (await cacheLoss.lostAt()) === null ? view : { ...view, cacheLost: true };
+    const [view, lost] = await Promise.all([statusOf(account), cacheLoss.lostAt()]);
+    return lost === null ? view : { ...view, cacheLost: true };
   };
   const statusOf = async (account: string): Promise<StatusView> => {
     try {
       // Inside the try: the connection is read from the database too, which storage full can close.
-      const info = await connection.info();
+      // Read side by side: a woken worker's first view waits on this.
+      const [info, health, paused] = await Promise.all([
+        connection.info(),
+        crm.health(),
+        storagePause.of(account),
+      ]);
       return await readStatus(db, account, {
         connected: info !== null,
-        health: await crm.health(),
+        health,
         syncRunning: sync.isRunning(account),
-        storageFull: (await storagePause.of(account)) !== null,
+        storageFull: paused !== null,
         managed: (policy.peek()?.locked.length ?? 0) > 0,
         leads: info?.leads !== false,
         tags: info?.tags !== false,
