@@ -4,7 +4,7 @@
  */
 import type { SenderContext } from '../classify-sender';
 import type { Handlers } from '../create-router';
-import { readRowBadges } from '../read-models/row-badges';
+import { createRowBadges } from '../read-models/row-badges';
 import { tabAccount, type WorkerContext } from '../worker-context';
 
 type RecordHandlers = Pick<
@@ -24,6 +24,7 @@ type RecordHandlers = Pick<
 
 export function createRecordHandlers(ctx: WorkerContext): RecordHandlers {
   const { commands } = ctx;
+  const rowBadges = createRowBadges(ctx.db, ctx.views.versionOf);
   /** A sidebar request about its own tab's account: refused for any other account. */
   const fromTab =
     <R extends { account: string }, A>(handler: (request: R, tabId: number | null) => Promise<A>) =>
@@ -41,7 +42,7 @@ export function createRecordHandlers(ctx: WorkerContext): RecordHandlers {
     createDeal: fromTab(commands.createDeal),
     updateDeal: fromTab(commands.updateDeal),
     // The router already refused another account than the tab's, or one the policy does not allow.
-    rowBadges: async (request) => readRowBadges(ctx.db, await ctx.teammates.of(request.account), request),
+    rowBadges: async (request) => rowBadges(request, await ctx.teammates.of(request.account)),
     composeDefaults: (request) => commands.composeDefaults(request),
     composeSent: (request) => commands.composeSent(request),
   };

@@ -3,7 +3,11 @@ import { addPerson, ME } from '../../../test/unit/thread-deps';
 import { linkKey, opportunityRow } from '../../db/record-rows';
 import { ThreadlineDb, type ThreadMarkRow } from '../../db/threadline-db';
 import type { Opportunity } from '../../shared/crm-model';
-import { readRowBadges } from './row-badges';
+import { createRowBadges } from './row-badges';
+
+const readRowBadges = (db: ThreadlineDb, teammates: Set<string>, request: Parameters<RowBadgesFn>[0]) =>
+  createRowBadges(db, () => 'v1')(request, teammates);
+type RowBadgesFn = ReturnType<typeof createRowBadges>;
 
 const OTHER = 'someone@elsewhere.test';
 
@@ -72,6 +76,34 @@ describe('row badges', () => {
       ['t-5', true],
       ['t-6', false],
     ]);
+  });
+
+  it('remembers whether an address is a CRM person while the account’s cache version holds', async () => {
+    const db = await seeded();
+    let version = 'v1';
+    const badges = createRowBadges(db, () => version);
+    const rows = {
+      type: 'rowBadges' as const,
+      account: ME,
+      rows: [{ threadId: 't-1', addresses: ['alice@acme.test'] }],
+    };
+    const reads: string[] = [];
+    const where = db.people.where.bind(db.people);
+    db.people.where = ((index: string) => {
+      reads.push('people');
+      return where(index);
+    }) as typeof db.people.where;
+    expect((await badges(rows, new Set())).badges[0]?.contact).toBe(true);
+    const first = reads.filter((n) => n === 'people').length;
+    expect(first).toBe(1);
+    // Gone from the cache behind the views' back: the same version answers from memory, no read.
+    await db.people.clear();
+    expect((await badges(rows, new Set())).badges[0]?.contact).toBe(true);
+    expect(reads.filter((n) => n === 'people')).toHaveLength(first);
+    // Anything of the account changed (the version moved): read again.
+    version = 'v2';
+    expect((await badges(rows, new Set())).badges[0]?.contact).toBe(false);
+    expect(reads.filter((n) => n === 'people')).toHaveLength(first + 1);
   });
 
   it('shows the stage of an open deal the row’s thread is linked to, and nothing for a closed deal or an undone link', async () => {

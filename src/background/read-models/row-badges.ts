@@ -1,26 +1,67 @@
-import type { ThreadlineDb } from '../../db/threadline-db';
+import type { ThreadlineDb, ThreadMarkRow } from '../../db/threadline-db';
 import { emailKey } from '../../db/threadline-db';
 import { normaliseAddress } from '../../shared/normalise-address';
 import type { RequestOf, ResponseOf } from '../../shared/protocol';
 
-/** Badges for a page of inbox rows, from the cache in two indexed queries: never one CRM call per row. */
-export async function readRowBadges(
-  db: ThreadlineDb,
-  teammates: Set<string>,
+/** How many addresses' answers are remembered (a few inbox pages' worth). */
+export const REMEMBERED_ADDRESSES = 5000;
+
+export type RowBadges = (
   request: RequestOf<'rowBadges'>,
-): Promise<ResponseOf<'rowBadges'>> {
-  const { account } = request;
-  const addresses = [
-    ...new Set(
-      request.rows.flatMap((r) =>
-        r.addresses.map((a) => normaliseAddress(a)).filter((a): a is string => a !== null),
+  teammates: Set<string>,
+) => Promise<ResponseOf<'rowBadges'>>;
+
+/**
+ * Badges for a page of inbox rows, from the cache in two indexed queries: never one CRM call per row.
+ * Gmail hands the same rows over again on every return to a list and every page load, so whether an
+ * address is a CRM person is remembered while nothing of the account changed (`versionOf`, the
+ * views' version: every write, sync step and look-up moves it); only addresses not remembered are read.
+ */
+export function createRowBadges(db: ThreadlineDb, versionOf: (account: string) => string): RowBadges {
+  const remembered = new Map<string, { version: string; known: boolean }>();
+  return async (request, teammates) => {
+    const { account } = request;
+    const version = versionOf(account);
+    const addresses = [
+      ...new Set(
+        request.rows.flatMap((r) =>
+          r.addresses.map((a) => normaliseAddress(a)).filter((a): a is string => a !== null),
+        ),
       ),
-    ),
-  ];
+    ];
+    const known = new Set<string>();
+    const unread: string[] = [];
+    for (const a of addresses) {
+      const kept = remembered.get(`${account}\n${a}`);
+      if (kept?.version !== version) unread.push(a);
+      else if (kept.known) known.add(a);
+    }
+    const [found, marks] = await readAddressesAndLinks(db, account, unread, request);
+    for (const a of unread) {
+      const isKnown = found.has(a);
+      if (isKnown) known.add(a);
+      const key = `${account}\n${a}`;
+      remembered.delete(key);
+      remembered.set(key, { version, known: isKnown });
+    }
+    for (const key of remembered.keys()) {
+      if (remembered.size <= REMEMBERED_ADDRESSES) break;
+      remembered.delete(key);
+    }
+    return badgesOf(db, account, request, teammates, known, marks);
+  };
+}
+
+async function readAddressesAndLinks(
+  db: ThreadlineDb,
+  account: string,
+  addresses: string[],
+  request: RequestOf<'rowBadges'>,
+) {
   // One read transaction, one equality read per address issued together: IndexedDB pipelines them,
   // where anyOf() walks a cursor key by key (measured for 100 rows: 55–90 ms with anyOf). A badge
   // needs only whether the address is known: primary keys, not whole people to deserialise.
-  const [known, marks] = await db.transaction('r', db.people, db.threadMarks, () =>
+  return db.transaction('r', db.people, db.threadMarks, () =>
     Promise.all([
       Promise.all(
         addresses.map((a) =>
@@ -43,6 +84,16 @@ export async function readRowBadges(
         }),
     ]),
   );
+}
+
+async function badgesOf(
+  db: ThreadlineDb,
+  account: string,
+  request: RequestOf<'rowBadges'>,
+  teammates: Set<string>,
+  known: Set<string>,
+  marks: ThreadMarkRow[],
+): Promise<ResponseOf<'rowBadges'>> {
   const dealIds = [
     ...new Set(
       marks

@@ -59,6 +59,8 @@ export interface ThreadViews {
   statusChanged(account?: string): void;
   /** Tabs with a live sidebar on this account. */
   tabsOf(account: string): Promise<number[]>;
+  /** The account's cache version: it moves whenever anything of the account may have changed. */
+  versionOf(account: string): string;
   forget(tabId: number): void;
 }
 
@@ -302,6 +304,7 @@ export function createThreadViews(deps: {
       }
     },
     tabsOf,
+    versionOf,
     forget(tabId) {
       views.delete(tabId);
     },
