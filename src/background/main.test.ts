@@ -60,6 +60,7 @@ describe('worker message handling', () => {
         state: expect.objectContaining({ thread: summary }),
         cards: [expect.objectContaining({ address: 'alice@acme.test' })],
         status: expect.objectContaining({ health: 'notConnected' }),
+        n: expect.any(Number), // the connection's count (sidebar-hub.ts)
       },
     ]);
   });

@@ -16,6 +16,7 @@ import { createSettingsHandlers } from './handlers/settings-handlers';
 import { createThreadHandlers } from './handlers/thread-handlers';
 import type { Platform } from './platform';
 import { createAccountGate } from './privacy/account-gate';
+import { SIDEBAR_PATH } from './sidebar-hub';
 import { openWelcomeOnInstall } from './welcome';
 import { createWorkerServices, type WorkerDeps } from './worker-services';
 
@@ -48,9 +49,15 @@ export function main(
   );
   platform.onMessage.addListener(listener);
   platform.onConnect.addListener((port) => hub.onConnect(port));
-  platform.onLaneOpen.addListener((data, port) => {
-    void ctx.lanes.open(data, port, dispatch).then((tabId) => {
-      if (tabId !== null) hub.attachLane(tabId, port);
+  platform.onLaneOpen.addListener((data, port, sourceUrl) => {
+    // Only the sidebar page opens a lane (other pages of ours have no tab to speak for).
+    if (!sourceUrl?.startsWith(`${platform.extensionOrigin}${SIDEBAR_PATH}`)) {
+      logger.warn('lane.rejected', { reason: 'not the sidebar page' });
+      port.close();
+      return;
+    }
+    void ctx.lanes.open(data, port, dispatch).then((opened) => {
+      if (opened) hub.attachLane(opened.tabId, opened.connection, port);
     });
   });
   // The manifest's "Search the CRM" shortcut: the tab's content script focuses the sidebar frame,

@@ -47,7 +47,7 @@ export interface Platform {
    * A message posted to the worker itself (`ServiceWorker.postMessage`) with one port: the sidebar
    * opening its tab lane (shared/tab-lane.ts). Only this extension's own pages can post there.
    */
-  onLaneOpen: EventLike<(data: unknown, port: LanePort) => void>;
+  onLaneOpen: EventLike<(data: unknown, port: LanePort, sourceUrl: string | null) => void>;
   onTabRemoved: EventLike<(tabId: number) => void>;
   /** runtime.onInstalled: `reason` is "install" once per install, else "update", "chrome_update"… */
   onInstalled: EventLike<(details: { reason: string }) => void>;
@@ -123,7 +123,9 @@ export function createBrowserPlatform(browser: Browser): Platform {
       addListener: (listener) =>
         self.addEventListener('message', (event: MessageEvent) => {
           const [port, ...more] = event.ports;
-          if (port && more.length === 0) listener(event.data, port);
+          const source = event.source as { url?: unknown } | null;
+          const url = typeof source?.url === 'string' ? source.url : null;
+          if (port && more.length === 0) listener(event.data, port, url);
         }),
     },
     onTabRemoved: {

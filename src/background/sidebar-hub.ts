@@ -1,7 +1,7 @@
 import type { Logger } from '../shared/logger';
 import { describeIssues } from '../shared/protocol';
 import { SIDEBAR_PORT, sidebarToWorkerSchema, type WorkerToSidebar } from '../shared/sidebar-port';
-import type { LanePort } from '../shared/tab-lane';
+import { type LanePort, newLaneKey } from '../shared/tab-lane';
 import { classifySender } from './classify-sender';
 import type { PortLike } from './platform';
 
@@ -11,18 +11,28 @@ export interface SidebarHub {
   onConnect(port: PortLike): void;
   /** To the tab's sidebar: over its tab lane once it has one (shared/tab-lane.ts), else its port. */
   send(tabId: number, message: WorkerToSidebar): void;
-  /** The tab's sidebar opened its lane: what the hub sends the tab goes there until the sidebar leaves. */
-  attachLane(tabId: number, port: LanePort): void;
+  /** A sidebar of the tab opened its lane: what the hub sends that sidebar goes there until it leaves. */
+  attachLane(tabId: number, connectionId: string, port: LanePort): void;
   /** Tabs with at least one live sidebar. */
   tabs(): number[];
   forget(tabId: number): void;
 }
 
+/** One sidebar's connection: its port, the lane it opened (if any), and its count of messages sent. */
+interface Connection {
+  readonly port: PortLike;
+  /** Names this connection in its lane's opening (shared/tab-lane.ts), so a lane serves one sidebar. */
+  readonly id: string;
+  lane: LanePort | null;
+  sent: number;
+}
+
 /**
  * Live connections from sidebar iframes, by tab. The ports die with the worker; each sidebar
  * reconnects and re-subscribes, and gets its tab's view again, so nothing is lost. A subscribing
- * sidebar is also given its tab's lane key; the lane it then opens replaces its port for what the
- * worker sends, and is dropped when the sidebar's port goes (a new sidebar opens its own).
+ * sidebar is also given its tab's lane key and its connection's id; the lane it then opens replaces
+ * its port for what the worker sends it, and goes with the port. Every message to a sidebar carries
+ * the connection's running count `n`, so a message overtaken on the other channel is dropped there.
  */
 export function createSidebarHub(options: {
   runtimeId: string;
@@ -34,16 +44,25 @@ export function createSidebarHub(options: {
   laneKeyOf: (tabId: number) => Promise<string | null>;
 }): SidebarHub {
   const { logger } = options;
-  const ports = new Map<number, Set<PortLike>>();
-  const lanes = new Map<number, LanePort>();
-  const dropLane = (tabId: number): void => {
-    lanes.get(tabId)?.close();
-    lanes.delete(tabId);
+  const connections = new Map<number, Set<Connection>>();
+  const closeLane = (c: Connection): void => {
+    c.lane?.close();
+    c.lane = null;
   };
 
-  const send = (port: PortLike, message: WorkerToSidebar): void => {
+  const send = (c: Connection, message: WorkerToSidebar): void => {
+    c.sent += 1;
+    const counted = { ...message, n: c.sent };
+    if (c.lane) {
+      try {
+        c.lane.postMessage(counted);
+        return;
+      } catch {
+        closeLane(c);
+      }
+    }
     try {
-      port.postMessage(message);
+      c.port.postMessage(counted);
     } catch {
       // The sidebar went away between our check and the post; its onDisconnect cleans up.
     }
@@ -63,17 +82,14 @@ export function createSidebarHub(options: {
         port.disconnect();
         return;
       }
-      const set = ports.get(tabId) ?? new Set<PortLike>();
-      set.add(port);
-      ports.set(tabId, set);
-      // A new sidebar document opens its own lane; until then its port carries everything.
-      dropLane(tabId);
+      const set = connections.get(tabId) ?? new Set<Connection>();
+      const connection: Connection = { port, id: newConnectionId(), lane: null, sent: 0 };
+      set.add(connection);
+      connections.set(tabId, set);
       port.onDisconnect.addListener(() => {
-        set.delete(port);
-        if (set.size === 0 && ports.get(tabId) === set) {
-          ports.delete(tabId);
-          dropLane(tabId);
-        }
+        closeLane(connection);
+        set.delete(connection);
+        if (set.size === 0 && connections.get(tabId) === set) connections.delete(tabId);
       });
       port.onMessage.addListener((message) => {
         const parsed = sidebarToWorkerSchema.safeParse(message);
@@ -83,34 +99,30 @@ export function createSidebarHub(options: {
         }
         options.onSubscribed(tabId);
         void options.laneKeyOf(tabId).then((key) => {
-          if (key !== null) send(port, { type: 'laneKey', key });
+          if (key !== null) send(connection, { type: 'laneKey', key, connection: connection.id });
         });
       });
     },
     send(tabId, message) {
-      const lane = lanes.get(tabId);
-      if (lane) {
-        try {
-          lane.postMessage(message);
-          return;
-        } catch {
-          dropLane(tabId);
-        }
-      }
-      for (const port of ports.get(tabId) ?? []) send(port, message);
+      for (const connection of connections.get(tabId) ?? []) send(connection, message);
     },
-    attachLane(tabId, port) {
-      if (!ports.has(tabId)) {
-        port.close(); // no sidebar of this tab is connected: nobody would read it
+    attachLane(tabId, connectionId, port) {
+      const connection = [...(connections.get(tabId) ?? [])].find((c) => c.id === connectionId);
+      if (!connection) {
+        port.close(); // that sidebar is gone: nobody would read it
         return;
       }
-      dropLane(tabId);
-      lanes.set(tabId, port);
+      closeLane(connection);
+      connection.lane = port;
     },
-    tabs: () => [...ports.keys()],
+    tabs: () => [...connections.keys()],
     forget(tabId) {
-      dropLane(tabId);
-      ports.delete(tabId);
+      for (const connection of connections.get(tabId) ?? []) closeLane(connection);
+      connections.delete(tabId);
     },
   };
+}
+
+function newConnectionId(): string {
+  return newLaneKey().slice(0, 16);
 }

@@ -5,6 +5,7 @@ import {
   gmailSender,
   recordingSink,
   sidebarSender,
+  TEST_ORIGIN,
 } from '../../test/unit/fake-platform';
 import { memoryArea } from '../../test/unit/memory-area';
 import { ThreadlineDb } from '../db/threadline-db';
@@ -114,16 +115,19 @@ function setup() {
 }
 
 /** The content script asks hostStatus, the sidebar subscribes and opens the lane with its key. */
-async function openLane(env: ReturnType<typeof setup>) {
+async function openLane(env: ReturnType<typeof setup>, sidebar = env.port) {
   const status = (await env.send({ type: 'hostStatus', account: ME }, gmailSender(7))) as { lane: string };
   expect(status.lane).toMatch(/^[0-9a-f]{32}$/);
-  env.port.deliver({ type: 'subscribe' });
-  await expect.poll(() => env.port.sent).toContainEqual({ type: 'laneKey', key: status.lane });
+  sidebar.deliver({ type: 'subscribe' });
+  await expect
+    .poll(() => sidebar.sent)
+    .toContainEqual(expect.objectContaining({ type: 'laneKey', key: status.lane }));
+  const given = sidebar.sent.find((m) => (m as { type: string }).type === 'laneKey') as { connection: string };
   const c = channel();
   const fromWorker: unknown[] = [];
   c.port1.onmessage = (event) => void fromWorker.push(event.data);
-  env.openLane({ type: 'threadlineLaneOpen', key: status.lane }, c.port2);
-  return { sidebar: c.port1, fromWorker, key: status.lane };
+  env.openLane({ type: 'threadlineLaneOpen', key: status.lane, connection: given.connection }, c.port2);
+  return { sidebar: c.port1, fromWorker, key: status.lane, connection: given.connection };
 }
 
 describe('tab lanes through the worker', () => {
@@ -165,6 +169,45 @@ describe('tab lanes through the worker', () => {
       .toBeGreaterThan(2);
     expect(views(fromWorker)).toHaveLength(painted);
     expect(env.sink.lines.map((l) => l.line).join('\n')).toContain('not a lane message');
+  });
+
+  it('serves each sidebar of the tab on its own: a second iframe gets every view too, and its lane does not replace the first', async () => {
+    const env = setup();
+    const first = await openLane(env);
+    const second = fakePort(SIDEBAR_PORT, sidebarSender(7));
+    env.connect(second);
+    const secondLane = await openLane(env, second);
+    expect(secondLane.connection).not.toBe(first.connection);
+    await new Promise((r) => setTimeout(r, 20));
+    const onPorts = views(env.port.sent).length + views(second.sent).length;
+    await env.send({ type: 'threadOpened', account: ME, thread, seq: 1 }, gmailSender(7));
+    await expect.poll(() => views(first.fromWorker).length).toBeGreaterThan(0);
+    await expect.poll(() => views(secondLane.fromWorker).length).toBeGreaterThan(0);
+    expect(views(env.port.sent).length + views(second.sent).length).toBe(onPorts);
+    // Every message to a sidebar carries its connection's count, in order.
+    const counts = [...second.sent, ...secondLane.fromWorker].map((m) => (m as { n?: number }).n);
+    expect(counts.every((n) => typeof n === 'number')).toBe(true);
+    expect([...counts].sort((a, b) => (a ?? 0) - (b ?? 0))).toEqual(counts.map((_, i) => i + 1));
+  });
+
+  it('takes a lane only from the sidebar page', async () => {
+    const env = setup();
+    const status = (await env.send({ type: 'hostStatus', account: ME }, gmailSender(7))) as { lane: string };
+    env.port.deliver({ type: 'subscribe' });
+    await expect.poll(() => env.port.sent).toContainEqual(expect.objectContaining({ type: 'laneKey' }));
+    const given = env.port.sent.find((m) => (m as { type: string }).type === 'laneKey') as { connection: string };
+    const c = channel();
+    const got: unknown[] = [];
+    c.port1.onmessage = (event) => void got.push(event.data);
+    env.openLane(
+      { type: 'threadlineLaneOpen', key: status.lane, connection: given.connection },
+      c.port2,
+      `${TEST_ORIGIN}src/options/index.html`,
+    );
+    c.port1.postMessage({ type: 'threadOpened', account: ME, thread, seq: 1 });
+    await new Promise((r) => setTimeout(r, 50));
+    expect(await env.session.get('tab:7')).toBeUndefined();
+    expect(env.sink.lines.map((l) => l.line).join('\n')).toContain('not the sidebar page');
   });
 
   it('goes back to the sidebar port when the sidebar leaves, and a new sidebar opens its own lane', async () => {

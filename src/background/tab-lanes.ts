@@ -40,7 +40,11 @@ export interface TabLanes {
    * the port then go through `dispatch` (the router's checks) as the content script's. Answers the
    * tab, or null when refused.
    */
-  open(data: unknown, port: LanePort, dispatch: Dispatch): Promise<number | null>;
+  open(
+    data: unknown,
+    port: LanePort,
+    dispatch: Dispatch,
+  ): Promise<{ tabId: number; connection: string } | null>;
   /** False when this lane message (by type family and `seq`) already ran for its document. */
   firstCopy(request: AnyRequest, context: SenderContext): boolean;
   forget(tabId: number): void;
@@ -49,17 +53,26 @@ export interface TabLanes {
 export function createTabLanes(options: { session: KeyValueArea; logger: Logger }): TabLanes {
   const { session, logger } = options;
   let issued: Promise<Issued> | null = null;
+  /** Whether the keys were read: a failed read must not be saved over the other tabs' keys. */
+  let readable = false;
   const load = (): Promise<Issued> => {
     issued ??= session.get(SESSION_KEY).then(
       (raw) => {
         const parsed = issuedSchema.safeParse(raw ?? {});
+        readable = true;
         return parsed.success ? parsed.data : {};
       },
-      () => ({}),
+      () => {
+        issued = null; // read again next time
+        return {};
+      },
     );
     return issued;
   };
-  const save = (all: Issued) => session.set(SESSION_KEY, all).catch(() => logger.warn('lane.saveFailed', {}));
+  const save = async (all: Issued): Promise<void> => {
+    if (!readable) return;
+    await session.set(SESSION_KEY, all).catch(() => logger.warn('lane.saveFailed', {}));
+  };
   /** The highest `seq` run, per document and family (opens and closes share one count). */
   const seen = new Map<string, number>();
 
@@ -85,15 +98,16 @@ export function createTabLanes(options: { session: KeyValueArea; logger: Logger 
       const tab = parsed.success
         ? Object.entries(all).find(([, entry]) => entry.key === parsed.data.key)
         : undefined;
-      if (!tab) {
+      if (!parsed.success || !tab) {
         logger.warn('lane.rejected', { reason: parsed.success ? 'unknown key' : 'bad shape' });
         port.close();
         return null;
       }
       const [tabText, entry] = tab;
+      const tabId = Number(tabText);
       const context: SenderContext = {
         kind: 'gmailContentScript',
-        tabId: Number(tabText),
+        tabId,
         frameId: entry.frameId,
         documentId: entry.documentId,
       };
@@ -106,8 +120,8 @@ export function createTabLanes(options: { session: KeyValueArea; logger: Logger 
         // Fire and forget: the same request also came by message, whose sender awaits the answer.
         void dispatch(event.data, context);
       };
-      logger.info('lane.opened', { tab: context.tabId });
-      return context.tabId;
+      logger.info('lane.opened', { tab: tabId });
+      return { tabId, connection: parsed.data.connection };
     },
     firstCopy(request, context) {
       if (!isLaneType(request.type)) return true;

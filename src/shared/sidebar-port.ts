@@ -13,7 +13,7 @@ import {
 } from './crm-model';
 import { accountSchema, threadFactsSchema } from './protocol';
 import { statusViewSchema } from './status-view';
-import { laneKeySchema } from './tab-lane';
+import { laneConnectionSchema, laneKeySchema } from './tab-lane';
 import { threadExtrasSchema } from './thread-extras';
 
 export const SIDEBAR_PORT = 'threadline-sidebar';
@@ -81,6 +81,9 @@ export type ContactCard = z.infer<typeof contactCardSchema>;
 // The status moved to status-view.ts (the toolbar popup's message declares it too); re-exported here.
 export { HEALTH_STATES, type Health, type StatusView, statusViewSchema } from './status-view';
 
+/** The sending connection's running count (sidebar-hub.ts): what arrives after a later one is dropped. */
+const counted = { n: z.optional(z.number().check(z.int(), z.positive())) };
+
 /**
  * Worker → sidebar. `view` is the ONE message a change paints from: the thread, its cards and the
  * status together (a thread open, a write, a sync step each send one). `cards` is null while they are
@@ -92,6 +95,7 @@ export const workerToSidebarSchema = z.discriminatedUnion('type', [
     state: threadViewStateSchema,
     cards: z.nullable(z.array(contactCardSchema)),
     status: z.nullable(statusViewSchema),
+    ...counted,
   }),
   /** Links, tasks, pipelines, consent and settings for thread `threadId` (sent after its view). */
   z.strictObject({
@@ -99,13 +103,19 @@ export const workerToSidebarSchema = z.discriminatedUnion('type', [
     seq: z.number(),
     threadId: z.string(),
     extras: threadExtrasSchema,
+    ...counted,
   }),
   /** The "Search the CRM" shortcut was pressed in this tab. */
-  z.strictObject({ type: z.literal('focusSearch') }),
-  /** This tab's lane key (tab-lane.ts): the sidebar takes its parent page's port only with it. */
-  z.strictObject({ type: z.literal('laneKey'), key: laneKeySchema }),
+  z.strictObject({ type: z.literal('focusSearch'), ...counted }),
+  /** This tab's lane key and this connection's id (tab-lane.ts): the sidebar takes its parent page's port only with the key. */
+  z.strictObject({
+    type: z.literal('laneKey'),
+    key: laneKeySchema,
+    connection: laneConnectionSchema,
+    ...counted,
+  }),
   /** The answer to the benchmark's `benchPing` (protocol.ts): rendered, nothing else. */
-  z.strictObject({ type: z.literal('benchPong'), seq: z.number() }),
+  z.strictObject({ type: z.literal('benchPong'), seq: z.number(), ...counted }),
 ]);
 export type WorkerToSidebar = z.infer<typeof workerToSidebarSchema>;
 export type SidebarView = Extract<WorkerToSidebar, { type: 'view' }>;

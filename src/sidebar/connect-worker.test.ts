@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { SidebarView } from '../shared/sidebar-port';
-import { connectWorker, MAX_SILENT_RECONNECTS, type SidebarPort } from './connect-worker';
+import { connectWorker, MAX_SILENT_RECONNECTS, receiveFromWorker, type SidebarPort } from './connect-worker';
 import { createSidebarStore } from './store';
 
 function fakeWorker() {
@@ -56,6 +56,24 @@ describe('connectWorker', () => {
     worker.ports[0]?.message(view(9, 'new'));
     worker.ports[0]?.message(view(3, 'old'));
     expect(store.getState().thread?.thread?.threadId).toBe('new');
+  });
+
+  it('drops what a later message of the same connection overtook on the lane, and counts anew after a reconnect', () => {
+    const worker = fakeWorker();
+    const store = createSidebarStore();
+    const order = { last: 0 };
+    const keys: string[] = [];
+    const lane = { setKey: (key: string) => void keys.push(key), workerGone: () => undefined };
+    connectWorker(worker.connect, store, (run) => run(), lane, order);
+    // The lane delivered n=2 (same seq, cards known) before the port delivered n=1 (cards null).
+    receiveFromWorker(store, { ...view(4, 'a'), cards: [], n: 2 }, order);
+    worker.ports[0]?.message({ ...view(4, 'a'), n: 1 });
+    expect(store.getState().cards).toMatchObject({ contacts: [] });
+    worker.ports[0]?.message({ type: 'laneKey', key: 'a'.repeat(32), connection: '1'.repeat(16), n: 3 });
+    expect(keys).toEqual(['a'.repeat(32)]);
+    worker.ports[0]?.drop(); // the worker restarted: a new connection counts from 1
+    worker.ports[1]?.message({ ...view(5, 'b'), n: 1 });
+    expect(store.getState().thread?.thread?.threadId).toBe('b');
   });
 
   it('ignores malformed messages', () => {

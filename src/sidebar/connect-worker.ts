@@ -19,18 +19,31 @@ export const MAX_SILENT_RECONNECTS = 8;
  * Keeps a port to the worker open. Chrome stops the worker when idle or at will; the port then
  * disconnects, and reconnecting wakes a fresh worker, which answers `subscribe` from durable state.
  */
-/** What the worker sends, over the sidebar port or the tab lane: checked, then into the store. */
-export function receiveFromWorker(store: SidebarStore, message: unknown, lane?: SidebarLane): boolean {
+/**
+ * What the worker sends, over the sidebar port or the tab lane: checked, then into the store. Each
+ * message carries its connection's running count (sidebar-hub.ts); one overtaken on the other
+ * channel by a later one is dropped (`order.last`, reset for each new connection).
+ */
+export function receiveFromWorker(
+  store: SidebarStore,
+  message: unknown,
+  order: { last: number },
+  lane?: SidebarLane,
+): boolean {
   const parsed = workerToSidebarSchema.safeParse(message);
   if (!parsed.success) {
     logger.warn('port.message.rejected', { issues: describeIssues(parsed.error) });
     return false;
   }
   const data = parsed.data;
+  if (data.n !== undefined) {
+    if (data.n <= order.last) return true;
+    order.last = data.n;
+  }
   if (data.type === 'view') store.getState().receiveView(data);
   else if (data.type === 'extras') store.getState().receiveExtras(data);
   else if (data.type === 'benchPong') store.getState().receivePong(data.seq);
-  else if (data.type === 'laneKey') lane?.setKey(data.key);
+  else if (data.type === 'laneKey') lane?.setKey(data.key, data.connection);
   else store.getState().requestSearchFocus();
   return true;
 }
@@ -40,13 +53,16 @@ export function connectWorker(
   store: SidebarStore,
   schedule: (run: () => void, ms: number) => void = (run, ms) => void setTimeout(run, ms),
   lane?: SidebarLane,
+  /** The order of what the worker sends, shared with the lane (main.tsx). */
+  order: { last: number } = { last: 0 },
 ): { retry(): void } {
   let silentReconnects = 0;
 
   const open = (): void => {
     const port = connect();
+    order.last = 0; // a new connection counts from 1
     port.onMessage.addListener((message) => {
-      if (receiveFromWorker(store, message, lane)) silentReconnects = 0;
+      if (receiveFromWorker(store, message, order, lane)) silentReconnects = 0;
     });
     port.onDisconnect.addListener(() => {
       lane?.workerGone();

@@ -18,6 +18,7 @@ window.addEventListener('hashchange', applyTheme);
 document.documentElement.lang = browser.i18n.getUILanguage();
 
 const store = createSidebarStore();
+const order = { last: 0 };
 // The tab lane (shared/tab-lane.ts): thread opens from the Gmail page, and their views, skip the
 // browser's message routing, which a thread open's navigation holds up.
 const lane = createSidebarLane({
@@ -28,13 +29,14 @@ const lane = createSidebarLane({
     if (!active) throw new Error('no active worker');
     active.postMessage(data, [port]);
   },
-  onWorkerMessage: (message) => void receiveFromWorker(store, message),
+  onWorkerMessage: (message) => void receiveFromWorker(store, message, order),
 });
 const connection = connectWorker(
   (): SidebarPort => browser.runtime.connect({ name: SIDEBAR_PORT }),
   store,
   undefined,
   lane,
+  order,
 );
 const root = document.getElementById('app');
 if (root) {

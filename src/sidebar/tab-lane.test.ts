@@ -3,6 +3,7 @@ import type { LaneOpen } from '../shared/tab-lane';
 import { createSidebarLane } from './tab-lane';
 
 const KEY = 'a'.repeat(32);
+const CONN = '1'.repeat(16);
 const parent = { name: 'gmail' };
 const ports: MessagePort[] = [];
 afterEach(() => {
@@ -55,8 +56,8 @@ describe('sidebar tab lane', () => {
   it('passes the page’s messages to the worker once the keys match, and the worker’s back to the sidebar', async () => {
     const env = setup();
     const page = env.offer(); // offered before the worker's key came: held
-    env.lane.setKey(KEY);
-    expect(env.opened.map((o) => o.data)).toEqual([{ type: 'threadlineLaneOpen', key: KEY }]);
+    env.lane.setKey(KEY, CONN);
+    expect(env.opened.map((o) => o.data)).toEqual([{ type: 'threadlineLaneOpen', key: KEY, connection: CONN }]);
     const got = env.atWorker();
     page.postMessage({ type: 'threadOpened', seq: 1 });
     await settle();
@@ -74,7 +75,7 @@ describe('sidebar tab lane', () => {
       { ports: 2 },
     ]) {
       const env = setup();
-      env.lane.setKey(KEY);
+      env.lane.setKey(KEY, CONN);
       const got = env.atWorker();
       const page = env.offer(bad);
       page.postMessage({ type: 'threadOpened', seq: 1 });
@@ -85,14 +86,14 @@ describe('sidebar tab lane', () => {
 
   it('stops passing messages when the worker stops, and opens a new lane with the next key', async () => {
     const env = setup();
-    env.lane.setKey(KEY);
+    env.lane.setKey(KEY, CONN);
     const page = env.offer();
     const before = env.atWorker();
     env.lane.workerGone();
     page.postMessage({ type: 'threadOpened', seq: 1 });
     await settle();
     expect(before).toEqual([]);
-    env.lane.setKey(KEY); // the restarted worker's subscribe answer
+    env.lane.setKey(KEY, CONN); // the restarted worker's subscribe answer
     const after = env.atWorker();
     page.postMessage({ type: 'threadOpened', seq: 2 });
     await settle();
@@ -102,9 +103,9 @@ describe('sidebar tab lane', () => {
 
   it('drops the page’s port when the tab’s key changes (a new Gmail document offers again)', async () => {
     const env = setup();
-    env.lane.setKey(KEY);
+    env.lane.setKey(KEY, CONN);
     const old = env.offer();
-    env.lane.setKey('c'.repeat(32));
+    env.lane.setKey('c'.repeat(32), CONN);
     const got = env.atWorker();
     old.postMessage({ type: 'threadOpened', seq: 1 });
     await settle();
@@ -115,14 +116,37 @@ describe('sidebar tab lane', () => {
     expect(got).toEqual([{ type: 'threadOpened', seq: 1 }]);
   });
 
-  it('keeps working by its port alone when the worker cannot be reached directly', async () => {
-    const env = setup(async () => {
-      throw new Error('no active worker');
+  it('keeps the lane it took when a page script offers another port (wrong key, or before the key)', async () => {
+    const env = setup();
+    const forgedEarly = env.offer({ key: 'd'.repeat(32) }); // held with the real one until the key comes
+    const page = env.offer();
+    env.lane.setKey(KEY, CONN);
+    const got = env.atWorker();
+    const forgedLate = env.offer({ key: 'e'.repeat(32) });
+    page.postMessage({ type: 'threadOpened', seq: 1 });
+    forgedEarly.postMessage({ type: 'threadOpened', seq: 2 });
+    forgedLate.postMessage({ type: 'threadOpened', seq: 3 });
+    await settle();
+    expect(got).toEqual([{ type: 'threadOpened', seq: 1 }]);
+  });
+
+  it('opens the lane again with the next key when the worker could not be reached directly', async () => {
+    let reachable = false;
+    const env = setup(async (data, port) => {
+      if (!reachable) throw new Error('no active worker');
+      ports.push(port);
+      env.opened.push({ data, port });
     });
-    env.lane.setKey(KEY);
+    env.lane.setKey(KEY, CONN);
     const page = env.offer();
     page.postMessage({ type: 'threadOpened', seq: 1 });
     await settle();
-    expect(env.fromWorker).toEqual([]);
+    expect(env.opened).toEqual([]);
+    reachable = true;
+    env.lane.setKey(KEY, CONN);
+    const got = env.atWorker();
+    page.postMessage({ type: 'threadOpened', seq: 2 });
+    await settle();
+    expect(got).toEqual([{ type: 'threadOpened', seq: 2 }]);
   });
 });

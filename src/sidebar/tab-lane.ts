@@ -23,33 +23,35 @@ export interface SidebarLaneDeps {
 }
 
 export interface SidebarLane {
-  /** The worker gave this tab's key (on every subscribe): the lane to the worker is opened anew. */
-  setKey(key: string): void;
+  /** The worker gave this tab's key and this connection's id (on every subscribe): the lane to the worker is opened anew. */
+  setKey(key: string, connection: string): void;
   /** The worker stopped: its end of the lane is gone until the next key. */
   workerGone(): void;
 }
 
+/** Offers held until the worker's key comes (a page script may post some too). */
+const HELD_OFFERS = 4;
+
 export function createSidebarLane(deps: SidebarLaneDeps): SidebarLane {
   let key: string | null = null;
-  /** The parent page's port, accepted (or offered before the key came). */
-  let fromPage: { key: string; port: LanePort } | null = null;
-  let accepted = false;
+  /** The parent page's port, taken with the key. */
+  let fromPage: LanePort | null = null;
+  let held: { key: string; port: LanePort }[] = [];
   let toWorker: LanePort | null = null;
 
-  const relay = (event: MessageEvent): void => {
+  const take = (port: LanePort): void => {
+    fromPage?.close();
+    fromPage = port;
     // The worker checks each message as the content script's; here it only passes through.
-    toWorker?.postMessage(event.data);
+    port.onmessage = (event) => toWorker?.postMessage(event.data);
   };
-  const settle = (): void => {
-    if (!fromPage || key === null || accepted) return;
-    if (fromPage.key !== key) {
+  /** An offer with another key is refused on its own: it never closes the lane already taken. */
+  const consider = (offer: { key: string; port: LanePort }): void => {
+    if (offer.key === key) take(offer.port);
+    else {
       logger.warn('lane.rejected', { reason: 'wrong key' });
-      fromPage.port.close();
-      fromPage = null;
-      return;
+      offer.port.close();
     }
-    accepted = true;
-    fromPage.port.onmessage = relay;
   };
 
   deps.listen((event) => {
@@ -57,28 +59,31 @@ export function createSidebarLane(deps: SidebarLaneDeps): SidebarLane {
     const offer = laneOfferSchema.safeParse(event.data);
     const [port, ...more] = event.ports;
     if (!offer.success || !port || more.length > 0) return;
-    fromPage?.port.close();
-    fromPage = { key: offer.data.key, port };
-    accepted = false;
-    settle();
+    if (key !== null) {
+      consider({ key: offer.data.key, port });
+      return;
+    }
+    held.push({ key: offer.data.key, port });
+    if (held.length > HELD_OFFERS) held.shift()?.port.close();
   });
 
   return {
-    setKey(next) {
-      if (key !== null && key !== next && fromPage) {
+    setKey(next, connection) {
+      if (key !== null && key !== next) {
         // A new Gmail document in the tab: its page offers again.
-        fromPage.port.close();
+        fromPage?.close();
         fromPage = null;
-        accepted = false;
       }
       key = next;
-      settle();
+      const waiting = held;
+      held = [];
+      for (const offer of waiting) consider(offer);
       toWorker?.close();
       const channel = new MessageChannel();
       const mine: LanePort = channel.port1;
       mine.onmessage = (event) => deps.onWorkerMessage(event.data);
       toWorker = mine;
-      deps.postToWorker({ type: 'threadlineLaneOpen', key: next }, channel.port2).catch(() => {
+      deps.postToWorker({ type: 'threadlineLaneOpen', key: next, connection }, channel.port2).catch(() => {
         if (toWorker === mine) toWorker = null;
         logger.warn('lane.unavailable', {});
       });

@@ -47,6 +47,8 @@ test('a script in Gmail’s page cannot hand the sidebar a port of its own', asy
   context,
   extensionId,
 }) => {
+  const worker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker'));
+  const log = record(worker);
   await routeGmail(context);
   const page = await context.newPage();
   const sidebarLog: string[] = [];
@@ -71,9 +73,12 @@ test('a script in Gmail’s page cannot hand the sidebar a port of its own', asy
   await expect.poll(() => sidebarLog.filter((l) => l.includes('lane.rejected')).length).toBe(1);
   await expect(frame.getByTestId('empty-state')).toBeVisible();
   await expect(frame.getByTestId('thread')).toHaveCount(0);
-  // The real lane still works afterwards.
+  // The real lane still works afterwards: the open came by the lane and by message (one copy dropped).
   await page.evaluate((id) => {
     location.hash = `#inbox/${id}`;
   }, pricing?.threadId ?? '');
   await expect(frame.getByTestId('thread')).toHaveAttribute('data-thread-id', pricing?.threadId ?? '');
+  await expect
+    .poll(() => log.filter((l) => l.includes('message.secondCopy') && l.includes('threadOpened')).length)
+    .toBe(1);
 });

@@ -59,7 +59,7 @@ export function fakePort(name: string, sender: PortLike['sender']): FakePort {
 export function createFakePlatform() {
   fakeBrowser.reset();
   const connectListeners = new Set<(port: PortLike) => void>();
-  const laneListeners = new Set<(data: unknown, port: LanePort) => void>();
+  const laneListeners = new Set<(data: unknown, port: LanePort, sourceUrl: string | null) => void>();
   const injected: InjectTarget[] = [];
   const telemetryBlock: boolean[] = [];
   const commandListeners = new Set<(command: string, tab: { id?: number } | undefined) => void>();
@@ -167,8 +167,8 @@ export function createFakePlatform() {
       for (const l of connectListeners) l(port);
     },
     /** A sidebar posts `data` with `port` to the worker itself (the tab lane). */
-    openLane: (data: unknown, port: LanePort) => {
-      for (const l of laneListeners) l(data, port);
+    openLane: (data: unknown, port: LanePort, sourceUrl: string | null = `${TEST_ORIGIN}src/sidebar/index.html`) => {
+      for (const l of laneListeners) l(data, port, sourceUrl);
     },
     removeTab: (tabId: number) =>
       fakeBrowser.tabs.onRemoved.trigger(tabId, { windowId: 1, isWindowClosing: false }),

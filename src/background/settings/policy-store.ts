@@ -77,16 +77,17 @@ export function createPolicyStore(options: {
       changed = null;
       answer = await read();
     }
-    // One read for both rows (the first thing a woken worker waits on); the writes below are not
-    // waited for: a failed one keeps the older copy, and only the next start-up's grace wait or a
-    // later failed read would notice.
+    // One read for both rows (the first thing a woken worker waits on). The policy's copy is written
+    // only when it changed; the once-per-session note is not waited for (lost, it costs one more
+    // grace wait at the next start-up).
     const [userRow, knownRow] = await options.db.settings.bulkGet(['userSettings', LAST_KNOWN]);
     const known = knownRow?.value;
     let policy: Record<string, unknown>;
     if (answer.ok) {
       void options.session.set(CHECKED, true).catch(() => options.logger.warn('policy.noteFailed', {}));
+      // Waited for when the policy changed (rare): a restart whose read then fails must find it.
       if (JSON.stringify(known) !== JSON.stringify(answer.policy))
-        void options.db.settings
+        await options.db.settings
           .put({ name: LAST_KNOWN, value: answer.policy })
           .catch(() => options.logger.warn('policy.saveFailed', {}));
       policy = answer.policy;
