@@ -4,11 +4,23 @@
  * port; each thread open then arrives by the lane AND by message, and the worker runs it once. A
  * script in Gmail's page, which cannot know the key, is refused when it offers the sidebar a port.
  */
-import type { ConsoleMessage, Worker } from '@playwright/test';
+import type { ConsoleMessage, Frame, Page, Worker } from '@playwright/test';
 import { demoFixture } from '../gmail-double/fixture';
 import { expect, GMAIL_URL, routeGmail, sidebarFrame, test } from './fixtures';
 
 const [pricing, intro] = demoFixture.threads;
+
+/** Opens a thread the way Gmail does (a URL fragment change) and waits for the sidebar to show it. */
+async function open(page: Page, frame: Frame, threadId: string): Promise<void> {
+  await page.evaluate((id) => {
+    location.hash = `#inbox/${id}`;
+  }, threadId);
+  await expect(frame.getByTestId('thread')).toHaveAttribute('data-thread-id', threadId);
+}
+
+/** Thread opens the worker received twice (by the lane and by message) and ran once. */
+const secondCopies = (log: string[]) =>
+  log.filter((l) => l.includes('message.secondCopy') && l.includes('threadOpened')).length;
 
 function record(worker: Worker): string[] {
   const lines: string[] = [];
@@ -29,17 +41,10 @@ test('thread opens travel the tab lane, run once, and paint the sidebar', async 
   await expect(frame.getByTestId('empty-state')).toBeVisible();
   await expect.poll(() => log.filter((l) => l.includes('lane.opened')).length).toBe(1);
 
-  for (const thread of [pricing, intro, pricing]) {
-    await page.evaluate((id) => {
-      location.hash = `#inbox/${id}`;
-    }, thread?.threadId ?? '');
-    await expect(frame.getByTestId('thread')).toHaveAttribute('data-thread-id', thread?.threadId ?? '');
-  }
+  for (const thread of [pricing, intro, pricing]) await open(page, frame, thread?.threadId ?? '');
   // Each open came twice (lane and message) and ran once: three second copies dropped. Without the
   // lane there would be none; without the worker's check, each open would run twice.
-  await expect
-    .poll(() => log.filter((l) => l.includes('message.secondCopy') && l.includes('threadOpened')).length)
-    .toBe(3);
+  await expect.poll(() => secondCopies(log)).toBe(3);
   expect(log.filter((l) => l.includes('message.failed'))).toEqual([]);
 });
 
@@ -74,11 +79,6 @@ test('a script in Gmail’s page cannot hand the sidebar a port of its own', asy
   await expect(frame.getByTestId('empty-state')).toBeVisible();
   await expect(frame.getByTestId('thread')).toHaveCount(0);
   // The real lane still works afterwards: the open came by the lane and by message (one copy dropped).
-  await page.evaluate((id) => {
-    location.hash = `#inbox/${id}`;
-  }, pricing?.threadId ?? '');
-  await expect(frame.getByTestId('thread')).toHaveAttribute('data-thread-id', pricing?.threadId ?? '');
-  await expect
-    .poll(() => log.filter((l) => l.includes('message.secondCopy') && l.includes('threadOpened')).length)
-    .toBe(1);
+  await open(page, frame, pricing?.threadId ?? '');
+  await expect.poll(() => secondCopies(log)).toBe(1);
 });

@@ -32,6 +32,16 @@ function store(graceMs = 50) {
   return { policy, fake, changes };
 }
 
+/** A policy store per worker start, on the same browser storage and database. */
+const restarts = (fake: ReturnType<typeof createFakePlatform>, db: ThreadlineDb) => () =>
+  createPolicyStore({
+    managed: fake.platform.managed,
+    session: fake.session,
+    db,
+    logger: createLogger('t', () => undefined),
+    graceMs: 5,
+  });
+
 describe('admin policy store', () => {
   it('reads the managed policy and locks what it sets', async () => {
     const { policy } = store();
@@ -88,14 +98,7 @@ describe('admin policy store', () => {
   it('fails closed after a restart too: the last known policy is kept in the database', async () => {
     const fake = createFakePlatform();
     const db = new ThreadlineDb(`policy-${Math.random()}`);
-    const make = () =>
-      createPolicyStore({
-        managed: fake.platform.managed,
-        session: fake.session,
-        db,
-        logger: createLogger('t', () => undefined),
-        graceMs: 5,
-      });
+    const make = restarts(fake, db);
     await setPolicy({ EmailContentLevel: 'none' });
     expect((await make().current()).settings.emailContentLevel).toBe('none');
     fake.platform.managed.get = async () => {
@@ -111,14 +114,7 @@ describe('admin policy store', () => {
     const writes: unknown[] = [];
     db.settings.hook('creating', (_key, row) => void writes.push(row.name));
     db.settings.hook('updating', (_changes, key) => void writes.push(key));
-    const make = () =>
-      createPolicyStore({
-        managed: fake.platform.managed,
-        session: fake.session,
-        db,
-        logger: createLogger('t', () => undefined),
-        graceMs: 5,
-      });
+    const make = restarts(fake, db);
     await setPolicy({ EmailContentLevel: 'none' });
     await make().current();
     await expect.poll(() => writes).toEqual(['lastKnownPolicy']);
