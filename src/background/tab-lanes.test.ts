@@ -122,7 +122,9 @@ async function openLane(env: ReturnType<typeof setup>, sidebar = env.port) {
   await expect
     .poll(() => sidebar.sent)
     .toContainEqual(expect.objectContaining({ type: 'laneKey', key: status.lane }));
-  const given = sidebar.sent.find((m) => (m as { type: string }).type === 'laneKey') as { connection: string };
+  const given = sidebar.sent.find((m) => (m as { type: string }).type === 'laneKey') as {
+    connection: string;
+  };
   const c = channel();
   const fromWorker: unknown[] = [];
   c.port1.onmessage = (event) => void fromWorker.push(event.data);
@@ -195,7 +197,9 @@ describe('tab lanes through the worker', () => {
     const status = (await env.send({ type: 'hostStatus', account: ME }, gmailSender(7))) as { lane: string };
     env.port.deliver({ type: 'subscribe' });
     await expect.poll(() => env.port.sent).toContainEqual(expect.objectContaining({ type: 'laneKey' }));
-    const given = env.port.sent.find((m) => (m as { type: string }).type === 'laneKey') as { connection: string };
+    const given = env.port.sent.find((m) => (m as { type: string }).type === 'laneKey') as {
+      connection: string;
+    };
     const c = channel();
     const got: unknown[] = [];
     c.port1.onmessage = (event) => void got.push(event.data);

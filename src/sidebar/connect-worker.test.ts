@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import type { SidebarView } from '../shared/sidebar-port';
-import { connectWorker, MAX_SILENT_RECONNECTS, receiveFromWorker, type SidebarPort } from './connect-worker';
+import type { ThreadExtras } from '../shared/thread-extras';
+import {
+  connectWorker,
+  MAX_SILENT_RECONNECTS,
+  newSendOrder,
+  receiveFromWorker,
+  type SidebarPort,
+} from './connect-worker';
 import { createSidebarStore } from './store';
 
 function fakeWorker() {
@@ -38,6 +45,23 @@ const view = (seq: number, threadId: string | null): SidebarView => ({
   status: null,
 });
 
+const EXTRAS: ThreadExtras = {
+  links: [],
+  loggedMessages: 2,
+  messageCount: 2,
+  tasks: [],
+  pipelines: [],
+  crmDateOrder: 'monthFirst',
+  consent: { emailLogging: true, version: 1 },
+  settings: {
+    emailContentLevel: 'metadata',
+    autoLog: false,
+    autoLogChangeable: true,
+    prohibitedDataMode: 'block',
+    disclosureUrl: null,
+  },
+};
+
 describe('connectWorker', () => {
   it('subscribes on connect and shows what the worker sends', () => {
     const worker = fakeWorker();
@@ -61,7 +85,7 @@ describe('connectWorker', () => {
   it('drops what a later message of the same connection overtook on the lane, and counts anew after a reconnect', () => {
     const worker = fakeWorker();
     const store = createSidebarStore();
-    const order = { last: 0 };
+    const order = newSendOrder();
     const keys: string[] = [];
     const lane = { setKey: (key: string) => void keys.push(key), workerGone: () => undefined };
     connectWorker(worker.connect, store, (run) => run(), lane, order);
@@ -71,6 +95,10 @@ describe('connectWorker', () => {
     expect(store.getState().cards).toMatchObject({ contacts: [] });
     worker.ports[0]?.message({ type: 'laneKey', key: 'a'.repeat(32), connection: '1'.repeat(16), n: 3 });
     expect(keys).toEqual(['a'.repeat(32)]);
+    // Another kind is not superseded by a later view: extras with a lower count still land.
+    receiveFromWorker(store, { ...view(5, 'a'), cards: [], n: 6 }, order);
+    receiveFromWorker(store, { type: 'extras', seq: 5, threadId: 'a', extras: EXTRAS, n: 5 }, order);
+    expect(store.getState().extras?.extras.loggedMessages).toBe(2);
     worker.ports[0]?.drop(); // the worker restarted: a new connection counts from 1
     worker.ports[1]?.message({ ...view(5, 'b'), n: 1 });
     expect(store.getState().thread?.thread?.threadId).toBe('b');

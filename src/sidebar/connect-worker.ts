@@ -21,13 +21,14 @@ export const MAX_SILENT_RECONNECTS = 8;
  */
 /**
  * What the worker sends, over the sidebar port or the tab lane: checked, then into the store. Each
- * message carries its connection's running count (sidebar-hub.ts); one overtaken on the other
- * channel by a later one is dropped (`order.last`, reset for each new connection).
+ * message carries its connection's running count (sidebar-hub.ts); a view overtaken by a later view
+ * on the other channel is dropped, and so is extras by later extras (each kind supersedes only its
+ * own kind). `SendOrder` is reset for each new connection.
  */
 export function receiveFromWorker(
   store: SidebarStore,
   message: unknown,
-  order: { last: number },
+  order: SendOrder,
   lane?: SidebarLane,
 ): boolean {
   const parsed = workerToSidebarSchema.safeParse(message);
@@ -36,9 +37,9 @@ export function receiveFromWorker(
     return false;
   }
   const data = parsed.data;
-  if (data.n !== undefined) {
-    if (data.n <= order.last) return true;
-    order.last = data.n;
+  if (data.n !== undefined && (data.type === 'view' || data.type === 'extras')) {
+    if (data.n <= order[data.type]) return true;
+    order[data.type] = data.n;
   }
   if (data.type === 'view') store.getState().receiveView(data);
   else if (data.type === 'extras') store.getState().receiveExtras(data);
@@ -48,19 +49,26 @@ export function receiveFromWorker(
   return true;
 }
 
+/** The count of the last view and extras taken from the worker, per connection. */
+export interface SendOrder {
+  view: number;
+  extras: number;
+}
+export const newSendOrder = (): SendOrder => ({ view: 0, extras: 0 });
+
 export function connectWorker(
   connect: () => SidebarPort,
   store: SidebarStore,
   schedule: (run: () => void, ms: number) => void = (run, ms) => void setTimeout(run, ms),
   lane?: SidebarLane,
   /** The order of what the worker sends, shared with the lane (main.tsx). */
-  order: { last: number } = { last: 0 },
+  order: SendOrder = newSendOrder(),
 ): { retry(): void } {
   let silentReconnects = 0;
 
   const open = (): void => {
     const port = connect();
-    order.last = 0; // a new connection counts from 1
+    Object.assign(order, newSendOrder()); // a new connection counts from 1
     port.onMessage.addListener((message) => {
       if (receiveFromWorker(store, message, order, lane)) silentReconnects = 0;
     });

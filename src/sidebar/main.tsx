@@ -2,7 +2,7 @@ import { render } from 'preact';
 import browser from 'webextension-polyfill';
 import { SIDEBAR_PORT } from '../shared/sidebar-port';
 import { App } from './app';
-import { connectWorker, receiveFromWorker, type SidebarPort } from './connect-worker';
+import { connectWorker, newSendOrder, receiveFromWorker, type SidebarPort } from './connect-worker';
 import './sidebar.css';
 import { createSidebarStore } from './store';
 import { createSidebarLane } from './tab-lane';
@@ -18,7 +18,7 @@ window.addEventListener('hashchange', applyTheme);
 document.documentElement.lang = browser.i18n.getUILanguage();
 
 const store = createSidebarStore();
-const order = { last: 0 };
+const order = newSendOrder();
 // The tab lane (shared/tab-lane.ts): thread opens from the Gmail page, and their views, skip the
 // browser's message routing, which a thread open's navigation holds up.
 const lane = createSidebarLane({

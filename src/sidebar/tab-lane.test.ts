@@ -57,7 +57,9 @@ describe('sidebar tab lane', () => {
     const env = setup();
     const page = env.offer(); // offered before the worker's key came: held
     env.lane.setKey(KEY, CONN);
-    expect(env.opened.map((o) => o.data)).toEqual([{ type: 'threadlineLaneOpen', key: KEY, connection: CONN }]);
+    expect(env.opened.map((o) => o.data)).toEqual([
+      { type: 'threadlineLaneOpen', key: KEY, connection: CONN },
+    ]);
     const got = env.atWorker();
     page.postMessage({ type: 'threadOpened', seq: 1 });
     await settle();

@@ -167,7 +167,11 @@ export function createFakePlatform() {
       for (const l of connectListeners) l(port);
     },
     /** A sidebar posts `data` with `port` to the worker itself (the tab lane). */
-    openLane: (data: unknown, port: LanePort, sourceUrl: string | null = `${TEST_ORIGIN}src/sidebar/index.html`) => {
+    openLane: (
+      data: unknown,
+      port: LanePort,
+      sourceUrl: string | null = `${TEST_ORIGIN}src/sidebar/index.html`,
+    ) => {
       for (const l of laneListeners) l(data, port, sourceUrl);
     },
     removeTab: (tabId: number) =>
