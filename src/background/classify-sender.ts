@@ -1,7 +1,8 @@
+import { GMAIL_ORIGIN } from '../shared/gmail-origin';
 import type { SenderKind } from '../shared/protocol';
 import type { MessageSender } from './platform';
 
-export const GMAIL_ORIGIN = 'https://mail.google.com';
+export { GMAIL_ORIGIN };
 
 export interface SenderContext {
   kind: SenderKind;

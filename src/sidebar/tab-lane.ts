@@ -4,12 +4,11 @@
  * content script's messages through. What the worker sends back on that port is handled like what
  * comes over the sidebar port.
  */
+import { GMAIL_ORIGIN } from '../shared/gmail-origin';
 import { createLogger } from '../shared/logger';
 import { type LaneOpen, type LanePort, laneOfferSchema } from '../shared/tab-lane';
 
 const logger = createLogger('sidebar');
-
-const GMAIL_ORIGIN = 'https://mail.google.com';
 
 export interface SidebarLaneDeps {
   /** window.addEventListener('message', …) */

@@ -4,7 +4,7 @@
  * port; each thread open then arrives by the lane AND by message, and the worker runs it once. A
  * script in Gmail's page, which cannot know the key, is refused when it offers the sidebar a port.
  */
-import type { ConsoleMessage, Frame, Page, Worker } from '@playwright/test';
+import type { BrowserContext, ConsoleMessage, Frame, Page, Worker } from '@playwright/test';
 import { demoFixture } from '../gmail-double/fixture';
 import { expect, GMAIL_URL, routeGmail, sidebarFrame, test } from './fixtures';
 
@@ -22,6 +22,20 @@ async function open(page: Page, frame: Frame, threadId: string): Promise<void> {
 const secondCopies = (log: string[]) =>
   log.filter((l) => l.includes('message.secondCopy') && l.includes('threadOpened')).length;
 
+/** Gmail's inbox with the sidebar loaded; the worker's log and the page's (the sidebar's included). */
+async function gmailWithSidebar(context: BrowserContext, extensionId: string) {
+  const worker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker'));
+  const log = record(worker);
+  await routeGmail(context);
+  const page = await context.newPage();
+  const sidebarLog: string[] = [];
+  page.on('console', (m) => void sidebarLog.push(m.text()));
+  await page.goto(`${GMAIL_URL}#inbox`);
+  const frame = await sidebarFrame(page, extensionId);
+  await expect(frame.getByTestId('empty-state')).toBeVisible();
+  return { log, sidebarLog, frame, page };
+}
+
 function record(worker: Worker): string[] {
   const lines: string[] = [];
   worker.on('console', (m: ConsoleMessage) => void lines.push(m.text()));
@@ -32,13 +46,7 @@ test('thread opens travel the tab lane, run once, and paint the sidebar', async 
   context,
   extensionId,
 }) => {
-  const worker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker'));
-  const log = record(worker);
-  await routeGmail(context);
-  const page = await context.newPage();
-  await page.goto(`${GMAIL_URL}#inbox`);
-  const frame = await sidebarFrame(page, extensionId);
-  await expect(frame.getByTestId('empty-state')).toBeVisible();
+  const { log, frame, page } = await gmailWithSidebar(context, extensionId);
   await expect.poll(() => log.filter((l) => l.includes('lane.opened')).length).toBe(1);
 
   for (const thread of [pricing, intro, pricing]) await open(page, frame, thread?.threadId ?? '');
@@ -52,15 +60,7 @@ test('a script in Gmail’s page cannot hand the sidebar a port of its own', asy
   context,
   extensionId,
 }) => {
-  const worker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker'));
-  const log = record(worker);
-  await routeGmail(context);
-  const page = await context.newPage();
-  const sidebarLog: string[] = [];
-  page.on('console', (m) => void sidebarLog.push(m.text()));
-  await page.goto(`${GMAIL_URL}#inbox`);
-  const frame = await sidebarFrame(page, extensionId);
-  await expect(frame.getByTestId('empty-state')).toBeVisible();
+  const { log, sidebarLog, frame, page } = await gmailWithSidebar(context, extensionId);
   // The page's own scripts post an offer with a guessed key and try to open a thread through it.
   await page.evaluate((id) => {
     const iframe = document.querySelector<HTMLIFrameElement>('iframe[data-threadline="sidebar"]');
