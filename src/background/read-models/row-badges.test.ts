@@ -120,4 +120,48 @@ describe('row badges', () => {
       ['t-none', null],
     ]);
   });
+
+  it('remembers which threads show a deal stage while the version holds: a page seen before reads nothing', async () => {
+    const db = await seeded();
+    let version = 'v1';
+    const badges = createRowBadges(db, () => version);
+    const request = {
+      type: 'rowBadges' as const,
+      account: ME,
+      rows: [
+        { threadId: 't-deal', addresses: ['alice@acme.test'] },
+        { threadId: 't-new', addresses: [] },
+      ],
+    };
+    const reads: string[] = [];
+    for (const table of [db.people, db.threadMarks] as const) {
+      const where = table.where.bind(table) as (index: string) => unknown;
+      (table as { where: unknown }).where = (index: string) => {
+        reads.push(table.name);
+        return where(index);
+      };
+    }
+    const shown = async () =>
+      (await badges(request, new Set())).badges.map((b) => [b.threadId, b.contact, b.dealStage]);
+    expect(await shown()).toEqual([
+      ['t-deal', true, 'Proposal'],
+      ['t-new', false, null],
+    ]);
+    expect(reads.sort()).toEqual(['people', 'threadMarks']);
+    // The same page again: answered from memory, not one read.
+    await db.threadMarks.put(link('t-new', 7));
+    expect(await shown()).toEqual([
+      ['t-deal', true, 'Proposal'],
+      ['t-new', false, null],
+    ]);
+    expect(reads).toHaveLength(2);
+    // The account changed (the link's write moves the version): the links are read again, the
+    // addresses too.
+    version = 'v2';
+    expect(await shown()).toEqual([
+      ['t-deal', true, 'Proposal'],
+      ['t-new', false, 'Proposal'],
+    ]);
+    expect(reads.sort()).toEqual(['people', 'people', 'threadMarks', 'threadMarks']);
+  });
 });

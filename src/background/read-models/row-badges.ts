@@ -12,13 +12,27 @@ export type RowBadges = (
 ) => Promise<ResponseOf<'rowBadges'>>;
 
 /**
- * Badges for a page of inbox rows, from the cache in two indexed queries: never one CRM call per row.
- * Gmail hands the same rows over again on every return to a list and every page load, so whether an
- * address is a CRM person is remembered while nothing of the account changed (`versionOf`, the
- * views' version: every write, sync step and look-up moves it); only addresses not remembered are read.
+ * Badges for a page of inbox rows, from the cache in at most two indexed reads: never one CRM call
+ * per row. Gmail hands the same rows over again on every return to a list and every page load, so
+ * two answers are remembered while nothing of the account changed (`versionOf`, the views' version:
+ * every write, sync step and look-up moves it): whether an address is a CRM person, and which threads
+ * are linked to an open deal at which stage. A page of rows already seen then reads nothing at all.
  */
 export function createRowBadges(db: ThreadlineDb, versionOf: (account: string) => string): RowBadges {
   const remembered = new Map<string, { version: string; known: boolean }>();
+  const stages = new Map<string, { version: string; ofThread: Promise<Map<string, string>> }>();
+  /** The account's threads linked to an open deal, with the deal's stage, for this version. */
+  const stagesOf = (account: string, version: string): Promise<Map<string, string>> => {
+    const kept = stages.get(account);
+    if (kept?.version === version) return kept.ofThread;
+    const ofThread = linkedDealStages(db, account);
+    stages.set(account, { version, ofThread });
+    // A failed read is not remembered: the next page reads again.
+    ofThread.catch(() => {
+      if (stages.get(account)?.ofThread === ofThread) stages.delete(account);
+    });
+    return ofThread;
+  };
   return async (request, teammates) => {
     const { account } = request;
     const version = versionOf(account);
@@ -36,7 +50,10 @@ export function createRowBadges(db: ThreadlineDb, versionOf: (account: string) =
       if (kept?.version !== version) unread.push(a);
       else if (kept.known) known.add(a);
     }
-    const [found, marks] = await readAddressesAndLinks(db, account, unread, request);
+    const [found, stageOf] = await Promise.all([
+      unread.length > 0 ? knownAddresses(db, account, unread) : new Set<string>(),
+      stagesOf(account, version),
+    ]);
     for (const a of unread) {
       const isKnown = found.has(a);
       if (isKnown) known.add(a);
@@ -48,88 +65,69 @@ export function createRowBadges(db: ThreadlineDb, versionOf: (account: string) =
       if (remembered.size <= REMEMBERED_ADDRESSES) break;
       remembered.delete(key);
     }
-    return badgesOf(db, account, request, teammates, known, marks);
-  };
-}
-
-async function readAddressesAndLinks(
-  db: ThreadlineDb,
-  account: string,
-  addresses: string[],
-  request: RequestOf<'rowBadges'>,
-) {
-  // One read transaction, one equality read per address issued together: IndexedDB pipelines them,
-  // where anyOf() walks a cursor key by key (measured for 100 rows: 55–90 ms with anyOf). A badge
-  // needs only whether the address is known: primary keys, not whole people to deserialise.
-  return db.transaction('r', db.people, db.threadMarks, () =>
-    Promise.all([
-      Promise.all(
-        addresses.map((a) =>
-          db.people
-            .where('emailKeys')
-            .equals(emailKey(account, a))
-            .primaryKeys()
-            // Keys start with the account's tag; the primary key says whose row it is (key-prefix.ts).
-            .then((keys) => (keys.some(([owner]) => owner === account) ? a : null)),
-        ),
-      ).then((found) => new Set(found.filter((a): a is string => a !== null))),
-      // Links are few (one per linked thread and record): all of the account's, in one read.
-      db.threadMarks
-        .where('[account+kind]')
-        .equals([account, 'link'])
-        .toArray()
-        .then((links) => {
-          const shown = new Set(request.rows.map((r) => r.threadId));
-          return links.filter((m) => shown.has(m.threadId));
-        }),
-    ]),
-  );
-}
-
-async function badgesOf(
-  db: ThreadlineDb,
-  account: string,
-  request: RequestOf<'rowBadges'>,
-  teammates: Set<string>,
-  known: Set<string>,
-  marks: ThreadMarkRow[],
-): Promise<ResponseOf<'rowBadges'>> {
-  const dealIds = [
-    ...new Set(
-      marks
-        .filter((m) => m.kind === 'link' && m.active && m.recordKey.startsWith('opportunity:'))
-        .map((m) => Number(m.recordKey.slice('opportunity:'.length))),
-    ),
-  ];
-  const deals = (
-    await db.opportunities.bulkGet(dealIds.map((id) => [account, id] as [string, number]))
-  ).filter((d) => d !== undefined && d.status === 'Open');
-  const pipelineIds = [...new Set(deals.map((d) => d?.pipelineId).filter((id): id is number => id != null))];
-  const pipelines = await db.pipelines.bulkGet(pipelineIds.map((id) => [account, id] as [string, number]));
-  const stageName = new Map<number, string>();
-  for (const d of deals) {
-    const stage = pipelines.find((p) => p?.id === d?.pipelineId)?.stages.find((s) => s.id === d?.stageId);
-    if (d && stage) stageName.set(d.id, stage.name);
-  }
-  return {
-    badges: request.rows.map((row) => {
-      const linkedDeal = marks.find(
-        (m) =>
-          m.threadId === row.threadId &&
-          m.kind === 'link' &&
-          m.active &&
-          stageName.has(Number(m.recordKey.slice('opportunity:'.length))),
-      );
-      return {
+    return {
+      badges: request.rows.map((row) => ({
         threadId: row.threadId,
         contact: row.addresses.some((a) => {
           const n = normaliseAddress(a);
           return n !== null && !teammates.has(n) && known.has(n);
         }),
-        dealStage: linkedDeal
-          ? (stageName.get(Number(linkedDeal.recordKey.slice('opportunity:'.length))) ?? null)
-          : null,
-      };
-    }),
+        dealStage: stageOf.get(row.threadId) ?? null,
+      })),
+    };
   };
 }
+
+/** Which of `addresses` are people of the account's cache. */
+function knownAddresses(db: ThreadlineDb, account: string, addresses: string[]): Promise<Set<string>> {
+  // One read transaction, one equality read per address issued together: IndexedDB pipelines them,
+  // where anyOf() walks a cursor key by key (measured for 100 rows: 55–90 ms with anyOf). A badge
+  // needs only whether the address is known: primary keys, not whole people to deserialise.
+  return db.transaction('r', db.people, () =>
+    Promise.all(
+      addresses.map((a) =>
+        db.people
+          .where('emailKeys')
+          .equals(emailKey(account, a))
+          .primaryKeys()
+          // Keys start with the account's tag; the primary key says whose row it is (key-prefix.ts).
+          .then((keys) => (keys.some(([owner]) => owner === account) ? a : null)),
+      ),
+    ).then((found) => new Set(found.filter((a): a is string => a !== null))),
+  );
+}
+
+/**
+ * Every thread of the account linked (and not unlinked) to an open deal, with the stage's name; a
+ * thread linked to several such deals shows the first link's. Links are few (one per linked thread
+ * and record), so all of the account's are read at once, in one transaction.
+ */
+function linkedDealStages(db: ThreadlineDb, account: string): Promise<Map<string, string>> {
+  return db.transaction('r', db.threadMarks, db.opportunities, db.pipelines, async () => {
+    const links = (await db.threadMarks.where('[account+kind]').equals([account, 'link']).toArray()).filter(
+      (m) => m.active && m.recordKey.startsWith(DEAL_KEY),
+    );
+    const dealOf = (m: ThreadMarkRow) => Number(m.recordKey.slice(DEAL_KEY.length));
+    const dealIds = [...new Set(links.map(dealOf))];
+    const deals = (
+      await db.opportunities.bulkGet(dealIds.map((id) => [account, id] as [string, number]))
+    ).filter((d) => d !== undefined && d.status === 'Open');
+    const pipelineIds = [
+      ...new Set(deals.map((d) => d?.pipelineId).filter((id): id is number => id != null)),
+    ];
+    const pipelines = await db.pipelines.bulkGet(pipelineIds.map((id) => [account, id] as [string, number]));
+    const stageName = new Map<number, string>();
+    for (const d of deals) {
+      const stage = pipelines.find((p) => p?.id === d?.pipelineId)?.stages.find((s) => s.id === d?.stageId);
+      if (d && stage) stageName.set(d.id, stage.name);
+    }
+    const ofThread = new Map<string, string>();
+    for (const m of links) {
+      const stage = stageName.get(dealOf(m));
+      if (stage !== undefined && !ofThread.has(m.threadId)) ofThread.set(m.threadId, stage);
+    }
+    return ofThread;
+  });
+}
+
+const DEAL_KEY = 'opportunity:';
