@@ -1,7 +1,7 @@
 // @vitest-environment happy-dom
 import { describe, expect, it } from 'vitest';
 import type { ThreadFacts } from '../shared/protocol';
-import type { GmailHost, SidebarMount } from './gmail-host/gmail-host';
+import type { GmailHost, SidebarMount, ThreadRow } from './gmail-host/gmail-host';
 import type { ContentPlatform } from './platform';
 import { sendToWorker, startContentScript } from './start-content-script';
 
@@ -11,12 +11,14 @@ const pageUrl = 'https://mail.google.com/mail/u/0/#inbox';
 function fakeHost() {
   const opened = new Set<(t: ThreadFacts) => void>();
   const closed = new Set<(id: string) => void>();
+  const rows = new Set<(row: ThreadRow) => void>();
   const mounts: SidebarMount[] = [];
+  const badged: [string, boolean][] = [];
   const host: GmailHost = {
     account: 'me@corp.test',
     onThreadOpened: (l) => void opened.add(l),
     onThreadClosed: (l) => void closed.add(l),
-    onThreadRow: () => undefined,
+    onThreadRow: (l) => void rows.add(l),
     onCompose: () => undefined,
     mountSidebar: async (m) => {
       mounts.push(m);
@@ -33,6 +35,16 @@ function fakeHost() {
     close: (id: string) => {
       for (const l of closed) l(id);
     },
+    /** Gmail renders an inbox row whose sender is `address`. */
+    row: (threadId: string, address: string) => {
+      for (const l of rows)
+        l({
+          threadId,
+          contacts: [{ name: '', address }],
+          showBadges: ({ contact }) => void badged.push([threadId, contact]),
+        });
+    },
+    badged,
   };
 }
 
@@ -135,5 +147,67 @@ describe('content script', () => {
     expect(
       await sendToWorker(wrong.platform, { type: 'threadClosed', account: 'me@x.test', threadId: 't' }),
     ).toBe(false);
+  });
+
+  it('holds the rows Gmail hands over until the worker says the account is allowed, then badges them in one request', async () => {
+    const gmail = fakeHost();
+    let allow: (enabled: boolean) => void = () => undefined;
+    const answered = new Promise<boolean>((resolve) => {
+      allow = resolve;
+    });
+    const { platform, sent } = fakeContentPlatform(async (m) => {
+      const message = m as { type: string; rows?: { threadId: string }[] };
+      if (message.type === 'hostStatus') return worker(await answered)(m);
+      if (message.type === 'rowBadges')
+        return {
+          badges: (message.rows ?? []).map((r) => ({ threadId: r.threadId, contact: true, dealStage: null })),
+        };
+      return { ok: true };
+    });
+    const started = startContentScript(platform, async () => gmail.host, { pageUrl });
+    await new Promise((r) => setTimeout(r, 0));
+    gmail.row('r1', 'a@acme.test');
+    gmail.row('r2', 'b@acme.test');
+    await new Promise((r) => setTimeout(r, 10));
+    // Nothing of the rows leaves the page before the worker answered.
+    expect(sent.map((m) => (m as { type: string }).type)).toEqual(['hostStatus']);
+    allow(true);
+    await started;
+    await new Promise((r) => setTimeout(r, 0));
+    expect(sent.filter((m) => (m as { type: string }).type === 'rowBadges')).toEqual([
+      {
+        type: 'rowBadges',
+        account: 'me@corp.test',
+        rows: [
+          { threadId: 'r1', addresses: ['a@acme.test'] },
+          { threadId: 'r2', addresses: ['b@acme.test'] },
+        ],
+      },
+    ]);
+    expect(gmail.badged).toEqual([
+      ['r1', true],
+      ['r2', true],
+    ]);
+    // Rows rendered later: those of one task in one request.
+    gmail.row('r3', 'c@acme.test');
+    gmail.row('r4', 'd@acme.test');
+    await new Promise((r) => setTimeout(r, 10));
+    const later = sent.filter((m) => (m as { type: string }).type === 'rowBadges').slice(1);
+    expect(later.map((m) => (m as { rows: { threadId: string }[] }).rows.map((r) => r.threadId))).toEqual([
+      ['r3', 'r4'],
+    ]);
+  });
+
+  it('never sends the rows of an account the admin policy does not allow', async () => {
+    const gmail = fakeHost();
+    const { platform, sent } = fakeContentPlatform(worker(false));
+    const started = startContentScript(platform, async () => gmail.host, { pageUrl });
+    await new Promise((r) => setTimeout(r, 0));
+    gmail.row('r1', 'a@acme.test');
+    await started;
+    gmail.row('r2', 'b@acme.test');
+    await new Promise((r) => setTimeout(r, 10));
+    expect(sent).toEqual([{ type: 'hostStatus', account: 'me@corp.test' }]);
+    expect(gmail.badged).toEqual([]);
   });
 });

@@ -54,10 +54,16 @@ export async function askWorker<T extends RequestType>(
 /** What the worker said about this tab's account; null when the worker did not answer. */
 type HostStatus = ResponseOf<'hostStatus'>;
 
-/** Inbox rows arrive one by one as Gmail renders a page: rows handed over in one task go in one batch. */
+/**
+ * Inbox rows arrive one by one as Gmail renders a page: rows handed over in one task go in one batch.
+ * Rows handed over before the worker said whether this account is allowed wait here (nothing leaves
+ * the page until it has), and go in one batch as soon as it answers: no extra task on the way.
+ */
 function badgeRows(platform: ContentPlatform, host: GmailHost, status: Promise<HostStatus | null>): void {
   const batch: ThreadRow[] = [];
   let scheduled = false;
+  /** Null until the worker answers. */
+  let enabled: boolean | null = null;
   const flush = async () => {
     scheduled = false;
     const rows = batch.splice(0, 500);
@@ -76,15 +82,21 @@ function badgeRows(platform: ContentPlatform, host: GmailHost, status: Promise<H
     }
     if (batch.length > 0) void flush();
   };
+  void status.then((answer) => {
+    enabled = answer?.enabled === true;
+    if (!enabled) batch.length = 0;
+    else if (batch.length > 0 && !scheduled) {
+      scheduled = true;
+      void flush();
+    }
+  });
   host.onThreadRow((row) => {
-    void status.then((answer) => {
-      if (!answer?.enabled) return;
-      batch.push(row);
-      if (!scheduled) {
-        scheduled = true;
-        setTimeout(() => void flush(), 0);
-      }
-    });
+    if (enabled === false) return;
+    batch.push(row);
+    if (enabled && !scheduled) {
+      scheduled = true;
+      setTimeout(() => void flush(), 0);
+    }
   });
 }
 
