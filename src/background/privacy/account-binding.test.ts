@@ -63,4 +63,18 @@ describe('account binding', () => {
       reason: 'account not allowed by policy',
     });
   });
+
+  it('reads the tab’s pin while the policy is still being read (a woken worker waits for the slower)', async () => {
+    const { area, counts } = sessionArea();
+    const binding = createAccountBinding(area);
+    let answer: (allowed: boolean) => void = () => undefined;
+    const allowed = new Promise<boolean>((resolve) => {
+      answer = resolve;
+    });
+    const verdict = binding.check(7, 'sam@corp.test', allowed, false);
+    await new Promise((r) => setTimeout(r, 0));
+    expect(counts.reads).toBe(1);
+    answer(false);
+    expect(await verdict).toEqual({ ok: false, reason: 'account not allowed by policy' });
+  });
 });

@@ -21,7 +21,12 @@ export interface AccountBinding {
    * Pins `account` to the tab if it has none yet, then checks it. `mayBeOutside`: the message only
    * asks whether the account is allowed (hostStatus), so an account outside the domains is answered.
    */
-  check(tabId: number, account: string, allowed: boolean, mayBeOutside: boolean): Promise<AccountVerdict>;
+  check(
+    tabId: number,
+    account: string,
+    allowed: boolean | Promise<boolean>,
+    mayBeOutside: boolean,
+  ): Promise<AccountVerdict>;
   /** The tab closed: its next page may be another account. */
   forget(tabId: number): Promise<void>;
 }
@@ -55,7 +60,7 @@ export function createAccountBinding(session: KeyValueArea): AccountBinding {
           await session.set(key(tabId), wanted);
           known.set(tabId, wanted);
         }
-        if (!allowed && !mayBeOutside) return { ok: false, reason: 'account not allowed by policy' };
+        if (!(await allowed) && !mayBeOutside) return { ok: false, reason: 'account not allowed by policy' };
         return { ok: true };
       }),
     forget: (tabId) =>

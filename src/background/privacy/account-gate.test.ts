@@ -8,7 +8,9 @@ import {
 } from '../../../test/unit/fake-platform';
 import { ThreadlineDb } from '../../db/threadline-db';
 import { createLogger } from '../../shared/logger';
+import { DEFAULT_SETTINGS, type Settings } from '../../shared/settings';
 import { main } from '../main';
+import { createAccountGate } from './account-gate';
 
 const ME = 'sam@corp.test';
 const FORGED = 'mallory@corp.test';
@@ -107,5 +109,33 @@ describe('account binding: a tab speaks for the account of its first contact', (
     expect(await env.send({ type: 'exportData', account: FORGED }, options)).toMatchObject({
       json: expect.any(String),
     });
+  });
+});
+
+describe('account gate', () => {
+  it('asks for the tab’s pin without waiting for the policy (a woken worker reads both at once)', async () => {
+    const order: string[] = [];
+    let answer: (settings: { settings: Settings }) => void = () => undefined;
+    const gate = createAccountGate({
+      settings: () =>
+        new Promise((resolve) => {
+          answer = resolve;
+        }),
+      accounts: {
+        check: async (_tabId, _account, allowed) => {
+          order.push('pin read');
+          return (await allowed) ? { ok: true } : { ok: false, reason: 'account not allowed by policy' };
+        },
+        forget: async () => undefined,
+      },
+    });
+    const refusal = gate(
+      { type: 'rowBadges', account: ME, rows: [] },
+      { kind: 'gmailContentScript', tabId: 7, frameId: 0, documentId: null },
+    );
+    await new Promise((r) => setTimeout(r, 0));
+    expect(order).toEqual(['pin read']);
+    answer({ settings: DEFAULT_SETTINGS });
+    expect(await refusal).toBeNull();
   });
 });

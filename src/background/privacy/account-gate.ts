@@ -29,9 +29,12 @@ export function createAccountGate(deps: {
   return async (request, context) => {
     if (!('account' in request)) return null;
     const { account } = request;
-    const allowed = accountAllowed((await deps.settings()).settings, account);
+    // The policy and the tab's pinned account are read together (a woken worker's first message
+    // waits for both).
+    const allowed = deps.settings().then(({ settings }) => accountAllowed(settings, account));
+    allowed.catch(() => undefined); // a failed read refuses below; not an unhandled rejection
     if (EXTENSION_PAGES.has(context.kind)) {
-      return PAGE_EGRESS.has(request.type) && !allowed ? 'account not allowed by policy' : null;
+      return PAGE_EGRESS.has(request.type) && !(await allowed) ? 'account not allowed by policy' : null;
     }
     if (context.tabId === null) return 'message needs a tab';
     const verdict = await deps.accounts.check(

@@ -43,6 +43,47 @@ const restarts = (fake: ReturnType<typeof createFakePlatform>, db: ThreadlineDb)
   });
 
 describe('admin policy store', () => {
+  it('reads the managed store, the session note and the database together, not one after another', async () => {
+    const fake = createFakePlatform();
+    const db = new ThreadlineDb(`policy-${Math.random()}`);
+    await setPolicy({ RetentionDays: 9 });
+    const started: string[] = [];
+    let answerManaged: () => void = () => undefined;
+    const managedHeld = new Promise<void>((resolve) => {
+      answerManaged = resolve;
+    });
+    const bulkGet = db.settings.bulkGet.bind(db.settings);
+    db.settings.bulkGet = ((keys: string[]) => {
+      started.push('database');
+      return bulkGet(keys);
+    }) as typeof db.settings.bulkGet;
+    const policy = createPolicyStore({
+      managed: {
+        ...fake.platform.managed,
+        get: async () => {
+          started.push('managed');
+          await managedHeld;
+          return fake.platform.managed.get();
+        },
+      },
+      session: {
+        ...fake.session,
+        get: (key) => {
+          started.push('session');
+          return fake.session.get(key);
+        },
+      },
+      db,
+      logger: createLogger('t', () => undefined),
+    });
+    const resolved = policy.current();
+    await new Promise((r) => setTimeout(r, 20));
+    // All three asked while the managed store has not answered yet.
+    expect(started.sort()).toEqual(['database', 'managed', 'session']);
+    answerManaged();
+    expect((await resolved).settings.retentionDays).toBe(9);
+  });
+
   it('reads the managed policy and locks what it sets', async () => {
     const { policy } = store();
     await setPolicy({ RetentionDays: 7, EmailContentLevel: 'bogus' });

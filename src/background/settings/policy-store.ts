@@ -63,24 +63,27 @@ export function createPolicyStore(options: {
     }
   };
 
+  /** The user's settings and the last policy read, in one read. */
+  const rows = () => options.db.settings.bulkGet(['userSettings', LAST_KNOWN]);
+
   const load = async (): Promise<PolicyState> => {
-    let answer = await read();
-    if (
-      answer.ok &&
-      Object.keys(answer.policy).length === 0 &&
-      (await options.session.get(CHECKED)) !== true
-    ) {
+    // The managed store, the session's note and the database are read together: a woken worker
+    // waits on this before its first answer, so it waits for the slowest of the three, not the sum.
+    const first = rows();
+    first.catch(() => undefined);
+    let [answer, checked] = await Promise.all([read(), options.session.get(CHECKED).catch(() => false)]);
+    let [userRow, knownRow] = await first;
+    if (answer.ok && Object.keys(answer.policy).length === 0 && checked !== true) {
       await new Promise<void>((resolve) => {
         changed = resolve;
         setTimeout(resolve, options.graceMs ?? POLICY_GRACE_MS);
       });
       changed = null;
       answer = await read();
+      [userRow, knownRow] = await rows();
     }
-    // One read for both rows (the first thing a woken worker waits on). The policy's copy is written
-    // only when it changed; the once-per-session note is not waited for (lost, it costs one more
-    // grace wait at the next start-up).
-    const [userRow, knownRow] = await options.db.settings.bulkGet(['userSettings', LAST_KNOWN]);
+    // The policy's copy is written only when it changed; the once-per-session note is not waited
+    // for (lost, it costs one more grace wait at the next start-up).
     const known = knownRow?.value;
     let policy: Record<string, unknown>;
     if (answer.ok) {
