@@ -23,10 +23,34 @@ import type {
 } from './threadline-db';
 
 /**
+ * Words nobody finds a record by: "Corwin, O'Kon and Wyman" is found by "corwin", "o", "kon" and
+ * "wyman", and an index entry for "and" in every such name would only crowd the answers to "an".
+ */
+const STOP_WORDS: ReadonlySet<string> = new Set([
+  'a',
+  'an',
+  'and',
+  'at',
+  'by',
+  'for',
+  'in',
+  'of',
+  'on',
+  'or',
+  'the',
+  'to',
+  'with',
+]);
+
+/** A word worth an index entry: it has a letter or a digit ("—" and "&" do not) and is no stop word. */
+const searchableWord = (word: string): boolean => /[\p{L}\p{N}]/u.test(word) && !STOP_WORDS.has(word);
+
+/**
  * Search keys, lower-cased, for prefix search as you type: each name whole, and each of its words
- * that the whole does not already start with (a query for the first word finds the whole); each of
- * `wholes` (a domain) only whole. Addresses are not here: a person's `emailKeys` and a lead's
- * `emailKey` are searched by prefix instead, so an address costs one index entry, not five (issue 17).
+ * that the whole does not already start with (a query for the first word finds the whole), leaving
+ * out punctuation and stop words (the whole name still starts with them); each of `wholes` (a
+ * domain) only whole. Addresses are not here: a person's `emailKeys` and a lead's `emailKey` are
+ * searched by prefix instead, so an address costs one index entry, not five (issue 17).
  */
 export function searchKeys(
   account: string,
@@ -40,7 +64,8 @@ export function searchKeys(
     if (lower === '') continue;
     keys.add(accountKey(account, lower));
     for (const word of lower.split(/[\s,.'"()/-]+/))
-      if (word.length > 0 && !lower.startsWith(word)) keys.add(accountKey(account, word));
+      if (word.length > 0 && !lower.startsWith(word) && searchableWord(word))
+        keys.add(accountKey(account, word));
   }
   for (const value of wholes) {
     const lower = value?.trim().toLowerCase();
