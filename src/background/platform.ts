@@ -147,11 +147,10 @@ export function createBrowserPlatform(browser: Browser): Platform {
     },
     managed: {
       get: async () => (await browser.storage.managed.get()) as Record<string, unknown>,
+      // The managed area's own event: storage.onChanged would wake the worker for each of its own
+      // storage.session writes (one per thread open), with both values copied in.
       onChanged: {
-        addListener: (listener) =>
-          browser.storage.onChanged.addListener((_changes, area) => {
-            if (area === 'managed') listener();
-          }),
+        addListener: (listener) => browser.storage.managed.onChanged.addListener(() => listener()),
       },
     },
     alarms: {

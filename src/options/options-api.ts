@@ -31,11 +31,11 @@ export const optionsApi: OptionsApi = {
   requestHubspotPermission: () => browser.permissions.request({ origins: ['https://api.hubapi.com/*'] }),
   getSettings: () => worker.ask('getSettings', {}),
   onPolicyChanged: (listener) => {
-    const onChanged = (_changes: unknown, area: string) => {
-      if (area === 'managed') listener();
-    };
-    browser.storage.onChanged.addListener(onChanged);
-    return () => browser.storage.onChanged.removeListener(onChanged);
+    // The managed area's own event, not storage.onChanged: the worker writes storage.session on
+    // every thread open, and an open settings page would be handed each of those writes.
+    const onChanged = () => listener();
+    browser.storage.managed.onChanged.addListener(onChanged);
+    return () => browser.storage.managed.onChanged.removeListener(onChanged);
   },
   ask: worker.ask,
 };

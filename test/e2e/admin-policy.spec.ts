@@ -22,24 +22,24 @@ function canWritePolicy(): boolean {
 test.describe('admin policy from chrome.storage.managed', () => {
   test.skip(!canWritePolicy(), `needs write access to ${POLICY_DIR} (run as root, as CI does)`);
 
-  test.beforeEach(() => {
-    const policy = {
-      '3rdparty': {
-        extensions: {
-          [extensionKey.id]: {
-            AllowedGoogleAccountDomains: ['threadline-demo.test'],
-            RetentionDays: 14,
-            ProhibitedDataMode: 'block',
-            CrmKind: 'local',
-            // Chrome itself drops a value that breaks the schema (not one of the enum's values)...
-            EmailContentLevel: 'loud',
-            // ...while one that fits the schema but not Threadline's rules reaches us, and is reported.
-            NeverLog: ['not a domain!'],
-          },
+  const policyOf = (retentionDays: number) => ({
+    '3rdparty': {
+      extensions: {
+        [extensionKey.id]: {
+          AllowedGoogleAccountDomains: ['threadline-demo.test'],
+          RetentionDays: retentionDays,
+          ProhibitedDataMode: 'block',
+          CrmKind: 'local',
+          // Chrome itself drops a value that breaks the schema (not one of the enum's values)...
+          EmailContentLevel: 'loud',
+          // ...while one that fits the schema but not Threadline's rules reaches us, and is reported.
+          NeverLog: ['not a domain!'],
         },
       },
-    };
-    writeFileSync(POLICY_FILE, JSON.stringify(policy));
+    },
+  });
+  test.beforeEach(() => {
+    writeFileSync(POLICY_FILE, JSON.stringify(policyOf(14)));
   });
   test.afterEach(() => {
     rmSync(POLICY_FILE, { force: true });
@@ -91,6 +91,22 @@ test.describe('admin policy from chrome.storage.managed', () => {
     await expect(page.getByRole('radio', { name: 'Copper' })).toBeDisabled();
     await expect(page.getByTestId('crm-kind')).toContainText('Set by your administrator');
     expect(await pageViolations(page)).toEqual([]);
+  });
+
+  test('a policy changed while Chrome runs applies at once: the worker takes it and the open settings page shows it', async ({
+    context,
+    extensionId,
+  }) => {
+    const page = await context.newPage();
+    await page.goto(`chrome-extension://${extensionId}/src/options/index.html#privacy`);
+    const retention = page.locator('[data-setting="retentionDays"]').getByRole('textbox');
+    await expect(retention).toHaveValue('14');
+    // Chromium reloads the policy folder a few seconds after it changes (about 5 s here); the
+    // managed area's change event then reaches the worker, which re-reads the policy, and the page,
+    // which asks the worker again. No reload of anything.
+    writeFileSync(POLICY_FILE, JSON.stringify(policyOf(30)));
+    await expect(retention).toHaveValue('30', { timeout: 30_000 });
+    await expect(retention).toBeDisabled();
   });
 
   test('a fresh install under a policy that sets the CRM opens no welcome tab; the page itself says so', async ({
