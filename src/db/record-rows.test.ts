@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { accountKey } from './key-prefix';
-import { searchKeys } from './record-rows';
+import { personRow, searchKeys } from './record-rows';
 
 const A = 'sam@corp.test';
 const terms = (keys: string[]) => keys.map((k) => k.slice(accountKey(A, '').length));
@@ -15,8 +15,10 @@ describe('search keys', () => {
     ]);
   });
 
-  it('gives punctuation and stop words no key of their own: the whole name still starts with them', () => {
-    expect(terms(searchKeys(A, ['Aufderhar, Yost and Muller — Unbranded Cotton Fish']))).toEqual([
+  it('gives punctuation, and stop words in company and deal names, no key of their own: the whole name still starts with them', () => {
+    expect(
+      terms(searchKeys(A, ['Aufderhar, Yost and Muller — Unbranded Cotton Fish'], [], 'organisation')),
+    ).toEqual([
       'aufderhar, yost and muller — unbranded cotton fish',
       'yost',
       'muller',
@@ -24,7 +26,7 @@ describe('search keys', () => {
       'cotton',
       'fish',
     ]);
-    expect(terms(searchKeys(A, ['The Home & Garden Co of Ohio']))).toEqual([
+    expect(terms(searchKeys(A, ['The Home & Garden Co of Ohio'], [], 'organisation'))).toEqual([
       'the home & garden co of ohio',
       'home',
       'garden',
@@ -32,12 +34,32 @@ describe('search keys', () => {
       'ohio',
     ]);
     // Words in other scripts and numbers are words.
-    expect(terms(searchKeys(A, ['Müller & Söhne 2026', 'Пётр Иванов']))).toEqual([
+    expect(terms(searchKeys(A, ['Müller & Söhne 2026', 'Пётр Иванов'], [], 'organisation'))).toEqual([
       'müller & söhne 2026',
       'söhne',
       '2026',
       'пётр иванов',
       'иванов',
     ]);
+  });
+
+  it('keeps every word of a person’s or a lead’s name: "An" and "To" are surnames', () => {
+    expect(terms(searchKeys(A, ['Jin An']))).toEqual(['jin an', 'an']);
+    expect(terms(searchKeys(A, ['Mary — To']))).toEqual(['mary — to', 'to']);
+    const row = personRow(A, {
+      id: 1,
+      name: 'Jae-won An',
+      title: null,
+      companyId: null,
+      companyName: null,
+      emails: [],
+      phones: [],
+      address: null,
+      tags: [],
+      ownerId: null,
+      lastContactedAt: null,
+      modifiedAt: 1,
+    });
+    expect(terms(row.searchKeys)).toEqual(['jae-won an', 'won', 'an']);
   });
 });

@@ -23,8 +23,9 @@ import type {
 } from './threadline-db';
 
 /**
- * Words nobody finds a record by: "Corwin, O'Kon and Wyman" is found by "corwin", "o", "kon" and
- * "wyman", and an index entry for "and" in every such name would only crowd the answers to "an".
+ * Words nobody finds a company or a deal by: "Corwin, O'Kon and Wyman" is found by "corwin", "o",
+ * "kon" and "wyman", and an index entry for "and" in every such name would only crowd the answers
+ * to "an". Never applied to people's and leads' names: "An", "To" and "Or" are surnames.
  */
 const STOP_WORDS: ReadonlySet<string> = new Set([
   'a',
@@ -42,20 +43,22 @@ const STOP_WORDS: ReadonlySet<string> = new Set([
   'with',
 ]);
 
-/** A word worth an index entry: it has a letter or a digit ("—" and "&" do not) and is no stop word. */
-const searchableWord = (word: string): boolean => /[\p{L}\p{N}]/u.test(word) && !STOP_WORDS.has(word);
+/** A word with a letter or a digit: "—" and "&" find nobody. */
+const hasLetterOrDigit = (word: string): boolean => /[\p{L}\p{N}]/u.test(word);
 
 /**
  * Search keys, lower-cased, for prefix search as you type: each name whole, and each of its words
  * that the whole does not already start with (a query for the first word finds the whole), leaving
- * out punctuation and stop words (the whole name still starts with them); each of `wholes` (a
- * domain) only whole. Addresses are not here: a person's `emailKeys` and a lead's `emailKey` are
- * searched by prefix instead, so an address costs one index entry, not five (issue 17).
+ * out words of punctuation alone and, for `organisation` names (companies, deals), stop words (the
+ * whole name still starts with them); each of `wholes` (a domain) only whole. Addresses are not
+ * here: a person's `emailKeys` and a lead's `emailKey` are searched by prefix instead, so an address
+ * costs one index entry, not five (issue 17).
  */
 export function searchKeys(
   account: string,
   names: readonly (string | null | undefined)[],
   wholes: readonly (string | null | undefined)[] = [],
+  kind: 'person' | 'organisation' = 'person',
 ): string[] {
   const keys = new Set<string>();
   for (const value of names) {
@@ -64,7 +67,12 @@ export function searchKeys(
     if (lower === '') continue;
     keys.add(accountKey(account, lower));
     for (const word of lower.split(/[\s,.'"()/-]+/))
-      if (word.length > 0 && !lower.startsWith(word) && searchableWord(word))
+      if (
+        word.length > 0 &&
+        !lower.startsWith(word) &&
+        hasLetterOrDigit(word) &&
+        !(kind === 'organisation' && STOP_WORDS.has(word))
+      )
         keys.add(accountKey(account, word));
   }
   for (const value of wholes) {
@@ -138,14 +146,14 @@ export function companyRow(account: string, company: Company | CachedCompany): C
     ...cached,
     account,
     domainKey: company.domain ? company.domain.toLowerCase() : null,
-    searchKeys: searchKeys(account, [company.name], [company.domain]),
+    searchKeys: searchKeys(account, [company.name], [company.domain], 'organisation'),
   };
 }
 
 export const opportunityRow = (account: string, o: Opportunity): OpportunityRow => ({
   ...o,
   account,
-  searchKeys: searchKeys(account, [o.name]),
+  searchKeys: searchKeys(account, [o.name], [], 'organisation'),
 });
 
 export function userRow(account: string, user: CrmUser): UserRow {
