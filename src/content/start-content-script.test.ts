@@ -14,6 +14,11 @@ function fakeHost() {
   const rows = new Set<(row: ThreadRow) => void>();
   const mounts: SidebarMount[] = [];
   const badged: [string, boolean][] = [];
+  const waiting: { count: number; resolve: () => void }[] = [];
+  const noteBadge = (threadId: string, contact: boolean) => {
+    badged.push([threadId, contact]);
+    for (const w of waiting) if (badged.length >= w.count) w.resolve();
+  };
   const host: GmailHost = {
     account: 'me@corp.test',
     onThreadOpened: (l) => void opened.add(l),
@@ -35,16 +40,22 @@ function fakeHost() {
     close: (id: string) => {
       for (const l of closed) l(id);
     },
-    /** Gmail renders an inbox row whose sender is `address`. */
-    row: (threadId: string, address: string) => {
+    /** Gmail renders an inbox row whose sender is `address`; its badges are noted under `label`. */
+    row: (threadId: string, address: string, label = threadId) => {
       for (const l of rows)
         l({
           threadId,
           contacts: [{ name: '', address }],
-          showBadges: ({ contact }) => void badged.push([threadId, contact]),
+          showBadges: ({ contact }) => noteBadge(label, contact),
         });
     },
     badged,
+    /** Resolves once `count` rows in all have been badged. */
+    whenBadged: (count: number) =>
+      new Promise<void>((resolve) => {
+        if (badged.length >= count) resolve();
+        else waiting.push({ count, resolve });
+      }),
   };
 }
 
@@ -149,31 +160,49 @@ describe('content script', () => {
     ).toBe(false);
   });
 
-  it('holds the rows Gmail hands over until the worker says the account is allowed, then badges them in one request', async () => {
-    const gmail = fakeHost();
-    let allow: (enabled: boolean) => void = () => undefined;
+  /** A worker whose hostStatus answer waits for `answer(enabled)`; rowBadges badges every row. */
+  function heldWorker() {
+    let answer: (enabled: boolean) => void = () => undefined;
     const answered = new Promise<boolean>((resolve) => {
-      allow = resolve;
+      answer = resolve;
     });
-    const { platform, sent } = fakeContentPlatform(async (m) => {
+    let noteAsked: () => void = () => undefined;
+    /** The content script asked for its status: its Gmail listeners are in place by the time this resolves. */
+    const statusAsked = new Promise<void>((resolve) => {
+      noteAsked = resolve;
+    });
+    const fake = fakeContentPlatform(async (m) => {
       const message = m as { type: string; rows?: { threadId: string }[] };
-      if (message.type === 'hostStatus') return worker(await answered)(m);
+      if (message.type === 'hostStatus') {
+        noteAsked();
+        return worker(await answered)(m);
+      }
       if (message.type === 'rowBadges')
         return {
           badges: (message.rows ?? []).map((r) => ({ threadId: r.threadId, contact: true, dealStage: null })),
         };
       return { ok: true };
     });
+    const badgeRequests = () =>
+      fake.sent
+        .filter((m) => (m as { type: string }).type === 'rowBadges')
+        .map((m) => (m as { rows: { threadId: string }[] }).rows.map((r) => r.threadId));
+    return { ...fake, answer, badgeRequests, statusAsked };
+  }
+
+  it('holds the rows Gmail hands over until the worker says the account is allowed, then badges them in one request', async () => {
+    const gmail = fakeHost();
+    const { platform, sent, answer, badgeRequests, statusAsked } = heldWorker();
     const started = startContentScript(platform, async () => gmail.host, { pageUrl });
-    await new Promise((r) => setTimeout(r, 0));
+    await statusAsked;
     gmail.row('r1', 'a@acme.test');
     gmail.row('r2', 'b@acme.test');
-    await new Promise((r) => setTimeout(r, 10));
     // Nothing of the rows leaves the page before the worker answered.
     expect(sent.map((m) => (m as { type: string }).type)).toEqual(['hostStatus']);
-    allow(true);
+    const badged = gmail.whenBadged(2);
+    answer(true);
     await started;
-    await new Promise((r) => setTimeout(r, 0));
+    await badged;
     expect(sent.filter((m) => (m as { type: string }).type === 'rowBadges')).toEqual([
       {
         type: 'rowBadges',
@@ -189,24 +218,45 @@ describe('content script', () => {
       ['r2', true],
     ]);
     // Rows rendered later: those of one task in one request.
+    const later = gmail.whenBadged(4);
     gmail.row('r3', 'c@acme.test');
     gmail.row('r4', 'd@acme.test');
-    await new Promise((r) => setTimeout(r, 10));
-    const later = sent.filter((m) => (m as { type: string }).type === 'rowBadges').slice(1);
-    expect(later.map((m) => (m as { rows: { threadId: string }[] }).rows.map((r) => r.threadId))).toEqual([
+    await later;
+    expect(badgeRequests()).toEqual([
+      ['r1', 'r2'],
       ['r3', 'r4'],
     ]);
   });
 
-  it('never sends the rows of an account the admin policy does not allow', async () => {
+  it('badges every copy of a row Gmail rendered again while it waited', async () => {
     const gmail = fakeHost();
-    const { platform, sent } = fakeContentPlatform(worker(false));
+    const { platform, answer, statusAsked } = heldWorker();
     const started = startContentScript(platform, async () => gmail.host, { pageUrl });
-    await new Promise((r) => setTimeout(r, 0));
-    gmail.row('r1', 'a@acme.test');
+    await statusAsked;
+    gmail.row('r1', 'a@acme.test', 'first drawing');
+    gmail.row('r1', 'a@acme.test', 'second drawing'); // the same thread's row, drawn again
+    const badged = gmail.whenBadged(2);
+    answer(true);
+    await started;
+    await badged;
+    expect(gmail.badged).toEqual([
+      ['first drawing', true],
+      ['second drawing', true],
+    ]);
+  });
+
+  it('drops, unsent, the rows it held for an account the admin policy does not allow, and sends none after', async () => {
+    const gmail = fakeHost();
+    const { platform, sent, answer, statusAsked } = heldWorker();
+    const started = startContentScript(platform, async () => gmail.host, { pageUrl });
+    await statusAsked;
+    gmail.row('r1', 'a@acme.test'); // held: the worker has not answered
+    answer(false);
+    // The content script has finished with the answer (it stays inert) once `started` settles:
+    // anything it would send of the held row is sent by then.
     await started;
     gmail.row('r2', 'b@acme.test');
-    await new Promise((r) => setTimeout(r, 10));
+    await new Promise((r) => setTimeout(r, 0)); // one task: where a later row's batch would go
     expect(sent).toEqual([{ type: 'hostStatus', account: 'me@corp.test' }]);
     expect(gmail.badged).toEqual([]);
   });

@@ -76,9 +76,11 @@ function badgeRows(platform: ContentPlatform, host: GmailHost, status: Promise<H
         addresses: r.contacts.map((c) => c.address).slice(0, 50),
       })),
     });
-    for (const badge of answer?.badges ?? []) {
-      const row = rows.find((r) => r.threadId === badge.threadId);
-      row?.showBadges({ contact: badge.contact, dealStage: badge.dealStage });
+    // Each row of the batch gets its thread's badge: Gmail may have drawn a row again while it waited.
+    const badgeOf = new Map((answer?.badges ?? []).map((b) => [b.threadId, b]));
+    for (const row of rows) {
+      const badge = badgeOf.get(row.threadId);
+      if (badge) row.showBadges({ contact: badge.contact, dealStage: badge.dealStage });
     }
     if (batch.length > 0) void flush();
   };
