@@ -164,4 +164,30 @@ describe('row badges', () => {
     ]);
     expect(reads.sort()).toEqual(['people', 'people', 'threadMarks', 'threadMarks']);
   });
+
+  it('reads only the deals of the threads shown, each once per version', async () => {
+    const db = await seeded();
+    await db.opportunities.put(opportunityRow(ME, deal(9, 'Open')));
+    await db.threadMarks.put(link('t-other', 9));
+    const badges = createRowBadges(db, () => 'v1');
+    const dealReads: number[][] = [];
+    const bulkGet = db.opportunities.bulkGet.bind(db.opportunities);
+    db.opportunities.bulkGet = ((keys: [string, number][]) => {
+      dealReads.push(keys.map(([, id]) => id));
+      return bulkGet(keys);
+    }) as typeof db.opportunities.bulkGet;
+    const page = (...threadIds: string[]) =>
+      badges(
+        { type: 'rowBadges', account: ME, rows: threadIds.map((threadId) => ({ threadId, addresses: [] })) },
+        new Set(),
+      ).then((answer) => answer.badges.map((b) => b.dealStage));
+    expect(await page('t-deal', 't-none')).toEqual(['Proposal', null]);
+    expect(dealReads).toEqual([[7]]);
+    expect(await page('t-other')).toEqual(['Proposal']);
+    expect(dealReads).toEqual([[7], [9]]);
+    expect(await page('t-deal', 't-other', 't-lost')).toEqual(['Proposal', 'Proposal', null]);
+    expect(dealReads).toEqual([[7], [9], [8]]);
+    expect(await page('t-deal', 't-other', 't-lost')).toEqual(['Proposal', 'Proposal', null]);
+    expect(dealReads).toHaveLength(3);
+  });
 });

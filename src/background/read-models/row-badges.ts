@@ -1,4 +1,4 @@
-import type { ThreadlineDb, ThreadMarkRow } from '../../db/threadline-db';
+import type { ThreadlineDb } from '../../db/threadline-db';
 import { emailKey } from '../../db/threadline-db';
 import { normaliseAddress } from '../../shared/normalise-address';
 import type { RequestOf, ResponseOf } from '../../shared/protocol';
@@ -12,26 +12,28 @@ export type RowBadges = (
 ) => Promise<ResponseOf<'rowBadges'>>;
 
 /**
- * Badges for a page of inbox rows, from the cache in at most two indexed reads: never one CRM call
- * per row. Gmail hands the same rows over again on every return to a list and every page load, so
- * two answers are remembered while nothing of the account changed (`versionOf`, the views' version:
- * every write, sync step and look-up moves it): whether an address is a CRM person, and which threads
- * are linked to an open deal at which stage. A page of rows already seen then reads nothing at all.
+ * Badges for a page of inbox rows, from the cache in a few indexed reads: never one CRM call per
+ * row. Gmail hands the same rows over again on every return to a list and every page load, so what
+ * the reads answered is remembered while nothing of the account changed (`versionOf`, the views'
+ * version: every write, sync step and look-up moves it): whether an address is a CRM person, which
+ * threads are linked to which deals, and each deal's open stage. A page of rows already seen then
+ * reads nothing at all; after a change, only what the page shows is read again.
  */
 export function createRowBadges(db: ThreadlineDb, versionOf: (account: string) => string): RowBadges {
   const remembered = new Map<string, { version: string; known: boolean }>();
-  const stages = new Map<string, { version: string; ofThread: Promise<Map<string, string>> }>();
-  /** The account's threads linked to an open deal, with the deal's stage, for this version. */
-  const stagesOf = (account: string, version: string): Promise<Map<string, string>> => {
-    const kept = stages.get(account);
-    if (kept?.version === version) return kept.ofThread;
-    const ofThread = linkedDealStages(db, account);
-    stages.set(account, { version, ofThread });
+  const deals = new Map<string, DealMemo>();
+  /** The account's memo of links and stages for this version (a new one when the version moved). */
+  const dealMemo = (account: string, version: string): DealMemo => {
+    const kept = deals.get(account);
+    if (kept?.version === version) return kept;
+    const links = linkedDeals(db, account);
+    const memo: DealMemo = { version, links, stageOf: new Map() };
+    deals.set(account, memo);
     // A failed read is not remembered: the next page reads again.
-    ofThread.catch(() => {
-      if (stages.get(account)?.ofThread === ofThread) stages.delete(account);
+    links.catch(() => {
+      if (deals.get(account) === memo) deals.delete(account);
     });
-    return ofThread;
+    return memo;
   };
   return async (request, teammates) => {
     const { account } = request;
@@ -50,9 +52,10 @@ export function createRowBadges(db: ThreadlineDb, versionOf: (account: string) =
       if (kept?.version !== version) unread.push(a);
       else if (kept.known) known.add(a);
     }
-    const [found, stageOf] = await Promise.all([
+    const memo = dealMemo(account, version);
+    const [found, stageOfThread] = await Promise.all([
       unread.length > 0 ? knownAddresses(db, account, unread) : new Set<string>(),
-      stagesOf(account, version),
+      shownStages(db, account, memo, request.rows),
     ]);
     for (const a of unread) {
       const isKnown = found.has(a);
@@ -72,10 +75,19 @@ export function createRowBadges(db: ThreadlineDb, versionOf: (account: string) =
           const n = normaliseAddress(a);
           return n !== null && !teammates.has(n) && known.has(n);
         }),
-        dealStage: stageOf.get(row.threadId) ?? null,
+        dealStage: stageOfThread.get(row.threadId) ?? null,
       })),
     };
   };
+}
+
+/** What one version of an account's cache says of its deal links. */
+interface DealMemo {
+  version: string;
+  /** Each linked thread's deals (active links only), in the links' index order. */
+  links: Promise<Map<string, number[]>>;
+  /** Deals read so far: the open deal's stage name, or null (closed, gone, or no known stage). */
+  stageOf: Map<number, string | null>;
 }
 
 /** Which of `addresses` are people of the account's cache. */
@@ -98,35 +110,65 @@ function knownAddresses(db: ThreadlineDb, account: string, addresses: string[]):
 }
 
 /**
- * Every thread of the account linked (and not unlinked) to an open deal, with the stage's name; a
- * thread linked to several such deals shows the first link's. Links are few (one per linked thread
- * and record), so all of the account's are read at once, in one transaction.
+ * Every thread of the account linked (and not unlinked) to a deal, with the deals' ids. Links are
+ * few (one per linked thread and record), so all of the account's are read at once.
  */
-function linkedDealStages(db: ThreadlineDb, account: string): Promise<Map<string, string>> {
-  return db.transaction('r', db.threadMarks, db.opportunities, db.pipelines, async () => {
-    const links = (await db.threadMarks.where('[account+kind]').equals([account, 'link']).toArray()).filter(
-      (m) => m.active && m.recordKey.startsWith(DEAL_KEY),
+async function linkedDeals(db: ThreadlineDb, account: string): Promise<Map<string, number[]>> {
+  const links = await db.threadMarks.where('[account+kind]').equals([account, 'link']).toArray();
+  const byThread = new Map<string, number[]>();
+  for (const m of links) {
+    if (!m.active || !m.recordKey.startsWith(DEAL_KEY)) continue;
+    const ids = byThread.get(m.threadId) ?? [];
+    ids.push(Number(m.recordKey.slice(DEAL_KEY.length)));
+    byThread.set(m.threadId, ids);
+  }
+  return byThread;
+}
+
+/**
+ * The stage each shown thread's badge shows: of its first linked deal that is open with a known
+ * stage. Only the shown threads' deals not read yet in this version are read, in one transaction.
+ */
+async function shownStages(
+  db: ThreadlineDb,
+  account: string,
+  memo: DealMemo,
+  rows: readonly { threadId: string }[],
+): Promise<Map<string, string>> {
+  const links = await memo.links;
+  const shown = rows.flatMap((r) => links.get(r.threadId) ?? []);
+  const unread = [...new Set(shown.filter((id) => !memo.stageOf.has(id)))];
+  if (unread.length > 0) {
+    const read = await dealStages(db, account, unread);
+    for (const id of unread) memo.stageOf.set(id, read.get(id) ?? null);
+  }
+  const stageOfThread = new Map<string, string>();
+  for (const { threadId } of rows) {
+    for (const id of links.get(threadId) ?? []) {
+      const stage = memo.stageOf.get(id);
+      if (stage) {
+        stageOfThread.set(threadId, stage);
+        break;
+      }
+    }
+  }
+  return stageOfThread;
+}
+
+/** The stage name of each of `ids` that is an open deal of a known pipeline stage. */
+function dealStages(db: ThreadlineDb, account: string, ids: number[]): Promise<Map<number, string>> {
+  return db.transaction('r', db.opportunities, db.pipelines, async () => {
+    const open = (await db.opportunities.bulkGet(ids.map((id) => [account, id] as [string, number]))).filter(
+      (d) => d !== undefined && d.status === 'Open',
     );
-    const dealOf = (m: ThreadMarkRow) => Number(m.recordKey.slice(DEAL_KEY.length));
-    const dealIds = [...new Set(links.map(dealOf))];
-    const deals = (
-      await db.opportunities.bulkGet(dealIds.map((id) => [account, id] as [string, number]))
-    ).filter((d) => d !== undefined && d.status === 'Open');
-    const pipelineIds = [
-      ...new Set(deals.map((d) => d?.pipelineId).filter((id): id is number => id != null)),
-    ];
+    const pipelineIds = [...new Set(open.map((d) => d?.pipelineId).filter((id): id is number => id != null))];
     const pipelines = await db.pipelines.bulkGet(pipelineIds.map((id) => [account, id] as [string, number]));
     const stageName = new Map<number, string>();
-    for (const d of deals) {
+    for (const d of open) {
       const stage = pipelines.find((p) => p?.id === d?.pipelineId)?.stages.find((s) => s.id === d?.stageId);
       if (d && stage) stageName.set(d.id, stage.name);
     }
-    const ofThread = new Map<string, string>();
-    for (const m of links) {
-      const stage = stageName.get(dealOf(m));
-      if (stage !== undefined && !ofThread.has(m.threadId)) ofThread.set(m.threadId, stage);
-    }
-    return ofThread;
+    return stageName;
   });
 }
 
