@@ -32,6 +32,7 @@ import { createSyncEngine } from './sync/sync-engine';
 import { createTabLanes } from './tab-lanes';
 import { createTabStateStore } from './tab-state-store';
 import { createThreadCommands } from './threads/thread-commands';
+import { cacheVersionMiddleware } from './views/cache-version';
 import { createThreadViews } from './views/thread-views';
 import type { WorkerContext } from './worker-context';
 
@@ -57,6 +58,8 @@ export function createWorkerServices(
   // what tells a loss (outbox/outbox-mirror.ts, sync/cache-loss.ts).
   const mirror = createOutboxMirror(platform.local, logger);
   db.use(mirror.middleware);
+  // Every committed write to what the read models read moves the views' cache version.
+  db.use(cacheVersionMiddleware(() => views.invalidate()));
   const cacheLoss = watchCacheLoss({
     db,
     local: platform.local,

@@ -14,7 +14,8 @@
  * worker could not remove before it stopped may bring back a write that was already sent; the
  * outbox's find-first checks find what it made, as after any interrupted send.
  */
-import type { DBCore, DBCoreKeyRange, DBCoreMutateRequest, default as Dexie, Middleware } from 'dexie';
+import type { DBCore, DBCoreKeyRange, default as Dexie, Middleware } from 'dexie';
+import { afterCommit } from '../../db/after-commit';
 import type { OutboxRow } from '../../db/threadline-db';
 import type { Logger } from '../../shared/logger';
 import type { LocalArea } from '../platform';
@@ -36,13 +37,6 @@ function inRange(seq: number, range: DBCoreKeyRange): boolean {
   if (typeof lower === 'number' && (range.lowerOpen ? seq <= lower : seq < lower)) return false;
   if (typeof upper === 'number' && (range.upperOpen ? seq >= upper : seq > upper)) return false;
   return true;
-}
-
-/** Once the transaction committed (the native IDBTransaction under Dexie's DBCore). */
-function afterCommit(request: DBCoreMutateRequest, then: () => void): void {
-  const trans = request.trans as Partial<IDBTransaction>;
-  if (typeof trans.addEventListener === 'function') trans.addEventListener('complete', then);
-  else then();
 }
 
 export interface OutboxMirror {

@@ -61,6 +61,8 @@ export interface ThreadViews {
   tabsOf(account: string): Promise<number[]>;
   /** The account's cache version: it moves whenever anything of the account may have changed. */
   versionOf(account: string): string;
+  /** The cache changed underneath (a committed write, cache-version.ts): every account's version moves. */
+  invalidate(): void;
   forget(tabId: number): void;
 }
 
@@ -305,6 +307,7 @@ export function createThreadViews(deps: {
     },
     tabsOf,
     versionOf,
+    invalidate: () => bump(),
     forget(tabId) {
       views.delete(tabId);
     },
