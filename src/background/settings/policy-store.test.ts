@@ -77,8 +77,7 @@ describe('admin policy store', () => {
       logger: createLogger('t', () => undefined),
     });
     const resolved = policy.current();
-    await new Promise((r) => setTimeout(r, 20));
-    // All three asked while the managed store has not answered yet.
+    // All three asked at once, while the managed store has not answered.
     expect(started.sort()).toEqual(['database', 'managed', 'session']);
     answerManaged();
     expect((await resolved).settings.retentionDays).toBe(9);
