@@ -1,9 +1,9 @@
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { crx, type ManifestV3Export } from '@crxjs/vite-plugin';
 import preact from '@preact/preset-vite';
-import { build, defineConfig, type Plugin } from 'vite';
+import { build, defineConfig, type Plugin, type ResolvedConfig } from 'vite';
 import baseManifest from './manifest.json' with { type: 'json' };
 import pkg from './package.json' with { type: 'json' };
 import e2eKey from './test/e2e/extension-key.json' with { type: 'json' };
@@ -34,20 +34,26 @@ export const SERVICE_WORKER_FILE = 'service-worker.js';
 /**
  * The worker as ONE classic script, not @crxjs's module loader importing shared chunks. A cold
  * worker reaches its first card sooner that way: on this machine (2,000 people, 40 cold opens each,
- * the two builds side by side), p50 120.6 → 98.8 ms and p95 169.1 → 129.5 ms. Chromium's reason is
- * not documented in our references (unconfirmed: a classic script's code cache, or the module
- * graph's extra loads). The worker never uses dynamic import() (a service worker may not), so one
- * file loses nothing. After the build: the loader's one import is bundled (with everything it
- * imports) into SERVICE_WORKER_FILE, the manifest names it without `"type": "module"`, and the
- * loader and the entry chunk nothing else uses are removed.
+ * the two builds side by side) p50 120.6 → 98.8 ms and p95 169.1 → 129.5 ms. Single bench runs vary
+ * about as much, so the bench alone does not show it. Chromium's reason is not documented in our
+ * references (unconfirmed: a classic script's code cache, or the module graph's extra loads). The
+ * worker never uses dynamic import() (a service worker may not), so one file loses nothing. After
+ * the build: the loader's one import is bundled (with everything it imports) into
+ * SERVICE_WORKER_FILE, the manifest names it without `"type": "module"`, and the loader and the
+ * entry chunk nothing else uses are removed, with their source maps.
  */
-function classicServiceWorker(outDir: string, mode: string): Plugin {
+function classicServiceWorker(): Plugin {
+  let config: ResolvedConfig | null = null;
   return {
     name: 'threadline:classic-service-worker',
     apply: 'build',
     enforce: 'post',
+    configResolved(resolved) {
+      config = resolved;
+    },
     async closeBundle() {
-      const dir = join(root, outDir);
+      if (!config) return;
+      const dir = resolve(config.root, config.build.outDir);
       const manifestPath = join(dir, 'manifest.json');
       if (!existsSync(manifestPath)) return; // the build failed before writing
       const built = JSON.parse(readFileSync(manifestPath, 'utf8')) as {
@@ -61,7 +67,7 @@ function classicServiceWorker(outDir: string, mode: string): Plugin {
       const entry = only[1];
       await build({
         configFile: false,
-        mode,
+        mode: config.mode,
         logLevel: 'warn',
         build: {
           outDir: dir,
@@ -69,6 +75,8 @@ function classicServiceWorker(outDir: string, mode: string): Plugin {
           minify: true,
           target: 'chrome116',
           copyPublicDir: false,
+          // Source maps when the build makes them (`npm run package -- --sourcemap`).
+          sourcemap: config.build.sourcemap,
           // Modules are strict; the one script stays so.
           rollupOptions: { output: { banner: "'use strict';" } },
           lib: {
@@ -84,13 +92,19 @@ function classicServiceWorker(outDir: string, mode: string): Plugin {
         `${JSON.stringify({ ...built, background: { service_worker: SERVICE_WORKER_FILE } }, null, 2)}\n`,
       );
       rmSync(join(dir, loaderName));
+      rmSync(join(dir, `${loaderName}.map`), { force: true });
       // The entry chunk is the worker's own unless another built file names it.
-      const entryName = entry.split('/').pop() ?? entry;
-      const users = readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter(
-        (f) => /\.(js|json|html)$/.test(f) && f !== entry && f !== SERVICE_WORKER_FILE,
-      );
-      if (!users.some((f) => readFileSync(join(dir, f), 'utf8').includes(entryName)))
-        rmSync(join(dir, entry));
+      const entryPath = join(dir, entry);
+      const entryName = basename(entry);
+      const users = readdirSync(dir, { recursive: true, encoding: 'utf8' })
+        .map((f) => join(dir, f))
+        .filter(
+          (f) => /\.(js|json|html)$/.test(f) && f !== entryPath && f !== join(dir, SERVICE_WORKER_FILE),
+        );
+      if (!users.some((f) => readFileSync(f, 'utf8').includes(entryName))) {
+        rmSync(entryPath);
+        rmSync(`${entryPath}.map`, { force: true });
+      }
     },
   };
 }
@@ -110,12 +124,7 @@ export default defineConfig(({ mode }) => {
     ...(e2e ? { key: e2eKey.key } : {}),
   } as ManifestV3Export;
   return {
-    plugins: [
-      preact(),
-      crx({ manifest }),
-      inboxSdkPageWorld(),
-      classicServiceWorker(e2e ? 'dist-e2e' : 'dist', mode),
-    ],
+    plugins: [preact(), crx({ manifest }), inboxSdkPageWorld(), classicServiceWorker()],
     resolve: {
       alias: e2e
         ? [
