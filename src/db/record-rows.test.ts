@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { personOf } from '../../test/unit/thread-deps';
 import { accountKey } from './key-prefix';
 import { personRow, searchKeys } from './record-rows';
 
@@ -46,20 +47,7 @@ describe('search keys', () => {
   it('keeps every word of a person’s or a lead’s name: "An" and "To" are surnames', () => {
     expect(terms(searchKeys(A, ['Jin An']))).toEqual(['jin an', 'an']);
     expect(terms(searchKeys(A, ['Mary — To']))).toEqual(['mary — to', 'to']);
-    const row = personRow(A, {
-      id: 1,
-      name: 'Jae-won An',
-      title: null,
-      companyId: null,
-      companyName: null,
-      emails: [],
-      phones: [],
-      address: null,
-      tags: [],
-      ownerId: null,
-      lastContactedAt: null,
-      modifiedAt: 1,
-    });
+    const row = personRow(A, personOf(1, 'jae-won@acme.test', { name: 'Jae-won An' }));
     expect(terms(row.searchKeys)).toEqual(['jae-won an', 'won', 'an']);
   });
 });

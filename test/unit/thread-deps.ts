@@ -58,7 +58,12 @@ export async function addPerson(
   account = ME,
   options: { details?: boolean } = {},
 ): Promise<void> {
-  const person: Person = {
+  await db.people.put(personRow(account, personOf(id, address), options));
+}
+
+/** A CRM person with one work address and nothing else set; `overrides` for the rest. */
+export function personOf(id: number, address: string, overrides: Partial<Person> = {}): Person {
+  return {
     id,
     name: address.split('@')[0] ?? address,
     title: null,
@@ -71,8 +76,8 @@ export async function addPerson(
     ownerId: null,
     lastContactedAt: null,
     modifiedAt: 1,
+    ...overrides,
   };
-  await db.people.put(personRow(account, person, options));
 }
 
 const p = (address: string, name = '') => ({ name, address });

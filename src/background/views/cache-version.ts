@@ -8,22 +8,15 @@
  */
 import type { DBCore, Middleware } from 'dexie';
 import { afterCommit } from '../../db/after-commit';
+import { ACCOUNT_TABLES } from '../../db/threadline-db';
 
-/** The tables cards, status lines and badges are built from. */
-export const VERSIONED_TABLES: ReadonlySet<string> = new Set([
-  'people',
-  'leads',
-  'companies',
-  'opportunities',
-  'pipelines',
-  'activities',
-  'activityFetches',
-  'negativeLookups',
-  'users',
-  'threadMarks',
-  'tasks',
-  'outbox',
-]);
+/** Account tables no card, status line or badge is built from: sync progress, the audit log, consents. */
+const UNVERSIONED: ReadonlySet<string> = new Set(['syncState', 'audit', 'consents', 'accounts']);
+
+/** The tables cards, status lines and badges are built from: every account table but those (a new one is in by default). */
+export const VERSIONED_TABLES: ReadonlySet<string> = new Set(
+  ACCOUNT_TABLES.filter((t) => !UNVERSIONED.has(t)),
+);
 
 /** Calls `onCommit` after each committed write to a versioned table. */
 export function cacheVersionMiddleware(onCommit: () => void): Middleware<DBCore> {
