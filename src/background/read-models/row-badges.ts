@@ -3,7 +3,7 @@ import { emailKey } from '../../db/threadline-db';
 import { normaliseAddress } from '../../shared/normalise-address';
 import type { RequestOf, ResponseOf } from '../../shared/protocol';
 
-/** How many addresses' answers are remembered (a few inbox pages' worth). */
+/** How many addresses' answers are remembered per account (a few inbox pages' worth). */
 export const REMEMBERED_ADDRESSES = 5000;
 
 export type RowBadges = (
@@ -20,24 +20,23 @@ export type RowBadges = (
  * reads nothing at all; after a change, only what the page shows is read again.
  */
 export function createRowBadges(db: ThreadlineDb, versionOf: (account: string) => string): RowBadges {
-  const remembered = new Map<string, { version: string; known: boolean }>();
-  const deals = new Map<string, DealMemo>();
-  /** The account's memo of links and stages for this version (a new one when the version moved). */
-  const dealMemo = (account: string, version: string): DealMemo => {
-    const kept = deals.get(account);
+  const memos = new Map<string, AccountMemo>();
+  /** What this version of the account's cache answered so far (a new memo when the version moved). */
+  const memoOf = (account: string, version: string): AccountMemo => {
+    const kept = memos.get(account);
     if (kept?.version === version) return kept;
     const links = linkedDeals(db, account);
-    const memo: DealMemo = { version, links, stageOf: new Map() };
-    deals.set(account, memo);
+    const memo: AccountMemo = { version, known: new Map(), links, stageOf: new Map() };
+    memos.set(account, memo);
     // A failed read is not remembered: the next page reads again.
     links.catch(() => {
-      if (deals.get(account) === memo) deals.delete(account);
+      if (memos.get(account) === memo) memos.delete(account);
     });
     return memo;
   };
   return async (request, teammates) => {
     const { account } = request;
-    const version = versionOf(account);
+    const memo = memoOf(account, versionOf(account));
     const addresses = [
       ...new Set(
         request.rows.flatMap((r) =>
@@ -45,35 +44,22 @@ export function createRowBadges(db: ThreadlineDb, versionOf: (account: string) =
         ),
       ),
     ];
-    const known = new Set<string>();
-    const unread: string[] = [];
-    for (const a of addresses) {
-      const kept = remembered.get(`${account}\n${a}`);
-      if (kept?.version !== version) unread.push(a);
-      else if (kept.known) known.add(a);
-    }
-    const memo = dealMemo(account, version);
+    const unread = addresses.filter((a) => !memo.known.has(a));
     const [found, stageOfThread] = await Promise.all([
       unread.length > 0 ? knownAddresses(db, account, unread) : new Set<string>(),
       shownStages(db, account, memo, request.rows),
     ]);
     for (const a of unread) {
-      const isKnown = found.has(a);
-      if (isKnown) known.add(a);
-      const key = `${account}\n${a}`;
-      remembered.delete(key);
-      remembered.set(key, { version, known: isKnown });
+      if (memo.known.size >= REMEMBERED_ADDRESSES) memo.known.delete(memo.known.keys().next().value ?? '');
+      memo.known.set(a, found.has(a));
     }
-    for (const key of remembered.keys()) {
-      if (remembered.size <= REMEMBERED_ADDRESSES) break;
-      remembered.delete(key);
-    }
+    const known = (a: string) => found.has(a) || memo.known.get(a) === true;
     return {
       badges: request.rows.map((row) => ({
         threadId: row.threadId,
         contact: row.addresses.some((a) => {
           const n = normaliseAddress(a);
-          return n !== null && !teammates.has(n) && known.has(n);
+          return n !== null && !teammates.has(n) && known(n);
         }),
         dealStage: stageOfThread.get(row.threadId) ?? null,
       })),
@@ -81,9 +67,11 @@ export function createRowBadges(db: ThreadlineDb, versionOf: (account: string) =
   };
 }
 
-/** What one version of an account's cache says of its deal links. */
-interface DealMemo {
+/** What one version of an account's cache answered: for addresses, deal links and deals. */
+interface AccountMemo {
   version: string;
+  /** Whether each address read is a CRM person of the account. */
+  known: Map<string, boolean>;
   /** Each linked thread's deals (active links only), in the links' index order. */
   links: Promise<Map<string, number[]>>;
   /** Deals read so far: the open deal's stage name, or null (closed, gone, or no known stage). */
@@ -132,7 +120,7 @@ async function linkedDeals(db: ThreadlineDb, account: string): Promise<Map<strin
 async function shownStages(
   db: ThreadlineDb,
   account: string,
-  memo: DealMemo,
+  memo: AccountMemo,
   rows: readonly { threadId: string }[],
 ): Promise<Map<string, string>> {
   const links = await memo.links;
