@@ -9,7 +9,7 @@ import {
   TEST_ORIGIN,
 } from '../../test/unit/fake-platform';
 import { personRow } from '../db/record-rows';
-import { ThreadlineDb } from '../db/threadline-db';
+import { recordRowKey, ThreadlineDb } from '../db/threadline-db';
 import { createLogger } from '../shared/logger';
 import type { ThreadFacts } from '../shared/protocol';
 import { SIDEBAR_PORT } from '../shared/sidebar-port';
@@ -130,7 +130,7 @@ describe('worker message handling', () => {
       ok: false,
       error: expect.stringContaining('lifecycle stage'),
     });
-    expect((await db.people.get(['me@corp.test', 41]))?.tags).toEqual(['customer']);
+    expect((await db.people.get(recordRowKey('me@corp.test', 41)))?.tags).toEqual(['customer']);
     expect(await db.outbox.count()).toBe(0);
     expect(await edit({ title: 'Head of Procurement' })).toEqual({ ok: true });
     expect(await db.outbox.count()).toBe(1);
@@ -143,7 +143,7 @@ describe('worker message handling', () => {
     expect(await db.outbox.count()).toBe(1);
     // The title alone is saved, and the row stays without the fields it never had.
     expect(await edit({ title: 'Buyer' })).toEqual({ ok: true });
-    const slim = await db.people.get(['me@corp.test', 41]);
+    const slim = await db.people.get(recordRowKey('me@corp.test', 41));
     expect(slim?.title).toBe('Buyer');
     expect(slim).not.toHaveProperty('phones');
   });

@@ -1,5 +1,7 @@
 import Dexie, { type Collection } from 'dexie';
-import { ACCOUNT_TABLES, type ThreadlineDb } from './threadline-db';
+import { accountNumber } from './key-prefix';
+import { RECORD_TABLES } from './rekey-records';
+import { ACCOUNT_TABLES, type AccountScoped, type ThreadlineDb } from './threadline-db';
 
 export type AccountTable = (typeof ACCOUNT_TABLES)[number];
 
@@ -13,6 +15,12 @@ const BY_INDEX: Partial<Record<AccountTable, string>> = {
 export function accountRows(db: ThreadlineDb, table: AccountTable, account: string): Collection {
   const t = db.table(table);
   if (table === 'accounts') return t.where(':id').equals(account);
+  // The record tables' keys start with the account's number (key-prefix.ts `accountNumber`).
+  if ((RECORD_TABLES as readonly string[]).includes(table))
+    return t
+      .where(':id')
+      .between([accountNumber(account), Dexie.minKey], [accountNumber(account), Dexie.maxKey], true, true)
+      .and((row: AccountScoped) => row.account === account);
   return t
     .where(BY_INDEX[table] ?? ':id')
     .between([account, Dexie.minKey], [account, Dexie.maxKey], true, true);

@@ -5,8 +5,12 @@
  * tag, on every device and after every restart: the tag is a pure function of the address.
  *
  * Two accounts could in theory share a tag (53 bits of hash); every read through these indexes
- * therefore also checks the row's own `account` (the primary key's first part), so no answer ever
- * mixes /mail/u/0 and /mail/u/1 — the tag only keeps each account's keys together and short.
+ * therefore also checks the row's own `account`, so no answer ever mixes /mail/u/0 and /mail/u/1 —
+ * the tag only keeps each account's keys together and short. The record tables' primary keys start
+ * with the same 53 bits as a number (`accountNumber`); two accounts of one browser sharing them
+ * (about one chance in 2^53 for a pair) would share those keys, so one account's cached record could
+ * replace the other's: still never shown to the wrong account (the row's `account` is checked), and
+ * fetched again from the CRM when missed.
  */
 
 const tags = new Map<string, string>();
@@ -21,13 +25,28 @@ function fnv1a(text: string, seed: number): number {
   return hash >>> 0;
 }
 
-/** The account's key tag: 53 bits of two FNV-1a hashes, base 36 (at most 11 characters). */
-export function accountTag(account: string): string {
-  const known = tags.get(account);
+const numbers = new Map<string, number>();
+
+/**
+ * The account as a number: 53 bits of two FNV-1a hashes, a pure function of the address. The first
+ * part of the record tables' primary keys (issue 17): a key holding the whole address is repeated in
+ * every row's key and twice in each of its index entries, and was a tenth of the cache.
+ */
+export function accountNumber(account: string): number {
+  const known = numbers.get(account);
   if (known !== undefined) return known;
   const high = fnv1a(account, 0x811c9dc5) & 0x1fffff; // 21 bits
   const low = fnv1a(account, 0x050c5d1f); // 32 bits
-  const tag = (high * 2 ** 32 + low).toString(36);
+  const value = high * 2 ** 32 + low;
+  numbers.set(account, value);
+  return value;
+}
+
+/** The account's key tag: its number in base 36 (at most 11 characters). */
+export function accountTag(account: string): string {
+  const known = tags.get(account);
+  if (known !== undefined) return known;
+  const tag = accountNumber(account).toString(36);
   tags.set(account, tag);
   return tag;
 }

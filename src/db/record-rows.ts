@@ -11,7 +11,7 @@ import type {
 import { RECORD_TYPES, recordKeyOf } from '../shared/crm-model';
 import { normaliseAddress } from '../shared/normalise-address';
 import { parseMarker } from '../shared/threadline-marker';
-import { accountKey } from './key-prefix';
+import { accountKey, accountNumber } from './key-prefix';
 import type {
   CompanyRow,
   LeadRow,
@@ -112,6 +112,7 @@ export function personRow(
     ...core,
     ...(options.details === false ? {} : { phones, address, tags }),
     account,
+    accountNo: accountNumber(account),
     emailKeys: emails.map((e) => accountKey(account, e)),
     searchKeys: searchKeys(account, [person.name]),
     ...(options.pending ? { pending: true } : {}),
@@ -134,6 +135,7 @@ export function leadRow(account: string, lead: Lead | CachedLead): LeadRow {
   return {
     ...cached,
     account,
+    accountNo: accountNumber(account),
     emailKey: email ? accountKey(account, email) : null,
     searchKeys: searchKeys(account, [lead.name]),
   };
@@ -145,6 +147,7 @@ export function companyRow(account: string, company: Company | CachedCompany): C
   return {
     ...cached,
     account,
+    accountNo: accountNumber(account),
     domainKey: company.domain ? company.domain.toLowerCase() : null,
     searchKeys: searchKeys(account, [company.name], [company.domain], 'organisation'),
   };
@@ -153,6 +156,7 @@ export function companyRow(account: string, company: Company | CachedCompany): C
 export const opportunityRow = (account: string, o: Opportunity): OpportunityRow => ({
   ...o,
   account,
+  accountNo: accountNumber(account),
   searchKeys: searchKeys(account, [o.name], [], 'organisation'),
 });
 
@@ -164,12 +168,21 @@ export function userRow(account: string, user: CrmUser): UserRow {
   };
 }
 
+/** The cache's own fields of a row, not the model's. */
+type CacheFields =
+  | 'account'
+  | 'accountNo'
+  | 'searchKeys'
+  | 'emailKeys'
+  | 'emailKey'
+  | 'domainKey'
+  | 'pending';
+
 /** Drops the cache's own fields, giving back the model record. */
-export function stripRow<T extends object>(
-  row: T,
-): Omit<T, 'account' | 'searchKeys' | 'emailKeys' | 'emailKey' | 'domainKey' | 'pending'> {
+export function stripRow<T extends object>(row: T): Omit<T, CacheFields> {
   const {
     account: _a,
+    accountNo: _n,
     searchKeys: _s,
     emailKeys: _e,
     emailKey: _k,
@@ -178,13 +191,14 @@ export function stripRow<T extends object>(
     ...rest
   } = row as T & {
     account?: unknown;
+    accountNo?: unknown;
     searchKeys?: unknown;
     emailKeys?: unknown;
     emailKey?: unknown;
     domainKey?: unknown;
     pending?: unknown;
   };
-  return rest as Omit<T, 'account' | 'searchKeys' | 'emailKeys' | 'emailKey' | 'domainKey' | 'pending'>;
+  return rest as Omit<T, CacheFields>;
 }
 
 export function taskRow(account: string, task: Task, pending = false): TaskRow {

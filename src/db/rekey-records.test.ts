@@ -1,9 +1,10 @@
 import Dexie from 'dexie';
 import { describe, expect, it } from 'vitest';
 import { searchCache } from '../background/read-models/search-cache';
-import { accountTag } from './key-prefix';
-import { hasDetails } from './record-rows';
-import { emailKey, ThreadlineDb } from './threadline-db';
+import { countAccountRows, deleteAccountRows } from './account-rows';
+import { accountNumber, accountTag } from './key-prefix';
+import { companyRow, hasDetails, leadRow, opportunityRow, personRow } from './record-rows';
+import { emailKey, recordRowKey, ThreadlineDb } from './threadline-db';
 
 const A = 'sam.seller@threadline-demo.test';
 const B = 'sam@other.test';
@@ -150,9 +151,10 @@ describe('cache version 3 (issue 17)', () => {
     await db.open();
     const tag = accountTag(A);
 
-    const person = await db.people.get([A, 7]);
+    const person = await db.people.get(recordRowKey(A, 7));
     expect(person).toEqual({
       account: A,
+      accountNo: accountNumber(A),
       id: 7,
       name: 'Melvina Larson',
       title: 'Consultant',
@@ -168,19 +170,22 @@ describe('cache version 3 (issue 17)', () => {
       emailKeys: [`${tag}\nmelvina.larson@pagac-inc.com`],
       searchKeys: [`${tag}\nmelvina larson`, `${tag}\nlarson`],
     });
-    expect((await db.people.get([A, -3]))?.pending).toBe(true);
-    expect((await db.leads.get([A, 9]))?.emailKey).toBe(`${tag}\nabbigail@judicious.net`);
-    expect((await db.leads.get([A, 9]))?.searchKeys).toEqual([`${tag}\nabbigail bode`, `${tag}\nbode`]);
-    expect((await db.companies.get([A, 78]))?.searchKeys).toEqual([
+    expect((await db.people.get(recordRowKey(A, -3)))?.pending).toBe(true);
+    expect((await db.leads.get(recordRowKey(A, 9)))?.emailKey).toBe(`${tag}\nabbigail@judicious.net`);
+    expect((await db.leads.get(recordRowKey(A, 9)))?.searchKeys).toEqual([
+      `${tag}\nabbigail bode`,
+      `${tag}\nbode`,
+    ]);
+    expect((await db.companies.get(recordRowKey(A, 78)))?.searchKeys).toEqual([
       `${tag}\npagac inc`,
       `${tag}\ninc`,
       `${tag}\npagac-inc.com`,
     ]);
-    expect((await db.opportunities.get([A, 5]))?.searchKeys).toEqual([
+    expect((await db.opportunities.get(recordRowKey(A, 5)))?.searchKeys).toEqual([
       `${tag}\npagac renewal`,
       `${tag}\nrenewal`,
     ]);
-    expect((await db.opportunities.get([A, -8]))?.searchKeys).toEqual([]);
+    expect((await db.opportunities.get(recordRowKey(A, -8)))?.searchKeys).toEqual([]);
     expect((await db.users.get([A, 1]))?.emailKey).toBe(emailKey(A, A));
     expect(db.people.schema.indexes.map((i) => i.name).sort()).toEqual(['emailKeys', 'searchKeys']);
 
@@ -205,22 +210,22 @@ describe('cache version 3 (issue 17)', () => {
     await storeVersion2(name);
     const db = new ThreadlineDb(name);
     await db.open();
-    const melvina = await db.people.get([A, 7]);
+    const melvina = await db.people.get(recordRowKey(A, 7));
     expect(melvina).toMatchObject({ name: 'Melvina Larson', title: 'Consultant', companyId: 78, ownerId: 1 });
     expect(melvina?.emails).toEqual([{ value: 'Melvina.Larson@pagac-inc.com', category: 'work' }]);
     for (const field of ['phones', 'address', 'tags']) expect(melvina).not.toHaveProperty(field);
     expect(hasDetails(melvina)).toBe(false);
     // Pat waits in the outbox: the sidebar shows and edits that row.
-    expect(hasDetails(await db.people.get([A, -3]))).toBe(true);
+    expect(hasDetails(await db.people.get(recordRowKey(A, -3)))).toBe(true);
     // Still found by address and by name.
     expect(
       await db.people.where('emailKeys').equals(emailKey(A, 'melvina.larson@pagac-inc.com')).count(),
     ).toBe(1);
     // No card shows a company's address, phones or tags, or a lead's phones: gone for everyone.
-    const company = await db.companies.get([A, 78]);
+    const company = await db.companies.get(recordRowKey(A, 78));
     expect(company).toMatchObject({ name: 'Pagac Inc', domain: 'pagac-inc.com' });
     for (const field of ['address', 'phones', 'tags']) expect(company).not.toHaveProperty(field);
-    expect(await db.leads.get([A, 9])).not.toHaveProperty('phones');
+    expect(await db.leads.get(recordRowKey(A, 9))).not.toHaveProperty('phones');
     expect((await searchCache(db, A, 'larson')).map((r) => r.title)).toEqual(['Melvina Larson']);
     db.close();
   });
@@ -244,9 +249,10 @@ describe('cache version 3 (issue 17)', () => {
       emailKeys: [emailKey(A, 'dana@twin.test')],
       searchKeys: [emailKey(A, 'dana twin')],
     };
-    await db.people.put({ ...row, account: B });
+    // Their keys' account numbers collide too (key-prefix.ts): the row's own account still tells.
+    await db.people.put({ ...row, account: B, accountNo: accountNumber(A) });
     expect(await searchCache(db, A, 'dana')).toEqual([]);
-    await db.people.put({ ...row, account: A, id: 2 });
+    await db.people.put({ ...row, account: A, accountNo: accountNumber(A), id: 2 });
     expect((await searchCache(db, A, 'dana')).map((r) => r.id)).toEqual([2]);
     db.close();
   });
@@ -258,5 +264,125 @@ describe('account tags', () => {
     expect(accountTag(A)).not.toBe(accountTag(B));
     expect(accountTag(A).length).toBeLessThanOrEqual(11);
     expect(accountTag(A)).toMatch(/^[0-9a-z]+$/);
+  });
+});
+
+/** The schema of version 4 (issue 17's first slimming): record keys still start with the address. */
+async function storeVersion4(name: string): Promise<void> {
+  const old = new Dexie(name);
+  old.version(4).stores({
+    people: '[account+id], *emailKeys, *searchKeys',
+    leads: '[account+id], emailKey, *searchKeys',
+    companies: '[account+id], [account+domainKey], *searchKeys',
+    opportunities: '[account+id], [account+primaryContactId], [account+companyId], *searchKeys',
+    pipelines: '[account+id]',
+    activities: '[account+id], [account+parentKey+at]',
+    activityFetches: '[account+parentKey]',
+    users: '[account+id], emailKey',
+    negativeLookups: '[account+address]',
+    syncState: '[account+entity]',
+    outbox: '++seq, [account+recordKey], [account+state], nextAttemptAt',
+    accounts: 'account',
+    settings: 'name',
+    secrets: 'name',
+    threadMarks: '[account+markKey], [account+threadId], [account+recordKey], [account+at], [account+kind]',
+    tasks: '[account+id], [account+relatedKey]',
+    audit: '++seq, [account+at]',
+    consents: '[account+scope]',
+  });
+  const strip = <T extends object>(row: T) => {
+    const { accountNo: _n, ...rest } = row as T & { accountNo?: number };
+    return rest;
+  };
+  // 2,500 people of A (more than one page of the move) and one of B, as version 4 stored them.
+  await old
+    .table('people')
+    .bulkPut([
+      ...Array.from({ length: 2500 }, (_, i) =>
+        strip(personOf(A, i + 1, `Person ${i + 1}`, `p${i + 1}@acme.test`)),
+      ),
+      strip(personOf(B, 1, 'Bea Other', 'bea@other.test')),
+      strip({ ...personOf(A, -4, 'Pat Pending', 'pat@new.test'), pending: true }),
+    ]);
+  await old
+    .table('companies')
+    .put(strip(companyRow(A, { id: 78, name: 'Pagac Inc', domain: 'pagac-inc.com', modifiedAt: 3 })));
+  await old.table('leads').put(
+    strip(
+      leadRow(A, {
+        id: 9,
+        name: 'Abbigail Bode',
+        title: null,
+        companyName: null,
+        email: 'abbigail@judicious.net',
+        status: 'New',
+        ownerId: null,
+        modifiedAt: 5,
+      }),
+    ),
+  );
+  await old.table('opportunities').put(
+    strip(
+      opportunityRow(A, {
+        id: 5,
+        name: 'Pagac renewal',
+        pipelineId: 1,
+        stageId: 2,
+        status: 'Open',
+        companyId: 78,
+        primaryContactId: 7,
+        value: 1000,
+        closeDate: null,
+        modifiedAt: 4,
+      }),
+    ),
+  );
+  old.close();
+}
+
+const personOf = (account: string, id: number, name: string, address: string) =>
+  personRow(account, {
+    id,
+    name,
+    title: null,
+    companyId: null,
+    companyName: null,
+    emails: [{ value: address, category: 'work' }],
+    phones: [],
+    address: null,
+    tags: [],
+    ownerId: null,
+    lastContactedAt: null,
+    modifiedAt: 1,
+  });
+
+describe('cache version 8 (issue 17): record keys start with the account’s number', () => {
+  it('moves every record row of every account to the new key, keeps each row whole, and leaves no waiting store', async () => {
+    const name = `move-${Math.random()}`;
+    await storeVersion4(name);
+    const db = new ThreadlineDb(name);
+    await db.open();
+    expect(db.people.schema.primKey.keyPath).toEqual(['accountNo', 'id']);
+    expect(db.opportunities.schema.primKey.keyPath).toEqual(['accountNo', 'id']);
+    expect(db.tables.map((t) => t.name).filter((n) => n.endsWith('Next'))).toEqual([]);
+    expect(await db.people.count()).toBe(2502);
+    expect(await db.people.get(recordRowKey(A, 2500))).toEqual(
+      personOf(A, 2500, 'Person 2500', 'p2500@acme.test'),
+    );
+    expect(await db.people.get(recordRowKey(B, 1))).toEqual(personOf(B, 1, 'Bea Other', 'bea@other.test'));
+    expect((await db.people.get(recordRowKey(A, -4)))?.pending).toBe(true);
+    expect((await db.companies.get(recordRowKey(A, 78)))?.domainKey).toBe('pagac-inc.com');
+    expect((await db.leads.get(recordRowKey(A, 9)))?.emailKey).toBe(emailKey(A, 'abbigail@judicious.net'));
+    expect((await db.opportunities.get(recordRowKey(A, 5)))?.accountNo).toBe(accountNumber(A));
+    // The other indexes still answer, and an account's rows are found (and purged) by the new key.
+    expect(
+      (await db.opportunities.where('[account+primaryContactId]').equals([A, 7]).toArray()).map((o) => o.id),
+    ).toEqual([5]);
+    expect((await searchCache(db, A, 'abbig')).map((r) => r.title)).toEqual(['Abbigail Bode']);
+    expect((await countAccountRows(db, B)).people).toBe(1);
+    await deleteAccountRows(db, A, ['people']);
+    expect(await db.people.count()).toBe(1);
+    expect((await db.people.toArray()).map((p) => p.account)).toEqual([B]);
+    db.close();
   });
 });

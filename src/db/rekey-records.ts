@@ -5,7 +5,8 @@
  * are unchanged: only the keys derived from them are written again, from the same functions that
  * write every new row, so an upgraded row is exactly the row a fresh sync would store.
  */
-import type { Transaction } from 'dexie';
+import type { IndexableType, Transaction } from 'dexie';
+import { accountNumber } from './key-prefix';
 import {
   companyRow,
   leadRow,
@@ -54,4 +55,53 @@ export async function rekeyRecords(tx: Transaction): Promise<void> {
     .modify((row) => {
       row.emailKey = userRow(row.account, stripRow(row)).emailKey;
     });
+}
+
+/** The record tables: their primary key starts with the account's number (version 5 to 8). */
+export const RECORD_TABLES = ['people', 'leads', 'companies', 'opportunities'] as const;
+export type RecordTable = (typeof RECORD_TABLES)[number];
+
+/** The record tables' schema from version 7 on. */
+export const RECORD_STORES: Record<RecordTable, string> = {
+  people: '[accountNo+id], *emailKeys, *searchKeys',
+  leads: '[accountNo+id], emailKey, *searchKeys',
+  companies: '[accountNo+id], [account+domainKey], *searchKeys',
+  opportunities: '[accountNo+id], [account+primaryContactId], [account+companyId], *searchKeys',
+};
+
+/** Where a record table's rows wait while the table is declared again with its new key. */
+export const nextStore = (table: RecordTable): string => `${table}Next`;
+export const nextRecordStores = (): Record<string, string> =>
+  Object.fromEntries(RECORD_TABLES.map((t) => [nextStore(t), RECORD_STORES[t]]));
+
+const MOVE_BATCH = 2000;
+
+/**
+ * Versions 5 and 7: copies every record row out to its waiting store with the account's number
+ * added (`out`), then back into the table declared again (`back`), in pages of the primary key so a
+ * large cache is never held in memory at once. Rows are otherwise unchanged.
+ */
+export async function moveRecords(tx: Transaction, direction: 'out' | 'back'): Promise<void> {
+  for (const table of RECORD_TABLES) {
+    const from = tx.table<{ account: string; accountNo?: number }>(
+      direction === 'out' ? table : nextStore(table),
+    );
+    const to = tx.table(direction === 'out' ? nextStore(table) : table);
+    let after: IndexableType | null = null;
+    for (;;) {
+      const page: { account: string; accountNo?: number }[] = await (after === null
+        ? from.toCollection()
+        : from.where(':id').above(after)
+      )
+        .limit(MOVE_BATCH)
+        .toArray();
+      if (page.length === 0) break;
+      await to.bulkAdd(page.map((row) => ({ ...row, accountNo: accountNumber(row.account) })));
+      const last = page[page.length - 1];
+      after = (from.schema.primKey.keyPath as string[]).map(
+        (part) => (last as unknown as Record<string, IndexableType>)[part],
+      ) as IndexableType;
+      if (page.length < MOVE_BATCH) break;
+    }
+  }
 }

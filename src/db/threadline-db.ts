@@ -14,14 +14,34 @@ import type {
   Person,
   Pipeline,
 } from '../shared/crm-model';
-import { accountKey } from './key-prefix';
-import { rekeyRecords } from './rekey-records';
+import { accountKey, accountNumber } from './key-prefix';
+import {
+  moveRecords,
+  nextRecordStores,
+  nextStore,
+  RECORD_STORES,
+  RECORD_TABLES,
+  rekeyRecords,
+} from './rekey-records';
 import { slimRecords } from './slim-records';
 import { storageFullMiddleware } from './storage-full';
 
 export interface AccountScoped {
   account: string;
 }
+/**
+ * Rows of the record tables (people, leads, companies, deals): their primary key is
+ * `[accountNo+id]`, the account as a number (key-prefix.ts `accountNumber`) — nine bytes in every
+ * key and index entry instead of the whole address (issue 17). `account` stays in the row: every
+ * read checks it.
+ */
+export interface RecordScoped extends AccountScoped {
+  accountNo: number;
+}
+/** The primary key of a record table's row. */
+export type RecordRowKey = [number, number];
+/** The primary key of `account`'s record `id` in the record tables. */
+export const recordRowKey = (account: string, id: number): RecordRowKey => [accountNumber(account), id];
 /** `account\nterm` for every word, full name, address and domain: prefix search as you type. */
 interface Searchable {
   searchKeys: string[];
@@ -30,11 +50,11 @@ interface Searchable {
 /** Phones, address and tags are kept only for some people (record-rows.ts, `PERSON_DETAILS`). */
 export type PersonRow = Omit<Person, 'phones' | 'address' | 'tags'> &
   Partial<Pick<Person, 'phones' | 'address' | 'tags'>> &
-  AccountScoped &
+  RecordScoped &
   Searchable & { emailKeys: string[]; pending?: boolean };
-export type LeadRow = CachedLead & AccountScoped & Searchable & { emailKey: string | null };
-export type CompanyRow = CachedCompany & AccountScoped & Searchable & { domainKey: string | null };
-export type OpportunityRow = Opportunity & AccountScoped & Searchable;
+export type LeadRow = CachedLead & RecordScoped & Searchable & { emailKey: string | null };
+export type CompanyRow = CachedCompany & RecordScoped & Searchable & { domainKey: string | null };
+export type OpportunityRow = Opportunity & RecordScoped & Searchable;
 export type PipelineRow = Pipeline & AccountScoped;
 export type ActivityRow = Activity & AccountScoped & { parentKey: string };
 export type UserRow = CrmUser & AccountScoped & { emailKey: string };
@@ -180,10 +200,10 @@ export const emailKey = (account: string, address: string): string => accountKey
 export const parentKeyOf = (type: string, id: number): string => `${type}:${id}`;
 
 export class ThreadlineDb extends Dexie {
-  people!: Table<PersonRow, [string, number]>;
-  leads!: Table<LeadRow, [string, number]>;
-  companies!: Table<CompanyRow, [string, number]>;
-  opportunities!: Table<OpportunityRow, [string, number]>;
+  people!: Table<PersonRow, RecordRowKey>;
+  leads!: Table<LeadRow, RecordRowKey>;
+  companies!: Table<CompanyRow, RecordRowKey>;
+  opportunities!: Table<OpportunityRow, RecordRowKey>;
   pipelines!: Table<PipelineRow, [string, number]>;
   activities!: Table<ActivityRow, [string, number]>;
   activityFetches!: Table<ActivityFetchRow, [string, string]>;
@@ -234,6 +254,17 @@ export class ThreadlineDb extends Dexie {
     this.version(4)
       .stores({})
       .upgrade((tx) => slimRecords(tx));
+    // Issue 17: the record tables' primary keys start with the account as a number, not its address.
+    // IndexedDB cannot change a store's key, so each record table is copied out to a new store with
+    // the new key, dropped, declared again, and copied back (rekey-records.ts `moveRecords`).
+    this.version(5)
+      .stores(nextRecordStores())
+      .upgrade((tx) => moveRecords(tx, 'out'));
+    this.version(6).stores(Object.fromEntries(RECORD_TABLES.map((t) => [t, null])));
+    this.version(7)
+      .stores(RECORD_STORES)
+      .upgrade((tx) => moveRecords(tx, 'back'));
+    this.version(8).stores(Object.fromEntries(RECORD_TABLES.map((t) => [nextStore(t), null])));
     // Issue 17: every write refused for lack of space comes out as one recognisable error.
     this.use(storageFullMiddleware);
   }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { personRow } from '../../db/record-rows';
-import { ThreadlineDb } from '../../db/threadline-db';
+import { recordRowKey, ThreadlineDb } from '../../db/threadline-db';
 import type { Person } from '../../shared/crm-model';
 import { createLogger } from '../../shared/logger';
 import type { CrmClient } from '../crm/crm-client';
@@ -92,7 +92,7 @@ describe('outbox', () => {
     await outbox.drain();
     expect(fake.log).toEqual(['update 7 one', 'update 8 x', 'update 7 two']);
     expect(await db.outbox.count()).toBe(0);
-    expect((await db.people.get([A, 7]))?.title).toBe('two');
+    expect((await db.people.get(recordRowKey(A, 7)))?.title).toBe('two');
   });
 
   it('holds later writes to a record while an earlier one waits for a retry, and retries with backoff', async () => {
@@ -148,7 +148,7 @@ describe('outbox', () => {
     await outbox.enqueue(A, 'contact:dave@initech.test', write);
     await outbox.drain();
     expect(fake.log).toEqual(['company initech.test', 'person dave@initech.test at 50']);
-    expect(await db.people.get([A, -5])).toBeUndefined();
-    expect((await db.people.get([A, 100]))?.name).toBe('Dave');
+    expect(await db.people.get(recordRowKey(A, -5))).toBeUndefined();
+    expect((await db.people.get(recordRowKey(A, 100)))?.name).toBe('Dave');
   });
 });

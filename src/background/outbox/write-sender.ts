@@ -8,7 +8,7 @@ import {
   taskRow,
   threadMarkRow,
 } from '../../db/record-rows';
-import type { OutboxRow, ThreadlineDb } from '../../db/threadline-db';
+import { type OutboxRow, recordRowKey, type ThreadlineDb } from '../../db/threadline-db';
 import { type RecordRef, recordKeyOf } from '../../shared/crm-model';
 import { domainOf, isPublicEmailDomain } from '../../shared/normalise-address';
 import { markerLine, parseMarker } from '../../shared/threadline-marker';
@@ -208,7 +208,7 @@ export function createWriteSender(options: {
         const deal = (await client.findCreatedOpportunity(input)) ?? (await client.createOpportunity(input));
         const record = { type: 'opportunity' as const, id: deal.id };
         await db.transaction('rw', db.opportunities, db.threadMarks, db.outbox, async () => {
-          await db.opportunities.delete([account, provisionalId]);
+          await db.opportunities.delete(recordRowKey(account, provisionalId));
           await db.opportunities.put(opportunityRow(account, deal));
           if (link) {
             // In the same transaction as the deal's row, so a crash cannot lose the link.
@@ -251,7 +251,7 @@ export function createWriteSender(options: {
         }
         const created = person;
         await db.transaction('rw', db.people, db.companies, db.negativeLookups, async () => {
-          await db.people.delete([account, provisionalId]);
+          await db.people.delete(recordRowKey(account, provisionalId));
           await db.people.put(personRow(account, created));
           if (company) await db.companies.put(companyRow(account, company));
           await db.negativeLookups.delete([account, address]);

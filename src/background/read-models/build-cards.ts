@@ -1,5 +1,11 @@
 import { personOfRow, stripRow } from '../../db/record-rows';
-import { emailKey, type PersonRow, parentKeyOf, type ThreadlineDb } from '../../db/threadline-db';
+import {
+  emailKey,
+  type PersonRow,
+  parentKeyOf,
+  recordRowKey,
+  type ThreadlineDb,
+} from '../../db/threadline-db';
 import type { CachedCompany } from '../../shared/crm-model';
 import {
   companyNameFromDomain,
@@ -126,7 +132,7 @@ async function readCards(
   const ownerIds = [...new Set(people.map((p) => p.ownerId).filter((id): id is number => id !== null))];
   const [companyRows, contactDeals, companyDeals, ownerRows, fetches, recentActivities, personWrites] =
     await Promise.all([
-      db.companies.bulkGet(companyIds.map((id) => [account, id] as [string, number])),
+      db.companies.bulkGet(companyIds.map((id) => recordRowKey(account, id))),
       personIds.length
         ? db.opportunities
             .where('[account+primaryContactId]')

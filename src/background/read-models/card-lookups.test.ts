@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { hasDetails, personOfRow, personRow } from '../../db/record-rows';
-import { ThreadlineDb } from '../../db/threadline-db';
+import { recordRowKey, ThreadlineDb } from '../../db/threadline-db';
 import type { Person } from '../../shared/crm-model';
 import { createLogger } from '../../shared/logger';
 import type { CrmClient } from '../crm/crm-client';
@@ -69,9 +69,9 @@ describe('card lookups', () => {
       activitiesOfRecord: async () => [],
     } as unknown as CrmClient;
     const lookups = lookupsOf(db, client);
-    expect(hasDetails(await db.people.get([A, 10]))).toBe(false);
+    expect(hasDetails(await db.people.get(recordRowKey(A, 10)))).toBe(false);
     expect(await lookups.activities(A, [10])).toBe(true);
-    const row = await db.people.get([A, 10]);
+    const row = await db.people.get(recordRowKey(A, 10));
     expect(row && personOfRow(row)).toEqual({ person: alice, detailsKnown: true });
   });
 
@@ -117,7 +117,7 @@ describe('card lookups', () => {
     };
     const client = { searchPeopleByEmails: async () => [found] } as unknown as CrmClient;
     expect(await lookupsOf(db, client).search(A, ['zoe@y.test'])).toBe(true);
-    const row = await db.people.get([A, 3]);
+    const row = await db.people.get(recordRowKey(A, 3));
     expect(row && personOfRow(row)).toEqual({ person: found, detailsKnown: true });
   });
 });

@@ -3,7 +3,7 @@
  * the settings the sidebar's actions need. They follow the view, off the time-to-card path.
  */
 
-import type { ThreadlineDb } from '../../db/threadline-db';
+import { recordRowKey, type ThreadlineDb } from '../../db/threadline-db';
 import { type RecordRef, recordKeyOf } from '../../shared/crm-model';
 import { DISCLOSURE } from '../../shared/disclosure';
 import type { ThreadFacts } from '../../shared/protocol';
@@ -46,7 +46,7 @@ export async function readExtras(
     linkRows.map(async (m) => {
       const [type, idText] = m.recordKey.split(':') as [RecordRef['type'], string];
       const id = Number(idText);
-      const key: [string, number] = [account, id];
+      const key = recordRowKey(account, id);
       const row =
         type === 'person'
           ? await deps.db.people.get(key)

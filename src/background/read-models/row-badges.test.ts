@@ -172,7 +172,7 @@ describe('row badges', () => {
     const badges = createRowBadges(db, () => 'v1');
     const dealReads: number[][] = [];
     const bulkGet = db.opportunities.bulkGet.bind(db.opportunities);
-    db.opportunities.bulkGet = ((keys: [string, number][]) => {
+    db.opportunities.bulkGet = ((keys: [number, number][]) => {
       dealReads.push(keys.map(([, id]) => id));
       return bulkGet(keys);
     }) as typeof db.opportunities.bulkGet;

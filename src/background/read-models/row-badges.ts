@@ -1,5 +1,6 @@
+import { accountNumber } from '../../db/key-prefix';
 import type { ThreadlineDb } from '../../db/threadline-db';
-import { emailKey } from '../../db/threadline-db';
+import { emailKey, recordRowKey } from '../../db/threadline-db';
 import { normaliseAddress } from '../../shared/normalise-address';
 import type { RequestOf, ResponseOf } from '../../shared/protocol';
 
@@ -91,7 +92,7 @@ function knownAddresses(db: ThreadlineDb, account: string, addresses: string[]):
           .equals(emailKey(account, a))
           .primaryKeys()
           // Keys start with the account's tag; the primary key says whose row it is (key-prefix.ts).
-          .then((keys) => (keys.some(([owner]) => owner === account) ? a : null)),
+          .then((keys) => (keys.some(([owner]) => owner === accountNumber(account)) ? a : null)),
       ),
     ).then((found) => new Set(found.filter((a): a is string => a !== null))),
   );
@@ -146,7 +147,7 @@ async function shownStages(
 /** The stage name of each of `ids` that is an open deal of a known pipeline stage. */
 function dealStages(db: ThreadlineDb, account: string, ids: number[]): Promise<Map<number, string>> {
   return db.transaction('r', db.opportunities, db.pipelines, async () => {
-    const open = (await db.opportunities.bulkGet(ids.map((id) => [account, id] as [string, number]))).filter(
+    const open = (await db.opportunities.bulkGet(ids.map((id) => recordRowKey(account, id)))).filter(
       (d) => d !== undefined && d.status === 'Open',
     );
     const pipelineIds = [...new Set(open.map((d) => d?.pipelineId).filter((id): id is number => id != null))];

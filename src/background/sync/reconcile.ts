@@ -7,7 +7,7 @@
  * one round costs 500 requests plus one per deleted record, spread over 100 runs of 5 requests
  * (`npm run bench` measures it).
  */
-import type { ThreadlineDb } from '../../db/threadline-db';
+import { recordRowKey, type ThreadlineDb } from '../../db/threadline-db';
 import type { CrmClient } from '../crm/crm-client';
 import { dropRecords, type PresenceEntity } from './record-presence';
 
@@ -37,8 +37,8 @@ export async function reconcile(
   const table = entity === 'people' ? db.people : db.companies;
   for (let round = 0; round < budget; round += 1) {
     const keys = await table
-      .where('[account+id]')
-      .between([account, after + 1], [account, Infinity])
+      .where(':id')
+      .between(recordRowKey(account, after + 1), recordRowKey(account, Infinity))
       .limit(RECONCILE_BATCH)
       .primaryKeys();
     const ids = keys.map(([, id]) => id).filter((id) => id > 0);

@@ -4,7 +4,7 @@
  * ACTIVITY_TTL_SECONDS (read-models/card-lookups.ts), and the reconciliation sweep (reconcile.ts)
  * walks the cached ids within a fixed request budget per sync run.
  */
-import { parentKeyOf, type ThreadlineDb } from '../../db/threadline-db';
+import { parentKeyOf, recordRowKey, type ThreadlineDb } from '../../db/threadline-db';
 
 export type PresenceEntity = 'people' | 'companies';
 
@@ -20,7 +20,7 @@ export async function dropRecords(
   if (ids.length === 0) return;
   const table = entity === 'people' ? db.people : db.companies;
   await db.transaction('rw', [table, db.activities, db.activityFetches, db.threadMarks], async () => {
-    await table.bulkDelete(ids.map((id) => [account, id] as [string, number]));
+    await table.bulkDelete(ids.map((id) => recordRowKey(account, id)));
     for (const id of ids) {
       const parentKey = parentKeyOf(recordType[entity], id);
       await db.activities

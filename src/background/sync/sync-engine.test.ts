@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { hasDetails, personRow } from '../../db/record-rows';
-import { ThreadlineDb } from '../../db/threadline-db';
+import { recordRowKey, ThreadlineDb } from '../../db/threadline-db';
 import type { Person } from '../../shared/crm-model';
 import { createLogger } from '../../shared/logger';
 import type { CrmClient, PageQuery } from '../crm/crm-client';
@@ -126,7 +126,7 @@ describe('sync engine', () => {
     if (changed) changed.modifiedAt = 5001;
     await engine(db, crm.client).sync('me@x.test');
     expect(await db.people.count()).toBe(451);
-    expect((await db.people.get(['me@x.test', changed?.id ?? 0]))?.modifiedAt).toBe(5001);
+    expect((await db.people.get(recordRowKey('me@x.test', changed?.id ?? 0)))?.modifiedAt).toBe(5001);
   });
 
   it('stores people without phones, address and tags, except those whose card had fetched them, which it keeps fresh', async () => {
@@ -151,8 +151,8 @@ describe('sync engine', () => {
     people[0] = detailed(1, 20, '999');
     people[1] = detailed(2, 21, '888');
     await engine(db, crm.client).sync('me@x.test');
-    const one = await db.people.get(['me@x.test', 1]);
-    const two = await db.people.get(['me@x.test', 2]);
+    const one = await db.people.get(recordRowKey('me@x.test', 1));
+    const two = await db.people.get(recordRowKey('me@x.test', 2));
     expect(one?.phones).toEqual([{ value: '999', category: 'work' }]);
     expect(one?.modifiedAt).toBe(20);
     expect(hasDetails(two)).toBe(false);
@@ -199,7 +199,7 @@ describe('sync engine', () => {
     await db.syncState.update(['me@x.test', 'people'], { phase: 'initial' });
     await expect(engine(db, broken).sync('me@x.test')).rejects.toMatchObject({ kind: 'invalidResponse' });
     expect(await db.people.count()).toBe(1);
-    expect((await db.people.get(['me@x.test', 1]))?.name).toBe('P 1');
+    expect((await db.people.get(recordRowKey('me@x.test', 1)))?.name).toBe('P 1');
   });
 
   it('keeps accounts apart', async () => {
@@ -207,10 +207,16 @@ describe('sync engine', () => {
     await engine(db, fakeCrm([person(1, 10)]).client).sync('a@x.test');
     await engine(db, fakeCrm([person(2, 10), person(3, 11)]).client).sync('b@x.test');
     expect(
-      await db.people.where('[account+id]').between(['a@x.test', -Infinity], ['a@x.test', Infinity]).count(),
+      await db.people
+        .where(':id')
+        .between(recordRowKey('a@x.test', -Infinity), recordRowKey('a@x.test', Infinity))
+        .count(),
     ).toBe(1);
     expect(
-      await db.people.where('[account+id]').between(['b@x.test', -Infinity], ['b@x.test', Infinity]).count(),
+      await db.people
+        .where(':id')
+        .between(recordRowKey('b@x.test', -Infinity), recordRowKey('b@x.test', Infinity))
+        .count(),
     ).toBe(2);
   });
 
@@ -227,7 +233,7 @@ describe('sync engine', () => {
     crm.queries.length = 0;
     await engine(db, crm.client).sync('me@x.test');
     expect(crm.queries).toHaveLength(1);
-    expect((await db.people.get(['me@x.test', 4]))?.name).toBe('Changed');
+    expect((await db.people.get(recordRowKey('me@x.test', 4)))?.name).toBe('Changed');
     expect(await db.people.count()).toBe(451);
   });
 
@@ -275,13 +281,13 @@ describe('sync engine', () => {
     // Each person counted once: the sweep keeps only those below the newest-first pages.
     expect(state).toMatchObject({ phase: 'delta', fetched: 1000, cursorTime: 2000 });
     expect(state?.pageCursor).toBeUndefined();
-    expect((await db.people.get(['me@x.test', 10]))?.name).toBe('P 10');
+    expect((await db.people.get(recordRowKey('me@x.test', 10)))?.name).toBe('P 10');
     // The next run reads newest first down to the first pass's top and stores both changes.
     asked.length = 0;
     await engine(db, client).sync('me@x.test');
     expect(asked).toHaveLength(1);
-    expect((await db.people.get(['me@x.test', 10]))?.name).toBe('Changed in sweep');
-    expect((await db.people.get(['me@x.test', 700]))?.name).toBe('Changed too');
+    expect((await db.people.get(recordRowKey('me@x.test', 10)))?.name).toBe('Changed in sweep');
+    expect((await db.people.get(recordRowKey('me@x.test', 700)))?.name).toBe('Changed too');
   });
 
   it('counts what a page skipped, and never stops on a full page of skipped elements', async () => {
@@ -321,7 +327,7 @@ describe('sync engine', () => {
     await engine(db, client).sync('me@x.test');
     // One run: at most RECONCILE_BUDGET.people (4) checks of 200 ids.
     expect(asked.filter((ids) => ids.length > 0).length).toBeLessThanOrEqual(4);
-    expect(await db.people.get(['me@x.test', 7])).toBeUndefined();
+    expect(await db.people.get(recordRowKey('me@x.test', 7))).toBeUndefined();
     expect(await db.people.count()).toBe(999);
     expect((await db.syncState.get(['me@x.test', 'people']))?.reconcileAfterId).toBe(800);
   });

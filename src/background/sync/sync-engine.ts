@@ -8,7 +8,13 @@ import {
   taskRow,
   userRow,
 } from '../../db/record-rows';
-import type { PersonRow, SyncEntity, SyncStateRow, ThreadlineDb } from '../../db/threadline-db';
+import {
+  type PersonRow,
+  recordRowKey,
+  type SyncEntity,
+  type SyncStateRow,
+  type ThreadlineDb,
+} from '../../db/threadline-db';
 import type { Logger } from '../../shared/logger';
 import type { CrmClient, Page, PageQuery, RecordEntity } from '../crm/crm-client';
 import { CRM_DATE_ORDER_SETTING, storedDateOrder } from './date-order';
@@ -51,7 +57,10 @@ interface Paged<T extends { id: number; modifiedAt: number }> {
    * replaces, read only for entities that set `readsBefore`.
    */
   row(account: string, record: T, before: unknown): unknown;
-  /** People: a row keeps its phones, address and tags only if the row it replaces had them. */
+  /**
+   * People: a row keeps its phones, address and tags only if the row it replaces had them. The
+   * rows it replaces are read by their record-table key (threadline-db.ts `recordRowKey`).
+   */
   readsBefore?: true;
 }
 
@@ -189,7 +198,7 @@ export function createSyncEngine(options: {
     const table = spec.table(db);
     await db.transaction('rw', [table, db.syncState, db.settings], async () => {
       const before: unknown[] = spec.readsBefore
-        ? await table.bulkGet(fresh.map((r) => [account, r.id]))
+        ? await table.bulkGet(fresh.map((r) => recordRowKey(account, r.id)))
         : [];
       const rows = fresh.map((r, i) => spec.row(account, r, before[i])).filter((r) => r !== null);
       if (rows.length > 0) await table.bulkPut(rows);

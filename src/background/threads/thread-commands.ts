@@ -5,8 +5,9 @@
  * record, never duplicated).
  */
 
+import { accountNumber } from '../../db/key-prefix';
 import { linkKey } from '../../db/record-rows';
-import { emailKey } from '../../db/threadline-db';
+import { emailKey, recordRowKey } from '../../db/threadline-db';
 import { type RecordRef, recordKeyOf } from '../../shared/crm-model';
 import { normaliseAddress } from '../../shared/normalise-address';
 import type { RequestOf, ResponseOf, ThreadFacts } from '../../shared/protocol';
@@ -179,6 +180,7 @@ export function createThreadCommands(deps: ThreadCommandDeps) {
       if (request.dateOrder) await saveDateOrder(db, request.dateOrder);
       await db.opportunities.put({
         account: request.account,
+        accountNo: accountNumber(request.account),
         id: provisionalId,
         name: request.name.trim(),
         pipelineId: request.pipelineId,
@@ -212,7 +214,7 @@ export function createThreadCommands(deps: ThreadCommandDeps) {
     },
 
     async updateDeal(request: RequestOf<'updateDeal'>): Promise<Done> {
-      const row = await db.opportunities.get([request.account, request.dealId]);
+      const row = await db.opportunities.get(recordRowKey(request.account, request.dealId));
       if (!row) return { ok: false, error: t('errDealGone') };
       const patch = {
         ...(request.stageId === undefined ? {} : { stageId: request.stageId }),

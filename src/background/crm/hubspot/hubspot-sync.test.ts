@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { HubspotDouble } from '../../../../test/unit/hubspot-double';
-import { ThreadlineDb } from '../../../db/threadline-db';
+import { recordRowKey, ThreadlineDb } from '../../../db/threadline-db';
 import { createLogger } from '../../../shared/logger';
 import { createEgress } from '../../privacy/egress/egress-fetch';
 import { reconcile } from '../../sync/reconcile';
@@ -72,7 +72,7 @@ describe('HubSpot through the sync engine', () => {
     double.add('contacts', { email: 'new@x.test' }, '43');
     double.requests.length = 0;
     await engine(db, double).sync(ACCOUNT);
-    expect(await db.people.get([ACCOUNT, 43])).toBeDefined();
+    expect(await db.people.get(recordRowKey(ACCOUNT, 43))).toBeDefined();
     const peopleSearches = double.requests.filter((r) => r.path === '/crm/v3/objects/contacts/search');
     expect(peopleSearches).toHaveLength(1);
   });
@@ -121,7 +121,7 @@ describe('HubSpot through the sync engine', () => {
     gone.archived = true;
     const report = await reconcile(db, clientOf(double), ACCOUNT, 'people');
     expect(report.dropped).toBe(1);
-    expect(await db.people.get([ACCOUNT, 2])).toBeUndefined();
-    expect(await db.people.get([ACCOUNT, 1])).toBeDefined();
+    expect(await db.people.get(recordRowKey(ACCOUNT, 2))).toBeUndefined();
+    expect(await db.people.get(recordRowKey(ACCOUNT, 1))).toBeDefined();
   });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { countAccountRows } from '../../../db/account-rows';
+import { accountNumber } from '../../../db/key-prefix';
 import { ACCOUNT_TABLES, ThreadlineDb } from '../../../db/threadline-db';
 import { DISCLOSURE, disclosureHash } from '../../../shared/disclosure';
 import { t } from '../../i18n';
@@ -15,6 +16,7 @@ async function fill(db: ThreadlineDb, account: string, atMs: number) {
   const sec = Math.floor(atMs / 1000);
   await db.people.put({
     account,
+    accountNo: accountNumber(account),
     id: 1,
     name: 'Pat',
     title: null,
@@ -32,6 +34,7 @@ async function fill(db: ThreadlineDb, account: string, atMs: number) {
   });
   await db.leads.put({
     account,
+    accountNo: accountNumber(account),
     id: 1,
     name: 'L',
     title: null,
@@ -45,6 +48,7 @@ async function fill(db: ThreadlineDb, account: string, atMs: number) {
   });
   await db.companies.put({
     account,
+    accountNo: accountNumber(account),
     id: 1,
     name: 'Acme',
     domain: 'acme.test',
@@ -54,6 +58,7 @@ async function fill(db: ThreadlineDb, account: string, atMs: number) {
   });
   await db.opportunities.put({
     account,
+    accountNo: accountNumber(account),
     id: 1,
     name: 'Deal',
     pipelineId: 1,
