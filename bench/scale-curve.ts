@@ -15,6 +15,10 @@
  *   and deals included in the bytes, as the issue asks per person), and by every cached row
  *   of people, companies, leads and deals. Beside it, the JSON size of a sample of people rows plus
  *   their index keys: the logical bytes a person costs, which the disk figure can hide in slack.
+ * - settled B/person: the same usage after the browser is closed and started again on the same
+ *   profile (what stays on the laptop's disk: LevelDB has then written its log into its tables and
+ *   compacted what the sync left), read once it stops changing (three equal reads 2 s apart, at most
+ *   40 s).
  * - worker heap MB: V8's used heap of the extension's service worker after a forced garbage
  *   collection (CDP `HeapProfiler.collectGarbage` then `Runtime.getHeapUsage` on the worker's
  *   target), read right after the sync: what the worker keeps, not what it churned through.
@@ -27,7 +31,14 @@
 import type { BrowserContext, Page, Worker } from '@playwright/test';
 import { connectThroughOptions } from '../test/e2e/connect';
 import { type CrmProcess, startCrm } from '../test/e2e/crm-process';
-import { GMAIL_URL, launchWithExtension, routeGmail, sidebarFrame } from '../test/e2e/fixtures';
+import {
+  extensionWorker,
+  GMAIL_URL,
+  launchWithExtension,
+  relaunchWithExtension,
+  routeGmail,
+  sidebarFrame,
+} from '../test/e2e/fixtures';
 import { demoFixture } from '../test/gmail-double/fixture';
 import {
   admin,
@@ -50,6 +61,8 @@ export interface ScalePoint {
   cache: {
     usageBytes: number;
     bytesPerPerson: number;
+    settledUsageBytes: number;
+    settledBytesPerPerson: number;
     bytesPerRecord: number;
     rows: Record<string, number>;
     sampledPersonRowJsonBytes: number;
@@ -170,12 +183,32 @@ async function cacheFacts(worker: Worker) {
   });
 }
 
+/** The origin's usage after a browser restart on `profileDir`, once it stops changing. */
+async function settledUsage(profileDir: string): Promise<number> {
+  const context = await relaunchWithExtension(profileDir);
+  try {
+    const worker = await extensionWorker(context);
+    const reads: number[] = [];
+    const started = Date.now();
+    while (Date.now() - started < 40_000) {
+      reads.push(await worker.evaluate(async () => (await navigator.storage.estimate()).usage ?? 0));
+      const last = reads.slice(-3);
+      if (last.length === 3 && last.every((u) => u === last[0])) break;
+      await new Promise((resolve) => setTimeout(resolve, 2000));
+    }
+    return reads[reads.length - 1] ?? 0;
+  } finally {
+    await context.close();
+  }
+}
+
 async function measureSize(people: number, profile: () => string, opens: number): Promise<ScalePoint> {
   const [pricing, intro] = demoFixture.threads;
   const seedStarted = Date.now();
   const crm = await startCrm({ people });
   const seedSeconds = (Date.now() - seedStarted) / 1000;
-  const context = await launchWithExtension(profile());
+  const profileDir = profile();
+  const context = await launchWithExtension(profileDir);
   try {
     const worker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker'));
     const extensionId = new URL(worker.url()).host;
@@ -231,6 +264,8 @@ async function measureSize(people: number, profile: () => string, opens: number)
       (facts.rows.opportunities ?? 0);
     const card = stats(warm.map((x) => x.dom));
     const msg = stats(pings.map((x) => x.dom));
+    await context.close(); // closing twice (again in `finally`) is harmless
+    const settled = await settledUsage(profileDir);
     return {
       people,
       records,
@@ -244,6 +279,8 @@ async function measureSize(people: number, profile: () => string, opens: number)
       cache: {
         usageBytes: facts.usage,
         bytesPerPerson: Math.round(facts.usage / Math.max(1, facts.rows.people ?? 0)),
+        settledUsageBytes: settled,
+        settledBytesPerPerson: Math.round(settled / Math.max(1, facts.rows.people ?? 0)),
         bytesPerRecord: Math.round(facts.usage / Math.max(1, records)),
         rows: facts.rows,
         sampledPersonRowJsonBytes: Math.round(facts.rowJson),
@@ -328,6 +365,7 @@ export async function scaleCurve(
       'sync growth': growth(p.sync.seconds, base?.sync.seconds),
       'cache MB': mb(p.cache.usageBytes),
       'B/person': p.cache.bytesPerPerson,
+      'settled B/person': p.cache.settledBytesPerPerson,
       'B/record': p.cache.bytesPerRecord,
       'row+keys B (sample)': p.cache.sampledPersonRowJsonBytes + p.cache.sampledPersonIndexKeyBytes,
       'worker heap MB': p.workerHeap ? mb(p.workerHeap.usedBytes) : 'n/a',

@@ -46,6 +46,14 @@ export async function launchWithExtension(
   return context;
 }
 
+/**
+ * Starts the browser again on a profile that already has the extension (a browser restart): no
+ * install, so no welcome decision to wait for.
+ */
+export async function relaunchWithExtension(profileDir: string, dist = E2E_DIST): Promise<BrowserContext> {
+  return launchBrowser(profileDir, dist, undefined);
+}
+
 export const WELCOME_PATH = '/src/welcome/index.html';
 export const isWelcome = (page: Page): boolean => page.url().includes(WELCOME_PATH);
 
