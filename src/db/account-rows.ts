@@ -11,16 +11,26 @@ const BY_INDEX: Partial<Record<AccountTable, string>> = {
   audit: '[account+at]',
 };
 
-/** Every row of one Gmail account in a table, through an index (no table scan, no other account). */
-export function accountRows(db: ThreadlineDb, table: AccountTable, account: string): Collection {
+/**
+ * Every row of one Gmail account in a table, through an index (no table scan, no other account).
+ * The record tables' keys start with the account's number (key-prefix.ts `accountNumber`), which
+ * another account could in theory share: `exact` also checks each row's own account, reading the
+ * rows (what deleting needs); without it, the key range alone is counted.
+ */
+export function accountRows(
+  db: ThreadlineDb,
+  table: AccountTable,
+  account: string,
+  exact = true,
+): Collection {
   const t = db.table(table);
   if (table === 'accounts') return t.where(':id').equals(account);
-  // The record tables' keys start with the account's number (key-prefix.ts `accountNumber`).
-  if ((RECORD_TABLES as readonly string[]).includes(table))
-    return t
+  if ((RECORD_TABLES as readonly string[]).includes(table)) {
+    const rows = t
       .where(':id')
-      .between([accountNumber(account), Dexie.minKey], [accountNumber(account), Dexie.maxKey], true, true)
-      .and((row: AccountScoped) => row.account === account);
+      .between([accountNumber(account), Dexie.minKey], [accountNumber(account), Dexie.maxKey], true, true);
+    return exact ? rows.and((row: AccountScoped) => row.account === account) : rows;
+  }
   return t
     .where(BY_INDEX[table] ?? ':id')
     .between([account, Dexie.minKey], [account, Dexie.maxKey], true, true);
@@ -30,7 +40,8 @@ export async function countAccountRows(
   db: ThreadlineDb,
   account: string,
 ): Promise<Record<AccountTable, number>> {
-  const counts = await Promise.all(ACCOUNT_TABLES.map((t) => accountRows(db, t, account).count()));
+  // Counted by key range: a count of 100,000 people reads no row.
+  const counts = await Promise.all(ACCOUNT_TABLES.map((t) => accountRows(db, t, account, false).count()));
   return Object.fromEntries(ACCOUNT_TABLES.map((t, i) => [t, counts[i] ?? 0])) as Record<
     AccountTable,
     number

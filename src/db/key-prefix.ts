@@ -7,10 +7,11 @@
  * Two accounts could in theory share a tag (53 bits of hash); every read through these indexes
  * therefore also checks the row's own `account`, so no answer ever mixes /mail/u/0 and /mail/u/1 —
  * the tag only keeps each account's keys together and short. The record tables' primary keys start
- * with the same 53 bits as a number (`accountNumber`); two accounts of one browser sharing them
- * (about one chance in 2^53 for a pair) would share those keys, so one account's cached record could
- * replace the other's: still never shown to the wrong account (the row's `account` is checked), and
- * fetched again from the CRM when missed.
+ * with the same 53 bits as a number (`accountNumber`). Two accounts of one browser sharing them
+ * (about one chance in 2^53 for a pair) would share those keys: one account's cached record could
+ * then replace or delete the other's (a cache miss, fetched again from the CRM), but never be shown
+ * or exported to the wrong account — reads by key check the row's `account` too (threadline-db.ts
+ * `recordRow`, `recordRows`; account-rows.ts). The privacy centre's counts use the key range alone.
  */
 
 const tags = new Map<string, string>();

@@ -4,7 +4,7 @@ import { searchCache } from '../background/read-models/search-cache';
 import { countAccountRows, deleteAccountRows } from './account-rows';
 import { accountNumber, accountTag } from './key-prefix';
 import { companyRow, hasDetails, leadRow, opportunityRow, personRow } from './record-rows';
-import { emailKey, recordRowKey, ThreadlineDb } from './threadline-db';
+import { emailKey, recordRow, recordRowKey, recordRows, ThreadlineDb } from './threadline-db';
 
 const A = 'sam.seller@threadline-demo.test';
 const B = 'sam@other.test';
@@ -254,6 +254,11 @@ describe('cache version 3 (issue 17)', () => {
     expect(await searchCache(db, A, 'dana')).toEqual([]);
     await db.people.put({ ...row, account: A, accountNo: accountNumber(A), id: 2 });
     expect((await searchCache(db, A, 'dana')).map((r) => r.id)).toEqual([2]);
+    // Read by key, B's row under A's key is not A's; deleting A's rows leaves it.
+    expect(await recordRow(db.people, A, 1)).toBeUndefined();
+    expect((await recordRows(db.people, A, [1, 2])).map((r) => r?.id)).toEqual([undefined, 2]);
+    await deleteAccountRows(db, A, ['people']);
+    expect((await db.people.toArray()).map((p) => p.account)).toEqual([B]);
     db.close();
   });
 });

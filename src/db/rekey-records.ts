@@ -69,10 +69,13 @@ export const RECORD_STORES: Record<RecordTable, string> = {
   opportunities: '[accountNo+id], [account+primaryContactId], [account+companyId], *searchKeys',
 };
 
-/** Where a record table's rows wait while the table is declared again with its new key. */
+/**
+ * Where a record table's rows wait while the table is declared again with its new key: the key
+ * alone, no index (the rows are written twice; their index entries only once, on the way back).
+ */
 export const nextStore = (table: RecordTable): string => `${table}Next`;
 export const nextRecordStores = (): Record<string, string> =>
-  Object.fromEntries(RECORD_TABLES.map((t) => [nextStore(t), RECORD_STORES[t]]));
+  Object.fromEntries(RECORD_TABLES.map((t) => [nextStore(t), '[accountNo+id]']));
 
 const MOVE_BATCH = 2000;
 

@@ -42,6 +42,29 @@ export interface RecordScoped extends AccountScoped {
 export type RecordRowKey = [number, number];
 /** The primary key of `account`'s record `id` in the record tables. */
 export const recordRowKey = (account: string, id: number): RecordRowKey => [accountNumber(account), id];
+
+/**
+ * `account`'s rows of the records `ids` (undefined where none), read by key and checked against
+ * each row's own `account`: the key's number could in theory be another account's too (key-prefix.ts).
+ */
+export async function recordRows<T extends RecordScoped>(
+  table: Table<T, RecordRowKey>,
+  account: string,
+  ids: readonly number[],
+): Promise<(T | undefined)[]> {
+  const rows = await table.bulkGet(ids.map((id) => recordRowKey(account, id)));
+  return rows.map((row) => (row?.account === account ? row : undefined));
+}
+
+/** `account`'s row of the record `id`, or undefined (see `recordRows`). */
+export async function recordRow<T extends RecordScoped>(
+  table: Table<T, RecordRowKey>,
+  account: string,
+  id: number,
+): Promise<T | undefined> {
+  const row = await table.get(recordRowKey(account, id));
+  return row?.account === account ? row : undefined;
+}
 /** `account\nterm` for every word, full name, address and domain: prefix search as you type. */
 interface Searchable {
   searchKeys: string[];

@@ -1,6 +1,6 @@
 /** The sidebar's contact actions: add a sender to the CRM, edit a person, search the cache. */
 import { hasDetails, personRow } from '../../db/record-rows';
-import { recordRowKey } from '../../db/threadline-db';
+import { recordRow } from '../../db/threadline-db';
 import { normaliseAddress } from '../../shared/normalise-address';
 import type { Handlers } from '../create-router';
 import { t } from '../i18n';
@@ -60,7 +60,7 @@ export function createContactHandlers(ctx: WorkerContext): ContactHandlers {
     },
     updatePerson: async (request, context) => {
       await tabAccount(ctx, context.tabId, request.account);
-      const row = await db.people.get(recordRowKey(request.account, request.personId));
+      const row = await recordRow(db.people, request.account, request.personId);
       if (!row) return { ok: false, error: t('errPersonGone') };
       // A CRM whose tags are read-only (HubSpot, ConnectionInfo.tags): refused before anything is
       // saved or queued, so no tag is shown that the CRM would never keep.

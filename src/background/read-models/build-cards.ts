@@ -1,11 +1,5 @@
 import { personOfRow, stripRow } from '../../db/record-rows';
-import {
-  emailKey,
-  type PersonRow,
-  parentKeyOf,
-  recordRowKey,
-  type ThreadlineDb,
-} from '../../db/threadline-db';
+import { emailKey, type PersonRow, parentKeyOf, recordRows, type ThreadlineDb } from '../../db/threadline-db';
 import type { CachedCompany } from '../../shared/crm-model';
 import {
   companyNameFromDomain,
@@ -132,7 +126,7 @@ async function readCards(
   const ownerIds = [...new Set(people.map((p) => p.ownerId).filter((id): id is number => id !== null))];
   const [companyRows, contactDeals, companyDeals, ownerRows, fetches, recentActivities, personWrites] =
     await Promise.all([
-      db.companies.bulkGet(companyIds.map((id) => recordRowKey(account, id))),
+      recordRows(db.companies, account, companyIds),
       personIds.length
         ? db.opportunities
             .where('[account+primaryContactId]')

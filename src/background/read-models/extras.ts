@@ -3,7 +3,7 @@
  * the settings the sidebar's actions need. They follow the view, off the time-to-card path.
  */
 
-import { recordRowKey, type ThreadlineDb } from '../../db/threadline-db';
+import { recordRow, type ThreadlineDb } from '../../db/threadline-db';
 import { type RecordRef, recordKeyOf } from '../../shared/crm-model';
 import { DISCLOSURE } from '../../shared/disclosure';
 import type { ThreadFacts } from '../../shared/protocol';
@@ -46,15 +46,14 @@ export async function readExtras(
     linkRows.map(async (m) => {
       const [type, idText] = m.recordKey.split(':') as [RecordRef['type'], string];
       const id = Number(idText);
-      const key = recordRowKey(account, id);
       const row =
         type === 'person'
-          ? await deps.db.people.get(key)
+          ? await recordRow(deps.db.people, account, id)
           : type === 'company'
-            ? await deps.db.companies.get(key)
+            ? await recordRow(deps.db.companies, account, id)
             : type === 'lead'
-              ? await deps.db.leads.get(key)
-              : await deps.db.opportunities.get(key);
+              ? await recordRow(deps.db.leads, account, id)
+              : await recordRow(deps.db.opportunities, account, id);
       return { type, id, title: row?.name ?? `${type} ${id}`, pending: pendingKeys.has(m.recordKey) };
     }),
   );

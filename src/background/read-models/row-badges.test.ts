@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { addPerson, ME } from '../../../test/unit/thread-deps';
-import { linkKey, opportunityRow } from '../../db/record-rows';
-import { ThreadlineDb, type ThreadMarkRow } from '../../db/threadline-db';
+import { addPerson, ME, personOf } from '../../../test/unit/thread-deps';
+import { accountNumber } from '../../db/key-prefix';
+import { linkKey, opportunityRow, personRow } from '../../db/record-rows';
+import { emailKey, ThreadlineDb, type ThreadMarkRow } from '../../db/threadline-db';
 import type { Opportunity } from '../../shared/crm-model';
 import { createRowBadges } from './row-badges';
 
@@ -189,5 +190,32 @@ describe('row badges', () => {
     expect(dealReads).toEqual([[7], [9], [8]]);
     expect(await page('t-deal', 't-other', 't-lost')).toEqual(['Proposal', 'Proposal', null]);
     expect(dealReads).toHaveLength(3);
+  });
+
+  it('never badges from another account’s rows that share this account’s key number', async () => {
+    const db = await seeded();
+    // As if OTHER's 53-bit number were ME's (key-prefix.ts): same index keys and primary keys.
+    const collide = <T extends { accountNo: number }>(row: T): T => ({
+      ...row,
+      accountNo: accountNumber(ME),
+    });
+    await db.people.put({
+      ...collide(personRow(OTHER, personOf(20, 'dana@twin.test'))),
+      emailKeys: [emailKey(ME, 'dana@twin.test')],
+    });
+    await db.opportunities.put(collide(opportunityRow(OTHER, deal(30, 'Open'))));
+    await db.threadMarks.put(link('t-twin', 30));
+    const { badges } = await readRowBadges(db, new Set(), {
+      type: 'rowBadges',
+      account: ME,
+      rows: [
+        { threadId: 't-twin', addresses: ['dana@twin.test'] },
+        { threadId: 't-deal', addresses: ['alice@acme.test'] },
+      ],
+    });
+    expect(badges.map((b) => [b.threadId, b.contact, b.dealStage])).toEqual([
+      ['t-twin', false, null],
+      ['t-deal', true, 'Proposal'],
+    ]);
   });
 });

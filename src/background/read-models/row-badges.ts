@@ -1,6 +1,5 @@
-import { accountNumber } from '../../db/key-prefix';
 import type { ThreadlineDb } from '../../db/threadline-db';
-import { emailKey, recordRowKey } from '../../db/threadline-db';
+import { emailKey, recordRows } from '../../db/threadline-db';
 import { normaliseAddress } from '../../shared/normalise-address';
 import type { RequestOf, ResponseOf } from '../../shared/protocol';
 
@@ -82,17 +81,18 @@ interface AccountMemo {
 /** Which of `addresses` are people of the account's cache. */
 function knownAddresses(db: ThreadlineDb, account: string, addresses: string[]): Promise<Set<string>> {
   // One read transaction, one equality read per address issued together: IndexedDB pipelines them,
-  // where anyOf() walks a cursor key by key (measured for 100 rows: 55–90 ms with anyOf). A badge
-  // needs only whether the address is known: primary keys, not whole people to deserialise.
+  // where anyOf() walks a cursor key by key (measured for 100 rows: 55–90 ms with anyOf). Keys
+  // carry the account's tag and number, not its address, so the row's own account says whose it is
+  // (key-prefix.ts).
   return db.transaction('r', db.people, () =>
     Promise.all(
       addresses.map((a) =>
         db.people
           .where('emailKeys')
           .equals(emailKey(account, a))
-          .primaryKeys()
-          // Keys start with the account's tag; the primary key says whose row it is (key-prefix.ts).
-          .then((keys) => (keys.some(([owner]) => owner === accountNumber(account)) ? a : null)),
+          .filter((row) => row.account === account)
+          .count()
+          .then((n) => (n > 0 ? a : null)),
       ),
     ).then((found) => new Set(found.filter((a): a is string => a !== null))),
   );
@@ -147,7 +147,7 @@ async function shownStages(
 /** The stage name of each of `ids` that is an open deal of a known pipeline stage. */
 function dealStages(db: ThreadlineDb, account: string, ids: number[]): Promise<Map<number, string>> {
   return db.transaction('r', db.opportunities, db.pipelines, async () => {
-    const open = (await db.opportunities.bulkGet(ids.map((id) => recordRowKey(account, id)))).filter(
+    const open = (await recordRows(db.opportunities, account, ids)).filter(
       (d) => d !== undefined && d.status === 'Open',
     );
     const pipelineIds = [...new Set(open.map((d) => d?.pipelineId).filter((id): id is number => id != null))];

@@ -197,8 +197,11 @@ export function createSyncEngine(options: {
     const spec = PAGED[entity];
     const table = spec.table(db);
     await db.transaction('rw', [table, db.syncState, db.settings], async () => {
+      // A row of another account under the same key (key-prefix.ts) is not this record's: no details.
       const before: unknown[] = spec.readsBefore
-        ? await table.bulkGet(fresh.map((r) => recordRowKey(account, r.id)))
+        ? (await table.bulkGet(fresh.map((r) => recordRowKey(account, r.id)))).map((row) =>
+            (row as { account?: string } | undefined)?.account === account ? row : undefined,
+          )
         : [];
       const rows = fresh.map((r, i) => spec.row(account, r, before[i])).filter((r) => r !== null);
       if (rows.length > 0) await table.bulkPut(rows);

@@ -7,7 +7,7 @@
 
 import { accountNumber } from '../../db/key-prefix';
 import { linkKey } from '../../db/record-rows';
-import { emailKey, recordRowKey } from '../../db/threadline-db';
+import { emailKey, recordRow } from '../../db/threadline-db';
 import { type RecordRef, recordKeyOf } from '../../shared/crm-model';
 import { normaliseAddress } from '../../shared/normalise-address';
 import type { RequestOf, ResponseOf, ThreadFacts } from '../../shared/protocol';
@@ -214,7 +214,7 @@ export function createThreadCommands(deps: ThreadCommandDeps) {
     },
 
     async updateDeal(request: RequestOf<'updateDeal'>): Promise<Done> {
-      const row = await db.opportunities.get(recordRowKey(request.account, request.dealId));
+      const row = await recordRow(db.opportunities, request.account, request.dealId);
       if (!row) return { ok: false, error: t('errDealGone') };
       const patch = {
         ...(request.stageId === undefined ? {} : { stageId: request.stageId }),
