@@ -36,6 +36,13 @@ import { cacheVersionMiddleware } from './views/cache-version';
 import { createThreadViews } from './views/thread-views';
 import type { WorkerContext } from './worker-context';
 
+/**
+ * While the database upgrades, an extension API is called at most this often: Chrome stops a worker
+ * after 30 s without an event or an API call (developer.chrome.com, "The extension service worker
+ * lifecycle"), and copying 100,000 people between stores takes about 30 s.
+ */
+const UPGRADE_KEEPALIVE_MS = 10_000;
+
 /** While a sync runs, its pages refresh the cards shown at most this often. */
 const SYNC_CARDS_EVERY_MS = 1000;
 
@@ -52,7 +59,16 @@ export function createWorkerServices(
   logger: Logger,
   deps: WorkerDeps = {},
 ): WorkerContext {
-  const db = deps.db ?? new ThreadlineDb();
+  let lastCall = 0;
+  const db =
+    deps.db ??
+    new ThreadlineDb('threadline', {
+      onUpgradeStep: () => {
+        if (Date.now() - lastCall < UPGRADE_KEEPALIVE_MS) return;
+        lastCall = Date.now();
+        void platform.session.get('upgrading').catch(() => undefined);
+      },
+    });
   const nowMs = deps.nowMs ?? Date.now;
   // Before anything opens the database: the outbox's copy outside it, and its creation, which is
   // what tells a loss (outbox/outbox-mirror.ts, sync/cache-loss.ts).

@@ -84,7 +84,11 @@ const MOVE_BATCH = 2000;
  * added (`out`), then back into the table declared again (`back`), in pages of the primary key so a
  * large cache is never held in memory at once. Rows are otherwise unchanged.
  */
-export async function moveRecords(tx: Transaction, direction: 'out' | 'back'): Promise<void> {
+export async function moveRecords(
+  tx: Transaction,
+  direction: 'out' | 'back',
+  onPage: () => void = () => undefined,
+): Promise<void> {
   for (const table of RECORD_TABLES) {
     const from = tx.table<{ account: string; accountNo?: number }>(
       direction === 'out' ? table : nextStore(table),
@@ -100,6 +104,7 @@ export async function moveRecords(tx: Transaction, direction: 'out' | 'back'): P
         .toArray();
       if (page.length === 0) break;
       await to.bulkAdd(page.map((row) => ({ ...row, accountNo: accountNumber(row.account) })));
+      onPage();
       const last = page[page.length - 1];
       after = (from.schema.primKey.keyPath as string[]).map(
         (part) => (last as unknown as Record<string, IndexableType>)[part],

@@ -242,8 +242,14 @@ export class ThreadlineDb extends Dexie {
   settings!: Table<SettingRow, string>;
   secrets!: Table<SecretRow, string>;
 
-  constructor(name = 'threadline') {
+  /**
+   * `onUpgradeStep`: called after each page of a long upgrade (versions 5 and 7 copy every record
+   * row). Chrome stops a service worker after 30 s without an event or an extension API call, and
+   * an IndexedDB upgrade is neither; the worker uses it to call one (worker-services.ts).
+   */
+  constructor(name = 'threadline', options: { onUpgradeStep?: () => void } = {}) {
     super(name);
+    const step = options.onUpgradeStep ?? (() => undefined);
     this.version(1).stores({
       people: '[account+id], *emailKeys, *searchKeys, [account+companyId]',
       leads: '[account+id], emailKey, *searchKeys',
@@ -282,11 +288,11 @@ export class ThreadlineDb extends Dexie {
     // the new key, dropped, declared again, and copied back (rekey-records.ts `moveRecords`).
     this.version(5)
       .stores(nextRecordStores())
-      .upgrade((tx) => moveRecords(tx, 'out'));
+      .upgrade((tx) => moveRecords(tx, 'out', step));
     this.version(6).stores(Object.fromEntries(RECORD_TABLES.map((t) => [t, null])));
     this.version(7)
       .stores(RECORD_STORES)
-      .upgrade((tx) => moveRecords(tx, 'back'));
+      .upgrade((tx) => moveRecords(tx, 'back', step));
     this.version(8).stores(Object.fromEntries(RECORD_TABLES.map((t) => [nextStore(t), null])));
     // Issue 17: every write refused for lack of space comes out as one recognisable error.
     this.use(storageFullMiddleware);
