@@ -18,11 +18,13 @@ import {
 } from './record-rows';
 import type { CompanyRow, LeadRow, OpportunityRow, PersonRow, UserRow } from './threadline-db';
 
-export async function rekeyRecords(tx: Transaction): Promise<void> {
+/** `onRow`: called for every row rewritten (the worker keeps itself alive through a long upgrade). */
+export async function rekeyRecords(tx: Transaction, onRow: () => void = () => undefined): Promise<void> {
   await tx
     .table<PersonRow>('people')
     .toCollection()
     .modify((row) => {
+      onRow();
       const fresh = personRow(row.account, personOfRow(row).person, { pending: row.pending === true });
       row.emailKeys = fresh.emailKeys;
       row.searchKeys = fresh.searchKeys;
@@ -31,6 +33,7 @@ export async function rekeyRecords(tx: Transaction): Promise<void> {
     .table<LeadRow>('leads')
     .toCollection()
     .modify((row) => {
+      onRow();
       const fresh = leadRow(row.account, stripRow(row));
       row.emailKey = fresh.emailKey;
       row.searchKeys = fresh.searchKeys;
@@ -39,12 +42,14 @@ export async function rekeyRecords(tx: Transaction): Promise<void> {
     .table<CompanyRow>('companies')
     .toCollection()
     .modify((row) => {
+      onRow();
       row.searchKeys = companyRow(row.account, stripRow(row)).searchKeys;
     });
   await tx
     .table<OpportunityRow>('opportunities')
     .toCollection()
     .modify((row) => {
+      onRow();
       // A deal made in the sidebar and still in the outbox is stored unsearchable until the CRM
       // confirms it (thread-commands.ts); it stays so.
       if (row.searchKeys.length > 0) row.searchKeys = opportunityRow(row.account, stripRow(row)).searchKeys;
@@ -53,6 +58,7 @@ export async function rekeyRecords(tx: Transaction): Promise<void> {
     .table<UserRow>('users')
     .toCollection()
     .modify((row) => {
+      onRow();
       row.emailKey = userRow(row.account, stripRow(row)).emailKey;
     });
 }
@@ -77,7 +83,7 @@ export const nextStore = (table: RecordTable): string => `${table}Next`;
 export const nextRecordStores = (): Record<string, string> =>
   Object.fromEntries(RECORD_TABLES.map((t) => [nextStore(t), '[accountNo+id]']));
 
-const MOVE_BATCH = 2000;
+export const MOVE_BATCH = 2000;
 
 /**
  * Versions 5 and 7: copies every record row out to its waiting store with the account's number
@@ -103,7 +109,9 @@ export async function moveRecords(
         .limit(MOVE_BATCH)
         .toArray();
       if (page.length === 0) break;
-      await to.bulkAdd(page.map((row) => ({ ...row, accountNo: accountNumber(row.account) })));
+      // put, not add: two accounts sharing a number (key-prefix.ts) share keys; one row replaces the
+      // other, as it would in a sync, instead of failing the upgrade for good.
+      await to.bulkPut(page.map((row) => ({ ...row, accountNo: accountNumber(row.account) })));
       onPage();
       const last = page[page.length - 1];
       after = (from.schema.primKey.keyPath as string[]).map(

@@ -10,7 +10,8 @@ import { CACHED_COMPANY_OMITS, CACHED_LEAD_OMITS } from '../shared/crm-model';
 import { PERSON_DETAILS } from './record-rows';
 import type { ActivityFetchRow, PersonRow } from './threadline-db';
 
-export async function slimRecords(tx: Transaction): Promise<void> {
+/** `onRow`: called for every row rewritten (the worker keeps itself alive through a long upgrade). */
+export async function slimRecords(tx: Transaction, onRow: () => void = () => undefined): Promise<void> {
   const shown = new Set(
     (await tx.table<ActivityFetchRow>('activityFetches').toArray())
       .filter((f) => f.parentKey.startsWith('person:'))
@@ -20,19 +21,26 @@ export async function slimRecords(tx: Transaction): Promise<void> {
     .table<PersonRow>('people')
     .toCollection()
     .modify((row) => {
+      onRow();
       if (row.pending === true || shown.has(`${row.account}\n${row.id}`)) return;
       for (const field of PERSON_DETAILS) delete row[field];
     });
-  await dropEverywhere(tx, 'companies', Object.keys(CACHED_COMPANY_OMITS));
-  await dropEverywhere(tx, 'leads', Object.keys(CACHED_LEAD_OMITS));
+  await dropEverywhere(tx, 'companies', Object.keys(CACHED_COMPANY_OMITS), onRow);
+  await dropEverywhere(tx, 'leads', Object.keys(CACHED_LEAD_OMITS), onRow);
 }
 
 /** Deletes `fields` from every row of `table`. */
-function dropEverywhere(tx: Transaction, table: 'companies' | 'leads', fields: readonly string[]) {
+function dropEverywhere(
+  tx: Transaction,
+  table: 'companies' | 'leads',
+  fields: readonly string[],
+  onRow: () => void,
+) {
   return tx
     .table<Record<string, unknown>>(table)
     .toCollection()
     .modify((row) => {
+      onRow();
       for (const field of fields) delete row[field];
     });
 }

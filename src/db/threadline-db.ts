@@ -243,8 +243,8 @@ export class ThreadlineDb extends Dexie {
   secrets!: Table<SecretRow, string>;
 
   /**
-   * `onUpgradeStep`: called after each page of a long upgrade (versions 5 and 7 copy every record
-   * row). Chrome stops a service worker after 30 s without an event or an extension API call, and
+   * `onUpgradeStep`: called as a long upgrade goes (versions 3 and 4 rewrite every record row, 5
+   * and 7 copy them: after each row, or each page of rows). Chrome stops a service worker after 30 s without an event or an extension API call, and
    * an IndexedDB upgrade is neither; the worker uses it to call one (worker-services.ts).
    */
   constructor(name = 'threadline', options: { onUpgradeStep?: () => void } = {}) {
@@ -277,12 +277,12 @@ export class ThreadlineDb extends Dexie {
     // into searchKeys, and people's [account+companyId] index (never read) is gone.
     this.version(3)
       .stores({ people: '[account+id], *emailKeys, *searchKeys' })
-      .upgrade((tx) => rekeyRecords(tx));
+      .upgrade((tx) => rekeyRecords(tx, step));
     // Issue 17: phones, address and tags only for people whose card was shown; companies and leads
     // without the fields no card shows (slim-records.ts).
     this.version(4)
       .stores({})
-      .upgrade((tx) => slimRecords(tx));
+      .upgrade((tx) => slimRecords(tx, step));
     // Issue 17: the record tables' primary keys start with the account as a number, not its address.
     // IndexedDB cannot change a store's key, so each record table is copied out to a new store with
     // the new key, dropped, declared again, and copied back (rekey-records.ts `moveRecords`).

@@ -90,9 +90,8 @@ function knownAddresses(db: ThreadlineDb, account: string, addresses: string[]):
         db.people
           .where('emailKeys')
           .equals(emailKey(account, a))
-          .filter((row) => row.account === account)
-          .count()
-          .then((n) => (n > 0 ? a : null)),
+          .toArray()
+          .then((rows) => (rows.some((row) => row.account === account) ? a : null)),
       ),
     ).then((found) => new Set(found.filter((a): a is string => a !== null))),
   );

@@ -7,7 +7,13 @@
  * one round costs 500 requests plus one per deleted record, spread over 100 runs of 5 requests
  * (`npm run bench` measures it).
  */
-import { recordRowKey, type ThreadlineDb } from '../../db/threadline-db';
+import type { Table } from 'dexie';
+import {
+  type RecordRowKey,
+  type RecordScoped,
+  recordRowKey,
+  type ThreadlineDb,
+} from '../../db/threadline-db';
 import type { CrmClient } from '../crm/crm-client';
 import { dropRecords, type PresenceEntity } from './record-presence';
 
@@ -34,11 +40,14 @@ export async function reconcile(
   const state = await db.syncState.get([account, entity]);
   if (state?.phase !== 'delta') return report; // only after a complete first pass
   let after = state.reconcileAfterId ?? 0;
-  const table = entity === 'people' ? db.people : db.companies;
+  const table: Table<RecordScoped, RecordRowKey> = entity === 'people' ? db.people : db.companies;
   for (let round = 0; round < budget; round += 1) {
     const keys = await table
       .where(':id')
       .between(recordRowKey(account, after + 1), recordRowKey(account, Infinity))
+      // The key's number could be another account's too (key-prefix.ts): never ask this account's
+      // CRM about, or drop, another account's records.
+      .filter((row) => row.account === account)
       .limit(RECONCILE_BATCH)
       .primaryKeys();
     const ids = keys.map(([, id]) => id).filter((id) => id > 0);

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { accountNumber } from '../../db/key-prefix';
 import { hasDetails, personRow } from '../../db/record-rows';
 import { recordRowKey, ThreadlineDb } from '../../db/threadline-db';
 import type { Person } from '../../shared/crm-model';
@@ -330,6 +331,28 @@ describe('sync engine', () => {
     expect(await db.people.get(recordRowKey('me@x.test', 7))).toBeUndefined();
     expect(await db.people.count()).toBe(999);
     expect((await db.syncState.get(['me@x.test', 'people']))?.reconcileAfterId).toBe(800);
+  });
+
+  it('the reconciliation sweep never asks about, nor drops, another account’s row under the same key number', async () => {
+    const db = new ThreadlineDb(`sync-${Math.random()}`);
+    // As if twin@x.test's 53-bit number were me@x.test's (key-prefix.ts).
+    await db.people.put({
+      ...personRow('twin@x.test', person(50, 10)),
+      accountNo: accountNumber('me@x.test'),
+    });
+    const asked: number[] = [];
+    const crm = fakeCrm([person(1, 10), person(2, 10)]);
+    const client = {
+      ...crm.client,
+      existingIds: async (_entity: string, ids: readonly number[]) => {
+        asked.push(...ids);
+        return { existing: new Set<number>() };
+      },
+      getPerson: async () => null,
+    } as unknown as CrmClient;
+    await engine(db, client).sync('me@x.test');
+    expect(asked.sort()).toEqual([1, 2]);
+    expect((await db.people.toArray()).map((p) => `${p.account}:${p.id}`)).toEqual(['twin@x.test:50']);
   });
 
   it('the reconciliation sweep deletes nothing when the CRM cannot tell (ignores the id filter)', async () => {
