@@ -133,6 +133,39 @@ describe('content script', () => {
     sidebarEnd?.close();
   });
 
+  it('asks hostStatus again while the worker cannot answer (a long database upgrade), and acts once it does', async () => {
+    const gmail = fakeHost();
+    let asks = 0;
+    // The worker's answer is unreachable for the first four deliveries: more than one ask's worth
+    // (the worker client itself tries three times), so only asking again reaches it.
+    const { platform, sent } = fakeContentPlatform((m) => {
+      if ((m as { type: string }).type === 'hostStatus') {
+        asks += 1;
+        if (asks <= 4) throw new Error('Could not establish connection. Receiving end does not exist.');
+      }
+      return worker(true)(m);
+    });
+    await startContentScript(platform, async () => gmail.host, { pageUrl, hostStatusRetryMs: [1, 1, 1] });
+    expect(asks).toBe(5);
+    expect(gmail.mounts).toHaveLength(1);
+    gmail.open(thread);
+    await new Promise((r) => setTimeout(r, 0));
+    expect(sent.filter((m) => (m as { type: string }).type === 'threadOpened')).toEqual([
+      { type: 'threadOpened', account: 'me@corp.test', thread, seq: 1 },
+    ]);
+  });
+
+  it('stays inert when the worker never answers, once the retries are spent', async () => {
+    const gmail = fakeHost();
+    const { platform, sent } = fakeContentPlatform(() => {
+      throw new Error('Could not establish connection. Receiving end does not exist.');
+    });
+    gmail.open(thread);
+    await startContentScript(platform, async () => gmail.host, { pageUrl, hostStatusRetryMs: [1, 1] });
+    expect(gmail.mounts).toHaveLength(0);
+    expect(sent.every((m) => (m as { type: string }).type === 'hostStatus')).toBe(true);
+  });
+
   it('stays inert for an account the admin policy does not allow', async () => {
     const gmail = fakeHost();
     const { platform, sent } = fakeContentPlatform(worker(false));

@@ -33,6 +33,8 @@ const clients = new WeakMap<ContentPlatform, WorkerClient>();
 export async function askWorker<T extends RequestType>(
   platform: ContentPlatform,
   request: AnyRequest & { type: T },
+  /** Waits before asking again while the worker cannot answer (timeout, unreachable). */
+  retryDelaysMs: readonly number[] = [],
 ): Promise<ResponseOf<T> | null> {
   let client = clients.get(platform);
   if (!client) {
@@ -40,16 +42,28 @@ export async function askWorker<T extends RequestType>(
     clients.set(platform, client);
   }
   const { type, ...body } = request;
-  try {
-    return await client.ask<T>(type, body as Omit<RequestOf<T>, 'type'>);
-  } catch (error) {
-    logger.warn('worker.failed', {
-      type,
-      kind: error instanceof WorkerRequestError ? error.kind : 'unknown',
-    });
-    return null;
+  for (let attempt = 0; ; attempt += 1) {
+    try {
+      return await client.ask<T>(type, body as Omit<RequestOf<T>, 'type'>);
+    } catch (error) {
+      const kind = error instanceof WorkerRequestError ? error.kind : 'unknown';
+      const delay = retryDelaysMs[attempt];
+      const again = error instanceof WorkerRequestError && error.retry && delay !== undefined;
+      logger.warn('worker.failed', { type, kind, ...(again ? { retryInMs: delay } : {}) });
+      if (!again) return null;
+      await new Promise((resolve) => setTimeout(resolve, delay));
+    }
   }
 }
+
+/**
+ * While the worker cannot answer `hostStatus` (its database upgrading after an update can take
+ * minutes for a large cache), the tab asks again, staying inert meanwhile, instead of staying
+ * inert until Gmail is reloaded: about ten minutes in all, counting each ask's own 30 s timeout.
+ */
+const HOST_STATUS_RETRY_MS = [
+  1000, 2000, 4000, 8000, 15_000, 15_000, 15_000, 15_000, 15_000, 15_000, 15_000, 15_000,
+];
 
 /** What the worker said about this tab's account; null when the worker did not answer. */
 type HostStatus = ResponseOf<'hostStatus'>;
@@ -154,6 +168,8 @@ export interface StartOptions {
   mountDelays?: { first: number; max: number };
   /** Called once the sidebar is in Gmail's side panel. */
   onSidebarMounted?: () => void;
+  /** Waits before asking `hostStatus` again when the worker did not answer (tests shorten them). */
+  hostStatusRetryMs?: readonly number[];
 }
 
 /**
@@ -182,7 +198,11 @@ export async function startContentScript(
   if (!host) return;
   const gmail = host;
   // An administrator may restrict Threadline to some Google account domains: elsewhere it stays inert.
-  const status = askWorker(platform, { type: 'hostStatus', account: gmail.account });
+  const status = askWorker(
+    platform,
+    { type: 'hostStatus', account: gmail.account },
+    options.hostStatusRetryMs ?? HOST_STATUS_RETRY_MS,
+  );
   const enabled = status.then((answer) => answer?.enabled === true);
 
   // The tab lane, once the sidebar frame exists (tab-lane.ts); until then messages go the usual way.
