@@ -1,5 +1,7 @@
 import Dexie from 'dexie';
 import { describe, expect, it } from 'vitest';
+import { asVersion4, VERSION_4_STORES } from '../../test/unit/cache-version4';
+import { personOf as basePerson } from '../../test/unit/thread-deps';
 import { searchCache } from '../background/read-models/search-cache';
 import { countAccountRows, deleteAccountRows } from './account-rows';
 import { accountNumber, accountTag } from './key-prefix';
@@ -276,45 +278,22 @@ describe('account tags', () => {
 /** The schema of version 4 (issue 17's first slimming): record keys still start with the address. */
 async function storeVersion4(name: string): Promise<void> {
   const old = new Dexie(name);
-  old.version(4).stores({
-    people: '[account+id], *emailKeys, *searchKeys',
-    leads: '[account+id], emailKey, *searchKeys',
-    companies: '[account+id], [account+domainKey], *searchKeys',
-    opportunities: '[account+id], [account+primaryContactId], [account+companyId], *searchKeys',
-    pipelines: '[account+id]',
-    activities: '[account+id], [account+parentKey+at]',
-    activityFetches: '[account+parentKey]',
-    users: '[account+id], emailKey',
-    negativeLookups: '[account+address]',
-    syncState: '[account+entity]',
-    outbox: '++seq, [account+recordKey], [account+state], nextAttemptAt',
-    accounts: 'account',
-    settings: 'name',
-    secrets: 'name',
-    threadMarks: '[account+markKey], [account+threadId], [account+recordKey], [account+at], [account+kind]',
-    tasks: '[account+id], [account+relatedKey]',
-    audit: '++seq, [account+at]',
-    consents: '[account+scope]',
-  });
-  const strip = <T extends object>(row: T) => {
-    const { accountNo: _n, ...rest } = row as T & { accountNo?: number };
-    return rest;
-  };
+  old.version(4).stores(VERSION_4_STORES);
   // 2,500 people of A (more than one page of the move) and one of B, as version 4 stored them.
   await old
     .table('people')
     .bulkPut([
       ...Array.from({ length: 2500 }, (_, i) =>
-        strip(personOf(A, i + 1, `Person ${i + 1}`, `p${i + 1}@acme.test`)),
+        asVersion4(personOf(A, i + 1, `Person ${i + 1}`, `p${i + 1}@acme.test`)),
       ),
-      strip(personOf(B, 1, 'Bea Other', 'bea@other.test')),
-      strip({ ...personOf(A, -4, 'Pat Pending', 'pat@new.test'), pending: true }),
+      asVersion4(personOf(B, 1, 'Bea Other', 'bea@other.test')),
+      asVersion4({ ...personOf(A, -4, 'Pat Pending', 'pat@new.test'), pending: true }),
     ]);
   await old
     .table('companies')
-    .put(strip(companyRow(A, { id: 78, name: 'Pagac Inc', domain: 'pagac-inc.com', modifiedAt: 3 })));
+    .put(asVersion4(companyRow(A, { id: 78, name: 'Pagac Inc', domain: 'pagac-inc.com', modifiedAt: 3 })));
   await old.table('leads').put(
-    strip(
+    asVersion4(
       leadRow(A, {
         id: 9,
         name: 'Abbigail Bode',
@@ -328,7 +307,7 @@ async function storeVersion4(name: string): Promise<void> {
     ),
   );
   await old.table('opportunities').put(
-    strip(
+    asVersion4(
       opportunityRow(A, {
         id: 5,
         name: 'Pagac renewal',
@@ -347,20 +326,7 @@ async function storeVersion4(name: string): Promise<void> {
 }
 
 const personOf = (account: string, id: number, name: string, address: string) =>
-  personRow(account, {
-    id,
-    name,
-    title: null,
-    companyId: null,
-    companyName: null,
-    emails: [{ value: address, category: 'work' }],
-    phones: [],
-    address: null,
-    tags: [],
-    ownerId: null,
-    lastContactedAt: null,
-    modifiedAt: 1,
-  });
+  personRow(account, basePerson(id, address, { name }));
 
 describe('cache version 8 (issue 17): record keys start with the account’s number', () => {
   it('moves every record row of every account to the new key, keeps each row whole, and leaves no waiting store', async () => {

@@ -8,55 +8,26 @@ import { countAccountRows, deleteAccountRows } from '../../../src/db/account-row
 import { accountNumber } from '../../../src/db/key-prefix';
 import { companyRow, leadRow, opportunityRow, personRow } from '../../../src/db/record-rows';
 import { emailKey, recordRowKey, ThreadlineDb } from '../../../src/db/threadline-db';
+import { asVersion4, VERSION_4_STORES } from '../../unit/cache-version4';
+import { personOf } from '../../unit/thread-deps';
 
 const A = 'sam.seller@threadline-demo.test';
 const B = 'sam@other.test';
 const NAME = 'threadline-upgrade';
 
-/** Version 4's record rows had no `accountNo`. */
-const asVersion4 = <T extends object>(row: T) => {
-  const { accountNo: _n, ...rest } = row as T & { accountNo?: number };
-  return rest;
-};
-
 const person = (account: string, id: number) =>
-  personRow(account, {
-    id,
-    name: `Person ${id}`,
-    title: null,
-    companyId: id % 2 === 0 ? 78 : null,
-    companyName: null,
-    emails: [{ value: `p${id}@acme.test`, category: 'work' }],
-    phones: [],
-    address: null,
-    tags: [],
-    ownerId: null,
-    lastContactedAt: null,
-    modifiedAt: id,
-  });
+  personRow(
+    account,
+    personOf(id, `p${id}@acme.test`, {
+      name: `Person ${id}`,
+      companyId: id % 2 === 0 ? 78 : null,
+      modifiedAt: id,
+    }),
+  );
 
 async function storeVersion4(people: number): Promise<void> {
   const old = new Dexie(NAME);
-  old.version(4).stores({
-    people: '[account+id], *emailKeys, *searchKeys',
-    leads: '[account+id], emailKey, *searchKeys',
-    companies: '[account+id], [account+domainKey], *searchKeys',
-    opportunities: '[account+id], [account+primaryContactId], [account+companyId], *searchKeys',
-    pipelines: '[account+id]',
-    activities: '[account+id], [account+parentKey+at]',
-    activityFetches: '[account+parentKey]',
-    users: '[account+id], emailKey',
-    negativeLookups: '[account+address]',
-    syncState: '[account+entity]',
-    outbox: '++seq, [account+recordKey], [account+state], nextAttemptAt',
-    accounts: 'account',
-    settings: 'name',
-    secrets: 'name',
-    threadMarks: '[account+markKey], [account+threadId], [account+recordKey], [account+at], [account+kind]',
-    tasks: '[account+id], [account+relatedKey]',
-    audit: '++seq, [account+at]',
-    consents: '[account+scope]',
-  });
+  old.version(4).stores(VERSION_4_STORES);
   for (let from = 1; from <= people; from += 5000) {
     const ids = Array.from({ length: Math.min(5000, people - from + 1) }, (_, i) => from + i);
     await old.table('people').bulkAdd(ids.map((id) => asVersion4(person(A, id))));
