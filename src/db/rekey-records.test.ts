@@ -1,11 +1,10 @@
 import Dexie from 'dexie';
 import { describe, expect, it } from 'vitest';
-import { asVersion4, VERSION_4_STORES } from '../../test/unit/cache-version4';
-import { personOf as basePerson } from '../../test/unit/thread-deps';
+import { storeVersion4, version4Person } from '../../test/unit/cache-version4';
 import { searchCache } from '../background/read-models/search-cache';
 import { countAccountRows, deleteAccountRows } from './account-rows';
 import { accountNumber, accountTag } from './key-prefix';
-import { companyRow, hasDetails, leadRow, opportunityRow, personRow } from './record-rows';
+import { hasDetails } from './record-rows';
 import { MOVE_BATCH } from './rekey-records';
 import { emailKey, recordRow, recordRowKey, recordRows, ThreadlineDb } from './threadline-db';
 
@@ -275,63 +274,10 @@ describe('account tags', () => {
   });
 });
 
-/** The schema of version 4 (issue 17's first slimming): record keys still start with the address. */
-async function storeVersion4(name: string): Promise<void> {
-  const old = new Dexie(name);
-  old.version(4).stores(VERSION_4_STORES);
-  // 2,500 people of A (more than one page of the move) and one of B, as version 4 stored them.
-  await old
-    .table('people')
-    .bulkPut([
-      ...Array.from({ length: 2500 }, (_, i) =>
-        asVersion4(personOf(A, i + 1, `Person ${i + 1}`, `p${i + 1}@acme.test`)),
-      ),
-      asVersion4(personOf(B, 1, 'Bea Other', 'bea@other.test')),
-      asVersion4({ ...personOf(A, -4, 'Pat Pending', 'pat@new.test'), pending: true }),
-    ]);
-  await old
-    .table('companies')
-    .put(asVersion4(companyRow(A, { id: 78, name: 'Pagac Inc', domain: 'pagac-inc.com', modifiedAt: 3 })));
-  await old.table('leads').put(
-    asVersion4(
-      leadRow(A, {
-        id: 9,
-        name: 'Abbigail Bode',
-        title: null,
-        companyName: null,
-        email: 'abbigail@judicious.net',
-        status: 'New',
-        ownerId: null,
-        modifiedAt: 5,
-      }),
-    ),
-  );
-  await old.table('opportunities').put(
-    asVersion4(
-      opportunityRow(A, {
-        id: 5,
-        name: 'Pagac renewal',
-        pipelineId: 1,
-        stageId: 2,
-        status: 'Open',
-        companyId: 78,
-        primaryContactId: 7,
-        value: 1000,
-        closeDate: null,
-        modifiedAt: 4,
-      }),
-    ),
-  );
-  old.close();
-}
-
-const personOf = (account: string, id: number, name: string, address: string) =>
-  personRow(account, basePerson(id, address, { name }));
-
 describe('cache version 8 (issue 17): record keys start with the account’s number', () => {
   it('moves every record row of every account to the new key, keeps each row whole, and leaves no waiting store', async () => {
     const name = `move-${Math.random()}`;
-    await storeVersion4(name);
+    await storeVersion4(name, A, B, 2500);
     let steps = 0;
     const db = new ThreadlineDb(name, { onUpgradeStep: () => (steps += 1) });
     await db.open();
@@ -343,10 +289,8 @@ describe('cache version 8 (issue 17): record keys start with the account’s num
     expect(db.opportunities.schema.primKey.keyPath).toEqual(['accountNo', 'id']);
     expect(db.tables.map((t) => t.name).filter((n) => n.endsWith('Next'))).toEqual([]);
     expect(await db.people.count()).toBe(2502);
-    expect(await db.people.get(recordRowKey(A, 2500))).toEqual(
-      personOf(A, 2500, 'Person 2500', 'p2500@acme.test'),
-    );
-    expect(await db.people.get(recordRowKey(B, 1))).toEqual(personOf(B, 1, 'Bea Other', 'bea@other.test'));
+    expect(await db.people.get(recordRowKey(A, 2500))).toEqual(version4Person(A, 2500));
+    expect(await db.people.get(recordRowKey(B, 1))).toEqual(version4Person(B, 1));
     expect((await db.people.get(recordRowKey(A, -4)))?.pending).toBe(true);
     expect((await db.companies.get(recordRowKey(A, 78)))?.domainKey).toBe('pagac-inc.com');
     expect((await db.leads.get(recordRowKey(A, 9)))?.emailKey).toBe(emailKey(A, 'abbigail@judicious.net'));

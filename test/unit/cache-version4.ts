@@ -3,6 +3,11 @@
  * with the account's address), for the upgrade tests: the unit test on fake-indexeddb
  * (src/db/rekey-records.test.ts) and the browser test's page (test/e2e/pages/cache-upgrade-page.ts).
  */
+import Dexie from 'dexie';
+import { companyRow, leadRow, opportunityRow, personRow } from '../../src/db/record-rows';
+import type { PersonRow } from '../../src/db/threadline-db';
+import { personOf } from './thread-deps';
+
 export const VERSION_4_STORES: Record<string, string> = {
   people: '[account+id], *emailKeys, *searchKeys',
   leads: '[account+id], emailKey, *searchKeys',
@@ -28,4 +33,55 @@ export const VERSION_4_STORES: Record<string, string> = {
 export function asVersion4<T extends object>(row: T): Omit<T, 'accountNo'> {
   const { accountNo: _n, ...rest } = row as T & { accountNo?: number };
   return rest;
+}
+
+/** Person `id` of `account` as both upgrade tests store and expect it (today's row). */
+export const version4Person = (account: string, id: number): PersonRow =>
+  personRow(account, personOf(id, `p${id}@acme.test`, { name: `Person ${id}` }));
+
+/**
+ * Stores database `name` as version 4 did: `people` people of `account` (ids 1…people), one
+ * pending person (id -4), one person of `other` (id 1), and one company (78), lead (9) and deal (5,
+ * whose primary contact is person 7) of `account`.
+ */
+export async function storeVersion4(name: string, account: string, other: string, people: number) {
+  const old = new Dexie(name);
+  old.version(4).stores(VERSION_4_STORES);
+  for (let from = 1; from <= people; from += 5000) {
+    const ids = Array.from({ length: Math.min(5000, people - from + 1) }, (_, i) => from + i);
+    await old.table('people').bulkAdd(ids.map((id) => asVersion4(version4Person(account, id))));
+  }
+  await old
+    .table('people')
+    .bulkAdd([
+      asVersion4(version4Person(other, 1)),
+      { ...asVersion4(version4Person(account, -4)), pending: true },
+    ]);
+  const company = { id: 78, name: 'Pagac Inc', domain: 'pagac-inc.com', modifiedAt: 3 };
+  await old.table('companies').add(asVersion4(companyRow(account, company)));
+  const lead = {
+    id: 9,
+    name: 'Abbigail Bode',
+    title: null,
+    companyName: null,
+    email: 'abbigail@judicious.net',
+    status: 'New',
+    ownerId: null,
+    modifiedAt: 5,
+  };
+  await old.table('leads').add(asVersion4(leadRow(account, lead)));
+  const deal = {
+    id: 5,
+    name: 'Pagac renewal',
+    pipelineId: 1,
+    stageId: 2,
+    status: 'Open' as const,
+    companyId: 78,
+    primaryContactId: 7,
+    value: 1000,
+    closeDate: null,
+    modifiedAt: 4,
+  };
+  await old.table('opportunities').add(asVersion4(opportunityRow(account, deal)));
+  old.close();
 }

@@ -10,7 +10,9 @@ import {
 } from '../../db/record-rows';
 import {
   type PersonRow,
-  recordRowKey,
+  type RecordRowKey,
+  type RecordScoped,
+  recordRows,
   type SyncEntity,
   type SyncStateRow,
   type ThreadlineDb,
@@ -197,10 +199,12 @@ export function createSyncEngine(options: {
     const spec = PAGED[entity];
     const table = spec.table(db);
     await db.transaction('rw', [table, db.syncState, db.settings], async () => {
-      // A row of another account under the same key (key-prefix.ts) is not this record's: no details.
+      // Checked against the row's own account (a key's number could be another account's).
       const before: unknown[] = spec.readsBefore
-        ? (await table.bulkGet(fresh.map((r) => recordRowKey(account, r.id)))).map((row) =>
-            (row as { account?: string } | undefined)?.account === account ? row : undefined,
+        ? await recordRows(
+            table as Table<RecordScoped, RecordRowKey>,
+            account,
+            fresh.map((r) => r.id),
           )
         : [];
       const rows = fresh.map((r, i) => spec.row(account, r, before[i])).filter((r) => r !== null);
