@@ -1,6 +1,11 @@
 import Dexie from 'dexie';
 import { describe, expect, it } from 'vitest';
-import { storeVersion4, version4Person } from '../../test/unit/cache-version4';
+import {
+  storeVersion4,
+  storeVersion4Work,
+  VERSION_4_SYNCED,
+  version4Person,
+} from '../../test/unit/cache-version4';
 import { searchCache } from '../background/read-models/search-cache';
 import { countAccountRows, deleteAccountRows } from './account-rows';
 import { accountNumber, accountTag } from './key-prefix';
@@ -278,6 +283,7 @@ describe('cache version 8 (issue 17): record keys start with the account’s num
   it('moves every record row of every account to the new key, keeps each row whole, and leaves no waiting store', async () => {
     const name = `move-${Math.random()}`;
     await storeVersion4(name, A, B, 2500);
+    await storeVersion4Work(name, A, B);
     let steps = 0;
     const db = new ThreadlineDb(name, { onUpgradeStep: () => (steps += 1) });
     await db.open();
@@ -295,6 +301,8 @@ describe('cache version 8 (issue 17): record keys start with the account’s num
     expect((await db.companies.get(recordRowKey(A, 78)))?.domainKey).toBe('pagac-inc.com');
     expect((await db.leads.get(recordRowKey(A, 9)))?.emailKey).toBe(emailKey(A, 'abbigail@judicious.net'));
     expect((await db.opportunities.get(recordRowKey(A, 5)))?.accountNo).toBe(accountNumber(A));
+    // Everything was copied: sync goes on from where it was.
+    expect(await db.syncState.count()).toBe(2 * VERSION_4_SYNCED.length);
     // The other indexes still answer, and an account's rows are found (and purged) by the new key.
     expect(
       (await db.opportunities.where('[account+primaryContactId]').equals([A, 7]).toArray()).map((o) => o.id),
@@ -304,6 +312,51 @@ describe('cache version 8 (issue 17): record keys start with the account’s num
     await deleteAccountRows(db, A, ['people']);
     expect(await db.people.count()).toBe(1);
     expect((await db.people.toArray()).map((p) => p.account)).toEqual([B]);
+    db.close();
+  });
+});
+
+describe('cache version 8 over a large cache (issue 17)', () => {
+  it('keeps only what the CRM cannot give back, and syncs the record tables again from the start', async () => {
+    const name = `partial-${Math.random()}`;
+    await storeVersion4(name, A, B, 2500);
+    await storeVersion4Work(name, A, B);
+    let steps = 0;
+    // 2,506 record rows, over the limit: the copy out and back takes a page for each table's kept rows.
+    const db = new ThreadlineDb(name, { fullMoveLimit: 2505, onUpgradeStep: () => (steps += 1) });
+    await db.open();
+    expect(db.people.schema.primKey.keyPath).toEqual(['accountNo', 'id']);
+    expect(db.tables.map((t) => t.name).filter((n) => n.endsWith('Next'))).toEqual([]);
+    const ids = async (table: 'people' | 'companies' | 'leads' | 'opportunities') =>
+      (await db.table(table).toArray()).map(
+        (r: { account: string; id: number }) => `${r.account === A ? 'A' : 'B'}${r.id}`,
+      );
+    // Kept: the person made in the sidebar (-4), the one whose card was shown (7), the one a queued
+    // write is about (30); the deals of those cards (5 of person 7, -8 made in the sidebar for -4)
+    // and the company a kept deal shows (78).
+    expect((await ids('people')).sort()).toEqual(['A-4', 'A30', 'A7']);
+    expect((await ids('opportunities')).sort()).toEqual(['A-8', 'A5']);
+    expect(await ids('companies')).toEqual(['A78']);
+    expect(await ids('leads')).toEqual([]);
+    // Whole, under the new key, still found through the indexes.
+    expect(await db.people.get(recordRowKey(A, 7))).toEqual(version4Person(A, 7));
+    expect((await recordRow(db.people, A, -4))?.pending).toBe(true);
+    expect((await recordRow(db.opportunities, A, -8))?.searchKeys).toEqual([]);
+    expect(
+      (await db.people.where('emailKeys').equals(emailKey(A, 'p30@acme.test')).toArray()).map((p) => p.id),
+    ).toEqual([30]);
+    expect((await searchCache(db, A, 'pagac')).map((r) => r.title).sort()).toEqual([
+      'Pagac Inc',
+      'Pagac renewal',
+    ]);
+    // The record entities start a whole sync pass again, for both accounts; the others go on.
+    expect(
+      (await db.syncState.toArray()).map((s) => `${s.account === A ? 'A' : 'B'}:${s.entity}`).sort(),
+    ).toEqual(['A:pipelines', 'A:users', 'B:pipelines', 'B:users']);
+    expect(await db.outbox.count()).toBe(1);
+    expect(await db.activityFetches.count()).toBe(1);
+    // One page out and back for each table that kept rows (no lead was kept).
+    expect(steps).toBe(2 * 3);
     db.close();
   });
 });

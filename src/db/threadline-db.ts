@@ -17,6 +17,7 @@ import type {
 import { accountKey, accountNumber } from './key-prefix';
 import {
   moveRecords,
+  moveRecordsOut,
   nextRecordStores,
   nextStore,
   RECORD_STORES,
@@ -244,10 +245,13 @@ export class ThreadlineDb extends Dexie {
 
   /**
    * `onUpgradeStep`: called as a long upgrade goes (versions 3 and 4 rewrite every record row, 5
-   * and 7 copy them: after each row, or each page of rows). Chrome stops a service worker after 30 s without an event or an extension API call, and
-   * an IndexedDB upgrade is neither; the worker uses it to call one (worker-services.ts).
+   * and 7 copy them: after each row, or each page of rows). Chrome stops a service worker after 30 s
+   * without an event or an extension API call, and an IndexedDB upgrade is neither; the worker uses
+   * it to call one (worker-services.ts).
+   * `fullMoveLimit`: above this many record rows, version 5 copies only what the CRM cannot give back
+   * (rekey-records.ts `FULL_MOVE_LIMIT`, its default; tests lower it).
    */
-  constructor(name = 'threadline', options: { onUpgradeStep?: () => void } = {}) {
+  constructor(name = 'threadline', options: { onUpgradeStep?: () => void; fullMoveLimit?: number } = {}) {
     super(name);
     const step = options.onUpgradeStep ?? (() => undefined);
     this.version(1).stores({
@@ -285,10 +289,12 @@ export class ThreadlineDb extends Dexie {
       .upgrade((tx) => slimRecords(tx, step));
     // Issue 17: the record tables' primary keys start with the account as a number, not its address.
     // IndexedDB cannot change a store's key, so each record table is copied out to a new store with
-    // the new key, dropped, declared again, and copied back (rekey-records.ts `moveRecords`).
+    // the new key, dropped, declared again, and copied back (rekey-records.ts `moveRecords`). A cache
+    // over `fullMoveLimit` record rows keeps only what the CRM cannot give back and syncs the rest
+    // again (`moveRecordsOut`).
     this.version(5)
       .stores(nextRecordStores())
-      .upgrade((tx) => moveRecords(tx, 'out', step));
+      .upgrade((tx) => moveRecordsOut(tx, step, options.fullMoveLimit));
     this.version(6).stores(Object.fromEntries(RECORD_TABLES.map((t) => [t, null])));
     this.version(7)
       .stores(RECORD_STORES)

@@ -85,3 +85,65 @@ export async function storeVersion4(name: string, account: string, other: string
   await old.table('opportunities').add(asVersion4(opportunityRow(account, deal)));
   old.close();
 }
+
+/** The sync entities whose state `storeVersion4Work` stores for both accounts. */
+export const VERSION_4_SYNCED = [
+  'people',
+  'companies',
+  'leads',
+  'opportunities',
+  'pipelines',
+  'users',
+] as const;
+
+/**
+ * Adds to `storeVersion4`'s cache what a user's work leaves: person 7's card was shown (its
+ * activities fetched), a write about person 30 waits in the outbox, a deal made in the sidebar
+ * (-8, for the pending person -4) waits for the CRM, and both accounts finished syncing every entity.
+ */
+export async function storeVersion4Work(name: string, account: string, other: string) {
+  const old = new Dexie(name);
+  old.version(4).stores(VERSION_4_STORES);
+  await old.table('activityFetches').add({ account, parentKey: 'person:7', fetchedAt: 1 });
+  await old.table('outbox').add({
+    account,
+    recordKey: 'person:30',
+    idempotencyKey: 'k-30',
+    op: 'updatePerson',
+    payload: { personId: 30, patch: { title: 'CTO' } },
+    state: 'pending',
+    attempts: 0,
+    nextAttemptAt: 0,
+    lastError: null,
+    createdAt: 1,
+  });
+  const deal = {
+    id: -8,
+    name: 'Made in the sidebar',
+    pipelineId: 1,
+    stageId: 2,
+    status: 'Open' as const,
+    companyId: null,
+    primaryContactId: -4,
+    value: null,
+    closeDate: null,
+    modifiedAt: 4,
+  };
+  await old.table('opportunities').add({ ...asVersion4(opportunityRow(account, deal)), searchKeys: [] });
+  await old.table('syncState').bulkAdd(
+    [account, other].flatMap((who) =>
+      VERSION_4_SYNCED.map((entity) => ({
+        account: who,
+        entity,
+        phase: 'delta',
+        cursorTime: 1_700_000_000,
+        seenAtCursor: [],
+        pageWithin: 0,
+        fetched: 10,
+        total: 10,
+        lastSyncAt: 1_700_000_000,
+      })),
+    ),
+  );
+  old.close();
+}

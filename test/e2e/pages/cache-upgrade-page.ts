@@ -7,22 +7,33 @@ import Dexie from 'dexie';
 import { countAccountRows, deleteAccountRows } from '../../../src/db/account-rows';
 import { accountNumber } from '../../../src/db/key-prefix';
 import { emailKey, recordRowKey, ThreadlineDb } from '../../../src/db/threadline-db';
-import { storeVersion4, version4Person } from '../../unit/cache-version4';
+import { storeVersion4, storeVersion4Work, version4Person } from '../../unit/cache-version4';
 
 const A = 'sam.seller@threadline-demo.test';
 const B = 'sam@other.test';
 const NAME = 'threadline-upgrade';
 
-/** Opens the version 4 cache with today's schema and reads back what the sidebar reads. */
-async function upgrade(people: number) {
+/**
+ * Opens the version 4 cache with today's schema and reads back what the sidebar reads.
+ * `fullMoveLimit`: as the worker's when undefined (rekey-records.ts `FULL_MOVE_LIMIT`).
+ */
+async function upgrade(people: number, fullMoveLimit?: number) {
+  const storing = performance.now();
   await storeVersion4(NAME, A, B, people);
-  const db = new ThreadlineDb(NAME);
+  await storeVersion4Work(NAME, A, B);
+  const storeMs = performance.now() - storing;
+  const db = new ThreadlineDb(NAME, fullMoveLimit === undefined ? {} : { fullMoveLimit });
   const started = performance.now();
   await db.open();
   const openMs = performance.now() - started;
+  const ids = async (table: string) =>
+    (await db.table(table).toArray())
+      .map((r: { account: string; id: number }) => `${r.account === A ? 'A' : 'B'}${r.id}`)
+      .sort();
   const last = await db.people.get(recordRowKey(A, people));
   const facts = {
     openMs,
+    storeMs,
     version: db.verno,
     stores: db.tables.map((t) => t.name).sort(),
     keyPaths: Object.fromEntries(
@@ -43,6 +54,17 @@ async function upgrade(people: number) {
       (o) => o.accountNo === accountNumber(A) && o.id,
     ),
     countsB: (await countAccountRows(db, B)).people,
+    syncing: (await db.syncState.toArray()).map((s) => `${s.account === A ? 'A' : 'B'}:${s.entity}`).sort(),
+    // Which rows a partial copy kept (null after a whole copy: every row).
+    kept:
+      (await db.people.count()) <= 100
+        ? {
+            people: await ids('people'),
+            companies: await ids('companies'),
+            leads: await ids('leads'),
+            opportunities: await ids('opportunities'),
+          }
+        : null,
   };
   await deleteAccountRows(db, A, ['people', 'leads', 'companies', 'opportunities']);
   const afterPurge = {
