@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import {
   storeVersion4,
   storeVersion4Work,
+  VERSION_4_STORES,
   VERSION_4_SYNCED,
   version4Person,
 } from '../../test/unit/cache-version4';
@@ -17,7 +18,10 @@ const A = 'sam.seller@threadline-demo.test';
 const B = 'sam@other.test';
 
 /** The schema and row format of version 2, as the extension stored them before issue 17. */
-async function storeVersion2(name: string, options: { cardShown?: boolean } = {}): Promise<void> {
+async function storeVersion2(
+  name: string,
+  options: { cardShown?: boolean; morePeople?: number } = {},
+): Promise<void> {
   const old = new Dexie(name);
   old.version(1).stores({
     people: '[account+id], *emailKeys, *searchKeys, [account+companyId]',
@@ -144,6 +148,26 @@ async function storeVersion2(name: string, options: { cardShown?: boolean } = {}
     },
   ]);
   await old.table('users').put({ account: A, id: 1, name: 'Sam', email: A, emailKey: k(A, A) });
+  // People synced from the CRM, nothing else about them.
+  await old.table('people').bulkPut(
+    Array.from({ length: options.morePeople ?? 0 }, (_, i) => ({
+      account: A,
+      id: 100 + i,
+      name: `Person ${100 + i}`,
+      title: null,
+      companyId: null,
+      companyName: null,
+      emails: [{ value: `p${100 + i}@acme.test`, category: 'work' }],
+      phones: [],
+      address: null,
+      tags: [],
+      ownerId: null,
+      lastContactedAt: null,
+      modifiedAt: 1,
+      emailKeys: [k(A, `p${100 + i}@acme.test`)],
+      searchKeys: [k(A, `person ${100 + i}`)],
+    })),
+  );
   // Melvina's card was shown: her activities were fetched.
   if (options.cardShown)
     await old.table('activityFetches').put({ account: A, parentKey: 'person:7', fetchedAt: 1 });
@@ -288,13 +312,13 @@ describe('cache version 8 (issue 17): record keys start with the account’s num
     const db = new ThreadlineDb(name, { onUpgradeStep: () => (steps += 1) });
     await db.open();
     // A step after every page of the copies out and back (the worker calls an extension API there,
-    // so Chrome does not stop it mid-upgrade): 2,502 people take more than one page each way, the
+    // so Chrome does not stop it mid-upgrade): 2,503 people take more than one page each way, the
     // three other tables one.
-    expect(steps).toBe(2 * (Math.ceil(2502 / MOVE_BATCH) + 3));
+    expect(steps).toBe(2 * (Math.ceil(2503 / MOVE_BATCH) + 3));
     expect(db.people.schema.primKey.keyPath).toEqual(['accountNo', 'id']);
     expect(db.opportunities.schema.primKey.keyPath).toEqual(['accountNo', 'id']);
     expect(db.tables.map((t) => t.name).filter((n) => n.endsWith('Next'))).toEqual([]);
-    expect(await db.people.count()).toBe(2502);
+    expect(await db.people.count()).toBe(2503);
     expect(await db.people.get(recordRowKey(A, 2500))).toEqual(version4Person(A, 2500));
     expect(await db.people.get(recordRowKey(B, 1))).toEqual(version4Person(B, 1));
     expect((await db.people.get(recordRowKey(A, -4)))?.pending).toBe(true);
@@ -308,55 +332,125 @@ describe('cache version 8 (issue 17): record keys start with the account’s num
       (await db.opportunities.where('[account+primaryContactId]').equals([A, 7]).toArray()).map((o) => o.id),
     ).toEqual([5]);
     expect((await searchCache(db, A, 'abbig')).map((r) => r.title)).toEqual(['Abbigail Bode']);
-    expect((await countAccountRows(db, B)).people).toBe(1);
+    expect((await countAccountRows(db, B)).people).toBe(2);
     await deleteAccountRows(db, A, ['people']);
-    expect(await db.people.count()).toBe(1);
-    expect((await db.people.toArray()).map((p) => p.account)).toEqual([B]);
+    expect(await db.people.count()).toBe(2);
+    expect((await db.people.toArray()).map((p) => p.account)).toEqual([B, B]);
     db.close();
   });
 });
 
-describe('cache version 8 over a large cache (issue 17)', () => {
-  it('keeps only what the CRM cannot give back, and syncs the record tables again from the start', async () => {
+describe('a large cache before its one-time rewrite (issue 17)', () => {
+  const label = (r: { account: string; id?: number; entity?: string }) =>
+    `${r.account === A ? 'A' : 'B'}${r.entity !== undefined ? `:${r.entity}` : r.id}`;
+  const labels = async (db: ThreadlineDb, table: string) =>
+    (await db.table(table).toArray()).map(label).sort();
+  /** The record rows `storeVersion4` and `storeVersion4Work` leave, counted as version 4 stored them. */
+  async function recordRowsOf(name: string): Promise<number> {
+    const old = new Dexie(name);
+    old.version(4).stores(VERSION_4_STORES);
+    let n = 0;
+    for (const table of ['people', 'companies', 'leads', 'opportunities'])
+      n += await old.table(table).count();
+    old.close();
+    return n;
+  }
+
+  it('over the limit, keeps only what the CRM cannot give back or a kept card shows, and syncs the rest again', async () => {
     const name = `partial-${Math.random()}`;
     await storeVersion4(name, A, B, 2500);
     await storeVersion4Work(name, A, B);
+    const rows = await recordRowsOf(name);
     let steps = 0;
-    // 2,506 record rows, over the limit: the copy out and back takes a page for each table's kept rows.
-    const db = new ThreadlineDb(name, { fullMoveLimit: 2505, onUpgradeStep: () => (steps += 1) });
+    const db = new ThreadlineDb(name, { fullMoveLimit: rows - 1, onUpgradeStep: () => (steps += 1) });
     await db.open();
     expect(db.people.schema.primKey.keyPath).toEqual(['accountNo', 'id']);
     expect(db.tables.map((t) => t.name).filter((n) => n.endsWith('Next'))).toEqual([]);
-    const ids = async (table: 'people' | 'companies' | 'leads' | 'opportunities') =>
-      (await db.table(table).toArray()).map(
-        (r: { account: string; id: number }) => `${r.account === A ? 'A' : 'B'}${r.id}`,
-      );
-    // Kept: the person made in the sidebar (-4), the one whose card was shown (7), the one a queued
-    // write is about (30); the deals of those cards (5 of person 7, -8 made in the sidebar for -4)
-    // and the company a kept deal shows (78).
-    expect((await ids('people')).sort()).toEqual(['A-4', 'A30', 'A7']);
-    expect((await ids('opportunities')).sort()).toEqual(['A-8', 'A5']);
-    expect(await ids('companies')).toEqual(['A78']);
-    expect(await ids('leads')).toEqual([]);
-    // Whole, under the new key, still found through the indexes.
-    expect(await db.people.get(recordRowKey(A, 7))).toEqual(version4Person(A, 7));
+    // People: made in the sidebar (A-4, and B-6 of the other account), card shown (7), a queued write
+    // (30), a task made in the sidebar (60), the primary contact of a kept deal (40). Not 50 nor 61:
+    // the link and the task about them came from the CRM, which gives them back.
+    expect(await labels(db, 'people')).toEqual(['A-4', 'A30', 'A40', 'A60', 'A7', 'B-6']);
+    // Companies: a kept deal's (78), a kept person's (79), card shown (80), a dead write (81).
+    expect(await labels(db, 'companies')).toEqual(['A78', 'A79', 'A80', 'A81']);
+    // Deals: made in the sidebar (-8), a kept person's (5), a shown company's (6), linked in the
+    // sidebar (12).
+    expect(await labels(db, 'opportunities')).toEqual(['A-8', 'A12', 'A5', 'A6']);
+    // Leads are kept whole: no card asks the CRM for a lead it does not find.
+    expect(await labels(db, 'leads')).toEqual(['A9']);
+    // Whole, under the new key, found through the indexes.
+    expect(await db.people.get(recordRowKey(A, 30))).toEqual(version4Person(A, 30));
     expect((await recordRow(db.people, A, -4))?.pending).toBe(true);
     expect((await recordRow(db.opportunities, A, -8))?.searchKeys).toEqual([]);
     expect(
       (await db.people.where('emailKeys').equals(emailKey(A, 'p30@acme.test')).toArray()).map((p) => p.id),
     ).toEqual([30]);
-    expect((await searchCache(db, A, 'pagac')).map((r) => r.title).sort()).toEqual([
-      'Pagac Inc',
-      'Pagac renewal',
+    expect((await searchCache(db, A, 'company 8')).map((r) => r.title).sort()).toEqual([
+      'Company 80',
+      'Company 81',
     ]);
-    // The record entities start a whole sync pass again, for both accounts; the others go on.
-    expect(
-      (await db.syncState.toArray()).map((s) => `${s.account === A ? 'A' : 'B'}:${s.entity}`).sort(),
-    ).toEqual(['A:pipelines', 'A:users', 'B:pipelines', 'B:users']);
-    expect(await db.outbox.count()).toBe(1);
-    expect(await db.activityFetches.count()).toBe(1);
-    // One page out and back for each table that kept rows (no lead was kept).
-    expect(steps).toBe(2 * 3);
+    // People, companies and deals start a whole sync pass again, for both accounts; the rest go on.
+    expect(await labels(db, 'syncState')).toEqual([
+      'A:leads',
+      'A:pipelines',
+      'A:users',
+      'B:leads',
+      'B:pipelines',
+      'B:users',
+    ]);
+    expect(await db.outbox.count()).toBe(2);
+    // A step once the kept rows are known and after each table cut down (leads are not), then one
+    // page out and back for each table.
+    expect(steps).toBe(1 + 3 + 2 * 4);
+    db.close();
+  });
+
+  it('cuts leads down too when they alone are over the limit', async () => {
+    const name = `leads-${Math.random()}`;
+    await storeVersion4(name, A, B, 60);
+    await storeVersion4Work(name, A, B);
+    const db = new ThreadlineDb(name, { fullMoveLimit: 0 });
+    await db.open();
+    expect(await labels(db, 'leads')).toEqual([]);
+    expect(await labels(db, 'people')).toEqual(['A-4', 'A30', 'A40', 'A60', 'A7', 'B-6']);
+    expect(await labels(db, 'syncState')).toEqual(['A:pipelines', 'A:users', 'B:pipelines', 'B:users']);
+    db.close();
+  });
+
+  it('at the limit, keeps every row and every sync cursor', async () => {
+    const name = `at-limit-${Math.random()}`;
+    await storeVersion4(name, A, B, 60);
+    await storeVersion4Work(name, A, B);
+    const rows = await recordRowsOf(name);
+    const db = new ThreadlineDb(name, { fullMoveLimit: rows });
+    await db.open();
+    expect((await db.people.count()) + (await db.companies.count()) + (await db.leads.count())).toBe(
+      rows - (await db.opportunities.count()),
+    );
+    expect(await db.people.count()).toBe(63);
+    expect(await db.syncState.count()).toBe(2 * VERSION_4_SYNCED.length);
+    db.close();
+  });
+
+  it('is cut down before version 3 rewrites a version 2 cache, so no discarded row is rewritten first', async () => {
+    const name = `v2-large-${Math.random()}`;
+    await storeVersion2(name, { cardShown: true, morePeople: 10 });
+    let steps = 0;
+    // 12 people, a lead, a company and 2 deals: 16 rows, over a limit of 15.
+    const db = new ThreadlineDb(name, { fullMoveLimit: 15, onUpgradeStep: () => (steps += 1) });
+    await db.open();
+    // Melvina's card was shown (kept, with her company and deal); Pat and deal -8 were made in the
+    // sidebar; the lead is kept whole.
+    expect(await labels(db, 'people')).toEqual(['A-3', 'A7']);
+    expect(await labels(db, 'opportunities')).toEqual(['A-8', 'A5']);
+    expect(await labels(db, 'companies')).toEqual(['A78']);
+    // Only kept rows were rewritten: after the cut-down's steps (the kept rows known, then people,
+    // companies and deals cut down), version 3's step for each of 2 people, a lead, a company, 2 deals
+    // and the user; version 4's for 2 people, a company and a lead; a page each way for 4 tables.
+    // Cut down at version 5 instead, the 10 other people would have taken 20 steps more.
+    expect(steps).toBe(1 + 3 + 7 + 4 + 2 * 4);
+    expect((await db.people.get(recordRowKey(A, 7)))?.emailKeys).toEqual([
+      emailKey(A, 'melvina.larson@pagac-inc.com'),
+    ]);
     db.close();
   });
 });

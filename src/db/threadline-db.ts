@@ -15,9 +15,9 @@ import type {
   Pipeline,
 } from '../shared/crm-model';
 import { accountKey, accountNumber } from './key-prefix';
+import { pruneLargeCache } from './prune-records';
 import {
   moveRecords,
-  moveRecordsOut,
   nextRecordStores,
   nextStore,
   RECORD_STORES,
@@ -245,11 +245,11 @@ export class ThreadlineDb extends Dexie {
 
   /**
    * `onUpgradeStep`: called as a long upgrade goes (versions 3 and 4 rewrite every record row, 5
-   * and 7 copy them: after each row, or each page of rows). Chrome stops a service worker after 30 s
-   * without an event or an extension API call, and an IndexedDB upgrade is neither; the worker uses
-   * it to call one (worker-services.ts).
-   * `fullMoveLimit`: above this many record rows, version 5 copies only what the CRM cannot give back
-   * (rekey-records.ts `FULL_MOVE_LIMIT`, its default; tests lower it).
+   * and 7 copy them: after each row, or each page of rows; a large cache's cut-down, after each
+   * table). Chrome stops a service worker after 30 s without an event or an extension API call, and
+   * an IndexedDB upgrade is neither; the worker uses it to call one (worker-services.ts).
+   * `fullMoveLimit`: above this many record rows, the first of those upgrades cuts the cache down to
+   * what the CRM cannot give back (prune-records.ts; `FULL_MOVE_LIMIT` by default, tests lower it).
    */
   constructor(name = 'threadline', options: { onUpgradeStep?: () => void; fullMoveLimit?: number } = {}) {
     super(name);
@@ -281,7 +281,10 @@ export class ThreadlineDb extends Dexie {
     // into searchKeys, and people's [account+companyId] index (never read) is gone.
     this.version(3)
       .stores({ people: '[account+id], *emailKeys, *searchKeys' })
-      .upgrade((tx) => rekeyRecords(tx, step));
+      .upgrade(async (tx) => {
+        await pruneLargeCache(tx, options.fullMoveLimit, step);
+        await rekeyRecords(tx, step);
+      });
     // Issue 17: phones, address and tags only for people whose card was shown; companies and leads
     // without the fields no card shows (slim-records.ts).
     this.version(4)
@@ -290,11 +293,14 @@ export class ThreadlineDb extends Dexie {
     // Issue 17: the record tables' primary keys start with the account as a number, not its address.
     // IndexedDB cannot change a store's key, so each record table is copied out to a new store with
     // the new key, dropped, declared again, and copied back (rekey-records.ts `moveRecords`). A cache
-    // over `fullMoveLimit` record rows keeps only what the CRM cannot give back and syncs the rest
-    // again (`moveRecordsOut`).
+    // over `fullMoveLimit` record rows is first cut down to what the CRM cannot give back
+    // (prune-records.ts), here or in version 3, whichever runs first.
     this.version(5)
       .stores(nextRecordStores())
-      .upgrade((tx) => moveRecordsOut(tx, step, options.fullMoveLimit));
+      .upgrade(async (tx) => {
+        await pruneLargeCache(tx, options.fullMoveLimit, step);
+        await moveRecords(tx, 'out', step);
+      });
     this.version(6).stores(Object.fromEntries(RECORD_TABLES.map((t) => [t, null])));
     this.version(7)
       .stores(RECORD_STORES)

@@ -96,40 +96,87 @@ export const VERSION_4_SYNCED = [
   'users',
 ] as const;
 
+const deal = (id: number, companyId: number | null, primaryContactId: number | null) => ({
+  id,
+  name: `Deal ${id}`,
+  pipelineId: 1,
+  stageId: 2,
+  status: 'Open' as const,
+  companyId,
+  primaryContactId,
+  value: null,
+  closeDate: null,
+  modifiedAt: 4,
+});
+
+const queued = (account: string, recordKey: string, state: 'pending' | 'dead') => ({
+  account,
+  recordKey,
+  idempotencyKey: `k-${recordKey}`,
+  op: 'updatePerson',
+  payload: {},
+  state,
+  attempts: state === 'dead' ? 8 : 0,
+  nextAttemptAt: 0,
+  lastError: null,
+  createdAt: 1,
+});
+
 /**
- * Adds to `storeVersion4`'s cache what a user's work leaves: person 7's card was shown (its
- * activities fetched), a write about person 30 waits in the outbox, a deal made in the sidebar
- * (-8, for the pending person -4) waits for the CRM, and both accounts finished syncing every entity.
+ * Adds to `storeVersion4`'s cache (people 1…n need n ≥ 60) what a user's work leaves, each reason a
+ * cut-down cache keeps a row:
+ * - person 7's card was shown (its activities fetched); person 7 works at company 79;
+ * - company 80's card was shown; its deal 6 has person 40 as primary contact;
+ * - a write about person 30 waits in the outbox, and a dead one about company 81;
+ * - a deal made in the sidebar (-8, a provisional id) for the person made there (-4); B made a
+ *   person too (-6);
+ * - thread t-1 was linked to deal 12 in the sidebar (the link waits for the CRM), and to person 50
+ *   on another device (synced);
+ * - a task made in the sidebar is about person 60, a synced one about person 61;
+ * - both accounts finished syncing every entity.
  */
 export async function storeVersion4Work(name: string, account: string, other: string) {
   const old = new Dexie(name);
   old.version(4).stores(VERSION_4_STORES);
-  await old.table('activityFetches').add({ account, parentKey: 'person:7', fetchedAt: 1 });
-  await old.table('outbox').add({
-    account,
-    recordKey: 'person:30',
-    idempotencyKey: 'k-30',
-    op: 'updatePerson',
-    payload: { personId: 30, patch: { title: 'CTO' } },
-    state: 'pending',
-    attempts: 0,
-    nextAttemptAt: 0,
-    lastError: null,
-    createdAt: 1,
-  });
-  const deal = {
-    id: -8,
-    name: 'Made in the sidebar',
-    pipelineId: 1,
-    stageId: 2,
-    status: 'Open' as const,
-    companyId: null,
-    primaryContactId: -4,
-    value: null,
-    closeDate: null,
-    modifiedAt: 4,
-  };
-  await old.table('opportunities').add({ ...asVersion4(opportunityRow(account, deal)), searchKeys: [] });
+  const person7 = version4Person(account, 7);
+  await old
+    .table('people')
+    .bulkPut([
+      asVersion4({ ...person7, companyId: 79 }),
+      { ...asVersion4(version4Person(other, -6)), pending: true },
+    ]);
+  await old
+    .table('companies')
+    .bulkAdd(
+      [79, 80, 81, 82].map((id) =>
+        asVersion4(companyRow(account, { id, name: `Company ${id}`, domain: `c${id}.test`, modifiedAt: 3 })),
+      ),
+    );
+  await old
+    .table('opportunities')
+    .bulkAdd([
+      { ...asVersion4(opportunityRow(account, deal(-8, null, -4))), searchKeys: [] },
+      asVersion4(opportunityRow(account, deal(6, 80, 40))),
+      asVersion4(opportunityRow(account, deal(12, null, null))),
+      asVersion4(opportunityRow(account, deal(13, 82, 41))),
+    ]);
+  await old.table('activityFetches').bulkAdd([
+    { account, parentKey: 'person:7', fetchedAt: 1 },
+    { account, parentKey: 'company:80', fetchedAt: 1 },
+  ]);
+  await old
+    .table('outbox')
+    .bulkAdd([queued(account, 'person:30', 'pending'), queued(account, 'company:81', 'dead')]);
+  const mark = { account, kind: 'link', threadId: 't-1', messageId: null, active: true, at: 1 };
+  await old.table('threadMarks').bulkAdd([
+    { ...mark, markKey: 'link:t-1:opportunity:12', recordKey: 'opportunity:12', activityId: null },
+    { ...mark, markKey: 'link:t-1:person:50', recordKey: 'person:50', activityId: 1 },
+  ]);
+  const task = { account, name: 'Call back', dueDate: null, priority: 'None', status: 'Open', modifiedAt: 1 };
+  await old.table('tasks').bulkAdd([
+    { ...task, id: -3, relatedKey: 'person:60', pending: true },
+    { ...task, id: 4, relatedKey: 'person:61' },
+  ]);
   await old.table('syncState').bulkAdd(
     [account, other].flatMap((who) =>
       VERSION_4_SYNCED.map((entity) => ({
@@ -138,7 +185,7 @@ export async function storeVersion4Work(name: string, account: string, other: st
         phase: 'delta',
         cursorTime: 1_700_000_000,
         seenAtCursor: [],
-        pageWithin: 0,
+        pageWithin: 1,
         fetched: 10,
         total: 10,
         lastSyncAt: 1_700_000_000,

@@ -18,10 +18,8 @@ const NAME = 'threadline-upgrade';
  * `fullMoveLimit`: as the worker's when undefined (rekey-records.ts `FULL_MOVE_LIMIT`).
  */
 async function upgrade(people: number, fullMoveLimit?: number) {
-  const storing = performance.now();
   await storeVersion4(NAME, A, B, people);
   await storeVersion4Work(NAME, A, B);
-  const storeMs = performance.now() - storing;
   const db = new ThreadlineDb(NAME, fullMoveLimit === undefined ? {} : { fullMoveLimit });
   const started = performance.now();
   await db.open();
@@ -33,7 +31,6 @@ async function upgrade(people: number, fullMoveLimit?: number) {
   const last = await db.people.get(recordRowKey(A, people));
   const facts = {
     openMs,
-    storeMs,
     version: db.verno,
     stores: db.tables.map((t) => t.name).sort(),
     keyPaths: Object.fromEntries(
@@ -55,7 +52,7 @@ async function upgrade(people: number, fullMoveLimit?: number) {
     ),
     countsB: (await countAccountRows(db, B)).people,
     syncing: (await db.syncState.toArray()).map((s) => `${s.account === A ? 'A' : 'B'}:${s.entity}`).sort(),
-    // Which rows a partial copy kept (null after a whole copy: every row).
+    // Which rows a cut-down cache kept (null when every row was: prune-records.ts).
     kept:
       (await db.people.count()) <= 100
         ? {
