@@ -7,9 +7,9 @@
  * tab's message). Chrome stops a worker when "a single request, such as an event or API call, takes
  * longer than 5 minutes to process" (developer.chrome.com, "The extension service worker
  * lifecycle"): the upgrade would then roll back and start again on every wake, for ever. Measured
- * in Chromium, moving every row out and back took 27 s for 100,000 people alone in a page, and 115 s
- * for 150,000 people with their companies, leads and deals in the extension's worker; 500,000
- * people would pass 5 minutes.
+ * in Chromium, versions 5 to 8 moving every row took 27 s for 100,000 people alone (in a page), and
+ * 115 s for 150,000 people with their 63,750 companies, leads and deals (the extension's worker,
+ * after an update); 500,000 people would pass 5 minutes.
  */
 import type { Table, Transaction } from 'dexie';
 import { RECORD_TABLES, type RecordTable } from './rekey-records';
@@ -17,7 +17,8 @@ import type { ActivityFetchRow, OutboxRow, SyncStateRow, TaskRow, ThreadMarkRow 
 
 /**
  * Above this many record rows (the four tables, every account) the cache is cut down first. At the
- * limit, the whole move takes about half a minute to a minute.
+ * limit, versions 5 to 8 take about half a minute to a minute (above); versions 3 and 4 each rewrite
+ * the rows once more for a cache that starts before them.
  */
 export const FULL_MOVE_LIMIT = 100_000;
 
@@ -33,13 +34,17 @@ const TABLE_OF_TYPE: Record<string, RecordTable> = {
 };
 
 /**
- * Run by the first upgrade that rewrites record rows (version 3 from a version 2 cache, version 5
- * from version 3 or 4); a no-op once the cache is within `fullMoveLimit`. Over it, the people,
+ * Run first by each upgrade that rewrites record rows (versions 3, 4 and 5): the first of them that
+ * runs cuts the cache down; the others find it within `fullMoveLimit`, or count and keep the same
+ * rows again (kept rows and whole leads still over the limit), and change nothing. Over it, the people,
  * companies and deals tables keep only `rowsToKeep`, and their sync state is dropped, so the next
  * sync is a whole pass that fetches the rest again (resumable page by page, sync-engine.ts); a card
  * meanwhile asks the CRM for a person it does not find. Leads are kept whole while they are at most
  * a quarter of the limit: no card asks the CRM for a missing lead, so its address would be offered
- * as a new person until leads synced again (after people, sync-engine.ts `SYNC_ENTITIES`).
+ * as a new person until leads synced again (after people, sync-engine.ts `SYNC_ENTITIES`). Over a
+ * quarter, they are cut too, and that window is accepted: the move must stay within the limit.
+ * A kept row holding an edit still in the outbox is replaced by the CRM's copy when sync reaches
+ * it, as when the CRM changes it; the outbox still sends the edit.
  */
 export async function pruneLargeCache(
   tx: Transaction,
@@ -73,9 +78,10 @@ export async function pruneLargeCache(
 /**
  * The rows a cut-down cache keeps, by table: records made in the sidebar and not yet confirmed
  * (negative ids, provisional-id.ts), records a write in the outbox is about (dead ones too), records
- * whose card was shown (their activities were fetched), records a link or a task made in the sidebar
- * is about; then the deals of those people and companies, those deals' primary contacts and
- * companies, and those people's companies — what their cards show offline.
+ * whose card was shown (their activities were fetched), records a thread is linked to, records a
+ * task made in the sidebar is about; then what those records' cards show offline: a kept person's
+ * deals and company, a kept company's deals (so also the deals of a kept person's company), and a
+ * kept deal's primary contact and company.
  */
 async function rowsToKeep(tx: Transaction): Promise<Record<RecordTable, Map<string, OldKey>>> {
   const keep = Object.fromEntries(RECORD_TABLES.map((t) => [t, new Map<string, OldKey>()])) as Record<
@@ -100,11 +106,12 @@ async function rowsToKeep(tx: Transaction): Promise<Record<RecordTable, Map<stri
   for (const write of await tx.table<OutboxRow>('outbox').toArray()) addRef(write.account, write.recordKey);
   for (const fetch of await tx.table<ActivityFetchRow>('activityFetches').toArray())
     addRef(fetch.account, fetch.parentKey);
-  // Links and tasks waiting for the CRM. Those synced from it are not kept for what they are about:
-  // the CRM gives those records back (seeded at 10,000 tasks for 100,000 people, they kept 9,420).
+  // Links are few (one per linked thread and record), and their titles and the inbox's deal badges
+  // read their records. Tasks are many: only those made in the sidebar keep what they are about (the
+  // demo CRM's 10,000 tasks for 100,000 people kept 9,420 of them).
   await tx
     .table<ThreadMarkRow>('threadMarks')
-    .filter((mark) => mark.activityId === null)
+    .filter((mark) => mark.kind === 'link' && mark.active)
     .each((mark) => addRef(mark.account, mark.recordKey));
   await tx
     .table<TaskRow>('tasks')
@@ -119,14 +126,14 @@ async function rowsToKeep(tx: Transaction): Promise<Record<RecordTable, Map<stri
     }
   };
   await dealsBy('[account+primaryContactId]', 'people');
+  for (const person of await tx.table<OldRow, OldKey>('people').bulkGet([...keep.people.values()]))
+    if (person) add('companies', person.account, person.companyId);
   await dealsBy('[account+companyId]', 'companies');
   for (const deal of await deals.bulkGet([...keep.opportunities.values()])) {
     if (!deal) continue;
     add('people', deal.account, deal.primaryContactId);
     add('companies', deal.account, deal.companyId);
   }
-  for (const person of await tx.table<OldRow, OldKey>('people').bulkGet([...keep.people.values()]))
-    if (person) add('companies', person.account, person.companyId);
   return keep;
 }
 

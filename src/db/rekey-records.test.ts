@@ -367,14 +367,14 @@ describe('a large cache before its one-time rewrite (issue 17)', () => {
     expect(db.people.schema.primKey.keyPath).toEqual(['accountNo', 'id']);
     expect(db.tables.map((t) => t.name).filter((n) => n.endsWith('Next'))).toEqual([]);
     // People: made in the sidebar (A-4, and B-6 of the other account), card shown (7), a queued write
-    // (30), a task made in the sidebar (60), the primary contact of a kept deal (40). Not 50 nor 61:
-    // the link and the task about them came from the CRM, which gives them back.
-    expect(await labels(db, 'people')).toEqual(['A-4', 'A30', 'A40', 'A60', 'A7', 'B-6']);
+    // (30), linked (50), a task made in the sidebar (60), the primary contact of a kept deal (40).
+    // Not 51 (unlinked), 52 (a logged message) nor 59 (a task synced from the CRM, which gives it back).
+    expect(await labels(db, 'people')).toEqual(['A-4', 'A30', 'A40', 'A50', 'A60', 'A7', 'B-6']);
     // Companies: a kept deal's (78), a kept person's (79), card shown (80), a dead write (81).
     expect(await labels(db, 'companies')).toEqual(['A78', 'A79', 'A80', 'A81']);
-    // Deals: made in the sidebar (-8), a kept person's (5), a shown company's (6), linked in the
-    // sidebar (12).
-    expect(await labels(db, 'opportunities')).toEqual(['A-8', 'A12', 'A5', 'A6']);
+    // Deals: made in the sidebar (-8), a kept person's (5), a shown company's (6), linked (12), a kept
+    // person's company's (14). Not 13: its company and contact were not kept.
+    expect(await labels(db, 'opportunities')).toEqual(['A-8', 'A12', 'A14', 'A5', 'A6']);
     // Leads are kept whole: no card asks the CRM for a lead it does not find.
     expect(await labels(db, 'leads')).toEqual(['A9']);
     // Whole, under the new key, found through the indexes.
@@ -404,14 +404,14 @@ describe('a large cache before its one-time rewrite (issue 17)', () => {
     db.close();
   });
 
-  it('cuts leads down too when they alone are over the limit', async () => {
+  it('cuts leads down too when they are over a quarter of the limit', async () => {
     const name = `leads-${Math.random()}`;
     await storeVersion4(name, A, B, 60);
     await storeVersion4Work(name, A, B);
     const db = new ThreadlineDb(name, { fullMoveLimit: 0 });
     await db.open();
     expect(await labels(db, 'leads')).toEqual([]);
-    expect(await labels(db, 'people')).toEqual(['A-4', 'A30', 'A40', 'A60', 'A7', 'B-6']);
+    expect(await labels(db, 'people')).toEqual(['A-4', 'A30', 'A40', 'A50', 'A60', 'A7', 'B-6']);
     expect(await labels(db, 'syncState')).toEqual(['A:pipelines', 'A:users', 'B:pipelines', 'B:users']);
     db.close();
   });
@@ -423,9 +423,10 @@ describe('a large cache before its one-time rewrite (issue 17)', () => {
     const rows = await recordRowsOf(name);
     const db = new ThreadlineDb(name, { fullMoveLimit: rows });
     await db.open();
-    expect((await db.people.count()) + (await db.companies.count()) + (await db.leads.count())).toBe(
-      rows - (await db.opportunities.count()),
-    );
+    let total = 0;
+    for (const table of ['people', 'companies', 'leads', 'opportunities'])
+      total += await db.table(table).count();
+    expect(total).toBe(rows);
     expect(await db.people.count()).toBe(63);
     expect(await db.syncState.count()).toBe(2 * VERSION_4_SYNCED.length);
     db.close();
@@ -443,6 +444,7 @@ describe('a large cache before its one-time rewrite (issue 17)', () => {
     expect(await labels(db, 'people')).toEqual(['A-3', 'A7']);
     expect(await labels(db, 'opportunities')).toEqual(['A-8', 'A5']);
     expect(await labels(db, 'companies')).toEqual(['A78']);
+    expect(await labels(db, 'leads')).toEqual(['A9']);
     // Only kept rows were rewritten: after the cut-down's steps (the kept rows known, then people,
     // companies and deals cut down), version 3's step for each of 2 people, a lead, a company, 2 deals
     // and the user; version 4's for 2 people, a company and a lead; a page each way for 4 tables.
@@ -451,6 +453,21 @@ describe('a large cache before its one-time rewrite (issue 17)', () => {
     expect((await db.people.get(recordRowKey(A, 7)))?.emailKeys).toEqual([
       emailKey(A, 'melvina.larson@pagac-inc.com'),
     ]);
+    db.close();
+  });
+
+  it('is cut down before version 4 slims a version 3 cache', async () => {
+    const name = `v3-large-${Math.random()}`;
+    await storeVersion4(name, A, B, 60, 3);
+    await storeVersion4Work(name, A, B, 3);
+    let steps = 0;
+    const db = new ThreadlineDb(name, { fullMoveLimit: 20, onUpgradeStep: () => (steps += 1) });
+    await db.open();
+    expect(await labels(db, 'people')).toEqual(['A-4', 'A30', 'A40', 'A50', 'A60', 'A7', 'B-6']);
+    // The cut-down's steps (the kept rows known, then people, companies and deals cut down); version
+    // 4's for each kept person (7), company (4) and lead (1); a page each way for 4 tables. Cut down
+    // at version 5 instead, the 56 other people and a company would have taken 57 steps more.
+    expect(steps).toBe(1 + 3 + (7 + 4 + 1) + 2 * 4);
     db.close();
   });
 });

@@ -245,8 +245,8 @@ export class ThreadlineDb extends Dexie {
 
   /**
    * `onUpgradeStep`: called as a long upgrade goes (versions 3 and 4 rewrite every record row, 5
-   * and 7 copy them: after each row, or each page of rows; a large cache's cut-down, after each
-   * table). Chrome stops a service worker after 30 s without an event or an extension API call, and
+   * and 7 copy them: after each row, or each page of rows; a large cache's cut-down, once the kept
+   * rows are known and after each table). Chrome stops a service worker after 30 s without an event or an extension API call, and
    * an IndexedDB upgrade is neither; the worker uses it to call one (worker-services.ts).
    * `fullMoveLimit`: above this many record rows, the first of those upgrades cuts the cache down to
    * what the CRM cannot give back (prune-records.ts; `FULL_MOVE_LIMIT` by default, tests lower it).
@@ -289,12 +289,15 @@ export class ThreadlineDb extends Dexie {
     // without the fields no card shows (slim-records.ts).
     this.version(4)
       .stores({})
-      .upgrade((tx) => slimRecords(tx, step));
+      .upgrade(async (tx) => {
+        await pruneLargeCache(tx, options.fullMoveLimit, step);
+        await slimRecords(tx, step);
+      });
     // Issue 17: the record tables' primary keys start with the account as a number, not its address.
     // IndexedDB cannot change a store's key, so each record table is copied out to a new store with
     // the new key, dropped, declared again, and copied back (rekey-records.ts `moveRecords`). A cache
     // over `fullMoveLimit` record rows is first cut down to what the CRM cannot give back
-    // (prune-records.ts), here or in version 3, whichever runs first.
+    // (prune-records.ts), here or in version 3 or 4, whichever runs first.
     this.version(5)
       .stores(nextRecordStores())
       .upgrade(async (tx) => {

@@ -44,9 +44,16 @@ export const version4Person = (account: string, id: number): PersonRow =>
  * pending person (id -4), one person of `other` (id 1), and one company (78), lead (9) and deal (5,
  * whose primary contact is person 7) of `account`.
  */
-export async function storeVersion4(name: string, account: string, other: string, people: number) {
+export async function storeVersion4(
+  name: string,
+  account: string,
+  other: string,
+  people: number,
+  /** Version 3 had the same schema and rows (version 4 only dropped fields, slim-records.ts). */
+  version: 3 | 4 = 4,
+) {
   const old = new Dexie(name);
-  old.version(4).stores(VERSION_4_STORES);
+  old.version(version).stores(VERSION_4_STORES);
   for (let from = 1; from <= people; from += 5000) {
     const ids = Array.from({ length: Math.min(5000, people - from + 1) }, (_, i) => from + i);
     await old.table('people').bulkAdd(ids.map((id) => asVersion4(version4Person(account, id))));
@@ -123,21 +130,22 @@ const queued = (account: string, recordKey: string, state: 'pending' | 'dead') =
 });
 
 /**
- * Adds to `storeVersion4`'s cache (people 1…n need n ≥ 60) what a user's work leaves, each reason a
- * cut-down cache keeps a row:
- * - person 7's card was shown (its activities fetched); person 7 works at company 79;
+ * Adds to `storeVersion4`'s cache (of n ≥ 60 people) what a user's work leaves, each reason a
+ * cut-down cache keeps a row, and some that do not:
+ * - person 7's card was shown (its activities fetched); person 7 works at company 79, whose deal 14
+ *   has no contact;
  * - company 80's card was shown; its deal 6 has person 40 as primary contact;
  * - a write about person 30 waits in the outbox, and a dead one about company 81;
  * - a deal made in the sidebar (-8, a provisional id) for the person made there (-4); B made a
  *   person too (-6);
  * - thread t-1 was linked to deal 12 in the sidebar (the link waits for the CRM), and to person 50
- *   on another device (synced);
- * - a task made in the sidebar is about person 60, a synced one about person 61;
+ *   on another device (synced); its link to person 51 was removed, and a message logged on person 52;
+ * - a task made in the sidebar is about person 60, a synced one about person 59;
  * - both accounts finished syncing every entity.
  */
-export async function storeVersion4Work(name: string, account: string, other: string) {
+export async function storeVersion4Work(name: string, account: string, other: string, version: 3 | 4 = 4) {
   const old = new Dexie(name);
-  old.version(4).stores(VERSION_4_STORES);
+  old.version(version).stores(VERSION_4_STORES);
   const person7 = version4Person(account, 7);
   await old
     .table('people')
@@ -159,6 +167,7 @@ export async function storeVersion4Work(name: string, account: string, other: st
       asVersion4(opportunityRow(account, deal(6, 80, 40))),
       asVersion4(opportunityRow(account, deal(12, null, null))),
       asVersion4(opportunityRow(account, deal(13, 82, 41))),
+      asVersion4(opportunityRow(account, deal(14, 79, null))),
     ]);
   await old.table('activityFetches').bulkAdd([
     { account, parentKey: 'person:7', fetchedAt: 1 },
@@ -171,11 +180,20 @@ export async function storeVersion4Work(name: string, account: string, other: st
   await old.table('threadMarks').bulkAdd([
     { ...mark, markKey: 'link:t-1:opportunity:12', recordKey: 'opportunity:12', activityId: null },
     { ...mark, markKey: 'link:t-1:person:50', recordKey: 'person:50', activityId: 1 },
+    { ...mark, markKey: 'link:t-1:person:51', recordKey: 'person:51', activityId: 2, active: false },
+    {
+      ...mark,
+      kind: 'message',
+      messageId: '<m-1@acme.test>',
+      markKey: 'message:<m-1@acme.test>:person:52',
+      recordKey: 'person:52',
+      activityId: 3,
+    },
   ]);
   const task = { account, name: 'Call back', dueDate: null, priority: 'None', status: 'Open', modifiedAt: 1 };
   await old.table('tasks').bulkAdd([
     { ...task, id: -3, relatedKey: 'person:60', pending: true },
-    { ...task, id: 4, relatedKey: 'person:61' },
+    { ...task, id: 4, relatedKey: 'person:59' },
   ]);
   await old.table('syncState').bulkAdd(
     [account, other].flatMap((who) =>

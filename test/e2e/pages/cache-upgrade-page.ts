@@ -15,7 +15,7 @@ const NAME = 'threadline-upgrade';
 
 /**
  * Opens the version 4 cache with today's schema and reads back what the sidebar reads.
- * `fullMoveLimit`: as the worker's when undefined (rekey-records.ts `FULL_MOVE_LIMIT`).
+ * `fullMoveLimit`: as the worker's when undefined (prune-records.ts `FULL_MOVE_LIMIT`).
  */
 async function upgrade(people: number, fullMoveLimit?: number) {
   await storeVersion4(NAME, A, B, people);
