@@ -7,6 +7,7 @@ import {
   VERSION_4_SYNCED,
   version4Person,
 } from '../../test/unit/cache-version4';
+import { personOf } from '../../test/unit/thread-deps';
 import { searchCache } from '../background/read-models/search-cache';
 import { countAccountRows, deleteAccountRows } from './account-rows';
 import { accountNumber, accountTag } from './key-prefix';
@@ -151,19 +152,8 @@ async function storeVersion2(
   // People synced from the CRM, nothing else about them.
   await old.table('people').bulkPut(
     Array.from({ length: options.morePeople ?? 0 }, (_, i) => ({
+      ...personOf(100 + i, `p${100 + i}@acme.test`, { name: `Person ${100 + i}` }),
       account: A,
-      id: 100 + i,
-      name: `Person ${100 + i}`,
-      title: null,
-      companyId: null,
-      companyName: null,
-      emails: [{ value: `p${100 + i}@acme.test`, category: 'work' }],
-      phones: [],
-      address: null,
-      tags: [],
-      ownerId: null,
-      lastContactedAt: null,
-      modifiedAt: 1,
       emailKeys: [k(A, `p${100 + i}@acme.test`)],
       searchKeys: [k(A, `person ${100 + i}`)],
     })),
