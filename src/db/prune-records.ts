@@ -79,9 +79,10 @@ export async function pruneLargeCache(
  * The rows a cut-down cache keeps, by table: records made in the sidebar and not yet confirmed
  * (negative ids, provisional-id.ts), records a write in the outbox is about (dead ones too), records
  * whose card was shown (their activities were fetched), records a thread is linked to, records a
- * task made in the sidebar is about; then what those records' cards show offline: a kept person's
- * deals and company, a kept company's deals (so also the deals of a kept person's company), and a
- * kept deal's primary contact and company.
+ * task made in the sidebar is about. Then, in one pass each, what their cards show offline: those
+ * people's deals and companies; the deals of the companies kept so far (theirs and those people's);
+ * and the primary contact and company of every deal kept so far. Rows added by the last passes get
+ * nothing more.
  */
 async function rowsToKeep(tx: Transaction): Promise<Record<RecordTable, Map<string, OldKey>>> {
   const keep = Object.fromEntries(RECORD_TABLES.map((t) => [t, new Map<string, OldKey>()])) as Record<

@@ -246,8 +246,9 @@ export class ThreadlineDb extends Dexie {
   /**
    * `onUpgradeStep`: called as a long upgrade goes (versions 3 and 4 rewrite every record row, 5
    * and 7 copy them: after each row, or each page of rows; a large cache's cut-down, once the kept
-   * rows are known and after each table). Chrome stops a service worker after 30 s without an event or an extension API call, and
-   * an IndexedDB upgrade is neither; the worker uses it to call one (worker-services.ts).
+   * rows are known and after each table). Chrome stops a service worker after 30 s without an event
+   * or an extension API call, and an IndexedDB upgrade is neither; the worker uses it to call one
+   * (worker-services.ts).
    * `fullMoveLimit`: above this many record rows, the first of those upgrades cuts the cache down to
    * what the CRM cannot give back (prune-records.ts; `FULL_MOVE_LIMIT` by default, tests lower it).
    */

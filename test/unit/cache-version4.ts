@@ -49,7 +49,10 @@ export async function storeVersion4(
   account: string,
   other: string,
   people: number,
-  /** Version 3 had the same schema and rows (version 4 only dropped fields, slim-records.ts). */
+  /**
+   * Version 3 had the same schema (version 4 only dropped fields, slim-records.ts); the rows are
+   * stored as version 4 left them, so a version 3 cache here has nothing for version 4 to drop.
+   */
   version: 3 | 4 = 4,
 ) {
   const old = new Dexie(name);
