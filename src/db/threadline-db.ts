@@ -14,6 +14,7 @@ import type {
   Person,
   Pipeline,
 } from '../shared/crm-model';
+import { declareVersions, type SchemaVersion } from './declare-versions';
 import { accountKey, accountNumber } from './key-prefix';
 import { pruneLargeCache } from './prune-records';
 import {
@@ -223,6 +224,81 @@ export interface SecretRow {
 export const emailKey = (account: string, address: string): string => accountKey(account, address);
 export const parentKeyOf = (type: string, id: number): string => `${type}:${id}`;
 
+/**
+ * Every version of the cache's schema, oldest first, with the upgrades between them. `step` and
+ * `fullMoveLimit`: see ThreadlineDb's constructor.
+ */
+export function cacheSchemaHistory(fullMoveLimit: number | undefined, step: () => void): SchemaVersion[] {
+  return [
+    {
+      version: 1,
+      stores: {
+        people: '[account+id], *emailKeys, *searchKeys, [account+companyId]',
+        leads: '[account+id], emailKey, *searchKeys',
+        companies: '[account+id], [account+domainKey], *searchKeys',
+        opportunities: '[account+id], [account+primaryContactId], [account+companyId], *searchKeys',
+        pipelines: '[account+id]',
+        activities: '[account+id], [account+parentKey+at]',
+        activityFetches: '[account+parentKey]',
+        users: '[account+id], emailKey',
+        negativeLookups: '[account+address]',
+        syncState: '[account+entity]',
+        outbox: '++seq, [account+recordKey], [account+state], nextAttemptAt',
+        accounts: 'account',
+        settings: 'name',
+        secrets: 'name',
+      },
+    },
+    // Issue 5 and 6: links and logged messages, tasks, the audit log and consents.
+    {
+      version: 2,
+      stores: {
+        threadMarks:
+          '[account+markKey], [account+threadId], [account+recordKey], [account+at], [account+kind]',
+        tasks: '[account+id], [account+relatedKey]',
+        audit: '++seq, [account+at]',
+        consents: '[account+scope]',
+      },
+    },
+    // Issue 17: a slimmer cache. Keys start with the account's short tag, addresses are not copied
+    // into searchKeys, and people's [account+companyId] index (never read) is gone.
+    {
+      version: 3,
+      stores: { people: '[account+id], *emailKeys, *searchKeys' },
+      upgrade: async (tx) => {
+        await pruneLargeCache(tx, fullMoveLimit, step);
+        await rekeyRecords(tx, step);
+      },
+    },
+    // Issue 17: phones, address and tags only for people whose card was shown; companies and leads
+    // without the fields no card shows (slim-records.ts).
+    {
+      version: 4,
+      stores: {},
+      upgrade: async (tx) => {
+        await pruneLargeCache(tx, fullMoveLimit, step);
+        await slimRecords(tx, step);
+      },
+    },
+    // Issue 17: the record tables' primary keys start with the account as a number, not its
+    // address. IndexedDB cannot change a store's key, so each record table is copied out to a new
+    // store with the new key, dropped, declared again, and copied back (rekey-records.ts
+    // `moveRecords`). A cache over `fullMoveLimit` record rows is first cut down to what the CRM
+    // cannot give back (prune-records.ts), here or in version 3 or 4, whichever runs first.
+    {
+      version: 5,
+      stores: nextRecordStores(),
+      upgrade: async (tx) => {
+        await pruneLargeCache(tx, fullMoveLimit, step);
+        await moveRecords(tx, 'out', step);
+      },
+    },
+    { version: 6, stores: Object.fromEntries(RECORD_TABLES.map((t) => [t, null])) },
+    { version: 7, stores: RECORD_STORES, upgrade: (tx) => moveRecords(tx, 'back', step) },
+    { version: 8, stores: Object.fromEntries(RECORD_TABLES.map((t) => [nextStore(t), null])) },
+  ];
+}
+
 export class ThreadlineDb extends Dexie {
   people!: Table<PersonRow, RecordRowKey>;
   leads!: Table<LeadRow, RecordRowKey>;
@@ -255,61 +331,7 @@ export class ThreadlineDb extends Dexie {
   constructor(name = 'threadline', options: { onUpgradeStep?: () => void; fullMoveLimit?: number } = {}) {
     super(name);
     const step = options.onUpgradeStep ?? (() => undefined);
-    this.version(1).stores({
-      people: '[account+id], *emailKeys, *searchKeys, [account+companyId]',
-      leads: '[account+id], emailKey, *searchKeys',
-      companies: '[account+id], [account+domainKey], *searchKeys',
-      opportunities: '[account+id], [account+primaryContactId], [account+companyId], *searchKeys',
-      pipelines: '[account+id]',
-      activities: '[account+id], [account+parentKey+at]',
-      activityFetches: '[account+parentKey]',
-      users: '[account+id], emailKey',
-      negativeLookups: '[account+address]',
-      syncState: '[account+entity]',
-      outbox: '++seq, [account+recordKey], [account+state], nextAttemptAt',
-      accounts: 'account',
-      settings: 'name',
-      secrets: 'name',
-    });
-    // Issue 5 and 6: links and logged messages, tasks, the audit log and consents.
-    this.version(2).stores({
-      threadMarks: '[account+markKey], [account+threadId], [account+recordKey], [account+at], [account+kind]',
-      tasks: '[account+id], [account+relatedKey]',
-      audit: '++seq, [account+at]',
-      consents: '[account+scope]',
-    });
-    // Issue 17: a slimmer cache. Keys start with the account's short tag, addresses are not copied
-    // into searchKeys, and people's [account+companyId] index (never read) is gone.
-    this.version(3)
-      .stores({ people: '[account+id], *emailKeys, *searchKeys' })
-      .upgrade(async (tx) => {
-        await pruneLargeCache(tx, options.fullMoveLimit, step);
-        await rekeyRecords(tx, step);
-      });
-    // Issue 17: phones, address and tags only for people whose card was shown; companies and leads
-    // without the fields no card shows (slim-records.ts).
-    this.version(4)
-      .stores({})
-      .upgrade(async (tx) => {
-        await pruneLargeCache(tx, options.fullMoveLimit, step);
-        await slimRecords(tx, step);
-      });
-    // Issue 17: the record tables' primary keys start with the account as a number, not its address.
-    // IndexedDB cannot change a store's key, so each record table is copied out to a new store with
-    // the new key, dropped, declared again, and copied back (rekey-records.ts `moveRecords`). A cache
-    // over `fullMoveLimit` record rows is first cut down to what the CRM cannot give back
-    // (prune-records.ts), here or in version 3 or 4, whichever runs first.
-    this.version(5)
-      .stores(nextRecordStores())
-      .upgrade(async (tx) => {
-        await pruneLargeCache(tx, options.fullMoveLimit, step);
-        await moveRecords(tx, 'out', step);
-      });
-    this.version(6).stores(Object.fromEntries(RECORD_TABLES.map((t) => [t, null])));
-    this.version(7)
-      .stores(RECORD_STORES)
-      .upgrade((tx) => moveRecords(tx, 'back', step));
-    this.version(8).stores(Object.fromEntries(RECORD_TABLES.map((t) => [nextStore(t), null])));
+    declareVersions(this, cacheSchemaHistory(options.fullMoveLimit, step));
     // Issue 17: every write refused for lack of space comes out as one recognisable error.
     this.use(storageFullMiddleware);
   }
