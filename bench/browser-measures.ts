@@ -148,6 +148,34 @@ export async function warmOpensOn(
   return out;
 }
 
+/**
+ * Warm opens, each right after its floors: the constant ping, and (with `navigating`) the same ping
+ * behind a same-document navigation. Taken in the same moments, so each ratio compares like with
+ * like while the machine's load drifts within a run (issue 12): measured in blocks one after the
+ * other, the same build's ratio moved between runs more than any change made to it.
+ */
+export async function opensBesideFloors(
+  page: Page,
+  frame: Frame,
+  targets: { id: string; address: string }[],
+  opens: number,
+  nextSeq: () => number,
+  navigating: boolean,
+): Promise<{ floor: Timing[]; navigatingFloor: Timing[]; warm: Timing[] }> {
+  const floor: Timing[] = [];
+  const navigatingFloor: Timing[] = [];
+  const warm: Timing[] = [];
+  for (let i = 0; i < opens; i += 1) {
+    const t = targets[i % targets.length];
+    if (!t) break;
+    floor.push(await pingAndMeasure(page, frame, nextSeq()));
+    if (navigating) navigatingFloor.push(await navigatingPingAndMeasure(page, frame, nextSeq()));
+    warm.push(await openAndMeasure(page, frame, t.id, t.address));
+    await closeThread(page, frame);
+  }
+  return { floor, navigatingFloor, warm };
+}
+
 /** Keeps one core busy in another process until stopped (the "machine busy" figures). */
 export function cpuHog(): { stop(): void } {
   const child = spawn(process.execPath, ['-e', 'for (;;) {}'], { stdio: 'ignore' });
