@@ -4,7 +4,13 @@ import { declareVersions, type SchemaVersion } from './declare-versions';
 import { cacheSchemaHistory, ThreadlineDb } from './threadline-db';
 
 type Parsed = Record<string, { primKey: { src: string }; indexes: { src: string }[] }>;
-type Internal = { _versions: { _cfg: { version: number; dbschema: Parsed; contentUpgrade: unknown } }[] };
+type Internal = {
+  _versions: {
+    _cfg: { version: number; dbschema: Parsed; contentUpgrade: ((tx: unknown) => unknown) | null };
+  }[];
+  _storeNames: string[];
+  verno: number;
+};
 
 /** What Dexie worked out for each declared version: the tables, primary keys and indexes, and whether it upgrades. */
 function schemasOf(db: Dexie) {
@@ -37,6 +43,10 @@ describe('declareVersions', () => {
     const plain = new Dexie('plain', { autoOpen: false });
     declarePlainly(plain, history);
     expect(schemasOf(fast)).toEqual(schemasOf(plain));
+    const internal = (db: Dexie) => db as unknown as Internal;
+    expect(internal(fast)._storeNames).toEqual(internal(plain)._storeNames);
+    expect(internal(fast).verno).toBe(8);
+    expect(internal(plain).verno).toBe(8);
     // Sanity: the comparison sees the history (eight versions; people lose an index at version 3).
     const schemas = schemasOf(fast);
     expect(schemas.map((s) => s.version)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
@@ -45,6 +55,42 @@ describe('declareVersions', () => {
     expect(schemas[2]?.tables.people).not.toContain('[account+companyId]');
     expect(Object.keys(schemas[4]?.tables ?? {})).toContain('peopleNext');
     expect(Object.keys(schemas[7]?.tables ?? {})).not.toContain('peopleNext');
+  });
+
+  it('gives each version its own upgrade', () => {
+    const ran: number[] = [];
+    const upgrade = (v: number) => () => {
+      ran.push(v);
+      return undefined;
+    };
+    const db = new Dexie('upgrades', { autoOpen: false });
+    declareVersions(db, [
+      { version: 1, stores: { a: 'id' } },
+      { version: 2, stores: { b: 'id' }, upgrade: upgrade(2) },
+      { version: 3, stores: {} },
+      { version: 4, stores: { a: null }, upgrade: upgrade(4) },
+    ]);
+    for (const { _cfg } of (db as unknown as Internal)._versions) {
+      ran.push(-_cfg.version);
+      _cfg.contentUpgrade?.({});
+    }
+    expect(ran).toEqual([-1, -2, 2, -3, -4, 4]);
+  });
+
+  it('refuses a history out of order or with a version twice', () => {
+    const db = new Dexie('order', { autoOpen: false });
+    expect(() =>
+      declareVersions(db, [
+        { version: 2, stores: { a: 'id' } },
+        { version: 1, stores: { b: 'id' } },
+      ]),
+    ).toThrow(/version 1 follows 2/);
+    expect(() =>
+      declareVersions(db, [
+        { version: 1, stores: { a: 'id' } },
+        { version: 1, stores: { b: 'id' } },
+      ]),
+    ).toThrow(/version 1 follows 1/);
   });
 
   it('makes the same tables on the database object', () => {

@@ -34,18 +34,26 @@ const configOf = (version: object): VersionConfig | null => {
   return typeof cfg === 'object' && cfg !== null && 'storesSource' in cfg ? (cfg as VersionConfig) : null;
 };
 
-/** Declares `history` (ascending versions) on `db`, as `db.version(v).stores(s).upgrade(u)` for each would. */
+/**
+ * Declares `history` on `db`, as `db.version(v).stores(s).upgrade(u)` for each would. Each version
+ * appears once, oldest first (a version given twice would have its stores replaced, not added to).
+ */
 export function declareVersions(db: Dexie, history: readonly SchemaVersion[]): void {
-  const declared = history.map((h) => ({ ...h, at: db.version(h.version) }));
-  const configs = declared.map(({ at }) => configOf(at));
+  history.forEach((h, i) => {
+    const before = history[i - 1];
+    if (before && before.version >= h.version)
+      throw new Error(`schema version ${h.version} follows ${before.version}: give each once, oldest first`);
+  });
+  const declared = history.map((h) => ({ ...h, version: db.version(h.version) }));
+  const configs = declared.map(({ version }) => configOf(version));
   if (configs.every((c) => c !== null)) {
     configs.forEach((cfg, i) => {
       cfg.storesSource = { ...(history[i]?.stores ?? {}) };
     });
     // One parse of every version's schema: the loop each plain `stores()` call runs.
-    declared.at(-1)?.at.stores({});
+    declared.at(-1)?.version.stores({});
   } else {
-    for (const { at, stores } of declared) at.stores(stores);
+    for (const { version, stores } of declared) version.stores(stores);
   }
-  for (const { at, upgrade } of declared) if (upgrade) at.upgrade(upgrade);
+  for (const { version, upgrade } of declared) if (upgrade) version.upgrade(upgrade);
 }

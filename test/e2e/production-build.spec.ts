@@ -70,7 +70,7 @@ test.describe('production dist/', () => {
       const offset = readFileSync(file).findIndex((byte) => byte > 0x7f);
       expect(offset, `${file.slice(DIST.length)} has a non-ASCII byte`).toBe(-1);
     }
-    // The escapes are still the characters: the worker's "·" and the sidebar's.
+    // The worker's "·" (a separator it writes into logged text) is there, escaped.
     expect(readFileSync(join(DIST, 'service-worker.js'), 'utf8')).toMatch(/\\u00b7/i);
   });
 
