@@ -149,10 +149,12 @@ export async function warmOpensOn(
 }
 
 /**
- * Warm opens, each right after its floors: the constant ping, and (with `navigating`) the same ping
- * behind a same-document navigation. Taken in the same moments, so each ratio compares like with
- * like while the machine's load drifts within a run (issue 12): measured in blocks one after the
- * other, the same build's ratio moved between runs more than any change made to it.
+ * Warm opens, each beside its floors: the constant ping and the same ping behind a same-document
+ * navigation. Taken in the same moments, so each ratio compares like with like while the machine's
+ * load drifts within a run (issue 12): measured in blocks one after the other, the same build's
+ * ratio moved between runs more than any change made to it. The three take turns at going first,
+ * so each follows an open (whose background work, such as auto-logging's check, is not waited
+ * for) as often as the others do.
  */
 export async function opensBesideFloors(
   page: Page,
@@ -160,7 +162,6 @@ export async function opensBesideFloors(
   targets: { id: string; address: string }[],
   opens: number,
   nextSeq: () => number,
-  navigating: boolean,
 ): Promise<{ floor: Timing[]; navigatingFloor: Timing[]; warm: Timing[] }> {
   const floor: Timing[] = [];
   const navigatingFloor: Timing[] = [];
@@ -168,10 +169,15 @@ export async function opensBesideFloors(
   for (let i = 0; i < opens; i += 1) {
     const t = targets[i % targets.length];
     if (!t) break;
-    floor.push(await pingAndMeasure(page, frame, nextSeq()));
-    if (navigating) navigatingFloor.push(await navigatingPingAndMeasure(page, frame, nextSeq()));
-    warm.push(await openAndMeasure(page, frame, t.id, t.address));
-    await closeThread(page, frame);
+    const measures = [
+      async () => floor.push(await pingAndMeasure(page, frame, nextSeq())),
+      async () => navigatingFloor.push(await navigatingPingAndMeasure(page, frame, nextSeq())),
+      async () => {
+        warm.push(await openAndMeasure(page, frame, t.id, t.address));
+        await closeThread(page, frame);
+      },
+    ];
+    for (let k = 0; k < measures.length; k += 1) await measures[(i + k) % measures.length]?.();
   }
   return { floor, navigatingFloor, warm };
 }

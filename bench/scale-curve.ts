@@ -224,7 +224,8 @@ async function measureSize(people: number, profile: () => string, opens: number)
     const heap = await workerHeap(context, page);
     const floor = await replayFloor(crm, log);
 
-    // Time-to-card against the messaging floor, warm (the main bench's measure).
+    // Time-to-card against the messaging floor, warm: the floor, then the opens, in blocks (the main
+    // section now measures each open beside its floors: its ratios are not comparable with these).
     await closeThread(page, frame);
     const targets = [
       { id: pricing?.threadId ?? '', address: 'alice.doe@acme.test' },
