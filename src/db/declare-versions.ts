@@ -4,7 +4,8 @@
  * Dexie's `db.version(n).stores(spec)` parses the schema of every declared version again on each
  * call, and `version(n)` makes one such call itself. Declaring N versions therefore parses about
  * N² schemas. For the cache's eight versions this took 7.75 ms of every worker start in Chromium
- * (bench, issue 12), on the path to a woken worker's first card.
+ * (median of 20 woken workers, timed statement by statement; issue 12), on the path to a woken
+ * worker's first card.
  *
  * This declares every version first, while their schemas are still empty and cheap to parse. It
  * then records each version's stores where `stores()` itself records them (`_cfg.storesSource`,
