@@ -29,7 +29,15 @@ export function t(key: MessageKey, ...subs: (string | number)[]): string {
   return text;
 }
 
-/** The browser's UI language (the one chrome.i18n picked messages for): dates and numbers follow it. */
+let locale: { value: string | undefined } | null = null;
+
+/**
+ * The browser's UI language (the one chrome.i18n picked messages for): dates and numbers follow it.
+ * Asked once per page, like the messages: a card formats a dozen values, each asking for it.
+ */
 export function uiLocale(): string | undefined {
-  return api()?.getUILanguage() || (typeof navigator === 'undefined' ? undefined : navigator.language);
+  locale ??= {
+    value: api()?.getUILanguage() || (typeof navigator === 'undefined' ? undefined : navigator.language),
+  };
+  return locale.value;
 }
