@@ -79,11 +79,13 @@ test.describe('production dist/', () => {
     expect(built.equals(readFileSync(join(ROOT, 'node_modules/@inboxsdk/core/pageWorld.js')))).toBe(true);
   });
 
-  test('contains no Gmail double, no dev-server references and no remote scripts', () => {
+  test('contains no Gmail double, no bench instrument, no dev-server references and no remote scripts', () => {
     for (const file of filesUnder(DIST)) {
       const text = readFileSync(file, 'utf8');
       const name = file.slice(DIST.length);
       expect(text.includes(GMAIL_DOUBLE_MARKER), `${name} contains the Gmail double`).toBe(false);
+      // The bench's messaging floor (content/bench-ping.ts) is bundled in e2e builds only.
+      expect(text.includes('threadline-bench-ping'), `${name} listens for the bench's ping`).toBe(false);
       expect(/localhost:5173|@vite\/client|\/@crx\//.test(text), `${name} references the dev server`).toBe(
         false,
       );
