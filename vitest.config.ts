@@ -2,7 +2,8 @@ import preact from '@preact/preset-vite';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
-  plugins: [preact()],
+  // As in vite.config.ts: no preact/compat, so no `react` alias.
+  plugins: [preact({ reactAliasesEnabled: false })],
   test: {
     include: ['src/**/*.test.{ts,tsx}', 'test/unit/**/*.test.ts', 'server/**/*.test.ts'],
     environment: 'node',
