@@ -1,5 +1,5 @@
 // @vitest-environment happy-dom
-import { render } from 'preact';
+import { Component, type ComponentChildren, render } from 'preact';
 import { useLayoutEffect } from 'preact/hooks';
 import { act } from 'preact/test-utils';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -91,6 +91,40 @@ describe('useSidebarStore', () => {
     act(() => render(null, root));
     expect(listening.size).toBe(0);
     expect(root.textContent).toBe('');
+  });
+
+  it('tells every listener of a change even when one selector throws on it (the render shows the error)', () => {
+    const store = createSidebarStore();
+    class Catch extends Component<{ children: ComponentChildren }, { failed: boolean }> {
+      override state = { failed: false };
+      override componentDidCatch() {
+        this.setState({ failed: true });
+      }
+      render() {
+        return this.state.failed ? <b>caught</b> : this.props.children;
+      }
+    }
+    function Boom() {
+      const pong = useSidebarStore((s) => {
+        if (s.pong === 5) throw new Error('no such pong');
+        return s.pong;
+      });
+      return <i>{String(pong)}</i>;
+    }
+    function After() {
+      return <u>{useSidebarStore((s) => s.focusSearchSeq)}</u>;
+    }
+    const root = mount(store, () => (
+      <>
+        <Catch>
+          <Boom />
+        </Catch>
+        <After />
+      </>
+    ));
+    expect(root.textContent).toBe('null0');
+    act(() => store.setState({ pong: 5, focusSearchSeq: 9 }));
+    expect(root.textContent).toBe('caught9');
   });
 
   it('needs the store in context', () => {

@@ -20,7 +20,13 @@ export function useSidebarStore<T>(select: (state: SidebarState) => T): T {
   useLayoutEffect(() => {
     const check = () => {
       const { select: current, value: was } = shown.current;
-      if (!Object.is(current(store.getState()), was)) rerender(0);
+      try {
+        if (Object.is(current(store.getState()), was)) return;
+      } catch {
+        // A selector that throws on the new state throws again in the render, where it belongs:
+        // not here, in the store's update, which would keep the change from the other listeners.
+      }
+      rerender(0);
     };
     // The store may have changed between this render and the subscription.
     check();
