@@ -162,3 +162,83 @@ describe("contact cards: editing a person's tags", () => {
     expect(asked.at(-1)?.body.patch).toEqual({ title: 'Buyer' });
   });
 });
+
+describe("contact cards: a new open's first card paints alone", () => {
+  const card = (address: string): ContactCard => ({ ...unknownCard, address, displayName: address });
+  const thread = { threadId: 't1', subject: 'Pricing', participants: [], messageCount: 1 };
+  const view = (seq: number, cards: ContactCard[]) => ({
+    type: 'view' as const,
+    state: { seq, account: A, thread },
+    cards,
+    status: status(),
+  });
+  const shown = () =>
+    [...document.querySelectorAll<HTMLElement>('[data-testid="contact-card"]')].map((c) => c.dataset.address);
+  const following = () => document.querySelectorAll('[data-testid="cards-following"] .row').length;
+  /** Renders without act(), so effects run when the browser would run them: after the next frame. */
+  function mountOpen(cards: ContactCard[]) {
+    const store = createSidebarStore();
+    store.getState().receiveView(view(1, cards));
+    const root = document.createElement('div');
+    document.body.append(root);
+    render(
+      <SidebarStoreContext.Provider value={store}>
+        <ContactCards />
+      </SidebarStoreContext.Provider>,
+      root,
+    );
+    return store;
+  }
+  const rendered = () => new Promise((resolve) => setTimeout(resolve, 0));
+
+  it('shows the first card with placeholders for the others, then every card after that paint', async () => {
+    mountOpen([card('a@x.test'), card('b@x.test'), card('c@x.test')]);
+    expect(shown()).toEqual(['a@x.test']);
+    expect(following()).toBe(2);
+    await vi.waitFor(() => expect(shown()).toEqual(['a@x.test', 'b@x.test', 'c@x.test']));
+    expect(following()).toBe(0);
+  });
+
+  it('keeps the first card (its DOM and what was typed in it) when the others follow', async () => {
+    mountOpen([card('a@x.test'), card('b@x.test')]);
+    const first = document.querySelector('[data-testid="contact-card"]');
+    const name = document.querySelector<HTMLInputElement>('input[data-testid="add-name"]');
+    expect(name).not.toBeNull();
+    if (!name) return;
+    name.value = 'Ana R.';
+    name.dispatchEvent(new Event('input', { bubbles: true }));
+    await vi.waitFor(() => expect(shown()).toHaveLength(2));
+    expect(document.querySelector('[data-testid="contact-card"]')).toBe(first);
+    const names = document.querySelectorAll<HTMLInputElement>('input[data-testid="add-name"]');
+    expect(names[0]).toBe(name);
+    expect(names[0]?.value).toBe('Ana R.');
+  });
+
+  it('shows at most three placeholders, however many cards follow', () => {
+    mountOpen(Array.from({ length: 25 }, (_, i) => card(`p${i}@x.test`)));
+    expect(shown()).toHaveLength(1);
+    expect(following()).toBe(3);
+  });
+
+  it('shows a single card at once, with no placeholder', () => {
+    mountOpen([card('a@x.test')]);
+    expect(shown()).toEqual(['a@x.test']);
+    expect(document.querySelector('[data-testid="cards-following"]')).toBeNull();
+  });
+
+  it('re-renders every card at once on a later view of the same open, and stages the next open again', async () => {
+    const store = mountOpen([card('a@x.test'), card('b@x.test')]);
+    await vi.waitFor(() => expect(shown()).toHaveLength(2));
+    // The same open (seq 1): a write or activities arriving.
+    store.getState().receiveView(view(1, [card('a@x.test'), { ...card('b@x.test'), pendingWrite: true }]));
+    await rendered();
+    expect(shown()).toEqual(['a@x.test', 'b@x.test']);
+    expect(following()).toBe(0);
+    // A new open (seq 2), even of the same thread and people.
+    store.getState().receiveView(view(2, [card('a@x.test'), card('b@x.test')]));
+    await rendered();
+    expect(shown()).toEqual(['a@x.test']);
+    expect(following()).toBe(1);
+    await vi.waitFor(() => expect(shown()).toHaveLength(2));
+  });
+});
