@@ -31,7 +31,7 @@ export interface SidebarState {
   receiveExtras(extras: { seq: number; threadId: string; extras: ThreadExtras }): void;
   setConnection(connection: ConnectionStatus): void;
   /**
-   * Applies the worker's view (thread, cards and status in one message, so the sidebar paints once)
+   * Applies the worker's view (thread, cards and status in one message, so the sidebar renders once)
    * unless a newer one (higher `seq`) is already shown.
    */
   receiveView(view: SidebarView): void;

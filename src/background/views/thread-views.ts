@@ -1,6 +1,6 @@
 /**
  * What each tab's sidebar shows, pushed as ONE `view` message per change (thread, cards and status
- * together), so a thread open paints once. Cards are built once per open from the cache; what the
+ * together), so a thread open renders once. Cards are built once per open from the cache; what the
  * cache cannot answer goes to the CRM (card-lookups) and the view follows. Changes from writes and
  * sync refresh a tab at most once per tick, one refresh at a time; a status change re-sends the
  * cards already built instead of building them again. Memory here is a cache: a restarted worker

@@ -163,24 +163,29 @@ describe("contact cards: editing a person's tags", () => {
   });
 });
 
-describe("contact cards: a new open's first card paints alone", () => {
+describe("contact cards: a newly shown thread's first card paints alone", () => {
   const card = (address: string): ContactCard => ({ ...unknownCard, address, displayName: address });
-  const thread = { threadId: 't1', subject: 'Pricing', participants: [], messageCount: 1 };
-  const view = (seq: number, cards: ContactCard[]) => ({
+  const thread = (threadId: string) => ({ threadId, subject: 'Pricing', participants: [], messageCount: 1 });
+  const view = (seq: number, threadId: string | null, cards: ContactCard[] | null) => ({
     type: 'view' as const,
-    state: { seq, account: A, thread },
+    state: { seq, account: A, thread: threadId === null ? null : thread(threadId) },
     cards,
     status: status(),
   });
   const shown = () =>
     [...document.querySelectorAll<HTMLElement>('[data-testid="contact-card"]')].map((c) => c.dataset.address);
   const following = () => document.querySelectorAll('[data-testid="cards-following"] .row').length;
+  const roots: HTMLElement[] = [];
+  afterEach(() => {
+    for (const root of roots.splice(0)) render(null, root);
+  });
   /** Renders without act(), so effects run when the browser would run them: after the next frame. */
-  function mountOpen(cards: ContactCard[]) {
+  function mountView(first: ReturnType<typeof view>) {
     const store = createSidebarStore();
-    store.getState().receiveView(view(1, cards));
+    store.getState().receiveView(first);
     const root = document.createElement('div');
     document.body.append(root);
+    roots.push(root);
     render(
       <SidebarStoreContext.Provider value={store}>
         <ContactCards />
@@ -189,56 +194,95 @@ describe("contact cards: a new open's first card paints alone", () => {
     );
     return store;
   }
-  const rendered = () => new Promise((resolve) => setTimeout(resolve, 0));
+  /** Past Preact's re-render (a microtask) but before its after-paint effects. */
+  const rerendered = () => new Promise((resolve) => setTimeout(resolve, 0));
+  const typeInto = (input: HTMLInputElement | undefined, text: string) => {
+    if (!input) throw new Error('no input');
+    input.value = text;
+    input.dispatchEvent(new Event('input', { bubbles: true }));
+  };
+  const nameInputs = () => [...document.querySelectorAll<HTMLInputElement>('input[data-testid="add-name"]')];
 
-  it('shows the first card with placeholders for the others, then every card after that paint', async () => {
-    mountOpen([card('a@x.test'), card('b@x.test'), card('c@x.test')]);
+  it('shows the first card with placeholders for the others, then every card after the frame', async () => {
+    mountView(view(1, 't1', [card('a@x.test'), card('b@x.test'), card('c@x.test')]));
     expect(shown()).toEqual(['a@x.test']);
     expect(following()).toBe(2);
+    expect(document.querySelector('section.cards')?.getAttribute('aria-busy')).toBe('true');
+    await Promise.resolve();
+    expect(shown()).toEqual(['a@x.test']); // not in a microtask: after the frame
     await vi.waitFor(() => expect(shown()).toEqual(['a@x.test', 'b@x.test', 'c@x.test']));
     expect(following()).toBe(0);
+    expect(document.querySelector('section.cards')?.getAttribute('aria-busy')).toBe('false');
   });
 
   it('keeps the first card (its DOM and what was typed in it) when the others follow', async () => {
-    mountOpen([card('a@x.test'), card('b@x.test')]);
+    mountView(view(1, 't1', [card('a@x.test'), card('b@x.test')]));
     const first = document.querySelector('[data-testid="contact-card"]');
-    const name = document.querySelector<HTMLInputElement>('input[data-testid="add-name"]');
-    expect(name).not.toBeNull();
-    if (!name) return;
-    name.value = 'Ana R.';
-    name.dispatchEvent(new Event('input', { bubbles: true }));
+    const name = nameInputs()[0];
+    typeInto(name, 'Ana R.');
     await vi.waitFor(() => expect(shown()).toHaveLength(2));
     expect(document.querySelector('[data-testid="contact-card"]')).toBe(first);
-    const names = document.querySelectorAll<HTMLInputElement>('input[data-testid="add-name"]');
-    expect(names[0]).toBe(name);
-    expect(names[0]?.value).toBe('Ana R.');
+    expect(nameInputs()[0]).toBe(name);
+    expect(nameInputs()[0]?.value).toBe('Ana R.');
   });
 
-  it('shows at most three placeholders, however many cards follow', () => {
-    mountOpen(Array.from({ length: 25 }, (_, i) => card(`p${i}@x.test`)));
+  it('shows at most three placeholders, then all 25 cards', async () => {
+    const many = Array.from({ length: 25 }, (_, i) => card(`p${i}@x.test`));
+    mountView(view(1, 't1', many));
     expect(shown()).toHaveLength(1);
     expect(following()).toBe(3);
+    await vi.waitFor(() => expect(shown()).toHaveLength(25));
   });
 
-  it('shows a single card at once, with no placeholder', () => {
-    mountOpen([card('a@x.test')]);
-    expect(shown()).toEqual(['a@x.test']);
-    expect(document.querySelector('[data-testid="cards-following"]')).toBeNull();
-  });
-
-  it('re-renders every card at once on a later view of the same open, and stages the next open again', async () => {
-    const store = mountOpen([card('a@x.test'), card('b@x.test')]);
+  it('renders every card at once for later views of the same thread, even with a new count (the thread read again), and keeps what they hold', async () => {
+    const store = mountView(view(1, 't1', [card('a@x.test'), card('b@x.test')]));
     await vi.waitFor(() => expect(shown()).toHaveLength(2));
-    // The same open (seq 1): a write or activities arriving.
-    store.getState().receiveView(view(1, [card('a@x.test'), { ...card('b@x.test'), pendingWrite: true }]));
-    await rendered();
+    const second = nameInputs()[1];
+    typeInto(second, 'Bo');
+    // A write on the same open (seq 1), then the thread read again when a message is expanded (seq 2).
+    store
+      .getState()
+      .receiveView(view(1, 't1', [{ ...card('a@x.test'), pendingWrite: true }, card('b@x.test')]));
+    await rerendered();
     expect(shown()).toEqual(['a@x.test', 'b@x.test']);
+    store.getState().receiveView(view(2, 't1', [card('a@x.test'), card('b@x.test'), card('c@x.test')]));
+    await rerendered();
+    expect(shown()).toEqual(['a@x.test', 'b@x.test', 'c@x.test']);
     expect(following()).toBe(0);
-    // A new open (seq 2), even of the same thread and people.
-    store.getState().receiveView(view(2, [card('a@x.test'), card('b@x.test')]));
-    await rendered();
+    expect(nameInputs()[1]).toBe(second);
+    expect(nameInputs()[1]?.value).toBe('Bo');
+  });
+
+  it('stages a thread whose cards were loading, and one that had a single card does not stage its later views', async () => {
+    const store = mountView(view(1, 't1', null));
+    expect(document.querySelector('[data-testid="cards-loading"]')).not.toBeNull();
+    store.getState().receiveView(view(1, 't1', [card('a@x.test'), card('b@x.test')]));
+    await rerendered();
     expect(shown()).toEqual(['a@x.test']);
-    expect(following()).toBe(1);
+    await vi.waitFor(() => expect(shown()).toHaveLength(2));
+    // Another thread with one card, whose later view has two: shown at once.
+    store.getState().receiveView(view(2, 't2', [card('d@x.test')]));
+    await vi.waitFor(() => expect(shown()).toEqual(['d@x.test']));
+    await new Promise((resolve) => setTimeout(resolve, 50)); // its effect ran
+    store.getState().receiveView(view(2, 't2', [card('d@x.test'), card('e@x.test')]));
+    await rerendered();
+    expect(shown()).toEqual(['d@x.test', 'e@x.test']);
+  });
+
+  it('stages another thread, and the same thread closed and opened again', async () => {
+    const store = mountView(view(1, 't1', [card('a@x.test'), card('b@x.test')]));
+    await vi.waitFor(() => expect(shown()).toHaveLength(2));
+    store.getState().receiveView(view(2, 't2', [card('c@x.test'), card('d@x.test')]));
+    await rerendered();
+    expect(shown()).toEqual(['c@x.test']);
+    await vi.waitFor(() => expect(shown()).toHaveLength(2));
+    store.getState().receiveView(view(3, null, []));
+    await rerendered();
+    expect(shown()).toEqual([]);
+    await new Promise((resolve) => setTimeout(resolve, 50)); // its effect ran
+    store.getState().receiveView(view(4, 't2', [card('c@x.test'), card('d@x.test')]));
+    await rerendered();
+    expect(shown()).toEqual(['c@x.test']);
     await vi.waitFor(() => expect(shown()).toHaveLength(2));
   });
 });

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useReducer, useRef, useState } from 'preact/hooks';
 import type { Person } from '../../../shared/crm-model';
 import type { ContactCard as Card, DealView } from '../../../shared/sidebar-port';
 import { formatDate, formatMoney } from '../../../ui/format';
@@ -385,20 +385,35 @@ function ContactCardView({
   );
 }
 
-/** Placeholders shown for the cards that follow the first, while it paints alone (at most this many). */
-const FOLLOWING_PLACEHOLDERS = 3;
+/** Placeholders the size of a card, while cards load or follow the first. */
+function CardPlaceholders({ count, testId }: { count: number; testId: string }) {
+  return (
+    <div class="skeleton cards" aria-hidden="true" data-testid={testId}>
+      {Array.from({ length: count }, (_, i) => (
+        <div key={i} class="row tall" />
+      ))}
+    </div>
+  );
+}
+
+/** At most this many placeholders, however many cards are on their way. */
+const MAX_PLACEHOLDERS = 3;
 
 /**
  * A card per outside participant: person or lead with company, open deals and recent activity, or
  * "Add to CRM".
  *
- * A thread just opened paints its first card alone, with placeholders for the others, which follow
- * after that paint (an effect runs after the frame is drawn). The first card is then not held up by
- * the others' DOM, about 40 elements each (25 cards at most). Two builds interleaved in the browser,
- * 200 warm opens of two-card threads each: first card in the DOM p50 / p95 11.2 / 23.6 ms with
- * every card at once, 8.7 / 19.5 ms with the first alone (messaging floor 4.0 / 10.6 and 3.4 / 9.5).
- * Later views of the same open (activities arriving, a write) re-render every card at once: only a
- * new open (`cards.seq`, the open's own count) is staged.
+ * A thread newly shown paints its first card alone, with placeholders for the others, which follow
+ * in an effect: after the next frame, or after 35 ms when no frame comes (a hidden frame). The first
+ * card then does not wait for the others' DOM, about 40 elements each (25 cards at most); the others
+ * come at least one frame later. Two builds interleaved in the browser, 200 warm opens of two-card
+ * threads each (the bench's case, its first card timed): p50 / p95 11.2 / 23.6 ms with every card
+ * at once against 8.7 / 19.5 ms with the first alone; the messaging floor of the same runs was
+ * 4.0 / 10.6 and 3.4 / 9.5, so above the floor about 2 ms at p50 and 3 ms at p95.
+ *
+ * Staged only when the thread changes (closing shows no thread): a later view of the same thread,
+ * such as activities arriving, a write, or the thread read again when a message is expanded,
+ * renders every card at once and keeps what each card holds (an open editor, text typed, focus).
  */
 export function ContactCards() {
   const account = useSidebarStore((s) => s.thread?.account ?? null);
@@ -407,28 +422,30 @@ export function ContactCards() {
   const health = useSidebarStore((s) => s.status?.health ?? null);
   const leads = useSidebarStore((s) => s.status?.leads !== false);
   const expected = useSidebarStore((s) => s.thread?.thread?.participants.length ?? 1);
-  /** The open whose cards are all shown. */
-  const [allShownFor, setAllShownFor] = useState<number | null>(null);
-  const openSeq = cards?.seq ?? null;
-  const staged = cards !== null && cards.contacts.length > 1 && allShownFor !== openSeq;
+  /** The thread (null: none) whose cards are all on screen; undefined before any cards came. */
+  const allShown = useRef<string | null | undefined>(undefined);
+  const [, showAll] = useReducer((n: number) => n + 1, 0);
+  const shownThread = cards === null ? undefined : cards.threadId;
+  const staged = cards !== null && cards.contacts.length > 1 && allShown.current !== shownThread;
   useEffect(() => {
-    if (staged) setAllShownFor(openSeq);
-  }, [staged, openSeq]);
+    if (shownThread === undefined || allShown.current === shownThread) return;
+    allShown.current = shownThread;
+    if (staged) showAll(undefined);
+  }, [shownThread, staged]);
   if (!account || !hasThread || health === 'notConnected' || health === null) return null;
   if (!cards) {
+    // One placeholder per expected card, so nothing jumps when they arrive.
     return (
-      // One placeholder the size of a card per expected card, so nothing jumps when they arrive.
-      <div class="skeleton cards" aria-hidden="true" data-testid="cards-loading">
-        {Array.from({ length: Math.max(1, Math.min(3, expected - 1)) }, (_, i) => (
-          <div key={i} class="row tall" />
-        ))}
-      </div>
+      <CardPlaceholders
+        count={Math.max(1, Math.min(MAX_PLACEHOLDERS, expected - 1))}
+        testId="cards-loading"
+      />
     );
   }
   if (cards.contacts.length === 0) return <p class="muted">{t('everyoneInternal')}</p>;
   const following = staged ? cards.contacts.length - 1 : 0;
   return (
-    <section aria-label={t('peopleOnThread')} class="cards">
+    <section aria-label={t('peopleOnThread')} class="cards" aria-busy={staged}>
       {(staged ? cards.contacts.slice(0, 1) : cards.contacts).map((card) => (
         <ContactCardView
           key={card.address}
@@ -439,11 +456,11 @@ export function ContactCards() {
         />
       ))}
       {following > 0 && (
-        <div key="following" class="skeleton" aria-hidden="true" data-testid="cards-following">
-          {Array.from({ length: Math.min(FOLLOWING_PLACEHOLDERS, following) }, (_, i) => (
-            <div key={i} class="row tall" />
-          ))}
-        </div>
+        <CardPlaceholders
+          key="following"
+          count={Math.min(MAX_PLACEHOLDERS, following)}
+          testId="cards-following"
+        />
       )}
     </section>
   );
