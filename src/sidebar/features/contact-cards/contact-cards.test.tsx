@@ -11,7 +11,7 @@ vi.mock('../../sidebar-api', () => ({
   }),
 }));
 
-import type { ContactCard, StatusView } from '../../../shared/sidebar-port';
+import type { ContactCard, SidebarView, StatusView } from '../../../shared/sidebar-port';
 import { createSidebarStore } from '../../store';
 import { SidebarStoreContext } from '../../use-sidebar-store';
 import { ContactCards } from './contact-cards';
@@ -42,30 +42,41 @@ const status = (patch: Partial<StatusView> = {}): StatusView => ({
   ...patch,
 });
 
-function mount(view: StatusView, card: ContactCard = unknownCard) {
+const mounted: HTMLElement[] = [];
+
+/** The cards of a store that was given `first`, in a new root (unmounted after each test). */
+function renderCards(first: SidebarView) {
   const store = createSidebarStore();
-  const thread = { threadId: 't1', subject: 'Pricing', participants: [], messageCount: 1 };
-  store.getState().receiveView({
-    type: 'view',
-    state: { seq: 1, account: A, thread },
-    cards: [card],
-    status: view,
-  });
+  store.getState().receiveView(first);
   const root = document.createElement('div');
   document.body.append(root);
+  mounted.push(root);
+  render(
+    <SidebarStoreContext.Provider value={store}>
+      <ContactCards />
+    </SidebarStoreContext.Provider>,
+    root,
+  );
+  return { store, root };
+}
+
+function mount(view: StatusView, card: ContactCard = unknownCard) {
+  const thread = { threadId: 't1', subject: 'Pricing', participants: [], messageCount: 1 };
+  let root: HTMLElement | null = null;
   act(() => {
-    render(
-      <SidebarStoreContext.Provider value={store}>
-        <ContactCards />
-      </SidebarStoreContext.Provider>,
-      root,
-    );
+    root = renderCards({
+      type: 'view',
+      state: { seq: 1, account: A, thread },
+      cards: [card],
+      status: view,
+    }).root;
   });
-  const q = (id: string) => root.querySelector<HTMLElement>(`[data-testid="${id}"]`);
+  const q = (id: string) => root?.querySelector<HTMLElement>(`[data-testid="${id}"]`) ?? null;
   return { q };
 }
 
 afterEach(() => {
+  for (const root of mounted.splice(0)) render(null, root);
   document.body.innerHTML = '';
   asked.length = 0;
 });
@@ -175,25 +186,8 @@ describe("contact cards: a newly shown thread's first card paints alone", () => 
   const shown = () =>
     [...document.querySelectorAll<HTMLElement>('[data-testid="contact-card"]')].map((c) => c.dataset.address);
   const following = () => document.querySelectorAll('[data-testid="cards-following"] .row').length;
-  const roots: HTMLElement[] = [];
-  afterEach(() => {
-    for (const root of roots.splice(0)) render(null, root);
-  });
   /** Renders without act(), so effects run when the browser would run them: after the next frame. */
-  function mountView(first: ReturnType<typeof view>) {
-    const store = createSidebarStore();
-    store.getState().receiveView(first);
-    const root = document.createElement('div');
-    document.body.append(root);
-    roots.push(root);
-    render(
-      <SidebarStoreContext.Provider value={store}>
-        <ContactCards />
-      </SidebarStoreContext.Provider>,
-      root,
-    );
-    return store;
-  }
+  const mountView = (first: SidebarView) => renderCards(first).store;
   /** Past Preact's re-render (a microtask) but before its after-paint effects. */
   const rerendered = () => new Promise((resolve) => setTimeout(resolve, 0));
   const typeInto = (input: HTMLInputElement | undefined, text: string) => {
