@@ -98,6 +98,25 @@ export async function openAndMeasure(
 }
 
 /**
+ * For a woken worker's open just measured: ms from the thread-open event to the worker's first
+ * statement (the e2e build notes it: vite.config.ts), so the time splits into Chromium starting the
+ * worker (with reading and compiling its script) and ours. Negative when the script was already
+ * running at the open (the sidebar's reconnect had woken it). Null if no worker says.
+ */
+export async function wokenScriptStart(
+  context: BrowserContext,
+  page: Page,
+  extensionId: string,
+): Promise<number | null> {
+  const openedAt = Number(await page.evaluate(() => document.documentElement.dataset.threadlineOpenedAt));
+  const worker = context.serviceWorkers().find((w) => new URL(w.url()).host === extensionId);
+  const startedAt = await worker
+    ?.evaluate(() => (globalThis as { __threadlineScriptStartedAt?: unknown }).__threadlineScriptStartedAt)
+    .catch(() => undefined);
+  return typeof startedAt === 'number' && Number.isFinite(openedAt) ? startedAt - openedAt : null;
+}
+
+/**
  * The messaging floor: the page asks the content script to send `benchPing`, the worker echoes a
  * constant to the sidebar, which renders it. The same path a thread open takes, with no work on it.
  */

@@ -87,6 +87,8 @@ test.describe('production dist/', () => {
       expect(text.includes(GMAIL_DOUBLE_MARKER), `${name} contains the Gmail double`).toBe(false);
       // The bench's messaging floor (content/bench-ping.ts) is bundled in e2e builds only.
       expect(text.includes(BENCH_PING_EVENT), `${name} listens for the bench's ping`).toBe(false);
+      // Nor the woken worker's start note (vite.config.ts, E2E_SCRIPT_STARTED).
+      expect(text.includes('__threadlineScriptStartedAt'), `${name} notes the worker's start`).toBe(false);
       // Vite builds an import it cannot resolve (a React library without preact/compat: vite.config.ts)
       // into a script that throws when loaded, instead of failing the build.
       expect(text.includes('Could not resolve'), `${name} has an import that did not resolve`).toBe(false);
