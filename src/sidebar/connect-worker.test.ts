@@ -5,6 +5,7 @@ import {
   connectWorker,
   MAX_SILENT_RECONNECTS,
   newSendOrder,
+  RECONNECT_NOTICE_MS,
   receiveFromWorker,
   type SidebarPort,
 } from './connect-worker';
@@ -113,21 +114,76 @@ describe('connectWorker', () => {
     expect(store.getState().thread).toBeNull();
   });
 
-  it('reconnects at once when the worker stops, and re-subscribes', () => {
+  /** A scheduler that holds what it is given: `run(ms)` runs (and forgets) those scheduled with that delay. */
+  function heldSchedule() {
+    const held: { run: () => void; ms: number }[] = [];
+    return {
+      schedule: (run: () => void, ms: number) => void held.push({ run, ms }),
+      delays: () => held.map((h) => h.ms),
+      run(ms: number) {
+        const due = held.filter((h) => h.ms === ms);
+        held.splice(0, held.length, ...held.filter((h) => h.ms !== ms));
+        for (const h of due) h.run();
+      },
+    };
+  }
+
+  it('reconnects at once when the worker stops, and re-subscribes, without a notice when it answers in time', () => {
     const worker = fakeWorker();
     const store = createSidebarStore();
-    const delays: number[] = [];
-    connectWorker(worker.connect, store, (run, ms) => {
-      delays.push(ms);
-      run();
-    });
+    const timers = heldSchedule();
+    connectWorker(worker.connect, store, timers.schedule);
     worker.ports[0]?.message(view(1, 'a'));
     worker.ports[0]?.drop();
-    expect(delays).toEqual([0]);
-    expect(store.getState().connection).toBe('reconnecting');
+    // A routine restart (Chrome stops an idle worker): reconnect now, say so only if it lasts.
+    expect(timers.delays().sort((a, b) => a - b)).toEqual([0, RECONNECT_NOTICE_MS]);
+    expect(store.getState().connection).toBe('connected');
+    timers.run(0);
     expect(worker.ports[1]?.sent).toEqual([{ type: 'subscribe' }]);
     worker.ports[1]?.message(view(2, 'b'));
+    timers.run(RECONNECT_NOTICE_MS);
     expect(store.getState()).toMatchObject({ connection: 'connected', thread: { seq: 2 } });
+  });
+
+  it('says it is reconnecting when the new worker has not answered within the notice delay', () => {
+    const worker = fakeWorker();
+    const store = createSidebarStore();
+    const timers = heldSchedule();
+    connectWorker(worker.connect, store, timers.schedule);
+    worker.ports[0]?.message(view(1, 'a'));
+    worker.ports[0]?.drop();
+    timers.run(0);
+    worker.ports[1]?.message({ type: 'view', state: { seq: -1 } }); // malformed: not an answer
+    timers.run(RECONNECT_NOTICE_MS);
+    expect(store.getState().connection).toBe('reconnecting');
+    worker.ports[1]?.message(view(2, 'b'));
+    expect(store.getState().connection).toBe('connected');
+  });
+
+  it('says it is reconnecting at once when the new worker also stops before answering', () => {
+    const worker = fakeWorker();
+    const store = createSidebarStore();
+    const timers = heldSchedule();
+    connectWorker(worker.connect, store, timers.schedule);
+    worker.ports[0]?.message(view(1, 'a'));
+    worker.ports[0]?.drop();
+    timers.run(0);
+    worker.ports[1]?.drop();
+    expect(store.getState().connection).toBe('reconnecting');
+    // The first stop's timer finds the notice already shown, and leaves it.
+    timers.run(RECONNECT_NOTICE_MS);
+    expect(store.getState().connection).toBe('reconnecting');
+  });
+
+  it('leaves a first connection that never answered "connecting", not "reconnecting"', () => {
+    const worker = fakeWorker();
+    const store = createSidebarStore();
+    const timers = heldSchedule();
+    connectWorker(worker.connect, store, timers.schedule);
+    worker.ports[0]?.drop();
+    timers.run(0);
+    timers.run(RECONNECT_NOTICE_MS);
+    expect(store.getState().connection).toBe('connecting');
   });
 
   it('backs off, then says the worker is unreachable, and can retry', () => {
@@ -141,8 +197,10 @@ describe('connectWorker', () => {
     });
     for (let i = 0; i <= MAX_SILENT_RECONNECTS; i += 1) {
       worker.ports.at(-1)?.drop();
-      pending.shift()?.();
+      pending.pop()?.(); // the reconnect (scheduled last)
     }
+    // The first stop also set the notice's timer; the rest are the reconnects' delays.
+    expect(delays.shift()).toBe(RECONNECT_NOTICE_MS);
     expect(delays[0]).toBe(0);
     expect(delays.slice(1).every((d, i) => d >= (delays[i] ?? 0) && d <= 2000)).toBe(true);
     expect(store.getState().connection).toBe('unreachable');

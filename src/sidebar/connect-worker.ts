@@ -16,6 +16,13 @@ export interface SidebarPort {
 export const MAX_SILENT_RECONNECTS = 8;
 
 /**
+ * Chrome stops an idle worker, and the sidebar's port then disconnects: a routine event, after
+ * which the new worker answers in about 100 ms. The sidebar says "Reconnecting…" (a notice read out
+ * by screen readers, which moves the content down) only if no answer came within this long.
+ */
+export const RECONNECT_NOTICE_MS = 1500;
+
+/**
  * Keeps a port to the worker open. Chrome stops the worker when idle or at will; the port then
  * disconnects, and reconnecting wakes a fresh worker, which answers `subscribe` from durable state.
  */
@@ -65,12 +72,16 @@ export function connectWorker(
   order: SendOrder = newSendOrder(),
 ): { retry(): void } {
   let silentReconnects = 0;
+  /** Valid messages taken from the worker: the notice's timer checks that none came meanwhile. */
+  let answers = 0;
 
   const open = (): void => {
     const port = connect();
     Object.assign(order, newSendOrder()); // a new connection counts from 1
     port.onMessage.addListener((message) => {
-      if (receiveFromWorker(store, message, order, lane)) silentReconnects = 0;
+      if (!receiveFromWorker(store, message, order, lane)) return;
+      silentReconnects = 0;
+      answers += 1;
     });
     port.onDisconnect.addListener(() => {
       lane?.workerGone();
@@ -79,7 +90,15 @@ export function connectWorker(
         store.getState().setConnection('unreachable');
         return;
       }
-      store.getState().setConnection('reconnecting');
+      if (silentReconnects === 1) {
+        // The first stop since an answer: routine, unless the new worker is slow to answer.
+        const before = answers;
+        schedule(() => {
+          if (answers === before && store.getState().connection === 'connected') {
+            store.getState().setConnection('reconnecting');
+          }
+        }, RECONNECT_NOTICE_MS);
+      } else store.getState().setConnection('reconnecting');
       // First retry at once (a stopped worker restarts on connect), then back off up to 2 s.
       schedule(open, silentReconnects === 1 ? 0 : Math.min(2000, 100 * 2 ** silentReconnects));
     });

@@ -84,3 +84,43 @@ test('the sidebar still updates after Chrome stops the worker between two opens'
   await expect(frameAfter.getByTestId('thread')).toHaveAttribute('data-thread-id', noSubject?.threadId ?? '');
   await expect(frameAfter.getByRole('heading', { name: '(no subject)' })).toBeVisible();
 });
+
+test('a worker Chrome stops while the sidebar is open is replaced without a "Reconnecting…" flash', async ({
+  context,
+  extensionId,
+}) => {
+  await routeGmail(context);
+  const page = await context.newPage();
+  await page.goto(`${GMAIL_URL}#inbox/${pricing?.threadId ?? ''}`);
+  const frame = await sidebarFrame(page, extensionId);
+  await expect(frame.getByTestId('thread')).toHaveAttribute('data-thread-id', pricing?.threadId ?? '');
+  // Everything the sidebar's status region says from now on (it is read out by screen readers).
+  await frame.evaluate(() => {
+    const said: string[] = [];
+    (window as unknown as { __said: string[] }).__said = said;
+    const region = document.querySelector('main > .status');
+    if (!region) throw new Error('no status region');
+    new MutationObserver(() => said.push(region.textContent ?? '')).observe(region, {
+      subtree: true,
+      childList: true,
+      characterData: true,
+    });
+  });
+
+  const worker = context.serviceWorkers()[0];
+  if (!worker) throw new Error('no service worker');
+  const startedAt = await worker.evaluate(() => performance.timeOrigin);
+  // Chrome stops an idle worker at will: the sidebar's port disconnects, and its reconnect wakes a new one.
+  await stopServiceWorkers(context, page);
+  await expect
+    .poll(() => worker.evaluate(() => performance.timeOrigin).catch(() => startedAt), { timeout: 10_000 })
+    .toBeGreaterThan(startedAt);
+  // The same sidebar, without a reload, follows the next open through the new worker.
+  await page.evaluate((id) => {
+    location.hash = `#inbox/${id}`;
+  }, intro?.threadId ?? '');
+  await expect(frame.getByTestId('thread')).toHaveAttribute('data-thread-id', intro?.threadId ?? '');
+  await expect(frame.getByTestId('participant')).toHaveCount(3);
+  const said = await frame.evaluate(() => (window as unknown as { __said: string[] }).__said);
+  expect(said.filter((text) => text.trim() !== '')).toEqual([]);
+});
