@@ -83,6 +83,19 @@ describe('sidebar app', () => {
     expect(root.querySelector('#thread-subject')?.textContent).toBe('(no subject)');
   });
 
+  it('shows nothing while the worker restarts, and says "Reconnecting" once that lasts', () => {
+    const { root, store } = mount();
+    act(() => store.getState().receiveView(viewOf('me@corp.test', thread)));
+    const status = () => root.querySelector('main > [role="status"]')?.textContent ?? null;
+    act(() => store.getState().setConnection('restarting'));
+    expect(status()).toBe('');
+    expect(root.querySelector('[data-testid="thread"]')).not.toBeNull();
+    act(() => store.getState().setConnection('reconnecting'));
+    expect(status()).toBe('Reconnecting to Threadline…');
+    act(() => store.getState().receiveView(viewOf('me@corp.test', thread)));
+    expect(status()).toBe('');
+  });
+
   it('tells the user when the worker cannot be reached, with a way to retry', () => {
     const { root, store } = mount();
     act(() => store.getState().setConnection('unreachable'));

@@ -14,7 +14,8 @@ function Skeleton() {
 }
 
 export function App({ onRetry }: { onRetry: () => void }) {
-  const connection = useSidebarStore((s) => s.connection);
+  // A routine worker restart is not shown (store.ts): nothing here renders again for it.
+  const connection = useSidebarStore((s) => (s.connection === 'restarting' ? 'connected' : s.connection));
   const hasState = useSidebarStore((s) => s.thread !== null);
   const pong = useSidebarStore((s) => s.pong);
   return (

@@ -17,8 +17,9 @@ export const MAX_SILENT_RECONNECTS = 8;
 
 /**
  * Chrome stops an idle worker, and the sidebar's port then disconnects: a routine event, after
- * which the new worker answers in about 100 ms. The sidebar says "Reconnecting…" (a notice read out
- * by screen readers, which moves the content down) only if no answer came within this long.
+ * which the new worker answers in about 100 ms. The sidebar is `restarting` meanwhile (shown as
+ * connected), and says "Reconnecting…" (a notice read out by screen readers, which moves the content
+ * down) only if no view came within this long.
  */
 export const RECONNECT_NOTICE_MS = 1500;
 
@@ -72,16 +73,15 @@ export function connectWorker(
   order: SendOrder = newSendOrder(),
 ): { retry(): void } {
   let silentReconnects = 0;
-  /** Valid messages taken from the worker: the notice's timer checks that none came meanwhile. */
-  let answers = 0;
+  /** Counts the stops that followed an answer; `noticeFor` is the one whose notice timer is pending (0: none). */
+  let restarts = 0;
+  let noticeFor = 0;
 
   const open = (): void => {
     const port = connect();
     Object.assign(order, newSendOrder()); // a new connection counts from 1
     port.onMessage.addListener((message) => {
-      if (!receiveFromWorker(store, message, order, lane)) return;
-      silentReconnects = 0;
-      answers += 1;
+      if (receiveFromWorker(store, message, order, lane)) silentReconnects = 0;
     });
     port.onDisconnect.addListener(() => {
       lane?.workerGone();
@@ -91,14 +91,19 @@ export function connectWorker(
         return;
       }
       if (silentReconnects === 1) {
-        // The first stop since an answer: routine, unless the new worker is slow to answer.
-        const before = answers;
+        // The first stop since an answer (or since the start, or a retry, which stay `connecting`):
+        // routine, unless no view comes (over the port or the lane) within the notice delay. Later
+        // stops meanwhile wait for it too: Chrome may refuse a reconnect while a worker shuts down.
+        restarts += 1;
+        const restart = restarts;
+        noticeFor = restart;
+        if (store.getState().connection === 'connected') store.getState().setConnection('restarting');
         schedule(() => {
-          if (answers === before && store.getState().connection === 'connected') {
-            store.getState().setConnection('reconnecting');
-          }
+          if (noticeFor !== restart) return; // a later restart has its own timer
+          noticeFor = 0;
+          if (store.getState().connection === 'restarting') store.getState().setConnection('reconnecting');
         }, RECONNECT_NOTICE_MS);
-      } else store.getState().setConnection('reconnecting');
+      } else if (noticeFor === 0) store.getState().setConnection('reconnecting');
       // First retry at once (a stopped worker restarts on connect), then back off up to 2 s.
       schedule(open, silentReconnects === 1 ? 0 : Math.min(2000, 100 * 2 ** silentReconnects));
     });

@@ -2,8 +2,13 @@ import { createStore } from 'zustand/vanilla';
 import type { ContactCard, SidebarView, StatusView, ThreadViewState } from '../shared/sidebar-port';
 import type { ThreadExtras } from '../shared/thread-extras';
 
-/** `connecting`: first contact with the worker; `reconnecting`: the worker restarted; `unreachable`: gave up. */
-export type ConnectionStatus = 'connecting' | 'connected' | 'reconnecting' | 'unreachable';
+/**
+ * `connecting`: first contact with the worker; `restarting`: the worker stopped and a new one is
+ * being woken (shown as connected: routine, connect-worker.ts); `reconnecting`: that has lasted, or
+ * keeps failing, and the sidebar says so; `unreachable`: gave up. A view from the worker makes it
+ * `connected`.
+ */
+export type ConnectionStatus = 'connecting' | 'connected' | 'restarting' | 'reconnecting' | 'unreachable';
 
 export interface CardsState {
   seq: number;

@@ -1,3 +1,4 @@
+import { RECONNECT_NOTICE_MS } from '../../src/sidebar/connect-worker';
 import { demoFixture } from '../gmail-double/fixture';
 import { expect, GMAIL_URL, routeGmail, sidebarFrame, stopServiceWorkers, test } from './fixtures';
 
@@ -111,6 +112,7 @@ test('a worker Chrome stops while the sidebar is open is replaced without a "Rec
   if (!worker) throw new Error('no service worker');
   const startedAt = await worker.evaluate(() => performance.timeOrigin);
   // Chrome stops an idle worker at will: the sidebar's port disconnects, and its reconnect wakes a new one.
+  const stoppedAt = Date.now();
   await stopServiceWorkers(context, page);
   await expect
     .poll(() => worker.evaluate(() => performance.timeOrigin).catch(() => startedAt), { timeout: 10_000 })
@@ -121,6 +123,9 @@ test('a worker Chrome stops while the sidebar is open is replaced without a "Rec
   }, intro?.threadId ?? '');
   await expect(frame.getByTestId('thread')).toHaveAttribute('data-thread-id', intro?.threadId ?? '');
   await expect(frame.getByTestId('participant')).toHaveCount(3);
+  // Past the notice's delay: a notice shown late (its timer firing despite the answer) counts too.
+  await page.waitForTimeout(Math.max(0, stoppedAt + RECONNECT_NOTICE_MS + 500 - Date.now()));
   const said = await frame.evaluate(() => (window as unknown as { __said: string[] }).__said);
   expect(said.filter((text) => text.trim() !== '')).toEqual([]);
+  await expect(frame.locator('main > .status')).toHaveText('');
 });
