@@ -41,8 +41,8 @@ const ASCII_OUTPUT = { charset: 'ascii' } as const;
 
 /**
  * The e2e build's worker notes when its first statement ran (on the wall clock the pages use): the
- * bench splits a woken worker's time at it, into Chromium's start-up with reading and compiling the
- * script, and ours. Not in the production build.
+ * bench splits a woken worker's time at it, into Chromium loading the script (top-level parse, or
+ * its code cache) and our code. Not in the production build.
  */
 const E2E_SCRIPT_STARTED = 'self.__threadlineScriptStartedAt=performance.timeOrigin+performance.now();';
 

@@ -97,23 +97,38 @@ export async function openAndMeasure(
   return { dom: at.dom - openedAt, painted: at.painted - openedAt };
 }
 
+/** Where a woken worker's time went, from the note its e2e build makes at its first statement. */
+export interface WokenSplit {
+  /** From the worker's creation to its first statement: Chromium loading the script (ms). */
+  loadMs: number;
+  /** From the thread-open event to that statement; negative when the sidebar's reconnect woke it earlier. */
+  fromOpenMs: number;
+}
+
 /**
- * For a woken worker's open just measured: ms from the thread-open event to the worker's first
- * statement (the e2e build notes it: vite.config.ts), so the time splits into Chromium starting the
- * worker (with reading and compiling its script) and ours. Negative when the script was already
- * running at the open (the sidebar's reconnect had woken it). Null if no worker says.
+ * For a woken worker's open just measured: when the new worker was created and when its first
+ * statement ran (the e2e build notes it: vite.config.ts), on the wall clock the page's open uses.
+ * Null if no worker started after `stoppedAt` says (a worker that was not replaced is not counted).
  */
-export async function wokenScriptStart(
+export async function wokenSplit(
   context: BrowserContext,
   page: Page,
   extensionId: string,
-): Promise<number | null> {
+  stoppedAt: number,
+): Promise<WokenSplit | null> {
   const openedAt = Number(await page.evaluate(() => document.documentElement.dataset.threadlineOpenedAt));
-  const worker = context.serviceWorkers().find((w) => new URL(w.url()).host === extensionId);
-  const startedAt = await worker
-    ?.evaluate(() => (globalThis as { __threadlineScriptStartedAt?: unknown }).__threadlineScriptStartedAt)
-    .catch(() => undefined);
-  return typeof startedAt === 'number' && Number.isFinite(openedAt) ? startedAt - openedAt : null;
+  for (const worker of context.serviceWorkers().filter((w) => new URL(w.url()).host === extensionId)) {
+    const noted = await worker
+      .evaluate(() => ({
+        createdAt: performance.timeOrigin,
+        startedAt: (globalThis as { __threadlineScriptStartedAt?: unknown }).__threadlineScriptStartedAt,
+      }))
+      .catch(() => null);
+    if (!noted || typeof noted.startedAt !== 'number' || noted.createdAt < stoppedAt) continue;
+    if (!Number.isFinite(openedAt)) return null;
+    return { loadMs: noted.startedAt - noted.createdAt, fromOpenMs: noted.startedAt - openedAt };
+  }
+  return null;
 }
 
 /**
