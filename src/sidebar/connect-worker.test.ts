@@ -128,6 +128,18 @@ describe('connectWorker', () => {
     };
   }
 
+  /** A sidebar whose worker answered once, then stopped; the reconnect has been made. */
+  function afterRestart(order = newSendOrder()) {
+    const worker = fakeWorker();
+    const store = createSidebarStore();
+    const timers = heldSchedule();
+    connectWorker(worker.connect, store, timers.schedule, undefined, order);
+    worker.ports[0]?.message(view(1, 'a'));
+    worker.ports[0]?.drop();
+    timers.run(0);
+    return { worker, store, timers };
+  }
+
   it('reconnects at once when the worker stops, and re-subscribes, without a notice when a view comes in time', () => {
     const worker = fakeWorker();
     const store = createSidebarStore();
@@ -147,13 +159,7 @@ describe('connectWorker', () => {
   });
 
   it('says it is reconnecting when no view has come within the notice delay', () => {
-    const worker = fakeWorker();
-    const store = createSidebarStore();
-    const timers = heldSchedule();
-    connectWorker(worker.connect, store, timers.schedule);
-    worker.ports[0]?.message(view(1, 'a'));
-    worker.ports[0]?.drop();
-    timers.run(0);
+    const { worker, store, timers } = afterRestart();
     worker.ports[1]?.message({ type: 'view', state: { seq: -1 } }); // malformed
     worker.ports[1]?.message({ type: 'benchPong', seq: 1 }); // valid, but not a view
     timers.run(RECONNECT_NOTICE_MS);
@@ -163,27 +169,15 @@ describe('connectWorker', () => {
   });
 
   it('a view over the tab lane ends a restart as well as one over the port', () => {
-    const worker = fakeWorker();
-    const store = createSidebarStore();
-    const timers = heldSchedule();
     const order = newSendOrder();
-    connectWorker(worker.connect, store, timers.schedule, undefined, order);
-    worker.ports[0]?.message(view(1, 'a'));
-    worker.ports[0]?.drop();
-    timers.run(0);
+    const { store, timers } = afterRestart(order);
     receiveFromWorker(store, { ...view(2, 'a'), n: 1 }, order); // what main.tsx does with the lane's messages
     timers.run(RECONNECT_NOTICE_MS);
     expect(store.getState().connection).toBe('connected');
   });
 
   it('waits for the notice delay also when the new worker stops before answering', () => {
-    const worker = fakeWorker();
-    const store = createSidebarStore();
-    const timers = heldSchedule();
-    connectWorker(worker.connect, store, timers.schedule);
-    worker.ports[0]?.message(view(1, 'a'));
-    worker.ports[0]?.drop();
-    timers.run(0);
+    const { worker, store, timers } = afterRestart();
     // Chrome may refuse a reconnect while the old worker shuts down: still routine for now.
     worker.ports[1]?.drop();
     expect(store.getState().connection).toBe('restarting');
