@@ -114,7 +114,10 @@ describe('connectWorker', () => {
     expect(store.getState().thread).toBeNull();
   });
 
-  /** A scheduler that holds what it is given: `run(ms)` runs (and forgets) those scheduled with that delay. */
+  /**
+   * A scheduler that holds what it is given: `run(ms)` runs (and forgets) all those scheduled with
+   * that delay, `runFirst(ms)` only the earliest of them.
+   */
   function heldSchedule() {
     const held: { run: () => void; ms: number }[] = [];
     return {
@@ -124,6 +127,10 @@ describe('connectWorker', () => {
         const due = held.filter((h) => h.ms === ms);
         held.splice(0, held.length, ...held.filter((h) => h.ms !== ms));
         for (const h of due) h.run();
+      },
+      runFirst(ms: number) {
+        const i = held.findIndex((h) => h.ms === ms);
+        if (i >= 0) held.splice(i, 1)[0]?.run();
       },
     };
   }
@@ -186,23 +193,13 @@ describe('connectWorker', () => {
   });
 
   it("lets each restart's own timer decide: an earlier one never shows the notice for a later restart", () => {
-    const worker = fakeWorker();
-    const store = createSidebarStore();
-    const held: { run: () => void; ms: number }[] = [];
-    connectWorker(worker.connect, store, (run, ms) => void held.push({ run, ms }));
-    const runOne = (ms: number) => {
-      const i = held.findIndex((h) => h.ms === ms);
-      held.splice(i, 1)[0]?.run();
-    };
-    worker.ports[0]?.message(view(1, 'a'));
-    worker.ports[0]?.drop(); // restart 1
-    runOne(0);
+    const { worker, store, timers } = afterRestart(); // restart 1
     worker.ports[1]?.message(view(2, 'a')); // answered
     worker.ports[1]?.drop(); // restart 2, moments later
-    runOne(0);
-    runOne(RECONNECT_NOTICE_MS); // restart 1's timer: restart 2 is still young
+    timers.run(0);
+    timers.runFirst(RECONNECT_NOTICE_MS); // restart 1's timer: restart 2 is still young
     expect(store.getState().connection).toBe('restarting');
-    runOne(RECONNECT_NOTICE_MS); // restart 2's own timer: no view yet
+    timers.runFirst(RECONNECT_NOTICE_MS); // restart 2's own timer: no view yet
     expect(store.getState().connection).toBe('reconnecting');
   });
 

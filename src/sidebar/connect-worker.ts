@@ -24,10 +24,6 @@ export const MAX_SILENT_RECONNECTS = 8;
 export const RECONNECT_NOTICE_MS = 1500;
 
 /**
- * Keeps a port to the worker open. Chrome stops the worker when idle or at will; the port then
- * disconnects, and reconnecting wakes a fresh worker, which answers `subscribe` from durable state.
- */
-/**
  * What the worker sends, over the sidebar port or the tab lane: checked, then into the store. Each
  * message carries its connection's running count (sidebar-hub.ts); a view overtaken by a later view
  * on the other channel is dropped, and so is extras by later extras (each kind supersedes only its
@@ -64,6 +60,10 @@ export interface SendOrder {
 }
 export const newSendOrder = (): SendOrder => ({ view: 0, extras: 0 });
 
+/**
+ * Keeps a port to the worker open. Chrome stops the worker when idle or at will; the port then
+ * disconnects, and reconnecting wakes a fresh worker, which answers `subscribe` from durable state.
+ */
 export function connectWorker(
   connect: () => SidebarPort,
   store: SidebarStore,
@@ -73,9 +73,8 @@ export function connectWorker(
   order: SendOrder = newSendOrder(),
 ): { retry(): void } {
   let silentReconnects = 0;
-  /** Counts the stops that followed an answer; `noticeFor` is the one whose notice timer is pending (0: none). */
-  let restarts = 0;
-  let noticeFor = 0;
+  /** The restart (a stop that followed an answer) whose notice timer is pending, if any. */
+  let pendingRestart: object | null = null;
 
   const open = (): void => {
     const port = connect();
@@ -94,16 +93,15 @@ export function connectWorker(
         // The first stop since an answer (or since the start, or a retry, which stay `connecting`):
         // routine, unless no view comes (over the port or the lane) within the notice delay. Later
         // stops meanwhile wait for it too: Chrome may refuse a reconnect while a worker shuts down.
-        restarts += 1;
-        const restart = restarts;
-        noticeFor = restart;
+        const restart = {};
+        pendingRestart = restart;
         if (store.getState().connection === 'connected') store.getState().setConnection('restarting');
         schedule(() => {
-          if (noticeFor !== restart) return; // a later restart has its own timer
-          noticeFor = 0;
+          if (pendingRestart !== restart) return; // a later restart has its own timer
+          pendingRestart = null;
           if (store.getState().connection === 'restarting') store.getState().setConnection('reconnecting');
         }, RECONNECT_NOTICE_MS);
-      } else if (noticeFor === 0) store.getState().setConnection('reconnecting');
+      } else if (pendingRestart === null) store.getState().setConnection('reconnecting');
       // First retry at once (a stopped worker restarts on connect), then back off up to 2 s.
       schedule(open, silentReconnects === 1 ? 0 : Math.min(2000, 100 * 2 ** silentReconnects));
     });
