@@ -150,7 +150,7 @@ describe('every request body the Copper client builds uses documented fields onl
     const transport: CrmTransport = {
       request: async (call): Promise<CrmAnswer> => {
         calls.push(call);
-        return { status: 200, json: answerFor(call), total: null };
+        return { status: 200, json: answerFor(call), header: () => null };
       },
     };
     const client = createCopperClient(transport);

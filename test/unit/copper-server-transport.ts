@@ -25,8 +25,8 @@ export function serverTransport(server: TestServer, sent: CrmCall[] = []): CrmTr
             : answer.text;
         throw new CrmError('invalidInput', message, answer.status);
       }
-      const total = answer.headers.get('X-PW-TOTAL');
-      return { status: answer.status, json: answer.body, total: total === null ? null : Number(total) };
+      const { headers } = answer;
+      return { status: answer.status, json: answer.body, header: (name) => headers.get(name) };
     },
   };
 }

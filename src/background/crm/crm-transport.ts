@@ -22,7 +22,8 @@ export interface CrmCall {
 export interface CrmAnswer {
   status: number;
   json: unknown;
-  total: number | null;
+  /** A header of the answer (an adapter reads its CRM's own ones, such as a result count). */
+  header(name: string): string | null;
 }
 
 /**
@@ -179,9 +180,8 @@ export function createCrmTransport(options: {
           );
         }
         report('ok');
-        const totalHeader = response.headers.get('X-PW-TOTAL');
-        const total = totalHeader !== null && /^\d+$/.test(totalHeader) ? Number(totalHeader) : null;
-        return { status: response.status, json, total };
+        const { headers } = response;
+        return { status: response.status, json, header: (name) => headers.get(name) };
       }
       throw lastError ?? new CrmError('unreachable', 'no attempt was made');
     },

@@ -12,7 +12,7 @@ import type { Activity, RecordRef } from '../../../shared/crm-model';
 import { recordKeyOf } from '../../../shared/crm-model';
 import type { ActivityWindowQuery, NewActivity, Page, SyncedActivity } from '../crm-client';
 import type { CrmAnswer, CrmCall } from '../crm-transport';
-import { parse, parseEach } from './copper-read';
+import { parse, parseEach, totalOf } from './copper-read';
 import { copperActivity, copperActivityTypes, copperDateToSeconds } from './copper-schemas';
 
 type Call = (c: CrmCall) => Promise<CrmAnswer>;
@@ -83,7 +83,7 @@ export function createCopperActivities(call: Call, nowSec: () => number) {
       call({ method: 'POST', path: '/activities/search', body, ...SEARCH_READ }),
     ]);
     const page = parseEach(copperActivity, answer.json, 'activities/search', (a) => toSynced(names, a));
-    return { ...page, total: answer.total };
+    return { ...page, total: totalOf(answer) };
   };
 
   const write = async (

@@ -9,7 +9,11 @@ function transport(answers: Record<string, unknown>, total: number | null = null
     request: async (call): Promise<CrmAnswer> => {
       calls.push(call);
       if (!(call.path in answers)) throw new Error(`unexpected ${call.path}`);
-      return { status: 200, json: answers[call.path], total };
+      return {
+        status: 200,
+        json: answers[call.path],
+        header: (name) => (name === 'X-PW-TOTAL' && total !== null ? String(total) : null),
+      };
     },
   };
   return { t, calls };

@@ -16,7 +16,7 @@ import type { CrmCall, CrmTransport } from '../crm-transport';
 import { createCopperActivities } from './copper-activities';
 import { formatCloseDate, learnDateOrder } from './copper-close-date';
 import { toCompany, toLead, toOpportunity, toPerson, toTask } from './copper-mapping';
-import { parse, parseEach } from './copper-read';
+import { parse, parseEach, totalOf } from './copper-read';
 import {
   copperAccount,
   copperCompany,
@@ -102,7 +102,7 @@ export function createCopperClient(
         parse(z.array(z.unknown()), answer.json, path),
         query.pageSize,
       );
-      return { ...parseEach(schema, fresh, path, map), total: answer.total, nextCursor: next };
+      return { ...parseEach(schema, fresh, path, map), total: totalOf(answer), nextCursor: next };
     }
     const filtered = COPPER_DELTA_STYLE[entity] === 'modifiedFrom' && query.modifiedFrom !== undefined;
     const answer = await call({
@@ -119,7 +119,7 @@ export function createCopperClient(
     });
     const read = parseEach(schema, answer.json, path, map);
     const more = query.newestFirst === true && endsWindow(query.page, query.pageSize, read.received);
-    return { ...read, total: answer.total, ...(more ? { nextCursor: FIRST_SWEEP } : {}) };
+    return { ...read, total: totalOf(answer), ...(more ? { nextCursor: FIRST_SWEEP } : {}) };
   };
 
   /** The same one-string lookup within a minute (several writes for one domain) is asked once. */

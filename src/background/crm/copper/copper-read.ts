@@ -7,6 +7,13 @@
 import { z } from 'zod/mini';
 import { describeIssues } from '../../../shared/protocol';
 import { CrmError } from '../crm-error';
+import type { CrmAnswer } from '../crm-transport';
+
+/** A search's result count: Copper states it in the `X-PW-TOTAL` header (null when absent or odd). */
+export function totalOf(answer: Pick<CrmAnswer, 'header'>): number | null {
+  const value = answer.header('X-PW-TOTAL');
+  return value !== null && /^\d+$/.test(value) ? Number(value) : null;
+}
 
 export function parse<S extends z.ZodMiniType>(schema: S, value: unknown, what: string): z.infer<S> {
   const result = schema.safeParse(value);

@@ -44,7 +44,7 @@ function recordingFetch(): {
 const read = (url = `${CRM}/developer_api/v1/people/1`): EgressRequest => ({
   url,
   method: 'GET',
-  headers: { 'X-PW-AccessToken': 'key' },
+  headers: { 'X-Api-Key': 'key' },
   purpose: 'syncRecords',
   dataClasses: ['crmData'],
 });
@@ -52,7 +52,7 @@ const read = (url = `${CRM}/developer_api/v1/people/1`): EgressRequest => ({
 const logEmail = (account = 'me@example.test'): EgressRequest => ({
   url: `${CRM}/developer_api/v1/activities`,
   method: 'POST',
-  headers: { 'X-PW-AccessToken': 'key', 'Content-Type': 'application/json' },
+  headers: { 'X-Api-Key': 'key', 'Content-Type': 'application/json' },
   body: '{"details":"Hello"}',
   purpose: 'logEmail',
   dataClasses: ['googleUserData', 'crmData'],
@@ -153,7 +153,7 @@ describe('hardened request options', () => {
     expect(init?.cache).toBe('no-store');
     // What the caller asked for is sent as it was.
     expect(init?.method).toBe('GET');
-    expect(init?.headers).toEqual({ 'X-PW-AccessToken': 'key' });
+    expect(init?.headers).toEqual({ 'X-Api-Key': 'key' });
   });
 
   it(`gives up on a CRM that does not answer within ${REQUEST_TIMEOUT_MS} ms`, async () => {
