@@ -1,18 +1,32 @@
 /**
- * Every alarm of the worker, in one place. Alarms, not timers: Chrome stops the worker when idle,
- * and an alarm wakes it again.
+ * Every alarm of the worker, in one place: its name, when it is set, and what it runs. Alarms, not
+ * timers: Chrome stops the worker when idle, and an alarm wakes it again.
  */
 import type { Logger } from '../shared/logger';
 import type { Platform } from './platform';
-import { OUTBOX_ALARM, STORAGE_RETRY_ALARM, SYNC_PERIOD_MINUTES } from './sync/background-jobs';
 
-export { OUTBOX_ALARM, STORAGE_RETRY_ALARM, SYNC_PERIOD_MINUTES };
 export const SYNC_ALARM = 'threadline-sync';
+export const SYNC_PERIOD_MINUTES = 5;
+/** Wakes the worker when the outbox's next write is due. */
+export const OUTBOX_ALARM = 'threadline-outbox';
+/** Wakes the worker to try a sync paused for lack of storage again. */
+export const STORAGE_RETRY_ALARM = 'threadline-storage-retry';
 export const RETENTION_ALARM = 'threadline-retention';
 export const RETENTION_PERIOD_MINUTES = 24 * 60;
 
 export const startSyncAlarm = (alarms: Platform['alarms']): Promise<void> =>
   alarms.create(SYNC_ALARM, { periodInMinutes: SYNC_PERIOD_MINUTES });
+
+/** The one-off wake-ups the background jobs ask for (background-jobs.ts), at a time in ms. */
+export interface Wakeups {
+  outboxDue(when: number): Promise<void>;
+  storageRetry(when: number): Promise<void>;
+}
+
+export const wakeups = (alarms: Pick<Platform['alarms'], 'create'>): Wakeups => ({
+  outboxDue: (when) => alarms.create(OUTBOX_ALARM, { when }),
+  storageRetry: (when) => alarms.create(STORAGE_RETRY_ALARM, { when }),
+});
 
 export function registerAlarms(
   alarms: Platform['alarms'],

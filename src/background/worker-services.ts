@@ -8,6 +8,7 @@ import { ThreadlineDb } from '../db/threadline-db';
 import type { Logger } from '../shared/logger';
 import { tabMessages } from '../shared/protocol';
 import type { StatusView } from '../shared/sidebar-port';
+import { wakeups } from './alarms';
 import { createConnectionStore } from './connection/connection-store';
 import { createCrmSession } from './crm/crm-session';
 import { createOutbox } from './outbox/outbox';
@@ -167,7 +168,7 @@ export function createWorkerServices(
     outbox,
     pause: storagePause,
     statusChanged: (account) => views.statusChanged(account),
-    createAlarm: platform.alarms.create,
+    wake: wakeups(platform.alarms),
     nowMs,
     logger,
   });

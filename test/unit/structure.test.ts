@@ -88,6 +88,17 @@ describe('project structure (CONVENTIONS.md)', () => {
     expect(offenders).toEqual([]);
   });
 
+  // Issue 12: alarms in one file (their names, when they are set, what they run).
+  it('sets and handles alarms only in src/background/alarms.ts', () => {
+    const offenders = sources.filter(
+      (f) =>
+        f !== 'src/background/alarms.ts' &&
+        f !== 'src/background/platform.ts' && // the browser API behind Platform['alarms']
+        /alarms\.(create|get|clear)\(|onAlarm\.addListener|\bcreateAlarm\b/.test(read(f)),
+    );
+    expect(offenders).toEqual([]);
+  });
+
   it('keeps every lint suppression justified', () => {
     const files = [...sources, ...walk('test').filter((f) => /\.tsx?$/.test(f))];
     const unjustified = files.flatMap((f) =>

@@ -12,16 +12,12 @@
 import { isStorageFull, reviveAfterStorageFull, StorageFullError } from '../../db/storage-full';
 import type { ThreadlineDb } from '../../db/threadline-db';
 import type { Logger } from '../../shared/logger';
+import { SYNC_PERIOD_MINUTES, type Wakeups } from '../alarms';
 import type { ConnectionStore } from '../connection/connection-store';
 import { CrmError } from '../crm/crm-error';
 import type { Outbox } from '../outbox/outbox';
 import type { StoragePause } from './storage-pause';
 import { SYNC_ENTITIES, type SyncEngine } from './sync-engine';
-
-export const SYNC_PERIOD_MINUTES = 5;
-export const OUTBOX_ALARM = 'threadline-outbox';
-/** Wakes the worker to try a sync paused for lack of storage again. */
-export const STORAGE_RETRY_ALARM = 'threadline-storage-retry';
 
 export interface BackgroundJobs {
   /** Syncs the account when its cache is stale or unfinished (always when `force`). */
@@ -42,7 +38,8 @@ export function createBackgroundJobs(deps: {
   pause: StoragePause;
   /** The account's status changed (paused or resumed): refresh what shows it. */
   statusChanged: (account: string) => void;
-  createAlarm: (name: string, info: { when: number }) => Promise<void>;
+  /** The alarms that wake the worker for later work (alarms.ts). */
+  wake: Wakeups;
   nowMs: () => number;
   logger: Logger;
 }): BackgroundJobs {
@@ -53,7 +50,7 @@ export function createBackgroundJobs(deps: {
   async function paused(account: string): Promise<void> {
     const entry = await pause.pause(account);
     deps.logger.warn('storage.full', { attempts: entry.attempts });
-    await deps.createAlarm(STORAGE_RETRY_ALARM, { when: entry.retryAt });
+    await deps.wake.storageRetry(entry.retryAt);
     deps.statusChanged(account);
   }
 
@@ -115,7 +112,7 @@ export function createBackgroundJobs(deps: {
         return;
       }
       const due = await deps.outbox.nextDue();
-      if (due !== null) await deps.createAlarm(OUTBOX_ALARM, { when: Math.max(due, nowMs() + 1000) });
+      if (due !== null) await deps.wake.outboxDue(Math.max(due, nowMs() + 1000));
     },
     async retryPaused() {
       const accounts = Object.keys(await pause.all());

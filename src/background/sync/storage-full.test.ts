@@ -10,11 +10,12 @@ import { isStorageFull, StorageFullError } from '../../db/storage-full';
 import { type OutboxRow, ThreadlineDb } from '../../db/threadline-db';
 import { type Person, type RecordRef, recordKeyOf, type Task } from '../../shared/crm-model';
 import { createLogger } from '../../shared/logger';
+import { OUTBOX_ALARM, STORAGE_RETRY_ALARM, wakeups } from '../alarms';
 import type { CrmClient, NewTask, PageQuery } from '../crm/crm-client';
 import { createOutbox } from '../outbox/outbox';
 import type { KeyValueArea } from '../platform';
 import { readStatus } from '../read-models/status';
-import { createBackgroundJobs, OUTBOX_ALARM, STORAGE_RETRY_ALARM } from './background-jobs';
+import { createBackgroundJobs } from './background-jobs';
 import { createStoragePause, STORAGE_RETRY_BASE_MS } from './storage-pause';
 import { createSyncEngine } from './sync-engine';
 
@@ -169,7 +170,7 @@ function setup(shape: Shape, name: string) {
     outbox,
     pause,
     statusChanged: (account) => changed.push(account),
-    createAlarm: async (alarm, info) => void alarms.push({ name: alarm, when: info.when }),
+    wake: wakeups({ create: async (alarm, info) => void alarms.push({ name: alarm, when: info.when ?? 0 }) }),
     nowMs,
     logger,
   });
