@@ -176,6 +176,7 @@ type CacheFields =
   | 'emailKeys'
   | 'emailKey'
   | 'domainKey'
+  | 'parentKey'
   | 'pending';
 
 /** Drops the cache's own fields, giving back the model record. */
@@ -187,6 +188,7 @@ export function stripRow<T extends object>(row: T): Omit<T, CacheFields> {
     emailKeys: _e,
     emailKey: _k,
     domainKey: _d,
+    parentKey: _pk,
     pending: _p,
     ...rest
   } = row as T & {
@@ -196,6 +198,7 @@ export function stripRow<T extends object>(row: T): Omit<T, CacheFields> {
     emailKeys?: unknown;
     emailKey?: unknown;
     domainKey?: unknown;
+    parentKey?: unknown;
     pending?: unknown;
   };
   return rest as Omit<T, CacheFields>;

@@ -8,7 +8,7 @@ const str = (max = 2000) => z.string().check(z.maxLength(max));
 const nstr = (max = 2000) => z.nullable(str(max));
 const id = z.number().check(z.int());
 
-export const postalAddressSchema = z.object({
+export const postalAddressSchema = z.strictObject({
   street: nstr(500),
   city: nstr(200),
   state: nstr(200),
@@ -17,10 +17,10 @@ export const postalAddressSchema = z.object({
 });
 export type PostalAddress = z.infer<typeof postalAddressSchema>;
 
-export const labelledSchema = z.object({ value: str(320), category: str(50) });
+export const labelledSchema = z.strictObject({ value: str(320), category: str(50) });
 export type Labelled = z.infer<typeof labelledSchema>;
 
-export const personSchema = z.object({
+export const personSchema = z.strictObject({
   id,
   name: str(500),
   title: nstr(500),
@@ -36,7 +36,7 @@ export const personSchema = z.object({
 });
 export type Person = z.infer<typeof personSchema>;
 
-export const leadSchema = z.object({
+export const leadSchema = z.strictObject({
   id,
   name: str(500),
   title: nstr(500),
@@ -49,7 +49,7 @@ export const leadSchema = z.object({
 });
 export type Lead = z.infer<typeof leadSchema>;
 
-export const companySchema = z.object({
+export const companySchema = z.strictObject({
   id,
   name: str(500),
   domain: nstr(253),
@@ -72,7 +72,7 @@ export const cachedLeadSchema = z.omit(leadSchema, CACHED_LEAD_OMITS);
 export type CachedLead = z.infer<typeof cachedLeadSchema>;
 
 export const OPPORTUNITY_STATUSES = ['Open', 'Won', 'Lost', 'Abandoned'] as const;
-export const opportunitySchema = z.object({
+export const opportunitySchema = z.strictObject({
   id,
   name: str(500),
   pipelineId: z.nullable(id),
@@ -86,14 +86,14 @@ export const opportunitySchema = z.object({
 });
 export type Opportunity = z.infer<typeof opportunitySchema>;
 
-export const pipelineSchema = z.object({
+export const pipelineSchema = z.strictObject({
   id,
   name: str(500),
-  stages: z.array(z.object({ id, name: str(500), winProbability: z.nullable(z.number()) })),
+  stages: z.array(z.strictObject({ id, name: str(500), winProbability: z.nullable(z.number()) })),
 });
 export type Pipeline = z.infer<typeof pipelineSchema>;
 
-export const activitySchema = z.object({
+export const activitySchema = z.strictObject({
   id,
   parentType: str(50),
   parentId: id,
@@ -103,15 +103,15 @@ export const activitySchema = z.object({
 });
 export type Activity = z.infer<typeof activitySchema>;
 
-export const crmUserSchema = z.object({ id, name: str(500), email: str(320) });
+export const crmUserSchema = z.strictObject({ id, name: str(500), email: str(320) });
 export type CrmUser = z.infer<typeof crmUserSchema>;
 
 export const RECORD_TYPES = ['person', 'company', 'lead', 'opportunity'] as const;
-export const recordRefSchema = z.object({ type: z.enum(RECORD_TYPES), id });
+export const recordRefSchema = z.strictObject({ type: z.enum(RECORD_TYPES), id });
 export type RecordRef = z.infer<typeof recordRefSchema>;
 export const recordKeyOf = (ref: RecordRef): string => `${ref.type}:${ref.id}`;
 
-export const taskSchema = z.object({
+export const taskSchema = z.strictObject({
   id,
   name: str(500),
   related: z.nullable(recordRefSchema),

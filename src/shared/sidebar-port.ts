@@ -19,7 +19,7 @@ import { threadExtrasSchema } from './thread-extras';
 export const SIDEBAR_PORT = 'threadline-sidebar';
 
 /** The thread open in a tab (or none), with a sequence to order updates: the worker's own record. */
-export const threadStateSchema = z.object({
+export const threadStateSchema = z.strictObject({
   seq: z.number().check(z.int(), z.nonnegative()),
   account: z.nullable(accountSchema),
   thread: z.nullable(threadFactsSchema),
@@ -45,7 +45,7 @@ export const sidebarToWorkerSchema = z.discriminatedUnion('type', [
 ]);
 export type SidebarToWorker = z.infer<typeof sidebarToWorkerSchema>;
 
-export const dealViewSchema = z.object({
+export const dealViewSchema = z.strictObject({
   deal: opportunitySchema,
   pipelineName: z.nullable(z.string()),
   stageName: z.nullable(z.string()),
@@ -53,7 +53,7 @@ export const dealViewSchema = z.object({
 export type DealView = z.infer<typeof dealViewSchema>;
 
 /** One outside participant of the open thread, as the sidebar shows them. */
-export const contactCardSchema = z.object({
+export const contactCardSchema = z.strictObject({
   address: z.string(),
   displayName: z.string(),
   state: z.enum(['person', 'lead', 'unknown', 'checking']),
@@ -73,7 +73,7 @@ export const contactCardSchema = z.object({
   pendingWrite: z.boolean(),
   writeError: z.nullable(z.string()),
   suggestion: z.nullable(
-    z.object({ name: z.string(), companyName: z.nullable(z.string()), companyKnown: z.boolean() }),
+    z.strictObject({ name: z.string(), companyName: z.nullable(z.string()), companyKnown: z.boolean() }),
   ),
 });
 export type ContactCard = z.infer<typeof contactCardSchema>;

@@ -18,10 +18,10 @@ export const HEALTH_STATES = [
 ] as const;
 export type Health = (typeof HEALTH_STATES)[number];
 
-export const statusViewSchema = z.object({
+export const statusViewSchema = z.strictObject({
   health: z.enum(HEALTH_STATES),
   message: z.nullable(z.string()),
-  sync: z.object({
+  sync: z.strictObject({
     running: z.boolean(),
     initial: z.boolean(),
     entity: z.nullable(z.string()),

@@ -2,9 +2,9 @@
 import { z } from 'zod/mini';
 import { pipelineSchema, RECORD_TYPES } from './crm-model';
 
-export const threadExtrasSchema = z.object({
+export const threadExtrasSchema = z.strictObject({
   links: z.array(
-    z.object({
+    z.strictObject({
       type: z.enum(RECORD_TYPES),
       id: z.number(),
       title: z.string(),
@@ -16,7 +16,7 @@ export const threadExtrasSchema = z.object({
   loggedMessages: z.number(),
   messageCount: z.number(),
   tasks: z.array(
-    z.object({
+    z.strictObject({
       id: z.number(),
       name: z.string(),
       relatedKey: z.nullable(z.string()),
@@ -29,8 +29,8 @@ export const threadExtrasSchema = z.object({
   pipelines: z.array(pipelineSchema),
   /** How the CRM writes dates (learned from its data or said once by the user); null: ask in the deal form. */
   crmDateOrder: z.nullable(z.enum(['monthFirst', 'dayFirst'])),
-  consent: z.object({ emailLogging: z.boolean(), version: z.number() }),
-  settings: z.object({
+  consent: z.strictObject({ emailLogging: z.boolean(), version: z.number() }),
+  settings: z.strictObject({
     emailContentLevel: z.enum(['none', 'metadata', 'full']),
     autoLog: z.boolean(),
     autoLogChangeable: z.boolean(),

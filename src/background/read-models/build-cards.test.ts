@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { companyRow, leadRow, opportunityRow, personRow, userRow } from '../../db/record-rows';
 import { parentKeyOf, ThreadlineDb } from '../../db/threadline-db';
 import type { Person } from '../../shared/crm-model';
+import { contactCardSchema } from '../../shared/sidebar-port';
 import { buildCards, NEGATIVE_TTL_SECONDS } from './build-cards';
 import { outsideParticipants } from './outside-participants';
 
@@ -167,6 +168,8 @@ describe('buildCards', () => {
     expect(cards[1]?.company?.name).toBe('Globex');
     expect(staleActivities).toEqual([11]);
     expect(cards[4]?.suggestion).toEqual({ name: 'New Person', companyName: 'Initech', companyKnown: false });
+    // What the sidebar accepts: strict schemas, so a cache field left on a record refuses the view.
+    for (const card of cards) expect(contactCardSchema.safeParse(card).error?.issues).toBeUndefined();
   });
 
   it('marks a card with a write waiting or refused, by address or by person, for this account only', async () => {
