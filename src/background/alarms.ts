@@ -54,9 +54,10 @@ export function registerAlarms(
     void run?.().catch(() => logger.warn('alarm.failed', { alarm: alarm.name }));
   });
   // Chrome may drop alarms across a browser restart: a connected extension always has its sync alarm.
-  void Promise.all([on.connected(), alarms.get(SYNC_ALARM)]).then(([connected, alarm]) =>
-    connected && !alarm ? startSyncAlarm(alarms) : undefined,
-  );
+  const failed = (alarm: string) => () => logger.warn('alarm.setFailed', { alarm });
+  void Promise.all([on.connected(), alarms.get(SYNC_ALARM)])
+    .then(([connected, alarm]) => (connected && !alarm ? startSyncAlarm(alarms) : undefined))
+    .catch(failed(SYNC_ALARM));
   // Retention runs daily whatever else happens.
   void alarms
     .get(RETENTION_ALARM)
@@ -64,5 +65,6 @@ export function registerAlarms(
       alarm
         ? undefined
         : alarms.create(RETENTION_ALARM, { delayInMinutes: 1, periodInMinutes: RETENTION_PERIOD_MINUTES }),
-    );
+    )
+    .catch(failed(RETENTION_ALARM));
 }

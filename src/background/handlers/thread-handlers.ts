@@ -42,7 +42,10 @@ export function createThreadHandlers(ctx: WorkerContext): ThreadHandlers {
           return queued > 0 ? ctx.changed(account) : undefined;
         })
         .catch(failed('autolog.failed'));
-      void ctx.jobs.noteAccount(account).then(() => ctx.jobs.maybeSync(account));
+      void ctx.jobs
+        .noteAccount(account)
+        .then(() => ctx.jobs.maybeSync(account))
+        .catch(failed('sync.failed'));
       return { ok: true };
     },
     threadClosed: async (request, context) => {
