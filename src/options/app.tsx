@@ -2,6 +2,7 @@ import { useEffect, useRef } from 'preact/hooks';
 import type { MessageKey } from '../shared/message-key';
 import { CacheLostNotice } from '../ui/cache-lost-notice';
 import { t } from '../ui/i18n';
+import { LoadFailed } from '../ui/load-failed';
 import { StorageFullNotice } from '../ui/storage-full-notice';
 import { AboutSection } from './about-section';
 import { ConnectionSection } from './connection-section';
@@ -9,7 +10,7 @@ import { LoggingSection } from './logging-section';
 import type { OptionsApi } from './options-api';
 import { PrivacySection } from './privacy-section';
 import { SECTIONS, type SectionId, useSection } from './use-section';
-import { useSettings } from './use-settings';
+import { useSettingsState } from './use-settings';
 import { useStorageNotices } from './use-storage-notices';
 
 const TITLES: Record<SectionId, MessageKey> = {
@@ -25,7 +26,7 @@ const TITLES: Record<SectionId, MessageKey> = {
  * `#privacy` or `#about`. Settings an admin policy decides are shown locked where they are.
  */
 export function OptionsApp({ version, api }: { version: string; api: OptionsApi }) {
-  const settings = useSettings(api);
+  const { answer: settings, error: settingsError, retry: retrySettings } = useSettingsState(api);
   const section = useSection();
   const storage = useStorageNotices(api);
   const heading = useRef<HTMLHeadingElement>(null);
@@ -64,8 +65,18 @@ export function OptionsApp({ version, api }: { version: string; api: OptionsApi 
         {/* On every section: sync is paused for every account whatever the user came here for. */}
         {storage.lost && <CacheLostNotice testId="options-cache-lost" dismiss={storage.dismissLoss} />}
         {storage.full && <StorageFullNotice testId="options-storage-full" />}
+        {/* A failed read (issue 12): the reason and "Try again", never an endless "Loading…". When
+            settings were read before, they stay shown under it, possibly out of date. */}
+        {settingsError !== null && (
+          <LoadFailed
+            error={settingsError}
+            retry={retrySettings}
+            testId="settings-error"
+            retryTestId="settings-retry"
+          />
+        )}
         {settings === null ? (
-          <p aria-busy="true">{t('loading')}</p>
+          settingsError === null && <p aria-busy="true">{t('loading')}</p>
         ) : (
           <>
             {settings.warnings.length > 0 && (

@@ -1,11 +1,14 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useCallback, useEffect, useState } from 'preact/hooks';
 import { DISCLOSURE } from '../shared/disclosure';
 import type { MessageKey } from '../shared/message-key';
 import type { AuditRowView, ResponseOf } from '../shared/protocol';
 import { USER_FACING_PURPOSES } from '../shared/purposes';
+import { WorkerRequestError } from '../shared/worker-client';
 import { formatCount, formatDateTime } from '../ui/format';
 import { t } from '../ui/i18n';
 import { Icon } from '../ui/icon';
+import { LoadFailed } from '../ui/load-failed';
+import { ActionStatus, useAction } from '../ui/use-action';
 import type { OptionsApi } from './options-api';
 
 type Overview = ResponseOf<'privacyOverview'>;
@@ -38,6 +41,10 @@ const dateTime = formatDateTime;
 const dayStart = (value: string) => (value ? new Date(`${value}T00:00:00`).getTime() : undefined);
 const dayEnd = (value: string) => (value ? new Date(`${value}T23:59:59.999`).getTime() : undefined);
 
+/** A read that failed, in plain words: the worker's own when its handler failed, else "no answer". */
+const failureText = (error: unknown): string =>
+  error instanceof WorkerRequestError && error.userMessage ? error.userMessage : t('noAnswer');
+
 function download(name: string, json: string): void {
   const url = URL.createObjectURL(new Blob([json], { type: 'application/json' }));
   const a = document.createElement('a');
@@ -52,24 +59,37 @@ function AuditLog({ api, account }: { api: OptionsApi; account: string }) {
   const [from, setFrom] = useState('');
   const [to, setTo] = useState('');
   const [rows, setRows] = useState<AuditRowView[] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  // Bumped by "Try again": the effect reads once more.
+  const [reads, setReads] = useState(0);
   useEffect(() => {
     let live = true;
     const f = dayStart(from);
     const t = dayEnd(to);
-    void api
+    api
       .ask('auditLog', {
         account,
         ...(purpose ? { purpose } : {}),
         ...(f === undefined ? {} : { from: f }),
         ...(t === undefined ? {} : { to: t }),
       })
-      .then((answer) => {
-        if (live) setRows(answer.rows);
-      });
+      .then(
+        (answer) => {
+          if (!live) return;
+          setRows(answer.rows);
+          setError(null);
+        },
+        (failure: unknown) => {
+          if (!live) return;
+          // The rows shown belong to other filters: none rather than the wrong ones.
+          setRows(null);
+          setError(failureText(failure));
+        },
+      );
     return () => {
       live = false;
     };
-  }, [api, account, purpose, from, to]);
+  }, [api, account, purpose, from, to, reads]);
   return (
     <section aria-labelledby="audit-title" data-testid="audit-log">
       <h4 id="audit-title">{t('auditTitle')}</h4>
@@ -120,7 +140,16 @@ function AuditLog({ api, account }: { api: OptionsApi; account: string }) {
           {t('auditExport')}
         </button>
       </div>
-      {rows === null ? (
+      {error !== null ? (
+        <LoadFailed
+          error={error}
+          retry={() => {
+            setError(null);
+            setReads((n) => n + 1);
+          }}
+          testId="audit-error"
+        />
+      ) : rows === null ? (
         <p aria-busy="true">{t('loading')}</p>
       ) : rows.length === 0 ? (
         <p class="muted" data-testid="audit-empty">
@@ -164,23 +193,45 @@ export function PrivacyCentre({ api }: { api: OptionsApi }) {
   const [overview, setOverview] = useState<Overview | null>(null);
   const [account, setAccount] = useState<string | null>(null);
   const [confirming, setConfirming] = useState(false);
-  const [message, setMessage] = useState<string | null>(null);
-  const load = () =>
-    void api.ask('privacyOverview', {}).then((next) => {
-      setOverview(next);
-      setAccount((current) =>
-        current && next.accounts.some((a) => a.account === current)
-          ? current
-          : (next.accounts[0]?.account ?? null),
-      );
-    });
-  useEffect(load, [api]);
+  const [loadError, setLoadError] = useState<string | null>(null);
+  // Bumped after withdraw or delete, and by "Try again": the effect reads the overview once more.
+  const [reads, setReads] = useState(0);
+  const reload = useCallback(() => setReads((n) => n + 1), []);
+  // Withdraw, export and delete: busy while they run, then a status line or an error in plain words.
+  const rights = useAction();
+  useEffect(() => {
+    let live = true;
+    api.ask('privacyOverview', {}).then(
+      (next) => {
+        if (!live) return;
+        setOverview(next);
+        setLoadError(null);
+        setAccount((current) =>
+          current && next.accounts.some((a) => a.account === current)
+            ? current
+            : (next.accounts[0]?.account ?? null),
+        );
+      },
+      (failure: unknown) => {
+        if (live) setLoadError(failureText(failure));
+      },
+    );
+    return () => {
+      live = false;
+    };
+  }, [api, reads]);
+  const retry = () => {
+    setLoadError(null);
+    reload();
+  };
 
   const entry = overview?.accounts.find((a) => a.account === account) ?? null;
   return (
     <>
+      {/* A failed read after withdraw or delete: what is shown may be out of date, so say so. */}
+      {loadError !== null && <LoadFailed error={loadError} retry={retry} testId="privacy-load-error" />}
       {overview === null ? (
-        <p aria-busy="true">{t('loading')}</p>
+        loadError === null && <p aria-busy="true">{t('loading')}</p>
       ) : overview.accounts.length === 0 ? (
         <p class="muted" data-testid="privacy-empty">
           {t('privacyEmpty')}
@@ -237,11 +288,16 @@ export function PrivacyCentre({ api }: { api: OptionsApi }) {
                         {c.current && (
                           <button
                             type="button"
+                            disabled={rights.busy}
                             onClick={() =>
-                              void api.ask('withdrawConsent', { account: entry.account }).then(() => {
-                                setMessage(t('consentWithdrawnMsg'));
-                                load();
-                              })
+                              void rights
+                                .run(
+                                  () => api.ask('withdrawConsent', { account: entry.account }),
+                                  t('consentWithdrawnMsg'),
+                                )
+                                .then((answer) => {
+                                  if (answer?.ok) reload();
+                                })
                             }
                             data-testid="consent-withdraw"
                           >
@@ -258,10 +314,16 @@ export function PrivacyCentre({ api }: { api: OptionsApi }) {
                 <h4 id="rights-title">{t('yourData')}</h4>
                 <button
                   type="button"
+                  disabled={rights.busy}
                   onClick={() =>
-                    void api
-                      .ask('exportData', { account: entry.account })
-                      .then((answer) => download(`threadline-${entry.account}.json`, answer.json))
+                    void rights.run(
+                      async () => {
+                        const answer = await api.ask('exportData', { account: entry.account });
+                        download(`threadline-${entry.account}.json`, answer.json);
+                        return { ok: true as const };
+                      },
+                      t('exportedMsg', entry.account),
+                    )
                   }
                   data-testid="export-data"
                 >
@@ -274,12 +336,18 @@ export function PrivacyCentre({ api }: { api: OptionsApi }) {
                     <button
                       type="button"
                       class="danger"
+                      disabled={rights.busy}
                       onClick={() =>
-                        void api.ask('deleteData', { account: entry.account }).then(() => {
-                          setConfirming(false);
-                          setMessage(t('deletedMsg', entry.account));
-                          load();
-                        })
+                        void rights
+                          .run(
+                            () => api.ask('deleteData', { account: entry.account }),
+                            t('deletedMsg', entry.account),
+                          )
+                          .then((answer) => {
+                            if (!answer?.ok) return;
+                            setConfirming(false);
+                            reload();
+                          })
                       }
                       data-testid="delete-confirm"
                     >
@@ -309,8 +377,8 @@ export function PrivacyCentre({ api }: { api: OptionsApi }) {
           )}
         </>
       )}
-      <div role="status" aria-live="polite">
-        {message && <p data-testid="privacy-message">{message}</p>}
+      <div data-testid="privacy-message">
+        <ActionStatus message={rights.message} error={rights.error} />
       </div>
     </>
   );

@@ -1,29 +1,76 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useCallback, useEffect, useState } from 'preact/hooks';
 import type { ResponseOf } from '../shared/protocol';
+import { WorkerRequestError } from '../shared/worker-client';
+import { t } from '../ui/i18n';
 import type { OptionsApi } from './options-api';
 
 export type SettingsAnswer = ResponseOf<'getSettings'>;
 /** Dispatched on window after the user saved settings: every section reads them again. */
 export const SETTINGS_CHANGED = 'threadline-settings-changed';
 
-/** Settings from the worker, fetched again whenever Chrome reports a policy change. */
-export function useSettings(api: Pick<OptionsApi, 'getSettings' | 'onPolicyChanged'>): SettingsAnswer | null {
+type SettingsSource = Pick<OptionsApi, 'getSettings' | 'onPolicyChanged'>;
+
+export interface SettingsState {
+  /** The last settings read; null until the first read succeeds. */
+  answer: SettingsAnswer | null;
+  /** Why the last read failed, in plain words (issue 12: never an endless "Loading…"); null when it did not. */
+  error: string | null;
+  /** Reads again now (the "Try again" button). */
+  retry(): void;
+}
+
+/**
+ * Settings from the worker, fetched again whenever Chrome reports a policy change or the user saved
+ * them, with the failure of a read as an error the page shows with "Try again".
+ */
+export function useSettingsState(api: SettingsSource): SettingsState {
   const [answer, setAnswer] = useState<SettingsAnswer | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  // Every change of `reads` is one more read; the answer of an older read is dropped, so reads that
+  // overlap (a save and a policy change) never leave the older settings on screen.
+  const [reads, setReads] = useState(0);
+  const readAgain = useCallback(() => setReads((n) => n + 1), []);
+
   useEffect(() => {
     let live = true;
-    const load = () =>
-      void api.getSettings().then((next) => {
-        if (live) setAnswer(next);
-      });
-    load();
-    // The worker re-reads the policy on the same event; give it a moment before asking.
-    const unsubscribe = api.onPolicyChanged(() => setTimeout(load, 150));
-    window.addEventListener(SETTINGS_CHANGED, load);
+    api.getSettings().then(
+      (next) => {
+        if (!live) return;
+        setAnswer(next);
+        setError(null);
+      },
+      (failure: unknown) => {
+        if (!live) return;
+        setError(
+          failure instanceof WorkerRequestError && failure.userMessage ? failure.userMessage : t('noAnswer'),
+        );
+      },
+    );
     return () => {
       live = false;
-      unsubscribe();
-      window.removeEventListener(SETTINGS_CHANGED, load);
     };
-  }, [api]);
-  return answer;
+  }, [api, reads]);
+
+  useEffect(() => {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    // The worker re-reads the policy on the same event, and Chrome does not say which listener runs
+    // first: asked at once, the worker may still answer with the policy it held before. It tells no
+    // page when its own re-read is done, so give it a moment before asking.
+    const unsubscribe = api.onPolicyChanged(() => {
+      clearTimeout(timer);
+      timer = setTimeout(readAgain, 150);
+    });
+    window.addEventListener(SETTINGS_CHANGED, readAgain);
+    return () => {
+      clearTimeout(timer);
+      unsubscribe();
+      window.removeEventListener(SETTINGS_CHANGED, readAgain);
+    };
+  }, [api, readAgain]);
+
+  const retry = useCallback(() => {
+    setError(null);
+    readAgain();
+  }, [readAgain]);
+  return { answer, error, retry };
 }

@@ -3,6 +3,7 @@ import { render } from 'preact';
 import { act } from 'preact/test-utils';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { ConnectionInfo, ResponseOf } from '../shared/protocol';
+import { WorkerRequestError } from '../shared/worker-client';
 import { type ConnectApi, ConnectForm, HUBSPOT_API_URL, LOCAL_DEMO_URL } from './connect-form';
 
 const info: ConnectionInfo = {
@@ -253,6 +254,67 @@ describe('ConnectForm (settings and welcome page)', () => {
         render(<ConnectForm api={api} settings={noPolicy} labelledBy="title" />, root);
       });
       await vi.waitFor(() => expect(field(root, 'connected')?.textContent).toContain('— HubSpot.'));
+    });
+  });
+
+  describe('Disconnect (issue 12: a request that fails is an error, never a frozen button)', () => {
+    afterEach(() => {
+      vi.unstubAllGlobals();
+    });
+
+    async function mountConnected(api: ReturnType<typeof fakeApi>) {
+      api.getConnection.mockResolvedValue({ info, blocked: null } as never);
+      const onConnected = vi.fn();
+      const root = document.createElement('div');
+      document.body.append(root);
+      await act(async () => {
+        render(
+          <ConnectForm api={api} settings={noPolicy} labelledBy="title" onConnected={onConnected} />,
+          root,
+        );
+      });
+      await vi.waitFor(() => expect(field(root, 'connected')).not.toBeNull());
+      return { root, onConnected };
+    }
+
+    it("a disconnect that fails shows the worker's own words and leaves the button usable", async () => {
+      vi.stubGlobal('confirm', () => true);
+      const api = fakeApi();
+      api.disconnect.mockRejectedValue(
+        new WorkerRequestError('failed', 'disconnect', 'Could not forget the connection: storage is full.'),
+      );
+      const { root, onConnected } = await mountConnected(api);
+      await press(root, /Disconnect/);
+      await vi.waitFor(() =>
+        expect(field(root, 'action-error')?.textContent).toBe(
+          'Could not forget the connection: storage is full.',
+        ),
+      );
+      expect(field(root, 'action-error').getAttribute('role')).toBe('alert');
+      expect(field(root, 'connected')).not.toBeNull();
+      expect((field(root, 'disconnect') as unknown as HTMLButtonElement).disabled).toBe(false);
+      expect(onConnected).not.toHaveBeenCalledWith(null);
+    });
+
+    it('a disconnect nobody answers says so', async () => {
+      vi.stubGlobal('confirm', () => true);
+      const api = fakeApi();
+      api.disconnect.mockRejectedValue(new WorkerRequestError('timeout', 'disconnect'));
+      const { root } = await mountConnected(api);
+      await press(root, /Disconnect/);
+      await vi.waitFor(() =>
+        expect(field(root, 'action-error')?.textContent).toBe('Threadline did not answer; try again.'),
+      );
+    });
+
+    it('a disconnect that works shows the form again', async () => {
+      vi.stubGlobal('confirm', () => true);
+      const api = fakeApi();
+      const { root, onConnected } = await mountConnected(api);
+      await press(root, /Disconnect/);
+      await vi.waitFor(() => expect(root.querySelector('form')).not.toBeNull());
+      expect(api.disconnect).toHaveBeenCalledTimes(1);
+      expect(onConnected).toHaveBeenLastCalledWith(null);
     });
   });
 });

@@ -17,6 +17,7 @@ import { WorkerRequestError } from '../shared/worker-client';
 import { t } from './i18n';
 import { LockedBadge } from './locked-badge';
 import { SelectRow, TextFieldRow } from './setting-rows';
+import { ActionStatus, useAction } from './use-action';
 
 export const LOCAL_DEMO_URL = 'http://127.0.0.1:8787/developer_api/v1';
 export const HUBSPOT_API_URL = 'https://api.hubapi.com';
@@ -76,6 +77,8 @@ export function ConnectForm({
   const [tier, setTier] = useState<number>(HUBSPOT_TIERS[0].value);
   const [busy, setBusy] = useState(false);
   const [result, setResult] = useState<Result>(null);
+  // Disconnect: busy while the worker forgets the connection, its failure shown in plain words.
+  const leaving = useAction();
   const shownKind = lockedKind ?? kind;
 
   // Asked again whenever the settings (and so the policy) change: a saved connection the policy no
@@ -204,18 +207,27 @@ export function ConnectForm({
         <div class="actions">
           <button
             type="button"
+            disabled={leaving.busy}
             onClick={() => {
               if (!confirm(t('connDisconnectConfirm'))) return;
-              void api.disconnect().then(() => {
-                setInfo(null);
-                setResult(null);
-                onConnected?.(null);
-              });
+              void leaving
+                .run(async () => {
+                  await api.disconnect();
+                  return { ok: true as const };
+                }, '')
+                .then((answer) => {
+                  if (!answer?.ok) return;
+                  setInfo(null);
+                  setResult(null);
+                  onConnected?.(null);
+                });
             }}
+            data-testid="disconnect"
           >
             {t('connDisconnect')}
           </button>
         </div>
+        <ActionStatus message={leaving.message} error={leaving.error} />
       </div>
     );
   }

@@ -1,11 +1,12 @@
 import type { ComponentChildren } from 'preact';
 import { useState } from 'preact/hooks';
 import type { OptionsApi } from '../options/options-api';
-import { useSettings } from '../options/use-settings';
+import { useSettingsState } from '../options/use-settings';
 import type { ConnectionInfo, CrmKind } from '../shared/protocol';
 import { ConnectForm, CRM_LABELS } from '../ui/connect-form';
 import { t } from '../ui/i18n';
 import { Icon } from '../ui/icon';
+import { LoadFailed } from '../ui/load-failed';
 import { OpenGmailLink } from '../ui/open-gmail-link';
 
 const SETTINGS_CONNECTION = '/src/options/index.html#connection';
@@ -46,7 +47,7 @@ function Step({
  * so and goes straight to "Open Gmail".
  */
 export function WelcomeApp({ api }: { api: OptionsApi }) {
-  const settings = useSettings(api);
+  const { answer: settings, error: settingsError, retry: retrySettings } = useSettingsState(api);
   const [info, setInfo] = useState<ConnectionInfo | null>(null);
   const adminCrm = settings?.locked.includes('crmKind') ? (settings.settings.crmKind as CrmKind) : null;
 
@@ -58,7 +59,11 @@ export function WelcomeApp({ api }: { api: OptionsApi }) {
       </header>
       <p class="lead">{t('welcomeIntro')}</p>
       {settings === null ? (
-        <p aria-busy="true">{t('loading')}</p>
+        settingsError === null ? (
+          <p aria-busy="true">{t('loading')}</p>
+        ) : (
+          <LoadFailed error={settingsError} retry={retrySettings} testId="settings-error" />
+        )
       ) : adminCrm !== null ? (
         <>
           <p class="banner" data-testid="welcome-admin">

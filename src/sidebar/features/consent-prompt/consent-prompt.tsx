@@ -1,7 +1,8 @@
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useRef } from 'preact/hooks';
 import { DISCLOSURE, disclosureHash } from '../../../shared/disclosure';
 import { t } from '../../../ui/i18n';
 import { Icon } from '../../../ui/icon';
+import { ActionStatus, useAction } from '../../../ui/use-action';
 import { ask } from '../../sidebar-api';
 import { useSidebarStore } from '../../use-sidebar-store';
 
@@ -17,8 +18,9 @@ export function ConsentPrompt() {
   const afterConsent = useSidebarStore((s) => s.afterConsent);
   const disclosureUrl = useSidebarStore((s) => s.extras?.extras.settings.disclosureUrl ?? null);
   const close = () => askConsent(false);
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  // The shared action status (issue 12): busy is cleared however the request ends, and a handler
+  // that failed is shown in the worker's own words.
+  const { busy, message, error, run } = useAction();
   const heading = useRef<HTMLHeadingElement>(null);
 
   useEffect(() => {
@@ -27,19 +29,21 @@ export function ConsentPrompt() {
 
   if (!open || !account) return null;
   const allow = async () => {
-    setBusy(true);
-    setError(null);
-    const answer = await ask('grantConsent', {
-      account,
-      version: DISCLOSURE.version,
-      textHash: await disclosureHash(t('disclosureText')),
-    }).catch(() => ({ ok: false as const, error: t('noAnswer') }));
-    setBusy(false);
-    if (answer.ok) {
+    // The hash is inside the action: if Web Crypto fails, that is an error shown, not a busy button.
+    const answer = await run(
+      async () =>
+        ask('grantConsent', {
+          account,
+          version: DISCLOSURE.version,
+          textHash: await disclosureHash(t('disclosureText')),
+        }),
+      '',
+    );
+    if (answer?.ok) {
       const then = afterConsent;
       close();
       then?.();
-    } else setError(answer.error);
+    }
   };
   return (
     <section
@@ -64,11 +68,7 @@ export function ConsentPrompt() {
           </a>
         </p>
       )}
-      {error && (
-        <p role="alert" class="error-text">
-          {error}
-        </p>
-      )}
+      <ActionStatus message={message} error={error} />
       <div class="actions">
         <button type="button" class="primary" onClick={allow} disabled={busy} data-testid="consent-allow">
           <Icon name="shield" />
