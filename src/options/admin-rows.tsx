@@ -1,4 +1,5 @@
 import type { MessageKey } from '../shared/message-key';
+import type { Settings } from '../shared/settings';
 import { t } from '../ui/i18n';
 import { ReadOnlyRow } from '../ui/setting-rows';
 import { adminValue } from './admin-value';
@@ -13,7 +14,7 @@ export function AdminRows({
   keys,
 }: {
   answer: SettingsAnswer;
-  keys: readonly (readonly [setting: string, label: MessageKey])[];
+  keys: readonly (readonly [setting: keyof Settings, label: MessageKey])[];
 }) {
   const shown = keys.filter(([key]) => answer.locked.includes(key));
   if (shown.length === 0) return null;

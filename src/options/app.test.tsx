@@ -3,13 +3,14 @@ import { render } from 'preact';
 import { act } from 'preact/test-utils';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { ResponseOf } from '../shared/protocol';
+import { DEFAULT_SETTINGS } from '../shared/settings';
 import { WorkerRequestError } from '../shared/worker-client';
 import { OptionsApp } from './app';
 import type { OptionsApi } from './options-api';
 import { SETTINGS_CHANGED } from './use-settings';
 
 const settings: ResponseOf<'getSettings'> = {
-  settings: { crmKind: 'local', retentionDays: 30, prohibitedDataMode: 'warn' },
+  settings: { ...DEFAULT_SETTINGS, crmKind: 'local' },
   locked: [],
   warnings: [],
 };

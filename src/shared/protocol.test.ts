@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { messages, parseRequest, REQUEST_TYPES, responseSchemas, tabMessages } from './protocol';
+import { DEFAULT_SETTINGS } from './settings';
 
 describe('the message declarations', () => {
   it('declare each message once, with its own type literal, senders, request and response', () => {
@@ -28,6 +29,19 @@ describe('the message declarations', () => {
     expect(
       parseRequest({ ...base, thread: { ...thread, participants: [{ name: 'a', address: 'a@b.c', x: 1 }] } }),
     ).toMatchObject({ ok: false });
+  });
+
+  it('answers settings with every setting declared: an unknown or missing one, or an unknown lock, is refused', () => {
+    const answer = { settings: DEFAULT_SETTINGS, locked: ['crmKind'], warnings: [] };
+    expect(responseSchemas.getSettings.safeParse(answer).success).toBe(true);
+    const refused = [
+      { ...answer, settings: { ...DEFAULT_SETTINGS, defaultVisibility: 'private' } },
+      { ...answer, settings: { ...DEFAULT_SETTINGS, crmKind: 'salesforce' } },
+      { ...answer, locked: ['defaultVisibility'] },
+    ];
+    for (const bad of refused) expect(responseSchemas.getSettings.safeParse(bad).success).toBe(false);
+    const { retentionDays: _missing, ...partial } = DEFAULT_SETTINGS;
+    expect(responseSchemas.getSettings.safeParse({ ...answer, settings: partial }).success).toBe(false);
   });
 
   it('declares the worker’s messages to the tab the same way', () => {

@@ -67,6 +67,28 @@ export const connectionInputSchema = z.strictObject({
 });
 export type ConnectionInput = z.infer<typeof connectionInputSchema>;
 
+/**
+ * The settings in force, as the worker tells its pages (`getSettings`): what shared/settings.ts
+ * decides from the defaults, the user's choices and the admin policy. Its type is `Settings`.
+ */
+export const settingsSchema = z.strictObject({
+  crmKind: z.nullable(z.enum(CRM_KINDS)),
+  crmBaseUrl: z.nullable(z.string()),
+  extraAllowedCrmHosts: z.array(z.string()),
+  /** Empty: every Google account. */
+  allowedAccountDomains: z.array(z.string()),
+  emailContentLevel: z.enum(['none', 'metadata', 'full']),
+  autoLogDefault: z.boolean(),
+  autoLogUserChangeable: z.boolean(),
+  neverLog: z.array(z.string()),
+  internalDomains: z.array(z.string()),
+  retentionDays: z.number(),
+  prohibitedDataMode: z.enum(['block', 'warn', 'off']),
+  blockInboxSdkTelemetry: z.boolean(),
+  emailTrackingAllowed: z.boolean(),
+  disclosureTextUrl: z.nullable(z.string()),
+});
+
 /** A saved CRM connection, as the options page may see it (never the API key). */
 export const connectionInfoSchema = z.strictObject({
   kind: z.enum(CRM_KINDS),
@@ -318,8 +340,9 @@ export const messages = declare({
     senders: ['optionsPage', 'sidebarPage'],
     request: z.strictObject({ type: z.literal('getSettings') }),
     response: z.strictObject({
-      settings: z.record(z.string(), z.unknown()),
-      locked: z.array(z.string()),
+      settings: settingsSchema,
+      /** The settings an admin policy decides (their names). */
+      locked: z.array(z.enum(Object.keys(settingsSchema.def.shape) as [string, ...string[]])),
       warnings: z.array(z.string()),
     }),
   },

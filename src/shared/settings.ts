@@ -4,26 +4,12 @@
  * setting. Invalid policy values are ignored one by one, each with a warning, and the rest applies.
  */
 import { z } from 'zod/mini';
+import type { settingsSchema } from './protocol';
 
 export const CONTENT_LEVELS = ['none', 'metadata', 'full'] as const;
 
-export interface Settings {
-  crmKind: 'copper' | 'local' | null;
-  crmBaseUrl: string | null;
-  extraAllowedCrmHosts: string[];
-  /** Empty: every Google account. */
-  allowedAccountDomains: string[];
-  emailContentLevel: (typeof CONTENT_LEVELS)[number];
-  autoLogDefault: boolean;
-  autoLogUserChangeable: boolean;
-  neverLog: string[];
-  internalDomains: string[];
-  retentionDays: number;
-  prohibitedDataMode: 'block' | 'warn' | 'off';
-  blockInboxSdkTelemetry: boolean;
-  emailTrackingAllowed: boolean;
-  disclosureTextUrl: string | null;
-}
+/** Declared once, with the message that carries it (protocol.ts, `settingsSchema`). */
+export type Settings = z.infer<typeof settingsSchema>;
 
 export const DEFAULT_SETTINGS: Readonly<Settings> = {
   crmKind: null,

@@ -3,6 +3,7 @@ import { render } from 'preact';
 import { act } from 'preact/test-utils';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { ConnectionInfo, ResponseOf } from '../shared/protocol';
+import { DEFAULT_SETTINGS } from '../shared/settings';
 import { WorkerRequestError } from '../shared/worker-client';
 import { type ConnectApi, ConnectForm, HUBSPOT_API_URL, LOCAL_DEMO_URL } from './connect-form';
 
@@ -26,7 +27,7 @@ function fakeApi(permission = true) {
   } satisfies ConnectApi;
 }
 
-const noPolicy: ResponseOf<'getSettings'> = { settings: {}, locked: [], warnings: [] };
+const noPolicy: ResponseOf<'getSettings'> = { settings: DEFAULT_SETTINGS, locked: [], warnings: [] };
 
 async function mount(api: ConnectApi, settings = noPolicy) {
   const root = document.createElement('div');
@@ -122,7 +123,7 @@ describe('ConnectForm (settings and welcome page)', () => {
   it('shows an admin-set CRM locked in place, and connects to it whatever was chosen before', async () => {
     const api = fakeApi();
     const root = await mount(api, {
-      settings: { crmKind: 'copper' },
+      settings: { ...DEFAULT_SETTINGS, crmKind: 'copper' },
       locked: ['crmKind'],
       warnings: [],
     });
@@ -232,7 +233,11 @@ describe('ConnectForm (settings and welcome page)', () => {
 
     it('an admin policy CrmKind hubspot locks the choice on HubSpot', async () => {
       const api = fakeApi();
-      const root = await mount(api, { settings: { crmKind: 'hubspot' }, locked: ['crmKind'], warnings: [] });
+      const root = await mount(api, {
+        settings: { ...DEFAULT_SETTINGS, crmKind: 'hubspot' },
+        locked: ['crmKind'],
+        warnings: [],
+      });
       expect((root.querySelector('input[value="hubspot"]') as HTMLInputElement).checked).toBe(true);
       expect(field(root, 'crm-tier')).not.toBeNull();
     });

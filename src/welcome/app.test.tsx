@@ -4,11 +4,12 @@ import { act } from 'preact/test-utils';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { OptionsApi } from '../options/options-api';
 import type { ResponseOf } from '../shared/protocol';
+import { DEFAULT_SETTINGS } from '../shared/settings';
 import { WorkerRequestError } from '../shared/worker-client';
 import { WelcomeApp } from './app';
 
 const settings: ResponseOf<'getSettings'> = {
-  settings: { crmKind: 'local', retentionDays: 30, prohibitedDataMode: 'warn' },
+  settings: { ...DEFAULT_SETTINGS, crmKind: 'local' },
   locked: ['crmKind'],
   warnings: [],
 };
