@@ -121,15 +121,25 @@ describe('the Copper client against the strict server', () => {
   it('task de-duplication with documented filters only', async () => {
     const { client } = await start();
     const related = { type: 'person' as const, id: 3 };
-    expect(await client.findTask('Send the contract', related)).toBeNull();
+    expect(await client.findTasks('Send the contract', related)).toEqual([]);
     const task = await client.createTask({
       name: 'Send the contract',
       related,
       dueDate: null,
       priority: 'None',
     });
-    expect(await client.findTask('Send the contract', related)).toMatchObject({ id: task.id });
-    expect(await client.findTask('Send the contract', { type: 'person', id: 4 })).toBeNull();
+    expect(await client.findTasks('Send the contract', related)).toMatchObject([{ id: task.id }]);
+    expect(await client.findTasks('Send the contract', { type: 'person', id: 4 })).toEqual([]);
+    // Two open tasks of one name on one record are both found (none is taken for the other).
+    const second = await client.createTask({
+      name: 'Send the contract',
+      related,
+      dueDate: null,
+      priority: 'None',
+    });
+    expect((await client.findTasks('Send the contract', related)).map((t) => t.id).sort()).toEqual(
+      [task.id, second.id].sort(),
+    );
   });
 
   it('logs e-mail as the enabled "Email" type, never the disabled one', async () => {

@@ -128,7 +128,7 @@ async function exerciseEveryMethod(client: CrmClient): Promise<Set<string>> {
   await use('updateActivityDetails', () => client.updateActivityDetails(5, 'y', 'linkThread', true));
   for (const related of [ref, null, { type: 'opportunity' as const, id: 9 }]) {
     await use('createTask', () => client.createTask({ name: 'T', related, dueDate: 5, priority: 'High' }));
-    await use('findTask', () => client.findTask('nothing matches', related));
+    await use('findTasks', () => client.findTasks('nothing matches', related));
   }
   await use('setTaskStatus', () => client.setTaskStatus(4, 'Completed'));
   for (const input of [deal, { ...deal, closeDate: null }, { ...deal, dateOrder: 'dayFirst' as const }]) {

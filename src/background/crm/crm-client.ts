@@ -173,8 +173,11 @@ export interface CrmClient {
   pageTasks(query: PageQuery): Promise<Page<Task>>;
   createTask(input: NewTask): Promise<Task>;
   setTaskStatus(id: number, status: Task['status']): Promise<Task>;
-  /** An open task named `name` on a record among the newest ones: the duplicate check before a create. */
-  findTask(name: string, related: RecordRef | null): Promise<Task | null>;
+  /**
+   * The open tasks named `name` on the record, among the newest ones: what the outbox compares
+   * before and after a create to tell whether an earlier attempt made it (outbox/write-sender.ts).
+   */
+  findTasks(name: string, related: RecordRef | null): Promise<Task[]>;
   /** One record by id; null when the CRM says it does not exist (deleted or merged away). */
   getPerson(id: number): Promise<Person | null>;
   getCompany(id: number): Promise<Company | null>;

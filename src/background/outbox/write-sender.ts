@@ -44,7 +44,7 @@ export type OutboxOp =
         outgoing?: boolean;
       };
     }
-  | { op: 'addNote'; payload: { record: RecordRef; text: string } }
+  | { op: 'addNote'; payload: { record: RecordRef; text: string; before?: number[] } }
   | {
       op: 'createTask';
       payload: {
@@ -53,6 +53,7 @@ export type OutboxOp =
         dueDate: number | null;
         priority: 'None' | 'High';
         provisionalId: number;
+        before?: number[];
       };
     }
   | { op: 'setTaskStatus'; payload: { taskId: number; status: 'Open' | 'Completed' } }
@@ -74,6 +75,12 @@ export interface WriteSender {
  * How each outbox write reaches the CRM. Creates check for an existing record first, and links and
  * logs for their marker among the record's activities, so a retry after a lost answer never
  * duplicates.
+ *
+ * Notes and tasks carry no marker: the same text or name may rightly be written twice ("Left
+ * voicemail", "Follow up"). Before its first attempt a note or task write stores `before`, the ids
+ * the record already had with that text or name; a later attempt finds its earlier one among the
+ * ids not in `before`. (A write queued before `before` existed, and already tried, is taken as sent
+ * when the text or name is there, as it was then.)
  */
 export function createWriteSender(options: {
   db: ThreadlineDb;
@@ -89,7 +96,8 @@ export function createWriteSender(options: {
    * drain creates activities. Another device's or an earlier run's activity is found here, so a
    * message is logged once whatever happened before.
    */
-  type Known = { marks: Map<string, SyncedActivity>; texts: Set<string> };
+  /** `texts`: the ids of the record's unmarked activities, by their text. */
+  type Known = { marks: Map<string, SyncedActivity>; texts: Map<string, number[]> };
   let known = new Map<string, Promise<Known>>();
   const knownOf = (client: CrmClient, account: string, record: RecordRef): Promise<Known> => {
     const key = `${account}\n${recordKeyOf(record)}`;
@@ -97,11 +105,11 @@ export function createWriteSender(options: {
     if (!entry) {
       entry = client.threadActivitiesOf(record, null).then((activities) => {
         const marks = new Map<string, SyncedActivity>();
-        const texts = new Set<string>();
+        const texts = new Map<string, number[]>();
         for (const a of activities) {
           const row = threadMarkRow(account, a);
           if (row) marks.set(row.markKey, a);
-          else if (a.details) texts.add(a.details);
+          else if (a.details) texts.set(a.details, [...(texts.get(a.details) ?? []), a.id]);
         }
         return { marks, texts };
       });
@@ -109,6 +117,20 @@ export function createWriteSender(options: {
       known.set(key, entry);
     }
     return entry;
+  };
+
+  /**
+   * Whether an earlier attempt of this write made one of `ids` (the record's notes or tasks with its
+   * text or name, now); if not, `before` is stored first, so the next attempt can tell.
+   */
+  const earlierAttempt = async (row: OutboxRow, ids: readonly number[]): Promise<number | null> => {
+    const { before } = row.payload as { before?: number[] };
+    if (before === undefined) {
+      if (row.attempts > 0 && ids.length > 0) return ids[0] ?? null; // queued before `before` existed
+      await db.outbox.update(row.seq ?? -1, { payload: { ...(row.payload as object), before: [...ids] } });
+      return null;
+    }
+    return ids.find((id) => !before.includes(id)) ?? null;
   };
 
   const storeMark = async (account: string, activity: SyncedActivity): Promise<void> => {
@@ -176,20 +198,26 @@ export function createWriteSender(options: {
       case 'addNote': {
         const { record, text } = write.payload;
         const have = await knownOf(client, account, record);
-        if (have.texts.has(text)) return; // sent before, its answer lost
-        await client.createActivity({
+        const same = have.texts.get(text) ?? [];
+        if ((await earlierAttempt(row, same)) !== null) return; // sent before, its answer lost
+        const saved = await client.createActivity({
           parent: record,
           kind: 'note',
           details: text,
           purpose: 'addNote',
           fromGmail: false,
         });
-        have.texts.add(text);
+        have.texts.set(text, [...same, saved.id]);
         return;
       }
       case 'createTask': {
-        const { provisionalId, ...input } = write.payload;
-        const task = (await client.findTask(input.name, input.related)) ?? (await client.createTask(input));
+        const { provisionalId, before: _before, ...input } = write.payload;
+        const same = await client.findTasks(input.name, input.related);
+        const earlier = await earlierAttempt(
+          row,
+          same.map((t) => t.id),
+        );
+        const task = same.find((t) => t.id === earlier) ?? (await client.createTask(input));
         await db.transaction('rw', db.tasks, async () => {
           await db.tasks.delete([account, provisionalId]);
           await db.tasks.put(taskRow(account, task));

@@ -134,7 +134,7 @@ function fakeCrm(people: Person[]) {
         at: 1,
       };
     },
-    findTask: async (name: string) => tasks.find((t) => t.name === name) ?? null,
+    findTasks: async (name: string) => tasks.filter((t) => t.name === name),
     createTask: async (input: NewTask) => {
       calls.taskCreates += 1;
       const task: Task = { id: 900 + tasks.length, ...input, status: 'Open', modifiedAt: 5000 };
@@ -332,9 +332,10 @@ describe('storage full while the outbox drains', () => {
     const before = await t.queued();
 
     t.full.on = true;
-    // The CRM takes the task; storing its row in the cache is refused.
+    // Before a task goes out, the write notes the record's tasks of that name (write-sender.ts):
+    // that note is refused, so nothing reaches the CRM.
     await expect(t.outbox.drain()).rejects.toBeInstanceOf(StorageFullError);
-    expect(t.crm.calls.taskCreates).toBe(1);
+    expect(t.crm.calls.taskCreates).toBe(0);
     expect(await t.queued()).toEqual(before);
 
     await t.jobs.drainOutbox();
@@ -348,7 +349,7 @@ describe('storage full while the outbox drains', () => {
     t.later(STORAGE_RETRY_BASE_MS);
     await t.jobs.retryPaused();
     expect(await t.queued()).toEqual([]);
-    // Found, not created again: exactly one task in the CRM, and its real row in the cache.
+    // Sent once: exactly one task in the CRM, and its real row in the cache.
     expect(t.crm.calls.taskCreates).toBe(1);
     expect(t.crm.tasks).toHaveLength(1);
     expect(await t.db.tasks.get([ACCOUNT, -5])).toBeUndefined();

@@ -7,7 +7,7 @@
  * and writes its audit log.
  */
 import { z } from 'zod/mini';
-import type { CrmUser } from '../../../shared/crm-model';
+import type { CrmUser, Task } from '../../../shared/crm-model';
 import { dealMarkerLine, hasDealMarker } from '../../../shared/threadline-marker';
 import { t } from '../../i18n';
 import type { CrmClient, DateOrder, DeltaStyle, Page, PageQuery, RecordEntity } from '../crm-client';
@@ -262,9 +262,10 @@ export function createCopperClient(
 
     pageTasks: (query) => page('tasks', '/tasks/search', copperTask, toTask, query),
 
-    async findTask(name, related) {
+    async findTasks(name, related) {
       // tasks/search documents no name or related_resource filter: read the newest open tasks
       // (an earlier attempt of this create is among them) and match here.
+      const found: Task[] = [];
       for (let pageNumber = 1; pageNumber <= TASK_CHECK_PAGES; pageNumber += 1) {
         const answer = await call({
           method: 'POST',
@@ -281,17 +282,18 @@ export function createCopperClient(
           dataClasses: ['crmData'],
         });
         const list = parseEach(copperTask, answer.json, 'tasks/search', toTask);
-        const found = list.records.find(
-          (task) =>
-            task.name === name &&
-            (related === null
-              ? task.related === null
-              : task.related?.type === related.type && task.related.id === related.id),
+        found.push(
+          ...list.records.filter(
+            (task) =>
+              task.name === name &&
+              (related === null
+                ? task.related === null
+                : task.related?.type === related.type && task.related.id === related.id),
+          ),
         );
-        if (found) return found;
-        if (list.received < 200) return null;
+        if (list.received < 200) break;
       }
-      return null;
+      return found;
     },
 
     getPerson: (id) =>

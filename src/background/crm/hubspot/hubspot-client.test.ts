@@ -279,8 +279,8 @@ describe('HubSpot tasks, contacts and deals written', () => {
       dueDate: null,
       priority: 'None',
     });
-    expect(await client.findTask('Call Ana', { type: 'person', id: 512 })).toMatchObject({ id: task.id });
-    expect(await client.findTask('Call Ana', { type: 'person', id: 999 })).toBeNull();
+    expect(await client.findTasks('Call Ana', { type: 'person', id: 512 })).toMatchObject([{ id: task.id }]);
+    expect(await client.findTasks('Call Ana', { type: 'person', id: 999 })).toEqual([]);
     expect(await client.setTaskStatus(task.id, 'Completed')).toMatchObject({ status: 'Completed' });
     expect(double.requests.at(-1)).toMatchObject({
       method: 'PATCH',
@@ -304,8 +304,8 @@ describe('HubSpot tasks, contacts and deals written', () => {
     });
     const task = [...(double.objects.tasks?.values() ?? [])];
     expect(task).toHaveLength(1);
-    const found = await connect(double).client.findTask('Send terms', related);
-    expect(found?.id).toBe(Number(task[0]?.id));
+    const found = await connect(double).client.findTasks('Send terms', related);
+    expect(found.map((f) => f.id)).toEqual([Number(task[0]?.id)]);
     expect(double.requests.filter((r) => r.method === 'PUT')).toEqual([]);
   });
 

@@ -3,11 +3,12 @@
  * reference documents; associations go inline on create with the reference's type ids
  * (task→contact 204, task→deal 216, task→company 192, deal→contact 3, deal→company 341,
  * contact→company 279): one request makes the record and its links, so a retry after a lost answer
- * finds the task on its record (`findTask`).
+ * finds the tasks on its record (`findTasks`).
  *
  * Deals: the reference documents no free-text deal property, so the create's marker
  * (`dealMarkerLine`) is written as a note on the deal right after it; a retry finds its deal by
- * name and that note. A retry in the moment between the two writes can still make a second deal.
+ * name and that note. Known gap: when the deal's create is made but its answer lost (or the worker
+ * stops before the note), there is no note, and the retry makes a second deal.
  */
 import { dealMarkerLine, hasDealMarker } from '../../../shared/threadline-marker';
 import { t } from '../../i18n';
@@ -48,7 +49,7 @@ type Writes = Pick<
   | 'updatePerson'
   | 'createTask'
   | 'setTaskStatus'
-  | 'findTask'
+  | 'findTasks'
   | 'createOpportunity'
   | 'findCreatedOpportunity'
   | 'updateOpportunity'
@@ -204,7 +205,7 @@ export function createHubspotWrites(
       return toTask(parse(hubspotRecord, answer.json, 'tasks'));
     },
 
-    async findTask(name, related) {
+    async findTasks(name, related) {
       const answer = await call({
         method: 'POST',
         path: '/crm/v3/objects/tasks/search',
@@ -227,15 +228,13 @@ export function createHubspotWrites(
       const list = parseResults(hubspotRecord, answer.json, 'tasks/search', (r) => r).records.filter(
         (r) => r.properties.hs_task_subject === name,
       );
-      const first = list[0];
-      if (!first) return null;
-      if (related === null) return toTask(first, null);
-      if (related.type === 'lead') return null;
+      if (list.length === 0) return [];
+      if (related === null) return list.map((r) => toTask(r, null));
+      if (related.type === 'lead') return [];
       const object =
         related.type === 'person' ? 'contacts' : related.type === 'company' ? 'companies' : 'deals';
       const ids = await associatedTasks(object, related.id);
-      const hit = list.find((r) => ids.has(r.id));
-      return hit ? toTask(hit, related) : null;
+      return list.filter((r) => ids.has(r.id)).map((r) => toTask(r, related));
     },
 
     async createOpportunity(input) {

@@ -1,0 +1,133 @@
+import { describe, expect, it } from 'vitest';
+import { type OutboxRow, ThreadlineDb } from '../../db/threadline-db';
+import type { Task } from '../../shared/crm-model';
+import type { CrmClient, NewActivity, NewTask, SyncedActivity } from '../crm/crm-client';
+import { createWriteSender, type OutboxOp } from './write-sender';
+
+const A = 'me@corp.test';
+const alice = { type: 'person' as const, id: 10 };
+
+/**
+ * A CRM holding notes and tasks; `lose` makes the next create happen in the CRM and its answer
+ * lost on the way back (a dropped connection after the CRM made the record).
+ */
+function fakeCrm(notes: SyncedActivity[] = [], tasks: Task[] = []) {
+  let lose = false;
+  const made = { notes: 0, tasks: 0 };
+  const client = {
+    threadActivitiesOf: async () => [...notes],
+    createActivity: async (input: NewActivity) => {
+      const note = {
+        id: 100 + notes.length,
+        parentType: input.parent.type,
+        parentId: input.parent.id,
+        typeName: 'Note',
+        details: input.details,
+        at: 1,
+        modifiedAt: 1,
+      };
+      notes.push(note);
+      made.notes += 1;
+      if (lose) throw new Error('connection dropped');
+      return note;
+    },
+    findTasks: async (name: string) => tasks.filter((t) => t.name === name),
+    createTask: async (input: NewTask) => {
+      const task: Task = { id: 900 + tasks.length, ...input, status: 'Open', modifiedAt: 1 };
+      tasks.push(task);
+      made.tasks += 1;
+      if (lose) throw new Error('connection dropped');
+      return task;
+    },
+  } as Partial<CrmClient> as CrmClient;
+  return { client, made, loseNext: (value: boolean) => void (lose = value) };
+}
+
+async function setup() {
+  const db = new ThreadlineDb(`write-sender-${Math.random()}`);
+  const sender = createWriteSender({ db, nowMs: () => 1_000, enqueue: async () => undefined });
+  /** Queues the write, as the outbox stores it, and returns its stored row. */
+  const queue = async (write: OutboxOp, attempts = 0): Promise<OutboxRow> => {
+    const seq = await db.outbox.add({
+      account: A,
+      recordKey: 'person:10',
+      idempotencyKey: `k${Math.random()}`,
+      op: write.op,
+      payload: write.payload,
+      state: 'pending',
+      attempts,
+      nextAttemptAt: 0,
+      lastError: null,
+      createdAt: 0,
+    });
+    return (await db.outbox.get(seq)) as OutboxRow;
+  };
+  /** The row as the next drain reads it, after a failed attempt. */
+  const failedOnce = async (row: OutboxRow): Promise<OutboxRow> => {
+    await db.outbox.update(row.seq ?? -1, { attempts: row.attempts + 1 });
+    sender.forget(); // a new drain
+    return (await db.outbox.get(row.seq ?? -1)) as OutboxRow;
+  };
+  return { db, sender, queue, failedOnce };
+}
+
+const note = (text: string): OutboxOp => ({ op: 'addNote', payload: { record: alice, text } });
+const task = (name: string): OutboxOp => ({
+  op: 'createTask',
+  payload: { name, related: alice, dueDate: null, priority: 'None', provisionalId: -1 },
+});
+
+describe('write sender: notes and tasks that may rightly repeat', () => {
+  it('writes a note whose text the record already has: two "Left voicemail" notes are two notes', async () => {
+    const crm = fakeCrm();
+    const { sender, queue } = await setup();
+    await sender.send(crm.client, await queue(note('Left voicemail')));
+    await sender.send(crm.client, await queue(note('Left voicemail'))); // same drain
+    sender.forget();
+    await sender.send(crm.client, await queue(note('Left voicemail'))); // a later drain
+    expect(crm.made.notes).toBe(3);
+  });
+
+  it('does not write a note again when its answer was lost, even beside an earlier note of that text', async () => {
+    const crm = fakeCrm();
+    const { sender, queue, failedOnce } = await setup();
+    await sender.send(crm.client, await queue(note('Left voicemail')));
+    const row = await queue(note('Left voicemail'));
+    crm.loseNext(true);
+    await expect(sender.send(crm.client, row)).rejects.toThrow('connection dropped');
+    crm.loseNext(false);
+    await sender.send(crm.client, await failedOnce(row));
+    expect(crm.made.notes).toBe(2);
+  });
+
+  it('creates a task whose name an open task of the record has, and never twice after a lost answer', async () => {
+    const crm = fakeCrm();
+    const { db, sender, queue, failedOnce } = await setup();
+    await sender.send(crm.client, await queue(task('Follow up')));
+    const row = await queue(task('Follow up'));
+    crm.loseNext(true);
+    await expect(sender.send(crm.client, row)).rejects.toThrow('connection dropped');
+    crm.loseNext(false);
+    await sender.send(crm.client, await failedOnce(row));
+    expect(crm.made.tasks).toBe(2);
+    // The cache holds both tasks, each under its CRM id.
+    expect((await db.tasks.toArray()).map((t) => t.id).sort()).toEqual([900, 901]);
+  });
+
+  it('keeps the old check for a write queued before this one and already tried: its text found is taken as sent', async () => {
+    const crm = fakeCrm([
+      {
+        id: 7,
+        parentType: 'person',
+        parentId: 10,
+        typeName: 'Note',
+        details: 'Left voicemail',
+        at: 1,
+        modifiedAt: 1,
+      },
+    ]);
+    const { sender, queue } = await setup();
+    await sender.send(crm.client, await queue(note('Left voicemail'), 1));
+    expect(crm.made.notes).toBe(0);
+  });
+});
