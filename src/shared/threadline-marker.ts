@@ -50,6 +50,11 @@ export function dealMarkerLine(idempotencyKey: string): string {
   return `[threadline:v1 deal key=${encodeURIComponent(idempotencyKey)}]`;
 }
 
+/** Whether a text carries the marker of any deal create. */
+export function hasAnyDealMarker(details: string | null | undefined): boolean {
+  return /\[threadline:v1 deal key=[^\s\]]+\]\s*$/.test(details ?? '');
+}
+
 /** Whether a deal's details carry the marker of this create. */
 export function hasDealMarker(details: string | null | undefined, idempotencyKey: string): boolean {
   return (details ?? '').trimEnd().endsWith(dealMarkerLine(idempotencyKey));

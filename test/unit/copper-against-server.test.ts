@@ -84,7 +84,7 @@ describe('the Copper client against the strict server', () => {
       expect(deal.closeDate).toBe(input.closeDate);
       const raw = (await crm.call('GET', `/opportunities/${deal.id}`)).body as { close_date: string };
       expect(raw.close_date).toBe(stored);
-      expect(await client.findCreatedOpportunity(input)).toMatchObject({ id: deal.id });
+      expect((await client.findCreatedOpportunity(input)).deal).toMatchObject({ id: deal.id });
     },
   );
 

@@ -184,7 +184,15 @@ export interface CrmClient {
   /** Which of these ids (at most 200) the CRM still has: one request. */
   existingIds(entity: 'people' | 'companies', ids: readonly number[]): Promise<ExistenceCheck | null>;
   createOpportunity(input: NewOpportunity): Promise<Opportunity>;
-  /** The deal an earlier attempt of the same create made (same idempotency key), if any. */
-  findCreatedOpportunity(input: NewOpportunity): Promise<Opportunity | null>;
+  /**
+   * The deal an earlier attempt of the same create made, if any, and the ids of the deals of that
+   * name now (`namesakes`, stored as `before` ahead of the first attempt). Found by the create's
+   * marker; where the create cannot carry the marker itself (HubSpot writes it as a note after), also
+   * as the one namesake that is not among `before` and carries no Threadline marker at all.
+   */
+  findCreatedOpportunity(
+    input: NewOpportunity,
+    before?: readonly number[],
+  ): Promise<{ deal: Opportunity | null; namesakes: number[] }>;
   updateOpportunity(id: number, patch: OpportunityPatch): Promise<Opportunity>;
 }

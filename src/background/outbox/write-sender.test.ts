@@ -40,7 +40,10 @@ function fakeCrm(notes: SyncedActivity[] = [], tasks: Task[] = []) {
       return task;
     },
   } as Partial<CrmClient> as CrmClient;
-  return { client, made, loseNext: (value: boolean) => void (lose = value) };
+  const loseNext = (value: boolean) => {
+    lose = value;
+  };
+  return { client, made, loseNext };
 }
 
 async function setup() {
@@ -112,6 +115,51 @@ describe('write sender: notes and tasks that may rightly repeat', () => {
     expect(crm.made.tasks).toBe(2);
     // The cache holds both tasks, each under its CRM id.
     expect((await db.tasks.toArray()).map((t) => t.id).sort()).toEqual([900, 901]);
+  });
+
+  it('gives a deal create the namesakes the CRM had before its first attempt, on every later attempt', async () => {
+    const asked: (readonly number[] | undefined)[] = [];
+    let lose = true;
+    const client = {
+      findCreatedOpportunity: async (_input: unknown, before?: readonly number[]) => {
+        asked.push(before);
+        return { deal: null, namesakes: [70] };
+      },
+      createOpportunity: async () => {
+        if (lose) throw new Error('connection dropped');
+        return {
+          id: 71,
+          name: 'Renewal',
+          pipelineId: null,
+          stageId: null,
+          status: 'Open',
+          companyId: null,
+          primaryContactId: null,
+          value: null,
+          closeDate: null,
+          modifiedAt: 1,
+        };
+      },
+    } as Partial<CrmClient> as CrmClient;
+    const { sender, queue, failedOnce } = await setup();
+    const row = await queue({
+      op: 'createDeal',
+      payload: {
+        name: 'Renewal',
+        idempotencyKey: 'k',
+        pipelineId: 1,
+        stageId: 2,
+        value: null,
+        closeDate: null,
+        primaryContactId: null,
+        companyId: null,
+        provisionalId: -3,
+      },
+    });
+    await expect(sender.send(client, row)).rejects.toThrow('connection dropped');
+    lose = false;
+    await sender.send(client, await failedOnce(row));
+    expect(asked).toEqual([undefined, [70]]);
   });
 
   it('keeps the old check for a write queued before this one and already tried: its text found is taken as sent', async () => {

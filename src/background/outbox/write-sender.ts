@@ -60,7 +60,12 @@ export type OutboxOp =
   | {
       op: 'createDeal';
       /** `link`: link the thread to the new deal once it exists (its id is known only then). */
-      payload: NewOpportunity & { provisionalId: number; link?: { threadId: string; text: string } | null };
+      payload: NewOpportunity & {
+        provisionalId: number;
+        link?: { threadId: string; text: string } | null;
+        /** The ids of the deals of this name before the first attempt (see findCreatedOpportunity). */
+        before?: number[];
+      };
     }
   | { op: 'updateDeal'; payload: { dealId: number; patch: OpportunityPatch } };
 
@@ -127,11 +132,14 @@ export function createWriteSender(options: {
     const { before } = row.payload as { before?: number[] };
     if (before === undefined) {
       if (row.attempts > 0 && ids.length > 0) return ids[0] ?? null; // queued before `before` existed
-      await db.outbox.update(row.seq ?? -1, { payload: { ...(row.payload as object), before: [...ids] } });
+      await storeBefore(row, ids);
       return null;
     }
     return ids.find((id) => !before.includes(id)) ?? null;
   };
+  /** Notes on the stored write, ahead of its first attempt, what the CRM had before it. */
+  const storeBefore = (row: OutboxRow, ids: readonly number[]) =>
+    db.outbox.update(row.seq ?? -1, { payload: { ...(row.payload as object), before: [...ids] } });
 
   const storeMark = async (account: string, activity: SyncedActivity): Promise<void> => {
     const row = threadMarkRow(account, activity);
@@ -230,10 +238,12 @@ export function createWriteSender(options: {
         return;
       }
       case 'createDeal': {
-        const { provisionalId, link, ...payload } = write.payload;
+        const { provisionalId, link, before, ...payload } = write.payload;
         // The user's answer in the deal form, else the order the CRM's own data showed (sync).
         const input = { ...payload, dateOrder: payload.dateOrder ?? (await storedDateOrder(db)) };
-        const deal = (await client.findCreatedOpportunity(input)) ?? (await client.createOpportunity(input));
+        const earlier = await client.findCreatedOpportunity(input, before);
+        if (!earlier.deal && before === undefined) await storeBefore(row, earlier.namesakes);
+        const deal = earlier.deal ?? (await client.createOpportunity(input));
         const record = { type: 'opportunity' as const, id: deal.id };
         await db.transaction('rw', db.opportunities, db.threadMarks, db.outbox, async () => {
           await db.opportunities.delete(recordRowKey(account, provisionalId));

@@ -360,10 +360,13 @@ export function createCopperClient(
         purpose: 'manageDeals',
         dataClasses: ['crmData'],
       });
-      const found = parseEach(copperOpportunity, answer.json, 'opportunities/search', (o) => o).records.find(
-        (o) => hasDealMarker(o.details, input.idempotencyKey),
-      );
-      return found ? toOpportunity(found, input.dateOrder ?? learnedOrder) : null;
+      // The marker goes out with the create itself: a deal without it was not made by this create.
+      const namesakes = parseEach(copperOpportunity, answer.json, 'opportunities/search', (o) => o).records;
+      const found = namesakes.find((o) => hasDealMarker(o.details, input.idempotencyKey));
+      return {
+        deal: found ? toOpportunity(found, input.dateOrder ?? learnedOrder) : null,
+        namesakes: namesakes.map((o) => o.id),
+      };
     },
   };
 }

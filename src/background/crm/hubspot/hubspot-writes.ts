@@ -7,10 +7,11 @@
  *
  * Deals: the reference documents no free-text deal property, so the create's marker
  * (`dealMarkerLine`) is written as a note on the deal right after it; a retry finds its deal by
- * name and that note. Known gap: when the deal's create is made but its answer lost (or the worker
- * stops before the note), there is no note, and the retry makes a second deal.
+ * name and that note. When the create was made but its answer lost (or the worker stopped before
+ * the note), there is no note: the retry takes the one deal of that name made since its first
+ * attempt and marked by no create (`before`, stored by the outbox ahead of that attempt).
  */
-import { dealMarkerLine, hasDealMarker } from '../../../shared/threadline-marker';
+import { dealMarkerLine, hasAnyDealMarker, hasDealMarker } from '../../../shared/threadline-marker';
 import { t } from '../../i18n';
 import type { CrmClient } from '../crm-client';
 import { CrmError } from '../crm-error';
@@ -281,7 +282,7 @@ export function createHubspotWrites(
       return { ...created, primaryContactId: input.primaryContactId, companyId: input.companyId };
     },
 
-    async findCreatedOpportunity(input) {
+    async findCreatedOpportunity(input, before) {
       const answer = await call({
         method: 'POST',
         path: '/crm/v3/objects/deals/search',
@@ -294,7 +295,20 @@ export function createHubspotWrites(
         ...DEALS,
       });
       const candidates = parseResults(hubspotRecord, answer.json, 'deals/search', (r) => r).records;
+      const namesakes = candidates.map((c) => Number(c.id));
+      const asFound = (candidate: (typeof candidates)[number]) =>
+        index.pipelines().then((list) => ({
+          deal: {
+            ...toOpportunity(candidate, outcome(list)),
+            primaryContactId: input.primaryContactId,
+            companyId: input.companyId,
+          },
+          namesakes,
+        }));
+      /** A namesake made since the first attempt with no marker: that attempt's deal, its note never written. */
+      let unmarked: (typeof candidates)[number] | null = null;
       for (const candidate of candidates) {
+        const fresh = before !== undefined && !before.includes(Number(candidate.id));
         const links = await call({
           method: 'GET',
           path: `/crm/v4/objects/deals/${candidate.id}/associations/notes?limit=500`,
@@ -303,22 +317,23 @@ export function createHubspotWrites(
         const noteIds = parseResults(hubspotAssociation, links.json, 'associations', (a) =>
           String(a.toObjectId),
         ).records;
-        if (noteIds.length === 0) continue;
+        if (noteIds.length === 0) {
+          if (fresh) unmarked ??= candidate;
+          continue;
+        }
         const notes = await call({
           method: 'POST',
           path: '/crm/v3/objects/notes/batch/read',
           body: { properties: NOTE_PROPERTIES, inputs: noteIds.slice(0, 100).map((id) => ({ id })) },
           ...DEALS,
         });
-        const marked = parseResults(hubspotRecord, notes.json, 'notes/batch/read', (r) => r).records.some(
-          (n) => hasDealMarker(noteHtmlToText(n.properties.hs_note_body ?? ''), input.idempotencyKey),
-        );
-        if (marked) {
-          const found = toOpportunity(candidate, outcome(await index.pipelines()));
-          return { ...found, primaryContactId: input.primaryContactId, companyId: input.companyId };
-        }
+        const texts = parseResults(hubspotRecord, notes.json, 'notes/batch/read', (r) =>
+          noteHtmlToText(r.properties.hs_note_body ?? ''),
+        ).records;
+        if (texts.some((text) => hasDealMarker(text, input.idempotencyKey))) return asFound(candidate);
+        if (fresh && !texts.some(hasAnyDealMarker)) unmarked ??= candidate;
       }
-      return null;
+      return unmarked ? asFound(unmarked) : { deal: null, namesakes };
     },
 
     async updateOpportunity(id, patch) {
