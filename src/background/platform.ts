@@ -4,6 +4,7 @@
  * and tests build one from @webext-core/fake-browser (CONVENTIONS.md, "learned from Bitwarden").
  */
 import type { Browser, Runtime } from 'webextension-polyfill';
+import type { TabMessageType, TabRequestOf } from '../shared/protocol';
 import type { LanePort } from '../shared/tab-lane';
 
 export type MessageSender = Pick<Runtime.MessageSender, 'id' | 'url' | 'frameId' | 'documentId'> & {
@@ -80,8 +81,11 @@ export interface Platform {
   onCommand: EventLike<(command: string, tab: { id?: number | undefined } | undefined) => void>;
   /** Turns the static rule set that blocks InboxSDK's telemetry on or off (admin policy). */
   setTelemetryBlock(enabled: boolean): Promise<void>;
-  /** Asks the Gmail tab's content script (top frame) for message bodies; null if it cannot answer. */
-  sendToTab(tabId: number, message: unknown): Promise<unknown>;
+  /**
+   * A message to the Gmail tab's content script (top frame), one of protocol.ts's `tabMessages`; the
+   * answer is unchecked here (the caller parses it with that message's response schema).
+   */
+  sendToTab(tabId: number, message: TabRequestOf<TabMessageType>): Promise<unknown>;
 }
 
 export const TELEMETRY_RULESET = 'inboxsdk_telemetry';
