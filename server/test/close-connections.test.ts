@@ -27,9 +27,10 @@ describe('closing the server', () => {
 
   it('still answers a request that is in progress, then closes its connection', async () => {
     const server = await startTestServer({ people: 5, faults: { latencyMs: 300 } });
+    const received = server.nextRequest();
     const answer = server.call('GET', '/account');
     // The request has reached the server (it is waiting out the latency) before close begins.
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await received;
     await server.close();
     const { status, body } = await answer;
     expect(status).toBe(200);

@@ -19,6 +19,12 @@ export interface TestServer {
   /** Calls the API as the account owner (or with `headers` instead of the owner's). */
   call(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<Answer>;
   raw(path: string, init: RequestInit): Promise<Answer>;
+  /**
+   * Resolves when the server next receives a request (Node's `request` event: its head was read and
+   * the server counts it as in progress), for tests that act while one is in progress. Call it before
+   * sending the request.
+   */
+  nextRequest(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -74,6 +80,7 @@ export async function startTestServer(
         }),
       ),
     raw: async (path, init) => toAnswer(await fetch(`${origin}${path}`, init)),
+    nextRequest: () => new Promise((resolve) => app.server.once('request', () => resolve())),
     close: async () => {
       await app.close();
       db.close();

@@ -43,6 +43,9 @@ function channel(): MessageChannel {
   return c;
 }
 const views = (sent: unknown[]) => sent.filter((m) => (m as { type: string }).type === 'view');
+/** Resolves when `port`'s other end has been closed (Node fires `close` on both ends of a channel). */
+const closed = (port: MessagePort) =>
+  new Promise<void>((resolve) => port.addEventListener('close', () => resolve(), { once: true }));
 
 describe('tab lanes: keys', () => {
   const lanes = (session = memoryArea()) =>
@@ -88,16 +91,19 @@ describe('tab lanes: keys', () => {
     await l.issue(content(7));
     const dispatched: unknown[] = [];
     const dispatch = (m: unknown) => void dispatched.push(m);
+    const refused: Promise<void>[] = [];
     for (const data of [
       { type: 'threadlineLaneOpen', key: 'f'.repeat(32) },
       { type: 'threadlineLaneOpen' },
       { type: 'threadlineLaneOpen', key: await l.keyOf(7), extra: 1 },
     ]) {
       const c = channel();
+      refused.push(closed(c.port1));
       expect(await l.open(data, c.port2, dispatch)).toBeNull();
       c.port1.postMessage({ type: 'threadOpened', account: ME, thread, seq: 1 });
     }
-    await new Promise((r) => setTimeout(r, 20));
+    // Each refused port was closed: nothing posted on it can reach the worker.
+    await Promise.all(refused);
     expect(dispatched).toEqual([]);
   });
 });
@@ -129,14 +135,27 @@ async function openLane(env: ReturnType<typeof setup>, sidebar = env.port) {
   const fromWorker: unknown[] = [];
   c.port1.onmessage = (event) => void fromWorker.push(event.data);
   env.openLane({ type: 'threadlineLaneOpen', key: status.lane, connection: given.connection }, c.port2);
-  return { sidebar: c.port1, fromWorker, key: status.lane, connection: given.connection };
+  /**
+   * What the worker sent on the lane until now has reached the sidebar: a marker posted on the
+   * worker's end arrives after it (a port delivers in order).
+   */
+  const drained = async () => {
+    const marker = { type: 'testMarker', id: Math.random() };
+    c.port2.postMessage(marker);
+    await expect.poll(() => fromWorker).toContainEqual(marker);
+  };
+  return { sidebar: c.port1, fromWorker, key: status.lane, connection: given.connection, drained };
 }
+
+/** The subscribe's view has reached the sidebar (over its port, or its lane if open by then). */
+const subscribeViewsArrived = (count: number, ...channels: unknown[][]) =>
+  expect.poll(() => channels.reduce((sum, sent) => sum + views(sent).length, 0)).toBe(count);
 
 describe('tab lanes through the worker', () => {
   it('runs a thread open that came by the lane as the content script’s, and paints over the lane', async () => {
     const env = setup();
-    const { sidebar, fromWorker } = await openLane(env);
-    await new Promise((r) => setTimeout(r, 20));
+    const { sidebar, fromWorker, drained } = await openLane(env);
+    await subscribeViewsArrived(1, env.port.sent, fromWorker);
     const before = views(env.port.sent).length;
     sidebar.postMessage({ type: 'threadOpened', account: ME, thread, seq: 1 });
     await expect
@@ -150,7 +169,8 @@ describe('tab lanes through the worker', () => {
     expect(await env.send({ type: 'threadOpened', account: ME, thread, seq: 1 }, gmailSender(7))).toEqual({
       ok: true,
     });
-    await new Promise((r) => setTimeout(r, 50));
+    // Answered once handled, and a view is sent before that: one would be on the lane by now.
+    await drained();
     expect(views(fromWorker)).toHaveLength(painted);
     // Once the lane is open, nothing goes over the sidebar port any more.
     expect(views(env.port.sent)).toHaveLength(before);
@@ -180,7 +200,8 @@ describe('tab lanes through the worker', () => {
     env.connect(second);
     const secondLane = await openLane(env, second);
     expect(secondLane.connection).not.toBe(first.connection);
-    await new Promise((r) => setTimeout(r, 20));
+    // Each subscribe's view.
+    await subscribeViewsArrived(2, env.port.sent, second.sent, first.fromWorker, secondLane.fromWorker);
     const onPorts = views(env.port.sent).length + views(second.sent).length;
     await env.send({ type: 'threadOpened', account: ME, thread, seq: 1 }, gmailSender(7));
     await expect.poll(() => views(first.fromWorker).length).toBeGreaterThan(0);
@@ -203,28 +224,33 @@ describe('tab lanes through the worker', () => {
     const c = channel();
     const got: unknown[] = [];
     c.port1.onmessage = (event) => void got.push(event.data);
+    const refused = closed(c.port1);
     env.openLane(
       { type: 'threadlineLaneOpen', key: status.lane, connection: given.connection },
       c.port2,
       `${TEST_ORIGIN}src/options/index.html`,
     );
     c.port1.postMessage({ type: 'threadOpened', account: ME, thread, seq: 1 });
-    await new Promise((r) => setTimeout(r, 50));
+    // The worker closed the port it refused: nothing posted on it can reach the worker.
+    await refused;
     expect(await env.session.get('tab:7')).toBeUndefined();
     expect(env.sink.lines.map((l) => l.line).join('\n')).toContain('not the sidebar page');
   });
 
   it('goes back to the sidebar port when the sidebar leaves, and a new sidebar opens its own lane', async () => {
     const env = setup();
-    const { fromWorker } = await openLane(env);
-    await new Promise((r) => setTimeout(r, 20));
+    const { sidebar, fromWorker } = await openLane(env);
+    await subscribeViewsArrived(1, env.port.sent, fromWorker);
     const before = views(fromWorker).length;
+    const laneClosed = closed(sidebar);
     env.port.close();
     const next = fakePort(SIDEBAR_PORT, sidebarSender(7));
     env.connect(next);
     next.deliver({ type: 'subscribe' });
     await env.send({ type: 'threadOpened', account: ME, thread, seq: 1 }, gmailSender(7));
     await expect.poll(() => views(next.sent).length).toBeGreaterThan(0);
+    // The lane went with the port: nothing more can arrive on it.
+    await laneClosed;
     expect(views(fromWorker)).toHaveLength(before);
   });
 });

@@ -1,5 +1,5 @@
 // @vitest-environment happy-dom
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { ThreadFacts } from '../shared/protocol';
 import type { GmailHost, SidebarMount, ThreadRow } from './gmail-host/gmail-host';
 import type { ContentPlatform } from './platform';
@@ -67,15 +67,20 @@ const worker = (enabled: boolean) => (m: unknown) =>
 
 function fakeContentPlatform(answer: (m: unknown) => unknown = worker(true)) {
   const sent: unknown[] = [];
+  let onRequest: Parameters<ContentPlatform['onWorkerRequest']>[0] = () => undefined;
   const platform: ContentPlatform = {
     sendMessage: async (m) => {
       sent.push(m);
       return answer(m);
     },
     getURL: (path) => `chrome-extension://abc/${path}`,
-    onWorkerRequest: () => undefined,
+    onWorkerRequest: (listener) => {
+      onRequest = listener;
+    },
   };
-  return { platform, sent };
+  /** The worker asks the page something, as chrome.tabs.sendMessage would. */
+  const askPage = (message: unknown) => onRequest(message);
+  return { platform, sent, askPage };
 }
 
 describe('content script', () => {
@@ -90,12 +95,13 @@ describe('content script', () => {
     expect(frame.src).toBe('chrome-extension://abc/src/sidebar/index.html#theme=light');
     gmail.open(thread);
     gmail.close('t');
-    await new Promise((r) => setTimeout(r, 0));
-    expect(sent).toEqual([
-      { type: 'hostStatus', account: 'me@corp.test' },
-      { type: 'threadOpened', account: 'me@corp.test', thread, seq: 1 },
-      { type: 'threadClosed', account: 'me@corp.test', threadId: 't', seq: 2 },
-    ]);
+    await vi.waitFor(() =>
+      expect(sent).toEqual([
+        { type: 'hostStatus', account: 'me@corp.test' },
+        { type: 'threadOpened', account: 'me@corp.test', thread, seq: 1 },
+        { type: 'threadClosed', account: 'me@corp.test', threadId: 't', seq: 2 },
+      ]),
+    );
   });
 
   it('offers each sidebar document the tab lane with its key, and sends thread opens on it too', async () => {
@@ -111,7 +117,9 @@ describe('content script', () => {
       },
     });
     gmail.open(thread); // before the frame loaded: by message only
-    await new Promise((r) => setTimeout(r, 0));
+    const opened = { type: 'threadOpened', account: 'me@corp.test', thread, seq: 1 };
+    // Sent by message: the lane was asked to post it first, before the frame loaded.
+    await vi.waitFor(() => expect(sent).toContainEqual(opened));
     frame.dispatchEvent(new Event('load'));
     expect(offers.map(({ message, origin }) => ({ message, origin }))).toEqual([
       { message: { type: 'threadlineLaneOffer', key: LANE }, origin: 'chrome-extension://abc' },
@@ -120,13 +128,10 @@ describe('content script', () => {
     const sidebarEnd = offers[0]?.port;
     if (sidebarEnd) sidebarEnd.onmessage = (event) => void onLane.push(event.data);
     gmail.close('t');
-    await new Promise((r) => setTimeout(r, 20));
     const closed = { type: 'threadClosed', account: 'me@corp.test', threadId: 't', seq: 2 };
-    expect(onLane).toEqual([closed]);
-    expect(sent.slice(1)).toEqual([
-      { type: 'threadOpened', account: 'me@corp.test', thread, seq: 1 },
-      closed,
-    ]);
+    // A port delivers in order: had the open gone on the lane, it would arrive before the close.
+    await vi.waitFor(() => expect(onLane).toEqual([closed]));
+    await vi.waitFor(() => expect(sent.slice(1)).toEqual([opened, closed]));
     // The sidebar frame loads another document: a new port, and the old one is closed.
     frame.dispatchEvent(new Event('load'));
     expect(offers).toHaveLength(2);
@@ -149,10 +154,11 @@ describe('content script', () => {
     expect(asks).toBe(5);
     expect(gmail.mounts).toHaveLength(1);
     gmail.open(thread);
-    await new Promise((r) => setTimeout(r, 0));
-    expect(sent.filter((m) => (m as { type: string }).type === 'threadOpened')).toEqual([
-      { type: 'threadOpened', account: 'me@corp.test', thread, seq: 1 },
-    ]);
+    await vi.waitFor(() =>
+      expect(sent.filter((m) => (m as { type: string }).type === 'threadOpened')).toEqual([
+        { type: 'threadOpened', account: 'me@corp.test', thread, seq: 1 },
+      ]),
+    );
   });
 
   it('stays inert when the worker never answers, once the retries are spent', async () => {
@@ -168,10 +174,14 @@ describe('content script', () => {
 
   it('stays inert for an account the admin policy does not allow', async () => {
     const gmail = fakeHost();
-    const { platform, sent } = fakeContentPlatform(worker(false));
+    const { platform, sent, askPage } = fakeContentPlatform(worker(false));
     await startContentScript(platform, async () => gmail.host, { pageUrl });
     gmail.open(thread);
-    await new Promise((r) => setTimeout(r, 0));
+    // Something observable after it, queued behind the open on the same gate (the worker's answer):
+    // the answer to a request from the worker. By then the open has been dropped, or sent.
+    expect(await askPage({ type: 'readBodies', threadId: 't', messageIds: ['<m1@x>'] })).toEqual({
+      bodies: [],
+    });
     expect(gmail.mounts).toEqual([]);
     expect(sent).toEqual([{ type: 'hostStatus', account: 'me@corp.test' }]);
   });

@@ -14,6 +14,8 @@ function setup(postToWorker?: (data: LaneOpen, port: MessagePort) => Promise<voi
   let listener: ((event: MessageEvent) => void) | null = null;
   const opened: { data: LaneOpen; port: MessagePort }[] = [];
   const fromWorker: unknown[] = [];
+  /** What reached the sidebar's end of an offered port (seen in the same dispatch as the lane's handler). */
+  const atSidebar: unknown[] = [];
   const lane = createSidebarLane({
     listen: (l) => {
       listener = l;
@@ -31,6 +33,7 @@ function setup(postToWorker?: (data: LaneOpen, port: MessagePort) => Promise<voi
   const offer = (over: { origin?: string; source?: unknown; key?: string; ports?: number } = {}) => {
     const channel = new MessageChannel();
     ports.push(channel.port1, channel.port2);
+    channel.port2.addEventListener('message', (event) => void atSidebar.push(event.data));
     const transferred = over.ports === 2 ? [channel.port2, new MessageChannel().port1] : [channel.port2];
     listener?.({
       origin: over.origin ?? 'https://mail.google.com',
@@ -47,10 +50,14 @@ function setup(postToWorker?: (data: LaneOpen, port: MessagePort) => Promise<voi
     if (last) last.port.onmessage = (event) => void got.push(event.data);
     return got;
   };
-  return { lane, offer, opened, fromWorker, atWorker };
+  /** The sidebar's lane has handled `message` from the page (passed it on, or had nowhere to). */
+  const reachedSidebar = (message: unknown) => expect.poll(() => atSidebar).toContainEqual(message);
+  return { lane, offer, opened, fromWorker, atWorker, reachedSidebar };
 }
 
-const settle = () => new Promise((r) => setTimeout(r, 20));
+/** Resolves when `port`'s other end has been closed (Node fires `close` on both ends of a channel). */
+const closed = (port: MessagePort) =>
+  new Promise<void>((resolve) => port.addEventListener('close', () => resolve(), { once: true }));
 
 describe('sidebar tab lane', () => {
   it('passes the page’s messages to the worker once the keys match, and the worker’s back to the sidebar', async () => {
@@ -62,11 +69,9 @@ describe('sidebar tab lane', () => {
     ]);
     const got = env.atWorker();
     page.postMessage({ type: 'threadOpened', seq: 1 });
-    await settle();
-    expect(got).toEqual([{ type: 'threadOpened', seq: 1 }]);
+    await expect.poll(() => got).toEqual([{ type: 'threadOpened', seq: 1 }]);
     env.opened[0]?.port.postMessage({ type: 'benchPong', seq: 4 });
-    await settle();
-    expect(env.fromWorker).toEqual([{ type: 'benchPong', seq: 4 }]);
+    await expect.poll(() => env.fromWorker).toEqual([{ type: 'benchPong', seq: 4 }]);
   });
 
   it('refuses an offer from another origin, another window, with another key or extra ports', async () => {
@@ -79,10 +84,13 @@ describe('sidebar tab lane', () => {
       const env = setup();
       env.lane.setKey(KEY, CONN);
       const got = env.atWorker();
-      const page = env.offer(bad);
-      page.postMessage({ type: 'threadOpened', seq: 1 });
-      await settle();
-      expect(got).toEqual([]);
+      const page = env.offer(); // the tab's own offer: its lane is taken
+      const forged = env.offer(bad);
+      forged.postMessage({ type: 'threadOpened', seq: 1 });
+      page.postMessage({ type: 'threadOpened', seq: 2 });
+      // Had the forged offer been taken, it would have replaced the page's port (closing it): only
+      // its message would pass. The page's message passing, alone, shows it was refused.
+      await expect.poll(() => got).toEqual([{ type: 'threadOpened', seq: 2 }]);
     }
   });
 
@@ -91,15 +99,19 @@ describe('sidebar tab lane', () => {
     env.lane.setKey(KEY, CONN);
     const page = env.offer();
     const before = env.atWorker();
+    const [first] = env.opened;
+    if (!first) throw new Error('no lane opened');
+    const laneClosed = closed(first.port);
     env.lane.workerGone();
     page.postMessage({ type: 'threadOpened', seq: 1 });
-    await settle();
+    // The sidebar had the message with no lane to pass it on, and the old lane is closed.
+    await env.reachedSidebar({ type: 'threadOpened', seq: 1 });
+    await laneClosed;
     expect(before).toEqual([]);
     env.lane.setKey(KEY, CONN); // the restarted worker's subscribe answer
     const after = env.atWorker();
     page.postMessage({ type: 'threadOpened', seq: 2 });
-    await settle();
-    expect(after).toEqual([{ type: 'threadOpened', seq: 2 }]);
+    await expect.poll(() => after).toEqual([{ type: 'threadOpened', seq: 2 }]);
     expect(env.opened).toHaveLength(2);
   });
 
@@ -107,29 +119,33 @@ describe('sidebar tab lane', () => {
     const env = setup();
     env.lane.setKey(KEY, CONN);
     const old = env.offer();
+    const oldClosed = closed(old);
     env.lane.setKey('c'.repeat(32), CONN);
     const got = env.atWorker();
     old.postMessage({ type: 'threadOpened', seq: 1 });
-    await settle();
+    // The old document's port was closed: nothing posted on it passes.
+    await oldClosed;
     expect(got).toEqual([]);
     const fresh = env.offer({ key: 'c'.repeat(32) });
     fresh.postMessage({ type: 'threadOpened', seq: 1 });
-    await settle();
-    expect(got).toEqual([{ type: 'threadOpened', seq: 1 }]);
+    await expect.poll(() => got).toEqual([{ type: 'threadOpened', seq: 1 }]);
   });
 
   it('keeps the lane it took when a page script offers another port (wrong key, or before the key)', async () => {
     const env = setup();
     const forgedEarly = env.offer({ key: 'd'.repeat(32) }); // held with the real one until the key comes
+    const refused = [closed(forgedEarly)];
     const page = env.offer();
     env.lane.setKey(KEY, CONN);
     const got = env.atWorker();
     const forgedLate = env.offer({ key: 'e'.repeat(32) });
+    refused.push(closed(forgedLate));
     page.postMessage({ type: 'threadOpened', seq: 1 });
     forgedEarly.postMessage({ type: 'threadOpened', seq: 2 });
     forgedLate.postMessage({ type: 'threadOpened', seq: 3 });
-    await settle();
-    expect(got).toEqual([{ type: 'threadOpened', seq: 1 }]);
+    // Both forged ports were refused (closed: nothing on them passes), and the page's still passes.
+    await Promise.all(refused);
+    await expect.poll(() => got).toEqual([{ type: 'threadOpened', seq: 1 }]);
   });
 
   it('opens the lane again with the next key when the worker could not be reached directly', async () => {
@@ -142,13 +158,13 @@ describe('sidebar tab lane', () => {
     env.lane.setKey(KEY, CONN);
     const page = env.offer();
     page.postMessage({ type: 'threadOpened', seq: 1 });
-    await settle();
+    // The sidebar had the message, with no lane to the worker open.
+    await env.reachedSidebar({ type: 'threadOpened', seq: 1 });
     expect(env.opened).toEqual([]);
     reachable = true;
     env.lane.setKey(KEY, CONN);
     const got = env.atWorker();
     page.postMessage({ type: 'threadOpened', seq: 2 });
-    await settle();
-    expect(got).toEqual([{ type: 'threadOpened', seq: 2 }]);
+    await expect.poll(() => got).toEqual([{ type: 'threadOpened', seq: 2 }]);
   });
 });

@@ -35,7 +35,12 @@ function worker() {
     await addPerson(db, 21, 'alice@acme.test', ME);
     await db.settings.put({ name: CRM_DATE_ORDER_SETTING, value: 'dayFirst' });
   };
-  return { db, connect, seed, send: fake.send };
+  /** The outbox's copy outside IndexedDB (outbox-mirror.ts), in storage.local. */
+  const mirrored = async () =>
+    Object.entries(await fake.local.getAll())
+      .filter(([key]) => key.startsWith('outbox:'))
+      .map(([, row]) => (row as { payload: unknown }).payload);
+  return { db, connect, seed, send: fake.send, mirrored };
 }
 
 /** A queued note, as the outbox stores it. */
@@ -82,7 +87,9 @@ describe('connection handlers', () => {
       await env.connect(A);
       await env.db.outbox.add(queued(`for ${again}`));
       // The copy outside IndexedDB is written once the add committed.
-      await new Promise((resolve) => setTimeout(resolve, 50));
+      await vi.waitFor(async () =>
+        expect(await env.mirrored()).toEqual([{ personId: 21, text: `for ${again}` }]),
+      );
       await loseDatabase(env.db);
       // Back before anything else reads the new database; the saved connection is gone with it.
       expect((await env.db.outbox.toArray()).map((r) => r.payload)).toEqual([

@@ -1,5 +1,5 @@
 import { fakeBrowser } from '@webext-core/fake-browser';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import {
   createFakePlatform,
   gmailSender,
@@ -93,18 +93,25 @@ describe('admin policy store', () => {
   });
 
   it('waits (fail-closed) when the store is empty at start-up, and takes a policy that arrives', async () => {
-    const { policy } = store(2000);
-    const pending = policy.current();
-    let settled = false;
-    void pending.then(() => {
-      settled = true;
-    });
-    await new Promise((r) => setTimeout(r, 30));
-    expect(settled).toBe(false);
-    await setPolicy({ AllowedGoogleAccountDomains: ['corp.test'] });
-    await new Promise((r) => setTimeout(r, 30));
-    // The change arrived in the grace period: the new load answers.
-    expect((await policy.current()).settings.allowedAccountDomains).toEqual(['corp.test']);
+    // The grace period is the store's timer, run (or not) by the test: no other timer is faked.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      const { policy } = store(2000);
+      const pending = policy.current();
+      let settled = false;
+      void pending.then(() => {
+        settled = true;
+      });
+      // The store found the managed store empty and waits out the grace period.
+      await vi.waitFor(() => expect(vi.getTimerCount()).toBe(1));
+      expect(settled).toBe(false);
+      await setPolicy({ AllowedGoogleAccountDomains: ['corp.test'] });
+      // The change arrived in the grace period: the first call itself answers with it.
+      expect((await pending).settings.allowedAccountDomains).toEqual(['corp.test']);
+      expect((await policy.current()).settings.allowedAccountDomains).toEqual(['corp.test']);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('trusts "no policy" after the grace period, once per browser session', async () => {
@@ -159,7 +166,8 @@ describe('admin policy store', () => {
     await make().current();
     await expect.poll(() => writes).toEqual(['lastKnownPolicy']);
     await make().current(); // the worker woke again, nothing changed
-    await new Promise((r) => setTimeout(r, 50));
+    // A transaction begun now runs after any write the woken store began (IndexedDB orders them).
+    expect(await db.settings.get('lastKnownPolicy')).toMatchObject({ value: { EmailContentLevel: 'none' } });
     expect(writes).toEqual(['lastKnownPolicy']);
   });
 

@@ -92,11 +92,22 @@ function setup(lookups: Partial<CardLookups> = {}, internal: readonly string[] =
   return { db, views, store, sent, counts, viewsOf, setPending, listening };
 }
 
-const settle = () => new Promise((resolve) => setTimeout(resolve, 20));
+/**
+ * A refresh is queued with `setTimeout(…, 0)` (thread-views.ts coalesces a tick's requests that
+ * way), and a rebuild asks for the teammates before anything else that waits. One task later, then,
+ * a refresh queued before this call has begun: `counts.teammates` shows it.
+ */
+const queuedRefreshBegun = () => new Promise((resolve) => setTimeout(resolve, 0));
 
 describe('thread views', () => {
   it('paints an open with ONE view: the summary without message lists, the cards and the status', async () => {
-    const env = setup();
+    const asked: number[][] = [];
+    const env = setup({
+      activities: async (_account, ids) => {
+        asked.push([...ids]);
+        return false;
+      },
+    });
     await addPerson(env.db, 1, 'alice@acme.test', A);
     const outside = await env.views.opened(7, A, thread, env.store.open(7, A, thread));
     expect(outside.map((p) => p.address)).toEqual(['alice@acme.test', 'bob@beta.test']);
@@ -112,7 +123,11 @@ describe('thread views', () => {
     // The cards were built once, and the one unknown address was searched once.
     expect(env.counts.teammates).toBe(1);
     await expect.poll(() => env.counts.searches).toEqual([['bob@beta.test']]);
-    await settle();
+    // The look-ups' last step: the search found nobody, so Alice's activities were asked for, and
+    // their answer (nothing fetched) asks for no refresh.
+    await expect.poll(() => asked).toEqual([[1]]);
+    await queuedRefreshBegun();
+    expect(env.counts.teammates).toBe(1);
     expect(env.viewsOf(7)).toHaveLength(1);
   });
 
@@ -158,7 +173,8 @@ describe('thread views', () => {
   it('refreshes a tab once for many changes in one tick (an outbox drain), not once per change', async () => {
     const env = setup();
     await env.views.opened(7, A, thread, env.store.open(7, A, thread));
-    await settle();
+    // The open's look-up is over (nobody is known: the search of both addresses is its only step).
+    await expect.poll(() => env.counts.searches).toHaveLength(1);
     const before = env.counts.teammates;
     for (let i = 0; i < 50; i += 1) env.views.accountChanged(A, 'none');
     await expect.poll(() => env.viewsOf(7).length).toBe(2);
@@ -171,7 +187,8 @@ describe('thread views', () => {
   it('re-sends built cards with a new status instead of building them again', async () => {
     const env = setup();
     await env.views.opened(7, A, thread, env.store.open(7, A, thread));
-    await settle();
+    // The open's look-up is over (nobody is known: the search of both addresses is its only step).
+    await expect.poll(() => env.counts.searches).toHaveLength(1);
     const built = env.counts.teammates;
     env.setPending(3);
     env.views.statusChanged(A);
@@ -185,7 +202,8 @@ describe('thread views', () => {
     const env = setup();
     await env.views.opened(7, A, thread, env.store.open(7, A, thread));
     await env.views.opened(8, A, thread, env.store.open(8, A, thread));
-    await settle();
+    // Both opens' look-ups are over (a search each, their only step: nobody is known).
+    await expect.poll(() => env.counts.searches).toHaveLength(2);
     const reads = env.counts.status;
     env.views.statusChanged(A);
     await expect.poll(() => env.viewsOf(8).length).toBe(2);
@@ -224,11 +242,16 @@ describe('thread views', () => {
     const env = setup();
     env.listening.delete(7); // the thread opened before the sidebar page loaded
     await env.views.opened(7, A, thread, env.store.open(7, A, thread));
-    await settle();
+    // The open's look-up is over (nobody is known: the search of both addresses is its only step).
+    await expect.poll(() => env.counts.searches).toHaveLength(1);
+    const builtAtOpen = env.counts.teammates;
     // The first sync stores Bob (and a deal) and ends: no tab listens, so nothing is refreshed.
     await addPerson(env.db, 2, 'bob@beta.test', A);
     env.views.accountChanged(A, 'all');
-    await settle();
+    // The change looked for the account's listening tabs and found none, and queued no refresh.
+    expect(await env.views.tabsOf(A)).toEqual([]);
+    await queuedRefreshBegun();
+    expect(env.counts.teammates).toBe(builtAtOpen);
     env.listening.add(7);
     await env.views.subscribed(7);
     await expect.poll(() => env.viewsOf(7).length).toBe(2);
@@ -238,7 +261,7 @@ describe('thread views', () => {
     const built = env.counts.teammates;
     await env.views.subscribed(7);
     await expect.poll(() => env.viewsOf(7).length).toBe(3);
-    await settle();
+    await queuedRefreshBegun();
     expect(env.counts.teammates).toBe(built);
     expect(env.viewsOf(7)).toHaveLength(3);
   });

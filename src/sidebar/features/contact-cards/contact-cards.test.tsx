@@ -190,6 +190,11 @@ describe("contact cards: a newly shown thread's first card paints alone", () => 
   const mountView = (first: SidebarView) => renderCards(first).store;
   /** Past Preact's re-render (a microtask) but before its after-paint effects. */
   const rerendered = () => new Promise((resolve) => setTimeout(resolve, 0));
+  /**
+   * Past the after-paint effects already queued: Preact runs them in a task it queues after the next
+   * animation frame (or 35 ms without one), so one frame and then one task later they have run.
+   */
+  const effectsRan = () => new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
   const typeInto = (input: HTMLInputElement | undefined, text: string) => {
     if (!input) throw new Error('no input');
     input.value = text;
@@ -257,7 +262,7 @@ describe("contact cards: a newly shown thread's first card paints alone", () => 
     // Another thread with one card, whose later view has two: shown at once.
     store.getState().receiveView(view(2, 't2', [card('d@x.test')]));
     await vi.waitFor(() => expect(shown()).toEqual(['d@x.test']));
-    await new Promise((resolve) => setTimeout(resolve, 50)); // its effect ran
+    await effectsRan();
     store.getState().receiveView(view(2, 't2', [card('d@x.test'), card('e@x.test')]));
     await rerendered();
     expect(shown()).toEqual(['d@x.test', 'e@x.test']);
@@ -273,7 +278,7 @@ describe("contact cards: a newly shown thread's first card paints alone", () => 
     store.getState().receiveView(view(3, null, []));
     await rerendered();
     expect(shown()).toEqual([]);
-    await new Promise((resolve) => setTimeout(resolve, 50)); // its effect ran
+    await effectsRan();
     store.getState().receiveView(view(4, 't2', [card('c@x.test'), card('d@x.test')]));
     await rerendered();
     expect(shown()).toEqual(['c@x.test']);
