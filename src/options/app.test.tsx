@@ -96,4 +96,18 @@ describe('OptionsApp: settings that cannot be read (issue 12)', () => {
     expect(byTestId(root, 'section-connection')).not.toBeNull();
     expect(calls).toBe(2);
   });
+
+  it('asks fresh at once when Chrome reports a policy change, with no wait in between', async () => {
+    const api = fakeApi(() => Promise.resolve(settings));
+    let policyChanged = () => {};
+    api.onPolicyChanged = (listener) => {
+      policyChanged = listener;
+      return () => undefined;
+    };
+    await mount(api);
+    await vi.waitFor(() => expect(api.getSettings).toHaveBeenCalledTimes(1));
+    await act(async () => policyChanged());
+    // Asked in the same turn of rendering: the worker reads the policy again before answering.
+    expect(vi.mocked(api.getSettings).mock.calls).toEqual([[false], [true]]);
+  });
 });

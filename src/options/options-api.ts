@@ -12,7 +12,8 @@ export interface OptionsApi {
   disconnect(): Promise<void>;
   requestCopperPermission(): Promise<boolean>;
   requestHubspotPermission(): Promise<boolean>;
-  getSettings(): Promise<ResponseOf<'getSettings'>>;
+  /** `fresh`: after Chrome reported a policy change (the worker reads the policy again first). */
+  getSettings(fresh?: boolean): Promise<ResponseOf<'getSettings'>>;
   /** Calls back when Chrome reports a change of admin policy; returns an unsubscribe. */
   onPolicyChanged(listener: () => void): () => void;
   /** Any other typed request to the worker (privacy centre, settings). */
@@ -29,7 +30,7 @@ export const optionsApi: OptionsApi = {
   },
   requestCopperPermission: () => browser.permissions.request({ origins: ['https://api.copper.com/*'] }),
   requestHubspotPermission: () => browser.permissions.request({ origins: ['https://api.hubapi.com/*'] }),
-  getSettings: () => worker.ask('getSettings', {}),
+  getSettings: (fresh) => worker.ask('getSettings', fresh ? { fresh } : {}),
   onPolicyChanged: (listener) => {
     // The managed area's own event, not storage.onChanged: the worker writes storage.session on
     // every thread open, and an open settings page would be handed each of those writes.

@@ -26,14 +26,16 @@ export interface SettingsState {
 export function useSettingsState(api: SettingsSource): SettingsState {
   const [answer, setAnswer] = useState<SettingsAnswer | null>(null);
   const [error, setError] = useState<string | null>(null);
-  // Every change of `reads` is one more read; the answer of an older read is dropped, so reads that
-  // overlap (a save and a policy change) never leave the older settings on screen.
-  const [reads, setReads] = useState(0);
-  const readAgain = useCallback(() => setReads((n) => n + 1), []);
+  // Every change of `read` is one more read; the answer of an older read is dropped, so reads that
+  // overlap (a save and a policy change) never leave the older settings on screen. `fresh`: after
+  // Chrome reported a policy change, the worker reads the policy again before answering (it may not
+  // have handled the same event yet).
+  const [read, setRead] = useState({ n: 0, fresh: false });
+  const readAgain = useCallback(() => setRead(({ n }) => ({ n: n + 1, fresh: false })), []);
 
   useEffect(() => {
     let live = true;
-    api.getSettings().then(
+    api.getSettings(read.fresh).then(
       (next) => {
         if (!live) return;
         setAnswer(next);
@@ -49,20 +51,12 @@ export function useSettingsState(api: SettingsSource): SettingsState {
     return () => {
       live = false;
     };
-  }, [api, reads]);
+  }, [api, read]);
 
   useEffect(() => {
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    // The worker re-reads the policy on the same event, and Chrome does not say which listener runs
-    // first: asked at once, the worker may still answer with the policy it held before. It tells no
-    // page when its own re-read is done, so give it a moment before asking.
-    const unsubscribe = api.onPolicyChanged(() => {
-      clearTimeout(timer);
-      timer = setTimeout(readAgain, 150);
-    });
+    const unsubscribe = api.onPolicyChanged(() => setRead(({ n }) => ({ n: n + 1, fresh: true })));
     window.addEventListener(SETTINGS_CHANGED, readAgain);
     return () => {
-      clearTimeout(timer);
       unsubscribe();
       window.removeEventListener(SETTINGS_CHANGED, readAgain);
     };

@@ -338,7 +338,14 @@ export const messages = declare({
   },
   getSettings: {
     senders: ['optionsPage', 'sidebarPage'],
-    request: z.strictObject({ type: z.literal('getSettings') }),
+    request: z.strictObject({
+      type: z.literal('getSettings'),
+      /**
+       * Read the admin policy again first: a page told by Chrome that the policy changed asks this
+       * way, since the worker may not have handled the same event yet.
+       */
+      fresh: z.optional(z.literal(true)),
+    }),
     response: z.strictObject({
       settings: settingsSchema,
       /** The settings an admin policy decides (their names). */

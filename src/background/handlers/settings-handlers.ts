@@ -8,8 +8,8 @@ type SettingsHandlers = Pick<Handlers, 'getSettings' | 'setUserSettings' | 'sync
 export function createSettingsHandlers(ctx: WorkerContext): SettingsHandlers {
   const { policy, db } = ctx;
   return {
-    getSettings: async () => {
-      const { settings, locked, warnings } = await policy.current();
+    getSettings: async (request) => {
+      const { settings, locked, warnings } = await (request.fresh ? policy.reload() : policy.current());
       return { settings: { ...settings }, locked, warnings };
     },
     setUserSettings: async (request) => {

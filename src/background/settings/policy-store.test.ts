@@ -252,6 +252,33 @@ describe('policy enforced in the worker', () => {
     expect(answer.warnings).toEqual(['Unknown policy "Nonsense" was ignored.']);
   });
 
+  it('reads the policy again for a page that asks fresh, before the worker has the change event', async () => {
+    const fake = createFakePlatform();
+    await setPolicy({ ProhibitedDataMode: 'block' });
+    // Chrome delivers onChanged to the page and to the worker in no set order: here the worker's
+    // copy of the event has not come yet (never, in this test).
+    const platform = {
+      ...fake.platform,
+      managed: { ...fake.platform.managed, onChanged: { addListener: () => {} } },
+    };
+    main(platform, createLogger('worker', recordingSink()), {
+      db: new ThreadlineDb(`w-${Math.random()}`),
+      policyGraceMs: 5,
+    });
+    const options = { id: 'threadlinetestid', url: `${TEST_ORIGIN}src/options/index.html` };
+    const mode = async (request: Record<string, unknown>) =>
+      (
+        (await fake.send({ type: 'getSettings', ...request }, options)) as {
+          settings: { prohibitedDataMode: string };
+        }
+      ).settings.prohibitedDataMode;
+    expect(await mode({})).toBe('block');
+    await setPolicy({ ProhibitedDataMode: 'off' });
+    expect(await mode({})).toBe('block'); // what the worker holds
+    expect(await mode({ fresh: true })).toBe('off');
+    expect(await mode({})).toBe('off'); // and holds from then on
+  });
+
   it('lets the egress gate reach admin-allowed extra hosts over HTTPS only', async () => {
     const ok = async () => ({ status: 200, headers: { get: () => null }, text: async () => '{}' });
     const egress = createEgress({
