@@ -1,7 +1,7 @@
 // @vitest-environment happy-dom
-import { render } from 'preact';
 import { act } from 'preact/test-utils';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import { byTestId, mount } from '../../test/unit/mount';
 import type { ResponseOf } from '../shared/protocol';
 import { DEFAULT_SETTINGS } from '../shared/settings';
 import { WorkerRequestError } from '../shared/worker-client';
@@ -32,22 +32,7 @@ function fakeApi(getSettings: () => Promise<ResponseOf<'getSettings'>>) {
   return api;
 }
 
-const roots: HTMLElement[] = [];
-async function mount(api: OptionsApi) {
-  const root = document.createElement('div');
-  document.body.append(root);
-  roots.push(root);
-  await act(async () => {
-    render(<OptionsApp version="1.2.3" api={api} />, root);
-  });
-  return root;
-}
-const byTestId = (root: HTMLElement, id: string) => root.querySelector<HTMLElement>(`[data-testid="${id}"]`);
-
-afterEach(() => {
-  for (const root of roots.splice(0)) render(null, root);
-  document.body.innerHTML = '';
-});
+const mountApp = (api: OptionsApi) => mount(<OptionsApp version="1.2.3" api={api} />);
 
 describe('OptionsApp: settings that cannot be read (issue 12)', () => {
   it('shows the error with Try again instead of Loading… forever, and Try again reads again', async () => {
@@ -57,7 +42,7 @@ describe('OptionsApp: settings that cannot be read (issue 12)', () => {
         ? Promise.reject(new WorkerRequestError('timeout', 'getSettings'))
         : Promise.resolve(settings),
     );
-    const root = await mount(api);
+    const root = await mountApp(api);
     await vi.waitFor(() => expect(byTestId(root, 'settings-error')).not.toBeNull());
     expect(byTestId(root, 'settings-error')?.querySelector('[role="alert"]')?.textContent).toBe(
       'Threadline did not answer; try again.',
@@ -74,7 +59,7 @@ describe('OptionsApp: settings that cannot be read (issue 12)', () => {
     const api = fakeApi(() =>
       Promise.reject(new WorkerRequestError('failed', 'getSettings', 'Chrome could not read the settings.')),
     );
-    const root = await mount(api);
+    const root = await mountApp(api);
     await vi.waitFor(() =>
       expect(byTestId(root, 'settings-error')?.textContent).toContain('Chrome could not read the settings.'),
     );
@@ -87,7 +72,7 @@ describe('OptionsApp: settings that cannot be read (issue 12)', () => {
         ? Promise.resolve(settings)
         : Promise.reject(new WorkerRequestError('unreachable', 'getSettings')),
     );
-    const root = await mount(api);
+    const root = await mountApp(api);
     await vi.waitFor(() => expect(byTestId(root, 'section-connection')).not.toBeNull());
     await act(async () => {
       window.dispatchEvent(new Event(SETTINGS_CHANGED));
@@ -104,7 +89,7 @@ describe('OptionsApp: settings that cannot be read (issue 12)', () => {
       policyChanged = listener;
       return () => undefined;
     };
-    await mount(api);
+    await mountApp(api);
     await vi.waitFor(() => expect(api.getSettings).toHaveBeenCalledTimes(1));
     await act(async () => policyChanged());
     // Asked in the same turn of rendering: the worker reads the policy again before answering.

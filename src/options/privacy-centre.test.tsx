@@ -1,7 +1,7 @@
 // @vitest-environment happy-dom
-import { render } from 'preact';
 import { act } from 'preact/test-utils';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { byTestId, mount } from '../../test/unit/mount';
 import type { RequestOf, RequestType, ResponseOf } from '../shared/protocol';
 import { WorkerRequestError } from '../shared/worker-client';
 import type { OptionsApi } from './options-api';
@@ -53,17 +53,7 @@ function fakeApi(handlers: Handlers) {
   return { api, ask };
 }
 
-const roots: HTMLElement[] = [];
-async function mount(api: OptionsApi) {
-  const root = document.createElement('div');
-  document.body.append(root);
-  roots.push(root);
-  await act(async () => {
-    render(<PrivacyCentre api={api} />, root);
-  });
-  return root;
-}
-const byTestId = (root: HTMLElement, id: string) => root.querySelector<HTMLElement>(`[data-testid="${id}"]`);
+const mountCentre = (api: OptionsApi) => mount(<PrivacyCentre api={api} />);
 async function click(element: HTMLElement | null | undefined) {
   expect(element).toBeTruthy();
   await act(async () => element?.click());
@@ -79,11 +69,6 @@ beforeEach(() => {
   vi.spyOn(HTMLAnchorElement.prototype, 'click').mockReturnValue(undefined);
 });
 
-afterEach(() => {
-  for (const root of roots.splice(0)) render(null, root);
-  document.body.innerHTML = '';
-});
-
 describe('PrivacyCentre: a worker that fails or does not answer (issue 12)', () => {
   it('shows an error with Try again instead of Loading… forever, and Try again reads again', async () => {
     let calls = 0;
@@ -91,7 +76,7 @@ describe('PrivacyCentre: a worker that fails or does not answer (issue 12)', () 
       privacyOverview: () => (++calls === 1 ? timeout('privacyOverview') : Promise.resolve(overview)),
       auditLog: async () => ({ rows: [row] }),
     });
-    const root = await mount(api);
+    const root = await mountCentre(api);
     await vi.waitFor(() => expect(byTestId(root, 'privacy-load-error')).not.toBeNull());
     const failed = byTestId(root, 'privacy-load-error');
     expect(failed?.querySelector('[role="alert"]')?.textContent).toBe(
@@ -112,7 +97,7 @@ describe('PrivacyCentre: a worker that fails or does not answer (issue 12)', () 
           new WorkerRequestError('failed', 'privacyOverview', 'The database could not be opened.'),
         ),
     });
-    const root = await mount(api);
+    const root = await mountCentre(api);
     await vi.waitFor(() =>
       expect(byTestId(root, 'privacy-load-error')?.textContent).toContain(
         'The database could not be opened.',
@@ -126,7 +111,7 @@ describe('PrivacyCentre: a worker that fails or does not answer (issue 12)', () 
       privacyOverview: async () => overview,
       auditLog: () => (++calls === 1 ? timeout('auditLog') : Promise.resolve({ rows: [row] })),
     });
-    const root = await mount(api);
+    const root = await mountCentre(api);
     await vi.waitFor(() => expect(byTestId(root, 'audit-error')).not.toBeNull());
     const log = byTestId(root, 'audit-log');
     expect(log?.querySelector('[role="alert"]')?.textContent).toBe('Threadline did not answer; try again.');
@@ -146,7 +131,7 @@ describe('PrivacyCentre: a worker that fails or does not answer (issue 12)', () 
           new WorkerRequestError('failed', 'deleteData', 'Could not delete: the database is busy.'),
         ),
     });
-    const root = await mount(api);
+    const root = await mountCentre(api);
     await loaded(root);
     await click(byTestId(root, 'delete-data'));
     await click(byTestId(root, 'delete-confirm'));
@@ -168,7 +153,7 @@ describe('PrivacyCentre: a worker that fails or does not answer (issue 12)', () 
         return { ok: true as const };
       },
     });
-    const root = await mount(api);
+    const root = await mountCentre(api);
     await loaded(root);
     await click(byTestId(root, 'delete-data'));
     await click(byTestId(root, 'delete-confirm'));
@@ -188,7 +173,7 @@ describe('PrivacyCentre: a worker that fails or does not answer (issue 12)', () 
           answer = reject;
         }),
     });
-    const root = await mount(api);
+    const root = await mountCentre(api);
     await loaded(root);
     const exportButton = byTestId(root, 'export-data') as HTMLButtonElement;
     await click(exportButton);
@@ -207,7 +192,7 @@ describe('PrivacyCentre: a worker that fails or does not answer (issue 12)', () 
       auditLog: async () => ({ rows: [row] }),
       exportData: async () => ({ json: '{"people":[]}' }),
     });
-    const root = await mount(api);
+    const root = await mountCentre(api);
     await loaded(root);
     await click(byTestId(root, 'export-data'));
     await vi.waitFor(() =>
@@ -223,7 +208,7 @@ describe('PrivacyCentre: a worker that fails or does not answer (issue 12)', () 
       auditLog: async () => ({ rows: [row] }),
       withdrawConsent: () => Promise.reject(new WorkerRequestError('unreachable', 'withdrawConsent')),
     });
-    const root = await mount(api);
+    const root = await mountCentre(api);
     await loaded(root);
     await click(byTestId(root, 'consent-withdraw'));
     await vi.waitFor(() =>

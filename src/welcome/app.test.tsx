@@ -1,7 +1,7 @@
 // @vitest-environment happy-dom
-import { render } from 'preact';
 import { act } from 'preact/test-utils';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import { mount } from '../../test/unit/mount';
 import type { OptionsApi } from '../options/options-api';
 import type { ResponseOf } from '../shared/protocol';
 import { DEFAULT_SETTINGS } from '../shared/settings';
@@ -14,12 +14,6 @@ const settings: ResponseOf<'getSettings'> = {
   warnings: [],
 };
 
-const roots: HTMLElement[] = [];
-afterEach(() => {
-  for (const root of roots.splice(0)) render(null, root);
-  document.body.innerHTML = '';
-});
-
 describe('WelcomeApp: settings that cannot be read (issue 12)', () => {
   it('shows the error with Try again instead of Loading… forever, and Try again reads again', async () => {
     let calls = 0;
@@ -31,12 +25,7 @@ describe('WelcomeApp: settings that cannot be read (issue 12)', () => {
       ),
       onPolicyChanged: () => () => undefined,
     } as Partial<OptionsApi> as OptionsApi;
-    const root = document.createElement('div');
-    document.body.append(root);
-    roots.push(root);
-    await act(async () => {
-      render(<WelcomeApp api={api} />, root);
-    });
+    const root = await mount(<WelcomeApp api={api} />);
     const error = () => root.querySelector<HTMLElement>('[data-testid="settings-error"]');
     await vi.waitFor(() => expect(error()?.querySelector('[role="alert"]')?.textContent).toBeTruthy());
     expect(root.querySelector('[aria-busy="true"]')).toBeNull();
