@@ -8,15 +8,23 @@ const A = 'me@corp.test';
 const alice = { type: 'person' as const, id: 10 };
 
 /**
- * A CRM holding notes and tasks; `lose` makes the next create happen in the CRM and its answer
- * lost on the way back (a dropped connection after the CRM made the record).
+ * A CRM holding notes and tasks. `fail`: `lose`, a create happens in the CRM and its answer is lost
+ * on the way back (a dropped connection after the CRM made the record); `refuse`, a create is
+ * refused before anything is made (a 503); `read`, the duplicate check's read fails.
  */
 function fakeCrm(notes: SyncedActivity[] = [], tasks: Task[] = []) {
-  let lose = false;
+  let fail: 'lose' | 'refuse' | 'read' | null = null;
   const made = { notes: 0, tasks: 0 };
+  const refused = () => {
+    if (fail === 'refuse') throw new Error('503');
+  };
   const client = {
-    threadActivitiesOf: async () => [...notes],
+    threadActivitiesOf: async () => {
+      if (fail === 'read') throw new Error('unreachable');
+      return [...notes];
+    },
     createActivity: async (input: NewActivity) => {
+      refused();
       const note = {
         id: 100 + notes.length,
         parentType: input.parent.type,
@@ -28,22 +36,26 @@ function fakeCrm(notes: SyncedActivity[] = [], tasks: Task[] = []) {
       };
       notes.push(note);
       made.notes += 1;
-      if (lose) throw new Error('connection dropped');
+      if (fail === 'lose') throw new Error('connection dropped');
       return note;
     },
-    findTasks: async (name: string) => tasks.filter((t) => t.name === name),
+    findTasks: async (name: string) => {
+      if (fail === 'read') throw new Error('unreachable');
+      return tasks.filter((t) => t.name === name);
+    },
     createTask: async (input: NewTask) => {
+      refused();
       const task: Task = { id: 900 + tasks.length, ...input, status: 'Open', modifiedAt: 1 };
       tasks.push(task);
       made.tasks += 1;
-      if (lose) throw new Error('connection dropped');
+      if (fail === 'lose') throw new Error('connection dropped');
       return task;
     },
   } as Partial<CrmClient> as CrmClient;
-  const loseNext = (value: boolean) => {
-    lose = value;
+  const failNext = (how: typeof fail) => {
+    fail = how;
   };
-  return { client, made, loseNext };
+  return { client, made, failNext };
 }
 
 async function setup() {
@@ -74,10 +86,10 @@ async function setup() {
   return { db, sender, queue, failedOnce };
 }
 
-const note = (text: string): OutboxOp => ({ op: 'addNote', payload: { record: alice, text } });
+const note = (text: string): OutboxOp => ({ op: 'addNote', payload: { record: alice, text, before: null } });
 const task = (name: string): OutboxOp => ({
   op: 'createTask',
-  payload: { name, related: alice, dueDate: null, priority: 'None', provisionalId: -1 },
+  payload: { name, related: alice, dueDate: null, priority: 'None', provisionalId: -1, before: null },
 });
 
 describe('write sender: notes and tasks that may rightly repeat', () => {
@@ -96,9 +108,9 @@ describe('write sender: notes and tasks that may rightly repeat', () => {
     const { sender, queue, failedOnce } = await setup();
     await sender.send(crm.client, await queue(note('Left voicemail')));
     const row = await queue(note('Left voicemail'));
-    crm.loseNext(true);
+    crm.failNext('lose');
     await expect(sender.send(crm.client, row)).rejects.toThrow('connection dropped');
-    crm.loseNext(false);
+    crm.failNext(null);
     await sender.send(crm.client, await failedOnce(row));
     expect(crm.made.notes).toBe(2);
   });
@@ -108,12 +120,60 @@ describe('write sender: notes and tasks that may rightly repeat', () => {
     const { db, sender, queue, failedOnce } = await setup();
     await sender.send(crm.client, await queue(task('Follow up')));
     const row = await queue(task('Follow up'));
-    crm.loseNext(true);
+    crm.failNext('lose');
     await expect(sender.send(crm.client, row)).rejects.toThrow('connection dropped');
-    crm.loseNext(false);
+    crm.failNext(null);
     await sender.send(crm.client, await failedOnce(row));
     expect(crm.made.tasks).toBe(2);
     // The cache holds both tasks, each under its CRM id.
+    expect((await db.tasks.toArray()).map((t) => t.id).sort()).toEqual([900, 901]);
+  });
+
+  it('still writes a note or task whose first attempt failed before it could read what the record had', async () => {
+    const crm = fakeCrm(
+      [
+        {
+          id: 7,
+          parentType: 'person',
+          parentId: 10,
+          typeName: 'Note',
+          details: 'Left voicemail',
+          at: 1,
+          modifiedAt: 1,
+        },
+      ],
+      [
+        {
+          id: 50,
+          name: 'Follow up',
+          related: alice,
+          dueDate: null,
+          priority: 'None',
+          status: 'Open',
+          modifiedAt: 1,
+        },
+      ],
+    );
+    const { sender, queue, failedOnce } = await setup();
+    const rows = [await queue(note('Left voicemail')), await queue(task('Follow up'))];
+    crm.failNext('read'); // offline: neither gets as far as the CRM
+    for (const row of rows) await expect(sender.send(crm.client, row)).rejects.toThrow('unreachable');
+    crm.failNext(null);
+    for (const row of rows) await sender.send(crm.client, await failedOnce(row));
+    expect(crm.made).toEqual({ notes: 1, tasks: 1 });
+  });
+
+  it('never lets two writes of one task name take the same task, whichever is sent first', async () => {
+    const crm = fakeCrm();
+    const { db, sender, queue, failedOnce } = await setup();
+    const first = await queue(task('Follow up'));
+    const second = await queue(task('Follow up'));
+    crm.failNext('refuse'); // the first is refused before anything is made; the drain goes on
+    await expect(sender.send(crm.client, first)).rejects.toThrow('503');
+    crm.failNext(null);
+    await sender.send(crm.client, second);
+    await sender.send(crm.client, await failedOnce(first));
+    expect(crm.made.tasks).toBe(2);
     expect((await db.tasks.toArray()).map((t) => t.id).sort()).toEqual([900, 901]);
   });
 
@@ -175,7 +235,11 @@ describe('write sender: notes and tasks that may rightly repeat', () => {
       },
     ]);
     const { sender, queue } = await setup();
-    await sender.send(crm.client, await queue(note('Left voicemail'), 1));
+    // As an older version queued it: no `before` key.
+    await sender.send(
+      crm.client,
+      await queue({ op: 'addNote', payload: { record: alice, text: 'Left voicemail' } }, 1),
+    );
     expect(crm.made.notes).toBe(0);
   });
 });

@@ -21,6 +21,12 @@ import type {
 } from '../crm/crm-client';
 import { storedDateOrder } from '../sync/date-order';
 
+/**
+ * What the CRM had with a note's text, a task's or a deal's name before the write's first attempt:
+ * null when queued (not read yet); the key is absent in writes queued before it existed.
+ */
+export type Before = number[] | null;
+
 /** One write the outbox stores and sends: the op and what it needs, in plain data (it is stored). */
 export type OutboxOp =
   | {
@@ -44,7 +50,7 @@ export type OutboxOp =
         outgoing?: boolean;
       };
     }
-  | { op: 'addNote'; payload: { record: RecordRef; text: string; before?: number[] } }
+  | { op: 'addNote'; payload: { record: RecordRef; text: string; before?: Before } }
   | {
       op: 'createTask';
       payload: {
@@ -53,7 +59,7 @@ export type OutboxOp =
         dueDate: number | null;
         priority: 'None' | 'High';
         provisionalId: number;
-        before?: number[];
+        before?: Before;
       };
     }
   | { op: 'setTaskStatus'; payload: { taskId: number; status: 'Open' | 'Completed' } }
@@ -64,7 +70,7 @@ export type OutboxOp =
         provisionalId: number;
         link?: { threadId: string; text: string } | null;
         /** The ids of the deals of this name before the first attempt (see findCreatedOpportunity). */
-        before?: number[];
+        before?: Before;
       };
     }
   | { op: 'updateDeal'; payload: { dealId: number; patch: OpportunityPatch } };
@@ -84,8 +90,10 @@ export interface WriteSender {
  * Notes and tasks carry no marker: the same text or name may rightly be written twice ("Left
  * voicemail", "Follow up"). Before its first attempt a note or task write stores `before`, the ids
  * the record already had with that text or name; a later attempt finds its earlier one among the
- * ids not in `before`. (A write queued before `before` existed, and already tried, is taken as sent
- * when the text or name is there, as it was then.)
+ * ids not in `before`. An id one write made or took is added to the `before` of every other write
+ * of its kind, so two writes of one name never take the same record (tasks, and deals, queue under
+ * their own keys and may interleave). (A write queued before `before` existed, and already tried, is
+ * taken as sent when the text or name is there, as it was then.)
  */
 export function createWriteSender(options: {
   db: ThreadlineDb;
@@ -129,17 +137,37 @@ export function createWriteSender(options: {
    * text or name, now); if not, `before` is stored first, so the next attempt can tell.
    */
   const earlierAttempt = async (row: OutboxRow, ids: readonly number[]): Promise<number | null> => {
-    const { before } = row.payload as { before?: number[] };
-    if (before === undefined) {
-      if (row.attempts > 0 && ids.length > 0) return ids[0] ?? null; // queued before `before` existed
+    const before = beforeOf(row);
+    if (!Array.isArray(before)) {
+      // Queued before `before` existed and tried already: as then, the text or name there is taken as sent.
+      if (before === undefined && row.attempts > 0 && ids.length > 0) return ids[0] ?? null;
       await storeBefore(row, ids);
       return null;
     }
     return ids.find((id) => !before.includes(id)) ?? null;
   };
+  const beforeOf = (row: OutboxRow): Before | undefined => (row.payload as { before?: Before }).before;
   /** Notes on the stored write, ahead of its first attempt, what the CRM had before it. */
   const storeBefore = (row: OutboxRow, ids: readonly number[]) =>
     db.outbox.update(row.seq ?? -1, { payload: { ...(row.payload as object), before: [...ids] } });
+  /**
+   * The record `id` is this write's: every other queued write of its kind (pending or dead) that has
+   * read its `before` counts it there, so it never takes it as its own. Inside the caller's transaction.
+   */
+  const claim = async (row: OutboxRow, id: number): Promise<void> => {
+    const others = await db.outbox
+      .where('[account+state]')
+      .anyOf([
+        [row.account, 'pending'],
+        [row.account, 'dead'],
+      ])
+      .filter((other) => other.op === row.op && other.seq !== row.seq)
+      .toArray();
+    for (const other of others) {
+      const before = beforeOf(other);
+      if (Array.isArray(before) && !before.includes(id)) await storeBefore(other, [...before, id]);
+    }
+  };
 
   const storeMark = async (account: string, activity: SyncedActivity): Promise<void> => {
     const row = threadMarkRow(account, activity);
@@ -207,15 +235,20 @@ export function createWriteSender(options: {
         const { record, text } = write.payload;
         const have = await knownOf(client, account, record);
         const same = have.texts.get(text) ?? [];
-        if ((await earlierAttempt(row, same)) !== null) return; // sent before, its answer lost
-        const saved = await client.createActivity({
-          parent: record,
-          kind: 'note',
-          details: text,
-          purpose: 'addNote',
-          fromGmail: false,
-        });
-        have.texts.set(text, [...same, saved.id]);
+        // Not null: sent before, its answer lost.
+        let id = await earlierAttempt(row, same);
+        if (id === null) {
+          const saved = await client.createActivity({
+            parent: record,
+            kind: 'note',
+            details: text,
+            purpose: 'addNote',
+            fromGmail: false,
+          });
+          id = saved.id;
+          have.texts.set(text, [...same, id]);
+        }
+        await claim(row, id);
         return;
       }
       case 'createTask': {
@@ -226,9 +259,10 @@ export function createWriteSender(options: {
           same.map((t) => t.id),
         );
         const task = same.find((t) => t.id === earlier) ?? (await client.createTask(input));
-        await db.transaction('rw', db.tasks, async () => {
+        await db.transaction('rw', db.tasks, db.outbox, async () => {
           await db.tasks.delete([account, provisionalId]);
           await db.tasks.put(taskRow(account, task));
+          await claim(row, task.id);
         });
         return;
       }
@@ -241,13 +275,14 @@ export function createWriteSender(options: {
         const { provisionalId, link, before, ...payload } = write.payload;
         // The user's answer in the deal form, else the order the CRM's own data showed (sync).
         const input = { ...payload, dateOrder: payload.dateOrder ?? (await storedDateOrder(db)) };
-        const earlier = await client.findCreatedOpportunity(input, before);
-        if (!earlier.deal && before === undefined) await storeBefore(row, earlier.namesakes);
+        const earlier = await client.findCreatedOpportunity(input, before ?? undefined);
+        if (!earlier.deal && !Array.isArray(before)) await storeBefore(row, earlier.namesakes);
         const deal = earlier.deal ?? (await client.createOpportunity(input));
         const record = { type: 'opportunity' as const, id: deal.id };
         await db.transaction('rw', db.opportunities, db.threadMarks, db.outbox, async () => {
           await db.opportunities.delete(recordRowKey(account, provisionalId));
           await db.opportunities.put(opportunityRow(account, deal));
+          await claim(row, deal.id);
           if (link) {
             // In the same transaction as the deal's row, so a crash cannot lose the link.
             await db.threadMarks.put({

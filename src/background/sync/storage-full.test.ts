@@ -329,18 +329,24 @@ describe('storage full while the outbox drains', () => {
       op: 'createTask',
       payload: { name: 'Call Alice', related: null, dueDate: null, priority: 'None', provisionalId: -5 },
     });
-    const before = await t.queued();
+    // The write as queued: its payload gains only what the CRM had before (write-sender.ts `before`).
+    const asQueued = async () => (await t.queued()).map(({ payload: _payload, ...row }) => row);
+    const before = await asQueued();
 
-    t.full.on = true;
-    // Before a task goes out, the write notes the record's tasks of that name (write-sender.ts):
-    // that note is refused, so nothing reaches the CRM.
+    // The CRM takes the task; the disk fills meanwhile, so storing its row in the cache is refused.
+    const create = t.crm.client.createTask;
+    t.crm.client.createTask = async (input) => {
+      const task = await create(input);
+      t.full.on = true;
+      return task;
+    };
     await expect(t.outbox.drain()).rejects.toBeInstanceOf(StorageFullError);
-    expect(t.crm.calls.taskCreates).toBe(0);
-    expect(await t.queued()).toEqual(before);
+    expect(t.crm.calls.taskCreates).toBe(1);
+    expect(await asQueued()).toEqual(before);
 
     await t.jobs.drainOutbox();
     expect(await t.pause.of(ACCOUNT)).not.toBeNull();
-    expect(await t.queued()).toEqual(before);
+    expect(await asQueued()).toEqual(before);
     // Retried by the storage alarm with backoff, not by the outbox alarm a second later.
     expect(t.alarms.map((a) => a.name)).toEqual([STORAGE_RETRY_ALARM]);
     expect(t.alarms.some((a) => a.name === OUTBOX_ALARM)).toBe(false);
@@ -349,7 +355,7 @@ describe('storage full while the outbox drains', () => {
     t.later(STORAGE_RETRY_BASE_MS);
     await t.jobs.retryPaused();
     expect(await t.queued()).toEqual([]);
-    // Sent once: exactly one task in the CRM, and its real row in the cache.
+    // Found, not created again: exactly one task in the CRM, and its real row in the cache.
     expect(t.crm.calls.taskCreates).toBe(1);
     expect(t.crm.tasks).toHaveLength(1);
     expect(await t.db.tasks.get([ACCOUNT, -5])).toBeUndefined();

@@ -120,7 +120,7 @@ export function createThreadCommands(deps: ThreadCommandDeps) {
       }
       await outbox.enqueue(request.account, recordKeyOf(request.record), {
         op: 'addNote',
-        payload: { record: request.record, text: request.text.trim() },
+        payload: { record: request.record, text: request.text.trim(), before: null },
       });
       await deps.changed(request.account);
       return { ok: true };
@@ -147,6 +147,7 @@ export function createThreadCommands(deps: ThreadCommandDeps) {
           dueDate: request.dueDate,
           priority: request.priority,
           provisionalId,
+          before: null,
         },
       });
       await deps.changed(request.account);
@@ -207,6 +208,7 @@ export function createThreadCommands(deps: ThreadCommandDeps) {
           companyId: request.companyId,
           provisionalId,
           link: link?.ok && thread ? { threadId: thread.threadId, text: link.text } : null,
+          before: null,
         },
       });
       await deps.changed(request.account);

@@ -32,19 +32,29 @@ describe('HubSpot deal create, retried', () => {
       .catch((e: unknown) => e);
     expect(lost).toBeInstanceOf(CrmError);
     double.loseAnswer = () => false;
-    // The deal was made, its marker note never written: the retry takes it, not the older namesake.
-    const retry = await connect(double).client.findCreatedOpportunity(input, first.namesakes);
-    expect(retry.deal?.id).not.toBe(70);
-    expect(retry.namesakes).toContain(retry.deal?.id);
+    const find = (key: string, before?: number[]) =>
+      connect(double).client.findCreatedOpportunity({ ...input, idempotencyKey: key }, before);
     // Without `before` (no record of the first attempt), nothing unmarked is taken.
-    expect((await connect(double).client.findCreatedOpportunity(input)).deal).toBeNull();
-    // A namesake marked by another create is never taken.
+    expect((await find('k-lost')).deal).toBeNull();
+    // The deal was made, its marker note never written: the retry takes it, not the older namesake,
+    const retry = await find('k-lost', first.namesakes);
+    const made = retry.deal?.id ?? 0;
+    expect(made).not.toBe(70);
+    expect(retry.namesakes).toEqual([made, 70]); // newest first
+    // and marks it: from now on it is found as this create's by its marker.
+    expect((await find('k-lost')).deal?.id).toBe(made);
+    // Never taken by another create: it is marked now; nor a namesake marked by another create,
     const other = await connect(double).client.createOpportunity({ ...input, idempotencyKey: 'k-other' });
-    const again = await connect(double).client.findCreatedOpportunity(input, [
-      ...first.namesakes,
-      retry.deal?.id ?? 0,
-    ]);
-    expect(again.deal).toBeNull();
-    expect(again.namesakes).toContain(other.id);
+    expect((await find('k-third', [70])).deal).toBeNull();
+    // nor an unmarked one made since that is not this create's deal (another amount).
+    double.add('deals', {
+      dealname: 'Renewal',
+      pipeline: 'default',
+      dealstage: 'appointmentscheduled',
+      amount: '99.00',
+    });
+    const third = await find('k-third', [70, made, other.id]);
+    expect(third.deal).toBeNull();
+    expect(third.namesakes).toHaveLength(4);
   });
 });

@@ -77,6 +77,8 @@ export function existingContactId(error: unknown): number | null {
 const CREATE = { purpose: 'createRecord', dataClasses: ['googleUserData'] } as const;
 const TASKS = { purpose: 'manageTasks', dataClasses: ['crmData'] } as const;
 const DEALS = { purpose: 'manageDeals', dataClasses: ['crmData'] } as const;
+/** A search's one sort: newest first by id (that ids grow with creation is unconfirmed; unsorted is oldest first). */
+const NEWEST_FIRST = { propertyName: 'hs_object_id', direction: 'DESCENDING' } as const;
 
 export function createHubspotWrites(
   call: Call,
@@ -95,6 +97,22 @@ export function createHubspotWrites(
 
   const deal = async (json: unknown) =>
     toOpportunity(parse(hubspotRecord, json, 'deals'), outcome(await index.pipelines()));
+
+  /** The create's marker, as a note on the deal (no deal property documented can carry it). */
+  const markDeal = (id: number, idempotencyKey: string) =>
+    call({
+      method: 'POST',
+      path: '/crm/v3/objects/notes',
+      body: {
+        properties: {
+          hs_timestamp: String(nowMs()),
+          hs_note_body: textToNoteHtml(dealMarkerLine(idempotencyKey)),
+        },
+        associations: [inlineAssociation(id, TYPE_IDS.noteToDeal)],
+      },
+      ...DEALS,
+      recordIds: [`opportunity:${id}`],
+    });
 
   const associatedTasks = async (object: string, id: number): Promise<Set<string>> => {
     const answer = await call({
@@ -221,6 +239,7 @@ export function createHubspotWrites(
             },
           ],
           properties: TASK_PROPERTIES,
+          sorts: [NEWEST_FIRST],
           limit: 100,
         },
         ...TASKS,
@@ -266,19 +285,7 @@ export function createHubspotWrites(
         recordIds: input.primaryContactId === null ? [] : [`person:${input.primaryContactId}`],
       });
       const created = await deal(answer.json);
-      await call({
-        method: 'POST',
-        path: '/crm/v3/objects/notes',
-        body: {
-          properties: {
-            hs_timestamp: String(nowMs()),
-            hs_note_body: textToNoteHtml(dealMarkerLine(input.idempotencyKey)),
-          },
-          associations: [inlineAssociation(created.id, TYPE_IDS.noteToDeal)],
-        },
-        ...DEALS,
-        recordIds: [`opportunity:${created.id}`],
-      });
+      await markDeal(created.id, input.idempotencyKey);
       return { ...created, primaryContactId: input.primaryContactId, companyId: input.companyId };
     },
 
@@ -290,25 +297,39 @@ export function createHubspotWrites(
         body: {
           filterGroups: [{ filters: [{ propertyName: 'dealname', operator: 'EQ', value: input.name }] }],
           properties: DEAL_PROPERTIES,
+          sorts: [NEWEST_FIRST],
           limit: 20,
         },
         ...DEALS,
       });
       const candidates = parseResults(hubspotRecord, answer.json, 'deals/search', (r) => r).records;
       const namesakes = candidates.map((c) => Number(c.id));
-      const asFound = (candidate: (typeof candidates)[number]) =>
-        index.pipelines().then((list) => ({
-          deal: {
-            ...toOpportunity(candidate, outcome(list)),
-            primaryContactId: input.primaryContactId,
-            companyId: input.companyId,
-          },
-          namesakes,
-        }));
-      /** A namesake made since the first attempt with no marker: that attempt's deal, its note never written. */
+      const stages = outcome(await index.pipelines());
+      const asFound = (candidate: (typeof candidates)[number]) => ({
+        deal: {
+          ...toOpportunity(candidate, stages),
+          primaryContactId: input.primaryContactId,
+          companyId: input.companyId,
+        },
+        namesakes,
+      });
+      /**
+       * A namesake made since the first attempt, with no marker and this create's own name, pipeline,
+       * stage and amount: that attempt's deal, its note never written.
+       */
+      const madeByThisCreate = (candidate: (typeof candidates)[number]): boolean => {
+        if (before === undefined || before.includes(Number(candidate.id))) return false;
+        const found = toOpportunity(candidate, stages);
+        return (
+          candidate.properties.dealname === input.name &&
+          found.pipelineId === input.pipelineId &&
+          found.stageId === input.stageId &&
+          found.value === input.value
+        );
+      };
       let unmarked: (typeof candidates)[number] | null = null;
       for (const candidate of candidates) {
-        const fresh = before !== undefined && !before.includes(Number(candidate.id));
+        const fresh = madeByThisCreate(candidate);
         const links = await call({
           method: 'GET',
           path: `/crm/v4/objects/deals/${candidate.id}/associations/notes?limit=500`,
@@ -333,7 +354,10 @@ export function createHubspotWrites(
         if (texts.some((text) => hasDealMarker(text, input.idempotencyKey))) return asFound(candidate);
         if (fresh && !texts.some(hasAnyDealMarker)) unmarked ??= candidate;
       }
-      return unmarked ? asFound(unmarked) : { deal: null, namesakes };
+      if (!unmarked) return { deal: null, namesakes };
+      // Its marker now, so that it is found as this create's from here on, like any other.
+      await markDeal(Number(unmarked.id), input.idempotencyKey);
+      return asFound(unmarked);
     },
 
     async updateOpportunity(id, patch) {
