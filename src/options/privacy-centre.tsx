@@ -3,12 +3,11 @@ import { DISCLOSURE } from '../shared/disclosure';
 import type { MessageKey } from '../shared/message-key';
 import type { AuditRowView, ResponseOf } from '../shared/protocol';
 import { USER_FACING_PURPOSES } from '../shared/purposes';
-import { WorkerRequestError } from '../shared/worker-client';
 import { formatCount, formatDateTime } from '../ui/format';
 import { t } from '../ui/i18n';
 import { Icon } from '../ui/icon';
 import { LoadFailed } from '../ui/load-failed';
-import { ActionStatus, useAction } from '../ui/use-action';
+import { ActionStatus, failureText, useAction } from '../ui/use-action';
 import type { OptionsApi } from './options-api';
 
 type Overview = ResponseOf<'privacyOverview'>;
@@ -40,10 +39,6 @@ const purposeLabel = (purpose: string): string => {
 const dateTime = formatDateTime;
 const dayStart = (value: string) => (value ? new Date(`${value}T00:00:00`).getTime() : undefined);
 const dayEnd = (value: string) => (value ? new Date(`${value}T23:59:59.999`).getTime() : undefined);
-
-/** A read that failed, in plain words: the worker's own when its handler failed, else "no answer". */
-const failureText = (error: unknown): string =>
-  error instanceof WorkerRequestError && error.userMessage ? error.userMessage : t('noAnswer');
 
 function download(name: string, json: string): void {
   const url = URL.createObjectURL(new Blob([json], { type: 'application/json' }));

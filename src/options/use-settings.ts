@@ -1,7 +1,6 @@
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import type { ResponseOf } from '../shared/protocol';
-import { WorkerRequestError } from '../shared/worker-client';
-import { t } from '../ui/i18n';
+import { failureText } from '../ui/use-action';
 import type { OptionsApi } from './options-api';
 
 export type SettingsAnswer = ResponseOf<'getSettings'>;
@@ -43,9 +42,7 @@ export function useSettingsState(api: SettingsSource): SettingsState {
       },
       (failure: unknown) => {
         if (!live) return;
-        setError(
-          failure instanceof WorkerRequestError && failure.userMessage ? failure.userMessage : t('noAnswer'),
-        );
+        setError(failureText(failure));
       },
     );
     return () => {

@@ -8,13 +8,12 @@
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import type { CrmKind } from '../shared/protocol';
 import type { StatusView } from '../shared/status-view';
-import { WorkerRequestError } from '../shared/worker-client';
 import { CacheLostNotice } from '../ui/cache-lost-notice';
 import { formatCount, formatDateTime } from '../ui/format';
 import { type MessageKey, t } from '../ui/i18n';
 import { Icon } from '../ui/icon';
 import { StorageFullNotice } from '../ui/storage-full-notice';
-import { ActionStatus, useAction } from '../ui/use-action';
+import { ActionStatus, failureText, useAction } from '../ui/use-action';
 import type { Overview, PopupApi } from './popup-api';
 
 const CRM_NAMES: Record<CrmKind, MessageKey> = {
@@ -237,9 +236,7 @@ export function PopupApp({ api, pollMs }: { api: PopupApi; pollMs: number }) {
         setReadError(null);
       } catch (error) {
         if (stopped) return;
-        setReadError(
-          error instanceof WorkerRequestError && error.userMessage ? error.userMessage : t('noAnswer'),
-        );
+        setReadError(failureText(error));
       }
       if (!stopped) timer = setTimeout(() => void read(), pollMs);
     };

@@ -349,7 +349,7 @@ export const messages = declare({
     response: z.strictObject({
       settings: settingsSchema,
       /** The settings an admin policy decides (their names). */
-      locked: z.array(z.enum(Object.keys(settingsSchema.def.shape) as [string, ...string[]])),
+      locked: z.array(z.keyof(settingsSchema)),
       warnings: z.array(z.string()),
     }),
   },

@@ -112,6 +112,22 @@ describe('ConnectForm (settings and welcome page)', () => {
     expect(api.connect).toHaveBeenCalledWith(expect.objectContaining({ kind: 'copper', baseUrl: '' }));
   });
 
+  it('says why the saved connection could not be read, and Try again reads it again', async () => {
+    const api = fakeApi();
+    api.getConnection.mockRejectedValueOnce(new WorkerRequestError('timeout', 'getConnection'));
+    const root = document.createElement('div');
+    document.body.append(root);
+    await act(async () => {
+      render(<ConnectForm api={api} settings={noPolicy} labelledBy="title" />, root);
+    });
+    const failed = () => root.querySelector<HTMLElement>('[data-testid="connection-load-error"]');
+    await vi.waitFor(() => expect(failed()?.textContent).toContain('Threadline did not answer; try again.'));
+    await act(async () => failed()?.querySelector('button')?.click());
+    await vi.waitFor(() => expect(root.querySelector('form')).not.toBeNull());
+    expect(failed()).toBeNull();
+    expect(api.getConnection).toHaveBeenCalledTimes(2);
+  });
+
   it('refuses to send without a key and an e-mail address', async () => {
     const api = fakeApi();
     const root = await mount(api);

@@ -13,11 +13,11 @@ import {
   type CrmKind,
   type ResponseOf,
 } from '../shared/protocol';
-import { WorkerRequestError } from '../shared/worker-client';
 import { t } from './i18n';
+import { LoadFailed } from './load-failed';
 import { LockedBadge } from './locked-badge';
 import { SelectRow, TextFieldRow } from './setting-rows';
-import { ActionStatus, useAction } from './use-action';
+import { ActionStatus, failureText, useAction } from './use-action';
 
 export const LOCAL_DEMO_URL = 'http://127.0.0.1:8787/developer_api/v1';
 export const HUBSPOT_API_URL = 'https://api.hubapi.com';
@@ -67,7 +67,8 @@ export function ConnectForm({
   const lockedUrl = settings?.locked.includes('crmBaseUrl') ? String(settings.settings.crmBaseUrl) : null;
   const [info, setInfo] = useState<ConnectionInfo | null | undefined>(undefined);
   const [blocked, setBlocked] = useState<string | null>(null);
-  const [loadFailed, setLoadFailed] = useState(false);
+  /** Why the saved connection could not be read (with Try again), or null. */
+  const [loadFailed, setLoadFailed] = useState<string | null>(null);
   const [kind, setKind] = useState<CrmKind>('local');
   const [baseUrl, setBaseUrl] = useState(LOCAL_DEMO_URL);
   const [apiKey, setApiKey] = useState('');
@@ -83,8 +84,10 @@ export function ConnectForm({
 
   // Asked again whenever the settings (and so the policy) change: a saved connection the policy no
   // longer allows is shown as stopped, with the reason.
+  const [reads, setReads] = useState(0);
   useEffect(() => {
     let live = true;
+    setLoadFailed(null);
     api.getConnection().then(
       (answer) => {
         if (!live) return;
@@ -92,12 +95,12 @@ export function ConnectForm({
         setBlocked(answer.blocked);
         onConnected?.(answer.info);
       },
-      () => live && setLoadFailed(true),
+      (failure: unknown) => live && setLoadFailed(failureText(failure)),
     );
     return () => {
       live = false;
     };
-  }, [api, settings]);
+  }, [api, settings, reads]);
 
   const input = (): ConnectionInput | null => {
     if (apiKey.trim() === '' || !email.includes('@')) {
@@ -161,7 +164,7 @@ export function ConnectForm({
     } catch (error) {
       setResult({
         kind: 'error',
-        text: error instanceof WorkerRequestError && error.userMessage ? error.userMessage : t('noAnswer'),
+        text: failureText(error),
       });
     } finally {
       setBusy(false);
@@ -179,10 +182,8 @@ export function ConnectForm({
   );
 
   if (info === undefined)
-    return loadFailed ? (
-      <p role="alert" class="result result-error">
-        {t('noAnswer')}
-      </p>
+    return loadFailed !== null ? (
+      <LoadFailed error={loadFailed} retry={() => setReads((n) => n + 1)} testId="connection-load-error" />
     ) : (
       <p aria-busy="true">{t('loading')}</p>
     );

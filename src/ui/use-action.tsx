@@ -4,6 +4,10 @@ import { t } from './i18n';
 
 type Outcome = { ok: true } | { ok: false; error: string };
 
+/** A request that failed, in plain words: the worker's own when its handler failed, else "no answer". */
+export const failureText = (error: unknown): string =>
+  error instanceof WorkerRequestError && error.userMessage ? error.userMessage : t('noAnswer');
+
 /**
  * One user action against the worker: busy while it runs, then a status line ("Note saved.") or an
  * error in plain words. A worker that does not answer is an error too, never a silent spinner.
@@ -23,7 +27,7 @@ export function useAction() {
       return answer;
     } catch (error) {
       // The worker's own words when its handler failed; otherwise "no answer", never a frozen form.
-      setError(error instanceof WorkerRequestError && error.userMessage ? error.userMessage : t('noAnswer'));
+      setError(failureText(error));
       return null;
     } finally {
       setBusy(false);
