@@ -177,6 +177,55 @@ describe('write sender: notes and tasks that may rightly repeat', () => {
     expect((await db.tasks.toArray()).map((t) => t.id).sort()).toEqual([900, 901]);
   });
 
+  it('lets two same-name tasks due in one drain pass each make their own, though the pass read both rows first', async () => {
+    const crm = fakeCrm();
+    const { db, sender, queue } = await setup();
+    const first = await queue(task('Follow up'));
+    const second = await queue(task('Follow up'));
+    crm.failNext('refuse'); // a pass where both are refused before anything is made
+    for (const row of [first, second]) await expect(sender.send(crm.client, row)).rejects.toThrow('503');
+    crm.failNext(null);
+    sender.forget();
+    // The next pass reads its rows once, then sends them one after the other.
+    const pass = await db.outbox.orderBy('seq').toArray();
+    for (const row of pass) await sender.send(crm.client, row);
+    expect(crm.made.tasks).toBe(2);
+    expect((await db.tasks.toArray()).map((t) => t.id).sort()).toEqual([900, 901]);
+  });
+
+  it('does not take a task of that name with another priority or due date for its own', async () => {
+    const tasks: Task[] = [];
+    const crm = fakeCrm([], tasks);
+    const { sender, queue, failedOnce } = await setup();
+    const urgent: OutboxOp = {
+      op: 'createTask',
+      payload: {
+        name: 'Follow up',
+        related: alice,
+        dueDate: 1_900_000_000,
+        priority: 'High',
+        provisionalId: -2,
+        before: null,
+      },
+    };
+    const row = await queue(urgent);
+    crm.failNext('refuse');
+    await expect(sender.send(crm.client, row)).rejects.toThrow('503');
+    crm.failNext(null);
+    // A teammate makes one in the CRM meanwhile: no due date, no priority.
+    tasks.push({
+      id: 500,
+      name: 'Follow up',
+      related: alice,
+      dueDate: null,
+      priority: 'None',
+      status: 'Open',
+      modifiedAt: 1,
+    });
+    await sender.send(crm.client, await failedOnce(row));
+    expect(crm.made.tasks).toBe(1);
+  });
+
   it('gives a deal create the namesakes the CRM had before its first attempt, on every later attempt', async () => {
     const asked: (readonly number[] | undefined)[] = [];
     let lose = true;

@@ -20,12 +20,7 @@ import type {
   SyncedActivity,
 } from '../crm/crm-client';
 import { storedDateOrder } from '../sync/date-order';
-
-/**
- * What the CRM had with a note's text, a task's or a deal's name before the write's first attempt:
- * null when queued (not read yet); the key is absent in writes queued before it existed.
- */
-export type Before = number[] | null;
+import { type Before, createEarlierAttempts } from './earlier-attempts';
 
 /** One write the outbox stores and sends: the op and what it needs, in plain data (it is stored). */
 export type OutboxOp =
@@ -87,13 +82,8 @@ export interface WriteSender {
  * logs for their marker among the record's activities, so a retry after a lost answer never
  * duplicates.
  *
- * Notes and tasks carry no marker: the same text or name may rightly be written twice ("Left
- * voicemail", "Follow up"). Before its first attempt a note or task write stores `before`, the ids
- * the record already had with that text or name; a later attempt finds its earlier one among the
- * ids not in `before`. An id one write made or took is added to the `before` of every other write
- * of its kind, so two writes of one name never take the same record (tasks, and deals, queue under
- * their own keys and may interleave). (A write queued before `before` existed, and already tried, is
- * taken as sent when the text or name is there, as it was then.)
+ * Notes and tasks carry no marker, and a HubSpot deal's comes after it: their earlier attempts are
+ * told from rightful namesakes by earlier-attempts.ts.
  */
 export function createWriteSender(options: {
   db: ThreadlineDb;
@@ -102,6 +92,7 @@ export function createWriteSender(options: {
   enqueue: (account: string, recordKey: string, write: OutboxOp) => Promise<void>;
 }): WriteSender {
   const { db, nowMs, enqueue } = options;
+  const earlier = createEarlierAttempts(db);
 
   /**
    * The duplicate check of links and logs: every Email/Note activity of the record, read ONCE per
@@ -130,43 +121,6 @@ export function createWriteSender(options: {
       known.set(key, entry);
     }
     return entry;
-  };
-
-  /**
-   * Whether an earlier attempt of this write made one of `ids` (the record's notes or tasks with its
-   * text or name, now); if not, `before` is stored first, so the next attempt can tell.
-   */
-  const earlierAttempt = async (row: OutboxRow, ids: readonly number[]): Promise<number | null> => {
-    const before = beforeOf(row);
-    if (!Array.isArray(before)) {
-      // Queued before `before` existed and tried already: as then, the text or name there is taken as sent.
-      if (before === undefined && row.attempts > 0 && ids.length > 0) return ids[0] ?? null;
-      await storeBefore(row, ids);
-      return null;
-    }
-    return ids.find((id) => !before.includes(id)) ?? null;
-  };
-  const beforeOf = (row: OutboxRow): Before | undefined => (row.payload as { before?: Before }).before;
-  /** Notes on the stored write, ahead of its first attempt, what the CRM had before it. */
-  const storeBefore = (row: OutboxRow, ids: readonly number[]) =>
-    db.outbox.update(row.seq ?? -1, { payload: { ...(row.payload as object), before: [...ids] } });
-  /**
-   * The record `id` is this write's: every other queued write of its kind (pending or dead) that has
-   * read its `before` counts it there, so it never takes it as its own. Inside the caller's transaction.
-   */
-  const claim = async (row: OutboxRow, id: number): Promise<void> => {
-    const others = await db.outbox
-      .where('[account+state]')
-      .anyOf([
-        [row.account, 'pending'],
-        [row.account, 'dead'],
-      ])
-      .filter((other) => other.op === row.op && other.seq !== row.seq)
-      .toArray();
-    for (const other of others) {
-      const before = beforeOf(other);
-      if (Array.isArray(before) && !before.includes(id)) await storeBefore(other, [...before, id]);
-    }
   };
 
   const storeMark = async (account: string, activity: SyncedActivity): Promise<void> => {
@@ -236,7 +190,7 @@ export function createWriteSender(options: {
         const have = await knownOf(client, account, record);
         const same = have.texts.get(text) ?? [];
         // Not null: sent before, its answer lost.
-        let id = await earlierAttempt(row, same);
+        let id = await earlier.find(row, same);
         if (id === null) {
           const saved = await client.createActivity({
             parent: record,
@@ -248,21 +202,25 @@ export function createWriteSender(options: {
           id = saved.id;
           have.texts.set(text, [...same, id]);
         }
-        await claim(row, id);
+        await earlier.claim(row, id);
         return;
       }
       case 'createTask': {
         const { provisionalId, before: _before, ...input } = write.payload;
-        const same = await client.findTasks(input.name, input.related);
-        const earlier = await earlierAttempt(
+        // This write's own task has its priority, and its due date when it set one (without one,
+        // HubSpot stores the time of the create).
+        const same = (await client.findTasks(input.name, input.related)).filter(
+          (t) => t.priority === input.priority && (input.dueDate === null || t.dueDate === input.dueDate),
+        );
+        const mine = await earlier.find(
           row,
           same.map((t) => t.id),
         );
-        const task = same.find((t) => t.id === earlier) ?? (await client.createTask(input));
+        const task = same.find((t) => t.id === mine) ?? (await client.createTask(input));
         await db.transaction('rw', db.tasks, db.outbox, async () => {
           await db.tasks.delete([account, provisionalId]);
           await db.tasks.put(taskRow(account, task));
-          await claim(row, task.id);
+          await earlier.claim(row, task.id);
         });
         return;
       }
@@ -272,17 +230,17 @@ export function createWriteSender(options: {
         return;
       }
       case 'createDeal': {
-        const { provisionalId, link, before, ...payload } = write.payload;
+        const { provisionalId, link, before: _before, ...payload } = write.payload;
         // The user's answer in the deal form, else the order the CRM's own data showed (sync).
         const input = { ...payload, dateOrder: payload.dateOrder ?? (await storedDateOrder(db)) };
-        const earlier = await client.findCreatedOpportunity(input, before ?? undefined);
-        if (!earlier.deal && !Array.isArray(before)) await storeBefore(row, earlier.namesakes);
-        const deal = earlier.deal ?? (await client.createOpportunity(input));
+        const found = await client.findCreatedOpportunity(input, await earlier.notMine(row));
+        if (!found.deal) await earlier.remember(row, found.namesakes);
+        const deal = found.deal ?? (await client.createOpportunity(input));
         const record = { type: 'opportunity' as const, id: deal.id };
         await db.transaction('rw', db.opportunities, db.threadMarks, db.outbox, async () => {
           await db.opportunities.delete(recordRowKey(account, provisionalId));
           await db.opportunities.put(opportunityRow(account, deal));
-          await claim(row, deal.id);
+          await earlier.claim(row, deal.id);
           if (link) {
             // In the same transaction as the deal's row, so a crash cannot lose the link.
             await db.threadMarks.put({

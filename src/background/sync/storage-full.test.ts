@@ -327,10 +327,18 @@ describe('storage full while the outbox drains', () => {
     });
     await t.outbox.enqueue(ACCOUNT, 'task:-5', {
       op: 'createTask',
-      payload: { name: 'Call Alice', related: null, dueDate: null, priority: 'None', provisionalId: -5 },
+      payload: {
+        name: 'Call Alice',
+        related: null,
+        dueDate: null,
+        priority: 'None',
+        provisionalId: -5,
+        before: null,
+      },
     });
-    // The write as queued: its payload gains only what the CRM had before (write-sender.ts `before`).
-    const asQueued = async () => (await t.queued()).map(({ payload: _payload, ...row }) => row);
+    // The write as queued: it gains only what the CRM had before it (outbox/earlier-attempts.ts).
+    const asQueued = async () =>
+      (await t.queued()).map((row) => ({ ...row, payload: { ...(row.payload as object), before: null } }));
     const before = await asQueued();
 
     // The CRM takes the task; the disk fills meanwhile, so storing its row in the cache is refused.

@@ -324,7 +324,8 @@ export function createHubspotWrites(
           candidate.properties.dealname === input.name &&
           found.pipelineId === input.pipelineId &&
           found.stageId === input.stageId &&
-          found.value === input.value
+          // The amount as the create sent it (two decimals).
+          found.value === (input.value === null ? null : Number(input.value.toFixed(2)))
         );
       };
       let unmarked: (typeof candidates)[number] | null = null;

@@ -1,0 +1,92 @@
+/**
+ * Telling a write's own earlier attempt from a rightful namesake. Notes and tasks carry no marker,
+ * and the same text or name may rightly be written twice ("Left voicemail", "Follow up"); a HubSpot
+ * deal's marker is a note written after the deal, so a lost answer leaves none. So:
+ * - a write is queued with `before: null` (not read yet); ahead of its first send it stores
+ *   `before`, the ids the CRM then had with its text or name;
+ * - a later attempt takes as its own only an id neither in `before` nor `claimed`;
+ * - an id one write made or took is added to `claimed` of every other queued write of the same kind
+ *   (op, text or name, record), so two writes of one name never take the same record, whichever is
+ *   sent first or however the drain interleaves them;
+ * - a write queued by an older version (no `before` key) keeps the old rule: its text or name found
+ *   is taken as sent.
+ * Both lists are read from the stored write at each attempt: another write's claim may have changed
+ * it since the drain read its rows.
+ */
+import type { OutboxRow, ThreadlineDb } from '../../db/threadline-db';
+
+/** What the CRM had with the write's text or name before its first attempt; null: not read yet. */
+export type Before = number[] | null;
+
+interface Tracked {
+  before?: Before;
+  /** Ids other writes of the same kind made or took. */
+  claimed?: number[];
+}
+
+/** Writes of one kind: the same op, text or name, and record. */
+const kindOf = (op: string, payload: unknown): string => {
+  const p = payload as { name?: string; text?: string; related?: unknown; record?: unknown };
+  return JSON.stringify([op, p.name ?? p.text ?? null, p.related ?? p.record ?? null]);
+};
+
+export interface EarlierAttempts {
+  /**
+   * Which of `ids` (the CRM's records with the write's text or name, now) an earlier attempt of this
+   * write made, if any; before the first attempt, stores them as `before` and answers null.
+   */
+  find(row: OutboxRow, ids: readonly number[]): Promise<number | null>;
+  /** The ids the write may not take (`before` and `claimed`), or undefined before its first attempt. */
+  notMine(row: OutboxRow): Promise<number[] | undefined>;
+  /** Stores `before` if the write has none yet (a deal's namesakes, read by the CRM adapter). */
+  remember(row: OutboxRow, ids: readonly number[]): Promise<void>;
+  /** `id` is this write's: every other queued write of its kind (pending or dead) counts it as claimed. */
+  claim(row: OutboxRow, id: number): Promise<void>;
+}
+
+export function createEarlierAttempts(db: ThreadlineDb): EarlierAttempts {
+  const stored = async (row: OutboxRow): Promise<Tracked> =>
+    ((row.seq === undefined ? undefined : await db.outbox.get(row.seq)) ?? row).payload as Tracked;
+  const patch = (seq: number | undefined, change: (tracked: Tracked) => Tracked) =>
+    db.outbox
+      .where(':id')
+      .equals(seq ?? -1)
+      .modify((r) => {
+        r.payload = { ...(r.payload as object), ...change(r.payload as Tracked) };
+      });
+
+  return {
+    async find(row, ids) {
+      const { before, claimed = [] } = await stored(row);
+      if (!Array.isArray(before)) {
+        if (before === undefined && ids.length > 0) return ids[0] ?? null; // an older version's write
+        await patch(row.seq, () => ({ before: [...ids] }));
+        return null;
+      }
+      return ids.find((id) => !before.includes(id) && !claimed.includes(id)) ?? null;
+    },
+    async notMine(row) {
+      const { before, claimed = [] } = await stored(row);
+      return Array.isArray(before) ? [...before, ...claimed] : undefined;
+    },
+    async remember(row, ids) {
+      await patch(row.seq, (t) => (Array.isArray(t.before) ? {} : { before: [...ids] }));
+    },
+    async claim(row, id) {
+      const kind = kindOf(row.op, row.payload);
+      const others = await db.outbox
+        .where('[account+state]')
+        .anyOf([
+          [row.account, 'pending'],
+          [row.account, 'dead'],
+        ])
+        .filter((other) => other.seq !== row.seq && kindOf(other.op, other.payload) === kind)
+        .toArray();
+      for (const other of others) {
+        await patch(other.seq, (t) =>
+          t.claimed?.includes(id) ? {} : { claimed: [...(t.claimed ?? []), id] },
+        );
+      }
+    },
+  };
+}
