@@ -86,6 +86,19 @@ async function setup() {
   return { db, sender, queue, failedOnce };
 }
 
+/** Sends the write once failing as `how`, then again, as the next drain would (the row read anew). */
+async function failThenRetry(
+  crm: ReturnType<typeof fakeCrm>,
+  t: Awaited<ReturnType<typeof setup>>,
+  row: OutboxRow,
+  how: 'lose' | 'refuse' | 'read',
+): Promise<void> {
+  crm.failNext(how);
+  await expect(t.sender.send(crm.client, row)).rejects.toThrow();
+  crm.failNext(null);
+  await t.sender.send(crm.client, await t.failedOnce(row));
+}
+
 const note = (text: string): OutboxOp => ({ op: 'addNote', payload: { record: alice, text, before: null } });
 const task = (name: string): OutboxOp => ({
   op: 'createTask',
@@ -105,28 +118,20 @@ describe('write sender: notes and tasks that may rightly repeat', () => {
 
   it('does not write a note again when its answer was lost, even beside an earlier note of that text', async () => {
     const crm = fakeCrm();
-    const { sender, queue, failedOnce } = await setup();
-    await sender.send(crm.client, await queue(note('Left voicemail')));
-    const row = await queue(note('Left voicemail'));
-    crm.failNext('lose');
-    await expect(sender.send(crm.client, row)).rejects.toThrow('connection dropped');
-    crm.failNext(null);
-    await sender.send(crm.client, await failedOnce(row));
+    const t = await setup();
+    await t.sender.send(crm.client, await t.queue(note('Left voicemail')));
+    await failThenRetry(crm, t, await t.queue(note('Left voicemail')), 'lose');
     expect(crm.made.notes).toBe(2);
   });
 
   it('creates a task whose name an open task of the record has, and never twice after a lost answer', async () => {
     const crm = fakeCrm();
-    const { db, sender, queue, failedOnce } = await setup();
-    await sender.send(crm.client, await queue(task('Follow up')));
-    const row = await queue(task('Follow up'));
-    crm.failNext('lose');
-    await expect(sender.send(crm.client, row)).rejects.toThrow('connection dropped');
-    crm.failNext(null);
-    await sender.send(crm.client, await failedOnce(row));
+    const t = await setup();
+    await t.sender.send(crm.client, await t.queue(task('Follow up')));
+    await failThenRetry(crm, t, await t.queue(task('Follow up')), 'lose');
     expect(crm.made.tasks).toBe(2);
     // The cache holds both tasks, each under its CRM id.
-    expect((await db.tasks.toArray()).map((t) => t.id).sort()).toEqual([900, 901]);
+    expect((await t.db.tasks.toArray()).map((row) => row.id).sort()).toEqual([900, 901]);
   });
 
   it('still writes a note or task whose first attempt failed before it could read what the record had', async () => {
