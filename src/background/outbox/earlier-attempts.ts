@@ -6,10 +6,10 @@
  *   `before`, the ids the CRM then had with its text or name;
  * - a later attempt takes as its own only an id neither in `before` nor `claimed`;
  * - an id one write made or took is added to `claimed` of every other queued write of the same kind
- *   (op, text or name, record), so two writes of one name never take the same record, whichever is
- *   sent first or however the drain interleaves them;
- * - a write queued by an older version (no `before` key) keeps the old rule: its text or name found
- *   is taken as sent.
+ *   (op, text or name, record; of any Gmail account, as they share the CRM), so two writes of one
+ *   name never take the same record, whichever is sent first or however the drain interleaves them;
+ * - a write queued by an older version (no `before` key) and already tried keeps the old rule: its
+ *   text or name found (and not claimed) is taken as sent. Not tried yet, it reads `before` now.
  * Both lists are read from the stored write at each attempt: another write's claim may have changed
  * it since the drain read its rows.
  */
@@ -45,8 +45,11 @@ export interface EarlierAttempts {
 }
 
 export function createEarlierAttempts(db: ThreadlineDb): EarlierAttempts {
-  const stored = async (row: OutboxRow): Promise<Tracked> =>
-    ((row.seq === undefined ? undefined : await db.outbox.get(row.seq)) ?? row).payload as Tracked;
+  /** The write as stored now, and its lists. */
+  const stored = async (row: OutboxRow): Promise<{ now: OutboxRow } & Tracked> => {
+    const now = (row.seq === undefined ? undefined : await db.outbox.get(row.seq)) ?? row;
+    return { now, ...(now.payload as Tracked) };
+  };
   const patch = (seq: number | undefined, change: (tracked: Tracked) => Tracked) =>
     db.outbox
       .where(':id')
@@ -57,9 +60,12 @@ export function createEarlierAttempts(db: ThreadlineDb): EarlierAttempts {
 
   return {
     async find(row, ids) {
-      const { before, claimed = [] } = await stored(row);
+      const { now, before, claimed = [] } = await stored(row);
       if (!Array.isArray(before)) {
-        if (before === undefined && ids.length > 0) return ids[0] ?? null; // an older version's write
+        // An older version's write, tried already (Try again resets the attempts, not the error).
+        const tried = before === undefined && (now.attempts > 0 || now.lastError !== null);
+        const sent = ids.find((id) => !claimed.includes(id));
+        if (tried && sent !== undefined) return sent;
         await patch(row.seq, () => ({ before: [...ids] }));
         return null;
       }
@@ -74,12 +80,8 @@ export function createEarlierAttempts(db: ThreadlineDb): EarlierAttempts {
     },
     async claim(row, id) {
       const kind = kindOf(row.op, row.payload);
+      // Every queued write (a short table): the CRM is shared by the Gmail accounts.
       const others = await db.outbox
-        .where('[account+state]')
-        .anyOf([
-          [row.account, 'pending'],
-          [row.account, 'dead'],
-        ])
         .filter((other) => other.seq !== row.seq && kindOf(other.op, other.payload) === kind)
         .toArray();
       for (const other of others) {

@@ -94,7 +94,8 @@ async function failThenRetry(
   how: 'lose' | 'refuse' | 'read',
 ): Promise<void> {
   crm.failNext(how);
-  await expect(t.sender.send(crm.client, row)).rejects.toThrow();
+  const said = { lose: 'connection dropped', refuse: '503', read: 'unreachable' }[how];
+  await expect(t.sender.send(crm.client, row)).rejects.toThrow(said);
   crm.failNext(null);
   await t.sender.send(crm.client, await t.failedOnce(row));
 }
@@ -268,6 +269,7 @@ describe('write sender: notes and tasks that may rightly repeat', () => {
         primaryContactId: null,
         companyId: null,
         provisionalId: -3,
+        before: null,
       },
     });
     await expect(sender.send(client, row)).rejects.toThrow('connection dropped');
@@ -295,5 +297,46 @@ describe('write sender: notes and tasks that may rightly repeat', () => {
       await queue({ op: 'addNote', payload: { record: alice, text: 'Left voicemail' } }, 1),
     );
     expect(crm.made.notes).toBe(0);
+  });
+
+  it('writes an older version’s write not tried yet, and never lets two of them take one record', async () => {
+    const crm = fakeCrm(
+      [],
+      [
+        {
+          id: 50,
+          name: 'Follow up',
+          related: alice,
+          dueDate: null,
+          priority: 'None',
+          status: 'Open',
+          modifiedAt: 1,
+        },
+      ],
+    );
+    const t = await setup();
+    // As an older version queued them: no `before` key. The first was tried once, the second never.
+    const old = (): OutboxOp => ({
+      op: 'createTask',
+      payload: { name: 'Follow up', related: alice, dueDate: null, priority: 'None', provisionalId: -1 },
+    });
+    const tried = await t.queue(old(), 1);
+    const fresh = await t.queue(old());
+    await t.sender.send(crm.client, tried); // takes 50, as the old rule did
+    await t.sender.send(crm.client, fresh); // 50 is claimed, and this one was never sent: made
+    expect(crm.made.tasks).toBe(1);
+  });
+
+  it('reads the record again after a failed send: a note made before its answer was lost is not made again in the same drain', async () => {
+    const crm = fakeCrm();
+    const t = await setup();
+    const row = await t.queue(note('Left voicemail'));
+    crm.failNext('lose');
+    await expect(t.sender.send(crm.client, row)).rejects.toThrow('connection dropped');
+    crm.failNext(null);
+    // Due again within the same drain (no forget() between): the activities are read anew.
+    await t.db.outbox.update(row.seq ?? -1, { attempts: 1 });
+    await t.sender.send(crm.client, (await t.db.outbox.get(row.seq ?? -1)) as OutboxRow);
+    expect(crm.made.notes).toBe(1);
   });
 });

@@ -70,6 +70,9 @@ export type OutboxOp =
     }
   | { op: 'updateDeal'; payload: { dealId: number; patch: OpportunityPatch } };
 
+/** A task's due date as the CRM may give it back: the same day (the sidebar sends local noon). */
+const DUE_DATE_SLACK_S = 12 * 3600;
+
 export interface WriteSender {
   /** Sends one stored write to the CRM, unless the CRM already has it; stores what the CRM answers. */
   send(client: CrmClient, row: OutboxRow): Promise<void>;
@@ -129,6 +132,17 @@ export function createWriteSender(options: {
   };
 
   async function send(client: CrmClient, row: OutboxRow): Promise<void> {
+    try {
+      await sendOnce(client, row);
+    } catch (error) {
+      // The CRM may have made the record before the failure: what this drain read of the
+      // activities is read again (the same write can be due again within this drain).
+      known = new Map();
+      throw error;
+    }
+  }
+
+  async function sendOnce(client: CrmClient, row: OutboxRow): Promise<void> {
     const write = { op: row.op, payload: row.payload } as OutboxOp;
     const { account } = row;
     switch (write.op) {
@@ -207,10 +221,13 @@ export function createWriteSender(options: {
       }
       case 'createTask': {
         const { provisionalId, before: _before, ...input } = write.payload;
-        // This write's own task has its priority, and its due date when it set one (without one,
-        // HubSpot stores the time of the create).
+        // This write's own task has its priority, and its due date's day when it set one (without
+        // one, HubSpot stores the time of the create; a CRM may keep the day only).
         const same = (await client.findTasks(input.name, input.related)).filter(
-          (t) => t.priority === input.priority && (input.dueDate === null || t.dueDate === input.dueDate),
+          (t) =>
+            t.priority === input.priority &&
+            (input.dueDate === null ||
+              (t.dueDate !== null && Math.abs(t.dueDate - input.dueDate) <= DUE_DATE_SLACK_S)),
         );
         const mine = await earlier.find(
           row,

@@ -57,4 +57,25 @@ describe('HubSpot deal create, retried', () => {
     expect(third.deal).toBeNull();
     expect(third.namesakes).toHaveLength(4);
   });
+  it('takes back its deal with an amount of more than two decimals, as sent (rounded to cents)', async () => {
+    const double = new HubspotDouble();
+    const input = {
+      name: 'Renewal',
+      idempotencyKey: 'k-cents',
+      pipelineId: labelIdToNumber('default'),
+      stageId: labelIdToNumber('appointmentscheduled'),
+      value: 1234.567,
+      closeDate: Date.UTC(2026, 11, 1) / 1000,
+      primaryContactId: null,
+      companyId: null,
+    };
+    const first = await connect(double).client.findCreatedOpportunity(input);
+    double.loseAnswer = (method, path) => method === 'POST' && path === '/crm/v3/objects/deals';
+    await connect(double, { maxAttempts: 1 })
+      .client.createOpportunity(input)
+      .catch(() => undefined);
+    double.loseAnswer = () => false;
+    const retry = await connect(double).client.findCreatedOpportunity(input, first.namesakes);
+    expect(retry.deal).toMatchObject({ name: 'Renewal', value: 1234.57 });
+  });
 });

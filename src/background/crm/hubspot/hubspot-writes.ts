@@ -315,7 +315,8 @@ export function createHubspotWrites(
       });
       /**
        * A namesake made since the first attempt, with no marker and this create's own name, pipeline,
-       * stage and amount: that attempt's deal, its note never written.
+       * stage, amount and close date: that attempt's deal, its note never written. (Its contact and
+       * company would take a read each; not compared.)
        */
       const madeByThisCreate = (candidate: (typeof candidates)[number]): boolean => {
         if (before === undefined || before.includes(Number(candidate.id))) return false;
@@ -325,7 +326,8 @@ export function createHubspotWrites(
           found.pipelineId === input.pipelineId &&
           found.stageId === input.stageId &&
           // The amount as the create sent it (two decimals).
-          found.value === (input.value === null ? null : Number(input.value.toFixed(2)))
+          found.value === (input.value === null ? null : Number(input.value.toFixed(2))) &&
+          found.closeDate === input.closeDate
         );
       };
       let unmarked: (typeof candidates)[number] | null = null;
