@@ -10,10 +10,28 @@
  *   name never take the same record, whichever is sent first or however the drain interleaves them;
  * - a write queued by an older version (no `before` key) and already tried keeps the old rule: its
  *   text or name found (and not claimed) is taken as sent. Not tried yet, it reads `before` now.
+ * - a create that provably made nothing (the CRM refused it: 4xx, 429, a stop; or it never left:
+ *   the egress gate) on the attempt that read `before` sets it back to null, so that a namesake a
+ *   teammate makes while the write waits is never taken for it.
  * Both lists are read from the stored write at each attempt: another write's claim may have changed
  * it since the drain read its rows.
  */
 import type { OutboxRow, ThreadlineDb } from '../../db/threadline-db';
+import { CrmError, type CrmErrorKind } from '../crm/crm-error';
+import { EgressDenied } from '../privacy/egress/egress-fetch';
+
+/** Failures after which the CRM has certainly not made the record (5xx, network, a bad answer: it may have). */
+const NOTHING_MADE: ReadonlySet<CrmErrorKind> = new Set([
+  'unauthorized',
+  'rateLimited',
+  'invalidInput',
+  'notFound',
+  'notConnected',
+  'consentRequired',
+  'policyBlocked',
+]);
+const nothingMade = (error: unknown): boolean =>
+  error instanceof EgressDenied || (error instanceof CrmError && NOTHING_MADE.has(error.kind));
 
 /** What the CRM had with the write's text or name before its first attempt; null: not read yet. */
 export type Before = number[] | null;
@@ -33,13 +51,18 @@ const kindOf = (op: string, payload: unknown): string => {
 export interface EarlierAttempts {
   /**
    * Which of `ids` (the CRM's records with the write's text or name, now) an earlier attempt of this
-   * write made, if any; before the first attempt, stores them as `before` and answers null.
+   * write made, if any (`mine`); before the first attempt, stores them as `before` (`read`: true).
    */
-  find(row: OutboxRow, ids: readonly number[]): Promise<number | null>;
+  find(row: OutboxRow, ids: readonly number[]): Promise<{ mine: number | null; read: boolean }>;
   /** The ids the write may not take (`before` and `claimed`), or undefined before its first attempt. */
   notMine(row: OutboxRow): Promise<number[] | undefined>;
-  /** Stores `before` if the write has none yet (a deal's namesakes, read by the CRM adapter). */
-  remember(row: OutboxRow, ids: readonly number[]): Promise<void>;
+  /** Stores `before` if the write has none yet (a deal's namesakes, read by the CRM adapter); true if it did. */
+  remember(row: OutboxRow, ids: readonly number[]): Promise<boolean>;
+  /**
+   * The create of an attempt that read `before` failed: if it certainly made nothing, `before` is
+   * read again at the next attempt. Then rethrows.
+   */
+  failed(row: OutboxRow, read: boolean, error: unknown): Promise<never>;
   /** `id` is this write's: every other queued write of its kind (pending or dead) counts it as claimed. */
   claim(row: OutboxRow, id: number): Promise<void>;
 }
@@ -65,18 +88,24 @@ export function createEarlierAttempts(db: ThreadlineDb): EarlierAttempts {
         // An older version's write, tried already (Try again resets the attempts, not the error).
         const tried = before === undefined && (now.attempts > 0 || now.lastError !== null);
         const sent = ids.find((id) => !claimed.includes(id));
-        if (tried && sent !== undefined) return sent;
+        if (tried && sent !== undefined) return { mine: sent, read: false };
         await patch(row.seq, () => ({ before: [...ids] }));
-        return null;
+        return { mine: null, read: true };
       }
-      return ids.find((id) => !before.includes(id) && !claimed.includes(id)) ?? null;
+      return { mine: ids.find((id) => !before.includes(id) && !claimed.includes(id)) ?? null, read: false };
     },
     async notMine(row) {
       const { before, claimed = [] } = await stored(row);
       return Array.isArray(before) ? [...before, ...claimed] : undefined;
     },
     async remember(row, ids) {
-      await patch(row.seq, (t) => (Array.isArray(t.before) ? {} : { before: [...ids] }));
+      if (Array.isArray((await stored(row)).before)) return false;
+      await patch(row.seq, () => ({ before: [...ids] }));
+      return true;
+    },
+    async failed(row, read, error) {
+      if (read && nothingMade(error)) await patch(row.seq, () => ({ before: null }));
+      throw error;
     },
     async claim(row, id) {
       const kind = kindOf(row.op, row.payload);

@@ -1,110 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { type OutboxRow, ThreadlineDb } from '../../db/threadline-db';
+import { alice, failThenRetry, fakeCrm, note, setup, task } from '../../../test/unit/write-sender-harness';
 import type { Task } from '../../shared/crm-model';
-import type { CrmClient, NewActivity, NewTask, SyncedActivity } from '../crm/crm-client';
-import { createWriteSender, type OutboxOp } from './write-sender';
-
-const A = 'me@corp.test';
-const alice = { type: 'person' as const, id: 10 };
-
-/**
- * A CRM holding notes and tasks. `fail`: `lose`, a create happens in the CRM and its answer is lost
- * on the way back (a dropped connection after the CRM made the record); `refuse`, a create is
- * refused before anything is made (a 503); `read`, the duplicate check's read fails.
- */
-function fakeCrm(notes: SyncedActivity[] = [], tasks: Task[] = []) {
-  let fail: 'lose' | 'refuse' | 'read' | null = null;
-  const made = { notes: 0, tasks: 0 };
-  const refused = () => {
-    if (fail === 'refuse') throw new Error('503');
-  };
-  const client = {
-    threadActivitiesOf: async () => {
-      if (fail === 'read') throw new Error('unreachable');
-      return [...notes];
-    },
-    createActivity: async (input: NewActivity) => {
-      refused();
-      const note = {
-        id: 100 + notes.length,
-        parentType: input.parent.type,
-        parentId: input.parent.id,
-        typeName: 'Note',
-        details: input.details,
-        at: 1,
-        modifiedAt: 1,
-      };
-      notes.push(note);
-      made.notes += 1;
-      if (fail === 'lose') throw new Error('connection dropped');
-      return note;
-    },
-    findTasks: async (name: string) => {
-      if (fail === 'read') throw new Error('unreachable');
-      return tasks.filter((t) => t.name === name);
-    },
-    createTask: async (input: NewTask) => {
-      refused();
-      const task: Task = { id: 900 + tasks.length, ...input, status: 'Open', modifiedAt: 1 };
-      tasks.push(task);
-      made.tasks += 1;
-      if (fail === 'lose') throw new Error('connection dropped');
-      return task;
-    },
-  } as Partial<CrmClient> as CrmClient;
-  const failNext = (how: typeof fail) => {
-    fail = how;
-  };
-  return { client, made, failNext };
-}
-
-async function setup() {
-  const db = new ThreadlineDb(`write-sender-${Math.random()}`);
-  const sender = createWriteSender({ db, nowMs: () => 1_000, enqueue: async () => undefined });
-  /** Queues the write, as the outbox stores it, and returns its stored row. */
-  const queue = async (write: OutboxOp, attempts = 0): Promise<OutboxRow> => {
-    const seq = await db.outbox.add({
-      account: A,
-      recordKey: 'person:10',
-      idempotencyKey: `k${Math.random()}`,
-      op: write.op,
-      payload: write.payload,
-      state: 'pending',
-      attempts,
-      nextAttemptAt: 0,
-      lastError: null,
-      createdAt: 0,
-    });
-    return (await db.outbox.get(seq)) as OutboxRow;
-  };
-  /** The row as the next drain reads it, after a failed attempt. */
-  const failedOnce = async (row: OutboxRow): Promise<OutboxRow> => {
-    await db.outbox.update(row.seq ?? -1, { attempts: row.attempts + 1 });
-    sender.forget(); // a new drain
-    return (await db.outbox.get(row.seq ?? -1)) as OutboxRow;
-  };
-  return { db, sender, queue, failedOnce };
-}
-
-/** Sends the write once failing as `how`, then again, as the next drain would (the row read anew). */
-async function failThenRetry(
-  crm: ReturnType<typeof fakeCrm>,
-  t: Awaited<ReturnType<typeof setup>>,
-  row: OutboxRow,
-  how: 'lose' | 'refuse' | 'read',
-): Promise<void> {
-  crm.failNext(how);
-  const said = { lose: 'connection dropped', refuse: '503', read: 'unreachable' }[how];
-  await expect(t.sender.send(crm.client, row)).rejects.toThrow(said);
-  crm.failNext(null);
-  await t.sender.send(crm.client, await t.failedOnce(row));
-}
-
-const note = (text: string): OutboxOp => ({ op: 'addNote', payload: { record: alice, text, before: null } });
-const task = (name: string): OutboxOp => ({
-  op: 'createTask',
-  payload: { name, related: alice, dueDate: null, priority: 'None', provisionalId: -1, before: null },
-});
+import type { SyncedActivity } from '../crm/crm-client';
+import type { OutboxOp } from './write-sender';
 
 describe('write sender: notes and tasks that may rightly repeat', () => {
   it('writes a note whose text the record already has: two "Left voicemail" notes are two notes', async () => {
@@ -174,7 +72,7 @@ describe('write sender: notes and tasks that may rightly repeat', () => {
     const { db, sender, queue, failedOnce } = await setup();
     const first = await queue(task('Follow up'));
     const second = await queue(task('Follow up'));
-    crm.failNext('refuse'); // the first is refused before anything is made; the drain goes on
+    crm.failNext('busy'); // the first meets a 503 (perhaps made, perhaps not); the drain goes on
     await expect(sender.send(crm.client, first)).rejects.toThrow('503');
     crm.failNext(null);
     await sender.send(crm.client, second);
@@ -188,7 +86,7 @@ describe('write sender: notes and tasks that may rightly repeat', () => {
     const { db, sender, queue } = await setup();
     const first = await queue(task('Follow up'));
     const second = await queue(task('Follow up'));
-    crm.failNext('refuse'); // a pass where both are refused before anything is made
+    crm.failNext('busy'); // a pass where both meet a 503
     for (const row of [first, second]) await expect(sender.send(crm.client, row)).rejects.toThrow('503');
     crm.failNext(null);
     sender.forget();
@@ -215,128 +113,76 @@ describe('write sender: notes and tasks that may rightly repeat', () => {
       },
     };
     const row = await queue(urgent);
-    crm.failNext('refuse');
+    crm.failNext('busy');
     await expect(sender.send(crm.client, row)).rejects.toThrow('503');
     crm.failNext(null);
-    // A teammate makes one in the CRM meanwhile: no due date, no priority.
-    tasks.push({
-      id: 500,
-      name: 'Follow up',
-      related: alice,
-      dueDate: null,
-      priority: 'None',
-      status: 'Open',
-      modifiedAt: 1,
-    });
+    // Teammates make two in the CRM meanwhile: the same day without the priority, the priority
+    // three days later.
+    const namesake = { name: 'Follow up', related: alice, status: 'Open', modifiedAt: 1 } as const;
+    tasks.push(
+      { ...namesake, id: 500, dueDate: 1_900_000_000 + 3600, priority: 'None' },
+      { ...namesake, id: 501, dueDate: 1_900_000_000 + 3 * 86_400, priority: 'High' },
+    );
     await sender.send(crm.client, await failedOnce(row));
     expect(crm.made.tasks).toBe(1);
   });
 
-  it('gives a deal create the namesakes the CRM had before its first attempt, on every later attempt', async () => {
-    const asked: (readonly number[] | undefined)[] = [];
-    let lose = true;
-    const client = {
-      findCreatedOpportunity: async (_input: unknown, before?: readonly number[]) => {
-        asked.push(before);
-        return { deal: null, namesakes: [70] };
-      },
-      createOpportunity: async () => {
-        if (lose) throw new Error('connection dropped');
-        return {
-          id: 71,
-          name: 'Renewal',
-          pipelineId: null,
-          stageId: null,
-          status: 'Open',
-          companyId: null,
-          primaryContactId: null,
-          value: null,
-          closeDate: null,
-          modifiedAt: 1,
-        };
-      },
-    } as Partial<CrmClient> as CrmClient;
-    const { sender, queue, failedOnce } = await setup();
-    const row = await queue({
-      op: 'createDeal',
+  it('takes back its own task when the CRM gives its due date back as the day only', async () => {
+    const tasks: Task[] = [];
+    const crm = fakeCrm([], tasks);
+    const t = await setup();
+    const due: OutboxOp = {
+      op: 'createTask',
       payload: {
-        name: 'Renewal',
-        idempotencyKey: 'k',
-        pipelineId: 1,
-        stageId: 2,
-        value: null,
-        closeDate: null,
-        primaryContactId: null,
-        companyId: null,
-        provisionalId: -3,
+        name: 'Call',
+        related: alice,
+        dueDate: 1_900_008_000,
+        priority: 'None',
+        provisionalId: -4,
         before: null,
       },
-    });
-    await expect(sender.send(client, row)).rejects.toThrow('connection dropped');
-    lose = false;
-    await sender.send(client, await failedOnce(row));
-    expect(asked).toEqual([undefined, [70]]);
-  });
-
-  it('keeps the old check for a write queued before this one and already tried: its text found is taken as sent', async () => {
-    const crm = fakeCrm([
-      {
-        id: 7,
-        parentType: 'person',
-        parentId: 10,
-        typeName: 'Note',
-        details: 'Left voicemail',
-        at: 1,
-        modifiedAt: 1,
-      },
-    ]);
-    const { sender, queue } = await setup();
-    // As an older version queued it: no `before` key.
-    await sender.send(
-      crm.client,
-      await queue({ op: 'addNote', payload: { record: alice, text: 'Left voicemail' } }, 1),
-    );
-    expect(crm.made.notes).toBe(0);
-  });
-
-  it('writes an older version’s write not tried yet, and never lets two of them take one record', async () => {
-    const crm = fakeCrm(
-      [],
-      [
-        {
-          id: 50,
-          name: 'Follow up',
-          related: alice,
-          dueDate: null,
-          priority: 'None',
-          status: 'Open',
-          modifiedAt: 1,
-        },
-      ],
-    );
-    const t = await setup();
-    // As an older version queued them: no `before` key. The first was tried once, the second never.
-    const old = (): OutboxOp => ({
-      op: 'createTask',
-      payload: { name: 'Follow up', related: alice, dueDate: null, priority: 'None', provisionalId: -1 },
-    });
-    const tried = await t.queue(old(), 1);
-    const fresh = await t.queue(old());
-    await t.sender.send(crm.client, tried); // takes 50, as the old rule did
-    await t.sender.send(crm.client, fresh); // 50 is claimed, and this one was never sent: made
+    };
+    crm.failNext('lose');
+    const row = await t.queue(due);
+    await expect(t.sender.send(crm.client, row)).rejects.toThrow('connection dropped');
+    const made = tasks[0];
+    if (made?.dueDate) made.dueDate -= made.dueDate % 86_400; // kept as the day's midnight (UTC)
+    crm.failNext(null);
+    await t.sender.send(crm.client, await t.failedOnce(row));
     expect(crm.made.tasks).toBe(1);
   });
 
-  it('reads the record again after a failed send: a note made before its answer was lost is not made again in the same drain', async () => {
-    const crm = fakeCrm();
+  it('reads again what the CRM had after a refusal that made nothing: a namesake made while it waited is not taken', async () => {
+    const notes: SyncedActivity[] = [];
+    const crm = fakeCrm(notes);
     const t = await setup();
     const row = await t.queue(note('Left voicemail'));
-    crm.failNext('lose');
-    await expect(t.sender.send(crm.client, row)).rejects.toThrow('connection dropped');
+    crm.failNext('refuse'); // 429: certainly nothing made
+    await expect(t.sender.send(crm.client, row)).rejects.toThrow('429');
     crm.failNext(null);
-    // Due again within the same drain (no forget() between): the activities are read anew.
-    await t.db.outbox.update(row.seq ?? -1, { attempts: 1 });
-    await t.sender.send(crm.client, (await t.db.outbox.get(row.seq ?? -1)) as OutboxRow);
+    // Meanwhile a teammate writes the same note in the CRM's own screens.
+    notes.push({
+      id: 77,
+      parentType: 'person',
+      parentId: 10,
+      typeName: 'Note',
+      details: 'Left voicemail',
+      at: 1,
+      modifiedAt: 1,
+    });
+    await t.sender.send(crm.client, await t.failedOnce(row));
     expect(crm.made.notes).toBe(1);
+  });
+
+  it('lets a write of another Gmail account claim its record too (they share the CRM)', async () => {
+    const crm = fakeCrm();
+    const t = await setup();
+    const mine = await t.queue(task('Follow up'));
+    crm.failNext('busy');
+    await expect(t.sender.send(crm.client, mine)).rejects.toThrow('503');
+    crm.failNext(null);
+    await t.sender.send(crm.client, await t.queue(task('Follow up'), 0, 'other@corp.test'));
+    await t.sender.send(crm.client, await t.failedOnce(mine));
+    expect(crm.made.tasks).toBe(2);
   });
 });

@@ -70,8 +70,11 @@ export type OutboxOp =
     }
   | { op: 'updateDeal'; payload: { dealId: number; patch: OpportunityPatch } };
 
-/** A task's due date as the CRM may give it back: the same day (the sidebar sends local noon). */
-const DUE_DATE_SLACK_S = 12 * 3600;
+/**
+ * A task's due date as the CRM may give it back: within a day (the sidebar sends local noon; a CRM
+ * that keeps the day only may give back that day's midnight in its own time zone).
+ */
+const DUE_DATE_SLACK_S = 24 * 3600;
 
 export interface WriteSender {
   /** Sends one stored write to the CRM, unless the CRM already has it; stores what the CRM answers. */
@@ -135,9 +138,13 @@ export function createWriteSender(options: {
     try {
       await sendOnce(client, row);
     } catch (error) {
-      // The CRM may have made the record before the failure: what this drain read of the
+      // The CRM may have made the record before the failure: what this drain read of the record's
       // activities is read again (the same write can be due again within this drain).
-      known = new Map();
+      const record = (row.payload as { record?: RecordRef }).record;
+      if (record) {
+        const suffix = `\n${recordKeyOf(record)}`;
+        for (const key of [...known.keys()]) if (key.endsWith(suffix)) known.delete(key);
+      }
       throw error;
     }
   }
@@ -204,15 +211,18 @@ export function createWriteSender(options: {
         const have = await knownOf(client, account, record);
         const same = have.texts.get(text) ?? [];
         // Not null: sent before, its answer lost.
-        let id = await earlier.find(row, same);
+        const { mine, read } = await earlier.find(row, same);
+        let id = mine;
         if (id === null) {
-          const saved = await client.createActivity({
-            parent: record,
-            kind: 'note',
-            details: text,
-            purpose: 'addNote',
-            fromGmail: false,
-          });
+          const saved = await client
+            .createActivity({
+              parent: record,
+              kind: 'note',
+              details: text,
+              purpose: 'addNote',
+              fromGmail: false,
+            })
+            .catch((error: unknown) => earlier.failed(row, read, error));
           id = saved.id;
           have.texts.set(text, [...same, id]);
         }
@@ -229,11 +239,13 @@ export function createWriteSender(options: {
             (input.dueDate === null ||
               (t.dueDate !== null && Math.abs(t.dueDate - input.dueDate) <= DUE_DATE_SLACK_S)),
         );
-        const mine = await earlier.find(
+        const { mine, read } = await earlier.find(
           row,
           same.map((t) => t.id),
         );
-        const task = same.find((t) => t.id === mine) ?? (await client.createTask(input));
+        const task =
+          same.find((t) => t.id === mine) ??
+          (await client.createTask(input).catch((error: unknown) => earlier.failed(row, read, error)));
         await db.transaction('rw', db.tasks, db.outbox, async () => {
           await db.tasks.delete([account, provisionalId]);
           await db.tasks.put(taskRow(account, task));
@@ -251,8 +263,10 @@ export function createWriteSender(options: {
         // The user's answer in the deal form, else the order the CRM's own data showed (sync).
         const input = { ...payload, dateOrder: payload.dateOrder ?? (await storedDateOrder(db)) };
         const found = await client.findCreatedOpportunity(input, await earlier.notMine(row));
-        if (!found.deal) await earlier.remember(row, found.namesakes);
-        const deal = found.deal ?? (await client.createOpportunity(input));
+        const read = found.deal ? false : await earlier.remember(row, found.namesakes);
+        const deal =
+          found.deal ??
+          (await client.createOpportunity(input).catch((error: unknown) => earlier.failed(row, read, error)));
         const record = { type: 'opportunity' as const, id: deal.id };
         await db.transaction('rw', db.opportunities, db.threadMarks, db.outbox, async () => {
           await db.opportunities.delete(recordRowKey(account, provisionalId));

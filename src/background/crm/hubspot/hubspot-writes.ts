@@ -225,6 +225,9 @@ export function createHubspotWrites(
     },
 
     async findTasks(name, related) {
+      // A task on no record cannot be told from one on a record without reading each one's
+      // associations: none is offered (a retry after a lost answer may then make a second).
+      if (related === null) return [];
       const answer = await call({
         method: 'POST',
         path: '/crm/v3/objects/tasks/search',
@@ -249,7 +252,6 @@ export function createHubspotWrites(
         (r) => r.properties.hs_task_subject === name,
       );
       if (list.length === 0) return [];
-      if (related === null) return list.map((r) => toTask(r, null));
       if (related.type === 'lead') return [];
       const object =
         related.type === 'person' ? 'contacts' : related.type === 'company' ? 'companies' : 'deals';

@@ -4,8 +4,8 @@ import { connect } from '../../../../test/unit/hubspot-double-client';
 import { CrmError } from '../crm-error';
 import { labelIdToNumber } from './hubspot-ids';
 
-/** The deal's marker is a note written after the deal: what a retry finds when the create's answer was lost. */
-describe('HubSpot deal create, retried', () => {
+/** What a retried create finds on HubSpot: a deal's marker is a note written after the deal. */
+describe('HubSpot creates, retried', () => {
   it('a deal whose create answer was lost is found on retry: the namesake made since the first attempt, unmarked', async () => {
     const double = new HubspotDouble();
     double.add(
@@ -77,5 +77,41 @@ describe('HubSpot deal create, retried', () => {
     double.loseAnswer = () => false;
     const retry = await connect(double).client.findCreatedOpportunity(input, first.namesakes);
     expect(retry.deal).toMatchObject({ name: 'Renewal', value: 1234.57 });
+  });
+  it('does not take back a deal of that name made since with another close date', async () => {
+    const double = new HubspotDouble();
+    const input = {
+      name: 'Renewal',
+      idempotencyKey: 'k-close',
+      pipelineId: labelIdToNumber('default'),
+      stageId: labelIdToNumber('appointmentscheduled'),
+      value: null,
+      closeDate: Date.UTC(2026, 11, 1) / 1000,
+      primaryContactId: null,
+      companyId: null,
+    };
+    const first = await connect(double).client.findCreatedOpportunity(input);
+    double.add('deals', {
+      dealname: 'Renewal',
+      pipeline: 'default',
+      dealstage: 'appointmentscheduled',
+      closedate: String(Date.UTC(2027, 0, 15)),
+    });
+    expect((await connect(double).client.findCreatedOpportunity(input, first.namesakes)).deal).toBeNull();
+  });
+
+  it('offers no task on no record for taking back (it cannot be told from one on a record)', async () => {
+    const double = new HubspotDouble();
+    double.add('contacts', { email: 'ana@acme.test', firstname: 'Ana' }, '512');
+    const { client } = connect(double);
+    await client.createTask({
+      name: 'Follow up',
+      related: { type: 'person', id: 512 },
+      dueDate: null,
+      priority: 'None',
+    });
+    const before = double.requests.length;
+    expect(await client.findTasks('Follow up', null)).toEqual([]);
+    expect(double.requests.length).toBe(before); // and asks nothing
   });
 });

@@ -1,0 +1,116 @@
+import { describe, expect, it } from 'vitest';
+import { alice, fakeCrm, note, setup } from '../../../test/unit/write-sender-harness';
+import type { OutboxRow } from '../../db/threadline-db';
+import type { CrmClient } from '../crm/crm-client';
+import type { OutboxOp } from './write-sender';
+
+/** Deals (their namesakes go to the adapter), writes queued by an older version, a failed send's reads. */
+describe('write sender: deals, older writes, reads after a failure', () => {
+  it('gives a deal create the namesakes the CRM had before its first attempt, on every later attempt', async () => {
+    const asked: (readonly number[] | undefined)[] = [];
+    let lose = true;
+    const client = {
+      findCreatedOpportunity: async (_input: unknown, before?: readonly number[]) => {
+        asked.push(before);
+        return { deal: null, namesakes: [70] };
+      },
+      createOpportunity: async () => {
+        if (lose) throw new Error('connection dropped');
+        return {
+          id: 71,
+          name: 'Renewal',
+          pipelineId: null,
+          stageId: null,
+          status: 'Open',
+          companyId: null,
+          primaryContactId: null,
+          value: null,
+          closeDate: null,
+          modifiedAt: 1,
+        };
+      },
+    } as Partial<CrmClient> as CrmClient;
+    const { sender, queue, failedOnce } = await setup();
+    const row = await queue({
+      op: 'createDeal',
+      payload: {
+        name: 'Renewal',
+        idempotencyKey: 'k',
+        pipelineId: 1,
+        stageId: 2,
+        value: null,
+        closeDate: null,
+        primaryContactId: null,
+        companyId: null,
+        provisionalId: -3,
+        before: null,
+      },
+    });
+    await expect(sender.send(client, row)).rejects.toThrow('connection dropped');
+    lose = false;
+    await sender.send(client, await failedOnce(row));
+    expect(asked).toEqual([undefined, [70]]);
+  });
+
+  it('keeps the old check for a write queued before this one and already tried: its text found is taken as sent', async () => {
+    const crm = fakeCrm([
+      {
+        id: 7,
+        parentType: 'person',
+        parentId: 10,
+        typeName: 'Note',
+        details: 'Left voicemail',
+        at: 1,
+        modifiedAt: 1,
+      },
+    ]);
+    const { sender, queue } = await setup();
+    // As an older version queued it: no `before` key.
+    await sender.send(
+      crm.client,
+      await queue({ op: 'addNote', payload: { record: alice, text: 'Left voicemail' } }, 1),
+    );
+    expect(crm.made.notes).toBe(0);
+  });
+
+  it('writes an older version’s write not tried yet, and never lets two of them take one record', async () => {
+    const crm = fakeCrm(
+      [],
+      [
+        {
+          id: 50,
+          name: 'Follow up',
+          related: alice,
+          dueDate: null,
+          priority: 'None',
+          status: 'Open',
+          modifiedAt: 1,
+        },
+      ],
+    );
+    const t = await setup();
+    // As an older version queued them: no `before` key. The first was tried once, the second never.
+    const old = (): OutboxOp => ({
+      op: 'createTask',
+      payload: { name: 'Follow up', related: alice, dueDate: null, priority: 'None', provisionalId: -1 },
+    });
+    const tried = await t.queue(old(), 1);
+    const fresh = await t.queue(old());
+    await t.sender.send(crm.client, tried); // takes 50, as the old rule did
+    await t.sender.send(crm.client, fresh); // 50 is claimed, and this one was never sent: made
+    expect(crm.made.tasks).toBe(1);
+  });
+
+  it('reads the record again after a failed send: a note made before its answer was lost is not made again in the same drain', async () => {
+    const crm = fakeCrm();
+    const t = await setup();
+    const row = await t.queue(note('Left voicemail'));
+    crm.failNext('lose');
+    await expect(t.sender.send(crm.client, row)).rejects.toThrow('connection dropped');
+    crm.failNext(null);
+    // Due again within the same drain (no forget() between): the activities are read anew.
+    await t.db.outbox.update(row.seq ?? -1, { attempts: 1 });
+    await t.sender.send(crm.client, (await t.db.outbox.get(row.seq ?? -1)) as OutboxRow);
+    expect(crm.made.notes).toBe(1);
+  });
+});
