@@ -94,19 +94,44 @@ export async function setup() {
   return { db, sender, queue, failedOnce };
 }
 
-/** Sends the write once failing as `how`, then again, as the next drain would (the row read anew). */
-export async function failThenRetry(
-  crm: ReturnType<typeof fakeCrm>,
-  t: Awaited<ReturnType<typeof setup>>,
-  row: OutboxRow,
-  how: Failure,
-): Promise<void> {
+type Crm = ReturnType<typeof fakeCrm>;
+type Harness = Awaited<ReturnType<typeof setup>>;
+
+/** Sends each write once, failing as `how` (the CRM then answers again). */
+export async function failOnce(crm: Crm, t: Harness, rows: OutboxRow[], how: Failure): Promise<void> {
   crm.failNext(how);
   const said = { lose: 'connection dropped', refuse: '429', busy: '503', read: 'unreachable' }[how];
-  await expect(t.sender.send(crm.client, row)).rejects.toThrow(said);
+  for (const row of rows) await expect(t.sender.send(crm.client, row)).rejects.toThrow(said);
   crm.failNext(null);
+}
+
+/** Sends the write once failing as `how`, then again, as the next drain would (the row read anew). */
+export async function failThenRetry(crm: Crm, t: Harness, row: OutboxRow, how: Failure): Promise<void> {
+  await failOnce(crm, t, [row], how);
   await t.sender.send(crm.client, await t.failedOnce(row));
 }
+
+/** A note the record already has in the CRM (made outside this outbox). */
+export const crmNote = (id: number, details: string): SyncedActivity => ({
+  id,
+  parentType: 'person',
+  parentId: alice.id,
+  typeName: 'Note',
+  details,
+  at: 1,
+  modifiedAt: 1,
+});
+/** An open task the record already has in the CRM (made outside this outbox). */
+export const crmTask = (id: number, name: string, extra: Partial<Task> = {}): Task => ({
+  id,
+  name,
+  related: alice,
+  dueDate: null,
+  priority: 'None',
+  status: 'Open',
+  modifiedAt: 1,
+  ...extra,
+});
 
 export const note = (text: string): OutboxOp => ({
   op: 'addNote',

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { alice, fakeCrm, note, setup } from '../../../test/unit/write-sender-harness';
+import {
+  alice,
+  crmNote,
+  crmTask,
+  failOnce,
+  fakeCrm,
+  note,
+  setup,
+} from '../../../test/unit/write-sender-harness';
 import type { OutboxRow } from '../../db/threadline-db';
 import type { CrmClient } from '../crm/crm-client';
 import type { OutboxOp } from './write-sender';
@@ -30,7 +38,8 @@ describe('write sender: deals, older writes, reads after a failure', () => {
         };
       },
     } as Partial<CrmClient> as CrmClient;
-    const { sender, queue, failedOnce } = await setup();
+    const t = await setup();
+    const { sender, queue, failedOnce } = t;
     const row = await queue({
       op: 'createDeal',
       payload: {
@@ -53,18 +62,9 @@ describe('write sender: deals, older writes, reads after a failure', () => {
   });
 
   it('keeps the old check for a write queued before this one and already tried: its text found is taken as sent', async () => {
-    const crm = fakeCrm([
-      {
-        id: 7,
-        parentType: 'person',
-        parentId: 10,
-        typeName: 'Note',
-        details: 'Left voicemail',
-        at: 1,
-        modifiedAt: 1,
-      },
-    ]);
-    const { sender, queue } = await setup();
+    const crm = fakeCrm([crmNote(7, 'Left voicemail')]);
+    const t = await setup();
+    const { sender, queue } = t;
     // As an older version queued it: no `before` key.
     await sender.send(
       crm.client,
@@ -74,20 +74,7 @@ describe('write sender: deals, older writes, reads after a failure', () => {
   });
 
   it('writes an older version’s write not tried yet, and never lets two of them take one record', async () => {
-    const crm = fakeCrm(
-      [],
-      [
-        {
-          id: 50,
-          name: 'Follow up',
-          related: alice,
-          dueDate: null,
-          priority: 'None',
-          status: 'Open',
-          modifiedAt: 1,
-        },
-      ],
-    );
+    const crm = fakeCrm([], [crmTask(50, 'Follow up')]);
     const t = await setup();
     // As an older version queued them: no `before` key. The first was tried once, the second never.
     const old = (): OutboxOp => ({
@@ -105,9 +92,7 @@ describe('write sender: deals, older writes, reads after a failure', () => {
     const crm = fakeCrm();
     const t = await setup();
     const row = await t.queue(note('Left voicemail'));
-    crm.failNext('lose');
-    await expect(t.sender.send(crm.client, row)).rejects.toThrow('connection dropped');
-    crm.failNext(null);
+    await failOnce(crm, t, [row], 'lose');
     // Due again within the same drain (no forget() between): the activities are read anew.
     await t.db.outbox.update(row.seq ?? -1, { attempts: 1 });
     await t.sender.send(crm.client, (await t.db.outbox.get(row.seq ?? -1)) as OutboxRow);

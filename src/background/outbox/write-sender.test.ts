@@ -1,5 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { alice, failThenRetry, fakeCrm, note, setup, task } from '../../../test/unit/write-sender-harness';
+import {
+  alice,
+  crmNote,
+  crmTask,
+  failOnce,
+  failThenRetry,
+  fakeCrm,
+  note,
+  setup,
+  task,
+} from '../../../test/unit/write-sender-harness';
 import type { Task } from '../../shared/crm-model';
 import type { SyncedActivity } from '../crm/crm-client';
 import type { OutboxOp } from './write-sender';
@@ -7,7 +17,8 @@ import type { OutboxOp } from './write-sender';
 describe('write sender: notes and tasks that may rightly repeat', () => {
   it('writes a note whose text the record already has: two "Left voicemail" notes are two notes', async () => {
     const crm = fakeCrm();
-    const { sender, queue } = await setup();
+    const t = await setup();
+    const { sender, queue } = t;
     await sender.send(crm.client, await queue(note('Left voicemail')));
     await sender.send(crm.client, await queue(note('Left voicemail'))); // same drain
     sender.forget();
@@ -34,31 +45,9 @@ describe('write sender: notes and tasks that may rightly repeat', () => {
   });
 
   it('still writes a note or task whose first attempt failed before it could read what the record had', async () => {
-    const crm = fakeCrm(
-      [
-        {
-          id: 7,
-          parentType: 'person',
-          parentId: 10,
-          typeName: 'Note',
-          details: 'Left voicemail',
-          at: 1,
-          modifiedAt: 1,
-        },
-      ],
-      [
-        {
-          id: 50,
-          name: 'Follow up',
-          related: alice,
-          dueDate: null,
-          priority: 'None',
-          status: 'Open',
-          modifiedAt: 1,
-        },
-      ],
-    );
-    const { sender, queue, failedOnce } = await setup();
+    const crm = fakeCrm([crmNote(7, 'Left voicemail')], [crmTask(50, 'Follow up')]);
+    const t = await setup();
+    const { sender, queue, failedOnce } = t;
     const rows = [await queue(note('Left voicemail')), await queue(task('Follow up'))];
     crm.failNext('read'); // offline: neither gets as far as the CRM
     for (const row of rows) await expect(sender.send(crm.client, row)).rejects.toThrow('unreachable');
@@ -69,12 +58,11 @@ describe('write sender: notes and tasks that may rightly repeat', () => {
 
   it('never lets two writes of one task name take the same task, whichever is sent first', async () => {
     const crm = fakeCrm();
-    const { db, sender, queue, failedOnce } = await setup();
+    const t = await setup();
+    const { db, sender, queue, failedOnce } = t;
     const first = await queue(task('Follow up'));
     const second = await queue(task('Follow up'));
-    crm.failNext('busy'); // the first meets a 503 (perhaps made, perhaps not); the drain goes on
-    await expect(sender.send(crm.client, first)).rejects.toThrow('503');
-    crm.failNext(null);
+    await failOnce(crm, t, [first], 'busy'); // the first meets a 503 (perhaps made, perhaps not); the drain goes on
     await sender.send(crm.client, second);
     await sender.send(crm.client, await failedOnce(first));
     expect(crm.made.tasks).toBe(2);
@@ -83,12 +71,11 @@ describe('write sender: notes and tasks that may rightly repeat', () => {
 
   it('lets two same-name tasks due in one drain pass each make their own, though the pass read both rows first', async () => {
     const crm = fakeCrm();
-    const { db, sender, queue } = await setup();
+    const t = await setup();
+    const { db, sender, queue } = t;
     const first = await queue(task('Follow up'));
     const second = await queue(task('Follow up'));
-    crm.failNext('busy'); // a pass where both meet a 503
-    for (const row of [first, second]) await expect(sender.send(crm.client, row)).rejects.toThrow('503');
-    crm.failNext(null);
+    await failOnce(crm, t, [first, second], 'busy'); // a pass where both meet a 503
     sender.forget();
     // The next pass reads its rows once, then sends them one after the other.
     const pass = await db.outbox.orderBy('seq').toArray();
@@ -100,7 +87,8 @@ describe('write sender: notes and tasks that may rightly repeat', () => {
   it('does not take a task of that name with another priority or due date for its own', async () => {
     const tasks: Task[] = [];
     const crm = fakeCrm([], tasks);
-    const { sender, queue, failedOnce } = await setup();
+    const t = await setup();
+    const { sender, queue, failedOnce } = t;
     const urgent: OutboxOp = {
       op: 'createTask',
       payload: {
@@ -113,9 +101,7 @@ describe('write sender: notes and tasks that may rightly repeat', () => {
       },
     };
     const row = await queue(urgent);
-    crm.failNext('busy');
-    await expect(sender.send(crm.client, row)).rejects.toThrow('503');
-    crm.failNext(null);
+    await failOnce(crm, t, [row], 'busy');
     // Teammates make two in the CRM meanwhile: the same day without the priority, the priority
     // three days later.
     const namesake = { name: 'Follow up', related: alice, status: 'Open', modifiedAt: 1 } as const;
@@ -157,19 +143,9 @@ describe('write sender: notes and tasks that may rightly repeat', () => {
     const crm = fakeCrm(notes);
     const t = await setup();
     const row = await t.queue(note('Left voicemail'));
-    crm.failNext('refuse'); // 429: certainly nothing made
-    await expect(t.sender.send(crm.client, row)).rejects.toThrow('429');
-    crm.failNext(null);
+    await failOnce(crm, t, [row], 'refuse'); // 429: certainly nothing made
     // Meanwhile a teammate writes the same note in the CRM's own screens.
-    notes.push({
-      id: 77,
-      parentType: 'person',
-      parentId: 10,
-      typeName: 'Note',
-      details: 'Left voicemail',
-      at: 1,
-      modifiedAt: 1,
-    });
+    notes.push(crmNote(77, 'Left voicemail'));
     await t.sender.send(crm.client, await t.failedOnce(row));
     expect(crm.made.notes).toBe(1);
   });
@@ -178,9 +154,7 @@ describe('write sender: notes and tasks that may rightly repeat', () => {
     const crm = fakeCrm();
     const t = await setup();
     const mine = await t.queue(task('Follow up'));
-    crm.failNext('busy');
-    await expect(t.sender.send(crm.client, mine)).rejects.toThrow('503');
-    crm.failNext(null);
+    await failOnce(crm, t, [mine], 'busy');
     await t.sender.send(crm.client, await t.queue(task('Follow up'), 0, 'other@corp.test'));
     await t.sender.send(crm.client, await t.failedOnce(mine));
     expect(crm.made.tasks).toBe(2);
