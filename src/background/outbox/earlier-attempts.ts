@@ -90,7 +90,8 @@ export function createEarlierAttempts(db: ThreadlineDb): EarlierAttempts {
         const sent = ids.find((id) => !claimed.includes(id));
         if (tried && sent !== undefined) return { mine: sent, read: false };
         await patch(row.seq, () => ({ before: [...ids] }));
-        return { mine: null, read: true };
+        // An older version's write may have been sent before: never read again on a refusal.
+        return { mine: null, read: before === null };
       }
       return { mine: ids.find((id) => !before.includes(id) && !claimed.includes(id)) ?? null, read: false };
     },

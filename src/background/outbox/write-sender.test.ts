@@ -113,27 +113,32 @@ describe('write sender: notes and tasks that may rightly repeat', () => {
     expect(crm.made.tasks).toBe(1);
   });
 
+  const dueAt = (dueDate: number): OutboxOp => ({
+    op: 'createTask',
+    payload: { name: 'Call', related: alice, dueDate, priority: 'None', provisionalId: -4, before: null },
+  });
+  /** Local noon of a day, as the sidebar sends a due date. */
+  const noon = (day: number) => new Date(2030, 2, day, 12).getTime() / 1000;
+
   it('takes back its own task when the CRM gives its due date back as the day only', async () => {
     const tasks: Task[] = [];
     const crm = fakeCrm([], tasks);
     const t = await setup();
-    const due: OutboxOp = {
-      op: 'createTask',
-      payload: {
-        name: 'Call',
-        related: alice,
-        dueDate: 1_900_008_000,
-        priority: 'None',
-        provisionalId: -4,
-        before: null,
-      },
-    };
-    crm.failNext('lose');
-    const row = await t.queue(due);
-    await expect(t.sender.send(crm.client, row)).rejects.toThrow('connection dropped');
+    const row = await t.queue(dueAt(noon(4)));
+    await failOnce(crm, t, [row], 'lose');
     const made = tasks[0];
     if (made?.dueDate) made.dueDate -= made.dueDate % 86_400; // kept as the day's midnight (UTC)
-    crm.failNext(null);
+    await t.sender.send(crm.client, await t.failedOnce(row));
+    expect(crm.made.tasks).toBe(1);
+  });
+
+  it('does not take the next day’s task of that name for its own', async () => {
+    const tasks: Task[] = [];
+    const crm = fakeCrm([], tasks);
+    const t = await setup();
+    const row = await t.queue(dueAt(noon(4)));
+    await failOnce(crm, t, [row], 'busy');
+    tasks.push(crmTask(500, 'Call', { dueDate: noon(5) })); // a teammate's, for the next day
     await t.sender.send(crm.client, await t.failedOnce(row));
     expect(crm.made.tasks).toBe(1);
   });

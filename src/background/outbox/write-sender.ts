@@ -71,10 +71,15 @@ export type OutboxOp =
   | { op: 'updateDeal'; payload: { dealId: number; patch: OpportunityPatch } };
 
 /**
- * A task's due date as the CRM may give it back: within a day (the sidebar sends local noon; a CRM
- * that keeps the day only may give back that day's midnight in its own time zone).
+ * Whether a task's due date as the CRM gives it back is the one this write sent: the sidebar sends
+ * local noon, and a CRM that keeps the day only may give back that day's midnight (in UTC, or in
+ * the user's zone). Neighbouring days never match: their noons are a calendar day apart either way.
  */
-const DUE_DATE_SLACK_S = 24 * 3600;
+const sameDueDay = (sent: number, back: number): boolean => {
+  const local = (s: number) => new Date(s * 1000).toDateString();
+  const utc = (s: number) => new Date(s * 1000).toISOString().slice(0, 10);
+  return sent === back || local(sent) === local(back) || utc(sent) === utc(back);
+};
 
 export interface WriteSender {
   /** Sends one stored write to the CRM, unless the CRM already has it; stores what the CRM answers. */
@@ -236,8 +241,7 @@ export function createWriteSender(options: {
         const same = (await client.findTasks(input.name, input.related)).filter(
           (t) =>
             t.priority === input.priority &&
-            (input.dueDate === null ||
-              (t.dueDate !== null && Math.abs(t.dueDate - input.dueDate) <= DUE_DATE_SLACK_S)),
+            (input.dueDate === null || (t.dueDate !== null && sameDueDay(input.dueDate, t.dueDate))),
         );
         const { mine, read } = await earlier.find(
           row,

@@ -114,4 +114,20 @@ describe('HubSpot creates, retried', () => {
     expect(await client.findTasks('Follow up', null)).toEqual([]);
     expect(double.requests.length).toBe(before); // and asks nothing
   });
+  it('answers with the deal when only its marker note fails: the create is not failed, so not sent again', async () => {
+    const double = new HubspotDouble();
+    double.loseAnswer = (method, path) => method === 'POST' && path === '/crm/v3/objects/notes';
+    const deal = await connect(double, { maxAttempts: 1 }).client.createOpportunity({
+      name: 'Renewal',
+      idempotencyKey: 'k-note',
+      pipelineId: labelIdToNumber('default'),
+      stageId: labelIdToNumber('appointmentscheduled'),
+      value: null,
+      closeDate: null,
+      primaryContactId: null,
+      companyId: null,
+    });
+    expect(deal.name).toBe('Renewal');
+    expect(double.objects.deals?.size).toBe(1);
+  });
 });

@@ -5,11 +5,10 @@
  * contact→company 279): one request makes the record and its links, so a retry after a lost answer
  * finds the tasks on its record (`findTasks`).
  *
- * Deals: the reference documents no free-text deal property, so the create's marker
- * (`dealMarkerLine`) is written as a note on the deal right after it; a retry finds its deal by
- * name and that note. When the create was made but its answer lost (or the worker stopped before
- * the note), there is no note: the retry takes the one deal of that name made since its first
- * attempt and marked by no create (`before`, stored by the outbox ahead of that attempt).
+ * Deals: no free-text deal property is documented, so the create's marker (`dealMarkerLine`) is a
+ * note on the deal written right after it; a retry finds its deal by name and that note, or, with
+ * no note (answer lost, worker stopped), as the one unmarked deal of that name made since its first
+ * attempt (`before`, stored by the outbox ahead of that attempt).
  */
 import { dealMarkerLine, hasAnyDealMarker, hasDealMarker } from '../../../shared/threadline-marker';
 import { t } from '../../i18n';
@@ -263,6 +262,8 @@ export function createHubspotWrites(
       const key = await index.stageKey(input.stageId);
       const pipeline = key?.pipeline ?? (await index.pipelineKey(input.pipelineId));
       if (!key || !pipeline) throw new CrmError('invalidInput', t('errHubspotStage'));
+      // Read now: once the deal is made, nothing may fail as if it had not been (outbox/earlier-attempts.ts).
+      const stages = outcome(await index.pipelines());
       const associations = [
         ...(input.primaryContactId === null
           ? []
@@ -286,8 +287,9 @@ export function createHubspotWrites(
         ...DEALS,
         recordIds: input.primaryContactId === null ? [] : [`person:${input.primaryContactId}`],
       });
-      const created = await deal(answer.json);
-      await markDeal(created.id, input.idempotencyKey);
+      const created = toOpportunity(parse(hubspotRecord, answer.json, 'deals'), stages);
+      // Made: a failed marker costs only how a retry finds it, and failing here would make it again.
+      await markDeal(created.id, input.idempotencyKey).catch(() => undefined);
       return { ...created, primaryContactId: input.primaryContactId, companyId: input.companyId };
     },
 
