@@ -4,6 +4,19 @@ import { connect } from '../../../../test/unit/hubspot-double-client';
 import { CrmError } from '../crm-error';
 import { labelIdToNumber } from './hubspot-ids';
 
+/** A "Renewal" deal in the default pipeline's first stage, with `change` on top. */
+const dealInput = (idempotencyKey: string, change: { value?: number; closeDate?: number } = {}) => ({
+  name: 'Renewal',
+  idempotencyKey,
+  pipelineId: labelIdToNumber('default'),
+  stageId: labelIdToNumber('appointmentscheduled'),
+  value: null,
+  closeDate: null,
+  primaryContactId: null,
+  companyId: null,
+  ...change,
+});
+
 /** What a retried create finds on HubSpot: a deal's marker is a note written after the deal. */
 describe('HubSpot creates, retried', () => {
   it('a deal whose create answer was lost is found on retry: the namesake made since the first attempt, unmarked', async () => {
@@ -13,16 +26,7 @@ describe('HubSpot creates, retried', () => {
       { dealname: 'Renewal', pipeline: 'default', dealstage: 'appointmentscheduled' },
       '70',
     );
-    const input = {
-      name: 'Renewal',
-      idempotencyKey: 'k-lost',
-      pipelineId: labelIdToNumber('default'),
-      stageId: labelIdToNumber('appointmentscheduled'),
-      value: null,
-      closeDate: null,
-      primaryContactId: null,
-      companyId: null,
-    };
+    const input = dealInput('k-lost');
     // Before the first attempt: one namesake, not ours.
     const first = await connect(double).client.findCreatedOpportunity(input);
     expect(first).toEqual({ deal: null, namesakes: [70] });
@@ -59,16 +63,7 @@ describe('HubSpot creates, retried', () => {
   });
   it('takes back its deal with an amount of more than two decimals, as sent (rounded to cents)', async () => {
     const double = new HubspotDouble();
-    const input = {
-      name: 'Renewal',
-      idempotencyKey: 'k-cents',
-      pipelineId: labelIdToNumber('default'),
-      stageId: labelIdToNumber('appointmentscheduled'),
-      value: 1234.567,
-      closeDate: Date.UTC(2026, 11, 1) / 1000,
-      primaryContactId: null,
-      companyId: null,
-    };
+    const input = dealInput('k-cents', { value: 1234.567, closeDate: Date.UTC(2026, 11, 1) / 1000 });
     const first = await connect(double).client.findCreatedOpportunity(input);
     double.loseAnswer = (method, path) => method === 'POST' && path === '/crm/v3/objects/deals';
     await connect(double, { maxAttempts: 1 })
@@ -80,16 +75,7 @@ describe('HubSpot creates, retried', () => {
   });
   it('does not take back a deal of that name made since with another close date', async () => {
     const double = new HubspotDouble();
-    const input = {
-      name: 'Renewal',
-      idempotencyKey: 'k-close',
-      pipelineId: labelIdToNumber('default'),
-      stageId: labelIdToNumber('appointmentscheduled'),
-      value: null,
-      closeDate: Date.UTC(2026, 11, 1) / 1000,
-      primaryContactId: null,
-      companyId: null,
-    };
+    const input = dealInput('k-close', { closeDate: Date.UTC(2026, 11, 1) / 1000 });
     const first = await connect(double).client.findCreatedOpportunity(input);
     double.add('deals', {
       dealname: 'Renewal',
@@ -117,16 +103,7 @@ describe('HubSpot creates, retried', () => {
   it('answers with the deal when only its marker note fails: the create is not failed, so not sent again', async () => {
     const double = new HubspotDouble();
     double.loseAnswer = (method, path) => method === 'POST' && path === '/crm/v3/objects/notes';
-    const deal = await connect(double, { maxAttempts: 1 }).client.createOpportunity({
-      name: 'Renewal',
-      idempotencyKey: 'k-note',
-      pipelineId: labelIdToNumber('default'),
-      stageId: labelIdToNumber('appointmentscheduled'),
-      value: null,
-      closeDate: null,
-      primaryContactId: null,
-      companyId: null,
-    });
+    const deal = await connect(double, { maxAttempts: 1 }).client.createOpportunity(dealInput('k-note'));
     expect(deal.name).toBe('Renewal');
     expect(double.objects.deals?.size).toBe(1);
   });
