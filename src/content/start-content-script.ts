@@ -70,40 +70,19 @@ const HOST_STATUS_RETRY_MS = [
 type HostStatus = ResponseOf<'hostStatus'>;
 
 /**
- * Inbox rows arrive one by one as Gmail renders a page (InboxSDK hands each over once its id's
- * promise settles): rows handed over in one task go in one batch. A batch is sent at once, beside
- * `hostStatus` rather than after it: the worker checks the tab's account on every message (its
- * account gate), so a row of an account the policy does not allow is refused there, unread, and
- * after that answer no row leaves the page. On an inbox's first page this leaves one round trip to
- * the worker, not two, between Gmail's rows and their badges. A batch the worker did not answer
- * before it said the account is allowed (it may be starting, its database upgrading) is asked
- * again once it has.
+ * Inbox rows arrive one by one as Gmail renders a page: rows handed over in one task go in one batch.
+ * Rows handed over before the worker said whether this account is allowed wait here (nothing leaves
+ * the page until it has), and go in one batch as soon as it answers: no extra task on the way.
  */
 function badgeRows(platform: ContentPlatform, host: GmailHost, status: Promise<HostStatus | null>): void {
   const batch: ThreadRow[] = [];
   let scheduled = false;
-  /** Null until the worker answers `hostStatus`. */
+  /** Null until the worker answers. */
   let enabled: boolean | null = null;
-  /** Rows asked before that answer and not answered: asked again if the account is allowed. */
-  const unanswered: ThreadRow[] = [];
-  const schedule = () => {
-    if (scheduled || batch.length === 0) return;
-    scheduled = true;
-    setTimeout(() => void flush(), 0);
-  };
-  const askAgain = () => {
-    if (enabled === null) return;
-    const rows = unanswered.splice(0);
-    if (enabled) {
-      batch.push(...rows);
-      schedule();
-    }
-  };
   const flush = async () => {
     scheduled = false;
     const rows = batch.splice(0, 500);
     if (rows.length === 0) return;
-    const beforeStatus = enabled === null;
     const answer = await askWorker(platform, {
       type: 'rowBadges',
       account: host.account,
@@ -112,27 +91,29 @@ function badgeRows(platform: ContentPlatform, host: GmailHost, status: Promise<H
         addresses: r.contacts.map((c) => c.address).slice(0, 50),
       })),
     });
-    if (answer === null && beforeStatus) {
-      unanswered.push(...rows);
-      askAgain();
-    }
     // Each row of the batch gets its thread's badge: Gmail may have drawn a row again while it waited.
     const badgeOf = new Map((answer?.badges ?? []).map((b) => [b.threadId, b]));
     for (const row of rows) {
       const badge = badgeOf.get(row.threadId);
       if (badge) row.showBadges({ contact: badge.contact, dealStage: badge.dealStage });
     }
-    schedule();
+    if (batch.length > 0) void flush();
   };
   void status.then((answer) => {
     enabled = answer?.enabled === true;
     if (!enabled) batch.length = 0;
-    askAgain();
+    else if (batch.length > 0 && !scheduled) {
+      scheduled = true;
+      void flush();
+    }
   });
   host.onThreadRow((row) => {
     if (enabled === false) return;
     batch.push(row);
-    schedule();
+    if (enabled && !scheduled) {
+      scheduled = true;
+      setTimeout(() => void flush(), 0);
+    }
   });
 }
 
