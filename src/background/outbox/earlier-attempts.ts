@@ -10,12 +10,16 @@
  *   name never take the same record, whichever is sent first or however the drain interleaves them;
  * - a write queued by an older version (no `before` key) and already tried keeps the old rule: its
  *   text or name found (and not claimed) is taken as sent. Not tried yet, it reads `before` now.
+ *   Whether that version tried it is noted at this version's first contact (`begin`), before any
+ *   CRM read: a read of ours that fails counts an attempt, and is not the older version's send.
  * - a create that provably made nothing (the CRM refused it: 4xx, 429, a stop; or it never left:
- *   the egress gate) on the attempt that read `before` sets it back to null, so that a namesake a
+ *   the egress gate, or the audit log could not be written as storage is full) on the attempt that read `before` sets it back to null, so that a namesake a
  *   teammate makes while the write waits is never taken for it.
  * Both lists are read from the stored write at each attempt: another write's claim may have changed
  * it since the drain read its rows.
  */
+
+import { isStorageFull } from '../../db/storage-full';
 import type { OutboxRow, ThreadlineDb } from '../../db/threadline-db';
 import { CrmError, type CrmErrorKind } from '../crm/crm-error';
 import { EgressDenied } from '../privacy/egress/egress-fetch';
@@ -31,7 +35,10 @@ const NOTHING_MADE: ReadonlySet<CrmErrorKind> = new Set([
   'policyBlocked',
 ]);
 const nothingMade = (error: unknown): boolean =>
-  error instanceof EgressDenied || (error instanceof CrmError && NOTHING_MADE.has(error.kind));
+  error instanceof EgressDenied ||
+  (error instanceof CrmError && NOTHING_MADE.has(error.kind)) ||
+  // The transport passes storage full on only from the egress gate's audit entry, before sending.
+  isStorageFull(error);
 
 /** What the CRM had with the write's text or name before its first attempt; null: not read yet. */
 export type Before = number[] | null;
@@ -40,6 +47,8 @@ interface Tracked {
   before?: Before;
   /** Ids other writes of the same kind made or took. */
   claimed?: number[];
+  /** An older version's write (no `before`): whether that version had tried it. */
+  triedBefore?: boolean;
 }
 
 /** Writes of one kind: the same op, text or name, and record. */
@@ -49,6 +58,11 @@ const kindOf = (op: string, payload: unknown): string => {
 };
 
 export interface EarlierAttempts {
+  /**
+   * At the start of an attempt, before any CRM read: a write queued by an older version notes
+   * whether that version had tried it (once; this version's own failed attempts do not count).
+   */
+  begin(row: OutboxRow): Promise<void>;
   /**
    * Which of `ids` (the CRM's records with the write's text or name, now) an earlier attempt of this
    * write made, if any (`mine`); before the first attempt, stores them as `before` (`read`: true).
@@ -81,12 +95,21 @@ export function createEarlierAttempts(db: ThreadlineDb): EarlierAttempts {
         r.payload = { ...(r.payload as object), ...change(r.payload as Tracked) };
       });
 
+  /** Tried by the version that queued it (Try again resets the attempts, not the error). */
+  const triedSoFar = (row: OutboxRow): boolean => row.attempts > 0 || row.lastError !== null;
+
   return {
+    async begin(row) {
+      if ('before' in (row.payload as object)) return;
+      const { now, before, triedBefore } = await stored(row);
+      if (before !== undefined || triedBefore !== undefined) return;
+      await patch(row.seq, () => ({ triedBefore: triedSoFar(now) }));
+    },
     async find(row, ids) {
-      const { now, before, claimed = [] } = await stored(row);
+      const { now, before, claimed = [], triedBefore } = await stored(row);
       if (!Array.isArray(before)) {
-        // An older version's write, tried already (Try again resets the attempts, not the error).
-        const tried = before === undefined && (now.attempts > 0 || now.lastError !== null);
+        // An older version's write, tried by that version.
+        const tried = before === undefined && (triedBefore ?? triedSoFar(now));
         const sent = ids.find((id) => !claimed.includes(id));
         if (tried && sent !== undefined) return { mine: sent, read: false };
         await patch(row.seq, () => ({ before: [...ids] }));

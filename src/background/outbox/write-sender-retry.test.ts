@@ -73,6 +73,16 @@ describe('write sender: deals, older writes, reads after a failure', () => {
     expect(crm.made.notes).toBe(0);
   });
 
+  it('writes an older version’s write not tried yet even after this version’s first read failed, beside a namesake', async () => {
+    const crm = fakeCrm([crmNote(7, 'Left voicemail')]); // a teammate's
+    const t = await setup();
+    // As an older version queued it, never tried: no `before` key.
+    const row = await t.queue({ op: 'addNote', payload: { record: alice, text: 'Left voicemail' } });
+    await failOnce(crm, t, [row], 'read'); // counts an attempt: not the older version's send
+    await t.sender.send(crm.client, await t.failedOnce(row));
+    expect(crm.made.notes).toBe(1);
+  });
+
   it('writes an older version’s write not tried yet, and never lets two of them take one record', async () => {
     const crm = fakeCrm([], [crmTask(50, 'Follow up')]);
     const t = await setup();

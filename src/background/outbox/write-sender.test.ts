@@ -12,7 +12,7 @@ import {
 } from '../../../test/unit/write-sender-harness';
 import type { Task } from '../../shared/crm-model';
 import type { SyncedActivity } from '../crm/crm-client';
-import type { OutboxOp } from './write-sender';
+import { type OutboxOp, sameDueDay } from './write-sender';
 
 describe('write sender: notes and tasks that may rightly repeat', () => {
   it('writes a note whose text the record already has: two "Left voicemail" notes are two notes', async () => {
@@ -143,17 +143,23 @@ describe('write sender: notes and tasks that may rightly repeat', () => {
     expect(crm.made.tasks).toBe(1);
   });
 
-  it('reads again what the CRM had after a refusal that made nothing: a namesake made while it waited is not taken', async () => {
-    const notes: SyncedActivity[] = [];
-    const crm = fakeCrm(notes);
-    const t = await setup();
-    const row = await t.queue(note('Left voicemail'));
-    await failOnce(crm, t, [row], 'refuse'); // 429: certainly nothing made
-    // Meanwhile a teammate writes the same note in the CRM's own screens.
-    notes.push(crmNote(77, 'Left voicemail'));
-    await t.sender.send(crm.client, await t.failedOnce(row));
-    expect(crm.made.notes).toBe(1);
-  });
+  it.each([
+    ['a 429', 'refuse'],
+    ['storage full for the audit log', 'full'],
+  ] as const)(
+    'reads again what the CRM had after %s, which made nothing: a namesake made while it waited is not taken',
+    async (_, how) => {
+      const notes: SyncedActivity[] = [];
+      const crm = fakeCrm(notes);
+      const t = await setup();
+      const row = await t.queue(note('Left voicemail'));
+      await failOnce(crm, t, [row], how); // certainly nothing made
+      // Meanwhile a teammate writes the same note in the CRM's own screens.
+      notes.push(crmNote(77, 'Left voicemail'));
+      await t.sender.send(crm.client, await t.failedOnce(row));
+      expect(crm.made.notes).toBe(1);
+    },
+  );
 
   it('lets a write of another Gmail account claim its record too (they share the CRM)', async () => {
     const crm = fakeCrm();
@@ -163,5 +169,32 @@ describe('write sender: notes and tasks that may rightly repeat', () => {
     await t.sender.send(crm.client, await t.queue(task('Follow up'), 0, 'other@corp.test'));
     await t.sender.send(crm.client, await t.failedOnce(mine));
     expect(crm.made.tasks).toBe(2);
+  });
+
+  describe('a due date the CRM gives back is on the day picked', () => {
+    // Monday 4 March 2030, midnight UTC, in seconds; zones as minutes behind UTC (getTimezoneOffset).
+    const monday = Date.UTC(2030, 2, 4) / 1000;
+    const hour = 3600;
+    const sydney = () => -600;
+    const honolulu = () => 600;
+    const kiritimati = () => -840;
+    it('its own copy: the noon sent, local midnight, or midnight UTC of that day', () => {
+      const noon = monday + 2 * hour; // Monday noon in Sydney
+      expect(sameDueDay(noon, noon, sydney)).toBe(true);
+      expect(sameDueDay(noon, monday - 10 * hour, sydney)).toBe(true); // Monday 00:00 in Sydney
+      expect(sameDueDay(noon, monday, sydney)).toBe(true); // the day only, in UTC
+      expect(sameDueDay(monday + 22 * hour, monday, honolulu)).toBe(true);
+      // At UTC-12 Monday noon is Tuesday 00:00 UTC: the day only, dated the day picked.
+      expect(sameDueDay(monday + 24 * hour, monday, () => 720)).toBe(true);
+      // A CRM that cuts the time off the instant: Monday noon at UTC+14 is Sunday in UTC.
+      expect(sameDueDay(monday - 2 * hour, monday - 24 * hour, kiritimati)).toBe(true);
+    });
+    it('never a teammate’s task due the next or previous day at a time of day, in any zone', () => {
+      // Tuesday 08:00 in Sydney is still Monday in UTC.
+      expect(sameDueDay(monday + 2 * hour, monday + 22 * hour, sydney)).toBe(false);
+      // Sunday 20:00 in Honolulu is already Monday in UTC.
+      expect(sameDueDay(monday + 22 * hour, monday + 6 * hour, honolulu)).toBe(false);
+      expect(sameDueDay(monday + 2 * hour, monday + 26 * hour, sydney)).toBe(false);
+    });
   });
 });

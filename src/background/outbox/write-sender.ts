@@ -70,15 +70,28 @@ export type OutboxOp =
     }
   | { op: 'updateDeal'; payload: { dealId: number; patch: OpportunityPatch } };
 
+/** Minutes behind UTC of the user's zone at `s` (seconds), as Date's getTimezoneOffset. */
+type ZoneOffset = (s: number) => number;
+const userZone: ZoneOffset = (s) => new Date(s * 1000).getTimezoneOffset();
+/** Days since the epoch of the instant `s` (seconds), on the user's calendar. */
+const dayOf = (s: number, offset: ZoneOffset): number => Math.floor((s - offset(s) * 60) / 86_400);
+
 /**
  * Whether a task's due date as the CRM gives it back is the one this write sent: the sidebar sends
- * local noon, and a CRM that keeps the day only may give back that day's midnight (in UTC, or in
- * the user's zone). Neighbouring days never match: their noons are a calendar day apart either way.
+ * local noon of the day picked, and a CRM that keeps the day only may give back that day's midnight
+ * in the user's zone, or exactly midnight UTC (of the day picked, or of the UTC date of the instant
+ * sent: both readings are taken). Any other time must fall on the day picked in the user's zone, so
+ * a teammate's task due the next or the previous day at a time of day never matches, in any zone.
  */
-const sameDueDay = (sent: number, back: number): boolean => {
-  const local = (s: number) => new Date(s * 1000).toDateString();
-  const utc = (s: number) => new Date(s * 1000).toISOString().slice(0, 10);
-  return sent === back || local(sent) === local(back) || utc(sent) === utc(back);
+export const sameDueDay = (sent: number, back: number, offset: ZoneOffset = userZone): boolean => {
+  const day = dayOf(sent, offset);
+  const utcMidnight = back % 86_400 === 0 ? back / 86_400 : null;
+  return (
+    sent === back ||
+    dayOf(back, offset) === day ||
+    utcMidnight === day ||
+    utcMidnight === Math.floor(sent / 86_400)
+  );
 };
 
 export interface WriteSender {
@@ -213,6 +226,7 @@ export function createWriteSender(options: {
       }
       case 'addNote': {
         const { record, text } = write.payload;
+        await earlier.begin(row);
         const have = await knownOf(client, account, record);
         const same = have.texts.get(text) ?? [];
         // Not null: sent before, its answer lost.
@@ -236,6 +250,7 @@ export function createWriteSender(options: {
       }
       case 'createTask': {
         const { provisionalId, before: _before, ...input } = write.payload;
+        await earlier.begin(row);
         // This write's own task has its priority, and its due date's day when it set one (without
         // one, HubSpot stores the time of the create; a CRM may keep the day only).
         const same = (await client.findTasks(input.name, input.related)).filter(
