@@ -134,6 +134,12 @@ export interface OpportunityPatch {
 export interface CrmClient {
   /** Per entity, how its changes are found (only documented filters are ever sent). */
   readonly deltaStyle: Readonly<Record<RecordEntity, DeltaStyle>>;
+  /**
+   * How long a record just made may take to show in the searches a retried create reads to find
+   * it (HubSpot's search index lags its writes); the outbox retries a failed create no sooner.
+   * Absent: reads show a write at once.
+   */
+  readonly searchLagMs?: number;
   checkConnection(): Promise<ConnectionCheck>;
   listUsers(): Promise<CrmUser[]>;
   listPipelines(): Promise<Pipeline[]>;

@@ -151,4 +151,31 @@ describe('outbox', () => {
     expect(await db.people.get(recordRowKey(A, -5))).toBeUndefined();
     expect((await db.people.get(recordRowKey(A, 100)))?.name).toBe('Dave');
   });
+
+  it('retries a failed create no sooner than the CRM’s search shows a write, and other writes by backoff alone', async () => {
+    const fake = crm({ failTimes: 1, kind: 'server' });
+    // HubSpot's search lags its writes: a retry sooner could miss what the first attempt made.
+    const client = {
+      ...fake.client,
+      searchLagMs: 15_000,
+      createCompany: async () => {
+        throw new CrmError('server', 'down', 503);
+      },
+    } as CrmClient;
+    const { outbox, db } = setup(client);
+    await outbox.enqueue(A, 'person:7', {
+      op: 'updatePerson',
+      payload: { personId: 7, patch: { title: 'x' } },
+    });
+    await outbox.enqueue(A, 'contact:dave@initech.test', {
+      op: 'addPerson',
+      payload: { address: 'dave@initech.test', name: 'Dave', companyName: 'Initech', provisionalId: -5 },
+    });
+    await outbox.drain();
+    const [update, create] = await db.outbox.orderBy('seq').toArray();
+    expect(update).toMatchObject({ attempts: 1, lastError: 'server' });
+    expect(create).toMatchObject({ attempts: 1, lastError: 'server' });
+    expect((update?.nextAttemptAt ?? 0) - 1_000).toBeLessThan(2_000);
+    expect((create?.nextAttemptAt ?? 0) - 1_000).toBe(15_000);
+  });
 });

@@ -10,6 +10,11 @@ export type { OutboxOp };
 
 /** Writes that carry data read from Gmail: withdrawing consent stops them (privacy/consent). */
 export const GMAIL_DATA_OPS: readonly string[] = ['linkThread', 'unlinkThread', 'logMessage'];
+/**
+ * Writes whose retry first searches the CRM for what an earlier attempt made: retried no sooner than
+ * the CRM's search shows a write (`CrmClient.searchLagMs`), or the retry could miss it and make two.
+ */
+const CREATES: ReadonlySet<string> = new Set(['addPerson', 'addLead', 'addNote', 'createTask', 'createDeal']);
 
 export interface Outbox {
   enqueue(account: string, recordKey: string, write: OutboxOp): Promise<void>;
@@ -85,11 +90,14 @@ export function createOutbox(options: {
             lastError: crm.kind === 'invalidInput' ? crm.message : crm.kind,
             nextAttemptAt:
               nowMs() +
-              backoffDelay(attempts - 1, {
-                baseMs: 1000,
-                capMs: 60_000,
-                ...(options.random ? { random: options.random } : {}),
-              }),
+              Math.max(
+                CREATES.has(row.op) ? (client.searchLagMs ?? 0) : 0,
+                backoffDelay(attempts - 1, {
+                  baseMs: 1000,
+                  capMs: 60_000,
+                  ...(options.random ? { random: options.random } : {}),
+                }),
+              ),
           });
           logger.warn('outbox.failed', { op: row.op, kind: crm.kind, attempts, dead });
           options.onChange?.(row.account);

@@ -68,6 +68,12 @@ const DEAL_TO_PRIMARY_COMPANY = 5;
  * the same new domain a moment later would not find the company and make another.
  */
 const MADE_COMPANY_REUSE_MS = 10 * 60_000;
+/**
+ * How long a retried create waits for its first attempt's task or deal to show in search. The
+ * reference says only that search lags writes: how long is unconfirmed, and 15 s is a margin over
+ * the seconds usually spoken of. A longer lag can still let a retry make a second task or deal.
+ */
+const SEARCH_LAG_MS = 15_000;
 
 export function createHubspotClient(
   transport: CrmTransport,
@@ -152,6 +158,7 @@ export function createHubspotClient(
 
   return {
     deltaStyle: HUBSPOT_DELTA_STYLE,
+    searchLagMs: SEARCH_LAG_MS,
 
     async listUsers() {
       const users: CrmUser[] = [];
