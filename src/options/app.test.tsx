@@ -82,7 +82,7 @@ describe('OptionsApp: settings that cannot be read (issue 12)', () => {
     expect(calls).toBe(2);
   });
 
-  it('asks fresh at once when Chrome reports a policy change, with no wait in between', async () => {
+  it('asks fresh at once when Chrome reports a policy change, with no wait in between, and fresh after it', async () => {
     const api = fakeApi(() => Promise.resolve(settings));
     let policyChanged = () => {};
     api.onPolicyChanged = (listener) => {
@@ -94,5 +94,10 @@ describe('OptionsApp: settings that cannot be read (issue 12)', () => {
     await act(async () => policyChanged());
     // Asked in the same turn of rendering: the worker reads the policy again before answering.
     expect(vi.mocked(api.getSettings).mock.calls).toEqual([[false], [true]]);
+    // A save's read right after it overtakes that read (whose answer is dropped): fresh too.
+    await act(async () => {
+      window.dispatchEvent(new Event(SETTINGS_CHANGED));
+    });
+    expect(vi.mocked(api.getSettings).mock.calls).toEqual([[false], [true], [true]]);
   });
 });

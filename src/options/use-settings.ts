@@ -28,9 +28,10 @@ export function useSettingsState(api: SettingsSource): SettingsState {
   // Every change of `read` is one more read; the answer of an older read is dropped, so reads that
   // overlap (a save and a policy change) never leave the older settings on screen. `fresh`: after
   // Chrome reported a policy change, the worker reads the policy again before answering (it may not
-  // have handled the same event yet).
+  // have handled the same event yet). Once a change was reported every later read is fresh too: a
+  // save's read that overtakes the policy change's would otherwise drop it for a stale answer.
   const [read, setRead] = useState({ n: 0, fresh: false });
-  const readAgain = useCallback(() => setRead(({ n }) => ({ n: n + 1, fresh: false })), []);
+  const readAgain = useCallback(() => setRead(({ n, fresh }) => ({ n: n + 1, fresh })), []);
 
   useEffect(() => {
     let live = true;
