@@ -22,8 +22,7 @@ function fakeApi(getSettings: () => Promise<ResponseOf<'getSettings'>>) {
     testConnection: () => Promise.reject(new WorkerRequestError('timeout', 'testConnection')),
     connect: () => Promise.reject(new WorkerRequestError('timeout', 'connect')),
     disconnect: async () => undefined,
-    requestCopperPermission: async () => false,
-    requestHubspotPermission: async () => false,
+    requestPermission: async () => false,
     getSettings: vi.fn(getSettings),
     onPolicyChanged: () => () => undefined,
     // The storage notices' status read: a failed read shows nothing (use-storage-notices.ts).

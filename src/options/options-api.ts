@@ -1,4 +1,5 @@
 import browser from 'webextension-polyfill';
+import { CRM_PERMISSION_ORIGINS, type PermissionKind } from '../shared/crm-hosts';
 import type { ConnectionInput, RequestOf, RequestType, ResponseOf } from '../shared/protocol';
 import { createWorkerClient } from '../shared/worker-client';
 
@@ -10,8 +11,8 @@ export interface OptionsApi {
   testConnection(connection: ConnectionInput): Promise<ResponseOf<'testConnection'>>;
   connect(connection: ConnectionInput): Promise<ResponseOf<'connect'>>;
   disconnect(): Promise<void>;
-  requestCopperPermission(): Promise<boolean>;
-  requestHubspotPermission(): Promise<boolean>;
+  /** Chrome's prompt for the CRM's API host (CRM_PERMISSION_ORIGINS). */
+  requestPermission(kind: PermissionKind): Promise<boolean>;
   /** `fresh`: after Chrome reported a policy change (the worker reads the policy again first). */
   getSettings(fresh?: boolean): Promise<ResponseOf<'getSettings'>>;
   /** Calls back when Chrome reports a change of admin policy; returns an unsubscribe. */
@@ -28,8 +29,7 @@ export const optionsApi: OptionsApi = {
   disconnect: async () => {
     await worker.ask('disconnect', {});
   },
-  requestCopperPermission: () => browser.permissions.request({ origins: ['https://api.copper.com/*'] }),
-  requestHubspotPermission: () => browser.permissions.request({ origins: ['https://api.hubapi.com/*'] }),
+  requestPermission: (kind) => browser.permissions.request({ origins: [...CRM_PERMISSION_ORIGINS[kind]] }),
   getSettings: (fresh) => worker.ask('getSettings', fresh ? { fresh } : {}),
   onPolicyChanged: (listener) => {
     // The managed area's own event, not storage.onChanged: the worker writes storage.session on

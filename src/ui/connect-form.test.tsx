@@ -2,6 +2,7 @@
 import { render } from 'preact';
 import { act } from 'preact/test-utils';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { PermissionKind } from '../shared/crm-hosts';
 import type { ConnectionInfo, ResponseOf } from '../shared/protocol';
 import { DEFAULT_SETTINGS } from '../shared/settings';
 import { WorkerRequestError } from '../shared/worker-client';
@@ -22,8 +23,7 @@ function fakeApi(permission = true) {
     testConnection: vi.fn(async () => ({ ok: true as const, info })),
     connect: vi.fn(async () => ({ ok: true as const, info })),
     disconnect: vi.fn(async () => undefined),
-    requestCopperPermission: vi.fn(async () => permission),
-    requestHubspotPermission: vi.fn(async () => permission),
+    requestPermission: vi.fn(async (_kind: PermissionKind) => permission),
   } satisfies ConnectApi;
 }
 
@@ -83,7 +83,7 @@ describe('ConnectForm (settings and welcome page)', () => {
       apiKey: 'k',
       email: 'sam@corp.test',
     });
-    expect(api.requestCopperPermission).not.toHaveBeenCalled();
+    expect(api.requestPermission).not.toHaveBeenCalled();
   });
 
   it('asks for Copper’s host permission on the click; refused, nothing is sent and it says why', async () => {
@@ -95,7 +95,7 @@ describe('ConnectForm (settings and welcome page)', () => {
     await type(root, 'crm-email', 'sam@corp.test');
     await press(root, /^Connect$/);
     await vi.waitFor(() => expect(field(root, 'connect-result').textContent).toContain('api.copper.com'));
-    expect(api.requestCopperPermission).toHaveBeenCalledTimes(1);
+    expect(vi.mocked(api.requestPermission).mock.calls).toEqual([['copper']]);
     expect(api.connect).not.toHaveBeenCalled();
   });
 
@@ -157,7 +157,7 @@ describe('ConnectForm (settings and welcome page)', () => {
     await press(root, /Test connection/);
     await vi.waitFor(() => expect(api.testConnection).toHaveBeenCalled());
     expect(api.testConnection).toHaveBeenCalledWith(expect.objectContaining({ kind: 'copper' }));
-    expect(api.requestCopperPermission).toHaveBeenCalledTimes(1);
+    expect(vi.mocked(api.requestPermission).mock.calls).toEqual([['copper']]);
   });
 
   it('describes every field: aria-describedby names a description that exists', async () => {
@@ -205,8 +205,7 @@ describe('ConnectForm (settings and welcome page)', () => {
       await chooseTier(root, '190');
       await press(root, /^Connect$/);
       await vi.waitFor(() => expect(api.connect).toHaveBeenCalled());
-      expect(api.requestHubspotPermission).toHaveBeenCalledTimes(1);
-      expect(api.requestCopperPermission).not.toHaveBeenCalled();
+      expect(vi.mocked(api.requestPermission).mock.calls).toEqual([['hubspot']]);
       expect(api.connect).toHaveBeenCalledWith({
         kind: 'hubspot',
         baseUrl: '',
@@ -224,7 +223,7 @@ describe('ConnectForm (settings and welcome page)', () => {
       await type(root, 'crm-email', 'sam@corp.test');
       await press(root, /^Connect$/);
       await vi.waitFor(() => expect(field(root, 'connect-result').getAttribute('role')).toBe('alert'));
-      expect(api.requestHubspotPermission).toHaveBeenCalledTimes(1);
+      expect(vi.mocked(api.requestPermission).mock.calls).toEqual([['hubspot']]);
       expect(api.connect).not.toHaveBeenCalled();
     });
 
@@ -244,7 +243,7 @@ describe('ConnectForm (settings and welcome page)', () => {
           requestsPerWindow: 100,
         }),
       );
-      expect(api.requestHubspotPermission).not.toHaveBeenCalled();
+      expect(api.requestPermission).not.toHaveBeenCalled();
     });
 
     it('an admin policy CrmKind hubspot locks the choice on HubSpot', async () => {

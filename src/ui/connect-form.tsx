@@ -5,6 +5,7 @@
  * locked in place. Chrome's host-permission prompt for a hosted CRM is asked on the click itself.
  */
 import { useEffect, useState } from 'preact/hooks';
+import { CRM_PERMISSION_ORIGINS, type PermissionKind } from '../shared/crm-hosts';
 import type { MessageKey } from '../shared/message-key';
 import {
   type ConnectionInfo,
@@ -35,9 +36,8 @@ export interface ConnectApi {
   testConnection(connection: ConnectionInput): Promise<ResponseOf<'testConnection'>>;
   connect(connection: ConnectionInput): Promise<ResponseOf<'connect'>>;
   disconnect(): Promise<void>;
-  requestCopperPermission(): Promise<boolean>;
-  /** Chrome's prompt for `https://api.hubapi.com/*`. */
-  requestHubspotPermission(): Promise<boolean>;
+  /** Chrome's prompt for the CRM's API host (CRM_PERMISSION_ORIGINS). */
+  requestPermission(kind: PermissionKind): Promise<boolean>;
 }
 
 /** A label for every CRM kind: adding one to CRM_KINDS fails the type check until it has one. */
@@ -46,8 +46,6 @@ export const CRM_LABELS: Record<CrmKind, MessageKey> = {
   copper: 'connCopper',
   hubspot: 'connHubspot',
 };
-/** Kinds whose API host is an optional host permission Chrome asks the user for. */
-const NEEDS_PERMISSION: Record<CrmKind, boolean> = { local: false, copper: true, hubspot: true };
 
 type Result = { kind: 'ok' | 'error' | 'busy'; text: string } | null;
 
@@ -136,13 +134,10 @@ export function ConnectForm({
     if (!value) return;
     // Chrome asks for the CRM's host permission only on a click, before anything else is awaited.
     // A HubSpot address typed under "Advanced" is a local server (loopback): no prompt for it.
-    const granted = !NEEDS_PERMISSION[value.kind]
-      ? Promise.resolve(true)
-      : value.kind === 'hubspot'
-        ? value.baseUrl === ''
-          ? api.requestHubspotPermission()
-          : Promise.resolve(true)
-        : api.requestCopperPermission();
+    const granted =
+      value.kind === 'local' || (value.kind === 'hubspot' && value.baseUrl !== '')
+        ? Promise.resolve(true)
+        : api.requestPermission(value.kind);
     setBusy(true);
     setResult({ kind: 'busy', text: action === 'test' ? t('setConnTesting') : t('setConnConnecting') });
     try {
@@ -268,7 +263,7 @@ export function ConnectForm({
             <span>{t(CRM_LABELS[k])}</span>
           </label>
         ))}
-        {NEEDS_PERMISSION[shownKind] && <p class="row-desc">{t('setConnPermissionHelp')}</p>}
+        {CRM_PERMISSION_ORIGINS[shownKind].length > 0 && <p class="row-desc">{t('setConnPermissionHelp')}</p>}
       </fieldset>
       <fieldset class="fields">
         <legend class="row-label">{t('setConnCredentials')}</legend>

@@ -33,8 +33,6 @@ export interface CrmAdapter {
   rateLimitVerdict?: (json: unknown) => RateLimitVerdict;
   /** What this CRM has; absent: everything. `tags`: person tags Threadline can write. */
   features?: { leads: boolean; tags: boolean };
-  /** Host permissions the options page asks for when connecting. */
-  permissionOrigins: readonly string[];
   /**
    * A client for one Gmail account (consent and the audit log are per account); `connection.email`
    * is the CRM user the connection acts as.

@@ -17,7 +17,6 @@ const dialect = {
 export const copperAdapter: CrmAdapter = {
   ...dialect,
   kind: 'copper',
-  permissionOrigins: ['https://api.copper.com/*'],
   baseUrl: () => COPPER_BASE_URL,
 };
 
@@ -25,7 +24,6 @@ export const copperAdapter: CrmAdapter = {
 export const localCopperAdapter: CrmAdapter = {
   ...dialect,
   kind: 'local',
-  permissionOrigins: [],
   baseUrl: (typed) => {
     const url = typed.trim().replace(/\/+$/, '');
     if (!isAllowedCrmOrigin(url)) throw new CrmError('notConnected', t('errCrmAddress'));

@@ -30,6 +30,5 @@ export const hubspotAdapter: CrmAdapter = {
   rateLimitVerdict: hubspotRateLimitVerdict,
   // Tags show the lifecycle stage (hubspot-mapping.ts); HubSpot has no tag property to write.
   features: { leads: false, tags: false },
-  permissionOrigins: ['https://api.hubapi.com/*'],
   createClient: (transport, account, connection) => createHubspotClient(transport, account, connection),
 };

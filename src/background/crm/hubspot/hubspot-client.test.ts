@@ -64,7 +64,7 @@ describe('HubSpot connect', () => {
     expect(error.message).toContain('No HubSpot user with the e-mail address nobody@corp.test');
   });
 
-  it('the adapter: Bearer header, api.hubapi.com unless a loopback address is typed, the permission origin', () => {
+  it('the adapter: Bearer header, api.hubapi.com unless a loopback address is typed', () => {
     expect(hubspotAdapter.headers('pat-1', 'x@y.test')).toEqual({
       Authorization: 'Bearer pat-1',
       'Content-Type': 'application/json',
@@ -72,7 +72,6 @@ describe('HubSpot connect', () => {
     expect(hubspotAdapter.baseUrl('')).toBe('https://api.hubapi.com');
     expect(hubspotAdapter.baseUrl('http://127.0.0.1:8787/')).toBe('http://127.0.0.1:8787');
     expect(() => hubspotAdapter.baseUrl('http://evil.test')).toThrow(CrmError);
-    expect(hubspotAdapter.permissionOrigins).toEqual(['https://api.hubapi.com/*']);
     expect(hubspotAdapter.rateLimit).toEqual({ limit: 100, windowMs: 10_300 });
     expect(hubspotAdapter.searchRateLimit).toEqual({ limit: 5, windowMs: 1100 });
     expect(hubspotAdapter.features).toEqual({ leads: false, tags: false });
