@@ -199,6 +199,11 @@ export interface OutboxRow extends AccountScoped {
   state: 'pending' | 'dead';
   attempts: number;
   nextAttemptAt: number;
+  /**
+   * A create that failed: not sent again before this time (ms), when the CRM's search shows what
+   * the attempt may have made (`CrmClient.searchLagMs`), even after Try again.
+   */
+  searchableAt?: number;
   lastError: string | null;
   createdAt: number;
 }

@@ -13,13 +13,12 @@
  *   Whether that version tried it is noted at this version's first contact (`begin`), before any
  *   CRM read: a read of ours that fails counts an attempt, and is not the older version's send.
  * - a create that provably made nothing (the CRM refused it: 4xx, 429, a stop; or it never left:
- *   the egress gate, or the audit log could not be written as storage is full) on the attempt that read `before` sets it back to null, so that a namesake a
+ *   the egress gate) on the attempt that read `before` sets it back to null, so that a namesake a
  *   teammate makes while the write waits is never taken for it.
  * Both lists are read from the stored write at each attempt: another write's claim may have changed
  * it since the drain read its rows.
  */
 
-import { isStorageFull } from '../../db/storage-full';
 import type { OutboxRow, ThreadlineDb } from '../../db/threadline-db';
 import { CrmError, type CrmErrorKind } from '../crm/crm-error';
 import { EgressDenied } from '../privacy/egress/egress-fetch';
@@ -34,11 +33,10 @@ const NOTHING_MADE: ReadonlySet<CrmErrorKind> = new Set([
   'consentRequired',
   'policyBlocked',
 ]);
+// Not storage full, though the audit entry it comes from is written before the request leaves: the
+// reset would be written to the same full database, and fail.
 const nothingMade = (error: unknown): boolean =>
-  error instanceof EgressDenied ||
-  (error instanceof CrmError && NOTHING_MADE.has(error.kind)) ||
-  // The transport passes storage full on only from the egress gate's audit entry, before sending.
-  isStorageFull(error);
+  error instanceof EgressDenied || (error instanceof CrmError && NOTHING_MADE.has(error.kind));
 
 /** What the CRM had with the write's text or name before its first attempt; null: not read yet. */
 export type Before = number[] | null;
@@ -113,8 +111,8 @@ export function createEarlierAttempts(db: ThreadlineDb): EarlierAttempts {
         const sent = ids.find((id) => !claimed.includes(id));
         if (tried && sent !== undefined) return { mine: sent, read: false };
         await patch(row.seq, () => ({ before: [...ids] }));
-        // An older version's write may have been sent before: never read again on a refusal.
-        return { mine: null, read: before === null };
+        // An older version's write it had tried may have been sent: never read again on a refusal.
+        return { mine: null, read: !tried };
       }
       return { mine: ids.find((id) => !before.includes(id) && !claimed.includes(id)) ?? null, read: false };
     },

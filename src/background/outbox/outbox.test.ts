@@ -177,5 +177,9 @@ describe('outbox', () => {
     expect(create).toMatchObject({ attempts: 1, lastError: 'server' });
     expect((update?.nextAttemptAt ?? 0) - 1_000).toBeLessThan(2_000);
     expect((create?.nextAttemptAt ?? 0) - 1_000).toBe(15_000);
+    // Try again (or consent given) sends the other writes now, the create still not before then.
+    await outbox.retryDead(A);
+    const again = await db.outbox.orderBy('seq').toArray();
+    expect(again.map((r) => r.nextAttemptAt)).toEqual([0, 16_000]);
   });
 });

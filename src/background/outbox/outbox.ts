@@ -83,21 +83,22 @@ export function createOutbox(options: {
             error instanceof CrmError ? error : new CrmError('invalidResponse', 'unexpected failure');
           const attempts = row.attempts + 1;
           const dead = !crm.retryable;
+          const searchableAt = CREATES.has(row.op) ? nowMs() + (client.searchLagMs ?? 0) : 0;
           if (crm.kind === 'consentRequired') sender.forget();
           await db.outbox.update(row.seq ?? -1, {
             attempts,
             state: dead ? 'dead' : 'pending',
             lastError: crm.kind === 'invalidInput' ? crm.message : crm.kind,
-            nextAttemptAt:
+            nextAttemptAt: Math.max(
+              searchableAt,
               nowMs() +
-              Math.max(
-                CREATES.has(row.op) ? (client.searchLagMs ?? 0) : 0,
                 backoffDelay(attempts - 1, {
                   baseMs: 1000,
                   capMs: 60_000,
                   ...(options.random ? { random: options.random } : {}),
                 }),
-              ),
+            ),
+            ...(searchableAt > nowMs() ? { searchableAt } : {}),
           });
           logger.warn('outbox.failed', { op: row.op, kind: crm.kind, attempts, dead });
           options.onChange?.(row.account);
@@ -148,10 +149,13 @@ export function createOutbox(options: {
         .where('[account+state]')
         .equals([account, 'dead'])
         .filter((row) => reason === undefined || row.lastError === reason)
-        .modify({ state: 'pending', nextAttemptAt: 0, attempts: 0 });
+        .modify((row) => {
+          Object.assign(row, { state: 'pending', nextAttemptAt: row.searchableAt ?? 0, attempts: 0 });
+        });
+      // Now, but not before a failed create's attempt shows in the CRM's search.
       const pending = await db.outbox.where('[account+state]').equals([account, 'pending']).toArray();
       await db.outbox.bulkUpdate(
-        pending.map((row) => ({ key: row.seq ?? -1, changes: { nextAttemptAt: 0 } })),
+        pending.map((row) => ({ key: row.seq ?? -1, changes: { nextAttemptAt: row.searchableAt ?? 0 } })),
       );
     },
     async nextDue() {

@@ -73,12 +73,36 @@ describe('write sender: deals, older writes, reads after a failure', () => {
     expect(crm.made.notes).toBe(0);
   });
 
-  it('writes an older version’s write not tried yet even after this version’s first read failed, beside a namesake', async () => {
-    const crm = fakeCrm([crmNote(7, 'Left voicemail')]); // a teammate's
+  it.each([
+    ['note', { op: 'addNote', payload: { record: alice, text: 'Follow up' } }],
+    [
+      'task',
+      {
+        op: 'createTask',
+        payload: { name: 'Follow up', related: alice, dueDate: null, priority: 'None', provisionalId: -1 },
+      },
+    ],
+  ] as const)(
+    'writes an older version’s %s not tried yet even after this version’s first read failed, beside a namesake',
+    async (_, write) => {
+      // A teammate's, of the same text or name.
+      const crm = fakeCrm([crmNote(7, 'Follow up')], [crmTask(50, 'Follow up')]);
+      const t = await setup();
+      // As an older version queued it, never tried: no `before` key.
+      const row = await t.queue(write);
+      await failOnce(crm, t, [row], 'read'); // counts an attempt: not the older version's send
+      await t.sender.send(crm.client, await t.failedOnce(row));
+      expect(crm.made).toEqual(write.op === 'addNote' ? { notes: 1, tasks: 0 } : { notes: 0, tasks: 1 });
+    },
+  );
+
+  it('reads again what the CRM had after a refusal of an older version’s write it never tried', async () => {
+    const notes = [crmNote(7, 'Left voicemail')];
+    const crm = fakeCrm(notes);
     const t = await setup();
-    // As an older version queued it, never tried: no `before` key.
     const row = await t.queue({ op: 'addNote', payload: { record: alice, text: 'Left voicemail' } });
-    await failOnce(crm, t, [row], 'read'); // counts an attempt: not the older version's send
+    await failOnce(crm, t, [row], 'refuse'); // 429: certainly nothing made
+    notes.push(crmNote(77, 'Left voicemail')); // a teammate's, made while it waited
     await t.sender.send(crm.client, await t.failedOnce(row));
     expect(crm.made.notes).toBe(1);
   });
