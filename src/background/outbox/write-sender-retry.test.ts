@@ -132,4 +132,18 @@ describe('write sender: deals, older writes, reads after a failure', () => {
     await t.sender.send(crm.client, (await t.db.outbox.get(row.seq ?? -1)) as OutboxRow);
     expect(crm.made.notes).toBe(1);
   });
+
+  it('reads a record again for another Gmail account after a note of this one was made on it: a note queued since stores it in before', async () => {
+    const crm = fakeCrm();
+    const t = await setup();
+    const B = 'other@corp.test';
+    // One drain: B reads the record's activities for a note, then A writes "Left voicemail" there.
+    await t.sender.send(crm.client, await t.queue(note('Hello'), 0, B));
+    await t.sender.send(crm.client, await t.queue(note('Left voicemail')));
+    // B's own "Left voicemail", queued after A's claim, fails with a 503 that made nothing.
+    const late = await t.queue(note('Left voicemail'), 0, B);
+    await failOnce(crm, t, [late], 'busy');
+    await t.sender.send(crm.client, await t.failedOnce(late));
+    expect(crm.made.notes).toBe(3); // A's note is never taken for B's
+  });
 });

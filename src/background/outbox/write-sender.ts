@@ -152,6 +152,12 @@ export function createWriteSender(options: {
     if (row) await db.threadMarks.put(row);
   };
 
+  /** Forgets what this drain read of the record's activities, but `keep`'s (an account's key). */
+  const forgetRecord = (record: RecordRef, keep?: string): void => {
+    const suffix = `\n${recordKeyOf(record)}`;
+    for (const key of [...known.keys()]) if (key.endsWith(suffix) && key !== keep) known.delete(key);
+  };
+
   async function send(client: CrmClient, row: OutboxRow): Promise<void> {
     try {
       await sendOnce(client, row);
@@ -159,10 +165,7 @@ export function createWriteSender(options: {
       // The CRM may have made the record before the failure: what this drain read of the record's
       // activities is read again (the same write can be due again within this drain).
       const record = (row.payload as { record?: RecordRef }).record;
-      if (record) {
-        const suffix = `\n${recordKeyOf(record)}`;
-        for (const key of [...known.keys()]) if (key.endsWith(suffix)) known.delete(key);
-      }
+      if (record) forgetRecord(record);
       throw error;
     }
   }
@@ -244,6 +247,9 @@ export function createWriteSender(options: {
             .catch((error: unknown) => earlier.failed(row, read, error));
           id = saved.id;
           have.texts.set(text, [...same, id]);
+          // Another Gmail account's read of the record (the same CRM) lacks it: a note of that
+          // account queued since, whom no claim reached, must not store a `before` without it.
+          forgetRecord(record, `${account}\n${recordKeyOf(record)}`);
         }
         await earlier.claim(row, id);
         return;
