@@ -72,6 +72,10 @@ export async function startCrm(
     );
     const proc = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     child = proc;
+    // A run that dies before stopping it (a browser that would not start) leaves no server behind.
+    const killOnExit = () => proc.kill('SIGKILL');
+    process.once('exit', killOnExit);
+    proc.once('exit', () => process.off('exit', killOnExit));
     let out = '';
     return new Promise<Ready>((resolve, reject) => {
       const onData = (chunk: Buffer) => {
