@@ -6,6 +6,7 @@ import { expect } from 'vitest';
 import type { CrmClient, NewActivity, NewTask, SyncedActivity } from '../../src/background/crm/crm-client';
 import { CrmError } from '../../src/background/crm/crm-error';
 import { createWriteSender, type OutboxOp } from '../../src/background/outbox/write-sender';
+import { StorageFullError } from '../../src/db/storage-full';
 import { type OutboxRow, ThreadlineDb } from '../../src/db/threadline-db';
 import type { Task } from '../../src/shared/crm-model';
 
@@ -16,15 +17,17 @@ export const alice = { type: 'person' as const, id: 10 };
  * A CRM holding notes and tasks. `fail`: `lose`, a create happens in the CRM and its answer is lost
  * on the way back (a dropped connection after the CRM made the record); `refuse`, a create is
  * refused (a 429: certainly nothing made); `busy`, a 503 before anything is made (which the client
- * cannot tell from one after); `read`, the duplicate check's read fails.
+ * cannot tell from one after); `read`, the duplicate check's read fails; `full`, the request never
+ * left as the audit log could not be written (storage full).
  */
-export type Failure = 'lose' | 'refuse' | 'busy' | 'read';
+export type Failure = 'lose' | 'refuse' | 'busy' | 'read' | 'full';
 export function fakeCrm(notes: SyncedActivity[] = [], tasks: Task[] = []) {
   let fail: Failure | null = null;
   const made = { notes: 0, tasks: 0 };
   const refused = () => {
     if (fail === 'refuse') throw new CrmError('rateLimited', '429', 429);
     if (fail === 'busy') throw new CrmError('server', '503', 503);
+    if (fail === 'full') throw new StorageFullError(A);
   };
   const client = {
     threadActivitiesOf: async () => {
@@ -100,7 +103,13 @@ type Harness = Awaited<ReturnType<typeof setup>>;
 /** Sends each write once, failing as `how` (the CRM then answers again). */
 export async function failOnce(crm: Crm, t: Harness, rows: OutboxRow[], how: Failure): Promise<void> {
   crm.failNext(how);
-  const said = { lose: 'connection dropped', refuse: '429', busy: '503', read: 'unreachable' }[how];
+  const said = {
+    lose: 'connection dropped',
+    refuse: '429',
+    busy: '503',
+    read: 'unreachable',
+    full: 'storage full',
+  }[how];
   for (const row of rows) await expect(t.sender.send(crm.client, row)).rejects.toThrow(said);
   crm.failNext(null);
 }

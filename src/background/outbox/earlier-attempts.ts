@@ -13,12 +13,13 @@
  *   Whether that version tried it is noted at this version's first contact (`begin`), before any
  *   CRM read: a read of ours that fails counts an attempt, and is not the older version's send.
  * - a create that provably made nothing (the CRM refused it: 4xx, 429, a stop; or it never left:
- *   the egress gate) on the attempt that read `before` sets it back to null, so that a namesake a
+ *   the egress gate; or storage full, raised by the audit entry before the request leaves) on the attempt that read `before` sets it back to null, so that a namesake a
  *   teammate makes while the write waits is never taken for it.
  * Both lists are read from the stored write at each attempt: another write's claim may have changed
  * it since the drain read its rows.
  */
 
+import { isStorageFull } from '../../db/storage-full';
 import type { OutboxRow, ThreadlineDb } from '../../db/threadline-db';
 import { CrmError, type CrmErrorKind } from '../crm/crm-error';
 import { EgressDenied } from '../privacy/egress/egress-fetch';
@@ -33,10 +34,11 @@ const NOTHING_MADE: ReadonlySet<CrmErrorKind> = new Set([
   'consentRequired',
   'policyBlocked',
 ]);
-// Not storage full, though the audit entry it comes from is written before the request leaves: the
-// reset would be written to the same full database, and fail.
 const nothingMade = (error: unknown): boolean =>
-  error instanceof EgressDenied || (error instanceof CrmError && NOTHING_MADE.has(error.kind));
+  error instanceof EgressDenied ||
+  (error instanceof CrmError && NOTHING_MADE.has(error.kind)) ||
+  // The transport passes storage full on only from the egress gate's audit entry, before sending.
+  isStorageFull(error);
 
 /** What the CRM had with the write's text or name before its first attempt; null: not read yet. */
 export type Before = number[] | null;
@@ -126,7 +128,9 @@ export function createEarlierAttempts(db: ThreadlineDb): EarlierAttempts {
       return true;
     },
     async failed(row, read, error) {
-      if (read && nothingMade(error)) await patch(row.seq, () => ({ before: null }));
+      // Best effort: on a full disk the reset may not be written either; the write's own error is
+      // what the outbox needs to see (storage full pauses it, keeping the row as it was).
+      if (read && nothingMade(error)) await patch(row.seq, () => ({ before: null })).catch(() => undefined);
       throw error;
     },
     async claim(row, id) {

@@ -105,11 +105,12 @@ describe('the outbox’s copy outside IndexedDB', () => {
     db.close();
   });
 
-  it('a database the browser deleted gets its outbox back before anything else reads it, in order and due now', async () => {
+  it('a database the browser deleted gets its outbox back before anything else reads it, in order and due now (a failed create once the CRM’s search shows it)', async () => {
     const name = `mirror-${Math.random()}`;
     const local = memoryArea();
     const { db, loss, lost } = workerDb(name, local);
-    await db.outbox.bulkAdd([note('one'), note('two')]);
+    // The second, a create that failed, waits for the CRM's search to show what it may have made.
+    await db.outbox.bulkAdd([note('one'), { ...note('two'), searchableAt: 12_345 }]);
     await vi.waitFor(() => expect(copied(local)).toHaveLength(2));
 
     // Chromium deletes the damaged database; the worker's next read opens it again.
@@ -118,7 +119,7 @@ describe('the outbox’s copy outside IndexedDB', () => {
     const rows = await db.outbox.orderBy('seq').toArray();
     expect(rows.map((r) => [r.seq, r.payload, r.state, r.idempotencyKey, r.nextAttemptAt])).toEqual([
       [1, { text: 'one' }, 'pending', 'k-one', 0],
-      [2, { text: 'two' }, 'pending', 'k-two', 0],
+      [2, { text: 'two' }, 'pending', 'k-two', 12_345],
     ]);
     expect(await loss.lostAt()).toBe(5_000);
     expect(lost).toEqual(['lost']);

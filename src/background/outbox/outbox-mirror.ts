@@ -124,7 +124,10 @@ export function createOutboxMirror(local: LocalArea, logger: Logger): OutboxMirr
     async restore(db) {
       const rows = await mirrored();
       if (rows.length > 0)
-        await db.table('outbox').bulkPut(rows.map((row) => ({ ...row, nextAttemptAt: 0 })));
+        // Due now, but a failed create not before the CRM's search shows it (outbox.ts).
+        await db
+          .table('outbox')
+          .bulkPut(rows.map((row) => ({ ...row, nextAttemptAt: row.searchableAt ?? 0 })));
       return rows.length;
     },
     prune: (db) =>

@@ -143,17 +143,23 @@ describe('write sender: notes and tasks that may rightly repeat', () => {
     expect(crm.made.tasks).toBe(1);
   });
 
-  it('reads again what the CRM had after a refusal that made nothing: a namesake made while it waited is not taken', async () => {
-    const notes: SyncedActivity[] = [];
-    const crm = fakeCrm(notes);
-    const t = await setup();
-    const row = await t.queue(note('Left voicemail'));
-    await failOnce(crm, t, [row], 'refuse'); // 429: certainly nothing made
-    // Meanwhile a teammate writes the same note in the CRM's own screens.
-    notes.push(crmNote(77, 'Left voicemail'));
-    await t.sender.send(crm.client, await t.failedOnce(row));
-    expect(crm.made.notes).toBe(1);
-  });
+  it.each([
+    ['a 429', 'refuse'],
+    ['storage full for the audit log', 'full'],
+  ] as const)(
+    'reads again what the CRM had after %s, which made nothing: a namesake made while it waited is not taken',
+    async (_, how) => {
+      const notes: SyncedActivity[] = [];
+      const crm = fakeCrm(notes);
+      const t = await setup();
+      const row = await t.queue(note('Left voicemail'));
+      await failOnce(crm, t, [row], how); // certainly nothing made
+      // Meanwhile a teammate writes the same note in the CRM's own screens.
+      notes.push(crmNote(77, 'Left voicemail'));
+      await t.sender.send(crm.client, await t.failedOnce(row));
+      expect(crm.made.notes).toBe(1);
+    },
+  );
 
   it('lets a write of another Gmail account claim its record too (they share the CRM)', async () => {
     const crm = fakeCrm();
