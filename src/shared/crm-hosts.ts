@@ -15,3 +15,6 @@ export const CRM_PERMISSION_ORIGINS = {
 export type PermissionKind = {
   [K in CrmKind]: (typeof CRM_PERMISSION_ORIGINS)[K] extends readonly [] ? never : K;
 }[CrmKind];
+
+export const needsPermission = (kind: CrmKind): kind is PermissionKind =>
+  CRM_PERMISSION_ORIGINS[kind].length > 0;

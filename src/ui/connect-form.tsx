@@ -5,7 +5,7 @@
  * locked in place. Chrome's host-permission prompt for a hosted CRM is asked on the click itself.
  */
 import { useEffect, useState } from 'preact/hooks';
-import { CRM_PERMISSION_ORIGINS, type PermissionKind } from '../shared/crm-hosts';
+import { needsPermission, type PermissionKind } from '../shared/crm-hosts';
 import type { MessageKey } from '../shared/message-key';
 import {
   type ConnectionInfo,
@@ -134,10 +134,11 @@ export function ConnectForm({
     if (!value) return;
     // Chrome asks for the CRM's host permission only on a click, before anything else is awaited.
     // A HubSpot address typed under "Advanced" is a local server (loopback): no prompt for it.
+    const kind = value.kind;
     const granted =
-      value.kind === 'local' || (value.kind === 'hubspot' && value.baseUrl !== '')
-        ? Promise.resolve(true)
-        : api.requestPermission(value.kind);
+      needsPermission(kind) && !(kind === 'hubspot' && value.baseUrl !== '')
+        ? api.requestPermission(kind)
+        : Promise.resolve(true);
     setBusy(true);
     setResult({ kind: 'busy', text: action === 'test' ? t('setConnTesting') : t('setConnConnecting') });
     try {
@@ -263,7 +264,7 @@ export function ConnectForm({
             <span>{t(CRM_LABELS[k])}</span>
           </label>
         ))}
-        {CRM_PERMISSION_ORIGINS[shownKind].length > 0 && <p class="row-desc">{t('setConnPermissionHelp')}</p>}
+        {needsPermission(shownKind) && <p class="row-desc">{t('setConnPermissionHelp')}</p>}
       </fieldset>
       <fieldset class="fields">
         <legend class="row-label">{t('setConnCredentials')}</legend>

@@ -13,8 +13,9 @@
  *   Whether that version tried it is noted at this version's first contact (`begin`), before any
  *   CRM read: a read of ours that fails counts an attempt, and is not the older version's send.
  * - a create that provably made nothing (the CRM refused it: 4xx, 429, a stop; or it never left:
- *   the egress gate; or storage full, raised by the audit entry before the request leaves) on the attempt that read `before` sets it back to null, so that a namesake a
- *   teammate makes while the write waits is never taken for it.
+ *   the egress gate, or storage full raised by the audit entry before the request leaves) on the
+ *   attempt that read `before` sets it back to null (best effort), so that a namesake a teammate
+ *   makes while the write waits is never taken for it.
  * Both lists are read from the stored write at each attempt: another write's claim may have changed
  * it since the drain read its rows.
  */

@@ -83,22 +83,24 @@ export function createOutbox(options: {
             error instanceof CrmError ? error : new CrmError('invalidResponse', 'unexpected failure');
           const attempts = row.attempts + 1;
           const dead = !crm.retryable;
-          const searchableAt = CREATES.has(row.op) ? nowMs() + (client.searchLagMs ?? 0) : 0;
+          const now = nowMs();
+          const lag = CREATES.has(row.op) ? (client.searchLagMs ?? 0) : 0;
           if (crm.kind === 'consentRequired') sender.forget();
           await db.outbox.update(row.seq ?? -1, {
             attempts,
             state: dead ? 'dead' : 'pending',
             lastError: crm.kind === 'invalidInput' ? crm.message : crm.kind,
-            nextAttemptAt: Math.max(
-              searchableAt,
-              nowMs() +
+            nextAttemptAt:
+              now +
+              Math.max(
+                lag,
                 backoffDelay(attempts - 1, {
                   baseMs: 1000,
                   capMs: 60_000,
                   ...(options.random ? { random: options.random } : {}),
                 }),
-            ),
-            ...(searchableAt > nowMs() ? { searchableAt } : {}),
+              ),
+            ...(lag > 0 ? { searchableAt: now + lag } : {}),
           });
           logger.warn('outbox.failed', { op: row.op, kind: crm.kind, attempts, dead });
           options.onChange?.(row.account);
@@ -149,10 +151,9 @@ export function createOutbox(options: {
         .where('[account+state]')
         .equals([account, 'dead'])
         .filter((row) => reason === undefined || row.lastError === reason)
-        .modify((row) => {
-          Object.assign(row, { state: 'pending', nextAttemptAt: row.searchableAt ?? 0, attempts: 0 });
-        });
-      // Now, but not before a failed create's attempt shows in the CRM's search.
+        .modify({ state: 'pending', attempts: 0 });
+      // Every pending write (those just revived too) is due now, but a failed create not before
+      // its attempt shows in the CRM's search.
       const pending = await db.outbox.where('[account+state]').equals([account, 'pending']).toArray();
       await db.outbox.bulkUpdate(
         pending.map((row) => ({ key: row.seq ?? -1, changes: { nextAttemptAt: row.searchableAt ?? 0 } })),

@@ -80,8 +80,9 @@ const dayOf = (s: number, offset: ZoneOffset): number => Math.floor((s - offset(
  * Whether a task's due date as the CRM gives it back is the one this write sent: the sidebar sends
  * local noon of the day picked, and a CRM that keeps the day only may give back that day's midnight
  * in the user's zone, or exactly midnight UTC (of the day picked, or of the UTC date of the instant
- * sent: both readings are taken). Any other time must fall on the day picked in the user's zone, so
- * a teammate's task due the next or the previous day at a time of day never matches, in any zone.
+ * sent: both readings are taken). Any other time must fall on the day picked in the user's zone: a
+ * teammate's task due the next day never matches, nor one due the previous day but at the one hour
+ * that is exactly midnight UTC (which the day-only readings cannot tell apart).
  */
 export const sameDueDay = (sent: number, back: number, offset: ZoneOffset = userZone): boolean => {
   const day = dayOf(sent, offset);
