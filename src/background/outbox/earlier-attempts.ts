@@ -6,8 +6,10 @@
  *   `before`, the ids the CRM then had with its text or name;
  * - a later attempt takes as its own only an id neither in `before` nor `claimed`;
  * - an id one write made or took is added to `claimed` of every other queued write of the same kind
- *   (op, text or name, record; of any Gmail account, as they share the CRM), so two writes of one
- *   name never take the same record, whichever is sent first or however the drain interleaves them;
+ *   (op, text or name; of any record, as a CRM may show a note on other records too: HubSpot, on
+ *   the contact's company and open deals; of any Gmail account, as they share the CRM), so two
+ *   writes of one name never take the same record, whichever is sent first or however the drain
+ *   interleaves them;
  * - a write queued by an older version (no `before` key) and already tried keeps the old rule: its
  *   text or name found (and not claimed) is taken as sent. Not tried yet, it reads `before` now.
  *   Whether that version tried it is noted at this version's first contact (`begin`), before any
@@ -52,10 +54,13 @@ interface Tracked {
   triedBefore?: boolean;
 }
 
-/** Writes of one kind: the same op, text or name, and record. */
+/**
+ * Writes of one kind: the same op and text or name, on any record (an id is one record's, so the id
+ * one write made is never another's own, whatever record the CRM also shows it on).
+ */
 const kindOf = (op: string, payload: unknown): string => {
-  const p = payload as { name?: string; text?: string; related?: unknown; record?: unknown };
-  return JSON.stringify([op, p.name ?? p.text ?? null, p.related ?? p.record ?? null]);
+  const p = payload as { name?: string; text?: string };
+  return JSON.stringify([op, p.name ?? p.text ?? null]);
 };
 
 export interface EarlierAttempts {

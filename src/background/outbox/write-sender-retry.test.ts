@@ -146,4 +146,36 @@ describe('write sender: deals, older writes, reads after a failure', () => {
     await t.sender.send(crm.client, await t.failedOnce(late));
     expect(crm.made.notes).toBe(3); // A's note is never taken for B's
   });
+
+  // The fake CRM shows every note on every record read, as HubSpot shows a contact's note on the
+  // contact's company and open deals too.
+  const acme = { type: 'company' as const, id: 20 };
+  const companyNote = (text: string): OutboxOp => ({
+    op: 'addNote',
+    payload: { record: acme, text, before: null },
+  });
+
+  it('never takes a note made on another record for its own, where the CRM shows it on both', async () => {
+    const crm = fakeCrm();
+    const t = await setup();
+    const onCompany = await t.queue(companyNote('Left voicemail'));
+    const onPerson = await t.queue(note('Left voicemail'));
+    await failOnce(crm, t, [onCompany], 'busy'); // a 503 that made nothing
+    await t.sender.send(crm.client, onPerson); // made, and shown on the company too
+    await t.sender.send(crm.client, await t.failedOnce(onCompany));
+    expect(crm.made.notes).toBe(2);
+  });
+
+  it('reads another record again after a note was made, where the CRM shows it there too: a note queued since stores it in before', async () => {
+    const crm = fakeCrm();
+    const t = await setup();
+    // One drain: the company's activities are read for a note, then a note is made on the person.
+    await t.sender.send(crm.client, await t.queue(companyNote('Hello')));
+    await t.sender.send(crm.client, await t.queue(note('Left voicemail')));
+    // The company's own "Left voicemail", queued after that claim, fails with a 503 that made nothing.
+    const late = await t.queue(companyNote('Left voicemail'));
+    await failOnce(crm, t, [late], 'busy');
+    await t.sender.send(crm.client, await t.failedOnce(late));
+    expect(crm.made.notes).toBe(3);
+  });
 });

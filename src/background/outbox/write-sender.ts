@@ -153,10 +153,10 @@ export function createWriteSender(options: {
     if (row) await db.threadMarks.put(row);
   };
 
-  /** Forgets what this drain read of the record's activities, but `keep`'s (an account's key). */
-  const forgetRecord = (record: RecordRef, keep?: string): void => {
+  /** Forgets what this drain read of the record's activities (for every Gmail account). */
+  const forgetRecord = (record: RecordRef): void => {
     const suffix = `\n${recordKeyOf(record)}`;
-    for (const key of [...known.keys()]) if (key.endsWith(suffix) && key !== keep) known.delete(key);
+    for (const key of [...known.keys()]) if (key.endsWith(suffix)) known.delete(key);
   };
 
   async function send(client: CrmClient, row: OutboxRow): Promise<void> {
@@ -248,9 +248,12 @@ export function createWriteSender(options: {
             .catch((error: unknown) => earlier.failed(row, read, error));
           id = saved.id;
           have.texts.set(text, [...same, id]);
-          // Another Gmail account's read of the record (the same CRM) lacks it: a note of that
-          // account queued since, whom no claim reached, must not store a `before` without it.
-          forgetRecord(record, `${account}\n${recordKeyOf(record)}`);
+          // Every other read of this drain may lack it: another Gmail account's of this record (the
+          // same CRM), and any of another record the CRM also shows the note on (HubSpot: the
+          // contact's company and open deals). A note queued since, whom no claim reached, must not
+          // store a `before` without it. Notes are typed by hand: reading again costs little.
+          const own = `${account}\n${recordKeyOf(record)}`;
+          known = new Map([...known].filter(([key]) => key === own));
         }
         await earlier.claim(row, id);
         return;
