@@ -15,8 +15,10 @@
  *   back: landed = there exactly once, lost = not there, duplicated = there more than once.
  *
  * A write whose message got no answer (the worker stopped while it was handled) is sent again, as a
- * user would click again; whether the first one was queued or not, it must land once.
+ * user would click again; whether the first one was queued or not, it must land once. A note or
+ * task is sent again with its save's id, as the sidebar does (sidebar/action-ids.ts).
  */
+import { randomUUID } from 'node:crypto';
 import { cpus } from 'node:os';
 import type { BrowserContext, Frame, Page } from '@playwright/test';
 import type { FaultConfig } from '../../server/src/faults';
@@ -264,6 +266,7 @@ function createPlanner(options: SoakOptions, targets: SoakTargets, account: stri
           request: {
             type: 'createTask',
             account,
+            actionId: randomUUID(),
             name,
             related: { type: 'person', id: pick(targets.people) },
             dueDate: null,
@@ -287,7 +290,7 @@ function createPlanner(options: SoakOptions, targets: SoakTargets, account: stri
     const record = pick(targets.records);
     const text = `${tag} note: called back about the rollout.`;
     return {
-      request: { type: 'addNote', account, record, text },
+      request: { type: 'addNote', account, actionId: randomUUID(), record, text },
       expected: [{ kind: 'note', ref: record, text }],
     };
   };

@@ -239,7 +239,6 @@ export function createWorkerServices(
     readBodies,
     teammatesOf: teammates.of,
     provisionalId,
-    idempotencyKey: () => crypto.randomUUID(),
     changed,
   });
   return {

@@ -124,6 +124,12 @@ export const recordRef = z.strictObject({
   id: z.number().check(z.int()),
 });
 const accountField = { account: accountSchema };
+/**
+ * A save of a note, task or deal: the sidebar's id for it, the same when the user saves the same
+ * input again after no answer or a failure (the first may have been queued before the worker
+ * stopped). The worker queues each id once (outbox/user-actions.ts).
+ */
+const actionIdField = { actionId: z.string().check(z.regex(/^[A-Za-z0-9-]{8,64}$/)) };
 const NOTE_MAX = 20_000;
 /** A body read from Gmail for logging at content level `full` (truncated by the content script). */
 export const BODY_MAX = 20_000;
@@ -400,6 +406,7 @@ export const messages = declare({
     request: z.strictObject({
       type: z.literal('addNote'),
       ...accountField,
+      ...actionIdField,
       record: recordRef,
       text: z.string().check(z.minLength(1), z.maxLength(NOTE_MAX)),
       /** The user saw the guard's warning and chose to send anyway (mode `warn` only). */
@@ -415,6 +422,7 @@ export const messages = declare({
     request: z.strictObject({
       type: z.literal('createTask'),
       ...accountField,
+      ...actionIdField,
       name: z.string().check(z.minLength(1), z.maxLength(500)),
       related: z.nullable(recordRef),
       dueDate: z.nullable(z.number()),
@@ -437,6 +445,7 @@ export const messages = declare({
     request: z.strictObject({
       type: z.literal('createDeal'),
       ...accountField,
+      ...actionIdField,
       threadId: z.nullable(idString),
       name: z.string().check(z.minLength(1), z.maxLength(500)),
       pipelineId: z.number().check(z.int()),

@@ -181,7 +181,10 @@ const dealLink = async (env: Env) => {
     primaryContactId: 21,
     companyId: null,
   };
-  await env.send({ type: 'createDeal', account: ME, threadId: 't-1', ...deal }, sidebarSender(TAB));
+  await env.send(
+    { type: 'createDeal', account: ME, actionId: crypto.randomUUID(), threadId: 't-1', ...deal },
+    sidebarSender(TAB),
+  );
   return (await env.queued('createDeal')).map((p) => (JSON.parse(p) as { link: unknown }).link !== null);
 };
 const composeLogged = async (env: Env, body: string | null = null, recipient = ALICE) => {
@@ -755,6 +758,7 @@ const TABLE: Row[] = [
           {
             type: 'addNote',
             account: ME,
+            actionId: 'note-save-1',
             record: { type: 'person', id: 21 },
             text: `card ${CARD}`,
             acknowledgeProhibited: true,

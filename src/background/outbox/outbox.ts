@@ -4,6 +4,7 @@ import type { Logger } from '../../shared/logger';
 import { backoffDelay } from '../crm/backoff';
 import type { CrmClient } from '../crm/crm-client';
 import { CrmError } from '../crm/crm-error';
+import { createUserActions, type UserActions } from './user-actions';
 import { createWriteSender, type OutboxOp } from './write-sender';
 
 export type { OutboxOp };
@@ -17,7 +18,10 @@ export const GMAIL_DATA_OPS: readonly string[] = ['linkThread', 'unlinkThread', 
 const CREATES: ReadonlySet<string> = new Set(['addPerson', 'addLead', 'addNote', 'createTask', 'createDeal']);
 
 export interface Outbox {
-  enqueue(account: string, recordKey: string, write: OutboxOp): Promise<void>;
+  /** `actionId`: the user's save this write is (user-actions.ts), else a new key. */
+  enqueue(account: string, recordKey: string, write: OutboxOp, actionId?: string): Promise<void>;
+  /** A user's save is queued once (user-actions.ts). */
+  once: UserActions['once'];
   /** Sends what is due, in order per record; returns when nothing more is due now. */
   drain(): Promise<void>;
   /** Dead writes of the account (only those that failed with `reason`, if given) are tried again at once. */
@@ -48,6 +52,7 @@ export function createOutbox(options: {
   const nowMs = options.nowMs ?? Date.now;
   let draining: Promise<void> | null = null;
   const sender = createWriteSender({ db, nowMs, enqueue });
+  const actions = createUserActions(db);
 
   async function drainOnce(): Promise<void> {
     sender.forget();
@@ -70,7 +75,7 @@ export function createOutbox(options: {
         if (!client) return;
         try {
           await sender.send(client, row);
-          await db.outbox.delete(row.seq ?? -1);
+          await actions.sent(row);
           progressed = true;
           blocked.delete(key);
           options.onChange?.(row.account);
@@ -116,11 +121,11 @@ export function createOutbox(options: {
    * tells the user in plain words that the change was not saved): a write is never reported queued
    * when it is not.
    */
-  async function enqueue(account: string, recordKey: string, write: OutboxOp): Promise<void> {
+  async function enqueue(account: string, recordKey: string, write: OutboxOp, actionId?: string) {
     await db.outbox.add({
       account,
       recordKey,
-      idempotencyKey: crypto.randomUUID(),
+      idempotencyKey: actionId ?? crypto.randomUUID(),
       op: write.op,
       payload: write.payload,
       state: 'pending',
@@ -133,6 +138,7 @@ export function createOutbox(options: {
 
   return {
     enqueue,
+    once: actions.once,
     drain() {
       draining ??= drainOnce().finally(() => {
         draining = null;

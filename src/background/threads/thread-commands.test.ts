@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { addPerson, CARD, ME, threadDeps, threadOf } from '../../../test/unit/thread-deps';
+import { createLogger } from '../../shared/logger';
 import type { ThreadFacts } from '../../shared/protocol';
+import { createOutbox } from '../outbox/outbox';
 import { createThreadCommands } from './thread-commands';
 
 const alice = 'alice@acme.test';
@@ -12,8 +14,17 @@ async function setup(overrides: Parameters<typeof threadDeps>[0] = {}, open: Thr
   const bodies = new Map<string, string>();
   const changed: string[] = [];
   let ids = 0;
+  // The real outbox (never drained here), and what was queued as the harness records it.
+  const outbox = createOutbox({ db: env.db, client: async () => null, logger: createLogger('test') });
   const commands = createThreadCommands({
     ...env.deps,
+    outbox: {
+      enqueue: async (account, recordKey, write, actionId) => {
+        await outbox.enqueue(account, recordKey, write, actionId);
+        env.queued.push({ account, recordKey, write });
+      },
+      once: outbox.once,
+    },
     openThread: async (tabId, account, threadId) =>
       tabId === TAB && account === ME && threadId === opened.threadId ? opened : null,
     readBodies: async (_tab, _thread, messageIds) =>
@@ -22,7 +33,6 @@ async function setup(overrides: Parameters<typeof threadDeps>[0] = {}, open: Thr
       ids -= 1;
       return ids;
     },
-    idempotencyKey: () => 'key-1',
     changed: async (account) => void changed.push(account),
   });
   await addPerson(env.db, 21, alice);
@@ -181,10 +191,10 @@ describe('thread commands', () => {
       primaryContactId: 21,
       companyId: null,
     };
-    expect(await env.commands.createDeal(deal, TAB)).toEqual({ ok: true });
+    expect(await env.commands.createDeal({ ...deal, actionId: 'deal-save-1' }, TAB)).toEqual({ ok: true });
     expect(env.ops('createDeal')[0]?.write.payload).toMatchObject({ link: { threadId: 't-1' } });
     env.set({ neverLog: ['acme.test'] });
-    expect(await env.commands.createDeal(deal, TAB)).toEqual({ ok: true });
+    expect(await env.commands.createDeal({ ...deal, actionId: 'deal-save-2' }, TAB)).toEqual({ ok: true });
     expect(env.ops('createDeal')[1]?.write.payload).toMatchObject({ link: null });
   });
 
@@ -195,9 +205,60 @@ describe('thread commands', () => {
       account: ME,
       record: { type: 'person' as const, id: 21 },
       text: `card ${CARD}`,
+      actionId: 'note-save-1',
     };
     expect(await env.commands.addNote(note)).toMatchObject({ ok: false, prohibited: { mode: 'warn' } });
     expect(env.queued).toEqual([]);
     expect(await env.commands.addNote({ ...note, acknowledgeProhibited: true })).toEqual({ ok: true });
+  });
+
+  it('queues a save sent again after no answer once, with what it stores beside it, and a new save again', async () => {
+    const env = await setup();
+    await env.db.pipelines.put({
+      account: ME,
+      id: 1,
+      name: 'Sales',
+      stages: [{ id: 5, name: 'Lead', winProbability: 10 }],
+    });
+    const record = { type: 'person' as const, id: 21 };
+    const note = { type: 'addNote' as const, account: ME, record, text: 'Left voicemail' };
+    const task = {
+      type: 'createTask' as const,
+      account: ME,
+      name: 'Follow up',
+      related: record,
+      dueDate: null,
+      priority: 'None' as const,
+    };
+    const deal = {
+      type: 'createDeal' as const,
+      account: ME,
+      threadId: null,
+      name: 'Acme',
+      pipelineId: 1,
+      stageId: 5,
+      value: null,
+      closeDate: null,
+      primaryContactId: 21,
+      companyId: null,
+    };
+    for (let n = 0; n < 2; n += 1) {
+      expect(await env.commands.addNote({ ...note, actionId: 'note-save-1' })).toEqual({ ok: true });
+      expect(await env.commands.createTask({ ...task, actionId: 'task-save-1' })).toEqual({ ok: true });
+      expect(await env.commands.createDeal({ ...deal, actionId: 'deal-save-1' }, TAB)).toEqual({ ok: true });
+    }
+    expect(env.queued.map((q) => q.write.op)).toEqual(['addNote', 'createTask', 'createDeal']);
+    expect(await env.db.tasks.count()).toBe(1);
+    expect(await env.db.opportunities.count()).toBe(1);
+    // The save's id is the row's key, and the deal's marker in the CRM.
+    expect((await env.db.outbox.toArray()).map((r) => r.idempotencyKey)).toEqual([
+      'note-save-1',
+      'task-save-1',
+      'deal-save-1',
+    ]);
+    expect(env.ops('createDeal')[0]?.write.payload).toMatchObject({ idempotencyKey: 'deal-save-1' });
+    // The same text saved again after it was done is a new save: two notes.
+    expect(await env.commands.addNote({ ...note, actionId: 'note-save-2' })).toEqual({ ok: true });
+    expect(env.texts()).toEqual(['Left voicemail', 'Left voicemail']);
   });
 });

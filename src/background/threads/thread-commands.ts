@@ -13,6 +13,7 @@ import { normaliseAddress } from '../../shared/normalise-address';
 import type { RequestOf, ResponseOf, ThreadFacts } from '../../shared/protocol';
 import { accountAllowed } from '../../shared/settings';
 import { t } from '../i18n';
+import type { Outbox } from '../outbox/outbox';
 import type { ConsentStore } from '../privacy/consent/consent-store';
 import { saveDateOrder } from '../sync/date-order';
 import { linkActivityText } from './compose-activity-text';
@@ -20,6 +21,7 @@ import { guardBodies, guardNote, refusalText, transferBlocked } from './logging-
 import { admitLink, type QueueDeps, queueLink, queueLogs } from './queue-logs';
 
 export interface ThreadCommandDeps extends QueueDeps {
+  outbox: Pick<Outbox, 'enqueue' | 'once'>;
   consent: Pick<ConsentStore, 'has'>;
   /** The thread open in the tab, if it is `threadId` (the sidebar may act only on its own thread). */
   openThread: (tabId: number | null, account: string, threadId: string) => Promise<ThreadFacts | null>;
@@ -27,8 +29,6 @@ export interface ThreadCommandDeps extends QueueDeps {
   readBodies: (tabId: number, threadId: string, messageIds: string[]) => Promise<Map<string, string>>;
   /** An id for a record shown before the CRM made it (negative, unique). */
   provisionalId: () => number;
-  /** A key that lets a retried create find what an earlier attempt made. */
-  idempotencyKey: () => string;
   /** Something changed for the account: refresh its views and drain the outbox. */
   changed: (account: string) => Promise<void>;
 }
@@ -118,37 +118,48 @@ export function createThreadCommands(deps: ThreadCommandDeps) {
           prohibited: found,
         };
       }
-      await outbox.enqueue(request.account, recordKeyOf(request.record), {
-        op: 'addNote',
-        payload: { record: request.record, text: request.text.trim(), before: null },
-      });
+      await outbox.once(request.actionId, [], () =>
+        outbox.enqueue(
+          request.account,
+          recordKeyOf(request.record),
+          { op: 'addNote', payload: { record: request.record, text: request.text.trim(), before: null } },
+          request.actionId,
+        ),
+      );
       await deps.changed(request.account);
       return { ok: true };
     },
 
     async createTask(request: RequestOf<'createTask'>): Promise<Done> {
       const provisionalId = deps.provisionalId();
-      await db.tasks.put({
-        account: request.account,
-        id: provisionalId,
-        name: request.name.trim(),
-        relatedKey: request.related ? recordKeyOf(request.related) : null,
-        dueDate: request.dueDate,
-        priority: request.priority,
-        status: 'Open',
-        modifiedAt: nowSec(),
-        pending: true,
-      });
-      await outbox.enqueue(request.account, `task:${provisionalId}`, {
-        op: 'createTask',
-        payload: {
+      await outbox.once(request.actionId, [db.tasks], async () => {
+        await db.tasks.put({
+          account: request.account,
+          id: provisionalId,
           name: request.name.trim(),
-          related: request.related,
+          relatedKey: request.related ? recordKeyOf(request.related) : null,
           dueDate: request.dueDate,
           priority: request.priority,
-          provisionalId,
-          before: null,
-        },
+          status: 'Open',
+          modifiedAt: nowSec(),
+          pending: true,
+        });
+        await outbox.enqueue(
+          request.account,
+          `task:${provisionalId}`,
+          {
+            op: 'createTask',
+            payload: {
+              name: request.name.trim(),
+              related: request.related,
+              dueDate: request.dueDate,
+              priority: request.priority,
+              provisionalId,
+              before: null,
+            },
+          },
+          request.actionId,
+        );
       });
       await deps.changed(request.account);
       return { ok: true };
@@ -179,37 +190,45 @@ export function createThreadCommands(deps: ThreadCommandDeps) {
       const provisionalId = deps.provisionalId();
       // Said once in the deal form: every later deal uses it (sync/date-order.ts).
       if (request.dateOrder) await saveDateOrder(db, request.dateOrder);
-      await db.opportunities.put({
-        account: request.account,
-        accountNo: accountNumber(request.account),
-        id: provisionalId,
-        name: request.name.trim(),
-        pipelineId: request.pipelineId,
-        stageId: request.stageId,
-        status: 'Open',
-        companyId: request.companyId,
-        primaryContactId: request.primaryContactId,
-        value: request.value,
-        closeDate: request.closeDate,
-        modifiedAt: nowSec(),
-        searchKeys: [],
-      });
-      await outbox.enqueue(request.account, `deal:${provisionalId}`, {
-        op: 'createDeal',
-        payload: {
-          idempotencyKey: deps.idempotencyKey(),
+      await outbox.once(request.actionId, [db.opportunities], async () => {
+        await db.opportunities.put({
+          account: request.account,
+          accountNo: accountNumber(request.account),
+          id: provisionalId,
           name: request.name.trim(),
           pipelineId: request.pipelineId,
           stageId: request.stageId,
+          status: 'Open',
+          companyId: request.companyId,
+          primaryContactId: request.primaryContactId,
           value: request.value,
           closeDate: request.closeDate,
-          ...(request.dateOrder ? { dateOrder: request.dateOrder } : {}),
-          primaryContactId: request.primaryContactId,
-          companyId: request.companyId,
-          provisionalId,
-          link: link?.ok && thread ? { threadId: thread.threadId, text: link.text } : null,
-          before: null,
-        },
+          modifiedAt: nowSec(),
+          searchKeys: [],
+        });
+        await outbox.enqueue(
+          request.account,
+          `deal:${provisionalId}`,
+          {
+            op: 'createDeal',
+            payload: {
+              // The save's id is the deal's marker in the CRM too.
+              idempotencyKey: request.actionId,
+              name: request.name.trim(),
+              pipelineId: request.pipelineId,
+              stageId: request.stageId,
+              value: request.value,
+              closeDate: request.closeDate,
+              ...(request.dateOrder ? { dateOrder: request.dateOrder } : {}),
+              primaryContactId: request.primaryContactId,
+              companyId: request.companyId,
+              provisionalId,
+              link: link?.ok && thread ? { threadId: thread.threadId, text: link.text } : null,
+              before: null,
+            },
+          },
+          request.actionId,
+        );
       });
       await deps.changed(request.account);
       return { ok: true };

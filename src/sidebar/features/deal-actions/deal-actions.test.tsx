@@ -4,9 +4,15 @@ import { act } from 'preact/test-utils';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 
 const asked = vi.hoisted(() => [] as { type: string; body: Record<string, unknown> }[]);
+/** How many of the next requests get no answer (the worker stopped while handling them). */
+const unanswered = vi.hoisted(() => ({ next: 0 }));
 vi.mock('../../sidebar-api', () => ({
   ask: vi.fn(async (type: string, body: Record<string, unknown>) => {
     asked.push({ type, body });
+    if (unanswered.next > 0) {
+      unanswered.next -= 1;
+      throw new Error('no answer');
+    }
     return { ok: true };
   }),
 }));
@@ -117,6 +123,25 @@ describe('new deal from a thread', () => {
     expect(asked).toEqual([
       expect.objectContaining({ type: 'createDeal', body: expect.objectContaining({ primaryContactId: 2 }) }),
     ]);
+  });
+
+  it('sends a save again after no answer with the same id (the worker queues it once), and the next deal with a new one', async () => {
+    const { q } = mount([card('alice@acme.test', personOf(1, 'Alice'))]);
+    act(() => q('deal-new')?.click());
+    const submit = async () =>
+      act(async () => {
+        q('deal-form')?.dispatchEvent(new Event('submit', { bubbles: true, cancelable: true }));
+      });
+    unanswered.next = 1;
+    await submit();
+    await submit();
+    act(() => q('deal-new')?.click());
+    await submit();
+    const ids = asked.map((a) => a.body.actionId);
+    expect(ids).toHaveLength(3);
+    expect(ids[1]).toBe(ids[0]);
+    expect(ids[2]).not.toBe(ids[0]);
+    expect(String(ids[0])).toMatch(/^[A-Za-z0-9-]{8,64}$/);
   });
 
   it('asks once how the CRM writes dates when its data has not shown it, and sends nothing until answered', async () => {

@@ -3,6 +3,7 @@ import type { Opportunity } from '../../../shared/crm-model';
 import { t } from '../../../ui/i18n';
 import { Icon } from '../../../ui/icon';
 import { ActionStatus, useAction } from '../../../ui/use-action';
+import { actionIds } from '../../action-ids';
 import { ask } from '../../sidebar-api';
 import { useSidebarStore } from '../../use-sidebar-store';
 
@@ -105,23 +106,22 @@ export function DealActions() {
       fail(t('dateOrderNeeded'));
       return;
     }
-    const answer = await run(
-      () =>
-        ask('createDeal', {
-          account,
-          threadId: thread.threadId,
-          name: (name.trim() || thread.subject.trim() || t('newDealName')).slice(0, 500),
-          pipelineId: pipeline.id,
-          stageId: stage.id,
-          value: amount,
-          closeDate: closeSeconds,
-          ...(extras.crmDateOrder === null && closeSeconds !== null && order ? { dateOrder: order } : {}),
-          primaryContactId: person.id,
-          companyId: company?.id ?? null,
-        }),
-      t('dealCreated'),
-    );
+    const input = {
+      account,
+      threadId: thread.threadId,
+      name: (name.trim() || thread.subject.trim() || t('newDealName')).slice(0, 500),
+      pipelineId: pipeline.id,
+      stageId: stage.id,
+      value: amount,
+      closeDate: closeSeconds,
+      ...(extras.crmDateOrder === null && closeSeconds !== null && order ? { dateOrder: order } : {}),
+      primaryContactId: person.id,
+      companyId: company?.id ?? null,
+    };
+    const actionId = actionIds.idFor('deal', input);
+    const answer = await run(() => ask('createDeal', { ...input, actionId }), t('dealCreated'));
     if (answer?.ok) {
+      actionIds.done('deal');
       setCreating(false);
       setName('');
       setValue('');

@@ -3,6 +3,7 @@ import { findProhibitedData, redactProhibitedData } from '../../../shared/prohib
 import { formatDate } from '../../../ui/format';
 import { t } from '../../../ui/i18n';
 import { ActionStatus, useAction } from '../../../ui/use-action';
+import { actionIds } from '../../action-ids';
 import { RecordSelect } from '../../components/record-select';
 import { prohibitedLabel } from '../../prohibited-label';
 import { ask } from '../../sidebar-api';
@@ -42,17 +43,14 @@ export function NotesTasks() {
   const saveNote = async (event: Event) => {
     event.preventDefault();
     if (!record || note.trim() === '') return;
+    const input = { account, record, text: note.trim() };
+    const actionId = actionIds.idFor('note', input);
     const answer = await run(
-      () =>
-        ask('addNote', {
-          account,
-          record,
-          text: note.trim(),
-          ...(acknowledged ? { acknowledgeProhibited: true } : {}),
-        }),
+      () => ask('addNote', { ...input, actionId, ...(acknowledged ? { acknowledgeProhibited: true } : {}) }),
       t('noteSaved'),
     );
     if (answer?.ok) {
+      actionIds.done('note');
       setNote('');
       setAcknowledged(false);
     }
@@ -60,18 +58,17 @@ export function NotesTasks() {
   const saveTask = async (event: Event) => {
     event.preventDefault();
     if (taskName.trim() === '') return;
-    const answer = await run(
-      () =>
-        ask('createTask', {
-          account,
-          name: taskName.trim(),
-          related: record,
-          dueDate: dueFromInput(due),
-          priority: high ? 'High' : 'None',
-        }),
-      t('taskAdded'),
-    );
+    const input = {
+      account,
+      name: taskName.trim(),
+      related: record,
+      dueDate: dueFromInput(due),
+      priority: high ? ('High' as const) : ('None' as const),
+    };
+    const actionId = actionIds.idFor('task', input);
+    const answer = await run(() => ask('createTask', { ...input, actionId }), t('taskAdded'));
     if (answer?.ok) {
+      actionIds.done('task');
       setTaskName('');
       setDue('');
       setHigh(false);
