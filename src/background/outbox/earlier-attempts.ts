@@ -6,10 +6,12 @@
  *   `before`, the ids the CRM then had with its text or name;
  * - a later attempt takes as its own only an id neither in `before` nor `claimed`;
  * - an id one write made or took is added to `claimed` of every other queued write of the same kind
- *   (op, text or name; of any record, as a CRM may show a note on other records too: HubSpot, on
- *   the contact's company and open deals; of any Gmail account, as they share the CRM), so two
- *   writes of one name never take the same record, whichever is sent first or however the drain
- *   interleaves them;
+ *   (op, text or name, record; of any Gmail account, as they share the CRM), so two writes of one
+ *   name never take the same record, whichever is sent first or however the drain interleaves them.
+ *   An id it made (the CRM's answer said so) is claimed for those of any record too: a CRM may show
+ *   a note on other records (HubSpot: on the contact's company and open deals). An id it took is a
+ *   guess, and stays claimed on its own record only, where a wrong guess cannot make another write
+ *   of that text create a second record;
  * - a write queued by an older version (no `before` key) and already tried keeps the old rule: its
  *   text or name found (and not claimed) is taken as sent. Not tried yet, it reads `before` now.
  *   Whether that version tried it is noted at this version's first contact (`begin`), before any
@@ -54,13 +56,11 @@ interface Tracked {
   triedBefore?: boolean;
 }
 
-/**
- * Writes of one kind: the same op and text or name, on any record (an id is one record's, so the id
- * one write made is never another's own, whatever record the CRM also shows it on).
- */
-const kindOf = (op: string, payload: unknown): string => {
-  const p = payload as { name?: string; text?: string };
-  return JSON.stringify([op, p.name ?? p.text ?? null]);
+/** Writes of one kind: the same op, text or name, and (unless `anyRecord`) record. */
+const kindOf = (op: string, payload: unknown, anyRecord: boolean): string => {
+  const p = payload as { name?: string; text?: string; related?: unknown; record?: unknown };
+  const name = p.name ?? p.text ?? null;
+  return JSON.stringify(anyRecord ? [op, name] : [op, name, p.related ?? p.record ?? null]);
 };
 
 export interface EarlierAttempts {
@@ -83,8 +83,11 @@ export interface EarlierAttempts {
    * read again at the next attempt. Then rethrows.
    */
   failed(row: OutboxRow, read: boolean, error: unknown): Promise<never>;
-  /** `id` is this write's: every other queued write of its kind (pending or dead) counts it as claimed. */
-  claim(row: OutboxRow, id: number): Promise<void>;
+  /**
+   * `id` is this write's: every other queued write of its kind (pending or dead) counts it as
+   * claimed; of any record if this write `made` it (the CRM's answer said so), not took it.
+   */
+  claim(row: OutboxRow, id: number, made: boolean): Promise<void>;
 }
 
 export function createEarlierAttempts(db: ThreadlineDb): EarlierAttempts {
@@ -139,11 +142,11 @@ export function createEarlierAttempts(db: ThreadlineDb): EarlierAttempts {
       if (read && nothingMade(error)) await patch(row.seq, () => ({ before: null })).catch(() => undefined);
       throw error;
     },
-    async claim(row, id) {
-      const kind = kindOf(row.op, row.payload);
+    async claim(row, id, made) {
+      const kind = kindOf(row.op, row.payload, made);
       // Every queued write (a short table): the CRM is shared by the Gmail accounts.
       const others = await db.outbox
-        .filter((other) => other.seq !== row.seq && kindOf(other.op, other.payload) === kind)
+        .filter((other) => other.seq !== row.seq && kindOf(other.op, other.payload, made) === kind)
         .toArray();
       for (const other of others) {
         await patch(other.seq, (t) =>

@@ -166,6 +166,33 @@ describe('write sender: deals, older writes, reads after a failure', () => {
     expect(crm.made.notes).toBe(2);
   });
 
+  it('never lets a note that took another record’s note for its own (a guess) make that one send its note twice', async () => {
+    const crm = fakeCrm();
+    const t = await setup();
+    const onCompany = await t.queue(companyNote('Left voicemail'));
+    const onPerson = await t.queue(note('Left voicemail'));
+    await failOnce(crm, t, [onCompany], 'busy'); // a 503 that made nothing
+    await failOnce(crm, t, [onPerson], 'lose'); // made, its answer lost; shown on the company too
+    await t.sender.send(crm.client, await t.failedOnce(onCompany)); // takes it: it cannot tell
+    await t.sender.send(crm.client, await t.failedOnce(onPerson)); // still finds its own
+    expect(crm.made.notes).toBe(1);
+  });
+
+  it('reads every record again after a note’s answer was lost, where the CRM shows it there too', async () => {
+    const crm = fakeCrm();
+    const t = await setup();
+    // One drain: the company's activities are read for a note, then a note made on the person
+    // loses its answer; the company's own "Left voicemail" is queued then, in the same drain.
+    await t.sender.send(crm.client, await t.queue(companyNote('Hello')));
+    const onPerson = await t.queue(note('Left voicemail'));
+    await failOnce(crm, t, [onPerson], 'lose');
+    const late = await t.queue(companyNote('Left voicemail'));
+    await failOnce(crm, t, [late], 'busy');
+    await t.sender.send(crm.client, await t.failedOnce(late));
+    await t.sender.send(crm.client, await t.failedOnce(onPerson));
+    expect(crm.made.notes).toBe(3);
+  });
+
   it('reads another record again after a note was made, where the CRM shows it there too: a note queued since stores it in before', async () => {
     const crm = fakeCrm();
     const t = await setup();

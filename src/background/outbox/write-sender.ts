@@ -164,9 +164,11 @@ export function createWriteSender(options: {
       await sendOnce(client, row);
     } catch (error) {
       // The CRM may have made the record before the failure: what this drain read of the record's
-      // activities is read again (the same write can be due again within this drain).
+      // activities is read again (the same write can be due again within this drain); for a note,
+      // every read, as the CRM may show it on other records too (see addNote).
       const record = (row.payload as { record?: RecordRef }).record;
-      if (record) forgetRecord(record);
+      if (row.op === 'addNote') known = new Map();
+      else if (record) forgetRecord(record);
       throw error;
     }
   }
@@ -255,7 +257,7 @@ export function createWriteSender(options: {
           const own = `${account}\n${recordKeyOf(record)}`;
           known = new Map([...known].filter(([key]) => key === own));
         }
-        await earlier.claim(row, id);
+        await earlier.claim(row, id, mine === null);
         return;
       }
       case 'createTask': {
@@ -278,7 +280,7 @@ export function createWriteSender(options: {
         await db.transaction('rw', db.tasks, db.outbox, async () => {
           await db.tasks.delete([account, provisionalId]);
           await db.tasks.put(taskRow(account, task));
-          await earlier.claim(row, task.id);
+          await earlier.claim(row, task.id, mine === null);
         });
         return;
       }
@@ -300,7 +302,7 @@ export function createWriteSender(options: {
         await db.transaction('rw', db.opportunities, db.threadMarks, db.outbox, async () => {
           await db.opportunities.delete(recordRowKey(account, provisionalId));
           await db.opportunities.put(opportunityRow(account, deal));
-          await earlier.claim(row, deal.id);
+          await earlier.claim(row, deal.id, !found.deal);
           if (link) {
             // In the same transaction as the deal's row, so a crash cannot lose the link.
             await db.threadMarks.put({
