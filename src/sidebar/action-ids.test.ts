@@ -1,13 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { createActionIds } from './action-ids';
+import { createActionIds, REUSE_MS } from './action-ids';
 
 describe('action ids', () => {
+  let now = 0;
   const ids = () => {
     let n = 0;
-    return createActionIds(() => {
-      n += 1;
-      return `action-${n}`;
-    });
+    return createActionIds(
+      () => {
+        n += 1;
+        return `action-${n}`;
+      },
+      () => now,
+    );
   };
 
   it('gives a save of the same input again (after no answer or a failure) the same id', () => {
@@ -23,6 +27,18 @@ describe('action ids', () => {
     const second = actions.idFor('note', { text: 'Left voicemail' });
     expect(second).not.toBe(first);
     expect(actions.idFor('note', { text: 'Left a voicemail' })).not.toBe(second);
+  });
+
+  it('gives a new id to the same input saved long after the last try: not a retry of it', () => {
+    const actions = ids();
+    now = 0;
+    const first = actions.idFor('note', { text: 'Left voicemail' });
+    now = REUSE_MS - 1;
+    expect(actions.idFor('note', { text: 'Left voicemail' })).toBe(first); // tried again, in time
+    now = 2 * REUSE_MS - 2;
+    expect(actions.idFor('note', { text: 'Left voicemail' })).toBe(first); // counted from the last try
+    now = 3 * REUSE_MS;
+    expect(actions.idFor('note', { text: 'Left voicemail' })).not.toBe(first);
   });
 
   it('keeps each form’s id apart', () => {

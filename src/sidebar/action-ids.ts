@@ -1,9 +1,10 @@
 /**
  * The id each save of a note, task or deal carries (`actionId`; the worker queues each id once:
- * outbox/user-actions.ts). Saving the same input again, after no answer or a failure, sends the same
- * id: the first save may have been queued before the worker stopped, and the user meant one note.
- * Once a save is answered as done, or the input changes, the next save is a new one ("Left
- * voicemail" twice, on purpose, is two notes).
+ * outbox/user-actions.ts). Saving the same input again soon after no answer or a failure sends the
+ * same id: the first save may have been queued before the worker stopped, and the user meant one
+ * note. Once a save is answered as done, the input changes, or REUSE_MS have passed since the last
+ * try, the next save is a new one ("Left voicemail" twice, on purpose, is two notes: the first may
+ * have been queued after all, and a save much later is not a retry of it).
  */
 export interface ActionIds {
   /** The id for saving `input` on `form` now. */
@@ -12,15 +13,21 @@ export interface ActionIds {
   done(form: string): void;
 }
 
-export function createActionIds(newId: () => string = () => crypto.randomUUID()): ActionIds {
-  const last = new Map<string, { input: string; id: string }>();
+/** How long after a try that got no answer or failed the same input is taken as that save again. */
+export const REUSE_MS = 10 * 60_000;
+
+export function createActionIds(
+  newId: () => string = () => crypto.randomUUID(),
+  nowMs: () => number = Date.now,
+): ActionIds {
+  const last = new Map<string, { input: string; id: string; at: number }>();
   return {
     idFor(form, input) {
       const key = JSON.stringify(input);
       const had = last.get(form);
-      if (had?.input === key) return had.id;
-      const id = newId();
-      last.set(form, { input: key, id });
+      const at = nowMs();
+      const id = had?.input === key && at - had.at < REUSE_MS ? had.id : newId();
+      last.set(form, { input: key, id, at });
       return id;
     },
     done(form) {

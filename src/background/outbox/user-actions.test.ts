@@ -24,6 +24,12 @@ describe('user actions: a save is queued once', () => {
     expect((await db.outbox.toArray())[0]?.idempotencyKey).toBe('action-0001');
   });
 
+  it('queues a save once when it arrives twice at the same time (the check and the write are one transaction)', async () => {
+    const { db, save } = setup();
+    expect((await Promise.all([save('action-0001'), save('action-0001')])).sort()).toEqual([false, true]);
+    expect(await db.outbox.count()).toBe(1);
+  });
+
   it('does not queue a save sent again after its write was sent, and makes a new save of the same text', async () => {
     const { crm, outbox, save } = setup();
     await save('action-0001');
@@ -57,7 +63,9 @@ describe('user actions: a save is queued once', () => {
     await sendRow('logMessage', 'log-1');
     expect(await db.outbox.count()).toBe(0);
     expect(await db.settings.get('sentActions')).toBeUndefined();
-    for (let n = 0; n <= SENT_KEPT; n += 1) await sendRow('addNote', `action-${String(n).padStart(4, '0')}`);
+    const ops = ['addNote', 'createTask', 'createDeal'];
+    for (let n = 0; n <= SENT_KEPT; n += 1)
+      await sendRow(ops[n % 3] ?? 'addNote', `action-${String(n).padStart(4, '0')}`);
     expect(await db.outbox.count()).toBe(0);
     const kept = (await db.settings.get('sentActions'))?.value as string[];
     expect(kept).toHaveLength(SENT_KEPT);

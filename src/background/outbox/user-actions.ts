@@ -13,8 +13,11 @@ import type { OutboxRow, ThreadlineDb } from '../../db/threadline-db';
 /** The ops a user's save queues, whose row carries the save's id. */
 export const USER_ACTION_OPS: ReadonlySet<string> = new Set(['addNote', 'createTask', 'createDeal']);
 const SENT = 'sentActions';
-/** Sent saves remembered: far more than a user saves while one answer is awaited. */
-export const SENT_KEPT = 500;
+/**
+ * Sent saves remembered: far more than a user saves while an answer is awaited (the sidebar sends
+ * an id again for 10 minutes at most: sidebar/action-ids.ts).
+ */
+export const SENT_KEPT = 100;
 
 export interface UserActions {
   /**

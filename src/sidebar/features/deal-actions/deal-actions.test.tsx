@@ -1,5 +1,4 @@
 // @vitest-environment happy-dom
-import { render } from 'preact';
 import { act } from 'preact/test-utils';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 
@@ -17,78 +16,13 @@ vi.mock('../../sidebar-api', () => ({
   }),
 }));
 
-import type { Person } from '../../../shared/crm-model';
+import { card, mountForm, personOf } from '../../../../test/unit/sidebar-form';
 import type { ContactCard } from '../../../shared/sidebar-port';
 import type { ThreadExtras } from '../../../shared/thread-extras';
-import { createSidebarStore } from '../../store';
-import { SidebarStoreContext } from '../../use-sidebar-store';
 import { DealActions } from './deal-actions';
 
-const A = 'sam@corp.test';
-const personOf = (id: number, name: string): Person => ({
-  id,
-  name,
-  title: null,
-  companyId: null,
-  companyName: null,
-  emails: [{ value: `${name.toLowerCase()}@acme.test`, category: 'work' }],
-  phones: [],
-  address: null,
-  tags: [],
-  ownerId: null,
-  lastContactedAt: null,
-  modifiedAt: 1,
-});
-const card = (address: string, person: Person | null): ContactCard => ({
-  address,
-  displayName: person?.name ?? address,
-  state: person ? 'person' : 'unknown',
-  person,
-  detailsKnown: true,
-  ownerName: null,
-  lead: null,
-  company: null,
-  deals: [],
-  activities: [],
-  pendingWrite: false,
-  writeError: null,
-  suggestion: null,
-});
-const extras: ThreadExtras = {
-  links: [],
-  loggedMessages: 0,
-  messageCount: 1,
-  tasks: [],
-  pipelines: [{ id: 1, name: 'Sales', stages: [{ id: 11, name: 'Qualified', winProbability: 10 }] }],
-  crmDateOrder: 'monthFirst',
-  consent: { emailLogging: true, version: 1 },
-  settings: {
-    emailContentLevel: 'metadata',
-    autoLog: false,
-    autoLogChangeable: true,
-    prohibitedDataMode: 'block',
-    disclosureUrl: null,
-  },
-};
-
-function mount(cards: ContactCard[], patch: Partial<ThreadExtras> = {}) {
-  const store = createSidebarStore();
-  const thread = { threadId: 't1', subject: 'Pricing', participants: [], messageCount: 1 };
-  store.getState().receiveView({ type: 'view', state: { seq: 1, account: A, thread }, cards, status: null });
-  store.getState().receiveExtras({ seq: 1, threadId: 't1', extras: { ...extras, ...patch } });
-  const root = document.createElement('div');
-  document.body.append(root);
-  act(() => {
-    render(
-      <SidebarStoreContext.Provider value={store}>
-        <DealActions />
-      </SidebarStoreContext.Provider>,
-      root,
-    );
-  });
-  const q = (id: string) => root.querySelector<HTMLElement>(`[data-testid="${id}"]`);
-  return { root, q };
-}
+const mount = (cards: ContactCard[], patch: Partial<ThreadExtras> = {}) =>
+  mountForm(<DealActions />, cards, patch);
 
 afterEach(() => {
   document.body.innerHTML = '';
