@@ -148,6 +148,39 @@ test('a note, a task (completed) and a stage change reach the CRM', async ({ con
     .toBe('Negotiation');
 });
 
+test('a note sent again with its save’s id is made once, before or after it went out; a new save of its text is a second note', async ({
+  context,
+  extensionId,
+  crm,
+}) => {
+  const { page, frame } = await openConnected(context, extensionId, crm, pricing?.threadId ?? '');
+  const alice = await personIdOf(crm, 'alice.doe@acme.test');
+  type Runtime = { chrome: { runtime: { sendMessage(message: unknown): Promise<unknown> } } };
+  // As the sidebar sends a save (sidebar/action-ids.ts): the same id when no answer came.
+  const save = (actionId: string) =>
+    frame.evaluate((request) => (globalThis as unknown as Runtime).chrome.runtime.sendMessage(request), {
+      type: 'addNote',
+      account: demoFixture.account,
+      actionId,
+      record: { type: 'person', id: alice },
+      text: 'Left voicemail',
+    });
+  const notes = async () =>
+    (await crm.probe.activityTexts({ type: 'person', id: alice })).filter((t) => t === 'Left voicemail')
+      .length;
+  const FIRST = '6f1c2a9e-0000-4000-8000-000000000001';
+  expect(await save(FIRST)).toEqual({ ok: true });
+  await stopServiceWorkers(context, page); // its answer lost, say: the sidebar sends it again
+  expect(await save(FIRST)).toEqual({ ok: true });
+  await expect.poll(notes).toBe(1);
+  expect(await save(FIRST)).toEqual({ ok: true }); // again, after its note was made
+  expect(await save('6f1c2a9e-0000-4000-8000-000000000002')).toEqual({ ok: true });
+  await expect.poll(notes).toBe(2);
+  // Nothing left to send: no third note is on its way.
+  await expect(frame.getByTestId('sync-footer')).not.toContainText('waiting', { timeout: 15_000 });
+  expect(await notes()).toBe(2);
+});
+
 test('a deal created from the thread is linked to it, then marked won', async ({
   context,
   extensionId,
