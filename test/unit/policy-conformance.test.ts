@@ -26,7 +26,7 @@ import {
   sidebarSender,
   TEST_ORIGIN,
 } from './fake-platform';
-import { addPerson, CARD } from './thread-deps';
+import { addPerson, addSalesPipeline, CARD, newDeal } from './thread-deps';
 
 const ME = 'sam@corp.test';
 const ALICE = 'alice@acme.test';
@@ -166,25 +166,8 @@ const link = async (env: Env) => {
 };
 const dealLink = async (env: Env) => {
   await env.open();
-  await env.db.pipelines.put({
-    account: ME,
-    id: 1,
-    name: 'Sales',
-    stages: [{ id: 5, name: 'New', winProbability: 0 }],
-  });
-  const deal = {
-    name: 'Acme',
-    pipelineId: 1,
-    stageId: 5,
-    value: null,
-    closeDate: null,
-    primaryContactId: 21,
-    companyId: null,
-  };
-  await env.send(
-    { type: 'createDeal', account: ME, actionId: crypto.randomUUID(), threadId: 't-1', ...deal },
-    sidebarSender(TAB),
-  );
+  await addSalesPipeline(env.db);
+  await env.send({ ...newDeal('t-1'), actionId: crypto.randomUUID() }, sidebarSender(TAB));
   return (await env.queued('createDeal')).map((p) => (JSON.parse(p) as { link: unknown }).link !== null);
 };
 const composeLogged = async (env: Env, body: string | null = null, recipient = ALICE) => {

@@ -106,3 +106,27 @@ export function threadOf(
 
 /** A card number that passes Luhn (a test number of a card network). */
 export const CARD = '4111 1111 1111 1111';
+
+/** A pipeline "Sales" (id 1) with one stage (id 5), stored as sync stores it. */
+export async function addSalesPipeline(db: ThreadlineDb, account = ME): Promise<void> {
+  await db.pipelines.put({
+    account,
+    id: 1,
+    name: 'Sales',
+    stages: [{ id: 5, name: 'Lead', winProbability: 10 }],
+  });
+}
+
+/** The sidebar's new deal "Acme" in that pipeline, Alice (21) its primary contact. */
+export const newDeal = (threadId: string | null) => ({
+  type: 'createDeal' as const,
+  account: ME,
+  threadId,
+  name: 'Acme',
+  pipelineId: 1,
+  stageId: 5,
+  value: null,
+  closeDate: null,
+  primaryContactId: 21,
+  companyId: null,
+});

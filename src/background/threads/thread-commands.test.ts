@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { addPerson, CARD, ME, threadDeps, threadOf } from '../../../test/unit/thread-deps';
+import {
+  addPerson,
+  addSalesPipeline,
+  CARD,
+  ME,
+  newDeal,
+  threadDeps,
+  threadOf,
+} from '../../../test/unit/thread-deps';
 import { createLogger } from '../../shared/logger';
 import type { ThreadFacts } from '../../shared/protocol';
 import { createOutbox } from '../outbox/outbox';
@@ -173,24 +181,8 @@ describe('thread commands', () => {
 
   it('creates a deal from a thread with its link only when the gate admits the link', async () => {
     const env = await setup();
-    await env.db.pipelines.put({
-      account: ME,
-      id: 1,
-      name: 'Sales',
-      stages: [{ id: 5, name: 'Lead', winProbability: 10 }],
-    });
-    const deal = {
-      type: 'createDeal' as const,
-      account: ME,
-      threadId: 't-1',
-      name: 'Acme',
-      pipelineId: 1,
-      stageId: 5,
-      value: null,
-      closeDate: null,
-      primaryContactId: 21,
-      companyId: null,
-    };
+    await addSalesPipeline(env.db);
+    const deal = newDeal('t-1');
     expect(await env.commands.createDeal({ ...deal, actionId: 'deal-save-1' }, TAB)).toEqual({ ok: true });
     expect(env.ops('createDeal')[0]?.write.payload).toMatchObject({ link: { threadId: 't-1' } });
     env.set({ neverLog: ['acme.test'] });
@@ -214,12 +206,7 @@ describe('thread commands', () => {
 
   it('queues a save sent again after no answer once, with what it stores beside it, and a new save again', async () => {
     const env = await setup();
-    await env.db.pipelines.put({
-      account: ME,
-      id: 1,
-      name: 'Sales',
-      stages: [{ id: 5, name: 'Lead', winProbability: 10 }],
-    });
+    await addSalesPipeline(env.db);
     const record = { type: 'person' as const, id: 21 };
     const note = { type: 'addNote' as const, account: ME, record, text: 'Left voicemail' };
     const task = {
@@ -230,18 +217,7 @@ describe('thread commands', () => {
       dueDate: null,
       priority: 'None' as const,
     };
-    const deal = {
-      type: 'createDeal' as const,
-      account: ME,
-      threadId: null,
-      name: 'Acme',
-      pipelineId: 1,
-      stageId: 5,
-      value: null,
-      closeDate: null,
-      primaryContactId: 21,
-      companyId: null,
-    };
+    const deal = newDeal(null);
     for (let n = 0; n < 2; n += 1) {
       expect(await env.commands.addNote({ ...note, actionId: 'note-save-1' })).toEqual({ ok: true });
       expect(await env.commands.createTask({ ...task, actionId: 'task-save-1' })).toEqual({ ok: true });
