@@ -338,7 +338,9 @@ const refusal = (outcome: Outcome): string | null =>
     : null;
 
 /** Pending and dead writes in the outbox, read from the worker's database (null: no worker now). */
-async function outboxCounts(context: BrowserContext): Promise<{ pending: number; dead: number } | null> {
+export async function outboxCounts(
+  context: BrowserContext,
+): Promise<{ pending: number; dead: number } | null> {
   const worker = context.serviceWorkers().at(-1);
   if (!worker) return null;
   return worker

@@ -23,7 +23,7 @@ describe('action ids', () => {
   it('gives a new id once the save was done, or the input changed', () => {
     const actions = ids();
     const first = actions.idFor('note', { text: 'Left voicemail' });
-    actions.done('note');
+    actions.done('note', first);
     const second = actions.idFor('note', { text: 'Left voicemail' });
     expect(second).not.toBe(first);
     expect(actions.idFor('note', { text: 'Left a voicemail' })).not.toBe(second);
@@ -41,12 +41,20 @@ describe('action ids', () => {
     expect(actions.idFor('note', { text: 'Left voicemail' })).not.toBe(first);
   });
 
+  it('keeps the id of a newer save when an older one of the form is answered as done', () => {
+    const actions = ids();
+    const older = actions.idFor('note', { text: 'Left voicemail' });
+    const newer = actions.idFor('note', { text: 'Call back' });
+    actions.done('note', older); // its answer came after the user tried the next one
+    expect(actions.idFor('note', { text: 'Call back' })).toBe(newer);
+  });
+
   it('keeps each form’s id apart', () => {
     const actions = ids();
     const note = actions.idFor('note', { text: 'Follow up' });
     const task = actions.idFor('task', { text: 'Follow up' });
     expect(task).not.toBe(note);
-    actions.done('task');
+    actions.done('task', task);
     expect(actions.idFor('note', { text: 'Follow up' })).toBe(note);
   });
 });

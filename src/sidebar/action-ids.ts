@@ -9,8 +9,8 @@
 export interface ActionIds {
   /** The id for saving `input` on `form` now. */
   idFor(form: string, input: unknown): string;
-  /** The form's save was done: its next save is a new one. */
-  done(form: string): void;
+  /** The form's save `id` was done: its next save is a new one (unless it has moved on to another). */
+  done(form: string, id: string): void;
 }
 
 /** How long after a try that got no answer or failed the same input is taken as that save again. */
@@ -30,8 +30,8 @@ export function createActionIds(
       last.set(form, { input: key, id, at });
       return id;
     },
-    done(form) {
-      last.delete(form);
+    done(form, id) {
+      if (last.get(form)?.id === id) last.delete(form);
     },
   };
 }

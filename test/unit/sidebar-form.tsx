@@ -70,5 +70,5 @@ export function mountForm(form: ComponentChild, cards: ContactCard[], patch: Par
     render(<SidebarStoreContext.Provider value={store}>{form}</SidebarStoreContext.Provider>, root);
   });
   const q = (id: string) => root.querySelector<HTMLElement>(`[data-testid="${id}"]`);
-  return { root, q };
+  return { root, q, store };
 }

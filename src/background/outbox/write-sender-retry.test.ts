@@ -175,6 +175,8 @@ describe('write sender: deals, older writes, reads after a failure', () => {
     await failOnce(crm, t, [onPerson], 'lose'); // made, its answer lost; shown on the company too
     await t.sender.send(crm.client, await t.failedOnce(onCompany)); // takes it: it cannot tell
     await t.sender.send(crm.client, await t.failedOnce(onPerson)); // still finds its own
+    // One note, not two: the contact's. The company's own is lost, a known gap (which record a note
+    // was written on is not read: HubSpot's association labels could tell).
     expect(crm.made.notes).toBe(1);
   });
 

@@ -16,7 +16,7 @@ vi.mock('../../sidebar-api', () => ({
   }),
 }));
 
-import { card, mountForm, personOf } from '../../../../test/unit/sidebar-form';
+import { card, extras, mountForm, personOf } from '../../../../test/unit/sidebar-form';
 import type { ContactCard } from '../../../shared/sidebar-port';
 import type { ThreadExtras } from '../../../shared/thread-extras';
 import { DealActions } from './deal-actions';
@@ -76,6 +76,34 @@ describe('new deal from a thread', () => {
     expect(ids[1]).toBe(ids[0]);
     expect(ids[2]).not.toBe(ids[0]);
     expect(String(ids[0])).toMatch(/^[A-Za-z0-9-]{8,64}$/);
+  });
+
+  it('sends a deal tried again after no answer with the same id when the date order it said was stored meanwhile', async () => {
+    const { root, q, store } = mount([card('alice@acme.test', personOf(1, 'Alice'))], { crmDateOrder: null });
+    act(() => q('deal-new')?.click());
+    const date = root.querySelector('input[type="date"]') as HTMLInputElement;
+    act(() => {
+      date.value = '2027-01-23';
+      date.dispatchEvent(new Event('input', { bubbles: true }));
+    });
+    act(() => {
+      q('deal-date-order-dayFirst')?.dispatchEvent(new Event('change', { bubbles: true }));
+    });
+    const submit = async () =>
+      act(async () => {
+        q('deal-form')?.dispatchEvent(new Event('submit', { bubbles: true, cancelable: true }));
+      });
+    unanswered.next = 1;
+    await submit();
+    // The worker stored the order before it stopped: the next view knows it, and the form no longer asks.
+    act(() => {
+      store
+        .getState()
+        .receiveExtras({ seq: 2, threadId: 't1', extras: { ...extras, crmDateOrder: 'dayFirst' } });
+    });
+    await submit();
+    expect(asked.map((a) => a.body.dateOrder)).toEqual(['dayFirst', undefined]);
+    expect(asked[1]?.body.actionId).toBe(asked[0]?.body.actionId);
   });
 
   it('asks once how the CRM writes dates when its data has not shown it, and sends nothing until answered', async () => {

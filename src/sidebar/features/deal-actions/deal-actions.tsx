@@ -114,14 +114,20 @@ export function DealActions() {
       stageId: stage.id,
       value: amount,
       closeDate: closeSeconds,
-      ...(extras.crmDateOrder === null && closeSeconds !== null && order ? { dateOrder: order } : {}),
       primaryContactId: person.id,
       companyId: company?.id ?? null,
     };
+    // The date order is not part of the save: the worker stores it at the first try, so a second
+    // try no longer asks it, and is still the same deal.
     const actionId = actionIds.idFor('deal', input);
-    const answer = await run(() => ask('createDeal', { ...input, actionId }), t('dealCreated'));
+    const dateOrderSaid =
+      extras.crmDateOrder === null && closeSeconds !== null && order ? { dateOrder: order } : {};
+    const answer = await run(
+      () => ask('createDeal', { ...input, ...dateOrderSaid, actionId }),
+      t('dealCreated'),
+    );
     if (answer?.ok) {
-      actionIds.done('deal');
+      actionIds.done('deal', actionId);
       setCreating(false);
       setName('');
       setValue('');

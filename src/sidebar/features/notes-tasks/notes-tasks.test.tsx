@@ -5,6 +5,8 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 const asked = vi.hoisted(() => [] as { type: string; body: Record<string, unknown> }[]);
 /** How many of the next requests get no answer (the worker stopped while handling them). */
 const unanswered = vi.hoisted(() => ({ next: 0 }));
+/** The worker's refusal of the next request, if any. */
+const refusal = vi.hoisted(() => ({ next: null as Record<string, unknown> | null }));
 vi.mock('../../sidebar-api', () => ({
   ask: vi.fn(async (type: string, body: Record<string, unknown>) => {
     asked.push({ type, body });
@@ -12,7 +14,9 @@ vi.mock('../../sidebar-api', () => ({
       unanswered.next -= 1;
       throw new Error('no answer');
     }
-    return { ok: true };
+    const refused = refusal.next;
+    refusal.next = null;
+    return refused ?? { ok: true };
   }),
 }));
 
@@ -52,6 +56,23 @@ describe('notes and tasks: each save carries its id', () => {
     expect(asked.map((a) => a.type)).toEqual(['addNote', 'addNote', 'addNote', 'addNote']);
     expect(ids[1]).toBe(ids[0]);
     expect(new Set(ids).size).toBe(3);
+  });
+
+  it('keeps the note and its id after the worker refused it (nothing was queued)', async () => {
+    const { root, q } = mountForm(<NotesTasks />, [card('bob@acme.test', personOf(2, 'Bob'))]);
+    const field = root.querySelector<HTMLTextAreaElement>('[data-testid="note-text"]');
+    type(field, 'Left voicemail');
+    const submit = async () =>
+      act(async () => {
+        q('note-text')
+          ?.closest('form')
+          ?.dispatchEvent(new Event('submit', { bubbles: true, cancelable: true }));
+      });
+    refusal.next = { ok: false, error: 'The CRM is not connected.' };
+    await submit();
+    expect(field?.value).toBe('Left voicemail');
+    await submit();
+    expect(asked[1]?.body.actionId).toBe(asked[0]?.body.actionId);
   });
 
   it('sends a task saved again after no answer with the same id', async () => {

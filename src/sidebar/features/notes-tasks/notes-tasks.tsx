@@ -50,7 +50,7 @@ export function NotesTasks() {
       t('noteSaved'),
     );
     if (answer?.ok) {
-      actionIds.done('note');
+      actionIds.done('note', actionId);
       setNote('');
       setAcknowledged(false);
     }
@@ -68,7 +68,7 @@ export function NotesTasks() {
     const actionId = actionIds.idFor('task', input);
     const answer = await run(() => ask('createTask', { ...input, actionId }), t('taskAdded'));
     if (answer?.ok) {
-      actionIds.done('task');
+      actionIds.done('task', actionId);
       setTaskName('');
       setDue('');
       setHigh(false);
