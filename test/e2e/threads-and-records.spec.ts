@@ -179,6 +179,7 @@ test('a note sent again with its save’s id is made once, before or after it we
   expect(await save(FIRST)).toEqual({ ok: true });
   await stopServiceWorkers(context, page);
   expect(await save(FIRST)).toEqual({ ok: true });
+  expect((await outboxCounts(context))?.pending).toBe(1); // the copy met the queued row
   await crm.start();
   await allSent();
   expect(await notes()).toBe(1);

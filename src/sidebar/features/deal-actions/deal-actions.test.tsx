@@ -78,8 +78,9 @@ describe('new deal from a thread', () => {
     expect(String(ids[0])).toMatch(/^[A-Za-z0-9-]{8,64}$/);
   });
 
-  it('sends a deal tried again after no answer with the same id when the date order it said was stored meanwhile', async () => {
-    const { root, q, store } = mount([card('alice@acme.test', personOf(1, 'Alice'))], { crmDateOrder: null });
+  it('sends a deal tried again after no answer as it was sent, though the date order and the company were learned meanwhile', async () => {
+    const alice = card('alice@acme.test', personOf(1, 'Alice'));
+    const { root, q, store } = mount([alice], { crmDateOrder: null });
     act(() => q('deal-new')?.click());
     const date = root.querySelector('input[type="date"]') as HTMLInputElement;
     act(() => {
@@ -95,15 +96,24 @@ describe('new deal from a thread', () => {
       });
     unanswered.next = 1;
     await submit();
-    // The worker stored the order before it stopped: the next view knows it, and the form no longer asks.
+    // The worker stored the order before it stopped, so the form no longer asks; and Alice's card
+    // now shows her company (another person of acme.test was added meanwhile).
     act(() => {
-      store
-        .getState()
-        .receiveExtras({ seq: 2, threadId: 't1', extras: { ...extras, crmDateOrder: 'dayFirst' } });
+      const state = store.getState();
+      state.receiveExtras({ seq: 2, threadId: 't1', extras: { ...extras, crmDateOrder: 'dayFirst' } });
+      const thread = { threadId: 't1', subject: 'Pricing', participants: [], messageCount: 1 };
+      const acme = { id: 12, name: 'Acme', domain: 'acme.test', modifiedAt: 1 };
+      state.receiveView({
+        type: 'view',
+        state: { seq: 2, account: 'sam@corp.test', thread },
+        cards: [{ ...alice, company: acme }],
+        status: null,
+      });
     });
     await submit();
-    expect(asked.map((a) => a.body.dateOrder)).toEqual(['dayFirst', undefined]);
-    expect(asked[1]?.body.actionId).toBe(asked[0]?.body.actionId);
+    expect(asked).toHaveLength(2);
+    expect(asked[1]?.body).toEqual(asked[0]?.body);
+    expect(asked[0]?.body).toMatchObject({ dateOrder: 'dayFirst', companyId: null });
   });
 
   it('asks once how the CRM writes dates when its data has not shown it, and sends nothing until answered', async () => {

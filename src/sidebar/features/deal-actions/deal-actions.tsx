@@ -106,7 +106,19 @@ export function DealActions() {
       fail(t('dateOrderNeeded'));
       return;
     }
-    const input = {
+    // What the user typed and chose; the body fills in defaults from the cards and the pipelines.
+    const typed = {
+      account,
+      threadId: thread.threadId,
+      name,
+      pipelineId,
+      stageId,
+      value,
+      closeDate,
+      dateOrder,
+      contactId,
+    };
+    const saving = actionIds.pin('deal', typed, {
       account,
       threadId: thread.threadId,
       name: (name.trim() || thread.subject.trim() || t('newDealName')).slice(0, 500),
@@ -114,20 +126,15 @@ export function DealActions() {
       stageId: stage.id,
       value: amount,
       closeDate: closeSeconds,
+      ...(extras.crmDateOrder === null && closeSeconds !== null && order ? { dateOrder: order } : {}),
       primaryContactId: person.id,
       companyId: company?.id ?? null,
-    };
-    // The date order is not part of the save: the worker stores it at the first try, so a second
-    // try no longer asks it, and is still the same deal.
-    const actionId = actionIds.idFor('deal', input);
-    const dateOrderSaid =
-      extras.crmDateOrder === null && closeSeconds !== null && order ? { dateOrder: order } : {};
+    });
     const answer = await run(
-      () => ask('createDeal', { ...input, ...dateOrderSaid, actionId }),
+      () => ask('createDeal', { ...saving.body, actionId: saving.id }),
       t('dealCreated'),
     );
-    if (answer?.ok) {
-      actionIds.done('deal', actionId);
+    if (answer?.ok && actionIds.done('deal', saving.id)) {
       setCreating(false);
       setName('');
       setValue('');

@@ -22,6 +22,7 @@ const dueFromInput = (value: string): number | null => {
  */
 export function NotesTasks() {
   const account = useSidebarStore((s) => s.thread?.account ?? null);
+  const threadId = useSidebarStore((s) => s.thread?.thread?.threadId ?? null);
   const cards = useSidebarStore((s) => s.cards?.contacts ?? null);
   const extras = useSidebarStore((s) => s.extras?.extras ?? null);
   const [recordKey, setRecordKey] = useState('');
@@ -43,14 +44,19 @@ export function NotesTasks() {
   const saveNote = async (event: Event) => {
     event.preventDefault();
     if (!record || note.trim() === '') return;
-    const input = { account, record, text: note.trim() };
-    const actionId = actionIds.idFor('note', input);
+    // What the user typed and chose; the record defaults to the thread's first.
+    const typed = { account, threadId, recordKey, text: note.trim() };
+    const saving = actionIds.pin('note', typed, { account, record, text: note.trim() });
     const answer = await run(
-      () => ask('addNote', { ...input, actionId, ...(acknowledged ? { acknowledgeProhibited: true } : {}) }),
+      () =>
+        ask('addNote', {
+          ...saving.body,
+          actionId: saving.id,
+          ...(acknowledged ? { acknowledgeProhibited: true } : {}),
+        }),
       t('noteSaved'),
     );
-    if (answer?.ok) {
-      actionIds.done('note', actionId);
+    if (answer?.ok && actionIds.done('note', saving.id)) {
       setNote('');
       setAcknowledged(false);
     }
@@ -58,17 +64,19 @@ export function NotesTasks() {
   const saveTask = async (event: Event) => {
     event.preventDefault();
     if (taskName.trim() === '') return;
-    const input = {
+    const typed = { account, threadId, recordKey, taskName: taskName.trim(), due, high };
+    const saving = actionIds.pin('task', typed, {
       account,
       name: taskName.trim(),
       related: record,
       dueDate: dueFromInput(due),
       priority: high ? ('High' as const) : ('None' as const),
-    };
-    const actionId = actionIds.idFor('task', input);
-    const answer = await run(() => ask('createTask', { ...input, actionId }), t('taskAdded'));
-    if (answer?.ok) {
-      actionIds.done('task', actionId);
+    });
+    const answer = await run(
+      () => ask('createTask', { ...saving.body, actionId: saving.id }),
+      t('taskAdded'),
+    );
+    if (answer?.ok && actionIds.done('task', saving.id)) {
       setTaskName('');
       setDue('');
       setHigh(false);
