@@ -10,22 +10,12 @@ import type { ContactCard } from '../../src/shared/sidebar-port';
 import type { ThreadExtras } from '../../src/shared/thread-extras';
 import { createSidebarStore } from '../../src/sidebar/store';
 import { SidebarStoreContext } from '../../src/sidebar/use-sidebar-store';
+import { personOf as personWith } from './thread-deps';
 
 export const A = 'sam@corp.test';
-export const personOf = (id: number, name: string): Person => ({
-  id,
-  name,
-  title: null,
-  companyId: null,
-  companyName: null,
-  emails: [{ value: `${name.toLowerCase()}@acme.test`, category: 'work' }],
-  phones: [],
-  address: null,
-  tags: [],
-  ownerId: null,
-  lastContactedAt: null,
-  modifiedAt: 1,
-});
+/** A CRM person `name` with the work address `<name>@acme.test`. */
+export const personOf = (id: number, name: string): Person =>
+  personWith(id, `${name.toLowerCase()}@acme.test`, { name });
 export const card = (address: string, person: Person | null): ContactCard => ({
   address,
   displayName: person?.name ?? address,
