@@ -1,13 +1,16 @@
+import type { Table } from 'dexie';
 import { isStorageFull, StorageFullError } from '../../db/storage-full';
 import type { OutboxRow, ThreadlineDb } from '../../db/threadline-db';
 import type { Logger } from '../../shared/logger';
 import { backoffDelay } from '../crm/backoff';
 import type { CrmClient } from '../crm/crm-client';
 import { CrmError } from '../crm/crm-error';
-import { createUserActions, type UserActions } from './user-actions';
+import { createUserActions } from './user-actions';
 import { createWriteSender, type OutboxOp } from './write-sender';
 
 export type { OutboxOp };
+
+type Enqueue = (account: string, recordKey: string, write: OutboxOp) => Promise<void>;
 
 /** Writes that carry data read from Gmail: withdrawing consent stops them (privacy/consent). */
 export const GMAIL_DATA_OPS: readonly string[] = ['linkThread', 'unlinkThread', 'logMessage'];
@@ -18,10 +21,17 @@ export const GMAIL_DATA_OPS: readonly string[] = ['linkThread', 'unlinkThread', 
 const CREATES: ReadonlySet<string> = new Set(['addPerson', 'addLead', 'addNote', 'createTask', 'createDeal']);
 
 export interface Outbox {
-  /** `actionId`: the user's save this write is (user-actions.ts), else a new key. */
-  enqueue(account: string, recordKey: string, write: OutboxOp, actionId?: string): Promise<void>;
-  /** A user's save is queued once (user-actions.ts). */
-  once: UserActions['once'];
+  enqueue: Enqueue;
+  /**
+   * A user's save is queued once (user-actions.ts): `queue` runs unless `actionId` was queued
+   * before, with an enqueue whose write carries the save's id, in one transaction with the check
+   * and whatever it stores in `tables`. True if it ran.
+   */
+  once(
+    actionId: string,
+    tables: readonly Table[],
+    queue: (enqueue: Enqueue) => Promise<void>,
+  ): Promise<boolean>;
   /** Sends what is due, in order per record; returns when nothing more is due now. */
   drain(): Promise<void>;
   /** Dead writes of the account (only those that failed with `reason`, if given) are tried again at once. */
@@ -121,6 +131,7 @@ export function createOutbox(options: {
    * tells the user in plain words that the change was not saved): a write is never reported queued
    * when it is not.
    */
+  /** `actionId`: the user's save this write is (user-actions.ts), else a new key. */
   async function enqueue(account: string, recordKey: string, write: OutboxOp, actionId?: string) {
     await db.outbox.add({
       account,
@@ -138,7 +149,10 @@ export function createOutbox(options: {
 
   return {
     enqueue,
-    once: actions.once,
+    once: (actionId, tables, queue) =>
+      actions.once(actionId, tables, () =>
+        queue((account, recordKey, write) => enqueue(account, recordKey, write, actionId)),
+      ),
     drain() {
       draining ??= drainOnce().finally(() => {
         draining = null;

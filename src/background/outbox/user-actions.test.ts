@@ -11,7 +11,7 @@ function setup() {
   const outbox = createOutbox({ db, client: async () => crm.client, logger: createLogger('test') });
   /** The sidebar's save of a note: true if it was queued. */
   const save = (actionId: string, text = 'Left voicemail') =>
-    outbox.once(actionId, [], () => outbox.enqueue(A, 'person:10', note(text), actionId));
+    outbox.once(actionId, [], (enqueue) => enqueue(A, 'person:10', note(text)));
   return { db, crm, outbox, save };
 }
 

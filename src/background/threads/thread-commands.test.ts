@@ -27,11 +27,17 @@ async function setup(overrides: Parameters<typeof threadDeps>[0] = {}, open: Thr
   const commands = createThreadCommands({
     ...env.deps,
     outbox: {
-      enqueue: async (account, recordKey, write, actionId) => {
-        await outbox.enqueue(account, recordKey, write, actionId);
+      enqueue: async (account, recordKey, write) => {
+        await outbox.enqueue(account, recordKey, write);
         env.queued.push({ account, recordKey, write });
       },
-      once: outbox.once,
+      once: (actionId, tables, queue) =>
+        outbox.once(actionId, tables, (enqueue) =>
+          queue(async (account, recordKey, write) => {
+            await enqueue(account, recordKey, write);
+            env.queued.push({ account, recordKey, write });
+          }),
+        ),
     },
     openThread: async (tabId, account, threadId) =>
       tabId === TAB && account === ME && threadId === opened.threadId ? opened : null,

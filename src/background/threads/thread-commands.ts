@@ -118,13 +118,11 @@ export function createThreadCommands(deps: ThreadCommandDeps) {
           prohibited: found,
         };
       }
-      await outbox.once(request.actionId, [], () =>
-        outbox.enqueue(
-          request.account,
-          recordKeyOf(request.record),
-          { op: 'addNote', payload: { record: request.record, text: request.text.trim(), before: null } },
-          request.actionId,
-        ),
+      await outbox.once(request.actionId, [], (enqueue) =>
+        enqueue(request.account, recordKeyOf(request.record), {
+          op: 'addNote',
+          payload: { record: request.record, text: request.text.trim(), before: null },
+        }),
       );
       await deps.changed(request.account);
       return { ok: true };
@@ -132,7 +130,7 @@ export function createThreadCommands(deps: ThreadCommandDeps) {
 
     async createTask(request: RequestOf<'createTask'>): Promise<Done> {
       const provisionalId = deps.provisionalId();
-      await outbox.once(request.actionId, [db.tasks], async () => {
+      await outbox.once(request.actionId, [db.tasks], async (enqueue) => {
         await db.tasks.put({
           account: request.account,
           id: provisionalId,
@@ -144,22 +142,17 @@ export function createThreadCommands(deps: ThreadCommandDeps) {
           modifiedAt: nowSec(),
           pending: true,
         });
-        await outbox.enqueue(
-          request.account,
-          `task:${provisionalId}`,
-          {
-            op: 'createTask',
-            payload: {
-              name: request.name.trim(),
-              related: request.related,
-              dueDate: request.dueDate,
-              priority: request.priority,
-              provisionalId,
-              before: null,
-            },
+        await enqueue(request.account, `task:${provisionalId}`, {
+          op: 'createTask',
+          payload: {
+            name: request.name.trim(),
+            related: request.related,
+            dueDate: request.dueDate,
+            priority: request.priority,
+            provisionalId,
+            before: null,
           },
-          request.actionId,
-        );
+        });
       });
       await deps.changed(request.account);
       return { ok: true };
@@ -190,7 +183,7 @@ export function createThreadCommands(deps: ThreadCommandDeps) {
       const provisionalId = deps.provisionalId();
       // Said once in the deal form: every later deal uses it (sync/date-order.ts).
       if (request.dateOrder) await saveDateOrder(db, request.dateOrder);
-      await outbox.once(request.actionId, [db.opportunities], async () => {
+      await outbox.once(request.actionId, [db.opportunities], async (enqueue) => {
         await db.opportunities.put({
           account: request.account,
           accountNo: accountNumber(request.account),
@@ -206,29 +199,24 @@ export function createThreadCommands(deps: ThreadCommandDeps) {
           modifiedAt: nowSec(),
           searchKeys: [],
         });
-        await outbox.enqueue(
-          request.account,
-          `deal:${provisionalId}`,
-          {
-            op: 'createDeal',
-            payload: {
-              // The save's id is the deal's marker in the CRM too.
-              idempotencyKey: request.actionId,
-              name: request.name.trim(),
-              pipelineId: request.pipelineId,
-              stageId: request.stageId,
-              value: request.value,
-              closeDate: request.closeDate,
-              ...(request.dateOrder ? { dateOrder: request.dateOrder } : {}),
-              primaryContactId: request.primaryContactId,
-              companyId: request.companyId,
-              provisionalId,
-              link: link?.ok && thread ? { threadId: thread.threadId, text: link.text } : null,
-              before: null,
-            },
+        await enqueue(request.account, `deal:${provisionalId}`, {
+          op: 'createDeal',
+          payload: {
+            // The save's id is the deal's marker in the CRM too.
+            idempotencyKey: request.actionId,
+            name: request.name.trim(),
+            pipelineId: request.pipelineId,
+            stageId: request.stageId,
+            value: request.value,
+            closeDate: request.closeDate,
+            ...(request.dateOrder ? { dateOrder: request.dateOrder } : {}),
+            primaryContactId: request.primaryContactId,
+            companyId: request.companyId,
+            provisionalId,
+            link: link?.ok && thread ? { threadId: thread.threadId, text: link.text } : null,
+            before: null,
           },
-          request.actionId,
-        );
+        });
       });
       await deps.changed(request.account);
       return { ok: true };
