@@ -1,4 +1,6 @@
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   type BrowserContext,
@@ -162,6 +164,121 @@ export async function stopServiceWorkers(context: BrowserContext, page: Page): P
 
 export type CrmOptions = NonNullable<Parameters<typeof startCrmProcess>[0]>;
 
+/** A spare browser older than this is launched again: the test starts near a fresh install's time. */
+const SPARE_BROWSER_MAX_AGE_MS = 60_000;
+/** Browsers readied ahead: a short test (3 s) is over before one launch (5.7 s) has settled. */
+const SPARE_BROWSERS = 2;
+
+/** Where Chromium on Linux reads machine policies (admin-policy.spec.ts writes a file there). */
+const MANAGED_POLICY_DIR = '/etc/chromium/policies/managed';
+
+/**
+ * What a browser reads from the machine when it starts and a test may change: the policy files, by
+ * name, size and time. A spare launched under other policy files is not what the test would launch.
+ */
+function machinePolicies(): string {
+  try {
+    return readdirSync(MANAGED_POLICY_DIR)
+      .sort()
+      .map((name) => {
+        const file = statSync(join(MANAGED_POLICY_DIR, name));
+        return `${name}:${file.size}:${file.mtimeMs}`;
+      })
+      .join('|');
+  } catch {
+    return 'none';
+  }
+}
+
+interface SpareBrowser {
+  context: BrowserContext;
+  /** `machinePolicies()` when it was launched. */
+  policies: string;
+  /** Its profile: removed once the context is closed. */
+  dir: string;
+  /** When its launch settled (the worker had decided about the welcome page). */
+  readyAt: number;
+}
+
+/**
+ * Every test gets a new browser profile and a new CRM server, and both are slow to start: Chromium
+ * answers an extension's first `chrome.storage.managed` read about 2.5 s after launch, and the worker
+ * decides nothing before it has read the policy (ADMIN.md), so a launch settles in about 5.7 s; a CRM
+ * server starts and seeds in about 1.2 s. The next test's browser and CRM are readied while this test
+ * runs, mostly waiting, so the next test starts on them at once. A spare is what the test would have
+ * launched itself: a fresh profile with the welcome page closed, a CRM with the default seed. A spare
+ * browser whose worker is gone, that is older than SPARE_BROWSER_MAX_AGE_MS, or that started under
+ * other machine policy files than there are now is closed instead.
+ */
+export interface Spares {
+  /** A settled spare browser, or null (none readied, or not usable): the test launches its own. */
+  takeBrowser(): Promise<SpareBrowser | null>;
+  /** A spare CRM speaking `api` with the default seed, or null. */
+  takeCrm(api: ServerApiKind): Promise<CrmProcess | null>;
+  /** Readies the next tests' browsers (up to SPARE_BROWSERS on their way). */
+  readyBrowser(): void;
+  /** Readies the next test's CRM speaking `api` (if none is on its way). */
+  readyCrm(api: ServerApiKind): void;
+}
+
+export async function closeBrowser(spare: SpareBrowser): Promise<void> {
+  try {
+    await spare.context.close();
+  } finally {
+    rmSync(spare.dir, { recursive: true, force: true });
+  }
+}
+
+function createSpares(): Spares & { dispose(): Promise<void> } {
+  const browsers: Promise<SpareBrowser | null>[] = [];
+  let crm: { api: ServerApiKind; made: Promise<CrmProcess | null> } | null = null;
+  // A spare that fails to start is dropped: the test then starts its own, and sees the error there.
+  const launch = async (): Promise<SpareBrowser | null> => {
+    const dir = mkdtempSync(join(tmpdir(), 'threadline-e2e-profile-'));
+    const policies = machinePolicies();
+    try {
+      return { context: await launchWithExtension(dir), policies, dir, readyAt: Date.now() };
+    } catch {
+      rmSync(dir, { recursive: true, force: true });
+      return null;
+    }
+  };
+  return {
+    async takeBrowser() {
+      const spare = await browsers.shift();
+      if (!spare) return null;
+      const alive = spare.context.serviceWorkers().length > 0;
+      const young = Date.now() - spare.readyAt < SPARE_BROWSER_MAX_AGE_MS;
+      if (alive && young && spare.policies === machinePolicies()) return spare;
+      await closeBrowser(spare).catch(() => undefined);
+      return null;
+    },
+    async takeCrm(api) {
+      const spare = crm;
+      crm = null;
+      if (!spare) return null;
+      const made = await spare.made;
+      if (made && spare.api === api) return made;
+      await made?.dispose().catch(() => undefined);
+      return null;
+    },
+    readyBrowser() {
+      while (browsers.length < SPARE_BROWSERS) browsers.push(launch());
+    },
+    readyCrm(api) {
+      crm ??= { api, made: startCrmProcess({ api }).catch(() => null) };
+    },
+    async dispose() {
+      const [spareCrm, ...spareBrowsers] = await Promise.all([crm?.made, ...browsers.splice(0)]);
+      crm = null;
+      await Promise.allSettled([
+        spareCrm?.dispose(),
+        ...spareBrowsers.map((b) => (b ? closeBrowser(b) : undefined)),
+      ]);
+    },
+  };
+}
+
 interface Fixtures {
   context: BrowserContext;
   extensionId: string;
@@ -187,10 +304,24 @@ interface Fixtures {
   startCrm: (options?: CrmOptions) => Promise<CrmProcess>;
 }
 
-export const test = base.extend<Fixtures>({
+/** The browser and CRM the next test will start on, readied while a test runs (one per test worker). */
+interface WorkerFixtures {
+  spares: Spares;
+}
+
+export const test = base.extend<Fixtures, WorkerFixtures>({
   crmOptions: [{}, { option: true }],
   crmApi: ['copper', { option: true }],
   welcomeTab: ['close', { option: true }],
+  spares: [
+    // biome-ignore lint/correctness/noEmptyPattern: Playwright reads a fixture's dependencies from this pattern
+    async ({}, use) => {
+      const spares = createSpares();
+      await use(spares);
+      await spares.dispose();
+    },
+    { scope: 'worker' },
+  ],
   startCrm: async ({ crmApi }, use) => {
     const started: CrmProcess[] = [];
     await use(async (options) => {
@@ -202,10 +333,33 @@ export const test = base.extend<Fixtures>({
     const failed = stopped.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failed) throw failed.reason;
   },
-  crm: async ({ startCrm, crmOptions }, use) => {
-    await use(await startCrm(crmOptions));
+  crm: async ({ startCrm, crmOptions, crmApi, spares }, use) => {
+    // Only a CRM with the default seed has a spare; `crmOptions` set by a test start their own.
+    const plain = Object.keys(crmOptions).length === 0;
+    const spare = plain ? await spares.takeCrm(crmApi) : null;
+    if (plain) spares.readyCrm(crmApi);
+    if (!spare) {
+      await use(await startCrm(crmOptions));
+      return;
+    }
+    try {
+      await use(spare);
+    } finally {
+      await spare.dispose();
+    }
   },
-  context: async ({ welcomeTab }, use, testInfo) => {
+  context: async ({ welcomeTab, spares }, use, testInfo) => {
+    // A spare is a fresh profile with the welcome page closed: a test that keeps it launches its own.
+    const spare = welcomeTab === 'close' ? await spares.takeBrowser() : null;
+    spares.readyBrowser();
+    if (spare) {
+      try {
+        await use(spare.context);
+      } finally {
+        await closeBrowser(spare);
+      }
+      return;
+    }
     const context = await launchWithExtension(
       testInfo.outputPath('profile'),
       E2E_DIST,
