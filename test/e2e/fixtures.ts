@@ -44,7 +44,12 @@ export async function launchWithExtension(
   welcome: WelcomeTab = 'close',
 ): Promise<BrowserContext> {
   const context = await launchBrowser(profileDir, dist, lang);
-  await settleWelcome(context, welcome);
+  try {
+    await settleWelcome(context, welcome);
+  } catch (error) {
+    await context.close().catch(() => undefined); // no browser is left running behind the error
+    throw error;
+  }
   return context;
 }
 
@@ -64,7 +69,7 @@ export const isWelcome = (page: Page): boolean => page.url().includes(WELCOME_PA
  * storage event, not polled), then closes the welcome tab unless it is kept.
  */
 async function settleWelcome(context: BrowserContext, welcome: WelcomeTab): Promise<void> {
-  const worker = await extensionWorker(context);
+  const worker = await extensionWorker(context, 20_000);
   type Area = { get(key: string): Promise<Record<string, unknown>> };
   type Changes = Record<string, { newValue?: unknown }>;
   type WithChrome = {
@@ -122,8 +127,9 @@ async function launchBrowser(profileDir: string, dist: string, lang: string | un
   });
 }
 
-export async function extensionWorker(context: BrowserContext): Promise<Worker> {
-  return context.serviceWorkers()[0] ?? context.waitForEvent('serviceworker');
+/** The extension's worker, waiting for it if it has not started (`timeoutMs` 0: no limit). */
+export async function extensionWorker(context: BrowserContext, timeoutMs = 0): Promise<Worker> {
+  return context.serviceWorkers()[0] ?? context.waitForEvent('serviceworker', { timeout: timeoutMs });
 }
 
 /** Serves the Gmail double for every https://mail.google.com/ document. */
@@ -164,8 +170,11 @@ export async function stopServiceWorkers(context: BrowserContext, page: Page): P
 
 export type CrmOptions = NonNullable<Parameters<typeof startCrmProcess>[0]>;
 
-/** A spare browser older than this is launched again: the test starts near a fresh install's time. */
-const SPARE_BROWSER_MAX_AGE_MS = 60_000;
+/**
+ * A spare browser launched longer ago than this is closed, not used: the test starts near a fresh
+ * install's time (the worker's first alarm, retention, is due a minute after it starts).
+ */
+const SPARE_BROWSER_MAX_AGE_MS = 30_000;
 /** Browsers readied ahead: a short test (3 s) is over before one launch (5.7 s) has settled. */
 const SPARE_BROWSERS = 2;
 
@@ -173,18 +182,20 @@ const SPARE_BROWSERS = 2;
 const MANAGED_POLICY_DIR = '/etc/chromium/policies/managed';
 
 /**
- * What a browser reads from the machine when it starts and a test may change: the policy files, by
- * name, size and time. A spare launched under other policy files is not what the test would launch.
+ * What a browser reads from the machine and a test may change: the policy folder (its change time
+ * moves when a file is added or removed, even one added and removed again while a spare waited,
+ * which Chromium may have loaded meanwhile) and each policy file's name, size and change time.
  */
 function machinePolicies(): string {
   try {
-    return readdirSync(MANAGED_POLICY_DIR)
+    const folder = statSync(MANAGED_POLICY_DIR);
+    const files = readdirSync(MANAGED_POLICY_DIR)
       .sort()
       .map((name) => {
         const file = statSync(join(MANAGED_POLICY_DIR, name));
-        return `${name}:${file.size}:${file.mtimeMs}`;
-      })
-      .join('|');
+        return `${name}:${file.size}:${file.mtimeMs}:${file.ctimeMs}`;
+      });
+    return [`${folder.mtimeMs}:${folder.ctimeMs}`, ...files].join('|');
   } catch {
     return 'none';
   }
@@ -196,15 +207,15 @@ interface SpareBrowser {
   policies: string;
   /** Its profile: removed once the context is closed. */
   dir: string;
-  /** When its launch settled (the worker had decided about the welcome page). */
-  readyAt: number;
+  /** When its launch began. */
+  launchedAt: number;
 }
 
 /**
  * Every test gets a new browser profile and a new CRM server, and both are slow to start: Chromium
- * answers an extension's first `chrome.storage.managed` read about 2.5 s after launch, and the worker
- * decides nothing before it has read the policy (ADMIN.md), so a launch settles in about 5.7 s; a CRM
- * server starts and seeds in about 1.2 s. The next test's browser and CRM are readied while this test
+ * starts in about 1.5 s, then the worker decides nothing before it has read the policy (ADMIN.md),
+ * and Chromium answers its first `chrome.storage.managed` read about 2.4 s later, so a launch settles
+ * (welcome page decided) in about 5.7 s; a CRM server starts and seeds in about 1.2 s. The next test's browser and CRM are readied while this test
  * runs, mostly waiting, so the next test starts on them at once. A spare is what the test would have
  * launched itself: a fresh profile with the welcome page closed, a CRM with the default seed. A spare
  * browser whose worker is gone, that is older than SPARE_BROWSER_MAX_AGE_MS, or that started under
@@ -215,7 +226,7 @@ export interface Spares {
   takeBrowser(): Promise<SpareBrowser | null>;
   /** A spare CRM speaking `api` with the default seed, or null. */
   takeCrm(api: ServerApiKind): Promise<CrmProcess | null>;
-  /** Readies the next tests' browsers (up to SPARE_BROWSERS on their way). */
+  /** Readies the next tests' browsers (up to SPARE_BROWSERS on their way, launched in turn). */
   readyBrowser(): void;
   /** Readies the next test's CRM speaking `api` (if none is on its way). */
   readyCrm(api: ServerApiKind): void;
@@ -232,23 +243,39 @@ export async function closeBrowser(spare: SpareBrowser): Promise<void> {
 function createSpares(): Spares & { dispose(): Promise<void> } {
   const browsers: Promise<SpareBrowser | null>[] = [];
   let crm: { api: ServerApiKind; made: Promise<CrmProcess | null> } | null = null;
+  /**
+   * Closes every spare made, queued or handed to a test (closing twice is harmless): a test whose
+   * set-up timed out while it waited for one never reaches its own close.
+   */
+  const closers = new Set<() => Promise<unknown>>();
+  let disposed = false;
   // A spare that fails to start is dropped: the test then starts its own, and sees the error there.
   const launch = async (): Promise<SpareBrowser | null> => {
     const dir = mkdtempSync(join(tmpdir(), 'threadline-e2e-profile-'));
     const policies = machinePolicies();
+    const launchedAt = Date.now();
     try {
-      return { context: await launchWithExtension(dir), policies, dir, readyAt: Date.now() };
+      const spare = { context: await launchWithExtension(dir), policies, dir, launchedAt };
+      closers.add(() => closeBrowser(spare));
+      if (disposed) await closeBrowser(spare);
+      return disposed ? null : spare;
     } catch {
       rmSync(dir, { recursive: true, force: true });
       return null;
     }
+  };
+  const start = async (api: ServerApiKind): Promise<CrmProcess | null> => {
+    const made = await startCrmProcess({ api }).catch(() => null);
+    if (made) closers.add(() => made.dispose());
+    if (made && disposed) await made.dispose();
+    return disposed ? null : made;
   };
   return {
     async takeBrowser() {
       const spare = await browsers.shift();
       if (!spare) return null;
       const alive = spare.context.serviceWorkers().length > 0;
-      const young = Date.now() - spare.readyAt < SPARE_BROWSER_MAX_AGE_MS;
+      const young = Date.now() - spare.launchedAt < SPARE_BROWSER_MAX_AGE_MS;
       if (alive && young && spare.policies === machinePolicies()) return spare;
       await closeBrowser(spare).catch(() => undefined);
       return null;
@@ -263,18 +290,21 @@ function createSpares(): Spares & { dispose(): Promise<void> } {
       return null;
     },
     readyBrowser() {
-      while (browsers.length < SPARE_BROWSERS) browsers.push(launch());
+      // One after another: a launch's first 1.5 s are busy, the rest is waiting for Chromium.
+      while (!disposed && browsers.length < SPARE_BROWSERS) {
+        const before = browsers.at(-1) ?? Promise.resolve(null);
+        browsers.push(before.then(() => (disposed ? null : launch())));
+      }
     },
     readyCrm(api) {
-      crm ??= { api, made: startCrmProcess({ api }).catch(() => null) };
+      if (!disposed) crm ??= { api, made: start(api) };
     },
     async dispose() {
-      const [spareCrm, ...spareBrowsers] = await Promise.all([crm?.made, ...browsers.splice(0)]);
+      disposed = true;
+      await Promise.all([crm?.made, ...browsers.splice(0)]);
       crm = null;
-      await Promise.allSettled([
-        spareCrm?.dispose(),
-        ...spareBrowsers.map((b) => (b ? closeBrowser(b) : undefined)),
-      ]);
+      await Promise.allSettled([...closers].map((close) => close()));
+      closers.clear();
     },
   };
 }
@@ -337,11 +367,13 @@ export const test = base.extend<Fixtures, WorkerFixtures>({
     // Only a CRM with the default seed has a spare; `crmOptions` set by a test start their own.
     const plain = Object.keys(crmOptions).length === 0;
     const spare = plain ? await spares.takeCrm(crmApi) : null;
-    if (plain) spares.readyCrm(crmApi);
     if (!spare) {
-      await use(await startCrm(crmOptions));
+      const own = await startCrm(crmOptions);
+      if (plain) spares.readyCrm(crmApi); // after the test's own start, not beside it
+      await use(own);
       return;
     }
+    spares.readyCrm(crmApi);
     try {
       await use(spare);
     } finally {
@@ -351,8 +383,8 @@ export const test = base.extend<Fixtures, WorkerFixtures>({
   context: async ({ welcomeTab, spares }, use, testInfo) => {
     // A spare is a fresh profile with the welcome page closed: a test that keeps it launches its own.
     const spare = welcomeTab === 'close' ? await spares.takeBrowser() : null;
-    spares.readyBrowser();
     if (spare) {
+      spares.readyBrowser();
       try {
         await use(spare.context);
       } finally {
@@ -366,6 +398,8 @@ export const test = base.extend<Fixtures, WorkerFixtures>({
       undefined,
       welcomeTab,
     );
+    // After the test's own launch, not beside it: launches that start together slow each other.
+    spares.readyBrowser();
     await use(context);
     await context.close();
   },
