@@ -1,6 +1,4 @@
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import {
   type BrowserContext,
@@ -44,12 +42,7 @@ export async function launchWithExtension(
   welcome: WelcomeTab = 'close',
 ): Promise<BrowserContext> {
   const context = await launchBrowser(profileDir, dist, lang);
-  try {
-    await settleWelcome(context, welcome);
-  } catch (error) {
-    await context.close().catch(() => undefined); // no browser is left running behind the error
-    throw error;
-  }
+  await settleWelcome(context, welcome);
   return context;
 }
 
@@ -69,7 +62,7 @@ export const isWelcome = (page: Page): boolean => page.url().includes(WELCOME_PA
  * storage event, not polled), then closes the welcome tab unless it is kept.
  */
 async function settleWelcome(context: BrowserContext, welcome: WelcomeTab): Promise<void> {
-  const worker = await extensionWorker(context, 20_000);
+  const worker = await extensionWorker(context);
   type Area = { get(key: string): Promise<Record<string, unknown>> };
   type Changes = Record<string, { newValue?: unknown }>;
   type WithChrome = {
@@ -127,9 +120,8 @@ async function launchBrowser(profileDir: string, dist: string, lang: string | un
   });
 }
 
-/** The extension's worker, waiting for it if it has not started (`timeoutMs` 0: no limit). */
-export async function extensionWorker(context: BrowserContext, timeoutMs = 0): Promise<Worker> {
-  return context.serviceWorkers()[0] ?? context.waitForEvent('serviceworker', { timeout: timeoutMs });
+export async function extensionWorker(context: BrowserContext): Promise<Worker> {
+  return context.serviceWorkers()[0] ?? context.waitForEvent('serviceworker');
 }
 
 /** Serves the Gmail double for every https://mail.google.com/ document. */
@@ -170,145 +162,6 @@ export async function stopServiceWorkers(context: BrowserContext, page: Page): P
 
 export type CrmOptions = NonNullable<Parameters<typeof startCrmProcess>[0]>;
 
-/**
- * A spare browser launched longer ago than this is closed, not used: the test starts near a fresh
- * install's time (the worker's first alarm, retention, is due a minute after it starts).
- */
-const SPARE_BROWSER_MAX_AGE_MS = 30_000;
-/** Browsers readied ahead: a short test (3 s) is over before one launch (5.7 s) has settled. */
-const SPARE_BROWSERS = 2;
-
-/** Where Chromium on Linux reads machine policies (admin-policy.spec.ts writes a file there). */
-const MANAGED_POLICY_DIR = '/etc/chromium/policies/managed';
-
-/**
- * What a browser reads from the machine and a test may change: the policy folder (its change time
- * moves when a file is added or removed, even one added and removed again while a spare waited,
- * which Chromium may have loaded meanwhile) and each policy file's name, size and change time.
- */
-function machinePolicies(): string {
-  try {
-    const folder = statSync(MANAGED_POLICY_DIR);
-    const files = readdirSync(MANAGED_POLICY_DIR)
-      .sort()
-      .map((name) => {
-        const file = statSync(join(MANAGED_POLICY_DIR, name));
-        return `${name}:${file.size}:${file.mtimeMs}:${file.ctimeMs}`;
-      });
-    return [`${folder.mtimeMs}:${folder.ctimeMs}`, ...files].join('|');
-  } catch {
-    return 'none';
-  }
-}
-
-interface SpareBrowser {
-  context: BrowserContext;
-  /** `machinePolicies()` when it was launched. */
-  policies: string;
-  /** Its profile: removed once the context is closed. */
-  dir: string;
-  /** When its launch began. */
-  launchedAt: number;
-}
-
-/**
- * Every test gets a new browser profile and a new CRM server, and both are slow to start: Chromium
- * starts in about 1.5 s, then the worker decides nothing before it has read the policy (ADMIN.md),
- * and Chromium answers its first `chrome.storage.managed` read about 2.4 s later, so a launch settles
- * (welcome page decided) in about 5.7 s; a CRM server starts and seeds in about 1.2 s. The next test's browser and CRM are readied while this test
- * runs, mostly waiting, so the next test starts on them at once. A spare is what the test would have
- * launched itself: a fresh profile with the welcome page closed, a CRM with the default seed. A spare
- * browser whose worker is gone, that is older than SPARE_BROWSER_MAX_AGE_MS, or that started under
- * other machine policy files than there are now is closed instead.
- */
-export interface Spares {
-  /** A settled spare browser, or null (none readied, or not usable): the test launches its own. */
-  takeBrowser(): Promise<SpareBrowser | null>;
-  /** A spare CRM speaking `api` with the default seed, or null. */
-  takeCrm(api: ServerApiKind): Promise<CrmProcess | null>;
-  /** Readies the next tests' browsers (up to SPARE_BROWSERS on their way, launched in turn). */
-  readyBrowser(): void;
-  /** Readies the next test's CRM speaking `api` (if none is on its way). */
-  readyCrm(api: ServerApiKind): void;
-}
-
-export async function closeBrowser(spare: SpareBrowser): Promise<void> {
-  try {
-    await spare.context.close();
-  } finally {
-    rmSync(spare.dir, { recursive: true, force: true });
-  }
-}
-
-function createSpares(): Spares & { dispose(): Promise<void> } {
-  const browsers: Promise<SpareBrowser | null>[] = [];
-  let crm: { api: ServerApiKind; made: Promise<CrmProcess | null> } | null = null;
-  /**
-   * Closes every spare made, queued or handed to a test (closing twice is harmless): a test whose
-   * set-up timed out while it waited for one never reaches its own close.
-   */
-  const closers = new Set<() => Promise<unknown>>();
-  let disposed = false;
-  // A spare that fails to start is dropped: the test then starts its own, and sees the error there.
-  const launch = async (): Promise<SpareBrowser | null> => {
-    const dir = mkdtempSync(join(tmpdir(), 'threadline-e2e-profile-'));
-    const policies = machinePolicies();
-    const launchedAt = Date.now();
-    try {
-      const spare = { context: await launchWithExtension(dir), policies, dir, launchedAt };
-      closers.add(() => closeBrowser(spare));
-      if (disposed) await closeBrowser(spare);
-      return disposed ? null : spare;
-    } catch {
-      rmSync(dir, { recursive: true, force: true });
-      return null;
-    }
-  };
-  const start = async (api: ServerApiKind): Promise<CrmProcess | null> => {
-    const made = await startCrmProcess({ api }).catch(() => null);
-    if (made) closers.add(() => made.dispose());
-    if (made && disposed) await made.dispose();
-    return disposed ? null : made;
-  };
-  return {
-    async takeBrowser() {
-      const spare = await browsers.shift();
-      if (!spare) return null;
-      const alive = spare.context.serviceWorkers().length > 0;
-      const young = Date.now() - spare.launchedAt < SPARE_BROWSER_MAX_AGE_MS;
-      if (alive && young && spare.policies === machinePolicies()) return spare;
-      await closeBrowser(spare).catch(() => undefined);
-      return null;
-    },
-    async takeCrm(api) {
-      const spare = crm;
-      crm = null;
-      if (!spare) return null;
-      const made = await spare.made;
-      if (made && spare.api === api) return made;
-      await made?.dispose().catch(() => undefined);
-      return null;
-    },
-    readyBrowser() {
-      // One after another: a launch's first 1.5 s are busy, the rest is waiting for Chromium.
-      while (!disposed && browsers.length < SPARE_BROWSERS) {
-        const before = browsers.at(-1) ?? Promise.resolve(null);
-        browsers.push(before.then(() => (disposed ? null : launch())));
-      }
-    },
-    readyCrm(api) {
-      if (!disposed) crm ??= { api, made: start(api) };
-    },
-    async dispose() {
-      disposed = true;
-      await Promise.all([crm?.made, ...browsers.splice(0)]);
-      crm = null;
-      await Promise.allSettled([...closers].map((close) => close()));
-      closers.clear();
-    },
-  };
-}
-
 interface Fixtures {
   context: BrowserContext;
   extensionId: string;
@@ -334,24 +187,10 @@ interface Fixtures {
   startCrm: (options?: CrmOptions) => Promise<CrmProcess>;
 }
 
-/** The browser and CRM the next test will start on, readied while a test runs (one per test worker). */
-interface WorkerFixtures {
-  spares: Spares;
-}
-
-export const test = base.extend<Fixtures, WorkerFixtures>({
+export const test = base.extend<Fixtures>({
   crmOptions: [{}, { option: true }],
   crmApi: ['copper', { option: true }],
   welcomeTab: ['close', { option: true }],
-  spares: [
-    // biome-ignore lint/correctness/noEmptyPattern: Playwright reads a fixture's dependencies from this pattern
-    async ({}, use) => {
-      const spares = createSpares();
-      await use(spares);
-      await spares.dispose();
-    },
-    { scope: 'worker' },
-  ],
   startCrm: async ({ crmApi }, use) => {
     const started: CrmProcess[] = [];
     await use(async (options) => {
@@ -363,43 +202,16 @@ export const test = base.extend<Fixtures, WorkerFixtures>({
     const failed = stopped.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failed) throw failed.reason;
   },
-  crm: async ({ startCrm, crmOptions, crmApi, spares }, use) => {
-    // Only a CRM with the default seed has a spare; `crmOptions` set by a test start their own.
-    const plain = Object.keys(crmOptions).length === 0;
-    const spare = plain ? await spares.takeCrm(crmApi) : null;
-    if (!spare) {
-      const own = await startCrm(crmOptions);
-      if (plain) spares.readyCrm(crmApi); // after the test's own start, not beside it
-      await use(own);
-      return;
-    }
-    spares.readyCrm(crmApi);
-    try {
-      await use(spare);
-    } finally {
-      await spare.dispose();
-    }
+  crm: async ({ startCrm, crmOptions }, use) => {
+    await use(await startCrm(crmOptions));
   },
-  context: async ({ welcomeTab, spares }, use, testInfo) => {
-    // A spare is a fresh profile with the welcome page closed: a test that keeps it launches its own.
-    const spare = welcomeTab === 'close' ? await spares.takeBrowser() : null;
-    if (spare) {
-      spares.readyBrowser();
-      try {
-        await use(spare.context);
-      } finally {
-        await closeBrowser(spare);
-      }
-      return;
-    }
+  context: async ({ welcomeTab }, use, testInfo) => {
     const context = await launchWithExtension(
       testInfo.outputPath('profile'),
       E2E_DIST,
       undefined,
       welcomeTab,
     );
-    // After the test's own launch, not beside it: launches that start together slow each other.
-    spares.readyBrowser();
     await use(context);
     await context.close();
   },
