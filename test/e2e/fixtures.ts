@@ -42,7 +42,12 @@ export async function launchWithExtension(
   welcome: WelcomeTab = 'close',
 ): Promise<BrowserContext> {
   const context = await launchBrowser(profileDir, dist, lang);
-  await settleWelcome(context, welcome);
+  try {
+    await settleWelcome(context, welcome);
+  } catch (error) {
+    await context.close().catch(() => undefined); // no browser is left running behind the error
+    throw error;
+  }
   return context;
 }
 
@@ -62,7 +67,8 @@ export const isWelcome = (page: Page): boolean => page.url().includes(WELCOME_PA
  * storage event, not polled), then closes the welcome tab unless it is kept.
  */
 async function settleWelcome(context: BrowserContext, welcome: WelcomeTab): Promise<void> {
-  const worker = await extensionWorker(context);
+  // Bounded like the decision's own wait below: a worker that never starts fails the launch.
+  const worker = await extensionWorker(context, 20_000);
   type Area = { get(key: string): Promise<Record<string, unknown>> };
   type Changes = Record<string, { newValue?: unknown }>;
   type WithChrome = {
@@ -120,8 +126,9 @@ async function launchBrowser(profileDir: string, dist: string, lang: string | un
   });
 }
 
-export async function extensionWorker(context: BrowserContext): Promise<Worker> {
-  return context.serviceWorkers()[0] ?? context.waitForEvent('serviceworker');
+/** The extension's worker, waiting for it if it has not started (`timeoutMs` 0: no limit). */
+export async function extensionWorker(context: BrowserContext, timeoutMs = 0): Promise<Worker> {
+  return context.serviceWorkers()[0] ?? context.waitForEvent('serviceworker', { timeout: timeoutMs });
 }
 
 /** Serves the Gmail double for every https://mail.google.com/ document. */
