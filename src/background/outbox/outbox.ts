@@ -129,9 +129,8 @@ export function createOutbox(options: {
   /**
    * Stores the write before anything else happens to it. With storage full this rejects (the router
    * tells the user in plain words that the change was not saved): a write is never reported queued
-   * when it is not.
+   * when it is not. `actionId`: the user's save this write is (user-actions.ts), else a new key.
    */
-  /** `actionId`: the user's save this write is (user-actions.ts), else a new key. */
   async function enqueue(account: string, recordKey: string, write: OutboxOp, actionId?: string) {
     await db.outbox.add({
       account,
