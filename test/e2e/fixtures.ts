@@ -107,17 +107,27 @@ async function settleWelcome(context: BrowserContext, welcome: WelcomeTab): Prom
 }
 
 /**
- * Chromium runs no BEST_EFFORT task until it calls its start-up complete, and the policy loader's
- * reload is one: `chrome.storage.managed` answers nothing before it (the worker then waits, by
- * design, ADMIN.md "Fail-closed at start-up"). Headless, with Playwright's blank tab, start-up
- * completed about 3 s after launch (the first managed answer 4.2-4.4 s after the launch call). With
- * start-up not waiting for a tab to load and go idle, nor for session restore (Chromium's
- * ImprovedStartupBestEffortDelay parameters), it came at 1.6-1.8 s. The extension's code and its
- * order of events are unchanged: its policy read answers sooner, as in a browser that started long
- * before the extension was installed, which is where users install it.
+ * Chromium runs no BEST_EFFORT task until it calls its start-up complete, and its policy loader's
+ * reload is one; `chrome.storage.managed` answers nothing before the policy is loaded, so the
+ * worker's first policy read (and with it the welcome decision and every first answer) waited for
+ * it. Headless, with Playwright's blank tab, start-up completed about 3 s after launch: the first
+ * managed answer came 4.2-4.4 s after the launch call. With Chromium's
+ * ImprovedStartupBestEffortDelay and its visible-tab wait set to 0 (start-up still waits for the
+ * first paint), it came at 1.6-1.8 s (Chromium 156; an unknown feature or parameter is silently
+ * ignored, and the launch is then as slow as before). The extension's code is unchanged and its
+ * policy read still comes first; it answers sooner, as in a browser whose start-up was long over
+ * when the extension was installed. A browser that starts with Gmail open still holds the read
+ * until Gmail's tab has loaded: no test covers that wait.
+ *
+ * Chromium keeps only the last `--enable-features`, so this one repeats Playwright's own
+ * (`chromiumSwitches` in playwright-core): without CDPScreenshotNewSurface, full-page screenshots
+ * of our pages hung.
  */
-const START_UP_WAITS_FOR_NO_TAB =
-  '--enable-features=ImprovedStartupBestEffortDelay:StartupDelayVisibleTabTimeout/0s/StartupDelayIncludesSessionRestore/false';
+const ENABLE_FEATURES = `--enable-features=${[
+  'CDPScreenshotNewSurface',
+  'SkipListAccountsWithoutGaiaCookies',
+  'ImprovedStartupBestEffortDelay:StartupDelayVisibleTabTimeout/0s',
+].join(',')}`;
 
 async function launchBrowser(profileDir: string, dist: string, lang: string | undefined) {
   return chromium.launchPersistentContext(profileDir, {
@@ -135,7 +145,7 @@ async function launchBrowser(profileDir: string, dist: string, lang: string | un
       '--disable-component-update',
       '--disable-sync',
       '--no-first-run',
-      START_UP_WAITS_FOR_NO_TAB,
+      ENABLE_FEATURES,
     ],
   });
 }
