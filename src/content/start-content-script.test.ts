@@ -203,8 +203,12 @@ describe('content script', () => {
     ).toBe(false);
   });
 
-  /** A worker whose hostStatus answer waits for `answer(enabled)`; rowBadges badges every row. */
-  function heldWorker() {
+  /**
+   * A worker whose hostStatus answer waits for `answer(enabled)`. Its account gate answers rowBadges
+   * at once: every row badged if the account is `allowed`, refused if not. The first `unreachable`
+   * rowBadges requests fail as while the worker starts.
+   */
+  function heldWorker({ allowed = true, unreachable = 0 } = {}) {
     let answer: (enabled: boolean) => void = () => undefined;
     const answered = new Promise<boolean>((resolve) => {
       answer = resolve;
@@ -214,16 +218,23 @@ describe('content script', () => {
     const statusAsked = new Promise<void>((resolve) => {
       noteAsked = resolve;
     });
+    let failures = unreachable;
     const fake = fakeContentPlatform(async (m) => {
       const message = m as { type: string; rows?: { threadId: string }[] };
       if (message.type === 'hostStatus') {
         noteAsked();
         return worker(await answered)(m);
       }
-      if (message.type === 'rowBadges')
+      if (message.type === 'rowBadges') {
+        if (failures > 0) {
+          failures -= 1;
+          throw new Error('The message port closed before a response was received.');
+        }
+        if (!allowed) return undefined;
         return {
           badges: (message.rows ?? []).map((r) => ({ threadId: r.threadId, contact: true, dealStage: null })),
         };
+      }
       return { ok: true };
     });
     const badgeRequests = () =>
@@ -233,20 +244,20 @@ describe('content script', () => {
     return { ...fake, answer, badgeRequests, statusAsked };
   }
 
-  it('holds the rows Gmail hands over until the worker says the account is allowed, then badges them in one request', async () => {
+  it('sends the rows Gmail hands over at once, beside hostStatus, in one request, and badges them before that answer', async () => {
     const gmail = fakeHost();
     const { platform, sent, answer, badgeRequests, statusAsked } = heldWorker();
     const started = startContentScript(platform, async () => gmail.host, { pageUrl });
     await statusAsked;
     gmail.row('r1', 'a@acme.test');
     gmail.row('r2', 'b@acme.test');
-    // Nothing of the rows leaves the page before the worker answered.
-    expect(sent.map((m) => (m as { type: string }).type)).toEqual(['hostStatus']);
-    const badged = gmail.whenBadged(2);
-    answer(true);
-    await started;
-    await badged;
-    expect(sent.filter((m) => (m as { type: string }).type === 'rowBadges')).toEqual([
+    // The batch leaves at the end of the task that handed the rows over, not in a timer task after.
+    await Promise.resolve();
+    expect(badgeRequests()).toEqual([['r1', 'r2']]);
+    // One round trip: the badges land while hostStatus is still unanswered.
+    await gmail.whenBadged(2);
+    expect(sent).toEqual([
+      { type: 'hostStatus', account: 'me@corp.test' },
       {
         type: 'rowBadges',
         account: 'me@corp.test',
@@ -260,6 +271,8 @@ describe('content script', () => {
       ['r1', true],
       ['r2', true],
     ]);
+    answer(true);
+    await started;
     // Rows rendered later: those of one task in one request.
     const later = gmail.whenBadged(4);
     gmail.row('r3', 'c@acme.test');
@@ -278,29 +291,64 @@ describe('content script', () => {
     await statusAsked;
     gmail.row('r1', 'a@acme.test', 'first drawing');
     gmail.row('r1', 'a@acme.test', 'second drawing'); // the same thread's row, drawn again
-    const badged = gmail.whenBadged(2);
-    answer(true);
-    await started;
-    await badged;
+    await gmail.whenBadged(2);
     expect(gmail.badged).toEqual([
       ['first drawing', true],
       ['second drawing', true],
     ]);
+    answer(true);
+    await started;
   });
 
-  it('drops, unsent, the rows it held for an account the admin policy does not allow, and sends none after', async () => {
+  it('an account the admin policy does not allow: the worker refuses its rows, nothing is badged, and no row is sent after its answer', async () => {
     const gmail = fakeHost();
-    const { platform, sent, answer, statusAsked } = heldWorker();
+    const { platform, sent, answer, badgeRequests, statusAsked } = heldWorker({ allowed: false });
     const started = startContentScript(platform, async () => gmail.host, { pageUrl });
     await statusAsked;
-    gmail.row('r1', 'a@acme.test'); // held: the worker has not answered
+    gmail.row('r1', 'a@acme.test'); // sent: the worker's account gate refuses it
+    await vi.waitFor(() => expect(badgeRequests()).toEqual([['r1']]));
     answer(false);
-    // The content script has finished with the answer (it stays inert) once `started` settles:
-    // anything it would send of the held row is sent by then.
+    // The content script has finished with the answer (it stays inert) once `started` settles.
     await started;
     gmail.row('r2', 'b@acme.test');
     await new Promise((r) => setTimeout(r, 0)); // one task: where a later row's batch would go
-    expect(sent).toEqual([{ type: 'hostStatus', account: 'me@corp.test' }]);
+    expect(sent.map((m) => (m as { type: string }).type)).toEqual(['hostStatus', 'rowBadges']);
+    expect(gmail.badged).toEqual([]);
+  });
+
+  it('asks again for the rows the worker did not answer while starting, once it says the account is allowed', async () => {
+    const gmail = fakeHost();
+    const { platform, answer, badgeRequests, statusAsked } = heldWorker({ unreachable: 1 });
+    const started = startContentScript(platform, async () => gmail.host, { pageUrl });
+    await statusAsked;
+    gmail.row('r1', 'a@acme.test');
+    gmail.row('r2', 'b@acme.test');
+    await vi.waitFor(() => expect(badgeRequests()).toEqual([['r1', 'r2']]));
+    const badged = gmail.whenBadged(2);
+    answer(true);
+    await started;
+    await badged;
+    expect(badgeRequests()).toEqual([
+      ['r1', 'r2'],
+      ['r1', 'r2'],
+    ]);
+    expect(gmail.badged).toEqual([
+      ['r1', true],
+      ['r2', true],
+    ]);
+  });
+
+  it('does not ask again for unanswered rows when the account is not allowed', async () => {
+    const gmail = fakeHost();
+    const { platform, answer, badgeRequests, statusAsked } = heldWorker({ unreachable: 1 });
+    const started = startContentScript(platform, async () => gmail.host, { pageUrl });
+    await statusAsked;
+    gmail.row('r1', 'a@acme.test');
+    await vi.waitFor(() => expect(badgeRequests()).toEqual([['r1']]));
+    answer(false);
+    await started;
+    await new Promise((r) => setTimeout(r, 0)); // one task: where a batch asked again would go
+    expect(badgeRequests()).toEqual([['r1']]);
     expect(gmail.badged).toEqual([]);
   });
 });

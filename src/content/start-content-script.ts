@@ -70,19 +70,41 @@ const HOST_STATUS_RETRY_MS = [
 type HostStatus = ResponseOf<'hostStatus'>;
 
 /**
- * Inbox rows arrive one by one as Gmail renders a page: rows handed over in one task go in one batch.
- * Rows handed over before the worker said whether this account is allowed wait here (nothing leaves
- * the page until it has), and go in one batch as soon as it answers: no extra task on the way.
+ * Inbox rows arrive one by one as Gmail renders a page (InboxSDK hands each over once its id's
+ * promise settles): rows handed over in one task go in one batch, sent at the end of that task (a
+ * microtask, not a timer: on a loading page a timer task waited behind the page's own work, 3.5 ms
+ * at the median). A batch is sent at once, beside `hostStatus` rather than after its answer: the
+ * worker's account gate checks the tab's account on every message (privacy/account-gate.ts), so a
+ * row of an account the policy does not allow is refused there, unread, and after that answer no
+ * row leaves the page. On an inbox's first page this leaves one round trip to the worker between
+ * Gmail's rows and their badges, not two. A batch the worker did not answer before it said the
+ * account is allowed (it may be starting, its database upgrading) is asked again once it has.
  */
 function badgeRows(platform: ContentPlatform, host: GmailHost, status: Promise<HostStatus | null>): void {
   const batch: ThreadRow[] = [];
   let scheduled = false;
-  /** Null until the worker answers. */
+  /** Null until the worker answers `hostStatus`. */
   let enabled: boolean | null = null;
+  /** Rows asked before that answer and not answered: asked again if the account is allowed. */
+  const unanswered: ThreadRow[] = [];
+  const schedule = () => {
+    if (scheduled || batch.length === 0) return;
+    scheduled = true;
+    queueMicrotask(() => void flush());
+  };
+  const askAgain = () => {
+    if (enabled === null) return;
+    const rows = unanswered.splice(0);
+    if (enabled) {
+      batch.push(...rows);
+      schedule();
+    }
+  };
   const flush = async () => {
     scheduled = false;
     const rows = batch.splice(0, 500);
     if (rows.length === 0) return;
+    const beforeStatus = enabled === null;
     const answer = await askWorker(platform, {
       type: 'rowBadges',
       account: host.account,
@@ -91,29 +113,27 @@ function badgeRows(platform: ContentPlatform, host: GmailHost, status: Promise<H
         addresses: r.contacts.map((c) => c.address).slice(0, 50),
       })),
     });
+    if (answer === null && beforeStatus) {
+      unanswered.push(...rows);
+      askAgain();
+    }
     // Each row of the batch gets its thread's badge: Gmail may have drawn a row again while it waited.
     const badgeOf = new Map((answer?.badges ?? []).map((b) => [b.threadId, b]));
     for (const row of rows) {
       const badge = badgeOf.get(row.threadId);
       if (badge) row.showBadges({ contact: badge.contact, dealStage: badge.dealStage });
     }
-    if (batch.length > 0) void flush();
+    schedule();
   };
   void status.then((answer) => {
     enabled = answer?.enabled === true;
     if (!enabled) batch.length = 0;
-    else if (batch.length > 0 && !scheduled) {
-      scheduled = true;
-      void flush();
-    }
+    askAgain();
   });
   host.onThreadRow((row) => {
     if (enabled === false) return;
     batch.push(row);
-    if (enabled && !scheduled) {
-      scheduled = true;
-      setTimeout(() => void flush(), 0);
-    }
+    schedule();
   });
 }
 
