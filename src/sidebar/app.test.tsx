@@ -1,5 +1,5 @@
 // @vitest-environment happy-dom
-import { render } from 'preact';
+import { options, render } from 'preact';
 import { act } from 'preact/test-utils';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 
@@ -216,6 +216,107 @@ describe('sidebar app', () => {
       expect(root.querySelector('[data-testid="sync-footer"]')?.textContent).toContain(
         '1 change waiting to be sent',
       );
+    });
+  });
+  describe('renders only what changed', () => {
+    const base: StatusView = {
+      health: 'ok',
+      message: null,
+      sync: {
+        running: false,
+        initial: false,
+        entity: null,
+        fetched: 0,
+        total: null,
+        lastSyncAt: 1_700_000_000,
+      },
+      pendingWrites: 0,
+      failedWrites: 0,
+      managed: false,
+    };
+    /** Each component's renders while `during` runs, by the component's name (Preact's diff hook). */
+    function rendersDuring(during: () => void): Map<string, number> {
+      const counts = new Map<string, number>();
+      const hooks = options as { diffed?: ((vnode: { type: unknown }) => void) | undefined };
+      const previous = hooks.diffed;
+      hooks.diffed = (vnode) => {
+        if (typeof vnode.type === 'function') {
+          const name = (vnode.type as { name: string }).name;
+          counts.set(name, (counts.get(name) ?? 0) + 1);
+        }
+        previous?.(vnode);
+      };
+      try {
+        act(during);
+      } finally {
+        hooks.diffed = previous;
+      }
+      return counts;
+    }
+    const other = { ...thread, threadId: 't2', subject: 'Another' };
+
+    it("a benchmark pong renders its own span, not the sidebar (the messaging floor holds none of the sidebar's work)", () => {
+      const { root, store } = mount();
+      act(() => store.getState().receiveView({ ...viewOf('me@corp.test', thread), status: base }));
+      const counts = rendersDuring(() => store.getState().receivePong(7));
+      expect([...counts.keys()]).toEqual(['BenchPong']);
+      expect(root.querySelector('[data-testid="bench-pong"]')?.getAttribute('data-seq')).toBe('7');
+    });
+
+    it('a view with an unchanged status keeps the status as it was: the status and footer do not render again', () => {
+      const { store } = mount();
+      act(() => store.getState().receiveView({ ...viewOf('me@corp.test', thread), status: base }));
+      const shown = store.getState().status;
+      const counts = rendersDuring(() =>
+        store.getState().receiveView({
+          ...viewOf('me@corp.test', other),
+          state: { seq: 2, account: 'me@corp.test', thread: other },
+          status: structuredClone(base),
+        }),
+      );
+      expect(store.getState().status).toBe(shown);
+      expect(counts.get('ThreadParticipants')).toBe(1);
+      expect(counts.has('ConnectionStatus')).toBe(false);
+      expect(counts.has('SyncFooter')).toBe(false);
+      // A changed status is taken, and shown.
+      const changed = rendersDuring(() =>
+        store.getState().receiveView({
+          ...viewOf('me@corp.test', other),
+          state: { seq: 3, account: 'me@corp.test', thread: other },
+          status: { ...base, pendingWrites: 2 },
+        }),
+      );
+      expect(store.getState().status?.pendingWrites).toBe(2);
+      expect(changed.get('SyncFooter')).toBe(1);
+    });
+
+    it("a status-only view keeps the thread's cards as they were; another thread's equal cards are its own", () => {
+      const { store } = mount();
+      const card = {
+        address: 'mallory@evil.test',
+        name: 'Mallory',
+        person: null,
+        lead: null,
+        company: null,
+        deals: [],
+        activities: [],
+        detailsKnown: false,
+        state: 'unknown',
+      };
+      const cardsView = (seq: number, summary: ThreadSummary, status: StatusView) =>
+        ({
+          ...viewOf('me@corp.test', summary),
+          state: { seq, account: 'me@corp.test', thread: summary },
+          cards: [structuredClone(card)],
+          status,
+        }) as unknown as SidebarView;
+      act(() => store.getState().receiveView(cardsView(1, thread, base)));
+      const cards = store.getState().cards;
+      act(() => store.getState().receiveView(cardsView(2, thread, { ...base, pendingWrites: 1 })));
+      expect(store.getState().cards).toBe(cards);
+      act(() => store.getState().receiveView(cardsView(3, other, base)));
+      expect(store.getState().cards).not.toBe(cards);
+      expect(store.getState().cards?.threadId).toBe('t2');
     });
   });
 });

@@ -42,6 +42,16 @@ export interface SidebarState {
   receiveView(view: SidebarView): void;
 }
 
+/**
+ * `next` if it differs from `current`, else `current` itself: the worker sends the whole view on
+ * every change, and a part that did not change (the status beside a new thread's cards, or the cards
+ * beside a new status) keeps its identity, so the components that show only it do not render again.
+ */
+function unlessSame<T>(next: T, current: T): T {
+  if (next === current || current === null || next === null) return next;
+  return JSON.stringify(next) === JSON.stringify(current) ? current : next;
+}
+
 export function createSidebarStore() {
   return createStore<SidebarState>()((set) => ({
     connection: 'connecting',
@@ -68,17 +78,20 @@ export function createSidebarStore() {
         if (current.thread && current.thread.seq > state.seq) return { connection: 'connected' };
         const sameThread = current.thread?.thread?.threadId === state.thread?.threadId;
         const threadId = state.thread?.threadId ?? null;
+        const contacts = cards !== null ? unlessSame(cards, current.cards?.contacts ?? null) : null;
         return {
           thread: state,
           connection: 'connected',
           cards:
-            cards !== null
-              ? { seq: state.seq, threadId, contacts: cards }
+            contacts !== null
+              ? current.cards?.contacts === contacts && current.cards.threadId === threadId
+                ? current.cards
+                : { seq: state.seq, threadId, contacts }
               : sameThread
                 ? current.cards
                 : null,
           extras: sameThread ? current.extras : null,
-          status: status ?? current.status,
+          status: status === null ? current.status : unlessSame(status, current.status),
         };
       }),
   }));
