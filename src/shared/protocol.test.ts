@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { messages, parseRequest, REQUEST_TYPES, responseSchemas, tabMessages } from './protocol';
+import {
+  messages,
+  parseRequest,
+  REQUEST_TYPES,
+  requestSchemaOf,
+  responseSchemaOf,
+  tabMessages,
+} from './protocol';
 import { DEFAULT_SETTINGS } from './settings';
 
 describe('the message declarations', () => {
@@ -8,8 +15,10 @@ describe('the message declarations', () => {
       const declaration = messages[type];
       expect(declaration.senders.length, type).toBeGreaterThan(0);
       // The request's `type` is its key: a message with another literal would never be routed to it.
-      expect(declaration.request.safeParse({ type: `${type}-not` }).success, type).toBe(false);
-      expect(responseSchemas[type], type).toBe(declaration.response);
+      expect(requestSchemaOf(type).safeParse({ type: `${type}-not` }).success, type).toBe(false);
+      // Made once, at the first use, and kept.
+      expect(requestSchemaOf(type), type).toBe(requestSchemaOf(type));
+      expect(responseSchemaOf(type), type).toBe(responseSchemaOf(type));
     }
   });
 
@@ -33,15 +42,15 @@ describe('the message declarations', () => {
 
   it('answers settings with every setting declared: an unknown or missing one, or an unknown lock, is refused', () => {
     const answer = { settings: DEFAULT_SETTINGS, locked: ['crmKind'], warnings: [] };
-    expect(responseSchemas.getSettings.safeParse(answer).success).toBe(true);
+    expect(responseSchemaOf('getSettings').safeParse(answer).success).toBe(true);
     const refused = [
       { ...answer, settings: { ...DEFAULT_SETTINGS, defaultVisibility: 'private' } },
       { ...answer, settings: { ...DEFAULT_SETTINGS, crmKind: 'salesforce' } },
       { ...answer, locked: ['defaultVisibility'] },
     ];
-    for (const bad of refused) expect(responseSchemas.getSettings.safeParse(bad).success).toBe(false);
+    for (const bad of refused) expect(responseSchemaOf('getSettings').safeParse(bad).success).toBe(false);
     const { retentionDays: _missing, ...partial } = DEFAULT_SETTINGS;
-    expect(responseSchemas.getSettings.safeParse({ ...answer, settings: partial }).success).toBe(false);
+    expect(responseSchemaOf('getSettings').safeParse({ ...answer, settings: partial }).success).toBe(false);
   });
 
   it('declares the worker’s messages to the tab the same way', () => {
@@ -72,24 +81,24 @@ describe('the toolbar popup’s status overview', () => {
       managed: false,
     };
     const answer = { info: null, blocked: null, accounts: [{ account: 'me@corp.test', status }] };
-    expect(responseSchemas.statusOverview.safeParse(answer).success).toBe(true);
-    expect(responseSchemas.statusOverview.safeParse({ ...answer, extra: 1 }).success).toBe(false);
+    expect(responseSchemaOf('statusOverview').safeParse(answer).success).toBe(true);
+    expect(responseSchemaOf('statusOverview').safeParse({ ...answer, extra: 1 }).success).toBe(false);
     // Issue 17: the storage-full pause travels with the status, as a boolean only.
     const paused = { ...status, storageFull: true };
     expect(
-      responseSchemas.statusOverview.safeParse({
+      responseSchemaOf('statusOverview').safeParse({
         ...answer,
         accounts: [{ account: 'a@b.test', status: paused }],
       }).success,
     ).toBe(true);
     expect(
-      responseSchemas.statusOverview.safeParse({
+      responseSchemaOf('statusOverview').safeParse({
         ...answer,
         accounts: [{ account: 'a@b.test', status: { ...status, storageFull: 'yes' } }],
       }).success,
     ).toBe(false);
     expect(
-      responseSchemas.statusOverview.safeParse({
+      responseSchemaOf('statusOverview').safeParse({
         ...answer,
         accounts: [{ account: 'me@corp.test', status: { ...status, health: 'fine' } }],
       }).success,

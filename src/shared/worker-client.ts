@@ -10,7 +10,7 @@ import {
   type RequestOf,
   type RequestType,
   type ResponseOf,
-  responseSchemas,
+  responseSchemaOf,
   workerErrorSchema,
 } from './protocol';
 
@@ -85,7 +85,7 @@ export function createWorkerClient(
           const { message, retry } = failed.data.threadlineError;
           throw new WorkerRequestError('failed', type, message, retry);
         }
-        const parsed = responseSchemas[type].safeParse(answer);
+        const parsed = responseSchemaOf(type).safeParse(answer);
         if (!parsed.success) throw new WorkerRequestError('badAnswer', type);
         return parsed.data as ResponseOf<typeof type>;
       } finally {

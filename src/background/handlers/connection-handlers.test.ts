@@ -15,7 +15,7 @@ import {
 } from '../../../test/unit/fake-platform';
 import { ThreadlineDb } from '../../db/threadline-db';
 import { createLogger } from '../../shared/logger';
-import { CRM_KINDS, messages } from '../../shared/protocol';
+import { CRM_KINDS, responseSchemaOf } from '../../shared/protocol';
 import { createConnectionStore } from '../connection/connection-store';
 import { main } from '../main';
 
@@ -85,7 +85,7 @@ async function setup(policy: Record<string, unknown> = {}, connected = true) {
   };
   main(fake.platform, createLogger('worker', sink), { db, fetchImpl, policyGraceMs: 5 });
   const overview = async () =>
-    messages.statusOverview.response.parse(await fake.send({ type: 'statusOverview' }, popupSender()));
+    responseSchemaOf('statusOverview').parse(await fake.send({ type: 'statusOverview' }, popupSender()));
   return { ...fake, db, sink, requests, overview, diskFull };
 }
 
