@@ -7,8 +7,14 @@ vi.mock('webextension-polyfill', () => ({
   default: { runtime: { sendMessage: vi.fn(async () => ({ results: [] })), openOptionsPage: vi.fn() } },
 }));
 
-import type { SidebarView, StatusView, ThreadSummary } from '../shared/sidebar-port';
+import {
+  contactCardSchema,
+  type SidebarView,
+  type StatusView,
+  type ThreadSummary,
+} from '../shared/sidebar-port';
 import { App } from './app';
+import { AGE_REFRESH_MS } from './features/sync-footer/sync-footer';
 import { createSidebarStore } from './store';
 import { SidebarStoreContext } from './use-sidebar-store';
 
@@ -292,24 +298,28 @@ describe('sidebar app', () => {
 
     it("a status-only view keeps the thread's cards as they were; another thread's equal cards are its own", () => {
       const { store } = mount();
-      const card = {
+      // A card as the worker sends it: the sidebar port's own schema says so.
+      const card = contactCardSchema.parse({
         address: 'mallory@evil.test',
-        name: 'Mallory',
+        displayName: 'Mallory',
+        state: 'unknown',
         person: null,
+        detailsKnown: false,
+        ownerName: null,
         lead: null,
         company: null,
         deals: [],
-        activities: [],
-        detailsKnown: false,
-        state: 'unknown',
-      };
-      const cardsView = (seq: number, summary: ThreadSummary, status: StatusView) =>
-        ({
-          ...viewOf('me@corp.test', summary),
-          state: { seq, account: 'me@corp.test', thread: summary },
-          cards: [structuredClone(card)],
-          status,
-        }) as unknown as SidebarView;
+        activities: null,
+        pendingWrite: false,
+        writeError: null,
+        suggestion: null,
+      });
+      const cardsView = (seq: number, summary: ThreadSummary, status: StatusView): SidebarView => ({
+        ...viewOf('me@corp.test', summary),
+        state: { seq, account: 'me@corp.test', thread: summary },
+        cards: [structuredClone(card)],
+        status,
+      });
       act(() => store.getState().receiveView(cardsView(1, thread, base)));
       const cards = store.getState().cards;
       act(() => store.getState().receiveView(cardsView(2, thread, { ...base, pendingWrites: 1 })));
@@ -317,6 +327,24 @@ describe('sidebar app', () => {
       act(() => store.getState().receiveView(cardsView(3, other, base)));
       expect(store.getState().cards).not.toBe(cards);
       expect(store.getState().cards?.threadId).toBe('t2');
+    });
+
+    it('the footer says how old the last sync is as time passes, with no new status to render it', () => {
+      vi.useFakeTimers();
+      try {
+        vi.setSystemTime(new Date(1_700_000_000_000));
+        const { root, store } = mount();
+        const minuteAgo = { ...base, sync: { ...base.sync, lastSyncAt: 1_700_000_000 - 60 } };
+        act(() => store.getState().receiveView({ ...viewOf('me@corp.test', thread), status: minuteAgo }));
+        const footer = () => root.querySelector('[data-testid="sync-footer"]')?.textContent ?? '';
+        expect(footer()).toContain('Synced 1 minute ago');
+        act(() => {
+          vi.advanceTimersByTime(2 * AGE_REFRESH_MS);
+        });
+        expect(footer()).toContain('Synced 2 minutes ago');
+      } finally {
+        vi.useRealTimers();
+      }
     });
   });
 });
