@@ -84,7 +84,7 @@ export function createTabLanes(options: { session: KeyValueArea; logger: Logger 
       if (mine && mine.documentId === context.documentId && mine.frameId === context.frameId) return mine.key;
       const key = newLaneKey();
       all[context.tabId] = { key, documentId: context.documentId, frameId: context.frameId };
-      // Not waited for (the answer to hostStatus gates the tab's badges): unsaved, a worker that
+      // Not waited for (the answer to hostStatus gates the tab's thread opens): unsaved, a worker that
       // restarts soon after only loses the lane until the page loads again.
       void save(all);
       return key;

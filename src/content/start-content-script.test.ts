@@ -206,7 +206,8 @@ describe('content script', () => {
   /**
    * A worker whose hostStatus answer waits for `answer(enabled)`. Its account gate answers rowBadges
    * at once: every row badged if the account is `allowed`, refused if not. The first `unreachable`
-   * rowBadges requests fail as while the worker starts.
+   * rowBadges deliveries fail as Chrome fails them while the worker starts (the worker client tries
+   * each request three times: `unreachable: 3` leaves a request unanswered).
    */
   function heldWorker({ allowed = true, unreachable = 0 } = {}) {
     let answer: (enabled: boolean) => void = () => undefined;
@@ -228,7 +229,7 @@ describe('content script', () => {
       if (message.type === 'rowBadges') {
         if (failures > 0) {
           failures -= 1;
-          throw new Error('The message port closed before a response was received.');
+          throw new Error('Could not establish connection. Receiving end does not exist.');
         }
         if (!allowed) return undefined;
         return {
@@ -318,20 +319,22 @@ describe('content script', () => {
 
   it('asks again for the rows the worker did not answer while starting, once it says the account is allowed', async () => {
     const gmail = fakeHost();
-    const { platform, answer, badgeRequests, statusAsked } = heldWorker({ unreachable: 1 });
+    const { platform, answer, badgeRequests, statusAsked } = heldWorker({ unreachable: 3 });
     const started = startContentScript(platform, async () => gmail.host, { pageUrl });
     await statusAsked;
     gmail.row('r1', 'a@acme.test');
     gmail.row('r2', 'b@acme.test');
-    await vi.waitFor(() => expect(badgeRequests()).toEqual([['r1', 'r2']]));
+    const tries = [
+      ['r1', 'r2'],
+      ['r1', 'r2'],
+      ['r1', 'r2'],
+    ];
+    await vi.waitFor(() => expect(badgeRequests()).toEqual(tries));
     const badged = gmail.whenBadged(2);
     answer(true);
     await started;
     await badged;
-    expect(badgeRequests()).toEqual([
-      ['r1', 'r2'],
-      ['r1', 'r2'],
-    ]);
+    expect(badgeRequests()).toEqual([...tries, ['r1', 'r2']]);
     expect(gmail.badged).toEqual([
       ['r1', true],
       ['r2', true],
@@ -340,15 +343,47 @@ describe('content script', () => {
 
   it('does not ask again for unanswered rows when the account is not allowed', async () => {
     const gmail = fakeHost();
-    const { platform, answer, badgeRequests, statusAsked } = heldWorker({ unreachable: 1 });
+    const { platform, answer, badgeRequests, statusAsked } = heldWorker({ unreachable: 3 });
     const started = startContentScript(platform, async () => gmail.host, { pageUrl });
     await statusAsked;
     gmail.row('r1', 'a@acme.test');
-    await vi.waitFor(() => expect(badgeRequests()).toEqual([['r1']]));
+    await vi.waitFor(() => expect(badgeRequests()).toEqual([['r1'], ['r1'], ['r1']]));
     answer(false);
     await started;
     await new Promise((r) => setTimeout(r, 0)); // one task: where a batch asked again would go
-    expect(badgeRequests()).toEqual([['r1']]);
+    expect(badgeRequests()).toEqual([['r1'], ['r1'], ['r1']]);
+    expect(gmail.badged).toEqual([]);
+  });
+  it('a batch whose answer comes after the worker said the account is not allowed is not badged', async () => {
+    const gmail = fakeHost();
+    let answerStatus: (enabled: boolean) => void = () => undefined;
+    const status = new Promise<boolean>((resolve) => {
+      answerStatus = resolve;
+    });
+    let releaseBadges: () => void = () => undefined;
+    const badgesHeld = new Promise<void>((resolve) => {
+      releaseBadges = resolve;
+    });
+    const { platform, sent } = fakeContentPlatform(async (m) => {
+      const message = m as { type: string; rows?: { threadId: string }[] };
+      if (message.type === 'hostStatus') return worker(await status)(m);
+      if (message.type === 'rowBadges') {
+        await badgesHeld; // answered after hostStatus: the policy changed between the two
+        return {
+          badges: (message.rows ?? []).map((r) => ({ threadId: r.threadId, contact: true, dealStage: null })),
+        };
+      }
+      return { ok: true };
+    });
+    const sentTypes = () => sent.map((m) => (m as { type: string }).type);
+    const started = startContentScript(platform, async () => gmail.host, { pageUrl });
+    await vi.waitFor(() => expect(sentTypes()).toContain('hostStatus'));
+    gmail.row('r1', 'a@acme.test');
+    await vi.waitFor(() => expect(sentTypes()).toContain('rowBadges'));
+    answerStatus(false);
+    await started;
+    releaseBadges();
+    await new Promise((r) => setTimeout(r, 0));
     expect(gmail.badged).toEqual([]);
   });
 });

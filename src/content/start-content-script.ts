@@ -117,6 +117,8 @@ function badgeRows(platform: ContentPlatform, host: GmailHost, status: Promise<H
       unanswered.push(...rows);
       askAgain();
     }
+    // The worker said meanwhile that the account is not allowed: the tab stays inert, unbadged.
+    if (enabled === false) return;
     // Each row of the batch gets its thread's badge: Gmail may have drawn a row again while it waited.
     const badgeOf = new Map((answer?.badges ?? []).map((b) => [b.threadId, b]));
     for (const row of rows) {
@@ -195,8 +197,9 @@ export interface StartOptions {
 
 /**
  * Starts Threadline in a Gmail tab. Gmail's order of events decides the shape (issue 15): every
- * host listener is registered before the first await, the worker's answer gates what they send,
- * and the sidebar is mounted last, off the critical path, so thread facts, row badges, compose
+ * host listener is registered before the first await, the worker's `hostStatus` answer gates what
+ * they send (row badges go beside it; the worker's account gate refuses them for an account the
+ * policy does not allow), and the sidebar is mounted last, off the critical path, so thread facts, row badges, compose
  * logging and `readBodies` work whether Gmail's side panel appears late or never.
  */
 export async function startContentScript(
