@@ -5,7 +5,7 @@
  * - requests to the worker (`runtime.sendMessage`): `messages`, one entry per type with its senders,
  *   strict request schema and response schema; a handler that throws answers `workerErrorSchema`.
  *   Pages and the content script send them through `shared/worker-client.ts`.
- * - worker → content script (`tabs.sendMessage`): `tabMessages`, declared the same way.
+ * - worker → content script (`tabs.sendMessage`): `tabMessages`, request and response each (made at load).
  * - the sidebar port (`runtime.connect({ name: SIDEBAR_PORT })`): `shared/sidebar-port.ts`.
  * Objects are strict (an unknown field is refused, not stripped); nothing crosses a boundary as `any`.
  */
@@ -680,7 +680,8 @@ export const workerErrorSchema = z.strictObject({
 export type WorkerErrorAnswer = z.infer<typeof workerErrorSchema>;
 
 /**
- * Worker → content script (`tabs.sendMessage`), declared the same way. `focusSidebar`: the
+ * Worker → content script (`tabs.sendMessage`), request and response each, made at load (two small
+ * messages; the content script uses both). `focusSidebar`: the
  * "Search the CRM" shortcut gives the sidebar frame the focus. `readBodies`: plain-text bodies for
  * logging at content level `full`.
  */

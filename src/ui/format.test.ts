@@ -28,6 +28,10 @@ describe('formatting', () => {
     expect([dates.mock.calls.length, amounts.mock.calls.length]).toEqual(used);
     expect(used[0]).toBeGreaterThan(0); // the first time went to Intl
     expect(formatDate(at + 86_400)).toBe('Mar 4, 2026'); // another value is formatted
+    // -0 and 0 are one key of a Map, but Intl writes them apart: neither takes the other's words.
+    const negativeZero = formatMoney(-0);
+    expect(formatMoney(0)).toBe('$0');
+    expect(formatMoney(-0)).toBe(negativeZero);
   });
 
   it('builds each formatter once, not once per value (a card formats a dozen)', () => {

@@ -21,6 +21,8 @@ function formatter<F extends object>(kind: string, make: () => F): F {
 function remembered(format: (value: number) => string): (value: number) => string {
   const seen = new Map<number, string>();
   return (value) => {
+    // A Map holds -0 and 0 as one key, while Intl writes "-$0" and "$0": -0 is not remembered.
+    if (Object.is(value, -0)) return format(value);
     let text = seen.get(value);
     if (text === undefined) {
       text = format(value);
