@@ -53,6 +53,23 @@ const viewOf = (account: string | null, summary: ThreadSummary | null): SidebarV
   status: null,
 });
 
+/** A connected account's status, synced, nothing waiting: each test changes what it shows. */
+const base: StatusView = {
+  health: 'ok',
+  message: null,
+  sync: {
+    running: false,
+    initial: false,
+    entity: null,
+    fetched: 0,
+    total: null,
+    lastSyncAt: 1_700_000_000,
+  },
+  pendingWrites: 0,
+  failedWrites: 0,
+  managed: false,
+};
+
 describe('sidebar app', () => {
   it('shows a loading skeleton until the worker answers', () => {
     const { root } = mount();
@@ -127,21 +144,6 @@ describe('sidebar app', () => {
   });
 
   describe('status screens', () => {
-    const base: StatusView = {
-      health: 'ok',
-      message: null,
-      sync: {
-        running: false,
-        initial: false,
-        entity: null,
-        fetched: 0,
-        total: null,
-        lastSyncAt: 1_700_000_000,
-      },
-      pendingWrites: 0,
-      failedWrites: 0,
-      managed: false,
-    };
     const withStatus = (status: Partial<Omit<StatusView, 'health'>> & { health?: string }) => {
       const { root, store } = mount();
       act(() => store.getState().receiveView(viewOf('me@corp.test', thread)));
@@ -224,22 +226,8 @@ describe('sidebar app', () => {
       );
     });
   });
+
   describe('renders only what changed', () => {
-    const base: StatusView = {
-      health: 'ok',
-      message: null,
-      sync: {
-        running: false,
-        initial: false,
-        entity: null,
-        fetched: 0,
-        total: null,
-        lastSyncAt: 1_700_000_000,
-      },
-      pendingWrites: 0,
-      failedWrites: 0,
-      managed: false,
-    };
     /** Each component's renders while `during` runs, by the component's name (Preact's diff hook). */
     function rendersDuring(during: () => void): Map<string, number> {
       const counts = new Map<string, number>();
