@@ -1,4 +1,3 @@
-import { useEffect, useReducer } from 'preact/hooks';
 import { formatAgo } from '../../../ui/format';
 import { t } from '../../../ui/i18n';
 import { Icon } from '../../../ui/icon';
@@ -6,25 +5,15 @@ import { ActionStatus, useAction } from '../../../ui/use-action';
 import { ask } from '../../sidebar-api';
 import { useSidebarStore } from '../../use-sidebar-store';
 
-/**
- * How often "Synced 3 minutes ago" is worked out again. The footer renders when the status changes,
- * not on every view (store.ts keeps an equal status as it was), so the age needs its own clock:
- * offline or while sync fails, the status can stay the same for as long as the cache grows old.
- */
-export const AGE_REFRESH_MS = 30_000;
-
 /** Sync status and last-sync time, with "Sync now". */
 export function SyncFooter() {
   const status = useSidebarStore((s) => s.status);
   const account = useSidebarStore((s) => s.thread?.account ?? null);
+  // Each view renders the footer again, so "Synced 3 minutes ago" is worked out anew as the user
+  // moves between threads even when the status is unchanged (store.ts then keeps it as it was). Not
+  // on a timer: the text is a live region, and a screen reader would read the age out every minute.
+  useSidebarStore((s) => s.thread?.seq);
   const { busy, error, run } = useAction();
-  const [, tick] = useReducer((n: number) => n + 1, 0);
-  const showsAge = status?.sync.lastSyncAt != null && !status.sync.running;
-  useEffect(() => {
-    if (!showsAge) return;
-    const timer = setInterval(() => tick(0), AGE_REFRESH_MS);
-    return () => clearInterval(timer);
-  }, [showsAge]);
   if (!status || status.health === 'notConnected' || !account) return null;
   const { sync } = status;
   const text = sync.running
