@@ -78,15 +78,17 @@ export function createSidebarStore() {
         if (current.thread && current.thread.seq > state.seq) return { connection: 'connected' };
         const sameThread = current.thread?.thread?.threadId === state.thread?.threadId;
         const threadId = state.thread?.threadId ?? null;
-        const contacts = cards !== null ? unlessSame(cards, current.cards?.contacts ?? null) : null;
+        // Compared only with the same thread's cards: another thread's are never kept, so a thread
+        // open does not serialise both lists for nothing.
+        const kept = current.cards?.threadId === threadId ? current.cards : null;
         return {
           thread: state,
           connection: 'connected',
           cards:
-            contacts !== null
-              ? current.cards?.contacts === contacts && current.cards.threadId === threadId
-                ? current.cards
-                : { seq: state.seq, threadId, contacts }
+            cards !== null
+              ? kept && unlessSame(cards, kept.contacts) === kept.contacts
+                ? kept
+                : { seq: state.seq, threadId, contacts: cards }
               : sameThread
                 ? current.cards
                 : null,
