@@ -3,6 +3,7 @@
  * timers: Chrome stops the worker when idle, and an alarm wakes it again.
  */
 import type { Logger } from '../shared/logger';
+import type { AfterStart } from './after-start';
 import type { Platform } from './platform';
 
 export const SYNC_ALARM = 'threadline-sync';
@@ -39,6 +40,8 @@ export function registerAlarms(
     retention: () => Promise<unknown>;
   },
   logger: Logger,
+  /** When the checks below run: off a starting worker's first event (after-start.ts). */
+  afterStart: AfterStart = (task) => task(),
 ): void {
   alarms.onAlarm.addListener((alarm) => {
     const run =
@@ -55,12 +58,11 @@ export function registerAlarms(
   });
   // Chrome may drop alarms across a browser restart: a connected extension always has its sync alarm.
   const failed = (alarm: string) => () => logger.warn('alarm.setFailed', { alarm });
-  void Promise.all([on.connected(), alarms.get(SYNC_ALARM)])
+  void afterStart(() => Promise.all([on.connected(), alarms.get(SYNC_ALARM)]))
     .then(([connected, alarm]) => (connected && !alarm ? startSyncAlarm(alarms) : undefined))
     .catch(failed(SYNC_ALARM));
   // Retention runs daily whatever else happens.
-  void alarms
-    .get(RETENTION_ALARM)
+  void afterStart(() => alarms.get(RETENTION_ALARM))
     .then((alarm) =>
       alarm
         ? undefined

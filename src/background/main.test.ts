@@ -308,3 +308,39 @@ describe('sidebar ports', () => {
     expect(env.port.sent).toEqual([]);
   });
 });
+
+describe('a starting worker', () => {
+  it('leaves its housekeeping (the alarms’ check, the outbox copies’ prune) until it has been up a while', async () => {
+    const fake = createFakePlatform();
+    // A database opened before: this start is not its creation, so the copies are pruned.
+    const name = `test-${Math.random()}`;
+    const earlier = new ThreadlineDb(name);
+    await earlier.open();
+    earlier.close();
+    const asked: string[] = [];
+    const { alarms, local } = fake.platform;
+    const getAlarm = alarms.get;
+    alarms.get = (alarm) => {
+      asked.push(`alarm ${alarm}`);
+      return getAlarm(alarm);
+    };
+    const getAll = local.getAll;
+    local.getAll = () => {
+      asked.push('all of storage.local');
+      return getAll();
+    };
+    main(fake.platform, createLogger('worker', recordingSink()), {
+      db: new ThreadlineDb(name),
+      policyGraceMs: 5,
+      afterStartMs: 1500,
+    });
+    const port = fakePort(SIDEBAR_PORT, sidebarSender(7));
+    fake.connect(port);
+    expect(await fake.send(opened, gmailSender(7))).toEqual({ ok: true });
+    await expect.poll(() => threadStates(port).length).toBeGreaterThan(0);
+    expect(asked).toEqual([]);
+    await expect
+      .poll(() => [...asked].sort(), { timeout: 5000 })
+      .toEqual(['alarm threadline-retention', 'alarm threadline-sync', 'all of storage.local']);
+  });
+});

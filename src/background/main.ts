@@ -91,6 +91,7 @@ export function main(
         logger.info('retention.purged', await privacy.purge((await policy.current()).settings.retentionDays)),
     },
     logger,
+    ctx.afterStart,
   );
   void policy
     .current()

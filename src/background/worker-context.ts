@@ -1,6 +1,7 @@
 import type { ThreadlineDb } from '../db/threadline-db';
 import type { Logger } from '../shared/logger';
 import type { StatusView } from '../shared/status-view';
+import type { AfterStart } from './after-start';
 import type { ConnectionStore } from './connection/connection-store';
 import type { CrmSession } from './crm/crm-session';
 import type { Outbox } from './outbox/outbox';
@@ -56,6 +57,8 @@ export interface WorkerContext {
   cacheLoss: CacheLoss;
   /** The account's data changed: refresh its views and send what the outbox has. */
   changed: (account: string) => Promise<void>;
+  /** Runs housekeeping once the worker has been up a while (after-start.ts). */
+  afterStart: AfterStart;
 }
 
 export function requireTab(tabId: number | null): number {

@@ -8,6 +8,7 @@ import { ThreadlineDb } from '../db/threadline-db';
 import type { Logger } from '../shared/logger';
 import { tabMessages } from '../shared/protocol';
 import type { StatusView } from '../shared/sidebar-port';
+import { createAfterStart } from './after-start';
 import { wakeups } from './alarms';
 import { createConnectionStore } from './connection/connection-store';
 import { createCrmSession } from './crm/crm-session';
@@ -53,6 +54,8 @@ export interface WorkerDeps {
   nowMs?: () => number;
   /** How long an empty policy store may still be filling in (tests shorten it). */
   policyGraceMs?: number;
+  /** How long after the start housekeeping waits (after-start.ts; tests shorten it). */
+  afterStartMs?: number;
 }
 
 export function createWorkerServices(
@@ -60,6 +63,7 @@ export function createWorkerServices(
   logger: Logger,
   deps: WorkerDeps = {},
 ): WorkerContext {
+  const afterStart = createAfterStart(deps.afterStartMs);
   let lastCall = 0;
   const db =
     deps.db ??
@@ -84,7 +88,7 @@ export function createWorkerServices(
     logger,
     onLost: () => views.statusChanged(),
     restore: mirror.restore,
-    prune: () => mirror.prune(db),
+    prune: () => afterStart(() => mirror.prune(db)),
   });
   const nowSec = () => Math.floor(nowMs() / 1000);
   const store = createTabStateStore(platform.session, nowMs);
@@ -258,6 +262,7 @@ export function createWorkerServices(
       storagePause,
       cacheLoss,
       lanes,
+      afterStart,
     },
   };
 }
