@@ -4,7 +4,8 @@
  * starts for an event someone does wait for (a thread open whose card is painting, a sidebar
  * reconnecting), and this work is extension-API calls and a whole read of `storage.local` that
  * queue with that event's own reads, in the worker and in the browser. So it runs once the worker
- * has been up for AFTER_START_MS; asked later (a database reopened mid-life), it runs at once.
+ * has been up for AFTER_START_MS; asked later (a database reopened mid-life), it runs at once. A
+ * plain timer, not an alarm: a worker stopped before then loses nothing, the next start does it.
  *
  * Measured on this machine with the worker stopped before each open (10,000 people, new workers
  * assigned at random to one way or the other, about 100 opens each): the first card p50 / p95 88.4 /
