@@ -329,18 +329,31 @@ describe('a starting worker', () => {
       asked.push('all of storage.local');
       return getAll();
     };
+    // The worker has "been up a while" when the test says so.
+    let upAWhile = () => {};
+    const up = new Promise<void>((resolve) => {
+      upAWhile = resolve;
+    });
+    const db = new ThreadlineDb(name);
     main(fake.platform, createLogger('worker', recordingSink()), {
-      db: new ThreadlineDb(name),
+      db,
       policyGraceMs: 5,
-      afterStartMs: 1500,
+      afterStart: (task) => up.then(task),
     });
     const port = fakePort(SIDEBAR_PORT, sidebarSender(7));
     fake.connect(port);
     expect(await fake.send(opened, gmailSender(7))).toEqual({ ok: true });
     await expect.poll(() => threadStates(port).length).toBeGreaterThan(0);
+    // The open's check has noted the database (the step before a prune), and the worker has served
+    // another request since: nothing of the housekeeping has run.
+    await expect.poll(() => fake.platform.local.get('databaseCreatedAt')).toEqual(expect.any(Number));
+    expect(
+      await fake.send({ type: 'threadClosed', account: 'me@corp.test', threadId: 't-1' }, gmailSender(7)),
+    ).toEqual({ ok: true });
     expect(asked).toEqual([]);
+    upAWhile();
     await expect
-      .poll(() => [...asked].sort(), { timeout: 5000 })
+      .poll(() => [...asked].sort())
       .toEqual(['alarm threadline-retention', 'alarm threadline-sync', 'all of storage.local']);
   });
 });

@@ -96,5 +96,7 @@ export function main(
   void policy
     .current()
     .then(({ settings }) => platform.setTelemetryBlock(settings.blockInboxSdkTelemetry))
-    .catch(() => undefined);
+    .catch((error: unknown) =>
+      logger.warn('telemetry.setFailed', { error: error instanceof Error ? error.name : 'unknown' }),
+    );
 }

@@ -4,19 +4,22 @@ import { type RulesetSwitch, TELEMETRY_RULESET, telemetrySwitch } from './platfo
 /** declarativeNetRequest's enabled rule sets, in memory, with the updates asked of it. */
 function rulesets(enabled: string[], readDelayMs = 0) {
   const updates: unknown[] = [];
+  const fail = { read: false, update: false };
   const api: RulesetSwitch = {
     getEnabledRulesets: async () => {
       const now = [...enabled];
       await new Promise((resolve) => setTimeout(resolve, readDelayMs));
+      if (fail.read) throw new Error('read failed');
       return now;
     },
     updateEnabledRulesets: async (options) => {
+      if (fail.update) throw new Error('update failed');
       updates.push(options);
       for (const id of options.disableRulesetIds ?? []) enabled.splice(enabled.indexOf(id), 1);
       enabled.push(...(options.enableRulesetIds ?? []));
     },
   };
-  return { api, enabled, updates };
+  return { api, enabled, updates, fail };
 }
 
 describe('the telemetry rule set switch', () => {
@@ -49,5 +52,22 @@ describe('the telemetry rule set switch', () => {
     const changed = block(false);
     await Promise.all([atStart, changed]);
     expect(r.enabled).toEqual([]);
+  });
+
+  it('a failed change does not stop the next one', async () => {
+    const r = rulesets([]);
+    const block = telemetrySwitch(r.api);
+    r.fail.update = true;
+    await expect(block(true)).rejects.toThrow('update failed');
+    r.fail.update = false;
+    await block(true);
+    expect(r.enabled).toEqual([TELEMETRY_RULESET]);
+  });
+
+  it('changes the rule set as asked when it cannot read it', async () => {
+    const r = rulesets([TELEMETRY_RULESET]);
+    r.fail.read = true;
+    await telemetrySwitch(r.api)(true);
+    expect(r.updates).toEqual([{ enableRulesetIds: [TELEMETRY_RULESET] }]);
   });
 });

@@ -8,7 +8,7 @@ import { ThreadlineDb } from '../db/threadline-db';
 import type { Logger } from '../shared/logger';
 import { tabMessages } from '../shared/protocol';
 import type { StatusView } from '../shared/sidebar-port';
-import { createAfterStart } from './after-start';
+import { type AfterStart, createAfterStart } from './after-start';
 import { wakeups } from './alarms';
 import { createConnectionStore } from './connection/connection-store';
 import { createCrmSession } from './crm/crm-session';
@@ -54,8 +54,8 @@ export interface WorkerDeps {
   nowMs?: () => number;
   /** How long an empty policy store may still be filling in (tests shorten it). */
   policyGraceMs?: number;
-  /** How long after the start housekeeping waits (after-start.ts; tests shorten it). */
-  afterStartMs?: number;
+  /** When a start's housekeeping runs (after-start.ts; tests hold it and let it go). */
+  afterStart?: AfterStart;
 }
 
 export function createWorkerServices(
@@ -63,7 +63,7 @@ export function createWorkerServices(
   logger: Logger,
   deps: WorkerDeps = {},
 ): WorkerContext {
-  const afterStart = createAfterStart(deps.afterStartMs);
+  const afterStart = deps.afterStart ?? createAfterStart();
   let lastCall = 0;
   const db =
     deps.db ??
@@ -108,7 +108,11 @@ export function createWorkerServices(
     onChange: (resolved) => {
       crm.reset(); // allowed hosts may have changed
       views.statusChanged(); // a connection the policy no longer allows is shown as stopped at once
-      void platform.setTelemetryBlock(resolved.settings.blockInboxSdkTelemetry).catch(() => undefined);
+      void platform
+        .setTelemetryBlock(resolved.settings.blockInboxSdkTelemetry)
+        .catch((error: unknown) =>
+          logger.warn('telemetry.setFailed', { error: error instanceof Error ? error.name : 'unknown' }),
+        );
     },
   });
   const crm = createCrmSession({
