@@ -93,10 +93,4 @@ export function main(
     logger,
     ctx.afterStart,
   );
-  void policy
-    .current()
-    .then(({ settings }) => platform.setTelemetryBlock(settings.blockInboxSdkTelemetry))
-    .catch((error: unknown) =>
-      logger.warn('telemetry.setFailed', { error: error instanceof Error ? error.name : 'unknown' }),
-    );
 }

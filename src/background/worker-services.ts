@@ -25,7 +25,7 @@ import { createCardLookups } from './read-models/card-lookups';
 import { readExtras } from './read-models/extras';
 import { readStatus, storageFullStatus } from './read-models/status';
 import { createTeammates } from './read-models/teammates';
-import { createPolicyStore } from './settings/policy-store';
+import { createPolicyStore, type PolicyState } from './settings/policy-store';
 import { createSidebarHub } from './sidebar-hub';
 import { createBackgroundJobs } from './sync/background-jobs';
 import { watchCacheLoss } from './sync/cache-loss';
@@ -99,6 +99,11 @@ export function createWorkerServices(
   const privacy = createPrivacyCentre({ db, consent, nowMs, connectionInfo: () => connection.info() });
   const teammates = createTeammates(db);
   const provisionalId = createProvisionalIds(nowMs);
+  // The telemetry rule follows the policy: as read at the start (below), and at every change.
+  const telemetryFailed = (error: unknown) =>
+    logger.warn('telemetry.setFailed', { error: error instanceof Error ? error.name : 'unknown' });
+  const applyTelemetry = (resolved: PolicyState): void =>
+    void platform.setTelemetryBlock(resolved.settings.blockInboxSdkTelemetry).catch(telemetryFailed);
   const policy = createPolicyStore({
     managed: platform.managed,
     session: platform.session,
@@ -108,13 +113,10 @@ export function createWorkerServices(
     onChange: (resolved) => {
       crm.reset(); // allowed hosts may have changed
       views.statusChanged(); // a connection the policy no longer allows is shown as stopped at once
-      void platform
-        .setTelemetryBlock(resolved.settings.blockInboxSdkTelemetry)
-        .catch((error: unknown) =>
-          logger.warn('telemetry.setFailed', { error: error instanceof Error ? error.name : 'unknown' }),
-        );
+      applyTelemetry(resolved);
     },
   });
+  void policy.current().then(applyTelemetry, telemetryFailed);
   const crm = createCrmSession({
     connection,
     consent,
