@@ -3,6 +3,7 @@
  * takes, and which copy of a lane message runs.
  */
 import { z } from 'zod/mini';
+import { lazySchema } from '../shared/lazy-schema';
 import type { Logger } from '../shared/logger';
 import type { AnyRequest } from '../shared/protocol';
 import {
@@ -20,13 +21,15 @@ import type { KeyValueArea } from './platform';
 /** storage.session: each tab's key and the content script it was issued to, across worker restarts. */
 const SESSION_KEY = 'tabLanes';
 
-const issuedSchema = z.record(
-  z.string(),
-  z.object({
-    key: laneKeySchema,
-    documentId: z.nullable(z.string()),
-    frameId: z.nullable(z.number()),
-  }),
+const issuedSchema = lazySchema(() =>
+  z.record(
+    z.string(),
+    z.object({
+      key: laneKeySchema,
+      documentId: z.nullable(z.string()),
+      frameId: z.nullable(z.number()),
+    }),
+  ),
 );
 type Issued = z.infer<typeof issuedSchema>;
 

@@ -5,184 +5,215 @@
  * - requests to the worker (`runtime.sendMessage`): `messages`, one entry per type with its senders,
  *   strict request schema and response schema; a handler that throws answers `workerErrorSchema`.
  *   Pages and the content script send them through `shared/worker-client.ts`.
- * - worker → content script (`tabs.sendMessage`): `tabMessages`, request and response each (made at load).
+ * - worker → content script (`tabs.sendMessage`): `tabMessages`, request and response each.
  * - the sidebar port (`runtime.connect({ name: SIDEBAR_PORT })`): `shared/sidebar-port.ts`.
  * Objects are strict (an unknown field is refused, not stripped); nothing crosses a boundary as `any`.
  */
 // zod/mini: same validation, tree-shakable, so the content script stays a few kB (issue 2).
 import { z } from 'zod/mini';
 import { RECORD_TYPES } from './crm-model';
+import { lazySchema } from './lazy-schema';
 import { statusViewSchema } from './status-view';
 import { laneKeySchema } from './tab-lane';
 
 /** A content script's running count of its lane messages (tab-lane.ts). */
-const laneSeqSchema = z.number().check(z.int(), z.nonnegative());
+const laneSeqSchema = lazySchema(() => z.number().check(z.int(), z.nonnegative()));
 
 /** Upper bounds keep a hostile or broken page from making the worker allocate without limit. */
 const LIMITS = { participants: 20_000, messages: 5_000, text: 2_000, id: 256, address: 320 } as const;
 
-export const participantSchema = z.strictObject({
-  name: z.string().check(z.maxLength(LIMITS.text)),
-  address: z.string().check(z.minLength(1), z.maxLength(LIMITS.address)),
-});
+export const participantSchema = lazySchema(() =>
+  z.strictObject({
+    name: z.string().check(z.maxLength(LIMITS.text)),
+    address: z.string().check(z.minLength(1), z.maxLength(LIMITS.address)),
+  }),
+);
 export type Participant = z.infer<typeof participantSchema>;
 
-const idString = z.string().check(z.minLength(1), z.maxLength(LIMITS.id));
+const idString = lazySchema(() => z.string().check(z.minLength(1), z.maxLength(LIMITS.id)));
 
 /** One message of a thread: who and when, never the body (that is read only when logging `full`). */
-export const messageFactsSchema = z.strictObject({
-  messageId: idString,
-  from: participantSchema,
-  recipients: z.array(participantSchema).check(z.maxLength(LIMITS.participants)),
-  /** Unix seconds, when Gmail shows a parseable date. */
-  date: z.nullable(z.number()),
-});
+export const messageFactsSchema = lazySchema(() =>
+  z.strictObject({
+    messageId: idString,
+    from: participantSchema,
+    recipients: z.array(participantSchema).check(z.maxLength(LIMITS.participants)),
+    /** Unix seconds, when Gmail shows a parseable date. */
+    date: z.nullable(z.number()),
+  }),
+);
 export type MessageFacts = z.infer<typeof messageFactsSchema>;
 
-export const threadFactsSchema = z.strictObject({
-  threadId: idString,
-  subject: z.string().check(z.maxLength(LIMITS.text)),
-  participants: z.array(participantSchema).check(z.maxLength(LIMITS.participants)),
-  messageIds: z.array(idString).check(z.maxLength(LIMITS.messages)),
-  messages: z.optional(z.array(messageFactsSchema).check(z.maxLength(LIMITS.messages))),
-  /** Collapsed messages whose people Gmail did not expose (InboxSDK cannot read them until expanded). */
-  unreadMessages: z.optional(z.number().check(z.int(), z.minimum(0), z.maximum(LIMITS.messages))),
-});
+export const threadFactsSchema = lazySchema(() =>
+  z.strictObject({
+    threadId: idString,
+    subject: z.string().check(z.maxLength(LIMITS.text)),
+    participants: z.array(participantSchema).check(z.maxLength(LIMITS.participants)),
+    messageIds: z.array(idString).check(z.maxLength(LIMITS.messages)),
+    messages: z.optional(z.array(messageFactsSchema).check(z.maxLength(LIMITS.messages))),
+    /** Collapsed messages whose people Gmail did not expose (InboxSDK cannot read them until expanded). */
+    unreadMessages: z.optional(z.number().check(z.int(), z.minimum(0), z.maximum(LIMITS.messages))),
+  }),
+);
 export type ThreadFacts = z.infer<typeof threadFactsSchema>;
 
 /** The Gmail account (address) the tab is signed in to; every piece of state is per account. */
-export const accountSchema = z.string().check(z.minLength(3), z.maxLength(LIMITS.address), z.includes('@'));
+export const accountSchema = lazySchema(() =>
+  z.string().check(z.minLength(3), z.maxLength(LIMITS.address), z.includes('@')),
+);
 
 export const CRM_KINDS = ['local', 'copper', 'hubspot'] as const;
 export type CrmKind = (typeof CRM_KINDS)[number];
-export const connectionInputSchema = z.strictObject({
-  kind: z.enum(CRM_KINDS),
-  baseUrl: z.string().check(z.maxLength(500)),
-  apiKey: z.string().check(z.minLength(1), z.maxLength(500)),
-  email: z.string().check(z.minLength(3), z.maxLength(LIMITS.address), z.includes('@')),
-  /** Requests per minute Threadline allows itself; defaults to just under Copper's 180. */
-  requestsPerMinute: z.optional(z.number().check(z.int(), z.minimum(1), z.maximum(100_000))),
-  /** HubSpot: requests per 10 seconds, from the account tier chosen at connect (100, 190 or 250). */
-  requestsPerWindow: z.optional(z.number().check(z.int(), z.minimum(1), z.maximum(100_000))),
-});
+export const connectionInputSchema = lazySchema(() =>
+  z.strictObject({
+    kind: z.enum(CRM_KINDS),
+    baseUrl: z.string().check(z.maxLength(500)),
+    apiKey: z.string().check(z.minLength(1), z.maxLength(500)),
+    email: z.string().check(z.minLength(3), z.maxLength(LIMITS.address), z.includes('@')),
+    /** Requests per minute Threadline allows itself; defaults to just under Copper's 180. */
+    requestsPerMinute: z.optional(z.number().check(z.int(), z.minimum(1), z.maximum(100_000))),
+    /** HubSpot: requests per 10 seconds, from the account tier chosen at connect (100, 190 or 250). */
+    requestsPerWindow: z.optional(z.number().check(z.int(), z.minimum(1), z.maximum(100_000))),
+  }),
+);
 export type ConnectionInput = z.infer<typeof connectionInputSchema>;
 
 /**
  * The settings in force, as the worker tells its pages (`getSettings`): what shared/settings.ts
  * decides from the defaults, the user's choices and the admin policy. Its type is `Settings`.
  */
-export const settingsSchema = z.strictObject({
-  crmKind: z.nullable(z.enum(CRM_KINDS)),
-  crmBaseUrl: z.nullable(z.string()),
-  extraAllowedCrmHosts: z.array(z.string()),
-  /** Empty: every Google account. */
-  allowedAccountDomains: z.array(z.string()),
-  emailContentLevel: z.enum(['none', 'metadata', 'full']),
-  autoLogDefault: z.boolean(),
-  autoLogUserChangeable: z.boolean(),
-  neverLog: z.array(z.string()),
-  internalDomains: z.array(z.string()),
-  retentionDays: z.number(),
-  prohibitedDataMode: z.enum(['block', 'warn', 'off']),
-  blockInboxSdkTelemetry: z.boolean(),
-  emailTrackingAllowed: z.boolean(),
-  disclosureTextUrl: z.nullable(z.string()),
-});
+export const settingsSchema = lazySchema(() =>
+  z.strictObject({
+    crmKind: z.nullable(z.enum(CRM_KINDS)),
+    crmBaseUrl: z.nullable(z.string()),
+    extraAllowedCrmHosts: z.array(z.string()),
+    /** Empty: every Google account. */
+    allowedAccountDomains: z.array(z.string()),
+    emailContentLevel: z.enum(['none', 'metadata', 'full']),
+    autoLogDefault: z.boolean(),
+    autoLogUserChangeable: z.boolean(),
+    neverLog: z.array(z.string()),
+    internalDomains: z.array(z.string()),
+    retentionDays: z.number(),
+    prohibitedDataMode: z.enum(['block', 'warn', 'off']),
+    blockInboxSdkTelemetry: z.boolean(),
+    emailTrackingAllowed: z.boolean(),
+    disclosureTextUrl: z.nullable(z.string()),
+  }),
+);
 
 /** A saved CRM connection, as the options page may see it (never the API key). */
-export const connectionInfoSchema = z.strictObject({
-  kind: z.enum(CRM_KINDS),
-  baseUrl: z.string(),
-  email: z.string(),
-  accountName: z.string(),
-  userName: z.string(),
-  connectedAt: z.number(),
-  requestsPerMinute: z.optional(z.number()),
-  requestsPerWindow: z.optional(z.number()),
-  /** Whether the CRM has leads Threadline can show and create (HubSpot: no). Absent: yes. */
-  leads: z.optional(z.boolean()),
-  /** Whether person tags can be written (HubSpot: no; its card shows the lifecycle stage there). Absent: yes. */
-  tags: z.optional(z.boolean()),
-});
+export const connectionInfoSchema = lazySchema(() =>
+  z.strictObject({
+    kind: z.enum(CRM_KINDS),
+    baseUrl: z.string(),
+    email: z.string(),
+    accountName: z.string(),
+    userName: z.string(),
+    connectedAt: z.number(),
+    requestsPerMinute: z.optional(z.number()),
+    requestsPerWindow: z.optional(z.number()),
+    /** Whether the CRM has leads Threadline can show and create (HubSpot: no). Absent: yes. */
+    leads: z.optional(z.boolean()),
+    /** Whether person tags can be written (HubSpot: no; its card shows the lifecycle stage there). Absent: yes. */
+    tags: z.optional(z.boolean()),
+  }),
+);
 export type ConnectionInfo = z.infer<typeof connectionInfoSchema>;
 
-const connectionResult = z.union([
-  z.strictObject({ ok: z.literal(true), info: connectionInfoSchema }),
-  z.strictObject({ ok: z.literal(false), error: z.string() }),
-]);
+const connectionResult = lazySchema(() =>
+  z.union([
+    z.strictObject({ ok: z.literal(true), info: connectionInfoSchema }),
+    z.strictObject({ ok: z.literal(false), error: z.string() }),
+  ]),
+);
 
-export const searchResultSchema = z.strictObject({
-  kind: z.enum(['person', 'company', 'lead', 'opportunity']),
-  id: z.number(),
-  title: z.string(),
-  subtitle: z.string(),
-});
+export const searchResultSchema = lazySchema(() =>
+  z.strictObject({
+    kind: z.enum(['person', 'company', 'lead', 'opportunity']),
+    id: z.number(),
+    title: z.string(),
+    subtitle: z.string(),
+  }),
+);
 export type SearchResult = z.infer<typeof searchResultSchema>;
 
-export const recordRef = z.strictObject({
-  type: z.enum(RECORD_TYPES),
-  id: z.number().check(z.int()),
-});
+export const recordRef = lazySchema(() =>
+  z.strictObject({
+    type: z.enum(RECORD_TYPES),
+    id: z.number().check(z.int()),
+  }),
+);
 const accountField = { account: accountSchema };
 /**
  * A save of a note, task or deal: the sidebar's id for it, the same when the user saves the same
  * input again after no answer or a failure (the first may have been queued before the worker
  * stopped). The worker queues each id once (outbox/user-actions.ts).
  */
-const actionIdField = { actionId: z.string().check(z.regex(/^[A-Za-z0-9-]{8,64}$/)) };
+const actionIdField = { actionId: lazySchema(() => z.string().check(z.regex(/^[A-Za-z0-9-]{8,64}$/))) };
 const NOTE_MAX = 20_000;
 /** A body read from Gmail for logging at content level `full` (truncated by the content script). */
 export const BODY_MAX = 20_000;
 
-export const privacyCountsSchema = z.record(z.string(), z.number());
-export const auditRowSchema = z.strictObject({
-  at: z.number(),
-  purpose: z.string(),
-  host: z.string(),
-  method: z.string(),
-  dataClasses: z.array(z.string()),
-  recordIds: z.array(z.string()),
-  bytes: z.number(),
-});
+export const privacyCountsSchema = lazySchema(() => z.record(z.string(), z.number()));
+export const auditRowSchema = lazySchema(() =>
+  z.strictObject({
+    at: z.number(),
+    purpose: z.string(),
+    host: z.string(),
+    method: z.string(),
+    dataClasses: z.array(z.string()),
+    recordIds: z.array(z.string()),
+    bytes: z.number(),
+  }),
+);
 export type AuditRowView = z.infer<typeof auditRowSchema>;
-export const consentViewSchema = z.strictObject({
-  scope: z.string(),
-  version: z.number(),
-  textHash: z.string(),
-  grantedAt: z.number(),
-  withdrawnAt: z.nullable(z.number()),
-  current: z.boolean(),
-});
+export const consentViewSchema = lazySchema(() =>
+  z.strictObject({
+    scope: z.string(),
+    version: z.number(),
+    textHash: z.string(),
+    grantedAt: z.number(),
+    withdrawnAt: z.nullable(z.number()),
+    current: z.boolean(),
+  }),
+);
 export type ConsentView = z.infer<typeof consentViewSchema>;
 
 /** User settings the pages may change (where policy leaves them free). */
-export const userSettingsPatchSchema = z.strictObject({
-  emailContentLevel: z.optional(z.enum(['none', 'metadata', 'full'])),
-  autoLogDefault: z.optional(z.boolean()),
-  neverLog: z.optional(z.array(z.string().check(z.maxLength(320))).check(z.maxLength(1000))),
-  retentionDays: z.optional(z.number().check(z.int(), z.minimum(1), z.maximum(3650))),
-  prohibitedDataMode: z.optional(z.enum(['block', 'warn', 'off'])),
-});
+export const userSettingsPatchSchema = lazySchema(() =>
+  z.strictObject({
+    emailContentLevel: z.optional(z.enum(['none', 'metadata', 'full'])),
+    autoLogDefault: z.optional(z.boolean()),
+    neverLog: z.optional(z.array(z.string().check(z.maxLength(320))).check(z.maxLength(1000))),
+    retentionDays: z.optional(z.number().check(z.int(), z.minimum(1), z.maximum(3650))),
+    prohibitedDataMode: z.optional(z.enum(['block', 'warn', 'off'])),
+  }),
+);
 
-const ack = z.strictObject({ ok: z.literal(true) });
+const ack = lazySchema(() => z.strictObject({ ok: z.literal(true) }));
 /** What the prohibited-data guard found (kinds and where, never the values) and what may be done. */
-const prohibitedAnswer = z.strictObject({
-  mode: z.enum(['block', 'warn']),
-  findings: z.array(
-    z.strictObject({
-      kind: z.enum(['card', 'ssn', 'iban', 'routing']),
-      /** Which message of the thread (1-based) and of how many; null for a note. */
-      message: z.nullable(z.number()),
-      of: z.nullable(z.number()),
-      start: z.number(),
-      end: z.number(),
-    }),
-  ),
-});
-const done = z.union([
-  z.strictObject({ ok: z.literal(true) }),
-  z.strictObject({ ok: z.literal(false), error: z.string() }),
-]);
+const prohibitedAnswer = lazySchema(() =>
+  z.strictObject({
+    mode: z.enum(['block', 'warn']),
+    findings: z.array(
+      z.strictObject({
+        kind: z.enum(['card', 'ssn', 'iban', 'routing']),
+        /** Which message of the thread (1-based) and of how many; null for a note. */
+        message: z.nullable(z.number()),
+        of: z.nullable(z.number()),
+        start: z.number(),
+        end: z.number(),
+      }),
+    ),
+  }),
+);
+const done = lazySchema(() =>
+  z.union([
+    z.strictObject({ ok: z.literal(true) }),
+    z.strictObject({ ok: z.literal(false), error: z.string() }),
+  ]),
+);
 
 /** The contexts a message can come from, as the worker classifies `runtime.MessageSender`. */
 export type SenderKind = 'gmailContentScript' | 'sidebarPage' | 'optionsPage' | 'popupPage';
@@ -671,12 +702,14 @@ export function parseRequest(message: unknown): ParsedRequest {
  * The answer of a handler that threw: the caller gets an error, not a silence it would retry.
  * `message` is for the user (plain words, never content); `retry` says whether trying again may help.
  */
-export const workerErrorSchema = z.strictObject({
-  threadlineError: z.strictObject({
-    message: z.string().check(z.maxLength(LIMITS.text)),
-    retry: z.boolean(),
+export const workerErrorSchema = lazySchema(() =>
+  z.strictObject({
+    threadlineError: z.strictObject({
+      message: z.string().check(z.maxLength(LIMITS.text)),
+      retry: z.boolean(),
+    }),
   }),
-});
+);
 export type WorkerErrorAnswer = z.infer<typeof workerErrorSchema>;
 
 /**
@@ -687,18 +720,24 @@ export type WorkerErrorAnswer = z.infer<typeof workerErrorSchema>;
  */
 export const tabMessages = {
   focusSidebar: {
-    request: z.strictObject({ type: z.literal('focusSidebar') }),
-    response: z.boolean(),
+    request: lazySchema(() => z.strictObject({ type: z.literal('focusSidebar') })),
+    response: lazySchema(() => z.boolean()),
   },
   readBodies: {
-    request: z.strictObject({
-      type: z.literal('readBodies'),
-      threadId: idString,
-      messageIds: z.array(idString).check(z.maxLength(LIMITS.messages)),
-    }),
-    response: z.strictObject({
-      bodies: z.array(z.strictObject({ messageId: idString, text: z.string().check(z.maxLength(BODY_MAX)) })),
-    }),
+    request: lazySchema(() =>
+      z.strictObject({
+        type: z.literal('readBodies'),
+        threadId: idString,
+        messageIds: z.array(idString).check(z.maxLength(LIMITS.messages)),
+      }),
+    ),
+    response: lazySchema(() =>
+      z.strictObject({
+        bodies: z.array(
+          z.strictObject({ messageId: idString, text: z.string().check(z.maxLength(BODY_MAX)) }),
+        ),
+      }),
+    ),
   },
 } as const satisfies Record<string, { request: z.ZodMiniType; response: z.ZodMiniType }>;
 export type TabMessageType = keyof typeof tabMessages;

@@ -4,6 +4,7 @@
  * setting. Invalid policy values are ignored one by one, each with a warning, and the rest applies.
  */
 import { z } from 'zod/mini';
+import { lazySchema } from './lazy-schema';
 import type { settingsSchema } from './protocol';
 
 export const CONTENT_LEVELS = ['none', 'metadata', 'full'] as const;
@@ -28,44 +29,53 @@ export const DEFAULT_SETTINGS: Readonly<Settings> = {
   disclosureTextUrl: null,
 };
 
-const domain = z.string().check(z.regex(/^(?=.{1,253}$)([a-z0-9-]+\.)+[a-z0-9-]{2,}$/i, 'not a domain'));
-const host = z.string().check(z.regex(/^(?=.{1,253}$)([a-z0-9-]+\.)*[a-z0-9-]+(:\d{1,5})?$/i, 'not a host'));
-const addressOrDomain = z
-  .string()
-  .check(z.regex(/^([^\s@]+@)?([a-z0-9-]+\.)+[a-z0-9-]{2,}$/i, 'not an address or domain'));
-const secureUrl = z.string().check(
-  z.refine((value) => {
-    try {
-      const url = new URL(value);
-      return (
-        url.protocol === 'https:' ||
-        (url.protocol === 'http:' && ['127.0.0.1', 'localhost'].includes(url.hostname))
-      );
-    } catch {
-      return false;
-    }
-  }, 'must be an https:// URL'),
+const domain = lazySchema(() =>
+  z.string().check(z.regex(/^(?=.{1,253}$)([a-z0-9-]+\.)+[a-z0-9-]{2,}$/i, 'not a domain')),
+);
+const host = lazySchema(() =>
+  z.string().check(z.regex(/^(?=.{1,253}$)([a-z0-9-]+\.)*[a-z0-9-]+(:\d{1,5})?$/i, 'not a host')),
+);
+const addressOrDomain = lazySchema(() =>
+  z.string().check(z.regex(/^([^\s@]+@)?([a-z0-9-]+\.)+[a-z0-9-]{2,}$/i, 'not an address or domain')),
+);
+const secureUrl = lazySchema(() =>
+  z.string().check(
+    z.refine((value) => {
+      try {
+        const url = new URL(value);
+        return (
+          url.protocol === 'https:' ||
+          (url.protocol === 'http:' && ['127.0.0.1', 'localhost'].includes(url.hostname))
+        );
+      } catch {
+        return false;
+      }
+    }, 'must be an https:// URL'),
+  ),
 );
 const list = <T extends z.ZodMiniType>(item: T) => z.array(item).check(z.maxLength(1000));
 
 /** Policy key (as admins write it) → the setting it sets, and what a valid value is. */
 export const POLICY_KEYS = {
-  CrmKind: { setting: 'crmKind', schema: z.enum(['copper', 'local', 'hubspot']) },
+  CrmKind: { setting: 'crmKind', schema: lazySchema(() => z.enum(['copper', 'local', 'hubspot'])) },
   CrmBaseUrl: { setting: 'crmBaseUrl', schema: secureUrl },
-  ExtraAllowedCrmHosts: { setting: 'extraAllowedCrmHosts', schema: list(host) },
-  AllowedGoogleAccountDomains: { setting: 'allowedAccountDomains', schema: list(domain) },
-  EmailContentLevel: { setting: 'emailContentLevel', schema: z.enum(CONTENT_LEVELS) },
-  AutoLogDefault: { setting: 'autoLogDefault', schema: z.boolean() },
-  AutoLogUserChangeable: { setting: 'autoLogUserChangeable', schema: z.boolean() },
-  NeverLog: { setting: 'neverLog', schema: list(addressOrDomain) },
-  InternalDomains: { setting: 'internalDomains', schema: list(domain) },
+  ExtraAllowedCrmHosts: { setting: 'extraAllowedCrmHosts', schema: lazySchema(() => list(host)) },
+  AllowedGoogleAccountDomains: { setting: 'allowedAccountDomains', schema: lazySchema(() => list(domain)) },
+  EmailContentLevel: { setting: 'emailContentLevel', schema: lazySchema(() => z.enum(CONTENT_LEVELS)) },
+  AutoLogDefault: { setting: 'autoLogDefault', schema: lazySchema(() => z.boolean()) },
+  AutoLogUserChangeable: { setting: 'autoLogUserChangeable', schema: lazySchema(() => z.boolean()) },
+  NeverLog: { setting: 'neverLog', schema: lazySchema(() => list(addressOrDomain)) },
+  InternalDomains: { setting: 'internalDomains', schema: lazySchema(() => list(domain)) },
   RetentionDays: {
     setting: 'retentionDays',
-    schema: z.number().check(z.int(), z.minimum(1), z.maximum(3650)),
+    schema: lazySchema(() => z.number().check(z.int(), z.minimum(1), z.maximum(3650))),
   },
-  ProhibitedDataMode: { setting: 'prohibitedDataMode', schema: z.enum(['block', 'warn', 'off']) },
-  BlockInboxSdkTelemetry: { setting: 'blockInboxSdkTelemetry', schema: z.boolean() },
-  EmailTrackingAllowed: { setting: 'emailTrackingAllowed', schema: z.boolean() },
+  ProhibitedDataMode: {
+    setting: 'prohibitedDataMode',
+    schema: lazySchema(() => z.enum(['block', 'warn', 'off'])),
+  },
+  BlockInboxSdkTelemetry: { setting: 'blockInboxSdkTelemetry', schema: lazySchema(() => z.boolean()) },
+  EmailTrackingAllowed: { setting: 'emailTrackingAllowed', schema: lazySchema(() => z.boolean()) },
   DisclosureTextUrl: { setting: 'disclosureTextUrl', schema: secureUrl },
 } as const satisfies Record<string, { setting: keyof Settings; schema: z.ZodMiniType }>;
 

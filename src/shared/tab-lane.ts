@@ -22,21 +22,26 @@
  * the key. Each lane serves the one sidebar connection that opened it.
  */
 import { z } from 'zod/mini';
+import { lazySchema } from './lazy-schema';
 
-export const laneKeySchema = z.string().check(z.regex(/^[0-9a-f]{32}$/));
+export const laneKeySchema = lazySchema(() => z.string().check(z.regex(/^[0-9a-f]{32}$/)));
 /** Which of the tab's sidebar connections opens the lane (the worker's own name for it). */
-export const laneConnectionSchema = z.string().check(z.regex(/^[0-9a-f]{16}$/));
+export const laneConnectionSchema = lazySchema(() => z.string().check(z.regex(/^[0-9a-f]{16}$/)));
 
 /** Content script → sidebar frame (`window.postMessage`, with the content script's port). */
-export const laneOfferSchema = z.strictObject({ type: z.literal('threadlineLaneOffer'), key: laneKeySchema });
+export const laneOfferSchema = lazySchema(() =>
+  z.strictObject({ type: z.literal('threadlineLaneOffer'), key: laneKeySchema }),
+);
 export type LaneOffer = z.infer<typeof laneOfferSchema>;
 
 /** Sidebar → worker (`ServiceWorker.postMessage`, with the sidebar's port). */
-export const laneOpenSchema = z.strictObject({
-  type: z.literal('threadlineLaneOpen'),
-  key: laneKeySchema,
-  connection: laneConnectionSchema,
-});
+export const laneOpenSchema = lazySchema(() =>
+  z.strictObject({
+    type: z.literal('threadlineLaneOpen'),
+    key: laneKeySchema,
+    connection: laneConnectionSchema,
+  }),
+);
 export type LaneOpen = z.infer<typeof laneOpenSchema>;
 
 /** The only requests the lane carries: the hot path's, each with a `seq` for the worker to de-duplicate. */

@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -108,5 +109,32 @@ describe('project structure (CONVENTIONS.md)', () => {
         .map((line) => `${relative(ROOT, join(ROOT, f))}: ${line.trim()}`),
     );
     expect(unjustified).toEqual([]);
+  });
+
+  it('makes no zod schema when a file loads: a top-level schema is a lazySchema (CONTRIBUTING.md)', () => {
+    // A zod call outside any function runs when the file loads, in every context that imports it
+    // (a woken worker before it can take its message). Inside a function, `lazySchema` included,
+    // it runs at first use.
+    const eager = sources.flatMap((f) => {
+      const file = ts.createSourceFile(f, read(f), ts.ScriptTarget.Latest, true);
+      const found: string[] = [];
+      const visit = (node: ts.Node): void => {
+        if (ts.isFunctionLike(node)) return;
+        if (
+          ts.isCallExpression(node) &&
+          ts.isPropertyAccessExpression(node.expression) &&
+          ts.isIdentifier(node.expression.expression) &&
+          node.expression.expression.text === 'z'
+        ) {
+          found.push(`${f}:${file.getLineAndCharacterOfPosition(node.getStart()).line + 1}`);
+          return;
+        }
+        ts.forEachChild(node, visit);
+      };
+      visit(file);
+      return found;
+    });
+    expect(sources.filter((f) => read(f).includes("from 'zod/mini'")).length).toBeGreaterThan(10);
+    expect(eager).toEqual([]);
   });
 });

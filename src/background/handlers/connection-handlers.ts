@@ -2,6 +2,7 @@ import { isStorageFull, StorageFullError } from '../../db/storage-full';
 /** The options page's connection: show, test, connect, disconnect; the toolbar popup's overview. */
 
 import { z } from 'zod/mini';
+import { lazySchema } from '../../shared/lazy-schema';
 import { type ConnectionInfo, CRM_KINDS } from '../../shared/protocol';
 import { accountAllowed } from '../../shared/settings';
 import { startSyncAlarm } from '../alarms';
@@ -31,7 +32,9 @@ const sameCrm = (a: CrmIdentity, b: CrmIdentity): boolean =>
 
 /** storage.local: which CRM was connected last (no key), kept outside the database. */
 const LAST_CRM = 'lastConnectedCrm';
-const lastCrmSchema = z.object({ kind: z.enum(CRM_KINDS), baseUrl: z.string(), accountName: z.string() });
+const lastCrmSchema = lazySchema(() =>
+  z.object({ kind: z.enum(CRM_KINDS), baseUrl: z.string(), accountName: z.string() }),
+);
 const pick = ({ kind, baseUrl, accountName }: CrmIdentity): CrmIdentity => ({ kind, baseUrl, accountName });
 
 export function createConnectionHandlers(ctx: WorkerContext): ConnectionHandlers {

@@ -5,6 +5,7 @@
  * fine: the next sync finds out again.
  */
 import { z } from 'zod/mini';
+import { lazySchema } from '../../shared/lazy-schema';
 import { backoffDelay } from '../crm/backoff';
 import type { KeyValueArea } from '../platform';
 
@@ -14,9 +15,8 @@ export const STORAGE_RETRY_BASE_MS = 30_000;
 /** …up to the sync period: never longer than the sync alarm would wait anyway. */
 export const STORAGE_RETRY_CAP_MS = 5 * 60_000;
 
-const pausedSchema = z.record(
-  z.string(),
-  z.object({ since: z.number(), attempts: z.number(), retryAt: z.number() }),
+const pausedSchema = lazySchema(() =>
+  z.record(z.string(), z.object({ since: z.number(), attempts: z.number(), retryAt: z.number() })),
 );
 export type StoragePauses = z.infer<typeof pausedSchema>;
 export type StoragePauseEntry = StoragePauses[string];

@@ -8,6 +8,7 @@
  */
 import { z } from 'zod/mini';
 import type { CrmUser, Task } from '../../../shared/crm-model';
+import { lazySchema } from '../../../shared/lazy-schema';
 import { dealMarkerLine, hasDealMarker } from '../../../shared/threadline-marker';
 import { t } from '../../i18n';
 import type { CrmClient, DateOrder, DeltaStyle, Page, PageQuery, RecordEntity } from '../crm-client';
@@ -59,7 +60,7 @@ const LOOKUP = { purpose: 'lookupContact', dataClasses: ['googleUserData'] } as 
 const LOOKUP_REUSE_MS = 60_000;
 /** The duplicate check of a task reads at most this many of the newest open tasks. */
 const TASK_CHECK_PAGES = 2;
-const idOnly = z.object({ id: z.number() });
+const idOnly = lazySchema(() => z.object({ id: z.number() }));
 
 const orNull = async <T>(promise: Promise<T>): Promise<T | null> => {
   try {

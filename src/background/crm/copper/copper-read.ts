@@ -5,6 +5,7 @@
  * one record.
  */
 import { z } from 'zod/mini';
+import { lazySchema } from '../../../shared/lazy-schema';
 import { describeIssues } from '../../../shared/protocol';
 import { CrmError } from '../crm-error';
 import type { CrmAnswer } from '../crm-transport';
@@ -21,7 +22,7 @@ export function parse<S extends z.ZodMiniType>(schema: S, value: unknown, what: 
   return result.data;
 }
 
-const anArray = z.array(z.unknown());
+const anArray = lazySchema(() => z.array(z.unknown()));
 
 export interface Tolerant<T> {
   records: T[];

@@ -10,17 +10,20 @@
  * The sync engine only sees an opaque cursor (`Page.nextCursor`); this file alone knows the window.
  */
 import { z } from 'zod/mini';
+import { lazySchema } from '../../../shared/lazy-schema';
 
 export const COPPER_SEARCH_WINDOW = 100_000;
 
-const sweepCursor = z.object({
-  /** `minimum_created_date` (unix seconds; 0 = from the first record). */
-  from: z.number(),
-  /** The page within that filter (from 1). */
-  page: z.number(),
-  /** Records created at exactly `from` already returned: not returned again. */
-  seen: z.array(z.number()),
-});
+const sweepCursor = lazySchema(() =>
+  z.object({
+    /** `minimum_created_date` (unix seconds; 0 = from the first record). */
+    from: z.number(),
+    /** The page within that filter (from 1). */
+    page: z.number(),
+    /** Records created at exactly `from` already returned: not returned again. */
+    seen: z.array(z.number()),
+  }),
+);
 export type SweepCursor = z.infer<typeof sweepCursor>;
 
 const START: SweepCursor = { from: 0, page: 1, seen: [] };
@@ -53,7 +56,7 @@ export function sweepBody(cursor: SweepCursor, pageSize: number): Record<string,
   };
 }
 
-const created = z.object({ id: z.number(), date_created: z.number() });
+const created = lazySchema(() => z.object({ id: z.number(), date_created: z.number() }));
 
 /**
  * Given the raw elements of a sweep page: those not already returned (at the cursor's second), and

@@ -1,0 +1,35 @@
+/**
+ * A schema made when first used, not when its file loads.
+ *
+ * Every context loads the shared schema files (a woken worker, each Gmail tab's content script,
+ * each sidebar) and uses a few of their schemas, while making a zod schema is work: each one and
+ * each of its parts is an object set up property by property. Made at load, the schemas of
+ * shared/ and crm/ were about two thirds of the worker's module evaluation (9 of 13.5 ms per
+ * evaluation of the built worker script with its code cache, in Node), all of it before a woken
+ * worker can take the message that woke it.
+ *
+ * The value stands for the schema itself (its type is the schema's), so it is used, composed and
+ * inferred as the schema: the first property read makes it, once. Only a proxy can stand in like
+ * that; zod reads `_zod` and the methods through it.
+ */
+export function lazySchema<T extends object>(make: () => T): T {
+  let made: T | undefined;
+  const real = (): T => {
+    made ??= make();
+    return made;
+  };
+  return new Proxy({} as T, {
+    get: (_target, key) => Reflect.get(real(), key),
+    has: (_target, key) => Reflect.has(real(), key),
+    set: (_target, key, value) => Reflect.set(real(), key, value),
+    defineProperty: (_target, key, descriptor) => Reflect.defineProperty(real(), key, descriptor),
+    deleteProperty: (_target, key) => Reflect.deleteProperty(real(), key),
+    ownKeys: () => Reflect.ownKeys(real()),
+    // Said configurable: a proxy may not report a fixed property its own (empty) target lacks.
+    getOwnPropertyDescriptor: (_target, key) => {
+      const descriptor = Reflect.getOwnPropertyDescriptor(real(), key);
+      return descriptor && { ...descriptor, configurable: true };
+    },
+    getPrototypeOf: () => Reflect.getPrototypeOf(real()),
+  });
+}
