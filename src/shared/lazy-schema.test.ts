@@ -22,7 +22,9 @@ describe('lazySchema', () => {
     const list = lazySchema(() => z.strictObject({ refs: z.array(ref), note: maybe }));
     expect(list.parse({ refs: [{ type: 'person', id: 3 }] })).toEqual({ refs: [{ type: 'person', id: 3 }] });
     expect(list.safeParse({ refs: [{ type: 'person', id: 3.5 }] }).success).toBe(false);
-    // An optional stays optional through the stand-in (zod reads `_zod.optin` through it).
+    // An optional stays optional through the stand-in (zod reads `_zod.optin` through it)...
+    expect('note' in list.parse({ refs: [] })).toBe(false);
+    // ...and checks its value when there is one.
     expect(list.safeParse({ refs: [], note: 7 }).success).toBe(false);
     const either = z.discriminatedUnion('type', [ref, z.strictObject({ type: z.literal('company') })]);
     expect(either.parse({ type: 'company' })).toEqual({ type: 'company' });
@@ -30,6 +32,30 @@ describe('lazySchema', () => {
     const more = z.extend(ref, { name: z.string() });
     expect(more.parse({ type: 'person', id: 1, name: 'x' })).toEqual({ type: 'person', id: 1, name: 'x' });
     expect(ref.def.shape.id).toBe(id);
+    const bare = z.omit(ref, { id: true });
+    expect(bare.parse({ type: 'person' })).toEqual({ type: 'person' });
+    expect(z.keyof(ref).options).toEqual(['type', 'id']);
+  });
+
+  it('tries again after a make that threw, and says so when a schema reads itself as it is made', () => {
+    let tries = 0;
+    const flaky = lazySchema(() => {
+      tries += 1;
+      if (tries === 1) throw new Error('not yet');
+      return z.string();
+    });
+    expect(() => flaky.parse('a')).toThrow('not yet');
+    expect(flaky.parse('a')).toBe('a');
+    const selfish: z.ZodMiniString = lazySchema(() => selfish.check(z.minLength(1)));
+    expect(() => selfish.parse('a')).toThrow('reads itself');
+  });
+
+  it('cannot be frozen, and takes no fixed property, instead of breaking later', () => {
+    const text = lazySchema(() => z.string());
+    expect(() => Object.freeze(text)).toThrow(TypeError);
+    expect(() => Object.defineProperty(text, 'x', { value: 1, configurable: false })).toThrow(TypeError);
+    expect(Object.keys(text).length).toBeGreaterThan(0);
+    expect(text.parse('still works')).toBe('still works');
   });
 
   it('answers as the schema does to instanceof, `in` and its own keys', () => {

@@ -713,8 +713,7 @@ export const workerErrorSchema = lazySchema(() =>
 export type WorkerErrorAnswer = z.infer<typeof workerErrorSchema>;
 
 /**
- * Worker → content script (`tabs.sendMessage`), request and response each, made at load (two small
- * messages; the content script uses both). `focusSidebar`: the
+ * Worker → content script (`tabs.sendMessage`), request and response each. `focusSidebar`: the
  * "Search the CRM" shortcut gives the sidebar frame the focus. `readBodies`: plain-text bodies for
  * logging at content level `full`.
  */

@@ -137,4 +137,46 @@ describe('project structure (CONVENTIONS.md)', () => {
     expect(sources.filter((f) => read(f).includes("from 'zod/mini'")).length).toBeGreaterThan(10);
     expect(eager).toEqual([]);
   });
+
+  it('makes no zod schema when the schema files load, whatever builds it (helpers, property reads)', async () => {
+    // zod hands every schema it makes to this hook (zod/v4/core: `$constructor`): counting them
+    // while the files load catches what the written-form check above cannot see.
+    const config = globalThis as { __zod_globalConfig?: { postProcessor?: (schema: unknown) => void } };
+    const before = config.__zod_globalConfig;
+    let made = 0;
+    config.__zod_globalConfig = {
+      ...before,
+      postProcessor: () => {
+        made += 1;
+      },
+    };
+    try {
+      const files = sources.filter((f) => read(f).includes("from 'zod/mini'"));
+      const loaded = await Promise.all(files.map((f) => import(/* @vite-ignore */ join(ROOT, f))));
+      expect(made, 'zod schemas made while the files loaded').toBe(0);
+      // The count sees schemas: one made now, at first use, is counted.
+      const protocol = loaded[
+        files.indexOf('src/shared/protocol.ts')
+      ] as typeof import('../../src/shared/protocol');
+      protocol.participantSchema.parse({ name: 'Ada', address: 'ada@example.com' });
+      expect(made).toBeGreaterThan(0);
+      // Made at first use, a schema zod refuses to make (a bad pick, a union it cannot tell apart)
+      // would throw only then: every exported one is made here (in plain objects too, as POLICY_KEYS).
+      let schemas = 0;
+      const makeAll = (value: unknown, depth: number): void => {
+        if (typeof value !== 'object' || value === null || depth > 3) return;
+        if ('_zod' in value) {
+          expect((value as { _zod: { def: unknown } })._zod.def).toBeDefined();
+          schemas += 1;
+          return;
+        }
+        for (const inner of Object.values(value)) makeAll(inner, depth + 1);
+      };
+      for (const module of loaded) makeAll(module, 0);
+      expect(schemas).toBeGreaterThan(80);
+    } finally {
+      if (before) config.__zod_globalConfig = before;
+      else delete config.__zod_globalConfig;
+    }
+  });
 });
