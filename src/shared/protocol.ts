@@ -219,22 +219,20 @@ const done = lazySchema(() =>
 export type SenderKind = 'gmailContentScript' | 'sidebarPage' | 'optionsPage' | 'popupPage';
 
 /**
- * One message's declaration. Its schemas are made when first used (`requestSchemaOf`,
- * `responseSchemaOf`), not when a context loads this file: every context (the worker, each Gmail
- * page's content script, each sidebar) loads it and uses a few of the 35 messages. Making them all
- * at load was about 2 ms of a woken worker's module evaluation (13.8 -> 11.5 ms at the median, 40
- * woken opens each).
+ * One message's declaration. Its schemas are `lazySchema`s like every other here: made when first
+ * used, not when a context loads this file (every context loads it and uses a few of the 35
+ * messages).
  */
 interface Declaration {
   /** The contexts that may send it; the router refuses every other. */
   senders: readonly SenderKind[];
   /** A strict object whose `type` is the message's own name (checked by the type below). */
-  request: () => z.ZodMiniType;
-  response: () => z.ZodMiniType;
+  request: z.ZodMiniType;
+  response: z.ZodMiniType;
 }
 /** Each request's `type` literal must be its key: a copy-paste slip fails the type check. */
 type KeysMatch<T> = {
-  [K in keyof T]: T[K] extends { request: () => z.ZodMiniType<{ type: K }> } ? T[K] : never;
+  [K in keyof T]: T[K] extends { request: z.ZodMiniType<{ type: K }> } ? T[K] : never;
 };
 const declare = <const T extends Record<string, Declaration>>(messages: T & KeysMatch<T>): T => messages;
 
@@ -246,7 +244,7 @@ const declare = <const T extends Record<string, Declaration>>(messages: T & Keys
 export const messages = declare({
   threadOpened: {
     senders: ['gmailContentScript'],
-    request: () =>
+    request: lazySchema(() =>
       z.strictObject({
         type: z.literal('threadOpened'),
         account: accountSchema,
@@ -254,41 +252,44 @@ export const messages = declare({
         /** The content script's count: the same open may come by the tab lane and by message (tab-lane.ts). */
         seq: z.optional(laneSeqSchema),
       }),
-    response: () => ack,
+    ),
+    response: ack,
   },
   threadClosed: {
     senders: ['gmailContentScript'],
-    request: () =>
+    request: lazySchema(() =>
       z.strictObject({
         type: z.literal('threadClosed'),
         account: accountSchema,
         threadId: z.string().check(z.minLength(1), z.maxLength(LIMITS.id)),
         seq: z.optional(laneSeqSchema),
       }),
-    response: () => ack,
+    ),
+    response: ack,
   },
   /** Sent by @inboxsdk/core's content script; the shape is theirs (reference/inboxsdk.md). */
   inboxsdk__injectPageWorld: {
     senders: ['gmailContentScript'],
-    request: () => z.strictObject({ type: z.literal('inboxsdk__injectPageWorld') }),
-    response: () => z.boolean(),
+    request: lazySchema(() => z.strictObject({ type: z.literal('inboxsdk__injectPageWorld') })),
+    response: lazySchema(() => z.boolean()),
   },
   /** The content script asks whether Threadline runs for this Gmail account (admin policy). */
   hostStatus: {
     senders: ['gmailContentScript'],
-    request: () => z.strictObject({ type: z.literal('hostStatus'), account: accountSchema }),
-    response: () =>
+    request: lazySchema(() => z.strictObject({ type: z.literal('hostStatus'), account: accountSchema })),
+    response: lazySchema(() =>
       z.strictObject({
         enabled: z.boolean(),
         contentLevel: z.enum(['none', 'metadata', 'full']),
         /** The tab lane's key for this document (tab-lane.ts); null where Threadline stays inert. */
         lane: z.nullable(laneKeySchema),
       }),
+    ),
   },
   // --- sidebar ---
   addContact: {
     senders: ['sidebarPage'],
-    request: () =>
+    request: lazySchema(() =>
       z.strictObject({
         type: z.literal('addContact'),
         account: accountSchema,
@@ -297,11 +298,12 @@ export const messages = declare({
         kind: z.enum(['person', 'lead']),
         companyName: z.nullable(z.string().check(z.maxLength(500))),
       }),
-    response: () => done,
+    ),
+    response: done,
   },
   updatePerson: {
     senders: ['sidebarPage'],
-    request: () =>
+    request: lazySchema(() =>
       z.strictObject({
         type: z.literal('updatePerson'),
         account: accountSchema,
@@ -323,27 +325,29 @@ export const messages = declare({
           ),
         }),
       }),
-    response: () => done,
+    ),
+    response: done,
   },
   searchCrm: {
     senders: ['sidebarPage'],
-    request: () =>
+    request: lazySchema(() =>
       z.strictObject({
         type: z.literal('searchCrm'),
         account: accountSchema,
         query: z.string().check(z.maxLength(200)),
       }),
-    response: () => z.strictObject({ results: z.array(searchResultSchema) }),
+    ),
+    response: lazySchema(() => z.strictObject({ results: z.array(searchResultSchema) })),
   },
   syncNow: {
     senders: ['sidebarPage', 'optionsPage', 'popupPage'],
-    request: () => z.strictObject({ type: z.literal('syncNow'), account: accountSchema }),
-    response: () => ack,
+    request: lazySchema(() => z.strictObject({ type: z.literal('syncNow'), account: accountSchema })),
+    response: ack,
   },
   retryWrites: {
     senders: ['sidebarPage', 'popupPage'],
-    request: () => z.strictObject({ type: z.literal('retryWrites'), account: accountSchema }),
-    response: () => ack,
+    request: lazySchema(() => z.strictObject({ type: z.literal('retryWrites'), account: accountSchema })),
+    response: ack,
   },
   // --- toolbar popup (issue 18) ---
   /**
@@ -353,8 +357,8 @@ export const messages = declare({
   statusOverview: {
     // The options page too: it shows when sync is paused for lack of storage (issue 17).
     senders: ['popupPage', 'optionsPage'],
-    request: () => z.strictObject({ type: z.literal('statusOverview') }),
-    response: () =>
+    request: lazySchema(() => z.strictObject({ type: z.literal('statusOverview') })),
+    response: lazySchema(() =>
       z.strictObject({
         info: z.nullable(connectionInfoSchema),
         blocked: z.nullable(z.string()),
@@ -362,39 +366,45 @@ export const messages = declare({
         /** The browser lost Threadline's database (StatusView.cacheLost); no account may be left to say it. */
         cacheLost: z.optional(z.boolean()),
       }),
+    ),
   },
   /** The user read the notice that the browser lost Threadline's database. */
   dismissCacheLoss: {
     senders: ['sidebarPage', 'optionsPage', 'popupPage'],
-    request: () => z.strictObject({ type: z.literal('dismissCacheLoss') }),
-    response: () => ack,
+    request: lazySchema(() => z.strictObject({ type: z.literal('dismissCacheLoss') })),
+    response: ack,
   },
   // --- options page ---
   getConnection: {
     senders: ['optionsPage'],
-    request: () => z.strictObject({ type: z.literal('getConnection') }),
+    request: lazySchema(() => z.strictObject({ type: z.literal('getConnection') })),
     /** `blocked`: why the admin policy in force stops the saved connection (plain words), or null. */
-    response: () =>
+    response: lazySchema(() =>
       z.strictObject({ info: z.nullable(connectionInfoSchema), blocked: z.nullable(z.string()) }),
+    ),
   },
   testConnection: {
     senders: ['optionsPage'],
-    request: () => z.strictObject({ type: z.literal('testConnection'), connection: connectionInputSchema }),
-    response: () => connectionResult,
+    request: lazySchema(() =>
+      z.strictObject({ type: z.literal('testConnection'), connection: connectionInputSchema }),
+    ),
+    response: connectionResult,
   },
   connect: {
     senders: ['optionsPage'],
-    request: () => z.strictObject({ type: z.literal('connect'), connection: connectionInputSchema }),
-    response: () => connectionResult,
+    request: lazySchema(() =>
+      z.strictObject({ type: z.literal('connect'), connection: connectionInputSchema }),
+    ),
+    response: connectionResult,
   },
   disconnect: {
     senders: ['optionsPage'],
-    request: () => z.strictObject({ type: z.literal('disconnect') }),
-    response: () => ack,
+    request: lazySchema(() => z.strictObject({ type: z.literal('disconnect') })),
+    response: ack,
   },
   getSettings: {
     senders: ['optionsPage', 'sidebarPage'],
-    request: () =>
+    request: lazySchema(() =>
       z.strictObject({
         type: z.literal('getSettings'),
         /**
@@ -403,41 +413,45 @@ export const messages = declare({
          */
         fresh: z.optional(z.literal(true)),
       }),
-    response: () =>
+    ),
+    response: lazySchema(() =>
       z.strictObject({
         settings: settingsSchema,
         /** The settings an admin policy decides (their names). */
         locked: z.array(z.keyof(settingsSchema)),
         warnings: z.array(z.string()),
       }),
+    ),
   },
   // --- threads and records (issue 5) ---
   linkThread: {
     senders: ['sidebarPage'],
-    request: () =>
+    request: lazySchema(() =>
       z.strictObject({
         type: z.literal('linkThread'),
         ...accountField,
         threadId: idString,
         record: recordRef,
       }),
-    response: () => done,
+    ),
+    response: done,
   },
   unlinkThread: {
     senders: ['sidebarPage'],
-    request: () =>
+    request: lazySchema(() =>
       z.strictObject({
         type: z.literal('unlinkThread'),
         ...accountField,
         threadId: idString,
         record: recordRef,
       }),
-    response: () => done,
+    ),
+    response: done,
   },
   /** Log every message of the open thread on these records (and link them). */
   logThread: {
     senders: ['sidebarPage'],
-    request: () =>
+    request: lazySchema(() =>
       z.strictObject({
         type: z.literal('logThread'),
         ...accountField,
@@ -446,7 +460,8 @@ export const messages = declare({
         /** After the guard found prohibited data in a body: remove it, or (mode `warn`) send anyway. */
         prohibited: z.optional(z.enum(['redact', 'send'])),
       }),
-    response: () =>
+    ),
+    response: lazySchema(() =>
       z.union([
         z.strictObject({ ok: z.literal(true), queued: z.number() }),
         z.strictObject({
@@ -456,10 +471,11 @@ export const messages = declare({
           prohibited: z.optional(prohibitedAnswer),
         }),
       ]),
+    ),
   },
   addNote: {
     senders: ['sidebarPage'],
-    request: () =>
+    request: lazySchema(() =>
       z.strictObject({
         type: z.literal('addNote'),
         ...accountField,
@@ -469,15 +485,17 @@ export const messages = declare({
         /** The user saw the guard's warning and chose to send anyway (mode `warn` only). */
         acknowledgeProhibited: z.optional(z.boolean()),
       }),
-    response: () =>
+    ),
+    response: lazySchema(() =>
       z.union([
         z.strictObject({ ok: z.literal(true) }),
         z.strictObject({ ok: z.literal(false), error: z.string(), prohibited: z.optional(prohibitedAnswer) }),
       ]),
+    ),
   },
   createTask: {
     senders: ['sidebarPage'],
-    request: () =>
+    request: lazySchema(() =>
       z.strictObject({
         type: z.literal('createTask'),
         ...accountField,
@@ -487,22 +505,24 @@ export const messages = declare({
         dueDate: z.nullable(z.number()),
         priority: z.enum(['None', 'High']),
       }),
-    response: () => done,
+    ),
+    response: done,
   },
   setTaskStatus: {
     senders: ['sidebarPage'],
-    request: () =>
+    request: lazySchema(() =>
       z.strictObject({
         type: z.literal('setTaskStatus'),
         ...accountField,
         taskId: z.number().check(z.int()),
         status: z.enum(['Open', 'Completed']),
       }),
-    response: () => done,
+    ),
+    response: done,
   },
   createDeal: {
     senders: ['sidebarPage'],
-    request: () =>
+    request: lazySchema(() =>
       z.strictObject({
         type: z.literal('createDeal'),
         ...accountField,
@@ -518,11 +538,12 @@ export const messages = declare({
         primaryContactId: z.nullable(z.number().check(z.int())),
         companyId: z.nullable(z.number().check(z.int())),
       }),
-    response: () => done,
+    ),
+    response: done,
   },
   updateDeal: {
     senders: ['sidebarPage'],
-    request: () =>
+    request: lazySchema(() =>
       z.strictObject({
         type: z.literal('updateDeal'),
         ...accountField,
@@ -530,33 +551,37 @@ export const messages = declare({
         stageId: z.optional(z.number().check(z.int())),
         status: z.optional(z.enum(['Open', 'Won', 'Lost', 'Abandoned'])),
       }),
-    response: () => done,
+    ),
+    response: done,
   },
   grantConsent: {
     senders: ['sidebarPage', 'optionsPage'],
-    request: () =>
+    request: lazySchema(() =>
       z.strictObject({
         type: z.literal('grantConsent'),
         ...accountField,
         version: z.number().check(z.int()),
         textHash: z.string().check(z.length(64)),
       }),
-    response: () => done,
+    ),
+    response: done,
   },
   withdrawConsent: {
     senders: ['sidebarPage', 'optionsPage'],
-    request: () => z.strictObject({ type: z.literal('withdrawConsent'), ...accountField }),
-    response: () => ack,
+    request: lazySchema(() => z.strictObject({ type: z.literal('withdrawConsent'), ...accountField })),
+    response: ack,
   },
   setUserSettings: {
     senders: ['optionsPage', 'sidebarPage'],
-    request: () => z.strictObject({ type: z.literal('setUserSettings'), patch: userSettingsPatchSchema }),
-    response: () => done,
+    request: lazySchema(() =>
+      z.strictObject({ type: z.literal('setUserSettings'), patch: userSettingsPatchSchema }),
+    ),
+    response: done,
   },
   // --- content script: inbox rows and compose ---
   rowBadges: {
     senders: ['gmailContentScript'],
-    request: () =>
+    request: lazySchema(() =>
       z.strictObject({
         type: z.literal('rowBadges'),
         ...accountField,
@@ -569,26 +594,29 @@ export const messages = declare({
           )
           .check(z.maxLength(500)),
       }),
-    response: () =>
+    ),
+    response: lazySchema(() =>
       z.strictObject({
         badges: z.array(
           z.strictObject({ threadId: z.string(), contact: z.boolean(), dealStage: z.nullable(z.string()) }),
         ),
       }),
+    ),
   },
   composeDefaults: {
     senders: ['gmailContentScript'],
-    request: () =>
+    request: lazySchema(() =>
       z.strictObject({
         type: z.literal('composeDefaults'),
         ...accountField,
         threadId: z.nullable(idString),
       }),
-    response: () => z.strictObject({ logToCrm: z.boolean(), allowed: z.boolean() }),
+    ),
+    response: lazySchema(() => z.strictObject({ logToCrm: z.boolean(), allowed: z.boolean() })),
   },
   composeSent: {
     senders: ['gmailContentScript'],
-    request: () =>
+    request: lazySchema(() =>
       z.strictObject({
         type: z.literal('composeSent'),
         ...accountField,
@@ -598,13 +626,14 @@ export const messages = declare({
         recipients: z.array(participantSchema).check(z.maxLength(500)),
         body: z.nullable(z.string().check(z.maxLength(BODY_MAX))),
       }),
-    response: () => z.strictObject({ logged: z.number() }),
+    ),
+    response: lazySchema(() => z.strictObject({ logged: z.number() })),
   },
   // --- privacy centre (options page) ---
   privacyOverview: {
     senders: ['optionsPage'],
-    request: () => z.strictObject({ type: z.literal('privacyOverview') }),
-    response: () =>
+    request: lazySchema(() => z.strictObject({ type: z.literal('privacyOverview') })),
+    response: lazySchema(() =>
       z.strictObject({
         accounts: z.array(
           z.strictObject({
@@ -615,10 +644,11 @@ export const messages = declare({
         ),
         disclosure: z.strictObject({ version: z.number(), textHash: z.string() }),
       }),
+    ),
   },
   auditLog: {
     senders: ['optionsPage'],
-    request: () =>
+    request: lazySchema(() =>
       z.strictObject({
         type: z.literal('auditLog'),
         ...accountField,
@@ -626,17 +656,18 @@ export const messages = declare({
         from: z.optional(z.number()),
         to: z.optional(z.number()),
       }),
-    response: () => z.strictObject({ rows: z.array(auditRowSchema) }),
+    ),
+    response: lazySchema(() => z.strictObject({ rows: z.array(auditRowSchema) })),
   },
   exportData: {
     senders: ['optionsPage'],
-    request: () => z.strictObject({ type: z.literal('exportData'), ...accountField }),
-    response: () => z.strictObject({ json: z.string() }),
+    request: lazySchema(() => z.strictObject({ type: z.literal('exportData'), ...accountField })),
+    response: lazySchema(() => z.strictObject({ json: z.string() })),
   },
   deleteData: {
     senders: ['optionsPage'],
-    request: () => z.strictObject({ type: z.literal('deleteData'), ...accountField }),
-    response: () => ack,
+    request: lazySchema(() => z.strictObject({ type: z.literal('deleteData'), ...accountField })),
+    response: ack,
   },
   /**
    * The messaging floor of `npm run bench`: the same path a thread open takes (content script →
@@ -645,18 +676,19 @@ export const messages = declare({
    */
   benchPing: {
     senders: ['gmailContentScript'],
-    request: () =>
+    request: lazySchema(() =>
       z.strictObject({
         type: z.literal('benchPing'),
         seq: z.number().check(z.int(), z.nonnegative()),
       }),
-    response: () => ack,
+    ),
+    response: ack,
   },
 });
 
 export type RequestType = keyof typeof messages;
-type RequestSchema<T extends RequestType> = ReturnType<(typeof messages)[T]['request']>;
-type ResponseSchema<T extends RequestType> = ReturnType<(typeof messages)[T]['response']>;
+type RequestSchema<T extends RequestType> = (typeof messages)[T]['request'];
+type ResponseSchema<T extends RequestType> = (typeof messages)[T]['response'];
 export type RequestOf<T extends RequestType> = z.infer<RequestSchema<T>>;
 export type ResponseOf<T extends RequestType> = z.infer<ResponseSchema<T>>;
 export type AnyRequest = { [T in RequestType]: RequestOf<T> }[RequestType];
@@ -665,24 +697,11 @@ export const REQUEST_TYPES = Object.keys(messages) as RequestType[];
 const isRequestType = (type: unknown): type is RequestType =>
   typeof type === 'string' && Object.hasOwn(messages, type);
 
-const made = new Map<RequestType, { request?: z.ZodMiniType; response?: z.ZodMiniType }>();
-/** The message's schema of `part`, made at its first use and kept. */
-function schemaOf(type: RequestType, part: 'request' | 'response'): z.ZodMiniType {
-  let kept = made.get(type);
-  if (!kept) {
-    kept = {};
-    made.set(type, kept);
-  }
-  const declaration: Declaration = messages[type];
-  kept[part] ??= declaration[part]();
-  return kept[part];
-}
 /** The declared request schema of `type` (what the router validates with). */
-export const requestSchemaOf = <T extends RequestType>(type: T): RequestSchema<T> =>
-  schemaOf(type, 'request') as RequestSchema<T>;
+export const requestSchemaOf = <T extends RequestType>(type: T): RequestSchema<T> => messages[type].request;
 /** The declared response schema of `type` (what the worker client checks answers against). */
 export const responseSchemaOf = <T extends RequestType>(type: T): ResponseSchema<T> =>
-  schemaOf(type, 'response') as ResponseSchema<T>;
+  messages[type].response;
 
 export type ParsedRequest =
   | { ok: true; request: AnyRequest; senders: readonly SenderKind[] }
