@@ -285,6 +285,85 @@ describe('content script', () => {
     ]);
   });
 
+  it("sets the sidebar up once the rows sent before the worker's status answer have their badges", async () => {
+    const gmail = fakeHost();
+    let releaseBadges: () => void = () => undefined;
+    const badgesHeld = new Promise<void>((resolve) => {
+      releaseBadges = resolve;
+    });
+    let answerStatus: () => void = () => undefined;
+    const statusHeld = new Promise<void>((resolve) => {
+      answerStatus = resolve;
+    });
+    const { platform, sent } = fakeContentPlatform(async (m) => {
+      const message = m as { type: string; rows?: { threadId: string }[] };
+      if (message.type !== 'rowBadges') {
+        await statusHeld;
+        return worker(true)(m);
+      }
+      await badgesHeld;
+      return {
+        badges: (message.rows ?? []).map((r) => ({ threadId: r.threadId, contact: true, dealStage: null })),
+      };
+    });
+    let mountedAt = -1;
+    const started = startContentScript(platform, async () => gmail.host, {
+      pageUrl,
+      onSidebarMounted: () => {
+        mountedAt = gmail.badged.length;
+      },
+    });
+    await vi.waitFor(() => expect(sent).toHaveLength(1)); // hostStatus: the listeners are in place
+    gmail.row('r1', 'a@acme.test');
+    gmail.row('r2', 'b@acme.test');
+    await vi.waitFor(() => expect(sent).toHaveLength(2));
+    answerStatus();
+    // hostStatus is answered, the badges are not: the page's thread is left to them.
+    await new Promise((r) => setTimeout(r, 20));
+    expect(gmail.mounts).toEqual([]);
+    releaseBadges();
+    await started;
+    // Mounted after both badges landed, not before.
+    expect(gmail.mounts).toHaveLength(1);
+    expect(mountedAt).toBe(2);
+  });
+
+  it('a badges answer that does not come holds the sidebar back only for a while', async () => {
+    const gmail = fakeHost();
+    const { platform, answer, statusAsked } = heldWorker();
+    const ask = platform.sendMessage;
+    const rowsSent: unknown[] = [];
+    // The worker answers hostStatus, never the rows.
+    platform.sendMessage = (m) => {
+      if ((m as { type: string }).type !== 'rowBadges') return ask(m);
+      rowsSent.push(m);
+      return new Promise(() => undefined);
+    };
+    const started = startContentScript(platform, async () => gmail.host, {
+      pageUrl,
+      sidebarAfterBadgesMaxMs: 30,
+    });
+    await statusAsked;
+    gmail.row('r1', 'a@acme.test');
+    await Promise.resolve();
+    expect(rowsSent).toHaveLength(1); // sent before the status answer, and never answered
+    answer(true);
+    await started;
+    expect(gmail.mounts).toHaveLength(1);
+    expect(gmail.badged).toEqual([]);
+  });
+
+  it('with no rows sent, the sidebar is set up at once on the status answer', async () => {
+    const gmail = fakeHost();
+    const { platform } = fakeContentPlatform();
+    // A wait of an hour would time the test out: nothing is waited for.
+    await startContentScript(platform, async () => gmail.host, {
+      pageUrl,
+      sidebarAfterBadgesMaxMs: 3_600_000,
+    });
+    expect(gmail.mounts).toHaveLength(1);
+  });
+
   it('badges every copy of a row Gmail rendered again while it waited', async () => {
     const gmail = fakeHost();
     const { platform, answer, statusAsked } = heldWorker();
