@@ -207,10 +207,23 @@ describe('content script', () => {
    * A worker whose hostStatus answer waits for `answer(enabled)`. Its account gate answers rowBadges
    * at once: every row badged if the account is `allowed`, refused if not. The first `unreachable`
    * rowBadges deliveries fail as Chrome fails them while the worker starts (the worker client tries
-   * each request three times: `unreachable: 3` leaves a request unanswered).
+   * each request three times: `unreachable: 3` leaves a request unanswered). `badges: 'held'` keeps
+   * each rowBadges answer until `releaseBadges()`; `badges: 'never'` never answers one.
    */
-  function heldWorker({ allowed = true, unreachable = 0 } = {}) {
+  function heldWorker({
+    allowed = true,
+    unreachable = 0,
+    badges = 'atOnce',
+  }: {
+    allowed?: boolean;
+    unreachable?: number;
+    badges?: 'atOnce' | 'held' | 'never';
+  } = {}) {
     let answer: (enabled: boolean) => void = () => undefined;
+    let releaseBadges: () => void = () => undefined;
+    const badgesHeld = new Promise<void>((resolve) => {
+      releaseBadges = resolve;
+    });
     const answered = new Promise<boolean>((resolve) => {
       answer = resolve;
     });
@@ -231,6 +244,8 @@ describe('content script', () => {
           failures -= 1;
           throw new Error('Could not establish connection. Receiving end does not exist.');
         }
+        if (badges === 'never') return new Promise(() => undefined);
+        if (badges === 'held') await badgesHeld;
         if (!allowed) return undefined;
         return {
           badges: (message.rows ?? []).map((r) => ({ threadId: r.threadId, contact: true, dealStage: null })),
@@ -242,7 +257,7 @@ describe('content script', () => {
       fake.sent
         .filter((m) => (m as { type: string }).type === 'rowBadges')
         .map((m) => (m as { rows: { threadId: string }[] }).rows.map((r) => r.threadId));
-    return { ...fake, answer, badgeRequests, statusAsked };
+    return { ...fake, answer, releaseBadges, badgeRequests, statusAsked };
   }
 
   it('sends the rows Gmail hands over at once, beside hostStatus, in one request, and badges them before that answer', async () => {
@@ -287,25 +302,7 @@ describe('content script', () => {
 
   it("sets the sidebar up once the rows sent before the worker's status answer have their badges", async () => {
     const gmail = fakeHost();
-    let releaseBadges: () => void = () => undefined;
-    const badgesHeld = new Promise<void>((resolve) => {
-      releaseBadges = resolve;
-    });
-    let answerStatus: () => void = () => undefined;
-    const statusHeld = new Promise<void>((resolve) => {
-      answerStatus = resolve;
-    });
-    const { platform, sent } = fakeContentPlatform(async (m) => {
-      const message = m as { type: string; rows?: { threadId: string }[] };
-      if (message.type !== 'rowBadges') {
-        await statusHeld;
-        return worker(true)(m);
-      }
-      await badgesHeld;
-      return {
-        badges: (message.rows ?? []).map((r) => ({ threadId: r.threadId, contact: true, dealStage: null })),
-      };
-    });
+    const { platform, answer, releaseBadges, badgeRequests, statusAsked } = heldWorker({ badges: 'held' });
     let mountedAt = -1;
     const started = startContentScript(platform, async () => gmail.host, {
       pageUrl,
@@ -315,11 +312,11 @@ describe('content script', () => {
         mountedAt = gmail.badged.length;
       },
     });
-    await vi.waitFor(() => expect(sent).toHaveLength(1)); // hostStatus: the listeners are in place
+    await statusAsked; // the listeners are in place
     gmail.row('r1', 'a@acme.test');
     gmail.row('r2', 'b@acme.test');
-    await vi.waitFor(() => expect(sent).toHaveLength(2));
-    answerStatus();
+    await vi.waitFor(() => expect(badgeRequests()).toEqual([['r1', 'r2']]));
+    answer(true);
     // hostStatus is answered, the badges are not: the page's thread is left to them.
     await new Promise((r) => setTimeout(r, 20));
     expect(gmail.mounts).toEqual([]);
@@ -332,15 +329,8 @@ describe('content script', () => {
 
   it('a badges answer that does not come holds the sidebar back only for a while', async () => {
     const gmail = fakeHost();
-    const { platform, answer, statusAsked } = heldWorker();
-    const ask = platform.sendMessage;
-    const rowsSent: unknown[] = [];
     // The worker answers hostStatus, never the rows.
-    platform.sendMessage = (m) => {
-      if ((m as { type: string }).type !== 'rowBadges') return ask(m);
-      rowsSent.push(m);
-      return new Promise(() => undefined);
-    };
+    const { platform, answer, badgeRequests, statusAsked } = heldWorker({ badges: 'never' });
     const started = startContentScript(platform, async () => gmail.host, {
       pageUrl,
       sidebarAfterBadgesMaxMs: 30,
@@ -348,7 +338,7 @@ describe('content script', () => {
     await statusAsked;
     gmail.row('r1', 'a@acme.test');
     await Promise.resolve();
-    expect(rowsSent).toHaveLength(1); // sent before the status answer, and never answered
+    expect(badgeRequests()).toEqual([['r1']]); // sent before the status answer, and never answered
     answer(true);
     await started;
     expect(gmail.mounts).toHaveLength(1);
@@ -437,25 +427,9 @@ describe('content script', () => {
   });
   it('a batch whose answer comes after the worker said the account is not allowed is not badged', async () => {
     const gmail = fakeHost();
-    let answerStatus: (enabled: boolean) => void = () => undefined;
-    const status = new Promise<boolean>((resolve) => {
-      answerStatus = resolve;
-    });
-    let releaseBadges: () => void = () => undefined;
-    const badgesHeld = new Promise<void>((resolve) => {
-      releaseBadges = resolve;
-    });
-    const { platform, sent } = fakeContentPlatform(async (m) => {
-      const message = m as { type: string; rows?: { threadId: string }[] };
-      if (message.type === 'hostStatus') return worker(await status)(m);
-      if (message.type === 'rowBadges') {
-        await badgesHeld; // answered after hostStatus: the policy changed between the two
-        return {
-          badges: (message.rows ?? []).map((r) => ({ threadId: r.threadId, contact: true, dealStage: null })),
-        };
-      }
-      return { ok: true };
-    });
+    // The rows are answered after hostStatus, the account allowed when they were asked: the policy
+    // changed between the two.
+    const { platform, sent, answer: answerStatus, releaseBadges } = heldWorker({ badges: 'held' });
     const sentTypes = () => sent.map((m) => (m as { type: string }).type);
     const started = startContentScript(platform, async () => gmail.host, { pageUrl });
     await vi.waitFor(() => expect(sentTypes()).toContain('hostStatus'));
