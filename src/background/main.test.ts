@@ -1,4 +1,4 @@
-import { beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import {
   createFakePlatform,
   fakePort,
@@ -13,6 +13,7 @@ import { recordRowKey, ThreadlineDb } from '../db/threadline-db';
 import { createLogger } from '../shared/logger';
 import type { ThreadFacts } from '../shared/protocol';
 import { SIDEBAR_PORT } from '../shared/sidebar-port';
+import { AFTER_OPEN_DELAY_MS, afterOpenDelay } from './handlers/thread-handlers';
 import { main } from './main';
 
 const thread: ThreadFacts = {
@@ -63,6 +64,44 @@ describe('worker message handling', () => {
         n: expect.any(Number), // the connection's count (sidebar-hub.ts)
       },
     ]);
+  });
+
+  it('starts a thread open’s background work (account note, sync check, auto-log) only once its view went out', async () => {
+    const fake = createFakePlatform();
+    const db = new ThreadlineDb(`test-${Math.random()}`);
+    const port = fakePort(SIDEBAR_PORT, sidebarSender(7));
+    const held: (() => void)[] = [];
+    let viewsWhenHeld = -1;
+    main(fake.platform, createLogger('worker', recordingSink()), {
+      db,
+      policyGraceMs: 5,
+      afterOpen: (run) => {
+        viewsWhenHeld = threadStates(port).length;
+        held.push(run);
+      },
+    });
+    fake.connect(port);
+    expect(await fake.send(opened, gmailSender(7))).toEqual({ ok: true });
+    // Handed over once, after the view was sent: none of it ran beside the sidebar's render.
+    expect(held).toHaveLength(1);
+    expect(viewsWhenHeld).toBe(1);
+    expect(await db.accounts.get('me@corp.test')).toBeUndefined();
+    held[0]?.();
+    await expect.poll(() => db.accounts.get('me@corp.test')).toMatchObject({ account: 'me@corp.test' });
+  });
+
+  it('runs a thread open’s background work AFTER_OPEN_DELAY_MS later by default', () => {
+    vi.useFakeTimers();
+    try {
+      const run = vi.fn();
+      afterOpenDelay(run);
+      vi.advanceTimersByTime(AFTER_OPEN_DELAY_MS - 1);
+      expect(run).not.toHaveBeenCalled();
+      vi.advanceTimersByTime(1);
+      expect(run).toHaveBeenCalledOnce();
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('tells the sidebar in the view’s status when the saved CRM has no leads (HubSpot), and only then', async () => {

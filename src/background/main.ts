@@ -31,7 +31,7 @@ export function main(
   const { hub, views, store, db, policy, privacy, connection } = ctx;
   const { listener, dispatch } = createRouter(
     {
-      ...createThreadHandlers(ctx),
+      ...createThreadHandlers(ctx, deps.afterOpen),
       ...createContactHandlers(ctx),
       ...createRecordHandlers(ctx),
       ...createPrivacyHandlers(ctx),

@@ -12,6 +12,7 @@ import { type AfterStart, createAfterStart } from './after-start';
 import { wakeups } from './alarms';
 import { createConnectionStore } from './connection/connection-store';
 import { createCrmSession } from './crm/crm-session';
+import type { AfterOpen } from './handlers/thread-handlers';
 import { createOutbox } from './outbox/outbox';
 import { createOutboxMirror } from './outbox/outbox-mirror';
 import { createProvisionalIds } from './outbox/provisional-id';
@@ -56,6 +57,8 @@ export interface WorkerDeps {
   policyGraceMs?: number;
   /** When a start's housekeeping runs (after-start.ts; tests hold it and let it go). */
   afterStart?: AfterStart;
+  /** When a thread open's background work runs (handlers/thread-handlers.ts; tests hold it). */
+  afterOpen?: AfterOpen;
 }
 
 export function createWorkerServices(
