@@ -6,6 +6,7 @@
  */
 import { createLogger, type Logger } from '../shared/logger';
 import { registerAlarms } from './alarms';
+import { createContentPorts } from './content-ports';
 import { createRouter } from './create-router';
 import { createBenchHandlers } from './handlers/bench-handlers';
 import { createConnectionHandlers } from './handlers/connection-handlers';
@@ -48,7 +49,16 @@ export function main(
     },
   );
   platform.onMessage.addListener(listener);
-  platform.onConnect.addListener((port) => hub.onConnect(port));
+  const contentPorts = createContentPorts({
+    runtimeId: platform.runtimeId,
+    extensionOrigin: platform.extensionOrigin,
+    logger,
+    dispatch,
+  });
+  platform.onConnect.addListener((port) => {
+    hub.onConnect(port);
+    contentPorts.onConnect(port);
+  });
   platform.onLaneOpen.addListener((data, port, sourceUrl) => {
     // Only the sidebar page opens a lane (other pages of ours have no tab to speak for).
     if (!sourceUrl?.startsWith(`${platform.extensionOrigin}${SIDEBAR_PATH}`)) {

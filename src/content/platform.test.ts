@@ -1,0 +1,44 @@
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { CONTENT_PORT } from '../shared/content-port';
+
+const runtime = vi.hoisted(() => {
+  const posted: unknown[] = [];
+  return {
+    posted,
+    id: 'threadlinetestid',
+    connect: vi.fn((_info: { name: string }) => ({
+      postMessage: (m: unknown) => void posted.push(m),
+      onMessage: { addListener: () => undefined },
+      onDisconnect: { addListener: () => undefined },
+    })),
+    sendMessage: vi.fn(async (_m: unknown) => ({ ok: true })),
+    getURL: (path: string) => `chrome-extension://threadlinetestid/${path}`,
+    onMessage: { addListener: () => undefined },
+  };
+});
+vi.mock('webextension-polyfill', () => ({ default: { runtime } }));
+
+const { contentPlatform } = await import('./platform');
+
+describe('the content platform’s requests to the worker', () => {
+  beforeEach(() => {
+    runtime.posted.length = 0;
+    runtime.sendMessage.mockClear();
+  });
+
+  it('sends the page load’s reads on one port, and everything else by message', () => {
+    void contentPlatform.sendMessage({ type: 'hostStatus', account: 'me@corp.test' });
+    void contentPlatform.sendMessage({ type: 'rowBadges', account: 'me@corp.test', rows: [] });
+    void contentPlatform.sendMessage({ type: 'threadOpened', account: 'me@corp.test' });
+    void contentPlatform.sendMessage({ type: 'composeSent', account: 'me@corp.test' });
+    expect(runtime.connect.mock.calls).toEqual([[{ name: CONTENT_PORT }]]);
+    expect(runtime.posted).toEqual([
+      { id: 1, message: { type: 'hostStatus', account: 'me@corp.test' } },
+      { id: 2, message: { type: 'rowBadges', account: 'me@corp.test', rows: [] } },
+    ]);
+    expect(runtime.sendMessage.mock.calls.map(([m]) => (m as { type: string }).type)).toEqual([
+      'threadOpened',
+      'composeSent',
+    ]);
+  });
+});
