@@ -66,7 +66,7 @@ describe('worker message handling', () => {
     ]);
   });
 
-  it('starts a thread open’s background work (account note, sync check, auto-log) only once its view went out', async () => {
+  it('starts a thread open’s account note and sync check only once its view went out', async () => {
     const fake = createFakePlatform();
     const db = new ThreadlineDb(`test-${Math.random()}`);
     const port = fakePort(SIDEBAR_PORT, sidebarSender(7));
@@ -90,7 +90,7 @@ describe('worker message handling', () => {
     await expect.poll(() => db.accounts.get('me@corp.test')).toMatchObject({ account: 'me@corp.test' });
   });
 
-  it('runs a thread open’s background work AFTER_OPEN_DELAY_MS later by default', () => {
+  it('runs a thread open’s account note and sync check AFTER_OPEN_DELAY_MS later by default', () => {
     vi.useFakeTimers();
     try {
       const run = vi.fn();

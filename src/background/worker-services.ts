@@ -57,7 +57,7 @@ export interface WorkerDeps {
   policyGraceMs?: number;
   /** When a start's housekeeping runs (after-start.ts; tests hold it and let it go). */
   afterStart?: AfterStart;
-  /** When a thread open's background work runs (handlers/thread-handlers.ts; tests hold it). */
+  /** When a thread open's account note and sync check run (handlers/thread-handlers.ts; tests hold it). */
   afterOpen?: AfterOpen;
 }
 

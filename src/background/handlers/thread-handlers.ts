@@ -10,16 +10,17 @@ type ThreadHandlers = Pick<
 >;
 
 /**
- * What a thread open sets off besides its view (the auto-log pass, the account's note and sync
- * check) starts this long after the view went out. Each reads settings, storage and the cache, and
- * started at once they took the CPU from the sidebar rendering the view (two cores). Two builds
- * taking turns in the browser, 200 warm opens each: p50 / p95 10.3 / 25.0 ms with the work at once
- * against 8.4 / 22.8 ms with it 50 ms later (12.3 / 26.3 against 8.9 / 21.1 with the order of the
- * builds reversed). Nothing of it is on a card: its results come as a later view, if any.
+ * A thread open's account note and sync check start this long after its view went out. Both read
+ * the cache (IndexedDB) and storage, and started at once they took the CPU from the sidebar rendering
+ * the view (two cores). Two builds taking turns in the browser, 200 warm opens each: p50 / p95
+ * 10.3 / 25.0 ms with the work at once against 8.4 / 22.8 ms with it 50 ms later (12.3 / 26.3
+ * against 8.9 / 21.1 with the order of the builds reversed). The auto-log pass does not wait: it
+ * reads the messages' bodies from Gmail's page, which has them only while the thread is open, and
+ * with auto-logging off (the default) it ends at the settings, which are in memory.
  */
 export const AFTER_OPEN_DELAY_MS = 50;
 
-/** Runs a thread open's background work later (tests hold it and let it go). */
+/** Runs a thread open's account note and sync check later (tests hold it and let it go). */
 export type AfterOpen = (run: () => void) => void;
 
 export const afterOpenDelay: AfterOpen = (run) => void setTimeout(run, AFTER_OPEN_DELAY_MS);
@@ -47,20 +48,20 @@ export function createThreadHandlers(
       // The router refused an account outside the allowed domains, or another than the tab's.
       // ONE view: the cards are built from the cache while the tab's state is saved.
       const outside = await views.opened(tabId, account, thread, ctx.store.open(tabId, account, thread));
+      void autoLog(
+        { ...ctx, settings: () => policy.current(), teammatesOf: ctx.teammates.of },
+        account,
+        thread,
+        outside.map((p) => p.address),
+        (threadId, ids) => ctx.readBodies(tabId, threadId, ids),
+      )
+        .then((queued) => {
+          // A count only: tests and diagnostics learn that the pass ended, never what it held.
+          logger.debug('autolog.done', { queued });
+          return queued > 0 ? ctx.changed(account) : undefined;
+        })
+        .catch(failed('autolog.failed'));
       afterOpen(() => {
-        void autoLog(
-          { ...ctx, settings: () => policy.current(), teammatesOf: ctx.teammates.of },
-          account,
-          thread,
-          outside.map((p) => p.address),
-          (threadId, ids) => ctx.readBodies(tabId, threadId, ids),
-        )
-          .then((queued) => {
-            // A count only: tests and diagnostics learn that the pass ended, never what it held.
-            logger.debug('autolog.done', { queued });
-            return queued > 0 ? ctx.changed(account) : undefined;
-          })
-          .catch(failed('autolog.failed'));
         void ctx.jobs
           .noteAccount(account)
           .then(() => ctx.jobs.maybeSync(account))
