@@ -6,8 +6,10 @@ const runtime = vi.hoisted(() => {
   return {
     posted,
     id: 'threadlinetestid',
+    lastError: undefined,
     connect: vi.fn((_info: { name: string }) => ({
       postMessage: (m: unknown) => void posted.push(m),
+      disconnect: () => undefined,
       onMessage: { addListener: () => undefined },
       onDisconnect: { addListener: () => undefined },
     })),

@@ -12,7 +12,13 @@ export interface ContentPlatform {
 }
 
 // The page load's reads go on one port, the rest by message (shared/content-port.ts).
-const onPort = createPortTransport(() => browser.runtime.connect({ name: CONTENT_PORT }));
+const onPort = createPortTransport(() => {
+  const port = browser.runtime.connect({ name: CONTENT_PORT });
+  // Read, so that Chrome does not report it as unchecked on Gmail's console (the transport fails
+  // whatever was waiting on the port).
+  port.onDisconnect.addListener(() => void browser.runtime.lastError);
+  return port;
+});
 
 export const contentPlatform: ContentPlatform = {
   sendMessage: (message) =>

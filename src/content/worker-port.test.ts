@@ -1,32 +1,47 @@
 import { describe, expect, it } from 'vitest';
-import { createWorkerClient } from '../shared/worker-client';
+import { createWorkerClient, UndeliveredError } from '../shared/worker-client';
 import { type ContentPortLike, createPortTransport, PORT_CLOSED } from './worker-port';
 
-/** A runtime port as the content script sees it: what it posted, and the worker's side to drive. */
+/**
+ * Runtime ports as the content script sees them, as strict as Chrome's: once closed (by either end),
+ * posting throws and nothing more arrives. `vanish` closes one the way Chrome may before its
+ * onDisconnect is delivered.
+ */
 function fakeWorkerPorts() {
-  const ports: (ContentPortLike & {
+  type Fake = ContentPortLike & {
     posted: { id: number; message: unknown }[];
     answer(reply: unknown): void;
     close(): void;
-    throwOnPost: boolean;
-  })[] = [];
+    vanish(): void;
+    disconnected: boolean;
+  };
+  const ports: Fake[] = [];
   const connect = (): ContentPortLike => {
     const messageListeners: ((m: unknown) => void)[] = [];
     const closeListeners: (() => void)[] = [];
-    const port = {
-      posted: [] as { id: number; message: unknown }[],
-      throwOnPost: false,
+    let closed = false;
+    const port: Fake = {
+      posted: [],
+      disconnected: false,
       postMessage(m: unknown) {
-        if (port.throwOnPost) throw new Error('Attempting to use a disconnected port object');
+        if (closed) throw new Error('Attempting to use a disconnected port object');
         port.posted.push(m as { id: number; message: unknown });
       },
-      onMessage: { addListener: (l: (m: unknown) => void) => void messageListeners.push(l) },
-      onDisconnect: { addListener: (l: () => void) => void closeListeners.push(l) },
-      answer: (reply: unknown) => {
-        for (const l of messageListeners) l(reply);
+      disconnect() {
+        closed = true;
+        port.disconnected = true;
+      },
+      onMessage: { addListener: (l) => void messageListeners.push(l) },
+      onDisconnect: { addListener: (l) => void closeListeners.push(l) },
+      answer: (reply) => {
+        if (!closed) for (const l of messageListeners) l(reply);
       },
       close: () => {
+        closed = true;
         for (const l of closeListeners) l();
+      },
+      vanish: () => {
+        closed = true;
       },
     };
     ports.push(port);
@@ -81,14 +96,46 @@ describe('the content script’s port transport', () => {
     await expect(next).resolves.toBe('again');
   });
 
-  it('fails a request posted on a port Chrome already closed, and opens a new one after it', async () => {
+  it('fails a request posted on a port Chrome already closed, with all that waited on it, and opens a new one after', async () => {
     const { ports, connect } = fakeWorkerPorts();
     const send = createPortTransport(connect);
-    void send({ type: 'hostStatus' });
-    if (ports[0]) ports[0].throwOnPost = true;
-    await expect(send({ type: 'rowBadges' })).rejects.toThrow(PORT_CLOSED);
+    const waiting = send({ type: 'hostStatus' });
+    ports[0]?.vanish();
+    await expect(send({ type: 'rowBadges' })).rejects.toThrow(UndeliveredError);
+    await expect(waiting).rejects.toThrow(PORT_CLOSED);
+    expect(ports[0]?.disconnected).toBe(true);
     void send({ type: 'rowBadges' });
     expect(ports).toHaveLength(2);
+    expect(ports[1]?.posted).toEqual([{ id: 3, message: { type: 'rowBadges' } }]);
+  });
+
+  it('fails without asking again when the extension is gone (the port cannot even open)', async () => {
+    let tries = 0;
+    const client = createWorkerClient(
+      createPortTransport(() => {
+        tries += 1;
+        throw new Error('Extension context invalidated.');
+      }),
+      { wait: async () => undefined },
+    );
+    await expect(client.ask('hostStatus', { account: 'me@corp.test' })).rejects.toMatchObject({
+      kind: 'unreachable',
+    });
+    expect(tries).toBe(1);
+  });
+
+  it('does not deliver again a request that timed out before its port closed', async () => {
+    const { ports, connect } = fakeWorkerPorts();
+    const client = createWorkerClient(createPortTransport(connect), {
+      timeoutMs: 5,
+      wait: async () => undefined,
+    });
+    await expect(client.ask('rowBadges', { account: 'me@corp.test', rows: [] })).rejects.toMatchObject({
+      kind: 'timeout',
+    });
+    ports[0]?.close();
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(ports).toHaveLength(1);
   });
 
   it('lets the worker client deliver a request again when its port closed before the answer (a stopped worker)', async () => {

@@ -4,21 +4,20 @@
  */
 import { contentPortAnswerSchema } from '../shared/content-port';
 import { createLogger } from '../shared/logger';
+import { UndeliveredError } from '../shared/worker-client';
 
 const logger = createLogger('content');
 
 /** The part of a runtime port used here (tests pass their own). */
 export interface ContentPortLike {
   postMessage(message: unknown): void;
+  disconnect(): void;
   onMessage: { addListener(listener: (message: unknown) => void): void };
   onDisconnect: { addListener(listener: () => void): void };
 }
 
-/**
- * The words of Chrome's own refusal when no worker listens: the worker client (worker-client.ts)
- * delivers a request that failed with them again, after a short wait, up to its attempts.
- */
-export const PORT_CLOSED = 'Could not establish connection: the worker port closed before answering';
+/** Why a request failed as `UndeliveredError`: the worker client delivers it again on a new port. */
+export const PORT_CLOSED = 'the port to the worker closed before the answer came';
 
 interface Waiting {
   resolve(answer: unknown): void;
@@ -32,12 +31,21 @@ interface Waiting {
  * twice are sent this way (shared/content-port.ts).
  */
 export function createPortTransport(connect: () => ContentPortLike): (message: unknown) => Promise<unknown> {
-  let open: { port: ContentPortLike; waiting: Map<number, Waiting> } | null = null;
+  type Open = { port: ContentPortLike; waiting: Map<number, Waiting> };
+  let open: Open | null = null;
   let lastId = 0;
 
-  const current = () => {
+  /** The port is gone: the next request opens another, and what waited on this one fails. */
+  const lost = (gone: Open): void => {
+    if (open === gone) open = null;
+    const left = [...gone.waiting.values()];
+    gone.waiting.clear();
+    for (const waiting of left) waiting.reject(new UndeliveredError(PORT_CLOSED));
+  };
+
+  const current = (): Open => {
     if (open) return open;
-    const opened = { port: connect(), waiting: new Map<number, Waiting>() };
+    const opened: Open = { port: connect(), waiting: new Map() };
     opened.port.onMessage.addListener((raw) => {
       const parsed = contentPortAnswerSchema.safeParse(raw);
       if (!parsed.success) {
@@ -49,29 +57,28 @@ export function createPortTransport(connect: () => ContentPortLike): (message: u
       opened.waiting.delete(id);
       waiting?.resolve(answer);
     });
-    opened.port.onDisconnect.addListener(() => {
-      if (open === opened) open = null;
-      const left = [...opened.waiting.values()];
-      opened.waiting.clear();
-      for (const waiting of left) waiting.reject(new Error(PORT_CLOSED));
-    });
+    opened.port.onDisconnect.addListener(() => lost(opened));
     open = opened;
     return opened;
   };
 
   return (message) =>
     new Promise<unknown>((resolve, reject) => {
-      const { port, waiting } = current();
+      const opened = current();
       lastId += 1;
       const id = lastId;
-      waiting.set(id, { resolve, reject });
+      opened.waiting.set(id, { resolve, reject });
       try {
-        port.postMessage({ id, message });
+        opened.port.postMessage({ id, message });
       } catch {
-        // Chrome throws on a port that closed before its onDisconnect was delivered.
-        waiting.delete(id);
-        if (open?.port === port) open = null;
-        reject(new Error(PORT_CLOSED));
+        // Chrome throws on a port that closed before its onDisconnect came. Whatever the cause, this
+        // port is not used again: closed on our side (no onDisconnect follows), its requests failed.
+        try {
+          opened.port.disconnect();
+        } catch {
+          // already closed
+        }
+        lost(opened);
       }
     });
 }

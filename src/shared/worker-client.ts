@@ -3,8 +3,10 @@
  * Each answer is checked against the message's declared response (protocol.ts); a handler that
  * threw arrives as its error envelope and is thrown here as a `WorkerRequestError`, so every caller
  * shows an error instead of waiting. Only a failed DELIVERY is retried (Chrome restarting a stopped
- * worker); a request nobody answers in time fails with `timeout`. `send` is the context's
- * runtime.sendMessage, passed in so this module stays free of browser APIs.
+ * worker, or a port closing before its answer: `UndeliveredError`); a request nobody answers in time
+ * fails with `timeout`. `send` is the context's runtime.sendMessage (for the content script's
+ * page-load reads, its port: content/worker-port.ts), passed in so this module stays free of
+ * browser APIs.
  */
 import {
   type RequestOf,
@@ -51,6 +53,14 @@ export const DEFAULT_TIMEOUT_MS = 30_000;
 /** Chrome's words when no listener exists yet: the worker is (re)starting. */
 const RESTARTING = /Could not establish connection|Receiving end does not exist/i;
 
+/**
+ * Thrown by a `send` whose request may not have reached the worker and may be delivered again (the
+ * content script's port closed before the answer came): retried like a restart.
+ */
+export class UndeliveredError extends Error {
+  override readonly name = 'UndeliveredError';
+}
+
 export function createWorkerClient(
   send: (message: unknown) => Promise<unknown>,
   options: WorkerClientOptions = {},
@@ -58,14 +68,17 @@ export function createWorkerClient(
   const attempts = options.attempts ?? 3;
   const wait = options.wait ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
 
-  const deliver = async (type: string, message: unknown): Promise<unknown> => {
+  const deliver = async (type: string, message: unknown, gaveUp: () => boolean): Promise<unknown> => {
     for (let attempt = 1; ; attempt += 1) {
       try {
         return await send(message);
       } catch (error) {
-        const restarting = error instanceof Error && RESTARTING.test(error.message);
+        const restarting =
+          error instanceof UndeliveredError || (error instanceof Error && RESTARTING.test(error.message));
         if (!restarting || attempt >= attempts) throw new WorkerRequestError('unreachable', type);
         await wait(50 * attempt);
+        // Timed out meanwhile: nobody waits for this answer any more, so it is not asked again.
+        if (gaveUp()) throw new WorkerRequestError('timeout', type);
       }
     }
   };
@@ -74,11 +87,15 @@ export function createWorkerClient(
     async ask(type, body, call = {}) {
       const timeoutMs = call.timeoutMs ?? options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
       let timer: ReturnType<typeof setTimeout> | undefined;
+      let timedOut = false;
       const timeout = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new WorkerRequestError('timeout', type)), timeoutMs);
+        timer = setTimeout(() => {
+          timedOut = true;
+          reject(new WorkerRequestError('timeout', type));
+        }, timeoutMs);
       });
       try {
-        const answer = await Promise.race([deliver(type, { ...body, type }), timeout]);
+        const answer = await Promise.race([deliver(type, { ...body, type }, () => timedOut), timeout]);
         if (answer === undefined) throw new WorkerRequestError('refused', type);
         const failed = workerErrorSchema.safeParse(answer);
         if (failed.success) {

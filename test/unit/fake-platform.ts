@@ -41,6 +41,8 @@ export function fakePort(name: string, sender: PortLike['sender']): FakePort {
     onMessage: { addListener: (l) => void onMessage.add(l) },
     onDisconnect: { addListener: (l) => void onDisconnect.add(l) },
     deliver: (m) => {
+      // As Chrome's: a port closed by either end delivers nothing more.
+      if (port.disconnected) return;
       for (const l of onMessage) l(m);
     },
     close: () => {
