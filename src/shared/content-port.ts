@@ -7,10 +7,11 @@
  * 100 CRM senders) against 2.4 / 5.8 ms on a port already open, and the last badge came at 17.3 / 31.0
  * against 14.9 / 23.5 ms from the rows being handed over.
  *
- * Only these two reads go this way. Both may be asked again safely, so a request whose port closed
- * before its answer came (the worker stopped) is delivered again on a new port, which wakes the
- * worker as a message would. Writes and thread opens keep `runtime.sendMessage`, whose delivery
- * Chrome either makes or refuses.
+ * Only these two go this way, and both may be delivered twice: `rowBadges` reads the cache, and
+ * `hostStatus` pins the tab's account and issues its lane key, the same ones again for the same
+ * document. So a request whose port closed before its answer came (the worker stopped) is delivered
+ * again on a new port, which wakes the worker as a message would. Writes and thread opens keep
+ * `runtime.sendMessage`, whose delivery Chrome either makes or refuses.
  *
  * Trust: the worker takes the port only from a Gmail content script (the sender Chrome names when
  * the port opens: tab, frame, document) and runs each request through the same router as a message
@@ -21,7 +22,7 @@ import { lazySchema } from './lazy-schema';
 
 export const CONTENT_PORT = 'threadline-content';
 
-/** The only requests the port carries: reads that may be delivered twice. */
+/** The only requests the port carries: the page load's two, which may be delivered twice. */
 export const CONTENT_PORT_TYPES = ['hostStatus', 'rowBadges'] as const;
 export type ContentPortType = (typeof CONTENT_PORT_TYPES)[number];
 export const isContentPortType = (type: unknown): type is ContentPortType =>

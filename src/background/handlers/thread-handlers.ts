@@ -12,11 +12,12 @@ type ThreadHandlers = Pick<
 /**
  * A thread open's account note and sync check start this long after its view went out. Both read
  * the cache (IndexedDB) and storage, and started at once they took the CPU from the sidebar rendering
- * the view (two cores). Two builds taking turns in the browser, 200 warm opens each: p50 / p95
- * 10.3 / 25.0 ms with the work at once against 8.4 / 22.8 ms with it 50 ms later (12.3 / 26.3
- * against 8.9 / 21.1 with the order of the builds reversed). The auto-log pass does not wait: it
- * reads the messages' bodies from Gmail's page, which has them only while the thread is open, and
- * with auto-logging off (the default) it ends at the settings, which are in memory.
+ * the view (two cores). Builds taking turns in the browser, 200 warm opens each, p50 / p95 ms: with
+ * that work and the auto-log pass at once 12.8 / 33.2; both 50 ms later 10.2 / 25.8; this (only the
+ * note and sync check later) 10.6 / 31.6, a p95 within that run's noise (messaging floor p95 9–11).
+ * The auto-log pass does not wait: it reads the messages' bodies from Gmail's page, which has them
+ * only while the thread is open; with auto-logging off (the default) it ends at the settings, which
+ * are in memory.
  */
 export const AFTER_OPEN_DELAY_MS = 50;
 
