@@ -53,19 +53,14 @@ describe('the content script’s port to the worker', () => {
     expect(port.disconnected).toBe(false);
   });
 
-  it('is refused to anything but a Gmail content script: the port is closed, nothing answered', async () => {
+  it('is refused to anything but a Gmail content script: the port is closed at once', async () => {
     const env = setup();
     const web = { ...gmailSender(7), url: 'https://evil.test/', origin: 'https://evil.test' };
-    const refused: ReturnType<typeof fakePort>[] = [];
     for (const sender of [sidebarSender(7), web, { ...gmailSender(7), id: 'another-extension' }]) {
       const port = fakePort(CONTENT_PORT, sender);
       env.connect(port);
       expect(port.disconnected).toBe(true);
-      port.deliver({ id: 1, message: { type: 'hostStatus', account: ME } });
-      refused.push(port);
     }
-    await new Promise((resolve) => setTimeout(resolve, 20));
-    expect(refused.map((p) => p.sent)).toEqual([[], [], []]);
     expect(env.sink.lines.filter((l) => l.line.includes('port.rejected'))).toHaveLength(3);
   });
 

@@ -72,7 +72,8 @@ describe('worker message handling', () => {
     const port = fakePort(SIDEBAR_PORT, sidebarSender(7));
     const held: (() => void)[] = [];
     let viewsWhenHeld = -1;
-    main(fake.platform, createLogger('worker', recordingSink()), {
+    const sink = recordingSink();
+    main(fake.platform, createLogger('worker', sink), {
       db,
       policyGraceMs: 5,
       afterOpen: (run) => {
@@ -85,6 +86,10 @@ describe('worker message handling', () => {
     // Handed over once, after the view was sent: none of it ran beside the sidebar's render.
     expect(held).toHaveLength(1);
     expect(viewsWhenHeld).toBe(1);
+    // The auto-log pass does not wait (it reads bodies only an open thread has): it ends while the
+    // note and sync check are still held.
+    await expect.poll(() => sink.lines.some((l) => l.line.includes('autolog.done'))).toBe(true);
+    expect(held).toHaveLength(1);
     expect(await db.accounts.get('me@corp.test')).toBeUndefined();
     held[0]?.();
     await expect.poll(() => db.accounts.get('me@corp.test')).toMatchObject({ account: 'me@corp.test' });

@@ -2,8 +2,9 @@
  * The one way the content script, the sidebar and the options page ask the worker something.
  * Each answer is checked against the message's declared response (protocol.ts); a handler that
  * threw arrives as its error envelope and is thrown here as a `WorkerRequestError`, so every caller
- * shows an error instead of waiting. Only a failed DELIVERY is retried (Chrome restarting a stopped
- * worker, or a port closing before its answer: `UndeliveredError`); a request nobody answers in time
+ * shows an error instead of waiting. Only a request that may not have been delivered is retried
+ * (Chrome restarting a stopped worker, or a port closing before its answer: `UndeliveredError`, used
+ * only for requests that may be delivered twice); a request nobody answers in time
  * fails with `timeout`. `send` is the context's runtime.sendMessage (for the content script's
  * page-load reads, its port: content/worker-port.ts), passed in so this module stays free of
  * browser APIs.
