@@ -1,4 +1,4 @@
-import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import {
   createFakePlatform,
   fakePort,
@@ -13,7 +13,6 @@ import { recordRowKey, ThreadlineDb } from '../db/threadline-db';
 import { createLogger } from '../shared/logger';
 import type { ThreadFacts } from '../shared/protocol';
 import { SIDEBAR_PORT } from '../shared/sidebar-port';
-import { AFTER_OPEN_DELAY_MS, afterOpenDelay } from './handlers/thread-handlers';
 import { main } from './main';
 
 const thread: ThreadFacts = {
@@ -93,20 +92,6 @@ describe('worker message handling', () => {
     expect(await db.accounts.get('me@corp.test')).toBeUndefined();
     held[0]?.();
     await expect.poll(() => db.accounts.get('me@corp.test')).toMatchObject({ account: 'me@corp.test' });
-  });
-
-  it('runs a thread open’s account note and sync check AFTER_OPEN_DELAY_MS later by default', () => {
-    vi.useFakeTimers();
-    try {
-      const run = vi.fn();
-      afterOpenDelay(run);
-      vi.advanceTimersByTime(AFTER_OPEN_DELAY_MS - 1);
-      expect(run).not.toHaveBeenCalled();
-      vi.advanceTimersByTime(1);
-      expect(run).toHaveBeenCalledOnce();
-    } finally {
-      vi.useRealTimers();
-    }
   });
 
   it('tells the sidebar in the view’s status when the saved CRM has no leads (HubSpot), and only then', async () => {
