@@ -1,6 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { popupSender, sidebarSender, TEST_ID, TEST_ORIGIN } from '../../test/unit/fake-platform';
-import { classifySender } from './classify-sender';
+import {
+  type FakePort,
+  fakePort,
+  gmailSender,
+  popupSender,
+  recordingSink,
+  sidebarSender,
+  TEST_ID,
+  TEST_ORIGIN,
+} from '../../test/unit/fake-platform';
+import { createLogger } from '../shared/logger';
+import type { SenderKind } from '../shared/protocol';
+import { acceptPort, classifySender } from './classify-sender';
 
 const classify = (sender: Parameters<typeof classifySender>[0]) =>
   classifySender(sender, TEST_ID, TEST_ORIGIN);
@@ -38,5 +49,61 @@ describe('classifySender', () => {
       ok: false,
       reason: 'unexpected sender origin https://evil.test',
     });
+  });
+});
+
+describe('acceptPort', () => {
+  const accept = (port: FakePort, kind: SenderKind, sink = recordingSink()) => ({
+    context: acceptPort(port, 'the-port', kind, {
+      runtimeId: TEST_ID,
+      extensionOrigin: TEST_ORIGIN,
+      logger: createLogger('worker', sink),
+    }),
+    sink,
+  });
+
+  it('takes a port of its name from its kind in a tab, and leaves ports of other names alone', () => {
+    const sidebar = fakePort('the-port', sidebarSender(4));
+    expect(accept(sidebar, 'sidebarPage').context).toMatchObject({ kind: 'sidebarPage', tabId: 4 });
+    const gmail = fakePort('the-port', gmailSender(7));
+    expect(accept(gmail, 'gmailContentScript').context).toMatchObject({
+      kind: 'gmailContentScript',
+      tabId: 7,
+    });
+    const other = fakePort('another-port', gmailSender(7));
+    const { context, sink } = accept(other, 'sidebarPage');
+    expect([context, other.disconnected, sink.lines]).toEqual([null, false, []]);
+    expect([sidebar.disconnected, gmail.disconnected]).toEqual([false, false]);
+  });
+
+  it.each([
+    ['another kind', gmailSender(7), 'sidebarPage', 'not a sidebarPage in a tab'],
+    [
+      'its kind outside a tab',
+      { ...sidebarSender(4), tab: undefined },
+      'sidebarPage',
+      'not a sidebarPage in a tab',
+    ],
+    [
+      'another extension',
+      { ...gmailSender(7), id: 'other' },
+      'gmailContentScript',
+      'sender is not this extension',
+    ],
+    [
+      'a web page',
+      { ...gmailSender(7), url: 'https://evil.test/' },
+      'gmailContentScript',
+      'unexpected sender origin',
+    ],
+  ] as const)('closes a port from %s, logging why without the URL', (_label, sender, kind, reason) => {
+    const port = fakePort('the-port', sender);
+    const { context, sink } = accept(port, kind);
+    expect(context).toBeNull();
+    expect(port.disconnected).toBe(true);
+    expect(sink.lines).toHaveLength(1);
+    expect(sink.lines[0]?.line).toContain('port.rejected');
+    expect(sink.lines[0]?.line).toContain(reason);
+    expect(sink.lines[0]?.line).not.toContain('mail.google.com/mail');
   });
 });

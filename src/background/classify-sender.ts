@@ -1,6 +1,7 @@
 import { GMAIL_ORIGIN } from '../shared/gmail-origin';
+import type { Logger } from '../shared/logger';
 import type { SenderKind } from '../shared/protocol';
-import type { MessageSender } from './platform';
+import type { MessageSender, PortLike } from './platform';
 
 export { GMAIL_ORIGIN };
 
@@ -48,4 +49,25 @@ export function classifySender(
     return { ok: true, context: { kind: 'gmailContentScript', ...base } };
   }
   return { ok: false, reason: `unexpected sender origin ${originOf(url) ?? '(none)'}` };
+}
+
+/**
+ * Who may open a port: the one check for every runtime port the worker takes (the sidebars' and
+ * the content scripts'). A port named `name` is accepted only from a sender Chrome fixed when it
+ * opened that is `kind` and in a tab (a port speaks for its tab); any other is logged, by reason
+ * only, and closed. Returns the sender's context, or null (refused, or a port of another name).
+ */
+export function acceptPort(
+  port: PortLike,
+  name: string,
+  kind: SenderKind,
+  options: { runtimeId: string; extensionOrigin: string; logger: Logger },
+): (SenderContext & { tabId: number }) | null {
+  if (port.name !== name) return null;
+  const verdict = classifySender(port.sender ?? {}, options.runtimeId, options.extensionOrigin);
+  const { tabId } = verdict.ok ? verdict.context : { tabId: null };
+  if (verdict.ok && verdict.context.kind === kind && tabId !== null) return { ...verdict.context, tabId };
+  options.logger.warn('port.rejected', { reason: verdict.ok ? `not a ${kind} in a tab` : verdict.reason });
+  port.disconnect();
+  return null;
 }

@@ -4,7 +4,7 @@
  */
 import { CONTENT_PORT, contentPortRequestSchema, isContentPortType } from '../shared/content-port';
 import type { Logger } from '../shared/logger';
-import { classifySender } from './classify-sender';
+import { acceptPort } from './classify-sender';
 import type { Dispatch } from './create-router';
 import type { PortLike } from './platform';
 
@@ -17,15 +17,9 @@ export function createContentPorts(options: {
   const { logger } = options;
   return {
     onConnect(port) {
-      if (port.name !== CONTENT_PORT) return;
       // The sender is Chrome's, fixed when the port opened: a Gmail tab's content script, or nothing.
-      const verdict = classifySender(port.sender ?? {}, options.runtimeId, options.extensionOrigin);
-      if (!verdict.ok || verdict.context.kind !== 'gmailContentScript') {
-        logger.warn('port.rejected', { reason: verdict.ok ? 'not a Gmail content script' : verdict.reason });
-        port.disconnect();
-        return;
-      }
-      const { context } = verdict;
+      const context = acceptPort(port, CONTENT_PORT, 'gmailContentScript', options);
+      if (!context) return;
       port.onMessage.addListener((raw) => {
         const envelope = contentPortRequestSchema.safeParse(raw);
         if (!envelope.success) {

@@ -2,7 +2,7 @@ import type { Logger } from '../shared/logger';
 import { describeIssues } from '../shared/protocol';
 import { SIDEBAR_PORT, sidebarToWorkerSchema, type WorkerToSidebar } from '../shared/sidebar-port';
 import { type LanePort, newLaneKey } from '../shared/tab-lane';
-import { classifySender } from './classify-sender';
+import { acceptPort } from './classify-sender';
 import type { PortLike } from './platform';
 
 export const SIDEBAR_PATH = 'src/sidebar/index.html';
@@ -70,18 +70,9 @@ export function createSidebarHub(options: {
 
   return {
     onConnect(port) {
-      if (port.name !== SIDEBAR_PORT) return;
-      const verdict = classifySender(port.sender ?? {}, options.runtimeId, options.extensionOrigin);
-      const fromSidebar =
-        verdict.ok && (port.sender?.url ?? '').startsWith(`${options.extensionOrigin}${SIDEBAR_PATH}`);
-      const tabId = verdict.ok ? verdict.context.tabId : null;
-      if (!fromSidebar || tabId === null) {
-        logger.warn('port.rejected', {
-          reason: verdict.ok ? 'not the sidebar page in a tab' : verdict.reason,
-        });
-        port.disconnect();
-        return;
-      }
+      const accepted = acceptPort(port, SIDEBAR_PORT, 'sidebarPage', options);
+      if (!accepted) return;
+      const { tabId } = accepted;
       const set = connections.get(tabId) ?? new Set<Connection>();
       const connection: Connection = { port, id: newConnectionId(), lane: null, sent: 0 };
       set.add(connection);
