@@ -271,29 +271,14 @@ export async function startContentScript(
     void sendToWorker(platform, request);
   };
   let seq = 0;
-  /**
-   * A close waits one task before it goes: Gmail going from one thread straight to the next (j/k,
-   * its arrows) closes one and opens the other, and then only the open is sent. The worker keeps one
-   * thread per tab, so the open replaces the closed one, and the sidebar goes from one thread's
-   * cards to the next without drawing "no thread" between them (in paired runs it drew both, and the
-   * next thread's card came later). Whether InboxSDK fires both in one task is not confirmed: if the
-   * open comes later, the close has gone and the sidebar shows no thread meanwhile, as it should.
-   */
-  const closing = new Set<ReturnType<typeof setTimeout>>();
   // Every listener now, before any await: Gmail may already show a thread, rows or a compose window.
   gmail.onThreadOpened((thread) => {
-    for (const timer of closing) clearTimeout(timer);
-    closing.clear();
     const request = { type: 'threadOpened', account: gmail.account, thread, seq: ++seq } as const;
     void enabled.then((on) => on && sendHot(request));
   });
   gmail.onThreadClosed((threadId) => {
     const request = { type: 'threadClosed', account: gmail.account, threadId, seq: ++seq } as const;
-    const timer = setTimeout(() => {
-      closing.delete(timer);
-      void enabled.then((on) => on && sendHot(request));
-    }, 0);
-    closing.add(timer);
+    void enabled.then((on) => on && sendHot(request));
   });
   if (import.meta.env.MODE === 'e2e') {
     // The benchmark's messaging floor, the way a thread open goes; dropped from the production build.
