@@ -1,6 +1,5 @@
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createFakePlatform } from '../../test/unit/fake-platform';
-import type { ThreadState } from '../shared/sidebar-port';
 import { createTabStateStore, EMPTY_THREAD_STATE } from './tab-state-store';
 
 const thread = (threadId: string) => ({ threadId, subject: '', participants: [], messageIds: [] });
@@ -50,58 +49,6 @@ describe('tab state store', () => {
     pending[0]?.(); // ...then the stale read
     await staleRead;
     expect((await store.get(1)).thread?.threadId).toBe('a');
-  });
-
-  it("decides a thread's opening without waiting for the previous close's write, and writes both in order", async () => {
-    const { session } = createFakePlatform();
-    const held: (() => void)[] = [];
-    const written: unknown[] = [];
-    const slow = {
-      ...session,
-      // Writes wait until released, as storage.session's can behind the browser's other work.
-      set: async (k: string, value: unknown) => {
-        await new Promise<void>((resolve) => held.push(resolve));
-        written.push(value);
-        await session.set(k, value);
-      },
-    };
-    const store = createTabStateStore(slow, () => 1);
-    await store.open(1, 'me@x.test', thread('a'));
-    const closing = store.close(1, 'me@x.test', 'a');
-    let opened: ThreadState | undefined;
-    void store.open(1, 'me@x.test', thread('b')).then((state) => {
-      opened = state;
-    });
-    // Both decided while no write has landed (one is waiting, two are queued behind it).
-    await vi.waitFor(() => expect(opened?.thread?.threadId).toBe('b'));
-    expect(held).toHaveLength(1);
-    expect((await closing)?.thread).toBeNull();
-    expect(await store.get(1)).toBe(opened);
-    for (let i = 0; i < 3; i += 1) {
-      held[i]?.();
-      await vi.waitFor(() => expect(written).toHaveLength(i + 1));
-    }
-    expect(
-      written.map((s) => (s as { thread: { threadId: string } | null }).thread?.threadId ?? null),
-    ).toEqual(['a', null, 'b']);
-    // A new worker reads the last state back.
-    expect((await createTabStateStore(session).get(1)).thread?.threadId).toBe('b');
-  });
-
-  it('closes only the thread still open, in call order, and a removed tab reads as empty', async () => {
-    const { session } = createFakePlatform();
-    const store = createTabStateStore(session, () => 1);
-    await store.open(1, 'me@x.test', thread('a'));
-    // The close of a comes after b opened: b stays open.
-    const [, late] = await Promise.all([
-      store.open(1, 'me@x.test', thread('b')),
-      store.close(1, 'me@x.test', 'a'),
-    ]);
-    expect(late).toBeNull();
-    expect((await store.get(1)).thread?.threadId).toBe('b');
-    await store.remove(1);
-    expect(await session.get('tab:1')).toBeUndefined();
-    expect(await store.get(1)).toEqual(EMPTY_THREAD_STATE);
   });
 
   it('treats a corrupt stored value as no state', async () => {

@@ -19,6 +19,9 @@ export interface TabStateStore {
  */
 export function createTabStateStore(session: KeyValueArea, now: () => number = Date.now): TabStateStore {
   const key = (tabId: number): string => `tab:${tabId}`;
+  // Ordering only: losing this map with the worker loses nothing durable.
+  const queues = new Map<number, Promise<unknown>>();
+
   // Read-through copy of what this worker wrote or read (it is the only writer); a new worker
   // starts empty and reads storage again, so nothing durable lives here.
   const known = new Map<number, ThreadState>();
@@ -35,12 +38,7 @@ export function createTabStateStore(session: KeyValueArea, now: () => number = D
     return state;
   };
 
-  /** Runs `work` after the tab's previous work in `queues` settled, whatever its outcome. */
-  function chain<T>(
-    queues: Map<number, Promise<unknown>>,
-    tabId: number,
-    work: () => Promise<T>,
-  ): Promise<T> {
+  function serial<T>(tabId: number, work: () => Promise<T>): Promise<T> {
     const previous = queues.get(tabId) ?? Promise.resolve();
     const next = previous.then(work, work);
     const settled = next.catch(() => undefined);
@@ -50,46 +48,41 @@ export function createTabStateStore(session: KeyValueArea, now: () => number = D
     });
     return next;
   }
-  // Ordering only: losing these maps with the worker loses nothing durable.
-  /** Each tab's states are decided in call order... */
-  const deciding = new Map<number, Promise<unknown>>();
-  /** ...and written to storage in that same order, behind the deciding. */
-  const writing = new Map<number, Promise<unknown>>();
 
-  /**
-   * The tab's next state, known to this worker (and returned) at once; its write to storage.session
-   * is queued behind the tab's earlier writes and not waited for. A thread opened straight after
-   * another closed (Gmail's j/k) so does not wait for the close's write. A write that fails loses
-   * only the record of a thread the user sees, for a worker that Chrome stops before the next open
-   * writes it again.
-   */
-  const decide = (
+  const write = async (
     tabId: number,
-    /** The new account and thread, given the current state; null leaves the state as it is. */
-    next: (current: ThreadState) => { account: string; thread: ThreadFacts | null } | null,
-  ): Promise<ThreadState | null> =>
-    chain(deciding, tabId, async () => {
-      const previous = await get(tabId);
-      const change = next(previous);
-      if (!change) return null;
-      const state: ThreadState = { seq: Math.max(now(), previous.seq + 1), ...change };
-      known.set(tabId, state);
-      void chain(writing, tabId, () => session.set(key(tabId), state)).catch(() => undefined);
-      return state;
-    });
+    account: string,
+    thread: ThreadFacts | null,
+    /** Told the new state as soon as this worker knows it, before storage has it. */
+    known_?: (state: ThreadState) => void,
+  ): Promise<ThreadState> => {
+    const previous = await get(tabId);
+    const state: ThreadState = { seq: Math.max(now(), previous.seq + 1), account, thread };
+    known.set(tabId, state);
+    known_?.(state);
+    await session.set(key(tabId), state);
+    return state;
+  };
 
   return {
     get,
-    open: async (tabId, account, thread) =>
-      (await decide(tabId, () => ({ account, thread }))) ?? EMPTY_THREAD_STATE,
+    // The new state goes to the view as soon as it is known: the write to storage.session finishes
+    // in this tab's queue, off the time-to-card path (a worker stopped in between loses only the
+    // record of a thread the user sees, and the next open writes it again).
+    open: (tabId, account, thread) =>
+      new Promise<ThreadState>((resolve, reject) => {
+        serial(tabId, () => write(tabId, account, thread, resolve)).then(resolve, reject);
+      }),
     close: (tabId, account, threadId) =>
-      decide(tabId, (current) => (current.thread?.threadId === threadId ? { account, thread: null } : null)),
-    // Waits for the removal to reach storage, and so does whatever comes after it for this tab:
-    // with nothing known, a later read goes to storage, which must not still hold the old state.
+      serial(tabId, async () => {
+        const current = await get(tabId);
+        if (current.thread?.threadId !== threadId) return null;
+        return write(tabId, account, null);
+      }),
     remove: (tabId) =>
-      chain(deciding, tabId, () => {
+      serial(tabId, () => {
         known.delete(tabId);
-        return chain(writing, tabId, () => session.remove(key(tabId)));
+        return session.remove(key(tabId));
       }),
   };
 }
