@@ -52,6 +52,22 @@ describe('classifySender', () => {
   });
 });
 
+describe('the sidebar page', () => {
+  it('is only the sidebar document: another page under its folder is refused', () => {
+    expect(classify(sidebarSender(4))).toMatchObject({ ok: true, context: { kind: 'sidebarPage' } });
+    expect(
+      classify({ ...sidebarSender(4), url: `${TEST_ORIGIN}src/sidebar/index.html#theme=dark` }),
+    ).toMatchObject({
+      ok: true,
+      context: { kind: 'sidebarPage' },
+    });
+    expect(classify({ ...sidebarSender(4), url: `${TEST_ORIGIN}src/sidebar/other.html` })).toEqual({
+      ok: false,
+      reason: 'unexpected extension page',
+    });
+  });
+});
+
 describe('acceptPort', () => {
   const accept = (port: FakePort, kind: SenderKind, sink = recordingSink()) => ({
     context: acceptPort(port, 'the-port', kind, {
@@ -92,7 +108,7 @@ describe('acceptPort', () => {
     ],
     [
       'a web page',
-      { ...gmailSender(7), url: 'https://evil.test/' },
+      { ...gmailSender(7), url: 'https://evil.test/mail/u/0/#inbox/abc' },
       'gmailContentScript',
       'unexpected sender origin',
     ],
@@ -104,6 +120,8 @@ describe('acceptPort', () => {
     expect(sink.lines).toHaveLength(1);
     expect(sink.lines[0]?.line).toContain('port.rejected');
     expect(sink.lines[0]?.line).toContain(reason);
-    expect(sink.lines[0]?.line).not.toContain('mail.google.com/mail');
+    // The URL (a Gmail URL carries a thread id) is never logged.
+    expect(sink.lines[0]?.line).not.toContain(sender.url ?? '');
+    expect(sink.lines[0]?.line).not.toContain('inbox/abc');
   });
 });

@@ -5,6 +5,9 @@ import type { MessageSender, PortLike } from './platform';
 
 export { GMAIL_ORIGIN };
 
+/** The sidebar's page: the one page of ours that speaks for a Gmail tab (its port, its tab lane). */
+export const SIDEBAR_PATH = 'src/sidebar/index.html';
+
 export interface SenderContext {
   kind: SenderKind;
   tabId: number | null;
@@ -36,7 +39,7 @@ export function classifySender(
   const url = sender.url ?? '';
   const tabId = sender.tab?.id ?? null;
   const base = { tabId, frameId: sender.frameId ?? null, documentId: sender.documentId ?? null };
-  if (url.startsWith(`${extensionOrigin}src/sidebar/`))
+  if (url.startsWith(`${extensionOrigin}${SIDEBAR_PATH}`))
     return { ok: true, context: { kind: 'sidebarPage', ...base } };
   // The welcome page connects the CRM with the settings' own form: it is an options page to the worker.
   if (url.startsWith(`${extensionOrigin}src/options/`) || url.startsWith(`${extensionOrigin}src/welcome/`))

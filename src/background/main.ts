@@ -6,6 +6,7 @@
  */
 import { createLogger, type Logger } from '../shared/logger';
 import { registerAlarms } from './alarms';
+import { SIDEBAR_PATH } from './classify-sender';
 import { createContentPorts } from './content-ports';
 import { createRouter } from './create-router';
 import { createBenchHandlers } from './handlers/bench-handlers';
@@ -17,7 +18,6 @@ import { createSettingsHandlers } from './handlers/settings-handlers';
 import { createThreadHandlers } from './handlers/thread-handlers';
 import type { Platform } from './platform';
 import { createAccountGate } from './privacy/account-gate';
-import { SIDEBAR_PATH } from './sidebar-hub';
 import { openWelcomeOnInstall } from './welcome';
 import { createWorkerServices, type WorkerDeps } from './worker-services';
 

@@ -5,8 +5,6 @@ import { type LanePort, newLaneKey } from '../shared/tab-lane';
 import { acceptPort } from './classify-sender';
 import type { PortLike } from './platform';
 
-export const SIDEBAR_PATH = 'src/sidebar/index.html';
-
 export interface SidebarHub {
   onConnect(port: PortLike): void;
   /** To the tab's sidebar: over its tab lane once it has one (shared/tab-lane.ts), else its port. */
