@@ -69,4 +69,25 @@ describe('connection store', () => {
     expect(exported).not.toContain('secret-api-key-123');
     expect(exported).not.toContain('crmKeyEncryption');
   });
+
+  it('knows the connection it last read, saved or cleared, without reading the database again', async () => {
+    const { session } = createFakePlatform();
+    const db = new ThreadlineDb(`conn-${Math.random()}`);
+    const store = createConnectionStore(db, session);
+    expect(store.lastKnown()).toBeNull();
+    await store.save(info, 'key');
+    expect(store.lastKnown()).toEqual(info);
+    // Another worker's store knows it once it has read it.
+    const woken = createConnectionStore(db, session);
+    expect(woken.lastKnown()).toBeNull();
+    await woken.credentials();
+    expect(woken.lastKnown()).toEqual(info);
+    // A read that fails (the database closed on a full disk) leaves what was known.
+    db.close({ disableAutoOpen: true });
+    await expect(woken.info()).rejects.toThrow();
+    expect(woken.lastKnown()).toEqual(info);
+    await db.open();
+    await woken.clear();
+    expect(woken.lastKnown()).toBeNull();
+  });
 });

@@ -23,6 +23,12 @@ export interface Credentials {
  */
 export interface ConnectionStore {
   info(): Promise<ConnectionInfo | null>;
+  /**
+   * The connection as this worker last read, saved or cleared it, without reading the database:
+   * what the toolbar popup shows while a full disk keeps the database closed (issue 17). Null when
+   * this worker has not read it yet.
+   */
+  lastKnown(): ConnectionInfo | null;
   credentials(): Promise<Credentials | null>;
   save(info: ConnectionInfo, apiKey: string): Promise<void>;
   clear(): Promise<void>;
@@ -44,13 +50,16 @@ export function createConnectionStore(
     return key;
   }
 
+  let known: ConnectionInfo | null = null;
   const info = async (): Promise<ConnectionInfo | null> => {
     const parsed = connectionInfoSchema.safeParse((await db.settings.get(INFO))?.value);
-    return parsed.success ? parsed.data : null;
+    known = parsed.success ? parsed.data : null;
+    return known;
   };
 
   return {
     info,
+    lastKnown: () => known,
     async credentials() {
       const saved = await info();
       if (!saved) return null;
@@ -82,6 +91,7 @@ export function createConnectionStore(
         await db.secrets.put({ name: SECRET, iv, ciphertext });
         await db.settings.put({ name: INFO, value: next });
       });
+      known = next;
       await session.set(SESSION_KEY, apiKey);
     },
     async clear() {
@@ -91,6 +101,7 @@ export function createConnectionStore(
         await db.secrets.delete(KEY);
         await db.settings.delete(INFO);
       });
+      known = null;
       await session.remove(SESSION_KEY);
     },
   };

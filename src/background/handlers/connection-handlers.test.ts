@@ -154,6 +154,19 @@ describe('statusOverview (the toolbar popup)', () => {
     expect(answer.accounts.map((a) => [a.account, a.status.storageFull])).toEqual([[ME, true]]);
   });
 
+  it('names the connection on a full disk even when the popup had not asked before (the worker read it for something else)', async () => {
+    const env = await setup();
+    // The settings page read it; no overview was asked while the disk had space.
+    expect((await env.send({ type: 'getConnection' }, options)) as unknown).toMatchObject({
+      info: { accountName: 'Demo Co' },
+    });
+    await env.session.set('storageFull', { [ME]: { since: 1, attempts: 1, retryAt: 2 } });
+    env.diskFull.on = true;
+    const answer = await env.overview();
+    expect(answer.info).toMatchObject({ accountName: 'Demo Co' });
+    expect(answer.accounts.map((a) => [a.account, a.status.storageFull])).toEqual([[ME, true]]);
+  });
+
   it('says the browser lost the database (created again, empty) until the user dismisses it', async () => {
     const env = await setup();
     expect((await env.overview()).cacheLost).toBeUndefined();

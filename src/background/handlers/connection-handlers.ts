@@ -56,7 +56,6 @@ export function createConnectionHandlers(ctx: WorkerContext): ConnectionHandlers
     });
     for (const { account } of await db.accounts.toArray()) ctx.views.accountChanged(account, 'none');
   };
-  let lastInfo: ConnectionInfo | null = null;
   return {
     getConnection: async () => ({ info: await connection.info(), blocked: await crm.policyBlock() }),
     // The accounts seen in Gmail (an account outside the policy's domains is not Threadline's to
@@ -65,7 +64,7 @@ export function createConnectionHandlers(ctx: WorkerContext): ConnectionHandlers
       // Storage full may leave the database unreadable (issue 17): answer with what this worker last
       // read, so the popup and the settings page can still say why sync is paused.
       const [info, blocked, policyState, seen] = await Promise.all([
-        whenFull(connection.info(), () => lastInfo),
+        whenFull(connection.info(), () => connection.lastKnown()),
         whenFull(crm.policyBlock(), () => null),
         whenFull(ctx.policy.current(), () => ctx.policy.peek()),
         // The paused accounts are known without the database.
@@ -75,7 +74,6 @@ export function createConnectionHandlers(ctx: WorkerContext): ConnectionHandlers
       ]);
       if (!policyState) throw new StorageFullError();
       const { settings } = policyState;
-      lastInfo = info;
       const shown = seen
         .filter((row) => accountAllowed(settings, row.account))
         .sort((a, b) => b.lastSeenAt - a.lastSeenAt);
