@@ -70,24 +70,32 @@ describe('connection store', () => {
     expect(exported).not.toContain('crmKeyEncryption');
   });
 
-  it('knows the connection it last read, saved or cleared, without reading the database again', async () => {
+  it('knows the connection last read, saved or cleared without reading the database, in a woken worker too', async () => {
     const { session } = createFakePlatform();
     const db = new ThreadlineDb(`conn-${Math.random()}`);
     const store = createConnectionStore(db, session);
-    expect(store.lastKnown()).toBeNull();
-    await store.save(info, 'key');
-    expect(store.lastKnown()).toEqual(info);
-    // Another worker's store knows it once it has read it.
-    const woken = createConnectionStore(db, session);
-    expect(woken.lastKnown()).toBeNull();
-    await woken.credentials();
-    expect(woken.lastKnown()).toEqual(info);
-    // A read that fails (the database closed on a full disk) leaves what was known.
+    expect(await store.lastKnown()).toBeNull();
+    await store.save(info, 'the-secret-api-key');
+    expect(await store.lastKnown()).toEqual(info);
+    // A worker Chrome started since, on a full disk: the database cannot be read, the copy can.
     db.close({ disableAutoOpen: true });
+    const woken = createConnectionStore(db, session);
     await expect(woken.info()).rejects.toThrow();
-    expect(woken.lastKnown()).toEqual(info);
+    expect(await woken.lastKnown()).toEqual(info);
+    // Never the key.
+    expect(await session.get('crmConnection')).toEqual(info);
+    expect(JSON.stringify(await session.get('crmConnection'))).not.toContain('the-secret-api-key');
     await db.open();
+    // A change read from the database replaces the copy.
+    const renamed = { ...info, accountName: 'Renamed' };
+    await db.settings.put({ name: 'crmConnection', value: renamed });
+    expect(await woken.info()).toEqual(renamed);
+    await expect.poll(() => session.get('crmConnection')).toEqual(renamed);
+    expect(await createConnectionStore(db, session).lastKnown()).toEqual(renamed);
+    // Disconnecting forgets it everywhere.
     await woken.clear();
-    expect(woken.lastKnown()).toBeNull();
+    expect(await woken.lastKnown()).toBeNull();
+    expect(await session.get('crmConnection')).toBeUndefined();
+    expect(await createConnectionStore(db, session).lastKnown()).toBeNull();
   });
 });

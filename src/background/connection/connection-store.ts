@@ -7,6 +7,8 @@ const INFO = 'crmConnection';
 const KEY = 'crmKeyEncryption';
 const SECRET = 'crmApiKey';
 const SESSION_KEY = 'crmApiKey';
+/** A copy of the connection (never the key) in `storage.session`, for a woken worker on a full disk. */
+const SESSION_INFO = 'crmConnection';
 
 export interface Credentials {
   info: ConnectionInfo;
@@ -24,11 +26,12 @@ export interface Credentials {
 export interface ConnectionStore {
   info(): Promise<ConnectionInfo | null>;
   /**
-   * The connection as this worker last read, saved or cleared it, without reading the database:
-   * what the toolbar popup shows while a full disk keeps the database closed (issue 17). Null when
-   * this worker has not read it yet.
+   * The connection as last read, saved or cleared, without reading the database: what the toolbar
+   * popup shows while a full disk keeps the database closed (issue 17). This worker's own reads
+   * first; a worker Chrome started since then (it stops an idle one after 30 s, and a full disk
+   * lasts longer) finds the copy in `storage.session`, kept in memory, which its reads leave there.
    */
-  lastKnown(): ConnectionInfo | null;
+  lastKnown(): Promise<ConnectionInfo | null>;
   credentials(): Promise<Credentials | null>;
   save(info: ConnectionInfo, apiKey: string): Promise<void>;
   clear(): Promise<void>;
@@ -50,16 +53,29 @@ export function createConnectionStore(
     return key;
   }
 
-  let known: ConnectionInfo | null = null;
+  // What this worker last read, saved or cleared; undefined until then.
+  let known: ConnectionInfo | null | undefined;
+  const remember = (next: ConnectionInfo | null): Promise<void> => {
+    known = next;
+    return next ? session.set(SESSION_INFO, next) : session.remove(SESSION_INFO);
+  };
   const info = async (): Promise<ConnectionInfo | null> => {
     const parsed = connectionInfoSchema.safeParse((await db.settings.get(INFO))?.value);
-    known = parsed.success ? parsed.data : null;
-    return known;
+    const read = parsed.success ? parsed.data : null;
+    // The copy is written when this worker first reads it and when it changes, not on every read;
+    // off the caller's path: a lost copy costs only the popup's fallback.
+    if (known === undefined || JSON.stringify(known) !== JSON.stringify(read))
+      void remember(read).catch(() => undefined);
+    return read;
   };
 
   return {
     info,
-    lastKnown: () => known,
+    async lastKnown() {
+      if (known !== undefined) return known;
+      const copy = connectionInfoSchema.safeParse(await session.get(SESSION_INFO));
+      return copy.success ? copy.data : null;
+    },
     async credentials() {
       const saved = await info();
       if (!saved) return null;
@@ -91,8 +107,7 @@ export function createConnectionStore(
         await db.secrets.put({ name: SECRET, iv, ciphertext });
         await db.settings.put({ name: INFO, value: next });
       });
-      known = next;
-      await session.set(SESSION_KEY, apiKey);
+      await Promise.all([session.set(SESSION_KEY, apiKey), remember(next)]);
     },
     async clear() {
       await db.transaction('rw', db.secrets, db.settings, async () => {
@@ -101,8 +116,7 @@ export function createConnectionStore(
         await db.secrets.delete(KEY);
         await db.settings.delete(INFO);
       });
-      known = null;
-      await session.remove(SESSION_KEY);
+      await Promise.all([session.remove(SESSION_KEY), remember(null)]);
     },
   };
 }

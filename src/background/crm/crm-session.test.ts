@@ -26,7 +26,7 @@ describe('the CRM session', () => {
       let reads = 0;
       const connection = {
         info: async () => info,
-        lastKnown: () => info,
+        lastKnown: async () => info,
         credentials: async () => {
           reads += 1;
           if (reads === 1) throw new DOMException('Internal error opening backing store', 'UnknownError');

@@ -167,6 +167,16 @@ describe('statusOverview (the toolbar popup)', () => {
     expect(answer.accounts.map((a) => [a.account, a.status.storageFull])).toEqual([[ME, true]]);
   });
 
+  it('names the connection on a full disk in a worker woken since (Chrome stops an idle one after 30 s)', async () => {
+    // setup() saved the connection through another worker's store; this worker has read nothing.
+    const env = await setup();
+    env.diskFull.on = true;
+    await env.session.set('storageFull', { [ME]: { since: 1, attempts: 1, retryAt: 2 } });
+    const answer = await env.overview();
+    expect(answer.info).toMatchObject({ accountName: 'Demo Co', userName: 'Sam' });
+    expect(answer.accounts.map((a) => [a.account, a.status.storageFull])).toEqual([[ME, true]]);
+  });
+
   it('says the browser lost the database (created again, empty) until the user dismisses it', async () => {
     const env = await setup();
     expect((await env.overview()).cacheLost).toBeUndefined();

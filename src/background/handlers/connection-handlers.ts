@@ -1,4 +1,4 @@
-import { isStorageFull, StorageFullError } from '../../db/storage-full';
+import { isStorageFull } from '../../db/storage-full';
 /** The options page's connection: show, test, connect, disconnect; the toolbar popup's overview. */
 
 import { z } from 'zod/mini';
@@ -61,8 +61,8 @@ export function createConnectionHandlers(ctx: WorkerContext): ConnectionHandlers
     // The accounts seen in Gmail (an account outside the policy's domains is not Threadline's to
     // show), each with the same status line its sidebars get.
     statusOverview: async () => {
-      // Storage full may leave the database unreadable (issue 17): answer with what this worker last
-      // read, so the popup and the settings page can still say why sync is paused.
+      // Storage full may leave the database unreadable (issue 17): answer with the connection as last
+      // read (connection-store.ts), so the popup and the settings page can still say why sync is paused.
       const [info, blocked, policyState, seen] = await Promise.all([
         whenFull(connection.info(), () => connection.lastKnown()),
         whenFull(crm.policyBlock(), () => null),
@@ -72,10 +72,12 @@ export function createConnectionHandlers(ctx: WorkerContext): ConnectionHandlers
           Object.keys(await ctx.storagePause.all()).map((account) => ({ account, lastSeenAt: 0 })),
         ),
       ]);
-      if (!policyState) throw new StorageFullError();
-      const { settings } = policyState;
+      // No policy read yet (a worker woken on the full disk): only the paused accounts are shown,
+      // each allowed by the policy when it was paused.
+      const settings = policyState?.settings ?? null;
+      const paused = settings ? null : await ctx.storagePause.all();
       const shown = seen
-        .filter((row) => accountAllowed(settings, row.account))
+        .filter((row) => (settings ? accountAllowed(settings, row.account) : row.account in (paused ?? {})))
         .sort((a, b) => b.lastSeenAt - a.lastSeenAt);
       const accounts = await Promise.all(
         shown.map(async ({ account }) => ({ account, status: await ctx.status(account) })),

@@ -155,6 +155,23 @@ describe('admin policy store', () => {
     expect(restarted).toMatchObject({ readFailed: true, settings: { emailContentLevel: 'none' } });
   });
 
+  it('a worker woken while the database cannot be read fails, then reads the policy once it can', async () => {
+    const fake = createFakePlatform();
+    const db = new ThreadlineDb(`policy-${Math.random()}`);
+    await setPolicy({ RetentionDays: 9 });
+    await restarts(fake, db)().current();
+    const bulkGet = db.settings.bulkGet.bind(db.settings);
+    let full = true;
+    db.settings.bulkGet = ((keys: string[]) =>
+      full
+        ? Promise.reject(new DOMException('Internal error opening backing store', 'UnknownError'))
+        : bulkGet(keys)) as typeof db.settings.bulkGet;
+    const woken = restarts(fake, db)();
+    await expect(woken.current()).rejects.toThrow(/backing store/);
+    full = false;
+    expect((await woken.current()).settings.retentionDays).toBe(9);
+  });
+
   it('keeps its copy of the policy without writing it again at every start: a woken worker only reads', async () => {
     const fake = createFakePlatform();
     const db = new ThreadlineDb(`policy-${Math.random()}`);

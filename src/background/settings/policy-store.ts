@@ -124,7 +124,15 @@ export function createPolicyStore(options: {
 
   return {
     current() {
-      loading ??= load();
+      if (!loading) {
+        // A load that failed (a woken worker whose database a full disk keeps closed) is not kept:
+        // the next call reads again, so the worker recovers once space returns.
+        const started = load();
+        loading = started;
+        started.catch(() => {
+          if (loading === started) loading = null;
+        });
+      }
       // A failed read is tried again on the next use (one retry at a time); until a read succeeds,
       // the last known policy holds and `readFailed` keeps Gmail data in.
       if (latest?.readFailed === true && retrying === null) {
