@@ -27,6 +27,7 @@ import {
   expect,
   extensionWorker,
   launchWithExtension,
+  stopServiceWorkers,
 } from './fixtures';
 import { openConnected, personIdOf } from './open-thread';
 
@@ -325,6 +326,20 @@ test('storage full: sync pauses with a clear message, the outbox keeps its write
   const popup = await context.newPage();
   await popup.goto(`chrome-extension://${extensionId}/src/popup/index.html`);
   await expect(popup.getByTestId('popup-storage-full')).toContainText('Nothing waiting to be sent is lost');
+  await expect(popup.getByTestId('popup-connected')).toContainText('Threadline Demo Co.');
+  // Chrome stops an idle worker after 30 s, long before a full disk is freed. The worker it starts
+  // next cannot open the database: the popup still names the connection and says why sync is paused.
+  await worker.evaluate(() => {
+    (globalThis as { beforeStop?: boolean }).beforeStop = true;
+  });
+  await stopServiceWorkers(context, popup);
+  await popup.reload();
+  await expect(popup.getByTestId('popup-storage-full')).toContainText('Nothing waiting to be sent is lost');
+  await expect(popup.getByTestId('popup-connected')).toContainText('Threadline Demo Co.');
+  await expect(popup.getByTestId('popup-read-error')).toHaveCount(0);
+  // Playwright keeps one Worker object for the extension's worker across the restart; a new start
+  // has a fresh global scope.
+  expect(await worker.evaluate(() => (globalThis as { beforeStop?: boolean }).beforeStop)).toBeUndefined();
   await popup.close();
   // Space returns: nobody presses anything. The retry alarm syncs, the notice clears, the notes land.
   disk.free();
