@@ -98,4 +98,50 @@ describe('connection store', () => {
     expect(await session.get('crmConnection')).toBeUndefined();
     expect(await createConnectionStore(db, session).lastKnown()).toBeNull();
   });
+
+  it('a read that began before a disconnect never puts the old connection back in the copy', async () => {
+    const { session } = createFakePlatform();
+    const db = new ThreadlineDb(`conn-${Math.random()}`);
+    await createConnectionStore(db, session).save(info, 'key');
+    const store = createConnectionStore(db, session);
+    // The read answers the connection as it was, but only after the disconnect has ended.
+    const get = db.settings.get.bind(db.settings);
+    let answer: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => {
+      answer = resolve;
+    });
+    db.settings.get = ((key: string) =>
+      get(key).then(async (row) => {
+        await held;
+        return row;
+      })) as typeof db.settings.get;
+    const reading = store.info();
+    db.settings.get = get as typeof db.settings.get;
+    await store.clear();
+    answer();
+    expect(await reading).toEqual(info);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(await session.get('crmConnection')).toBeUndefined();
+    expect(await store.lastKnown()).toBeNull();
+  });
+
+  it('a copy that could not be written is written again by the next read', async () => {
+    const { session } = createFakePlatform();
+    const db = new ThreadlineDb(`conn-${Math.random()}`);
+    await createConnectionStore(db, session).save(info, 'key');
+    await session.remove('crmConnection');
+    const set = session.set.bind(session);
+    let fail = true;
+    session.set = async (key, value) => {
+      if (fail) throw new Error('session storage refused');
+      return set(key, value);
+    };
+    const store = createConnectionStore(db, session);
+    await store.info();
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(await session.get('crmConnection')).toBeUndefined();
+    fail = false;
+    await store.info();
+    await expect.poll(() => session.get('crmConnection')).toEqual(info);
+  });
 });

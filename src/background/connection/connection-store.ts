@@ -53,18 +53,29 @@ export function createConnectionStore(
     return key;
   }
 
-  // What this worker last read, saved or cleared; undefined until then.
+  // What this worker last read, saved or cleared (undefined until then), as JSON to compare reads.
   let known: ConnectionInfo | null | undefined;
-  const remember = (next: ConnectionInfo | null): Promise<void> => {
+  let knownJson = '';
+  // Moves on every save and clear: a read that began before one never overwrites what it wrote.
+  let generation = 0;
+  const remember = async (next: ConnectionInfo | null): Promise<void> => {
     known = next;
-    return next ? session.set(SESSION_INFO, next) : session.remove(SESSION_INFO);
+    knownJson = JSON.stringify(next);
+    try {
+      await (next ? session.set(SESSION_INFO, next) : session.remove(SESSION_INFO));
+    } catch (error) {
+      // Not known to be copied: the next read writes it again.
+      if (known === next) known = undefined;
+      throw error;
+    }
   };
   const info = async (): Promise<ConnectionInfo | null> => {
+    const began = generation;
     const parsed = connectionInfoSchema.safeParse((await db.settings.get(INFO))?.value);
     const read = parsed.success ? parsed.data : null;
     // The copy is written when this worker first reads it and when it changes, not on every read;
     // off the caller's path: a lost copy costs only the popup's fallback.
-    if (known === undefined || JSON.stringify(known) !== JSON.stringify(read))
+    if (began === generation && (known === undefined || knownJson !== JSON.stringify(read)))
       void remember(read).catch(() => undefined);
     return read;
   };
@@ -103,6 +114,7 @@ export function createConnectionStore(
         await encryptionKey(),
         new TextEncoder().encode(apiKey),
       );
+      generation += 1;
       await db.transaction('rw', db.secrets, db.settings, async () => {
         await db.secrets.put({ name: SECRET, iv, ciphertext });
         await db.settings.put({ name: INFO, value: next });
@@ -110,6 +122,7 @@ export function createConnectionStore(
       await Promise.all([session.set(SESSION_KEY, apiKey), remember(next)]);
     },
     async clear() {
+      generation += 1;
       await db.transaction('rw', db.secrets, db.settings, async () => {
         await db.secrets.delete(SECRET);
         // The encryption key goes too: a later connection gets a new one.

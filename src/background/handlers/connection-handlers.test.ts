@@ -24,7 +24,12 @@ const OTHER = 'sam@elsewhere.test';
 const LOCAL = 'http://127.0.0.1:8787/developer_api/v1';
 const options = { id: 'threadlinetestid', url: `${TEST_ORIGIN}src/options/index.html` };
 
-async function setup(policy: Record<string, unknown> = {}, connected = true) {
+async function setup(
+  policy: Record<string, unknown> = {},
+  connected = true,
+  /** A worker Chrome starts while the disk is full: these accounts were paused before it started. */
+  wokenOnFullDisk: string[] | null = null,
+) {
   const fake = createFakePlatform();
   const sink = recordingSink();
   const db = new ThreadlineDb(`popup-${Math.random()}`);
@@ -83,6 +88,15 @@ async function setup(policy: Record<string, unknown> = {}, connected = true) {
           : [];
     return { status: 200, headers: { get: () => null }, text: async () => JSON.stringify(json) };
   };
+  if (wokenOnFullDisk) {
+    await fake.session.set(
+      'storageFull',
+      Object.fromEntries(wokenOnFullDisk.map((a) => [a, { since: 1, attempts: 1, retryAt: 2 }])),
+    );
+    // Chrome had filled in the managed store in this browser session, before the disk filled.
+    await fake.session.set('policyChecked', true);
+    diskFull.on = true;
+  }
   main(fake.platform, createLogger('worker', sink), { db, fetchImpl, policyGraceMs: 5 });
   const overview = async () =>
     responseSchemaOf('statusOverview').parse(await fake.send({ type: 'statusOverview' }, popupSender()));
@@ -168,13 +182,22 @@ describe('statusOverview (the toolbar popup)', () => {
   });
 
   it('names the connection on a full disk in a worker woken since (Chrome stops an idle one after 30 s)', async () => {
-    // setup() saved the connection through another worker's store; this worker has read nothing.
-    const env = await setup();
-    env.diskFull.on = true;
-    await env.session.set('storageFull', { [ME]: { since: 1, attempts: 1, retryAt: 2 } });
+    // setup() saved the connection through another worker's store; this worker never read it.
+    const env = await setup({}, true, [ME]);
     const answer = await env.overview();
     expect(answer.info).toMatchObject({ accountName: 'Demo Co', userName: 'Sam' });
     expect(answer.accounts.map((a) => [a.account, a.status.storageFull])).toEqual([[ME, true]]);
+  });
+
+  it('in a worker woken on a full disk, shows only paused accounts the managed policy allows, none if it cannot be read', async () => {
+    const env = await setup({ AllowedGoogleAccountDomains: ['corp.test'] }, true, [ME, OTHER]);
+    expect((await env.overview()).accounts.map((a) => a.account)).toEqual([ME]);
+    env.platform.managed.get = async () => {
+      throw new Error('policy file unreadable');
+    };
+    const unreadable = await env.overview();
+    expect(unreadable.accounts).toEqual([]);
+    expect(unreadable.info).toMatchObject({ accountName: 'Demo Co' });
   });
 
   it('says the browser lost the database (created again, empty) until the user dismisses it', async () => {

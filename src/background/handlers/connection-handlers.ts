@@ -1,7 +1,7 @@
-import { isStorageFull } from '../../db/storage-full';
 /** The options page's connection: show, test, connect, disconnect; the toolbar popup's overview. */
 
 import { z } from 'zod/mini';
+import { isStorageFull } from '../../db/storage-full';
 import { lazySchema } from '../../shared/lazy-schema';
 import { type ConnectionInfo, CRM_KINDS } from '../../shared/protocol';
 import { accountAllowed } from '../../shared/settings';
@@ -63,22 +63,29 @@ export function createConnectionHandlers(ctx: WorkerContext): ConnectionHandlers
     statusOverview: async () => {
       // Storage full may leave the database unreadable (issue 17): answer with the connection as last
       // read (connection-store.ts), so the popup and the settings page can still say why sync is paused.
+      // The paused accounts are known without the database.
+      const paused = ctx.storagePause.all().then((all) => Object.keys(all));
+      paused.catch(() => undefined); // awaited only where the database failed
       const [info, blocked, policyState, seen] = await Promise.all([
         whenFull(connection.info(), () => connection.lastKnown()),
         whenFull(crm.policyBlock(), () => null),
         whenFull(ctx.policy.current(), () => ctx.policy.peek()),
-        // The paused accounts are known without the database.
         whenFull(db.accounts.toArray(), async () =>
-          Object.keys(await ctx.storagePause.all()).map((account) => ({ account, lastSeenAt: 0 })),
+          (await paused).map((account) => ({ account, lastSeenAt: 0 })),
         ),
       ]);
-      // No policy read yet (a worker woken on the full disk): only the paused accounts are shown,
-      // each allowed by the policy when it was paused.
-      const settings = policyState?.settings ?? null;
-      const paused = settings ? null : await ctx.storagePause.all();
-      const shown = seen
-        .filter((row) => (settings ? accountAllowed(settings, row.account) : row.account in (paused ?? {})))
-        .sort((a, b) => b.lastSeenAt - a.lastSeenAt);
+      // No policy read yet (a worker woken on the full disk): only the paused accounts, each under
+      // the admin's account domains read from Chrome's managed store alone; none if it cannot be read.
+      const allowed = policyState
+        ? (account: string) => accountAllowed(policyState.settings, account)
+        : await ctx.policy.managedAccountDomains().then(async (domains) => {
+            const pausedNow = new Set(await paused);
+            return (account: string) =>
+              domains !== null &&
+              pausedNow.has(account) &&
+              accountAllowed({ allowedAccountDomains: [...domains] }, account);
+          });
+      const shown = seen.filter((row) => allowed(row.account)).sort((a, b) => b.lastSeenAt - a.lastSeenAt);
       const accounts = await Promise.all(
         shown.map(async ({ account }) => ({ account, status: await ctx.status(account) })),
       );

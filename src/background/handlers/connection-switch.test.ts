@@ -40,7 +40,7 @@ function worker() {
     Object.entries(await fake.local.getAll())
       .filter(([key]) => key.startsWith('outbox:'))
       .map(([, row]) => (row as { payload: unknown }).payload);
-  return { db, connect, seed, send: fake.send, mirrored };
+  return { db, connect, seed, send: fake.send, mirrored, session: fake.session };
 }
 
 /** A queued note, as the outbox stores it. */
@@ -102,9 +102,10 @@ describe('connection handlers', () => {
     }
   });
 
-  it('disconnecting forgets the cache and the learned date order, and keeps consents', async () => {
+  it('disconnecting forgets the cache, the learned date order and the connection’s copy, and keeps consents', async () => {
     const env = worker();
     await env.connect(A);
+    expect(await env.session.get('crmConnection')).toMatchObject({ kind: 'local' });
     await env.seed();
     await env.db.consents.put({
       account: ME,
@@ -118,5 +119,7 @@ describe('connection handlers', () => {
     expect(await env.db.people.count()).toBe(0);
     expect(await storedDateOrder(env.db)).toBeNull();
     expect(await env.db.consents.count()).toBe(1);
+    // PRIVACY.md: "Disconnect" removes the copy of the connection kept in storage.session.
+    expect(await env.session.get('crmConnection')).toBeUndefined();
   });
 });

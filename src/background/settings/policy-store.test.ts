@@ -172,6 +172,37 @@ describe('admin policy store', () => {
     expect((await woken.current()).settings.retentionDays).toBe(9);
   });
 
+  it('a policy change that arrives while the database cannot be read is read once it can', async () => {
+    const fake = createFakePlatform();
+    const db = new ThreadlineDb(`policy-${Math.random()}`);
+    await setPolicy({ RetentionDays: 9 });
+    const policy = restarts(fake, db)();
+    await policy.current();
+    const bulkGet = db.settings.bulkGet.bind(db.settings);
+    let full = true;
+    db.settings.bulkGet = ((keys: string[]) =>
+      full
+        ? Promise.reject(new DOMException('Internal error opening backing store', 'UnknownError'))
+        : bulkGet(keys)) as typeof db.settings.bulkGet;
+    await expect(policy.reload()).rejects.toThrow(/backing store/);
+    full = false;
+    expect((await policy.current()).settings.retentionDays).toBe(9);
+  });
+
+  it('reads the admin account domains from the managed store alone, fail-closed', async () => {
+    const { policy, fake } = store();
+    // An empty store before this browser session has seen it filled in: nothing is assumed.
+    expect(await policy.managedAccountDomains()).toBeNull();
+    await policy.current(); // waits out the grace; "no policy" is then trusted
+    await expect.poll(() => policy.managedAccountDomains()).toEqual([]);
+    await setPolicy({ AllowedGoogleAccountDomains: ['Corp.test'] });
+    expect(await policy.managedAccountDomains()).toEqual(['corp.test']);
+    fake.platform.managed.get = async () => {
+      throw new Error('policy file unreadable');
+    };
+    expect(await policy.managedAccountDomains()).toBeNull();
+  });
+
   it('keeps its copy of the policy without writing it again at every start: a woken worker only reads', async () => {
     const fake = createFakePlatform();
     const db = new ThreadlineDb(`policy-${Math.random()}`);

@@ -25,6 +25,13 @@ export interface PolicyStore {
   peek(): PolicyState | null;
   /** Reads again (after the user changed their own settings). */
   reload(): Promise<PolicyState>;
+  /**
+   * The admin's allowed account domains from Chrome's managed store alone (they are never the
+   * user's to set), for when the database cannot be read: a worker woken on a full disk has no
+   * policy yet. Null when the store cannot be read, or is empty before this browser session has
+   * seen it filled in (fail-closed, as `current()`).
+   */
+  managedAccountDomains(): Promise<readonly string[] | null>;
 }
 
 const READ_FAILED_WARNING =
@@ -109,30 +116,35 @@ export function createPolicyStore(options: {
     return latest;
   };
 
-  const reload = (): Promise<PolicyState> => {
-    loading = load().then((settings) => {
-      options.onChange?.(settings);
-      return settings;
+  /**
+   * Makes `started` the load `current()` answers with. One that fails (a woken worker whose database
+   * a full disk keeps closed) is not kept: the next call reads again, so the worker recovers once
+   * space returns.
+   */
+  const track = (started: Promise<PolicyState>): Promise<PolicyState> => {
+    loading = started;
+    started.catch(() => {
+      if (loading === started) loading = null;
     });
-    return loading;
+    return started;
   };
+
+  const reload = (): Promise<PolicyState> =>
+    track(
+      load().then((settings) => {
+        options.onChange?.(settings);
+        return settings;
+      }),
+    );
 
   options.managed.onChanged.addListener(() => {
     changed?.();
-    void reload();
+    reload().catch(() => options.logger.warn('policy.loadFailed', {}));
   });
 
   return {
     current() {
-      if (!loading) {
-        // A load that failed (a woken worker whose database a full disk keeps closed) is not kept:
-        // the next call reads again, so the worker recovers once space returns.
-        const started = load();
-        loading = started;
-        started.catch(() => {
-          if (loading === started) loading = null;
-        });
-      }
+      const loaded = loading ?? track(load());
       // A failed read is tried again on the next use (one retry at a time); until a read succeeds,
       // the last known policy holds and `readFailed` keeps Gmail data in.
       if (latest?.readFailed === true && retrying === null) {
@@ -146,9 +158,15 @@ export function createPolicyStore(options: {
             retrying = null;
           });
       }
-      return retrying ?? loading;
+      return retrying ?? loaded;
     },
     peek: () => latest,
     reload,
+    async managedAccountDomains() {
+      const [answer, checked] = await Promise.all([read(), options.session.get(CHECKED).catch(() => false)]);
+      // An empty store is "no policy" only once this browser session has seen it filled in.
+      if (!answer.ok || (Object.keys(answer.policy).length === 0 && checked !== true)) return null;
+      return resolveSettings({}, answer.policy).settings.allowedAccountDomains;
+    },
   };
 }
