@@ -117,6 +117,13 @@ const deadWrite = (account: string, seq: number) => ({
   createdAt: 1,
 });
 
+/** The disk fills with ME's sync paused for it, in the worker that is running: the popup asks. */
+async function overviewOnFullDisk(env: Awaited<ReturnType<typeof setup>>) {
+  await env.session.set('storageFull', { [ME]: { since: 1, attempts: 1, retryAt: 2 } });
+  env.diskFull.on = true;
+  return env.overview();
+}
+
 describe('statusOverview (the toolbar popup)', () => {
   it('answers the connection and each seen account’s status, most recently seen first', async () => {
     const env = await setup();
@@ -160,9 +167,7 @@ describe('statusOverview (the toolbar popup)', () => {
   it('still says which accounts are paused for storage when even the saved connection cannot be read', async () => {
     const env = await setup();
     expect((await env.overview()).info).toMatchObject({ accountName: 'Demo Co' });
-    await env.session.set('storageFull', { [ME]: { since: 1, attempts: 1, retryAt: 2 } });
-    env.diskFull.on = true;
-    const answer = await env.overview();
+    const answer = await overviewOnFullDisk(env);
     // What this worker last read, and the paused account shown as paused (not a failed message).
     expect(answer.info).toMatchObject({ accountName: 'Demo Co' });
     expect(answer.accounts.map((a) => [a.account, a.status.storageFull])).toEqual([[ME, true]]);
@@ -174,9 +179,7 @@ describe('statusOverview (the toolbar popup)', () => {
     expect((await env.send({ type: 'getConnection' }, options)) as unknown).toMatchObject({
       info: { accountName: 'Demo Co' },
     });
-    await env.session.set('storageFull', { [ME]: { since: 1, attempts: 1, retryAt: 2 } });
-    env.diskFull.on = true;
-    const answer = await env.overview();
+    const answer = await overviewOnFullDisk(env);
     expect(answer.info).toMatchObject({ accountName: 'Demo Co' });
     expect(answer.accounts.map((a) => [a.account, a.status.storageFull])).toEqual([[ME, true]]);
   });

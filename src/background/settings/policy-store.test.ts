@@ -42,6 +42,21 @@ const restarts = (fake: ReturnType<typeof createFakePlatform>, db: ThreadlineDb)
     graceMs: 5,
   });
 
+/** The policy's database reads fail as on a full disk (Chromium holds the database closed) until `free()`. */
+function fullDisk(db: ThreadlineDb): { free(): void } {
+  const bulkGet = db.settings.bulkGet.bind(db.settings);
+  let full = true;
+  db.settings.bulkGet = ((keys: string[]) =>
+    full
+      ? Promise.reject(new DOMException('Internal error opening backing store', 'UnknownError'))
+      : bulkGet(keys)) as typeof db.settings.bulkGet;
+  return {
+    free() {
+      full = false;
+    },
+  };
+}
+
 describe('admin policy store', () => {
   it('reads the managed store, the session note and the database together, not one after another', async () => {
     const fake = createFakePlatform();
@@ -160,15 +175,10 @@ describe('admin policy store', () => {
     const db = new ThreadlineDb(`policy-${Math.random()}`);
     await setPolicy({ RetentionDays: 9 });
     await restarts(fake, db)().current();
-    const bulkGet = db.settings.bulkGet.bind(db.settings);
-    let full = true;
-    db.settings.bulkGet = ((keys: string[]) =>
-      full
-        ? Promise.reject(new DOMException('Internal error opening backing store', 'UnknownError'))
-        : bulkGet(keys)) as typeof db.settings.bulkGet;
+    const disk = fullDisk(db);
     const woken = restarts(fake, db)();
     await expect(woken.current()).rejects.toThrow(/backing store/);
-    full = false;
+    disk.free();
     expect((await woken.current()).settings.retentionDays).toBe(9);
   });
 
@@ -178,14 +188,9 @@ describe('admin policy store', () => {
     await setPolicy({ RetentionDays: 9 });
     const policy = restarts(fake, db)();
     await policy.current();
-    const bulkGet = db.settings.bulkGet.bind(db.settings);
-    let full = true;
-    db.settings.bulkGet = ((keys: string[]) =>
-      full
-        ? Promise.reject(new DOMException('Internal error opening backing store', 'UnknownError'))
-        : bulkGet(keys)) as typeof db.settings.bulkGet;
+    const disk = fullDisk(db);
     await expect(policy.reload()).rejects.toThrow(/backing store/);
-    full = false;
+    disk.free();
     expect((await policy.current()).settings.retentionDays).toBe(9);
   });
 
