@@ -75,15 +75,23 @@ describe('connection store', () => {
     const db = new ThreadlineDb(`conn-${Math.random()}`);
     const store = createConnectionStore(db, session);
     expect(await store.lastKnown()).toBeNull();
-    await store.save(info, 'the-secret-api-key');
-    expect(await store.lastKnown()).toEqual(info);
+    // Every field PRIVACY.md lists for the copy.
+    const hubspotLike = {
+      ...info,
+      requestsPerMinute: 100,
+      requestsPerWindow: 190,
+      leads: false,
+      tags: false,
+    };
+    await store.save(hubspotLike, 'the-secret-api-key');
+    expect(await store.lastKnown()).toEqual(hubspotLike);
     // A worker Chrome started since, on a full disk: the database cannot be read, the copy can.
     db.close({ disableAutoOpen: true });
     const woken = createConnectionStore(db, session);
     await expect(woken.info()).rejects.toThrow();
-    expect(await woken.lastKnown()).toEqual(info);
+    expect(await woken.lastKnown()).toEqual(hubspotLike);
     // Never the key.
-    expect(await session.get('crmConnection')).toEqual(info);
+    expect(await session.get('crmConnection')).toEqual(hubspotLike);
     expect(JSON.stringify(await session.get('crmConnection'))).not.toContain('the-secret-api-key');
     await db.open();
     // A change read from the database replaces the copy.
@@ -143,5 +151,30 @@ describe('connection store', () => {
     fail = false;
     await store.info();
     await expect.poll(() => session.get('crmConnection')).toEqual(info);
+  });
+
+  it('a copy that could not be written never brings back the connection it replaced', async () => {
+    const { session } = createFakePlatform();
+    const db = new ThreadlineDb(`conn-${Math.random()}`);
+    const store = createConnectionStore(db, session);
+    await store.save(info, 'key');
+    // Only the copy's writes fail (the key's own are another matter).
+    const { set, remove } = session;
+    session.set = async (key, value) => {
+      if (key === 'crmConnection') throw new Error('session storage refused');
+      return set.call(session, key, value);
+    };
+    session.remove = async (key) => {
+      if (key === 'crmConnection') throw new Error('session storage refused');
+      return remove.call(session, key);
+    };
+    const other = { ...info, accountName: 'Other Co' };
+    await store.save(other, 'key');
+    expect(await store.lastKnown()).toEqual(other);
+    // Disconnecting still ends, and the worker knows it is disconnected.
+    await store.clear();
+    expect(await store.lastKnown()).toBeNull();
+    // The copy in storage still names the first connection: the next read of the database writes it again.
+    expect(await session.get('crmConnection')).toEqual(info);
   });
 });

@@ -53,30 +53,37 @@ export function createConnectionStore(
     return key;
   }
 
-  // What this worker last read, saved or cleared (undefined until then), as JSON to compare reads.
+  // What this worker last read, saved or cleared (undefined until then): the truth it answers with.
   let known: ConnectionInfo | null | undefined;
-  let knownJson = '';
+  // What the session copy holds as far as this worker knows (JSON; undefined: not known), and the
+  // copy being written now. A write that failed leaves `copied` unknown, never `known` wrong.
+  let copied: string | undefined;
+  let copying: string | undefined;
   // Moves on every save and clear: a read that began before one never overwrites what it wrote.
   let generation = 0;
-  const remember = async (next: ConnectionInfo | null): Promise<void> => {
-    known = next;
-    knownJson = JSON.stringify(next);
+  const copy = async (next: ConnectionInfo | null): Promise<void> => {
+    const json = JSON.stringify(next);
+    copied = undefined;
+    copying = json;
     try {
       await (next ? session.set(SESSION_INFO, next) : session.remove(SESSION_INFO));
-    } catch (error) {
-      // Not known to be copied: the next read writes it again.
-      if (known === next) known = undefined;
-      throw error;
+      if (copying === json) copied = json;
+    } finally {
+      if (copying === json) copying = undefined;
     }
   };
   const info = async (): Promise<ConnectionInfo | null> => {
     const began = generation;
     const parsed = connectionInfoSchema.safeParse((await db.settings.get(INFO))?.value);
     const read = parsed.success ? parsed.data : null;
-    // The copy is written when this worker first reads it and when it changes, not on every read;
-    // off the caller's path: a lost copy costs only the popup's fallback.
-    if (began === generation && (known === undefined || knownJson !== JSON.stringify(read)))
-      void remember(read).catch(() => undefined);
+    if (began === generation) {
+      known = read;
+      // The copy is written when this worker first reads it, when it changes, and after a write
+      // that failed; not on every read, and off the caller's path (a lost copy costs only the
+      // popup's fallback).
+      const json = JSON.stringify(read);
+      if (copied !== json && copying !== json) void copy(read).catch(() => undefined);
+    }
     return read;
   };
 
@@ -119,7 +126,9 @@ export function createConnectionStore(
         await db.secrets.put({ name: SECRET, iv, ciphertext });
         await db.settings.put({ name: INFO, value: next });
       });
-      await Promise.all([session.set(SESSION_KEY, apiKey), remember(next)]);
+      known = next;
+      // A copy that fails is written again by the next read; the connection is saved either way.
+      await Promise.all([session.set(SESSION_KEY, apiKey), copy(next).catch(() => undefined)]);
     },
     async clear() {
       generation += 1;
@@ -129,7 +138,8 @@ export function createConnectionStore(
         await db.secrets.delete(KEY);
         await db.settings.delete(INFO);
       });
-      await Promise.all([session.remove(SESSION_KEY), remember(null)]);
+      known = null;
+      await Promise.all([session.remove(SESSION_KEY), copy(null).catch(() => undefined)]);
     },
   };
 }

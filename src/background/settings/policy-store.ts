@@ -144,13 +144,15 @@ export function createPolicyStore(options: {
 
   return {
     current() {
-      const loaded = loading ?? track(load());
+      if (!loading) return track(load());
+      const before = loading;
       // A failed read is tried again on the next use (one retry at a time); until a read succeeds,
       // the last known policy holds and `readFailed` keeps Gmail data in.
       if (latest?.readFailed === true && retrying === null) {
         retrying = load()
           .then((next) => {
-            loading = Promise.resolve(next);
+            // Unless a reload (a policy change) started meanwhile: its answer is newer.
+            if (loading === before) loading = Promise.resolve(next);
             if (!next.readFailed) options.onChange?.(next);
             return next;
           })
@@ -158,7 +160,7 @@ export function createPolicyStore(options: {
             retrying = null;
           });
       }
-      return retrying ?? loaded;
+      return retrying ?? before;
     },
     peek: () => latest,
     reload,
