@@ -1,28 +1,28 @@
-import { useEffect, useState } from 'preact/hooks';
 import { t } from '../ui/i18n';
 import { SectionCard } from '../ui/section-card';
 import { SelectRow, SwitchRow, TextFieldRow } from '../ui/setting-rows';
 import { ActionStatus, useAction } from '../ui/use-action';
 import { AdminRows } from './admin-rows';
 import type { OptionsApi } from './options-api';
+import { useEditableSetting } from './use-editable-setting';
 import { SETTINGS_CHANGED, type SettingsAnswer } from './use-settings';
 
 const ADDRESS_OR_DOMAIN = /^([^\s@]+@)?([a-z0-9-]+\.)+[a-z0-9-]{2,}$/;
 
 /** What is logged to the CRM: content level, auto-logging, never-log list; admin-set ones locked in place. */
 export function LoggingSection({ api, answer }: { api: OptionsApi; answer: SettingsAnswer }) {
-  const [level, setLevel] = useState('metadata');
-  const [autoLog, setAutoLog] = useState(false);
-  const [neverLog, setNeverLog] = useState('');
   const { busy, message, error, run, fail } = useAction();
   const locked = new Set(answer.locked);
-
-  useEffect(() => {
-    const s = answer.settings;
-    setLevel(String(s.emailContentLevel));
-    setAutoLog(s.autoLogDefault === true);
-    setNeverLog(Array.isArray(s.neverLog) ? s.neverLog.join(', ') : '');
-  }, [answer]);
+  const s = answer.settings;
+  const levelField = useEditableSetting(String(s.emailContentLevel), locked.has('emailContentLevel'));
+  const autoLogField = useEditableSetting(s.autoLogDefault === true, locked.has('autoLogDefault'));
+  const neverLogField = useEditableSetting(
+    Array.isArray(s.neverLog) ? s.neverLog.join(', ') : '',
+    locked.has('neverLog'),
+  );
+  const [level, setLevel] = [levelField.value, levelField.set];
+  const [autoLog, setAutoLog] = [autoLogField.value, autoLogField.set];
+  const [neverLog, setNeverLog] = [neverLogField.value, neverLogField.set];
 
   const save = async (event: Event) => {
     event.preventDefault();
@@ -43,7 +43,10 @@ export function LoggingSection({ api, answer }: { api: OptionsApi; answer: Setti
       ...(locked.has('neverLog') ? {} : { neverLog: entries }),
     };
     const result = await run(() => api.ask('setUserSettings', { patch }), t('saved'));
-    if (result?.ok) window.dispatchEvent(new Event(SETTINGS_CHANGED));
+    if (result?.ok) {
+      for (const field of [levelField, autoLogField, neverLogField]) field.saved();
+      window.dispatchEvent(new Event(SETTINGS_CHANGED));
+    }
   };
 
   return (

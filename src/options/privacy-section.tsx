@@ -1,4 +1,3 @@
-import { useEffect, useState } from 'preact/hooks';
 import { t } from '../ui/i18n';
 import { SectionCard } from '../ui/section-card';
 import { SelectRow, TextFieldRow } from '../ui/setting-rows';
@@ -6,6 +5,7 @@ import { ActionStatus, useAction } from '../ui/use-action';
 import { AdminRows } from './admin-rows';
 import type { OptionsApi } from './options-api';
 import { PrivacyCentre } from './privacy-centre';
+import { useEditableSetting } from './use-editable-setting';
 import { SETTINGS_CHANGED, type SettingsAnswer } from './use-settings';
 
 /**
@@ -13,15 +13,18 @@ import { SETTINGS_CHANGED, type SettingsAnswer } from './use-settings';
  * ones locked in place), then the privacy centre: what is stored, consents, the audit log, export, delete.
  */
 export function PrivacySection({ api, answer }: { api: OptionsApi; answer: SettingsAnswer }) {
-  const [retention, setRetention] = useState('30');
-  const [guard, setGuard] = useState('warn');
   const { busy, message, error, run, fail } = useAction();
   const locked = new Set(answer.locked);
-
-  useEffect(() => {
-    setRetention(String(answer.settings.retentionDays));
-    setGuard(String(answer.settings.prohibitedDataMode));
-  }, [answer]);
+  const retentionField = useEditableSetting(
+    String(answer.settings.retentionDays),
+    locked.has('retentionDays'),
+  );
+  const guardField = useEditableSetting(
+    String(answer.settings.prohibitedDataMode),
+    locked.has('prohibitedDataMode'),
+  );
+  const [retention, setRetention] = [retentionField.value, retentionField.set];
+  const [guard, setGuard] = [guardField.value, guardField.set];
 
   const save = async (event: Event) => {
     event.preventDefault();
@@ -35,7 +38,11 @@ export function PrivacySection({ api, answer }: { api: OptionsApi; answer: Setti
       ...(locked.has('prohibitedDataMode') ? {} : { prohibitedDataMode: guard as 'block' | 'warn' | 'off' }),
     };
     const result = await run(() => api.ask('setUserSettings', { patch }), t('saved'));
-    if (result?.ok) window.dispatchEvent(new Event(SETTINGS_CHANGED));
+    if (result?.ok) {
+      retentionField.saved();
+      guardField.saved();
+      window.dispatchEvent(new Event(SETTINGS_CHANGED));
+    }
   };
 
   return (
