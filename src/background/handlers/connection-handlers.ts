@@ -63,15 +63,18 @@ export function createConnectionHandlers(ctx: WorkerContext): ConnectionHandlers
     statusOverview: async () => {
       // Storage full may leave the database unreadable (issue 17): answer with the connection as last
       // read (connection-store.ts), so the popup and the settings page can still say why sync is paused.
-      // The paused accounts are known without the database.
-      const paused = ctx.storagePause.all().then((all) => Object.keys(all));
-      paused.catch(() => undefined); // awaited only where the database failed
+      // The paused accounts are known without the database; read only where the database failed.
+      let pausedRead: Promise<string[]> | null = null;
+      const paused = () => {
+        pausedRead ??= ctx.storagePause.all().then((all) => Object.keys(all));
+        return pausedRead;
+      };
       const [info, blocked, policyState, seen] = await Promise.all([
         whenFull(connection.info(), () => connection.lastKnown()),
         whenFull(crm.policyBlock(), () => null),
         whenFull(ctx.policy.current(), () => ctx.policy.peek()),
         whenFull(db.accounts.toArray(), async () =>
-          (await paused).map((account) => ({ account, lastSeenAt: 0 })),
+          (await paused()).map((account) => ({ account, lastSeenAt: 0 })),
         ),
       ]);
       // No policy read yet (a worker woken on the full disk): only the paused accounts, each under
@@ -79,7 +82,7 @@ export function createConnectionHandlers(ctx: WorkerContext): ConnectionHandlers
       const allowed = policyState
         ? (account: string) => accountAllowed(policyState.settings, account)
         : await ctx.policy.managedAccountDomains().then(async (domains) => {
-            const pausedNow = new Set(await paused);
+            const pausedNow = new Set(await paused());
             return (account: string) =>
               domains !== null &&
               pausedNow.has(account) &&
