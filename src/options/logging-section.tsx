@@ -44,7 +44,10 @@ export function LoggingSection({ api, answer }: { api: OptionsApi; answer: Setti
     };
     const result = await run(() => api.ask('setUserSettings', { patch }), t('saved'));
     if (result?.ok) {
-      for (const field of [levelField, autoLogField, neverLogField]) field.saved();
+      // What was sent (this closure's values): a field changed while the save was on its way stays edited.
+      levelField.saved(level);
+      autoLogField.saved(autoLog);
+      neverLogField.saved(neverLog);
       window.dispatchEvent(new Event(SETTINGS_CHANGED));
     }
   };

@@ -39,8 +39,9 @@ export function PrivacySection({ api, answer }: { api: OptionsApi; answer: Setti
     };
     const result = await run(() => api.ask('setUserSettings', { patch }), t('saved'));
     if (result?.ok) {
-      retentionField.saved();
-      guardField.saved();
+      // What was sent (this closure's values): a field changed while the save was on its way stays edited.
+      retentionField.saved(retention);
+      guardField.saved(guard);
       window.dispatchEvent(new Event(SETTINGS_CHANGED));
     }
   };

@@ -17,19 +17,21 @@ const answerOf = (changes: Partial<Answer['settings']> = {}, locked: string[] = 
   warnings: [],
 });
 
-/** The worker as the sections use it: saves are recorded; every other request is refused. */
-function fakeApi() {
+/** The worker as the sections use it: saves are recorded (answered once `answer` is called); every other request is refused. */
+function fakeApi(held = false) {
   const patches: unknown[] = [];
+  let answer: () => void = () => undefined;
   const api = {
     ask: (async (type: string, body: { patch?: unknown }) => {
       if (type === 'setUserSettings') {
         patches.push(body.patch);
+        if (held) await new Promise<void>((resolve) => (answer = resolve));
         return { ok: true };
       }
       throw new WorkerRequestError('refused', type);
     }) as OptionsApi['ask'],
   } as OptionsApi;
-  return { api, patches };
+  return { api, patches, answer: () => answer() };
 }
 
 const choose = async (element: HTMLElement | null, value: string, event = 'change') => {
@@ -81,5 +83,23 @@ describe('settings sections: an edit not yet saved', () => {
       render(<PrivacySection api={api} answer={answerOf({ retentionDays: 7 }, ['retentionDays'])} />, root);
     });
     expect(retention().value).toBe('7');
+  });
+
+  it('an edit made while a save is on its way is not taken for saved', async () => {
+    const { api, patches, answer } = fakeApi(true);
+    const root = await mount(
+      <LoggingSection api={api} answer={answerOf({ emailContentLevel: 'metadata' })} />,
+    );
+    const level = () => byTestId(root, 'setting-level') as HTMLSelectElement;
+    await choose(level(), 'full');
+    await act(async () => byTestId(root, 'settings-save')?.click());
+    await choose(level(), 'none');
+    await act(async () => answer());
+    expect(patches).toEqual([expect.objectContaining({ emailContentLevel: 'full' })]);
+    // The save's own read: "full" is stored, and the newer choice stays on screen.
+    await act(async () => {
+      render(<LoggingSection api={api} answer={answerOf({ emailContentLevel: 'full' })} />, root);
+    });
+    expect(level().value).toBe('none');
   });
 });
