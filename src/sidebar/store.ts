@@ -33,6 +33,12 @@ export interface SidebarState {
   /** What the user asked for: it goes ahead once they press "Allow" (and only then). */
   afterConsent: (() => void) | null;
   askConsent(open: boolean, then?: () => void): void;
+  /**
+   * The worker stored the user's "Allow" for `account`: the thread's extras say so at once. Its next
+   * extras come at least EXTRAS_DELAY_MS later (thread-views.ts), and a "Log" pressed meanwhile
+   * must not ask again. The worker still checks consent on every transfer; its extras replace these.
+   */
+  consentGranted(account: string): void;
   receiveExtras(extras: { seq: number; threadId: string; extras: ThreadExtras }): void;
   setConnection(connection: ConnectionStatus): void;
   /**
@@ -66,6 +72,13 @@ export function createSidebarStore() {
     receivePong: (seq) => set({ pong: seq }),
     requestSearchFocus: () => set((current) => ({ focusSearchSeq: current.focusSearchSeq + 1 })),
     askConsent: (open, then) => set({ consentAsked: open, afterConsent: open ? (then ?? null) : null }),
+    consentGranted: (account) =>
+      set((current) => {
+        const shown = current.extras;
+        if (!shown || current.thread?.account !== account || shown.extras.consent.emailLogging) return {};
+        const consent = { ...shown.extras.consent, emailLogging: true };
+        return { extras: { ...shown, extras: { ...shown.extras, consent } } };
+      }),
     receiveExtras: (extras) =>
       set((current) => {
         if (current.thread && extras.seq < current.thread.seq) return {};

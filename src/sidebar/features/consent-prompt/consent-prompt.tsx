@@ -15,6 +15,7 @@ export function ConsentPrompt() {
   const open = useSidebarStore((s) => s.consentAsked);
   const account = useSidebarStore((s) => s.thread?.account ?? null);
   const askConsent = useSidebarStore((s) => s.askConsent);
+  const consentGranted = useSidebarStore((s) => s.consentGranted);
   const afterConsent = useSidebarStore((s) => s.afterConsent);
   const disclosureUrl = useSidebarStore((s) => s.extras?.extras.settings.disclosureUrl ?? null);
   const close = () => askConsent(false);
@@ -41,6 +42,7 @@ export function ConsentPrompt() {
     );
     if (answer?.ok) {
       const then = afterConsent;
+      consentGranted(account);
       close();
       then?.();
     }
