@@ -60,6 +60,28 @@ describe('auto-log: the filter of who gets a thread without asking', () => {
     expect(text).not.toContain(CARD);
   });
 
+  it('at level "full" leaves a message whose body Gmail did not give for a later open', async () => {
+    const env = await setup({ emailContentLevel: 'full' });
+    const ids = () => env.ops('logMessage').map((q) => (q.write.payload as { messageId?: string }).messageId);
+    // Gmail gave only carol's message's body: bob's message waits (not logged without it, so not marked).
+    const carolsOnly = async () => new Map([['<m2@test>', 'from carol']]);
+    expect(await autoLog(env.deps, ME, group, [bob, carol], carolsOnly)).toBe(1);
+    expect(ids()).toEqual(['<m2@test>']);
+    const failing = async (): Promise<Map<string, string>> => {
+      throw new Error('tab gone');
+    };
+    expect(await autoLog(env.deps, ME, group, [bob, carol], failing)).toBe(0);
+    // A later open, with the body loaded: bob's message is logged with it.
+    const both = async () =>
+      new Map([
+        ['<m1@test>', 'from bob'],
+        ['<m2@test>', 'from carol'],
+      ]);
+    expect(await autoLog(env.deps, ME, group, [bob, carol], both)).toBe(1);
+    expect(ids()).toEqual(['<m2@test>', '<m1@test>']);
+    expect(env.texts().join('\n')).toContain('from bob');
+  });
+
   it('gives a teammate who is also a CRM person no log, and a contact still being added none either', async () => {
     const env = await setup();
     env.teammates.add('tara@partner.test');

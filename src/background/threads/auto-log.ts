@@ -10,7 +10,7 @@ import { normaliseAddress } from '../../shared/normalise-address';
 import type { ThreadFacts } from '../../shared/protocol';
 import { guardBodies, transferBlocked } from './logging-guard';
 import { mayAutoLog } from './may-auto-log';
-import { messagesOf } from './messages-of';
+import { withMessages } from './messages-of';
 import { type QueueDeps, queueLogs } from './queue-logs';
 
 export type AutoLogDeps = QueueDeps;
@@ -50,11 +50,17 @@ export async function autoLog(
   for (const { ref, address } of records) {
     // A contact gets the messages they sent or received, not the whole thread.
     const involved = (p: { address: string }) => normaliseAddress(p.address) === address;
-    const messages = messagesOf(thread).filter((m) => involved(m.from) || m.recipients.some(involved));
+    // At level "full", a message whose body Gmail did not give waits for a later open, when it has it.
+    const share = withMessages(
+      thread,
+      (m) =>
+        (involved(m.from) || m.recipients.some(involved)) && !(guarded.ok && guarded.unread.has(m.messageId)),
+    );
+    if (share.messageIds.length === 0) continue;
     const logged = await queueLogs(
       deps,
       account,
-      { ...thread, messages, messageIds: messages.map((m) => m.messageId) },
+      share,
       [ref],
       guarded.ok ? guarded.bodies : new Map(),
       'redact',

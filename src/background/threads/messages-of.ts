@@ -9,3 +9,9 @@ export const messagesOf = (thread: ThreadFacts): MessageFacts[] =>
     recipients: [],
     date: null,
   }));
+
+/** The thread with only the messages `keep` admits (a contact's share; those whose bodies were read). */
+export function withMessages(thread: ThreadFacts, keep: (message: MessageFacts) => boolean): ThreadFacts {
+  const messages = messagesOf(thread).filter(keep);
+  return { ...thread, messages, messageIds: messages.map((m) => m.messageId) };
+}

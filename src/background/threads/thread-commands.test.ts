@@ -117,6 +117,32 @@ describe('thread commands', () => {
     expect(text).not.toContain(CARD);
   });
 
+  it('at level "full" logs a message only with its body: one Gmail did not give stays unlogged', async () => {
+    const two = threadOf([
+      [alice, ME],
+      [ME, alice],
+    ]);
+    const env = await setup({ emailContentLevel: 'full' }, two);
+    // Gmail gave nothing (the tab moved on): nothing is logged, and the user is told why.
+    expect(await env.commands.logThread(base, TAB)).toEqual({
+      ok: false,
+      error: expect.stringMatching(/not loaded/),
+    });
+    expect(env.queued).toEqual([]);
+    // Gmail gave the second message's body only: that one is logged, with it.
+    env.bodies.set('<m2@test>', 'the second body');
+    expect(await env.commands.logThread(base, TAB)).toEqual({ ok: true, queued: 1 });
+    expect(env.texts().join('\n')).toContain('the second body');
+    const loggedIds = () =>
+      env.ops('logMessage').map((q) => (q.write.payload as { messageId?: string }).messageId);
+    expect(loggedIds()).toEqual(['<m2@test>']);
+    // Once loaded, the first is logged too, and the second is not logged twice.
+    env.bodies.set('<m1@test>', 'the first body');
+    expect(await env.commands.logThread(base, TAB)).toEqual({ ok: true, queued: 1 });
+    expect(env.texts().join('\n')).toContain('the first body');
+    expect(loggedIds()).toEqual(['<m2@test>', '<m1@test>']);
+  });
+
   it('logs a sent message on the thread’s links, else on recipients who are CRM people (not teammates)', async () => {
     const env = await setup();
     env.teammates.add('tara@partner.test');

@@ -18,6 +18,7 @@ import type { ConsentStore } from '../privacy/consent/consent-store';
 import { saveDateOrder } from '../sync/date-order';
 import { linkActivityText } from './compose-activity-text';
 import { guardBodies, guardNote, refusalText, transferBlocked } from './logging-guard';
+import { withMessages } from './messages-of';
 import { admitLink, type QueueDeps, queueLink, queueLogs } from './queue-logs';
 
 export interface ThreadCommandDeps extends QueueDeps {
@@ -90,11 +91,17 @@ export function createThreadCommands(deps: ThreadCommandDeps) {
           prohibited: { mode: guarded.mode, findings: guarded.findings },
         };
       }
+      // At level "full" a message is logged with its body or not yet: one Gmail did not give stays
+      // unlogged (the count shows it), to be logged once it is loaded.
+      const readable = withMessages(thread, (m) => !guarded.unread.has(m.messageId));
+      if (guarded.unread.size > 0 && readable.messageIds.length === 0) {
+        return { ok: false, error: t('errBodiesUnread') };
+      }
       // The user's answer to the guard travels with the bodies: the gate applies the mode again.
       const logged = await queueLogs(
         deps,
         request.account,
-        thread,
+        readable,
         request.records,
         guarded.bodies,
         request.prohibited === 'send' ? 'send' : 'redact',
