@@ -22,7 +22,7 @@ import type {
   SentMessage,
   ThreadRow,
 } from '../../src/content/gmail-host/gmail-host';
-import type { Participant, ThreadFacts } from '../../src/shared/protocol';
+import { BODY_MAX, type Participant, type ThreadFacts } from '../../src/shared/protocol';
 
 export const GMAIL_DOUBLE_MARKER = 'threadline-gmail-double';
 
@@ -224,7 +224,8 @@ export const createGmailHost: CreateGmailHost = async () => {
         .filter((m) => m.dataset.collapsed !== 'true' && messageIds.includes(m.dataset.messageId ?? ''))
         .map((m) => ({
           messageId: m.dataset.messageId ?? '',
-          text: m.querySelector('.double-body')?.textContent ?? '',
+          // As the InboxSDK adapter does: the protocol refuses a longer body.
+          text: (m.querySelector('.double-body')?.textContent ?? '').slice(0, BODY_MAX),
         }));
     },
     mountSidebar: ({ element }) =>

@@ -36,11 +36,7 @@ export async function transferBlocked(
 }
 
 export type GuardedBodies =
-  /**
-   * `unread`: at level "full", the messages whose bodies Gmail did not give (not loaded, or the tab
-   * moved on). They are not logged without their bodies, which would mark them logged for good.
-   */
-  | { ok: true; bodies: Map<string, string>; unread: ReadonlySet<string> }
+  | { ok: true; bodies: Map<string, string> }
   | { ok: false; findings: FindingView[]; mode: 'block' | 'warn' };
 
 /**
@@ -53,15 +49,14 @@ export async function guardBodies(
   settings: Pick<Settings, 'emailContentLevel' | 'prohibitedDataMode'>,
   choice: 'redact' | 'send' | 'ask',
 ): Promise<GuardedBodies> {
-  if (settings.emailContentLevel !== 'full') return { ok: true, bodies: new Map(), unread: new Set() };
+  if (settings.emailContentLevel !== 'full') return { ok: true, bodies: new Map() };
   const messages = messagesOf(thread);
   const bodies = await readBodies(
     thread.threadId,
     messages.map((m) => m.messageId),
   ).catch(() => new Map<string, string>());
-  const unread = new Set(messages.flatMap((m) => (bodies.has(m.messageId) ? [] : [m.messageId])));
   const mode = settings.prohibitedDataMode;
-  if (mode === 'off') return { ok: true, bodies, unread };
+  if (mode === 'off') return { ok: true, bodies };
   const found: FindingView[] = [];
   const clean = new Map<string, string>();
   messages.forEach((m, index) => {
@@ -71,9 +66,9 @@ export async function guardBodies(
     found.push(...describeFindings(findings, index + 1, messages.length));
     clean.set(m.messageId, findings.length > 0 ? redactProhibitedData(text, findings) : text);
   });
-  if (found.length === 0) return { ok: true, bodies, unread };
-  if (choice === 'redact') return { ok: true, bodies: clean, unread };
-  if (choice === 'send' && mode === 'warn') return { ok: true, bodies, unread };
+  if (found.length === 0) return { ok: true, bodies };
+  if (choice === 'redact') return { ok: true, bodies: clean };
+  if (choice === 'send' && mode === 'warn') return { ok: true, bodies };
   return { ok: false, findings: found, mode };
 }
 

@@ -302,7 +302,13 @@ export function adaptInboxSdk(sdk: SdkSurface): GmailHost {
       return messageIds.flatMap((messageId) => {
         const view = read.views.get(messageId);
         if (!view?.isLoaded()) return [];
-        return [{ messageId, text: view.getBodyElement().innerText.slice(0, BODY_MAX) }];
+        // One message Gmail will not give (a view torn down mid-read) costs that message, not the rest:
+        // the worker logs the others and leaves this one for a later Log.
+        try {
+          return [{ messageId, text: view.getBodyElement().innerText.slice(0, BODY_MAX) }];
+        } catch {
+          return [];
+        }
       });
     },
   };
