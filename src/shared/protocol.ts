@@ -463,7 +463,8 @@ export const messages = declare({
     ),
     response: lazySchema(() =>
       z.union([
-        z.strictObject({ ok: z.literal(true), queued: z.number() }),
+        /** `unread`: messages left unlogged until Gmail gives their bodies (level "full"). */
+        z.strictObject({ ok: z.literal(true), queued: z.number(), unread: z.number() }),
         z.strictObject({
           ok: z.literal(false),
           error: z.string(),

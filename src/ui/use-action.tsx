@@ -16,13 +16,17 @@ export function useAction() {
   const [busy, setBusy] = useState(false);
   const [message, setMessage] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const run = async <T extends Outcome>(action: () => Promise<T>, done: string): Promise<T | null> => {
+  /** `done`: the status line on success, or a function of the answer when the answer words it. */
+  const run = async <T extends Outcome>(
+    action: () => Promise<T>,
+    done: string | ((answer: Extract<T, { ok: true }>) => string),
+  ): Promise<T | null> => {
     setBusy(true);
     setError(null);
     setMessage(null);
     try {
       const answer = await action();
-      if (answer.ok) setMessage(done);
+      if (answer.ok) setMessage(typeof done === 'string' ? done : done(answer as Extract<T, { ok: true }>));
       else setError(answer.error);
       return answer;
     } catch (error) {

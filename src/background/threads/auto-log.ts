@@ -50,13 +50,9 @@ export async function autoLog(
   for (const { ref, address } of records) {
     // A contact gets the messages they sent or received, not the whole thread.
     const involved = (p: { address: string }) => normaliseAddress(p.address) === address;
-    // At level "full", a message whose body Gmail did not give waits for a later open, when it has it.
-    const share = withMessages(
-      thread,
-      (m) =>
-        (involved(m.from) || m.recipients.some(involved)) && !(guarded.ok && guarded.unread.has(m.messageId)),
-    );
+    const share = withMessages(thread, (m) => involved(m.from) || m.recipients.some(involved));
     if (share.messageIds.length === 0) continue;
+    // At level "full" the gate leaves a message whose body Gmail did not give for a later open.
     const logged = await queueLogs(
       deps,
       account,

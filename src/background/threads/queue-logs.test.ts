@@ -15,10 +15,12 @@ describe('the logging gate (queue-logs)', () => {
     ]);
     expect(await queueLogs(env.deps, ME, thread, [person(1)], new Map())).toEqual({
       queued: 2,
+      unread: 0,
       refusal: null,
     });
     expect(await queueLogs(env.deps, ME, thread, [person(1)], new Map())).toEqual({
       queued: 0,
+      unread: 0,
       refusal: null,
     });
     expect(env.queued.map((q) => `${q.write.op} ${q.recordKey}`)).toEqual([
@@ -60,6 +62,7 @@ describe('the logging gate (queue-logs)', () => {
     env.queued.length = 0;
     expect(await queueLogs(env.deps, ME, thread, [person(1)], new Map())).toEqual({
       queued: 3,
+      unread: 0,
       refusal: null,
     });
     expect(env.queued.map((q) => q.write.op)).toEqual([
@@ -77,6 +80,7 @@ describe('the logging gate (queue-logs)', () => {
     const thread = threadOf([[alice, ME]]);
     expect(await queueLogs(env.deps, ME, thread, [person(1)], new Map())).toEqual({
       queued: 0,
+      unread: 0,
       refusal: 'consentRequired',
     });
     expect(await queueLink(env.deps, ME, thread, person(1))).toEqual({
@@ -109,6 +113,7 @@ describe('the logging gate (queue-logs)', () => {
     ]);
     expect(await queueLogs(env.deps, ME, thread, [person(1)], new Map())).toEqual({
       queued: 1,
+      unread: 0,
       refusal: null,
     });
     expect(env.ops('logMessage').map((q) => q.write.payload)).toEqual([
@@ -135,6 +140,7 @@ describe('the logging gate (queue-logs)', () => {
     ]);
     expect(await queueLogs(env.deps, ME, thread, [person(1)], new Map())).toEqual({
       queued: 1,
+      unread: 0,
       refusal: null,
     });
     expect(env.ops('logMessage').map((q) => q.write.payload)).toEqual([
@@ -154,6 +160,43 @@ describe('the logging gate (queue-logs)', () => {
     await queueLogs(env.deps, ME, thread, [person(2)], bodies, 'send');
     expect(env.ops('logMessage').at(-1)?.write.payload).toMatchObject({
       text: expect.stringContaining('BODY-TEXT'),
+    });
+  });
+
+  it('at content level "full" queues a message only with its body; one without waits, unmarked', async () => {
+    const env = threadDeps({ emailContentLevel: 'full' });
+    const thread = threadOf([
+      [alice, ME],
+      [ME, alice],
+      [ME, 'tom@corp.test'],
+    ]);
+    // The third message is internal: refused by the rules, so it is not counted as waiting.
+    const second = new Map([['<m2@test>', 'second body']]);
+    expect(await queueLogs(env.deps, ME, thread, [person(1), person(2)], second)).toEqual({
+      queued: 2,
+      unread: 1,
+      refusal: null,
+    });
+    expect(env.ops('linkThread')).toHaveLength(2);
+    expect(env.ops('logMessage').map((q) => (q.write.payload as { messageId: string }).messageId)).toEqual([
+      '<m2@test>',
+      '<m2@test>',
+    ]);
+    expect((await env.db.threadMarks.toArray()).filter((m) => m.kind === 'message')).toHaveLength(2);
+    // Later, with the first body read: it is logged whole on both records, and nothing waits.
+    const both = new Map([...second, ['<m1@test>', 'first body']]);
+    expect(await queueLogs(env.deps, ME, thread, [person(1), person(2)], both)).toEqual({
+      queued: 2,
+      unread: 0,
+      refusal: null,
+    });
+    expect(env.texts().join('\n')).toContain('first body');
+    // Below "full" no body is asked for: nothing waits.
+    env.set({ emailContentLevel: 'metadata' });
+    expect(await queueLogs(env.deps, ME, thread, [person(3)], new Map())).toEqual({
+      queued: 2,
+      unread: 0,
+      refusal: null,
     });
   });
 

@@ -5,7 +5,8 @@
  * the gate applies the rules again from the settings in force now: the allowed account domains,
  * content level, consent, never-log, internal mail and the prohibited-data guard (log-policy.ts).
  * A mark is written with each write, so a message is queued once per record however often it is
- * asked for.
+ * asked for. At content level "full" a message is logged with its body or not yet: one whose body
+ * the caller could not read from Gmail is neither queued nor marked, so a later pass logs it whole.
  */
 import { linkKey, messageKey } from '../../db/record-rows';
 import type { ThreadlineDb } from '../../db/threadline-db';
@@ -114,6 +115,11 @@ export async function queueLink(
 export interface QueuedLogs {
   /** Messages queued (already logged ones are not counted). */
   queued: number;
+  /**
+   * Messages the rules admit that wait for their bodies (level "full", not read from Gmail): neither
+   * queued nor marked. Already logged ones are not counted.
+   */
+  unread: number;
   /** Why nothing at all was queued, when the gate refused the whole transfer. */
   refusal: Refusal | null;
 }
@@ -133,15 +139,18 @@ export async function queueLogs(
   choice: 'send' | 'redact' = 'redact',
 ): Promise<QueuedLogs> {
   const admitted = await admit(deps, account);
-  if (!admitted.ok) return { queued: 0, refusal: admitted.refusal };
+  if (!admitted.ok) return { queued: 0, unread: 0, refusal: admitted.refusal };
   const { settings, teammates } = admitted;
   const level = settings.emailContentLevel === 'full' ? 'full' : 'metadata';
   const messages = messagesOf(thread).filter(
     (m) => messageRefusal(settings, account, teammates, thread, m) === null,
   );
   if (messages.length === 0) {
-    return { queued: 0, refusal: linkRefusal(settings, account, teammates, thread) ?? 'internal' };
+    return { queued: 0, unread: 0, refusal: linkRefusal(settings, account, teammates, thread) ?? 'internal' };
   }
+  // Decided after the rules: a message they refuse is refused, whether or not its body was read.
+  const waits = (m: { messageId: string }) => level === 'full' && !bodies.has(m.messageId);
+  const waiting = new Set<string>();
   const linkText = linkActivityText(settings.emailContentLevel, thread.subject);
   // One transaction for the whole thread (a 200-message thread is one commit, not 400), and the
   // marks already there read in one go.
@@ -152,7 +161,11 @@ export async function queueLogs(
       const recordKey = recordKeyOf(record);
       const keys = messages.map((m) => messageKey(m.messageId, recordKey));
       const existing = await deps.db.threadMarks.bulkGet(keys.map((k) => [account, k] as [string, string]));
-      const fresh = messages.filter((_, i) => existing[i] === undefined);
+      const fresh = messages.filter((m, i) => {
+        if (existing[i] !== undefined) return false;
+        if (waits(m)) waiting.add(m.messageId);
+        return !waits(m);
+      });
       if (fresh.length === 0) continue;
       await deps.db.threadMarks.bulkPut(
         fresh.map((message) => ({
@@ -190,5 +203,5 @@ export async function queueLogs(
     }
     return count;
   });
-  return { queued, refusal: null };
+  return { queued, unread: waiting.size, refusal: null };
 }

@@ -10,7 +10,9 @@ import {
 } from '../../../test/unit/thread-deps';
 import { createLogger } from '../../shared/logger';
 import type { ThreadFacts } from '../../shared/protocol';
+import { t } from '../i18n';
 import { createOutbox } from '../outbox/outbox';
+import { refusalText } from './logging-guard';
 import { createThreadCommands } from './thread-commands';
 
 const alice = 'alice@acme.test';
@@ -85,7 +87,7 @@ describe('thread commands', () => {
     expect(await env.commands.logThread(base, TAB)).toMatchObject({ ok: false, needsConsent: true });
     expect(env.queued).toEqual([]);
     env.consented.add(ME);
-    expect(await env.commands.logThread(base, TAB)).toEqual({ ok: true, queued: 1 });
+    expect(await env.commands.logThread(base, TAB)).toEqual({ ok: true, queued: 1, unread: 0 });
   });
 
   it('refuses "Log thread" at content level "none" and when the never-log list covers everyone', async () => {
@@ -111,6 +113,7 @@ describe('thread commands', () => {
     expect(await env.commands.logThread({ ...base, prohibited: 'redact' }, TAB)).toEqual({
       ok: true,
       queued: 1,
+      unread: 0,
     });
     const text = env.texts().join('\n');
     expect(text).toContain('see you');
@@ -123,24 +126,53 @@ describe('thread commands', () => {
       [ME, alice],
     ]);
     const env = await setup({ emailContentLevel: 'full' }, two);
-    // Gmail gave nothing (the tab moved on): nothing is logged, and the user is told why.
-    expect(await env.commands.logThread(base, TAB)).toEqual({
-      ok: false,
-      error: expect.stringMatching(/not loaded/),
-    });
-    expect(env.queued).toEqual([]);
-    // Gmail gave the second message's body only: that one is logged, with it.
-    env.bodies.set('<m2@test>', 'the second body');
-    expect(await env.commands.logThread(base, TAB)).toEqual({ ok: true, queued: 1 });
-    expect(env.texts().join('\n')).toContain('the second body');
     const loggedIds = () =>
       env.ops('logMessage').map((q) => (q.write.payload as { messageId?: string }).messageId);
+    // Gmail gave nothing (the tab moved on): nothing is logged, and the user is told why; the link,
+    // which needs no body, is made ("Link and log").
+    expect(await env.commands.logThread(base, TAB)).toEqual({
+      ok: false,
+      error: t('errBodiesUnread'),
+    });
+    expect(loggedIds()).toEqual([]);
+    expect(env.ops('linkThread')).toHaveLength(1);
+    // Gmail gave the second message's body only: that one is logged, with it, and the answer says one waits.
+    env.bodies.set('<m2@test>', 'the second body');
+    expect(await env.commands.logThread(base, TAB)).toEqual({ ok: true, queued: 1, unread: 1 });
+    expect(env.texts().join('\n')).toContain('the second body');
     expect(loggedIds()).toEqual(['<m2@test>']);
+    // The second is logged and the first still unread: nothing new to queue is an error, not "Queued".
+    expect(await env.commands.logThread(base, TAB)).toEqual({ ok: false, error: t('errBodiesUnread') });
     // Once loaded, the first is logged too, and the second is not logged twice.
     env.bodies.set('<m1@test>', 'the first body');
-    expect(await env.commands.logThread(base, TAB)).toEqual({ ok: true, queued: 1 });
+    expect(await env.commands.logThread(base, TAB)).toEqual({ ok: true, queued: 1, unread: 0 });
     expect(env.texts().join('\n')).toContain('the first body');
     expect(loggedIds()).toEqual(['<m2@test>', '<m1@test>']);
+    expect(env.ops('linkThread')).toHaveLength(1);
+  });
+
+  it('at level "full" decides by the rules before the bodies: a refused message is refused, read or not', async () => {
+    // The message Gmail gave is internal (the rules refuse it); the outside one is unread: it waits.
+    const mixed = threadOf([
+      [alice, ME],
+      [ME, ME],
+    ]);
+    const env = await setup({ emailContentLevel: 'full' }, mixed);
+    env.bodies.set('<m2@test>', 'note to self');
+    expect(await env.commands.logThread(base, TAB)).toEqual({ ok: false, error: t('errBodiesUnread') });
+    expect(env.ops('logMessage')).toEqual([]);
+    // An internal thread is refused as internal, whether or not Gmail gave its bodies.
+    const internal = await setup({ emailContentLevel: 'full' }, threadOf([[ME, 'tom@corp.test']]));
+    expect(await internal.commands.logThread(base, TAB)).toEqual({
+      ok: false,
+      error: refusalText('internal'),
+    });
+    internal.bodies.set('<m1@test>', 'internal body');
+    expect(await internal.commands.logThread(base, TAB)).toEqual({
+      ok: false,
+      error: refusalText('internal'),
+    });
+    expect(internal.queued).toEqual([]);
   });
 
   it('logs a sent message on the thread’s links, else on recipients who are CRM people (not teammates)', async () => {
@@ -181,6 +213,30 @@ describe('thread commands', () => {
     const text = env.texts().join('\n');
     expect(text).toContain('the card is');
     expect(text).not.toContain(CARD);
+  });
+
+  it('at level "full" leaves a message sent without its body for a later Log, which logs it whole', async () => {
+    const sentThread = threadOf([[ME, alice]], 'Offer', 't-1');
+    const env = await setup({ emailContentLevel: 'full' }, sentThread);
+    const sent = {
+      type: 'composeSent' as const,
+      account: ME,
+      threadId: 't-1',
+      messageId: '<m1@test>',
+      subject: 'Offer',
+      recipients: [{ name: '', address: alice }],
+      body: null,
+    };
+    // Sent as the level changed to "full": no body came with it, so it is not logged (nor marked).
+    expect(await env.commands.composeSent(sent)).toEqual({ logged: 0 });
+    expect(env.ops('logMessage')).toEqual([]);
+    env.bodies.set('<m1@test>', 'the offer');
+    expect(await env.commands.logThread(base, TAB)).toEqual({ ok: true, queued: 1, unread: 0 });
+    expect(env.texts().join('\n')).toContain('the offer');
+    // An empty body is a body: that message is logged at once.
+    expect(await env.commands.composeSent({ ...sent, messageId: '<m2@test>', body: '' })).toEqual({
+      logged: 1,
+    });
   });
 
   it('logs nothing from compose without consent, or to a never-log recipient', async () => {

@@ -18,7 +18,6 @@ import type { ConsentStore } from '../privacy/consent/consent-store';
 import { saveDateOrder } from '../sync/date-order';
 import { linkActivityText } from './compose-activity-text';
 import { guardBodies, guardNote, refusalText, transferBlocked } from './logging-guard';
-import { withMessages } from './messages-of';
 import { admitLink, type QueueDeps, queueLink, queueLogs } from './queue-logs';
 
 export interface ThreadCommandDeps extends QueueDeps {
@@ -91,24 +90,20 @@ export function createThreadCommands(deps: ThreadCommandDeps) {
           prohibited: { mode: guarded.mode, findings: guarded.findings },
         };
       }
-      // At level "full" a message is logged with its body or not yet: one Gmail did not give stays
-      // unlogged (the count shows it), to be logged once it is loaded.
-      const readable = withMessages(thread, (m) => !guarded.unread.has(m.messageId));
-      if (guarded.unread.size > 0 && readable.messageIds.length === 0) {
-        return { ok: false, error: t('errBodiesUnread') };
-      }
-      // The user's answer to the guard travels with the bodies: the gate applies the mode again.
+      // The user's answer to the guard travels with the bodies: the gate applies the mode again, and at
+      // level "full" leaves a message whose body Gmail did not give unlogged, for a later Log.
       const logged = await queueLogs(
         deps,
         request.account,
-        readable,
+        thread,
         request.records,
         guarded.bodies,
         request.prohibited === 'send' ? 'send' : 'redact',
       );
       if (logged.refusal !== null) return { ok: false, error: refusalText(logged.refusal) };
       await deps.changed(request.account);
-      return { ok: true, queued: logged.queued };
+      if (logged.queued === 0 && logged.unread > 0) return { ok: false, error: t('errBodiesUnread') };
+      return { ok: true, queued: logged.queued, unread: logged.unread };
     },
 
     async addNote(request: RequestOf<'addNote'>): Promise<ResponseOf<'addNote'>> {
@@ -309,8 +304,9 @@ export function createThreadCommands(deps: ThreadCommandDeps) {
           },
         ],
       };
-      // Nobody to ask at send time: the gate removes prohibited data (unless the mode is off).
-      const bodies = new Map(request.body ? [[request.messageId, request.body]] : []);
+      // Nobody to ask at send time: the gate removes prohibited data (unless the mode is off). Without
+      // a body (read below level "full") the gate at "full" leaves the message for a later Log.
+      const bodies = new Map(request.body === null ? [] : [[request.messageId, request.body]]);
       const { queued } = await queueLogs(deps, account, thread, records, bodies, 'redact');
       if (queued > 0) await deps.changed(account);
       return { logged: queued };

@@ -3,10 +3,12 @@ import { act } from 'preact/test-utils';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 
 const asked = vi.hoisted(() => [] as { type: string; body: Record<string, unknown> }[]);
+/** The worker's next answers by message type (else `{ ok: true }`). */
+const answers = vi.hoisted(() => new Map<string, Record<string, unknown>[]>());
 vi.mock('../../sidebar-api', () => ({
   ask: vi.fn(async (type: string, body: Record<string, unknown>) => {
     asked.push({ type, body });
-    return { ok: true };
+    return answers.get(type)?.shift() ?? { ok: true };
   }),
 }));
 
@@ -17,17 +19,18 @@ import { ThreadLinks } from './thread-links';
 afterEach(() => {
   document.body.innerHTML = '';
   asked.length = 0;
+  answers.clear();
 });
 
 /** Link, log and the consent notice, for a thread whose extras say the user has not agreed yet. */
-const mount = () =>
+const mount = (consented = false) =>
   mountForm(
     <>
       <ThreadLinks />
       <ConsentPrompt />
     </>,
     [card('alice@acme.test', personOf(1, 'Alice'))],
-    { consent: { emailLogging: false, version: 0 }, messageCount: 3 },
+    { consent: { emailLogging: consented, version: 0 }, messageCount: 3 },
   );
 
 describe('thread links: consent', () => {
@@ -69,5 +72,32 @@ describe('thread links: consent', () => {
     await act(async () => q('log-thread')?.click());
     expect(q('consent-prompt')).not.toBeNull();
     expect(asked).toEqual([]);
+  });
+
+  it('consent withdrawn elsewhere: the worker asks for it, and after "Allow" the Log pressed goes ahead', async () => {
+    const { q } = mount(true);
+    answers.set('logThread', [{ ok: false, error: 'Consent needed.', needsConsent: true }]);
+    await act(async () => q('log-thread')?.click());
+    await vi.waitFor(() => expect(q('consent-prompt')).not.toBeNull());
+    await act(async () => q('consent-allow')?.click());
+    await vi.waitFor(() =>
+      expect(asked.map((a) => a.type)).toEqual(['logThread', 'grantConsent', 'logThread']),
+    );
+    expect(q('consent-prompt')).toBeNull();
+  });
+});
+
+describe('thread links: logging', () => {
+  it('says how many messages wait for Gmail to give their text, not only "Queued"', async () => {
+    const { q } = mount(true);
+    answers.set('logThread', [
+      { ok: true, queued: 1, unread: 2 },
+      { ok: true, queued: 2, unread: 0 },
+    ]);
+    await act(async () => q('log-thread')?.click());
+    await vi.waitFor(() => expect(document.body.textContent).toContain('did not give the text of 2'));
+    await act(async () => q('log-thread')?.click());
+    await vi.waitFor(() => expect(document.body.textContent).toContain('Queued for the CRM.'));
+    expect(document.body.textContent).not.toContain('did not give');
   });
 });

@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks';
 import type { RecordRef } from '../../../shared/crm-model';
 import type { ResponseOf } from '../../../shared/protocol';
+import { formatCount } from '../../../ui/format';
 import { t } from '../../../ui/i18n';
 import { Icon } from '../../../ui/icon';
 import { ActionStatus, useAction } from '../../../ui/use-action';
@@ -44,28 +45,29 @@ export function ThreadLinks() {
     withConsent(() => void run(() => ask('linkThread', { account, threadId, record }), t('linkedDone')));
   const unlink = (record: RecordRef) =>
     withConsent(() => void run(() => ask('unlinkThread', { account, threadId, record }), t('unlinkedDone')));
-  const log = (choiceOnFinding?: 'redact' | 'send') =>
-    withConsent(() => {
-      const records: RecordRef[] = extras.links.map((l) => ({ type: l.type, id: l.id }));
-      if (records.length === 0 && selected) records.push(selected);
-      if (records.length === 0) return;
-      setProhibited(null);
-      void run(
-        () =>
-          ask('logThread', {
-            account,
-            threadId,
-            records,
-            ...(choiceOnFinding ? { prohibited: choiceOnFinding } : {}),
-          }),
-        t('queuedDone'),
-      ).then((answer) => {
-        if (answer && !answer.ok) {
-          if (answer.needsConsent) askConsent(true);
-          if (answer.prohibited) setProhibited(answer.prohibited);
-        }
-      });
+  const sendLog = (choiceOnFinding?: 'redact' | 'send') => {
+    const records: RecordRef[] = extras.links.map((l) => ({ type: l.type, id: l.id }));
+    if (records.length === 0 && selected) records.push(selected);
+    if (records.length === 0) return;
+    setProhibited(null);
+    void run(
+      () =>
+        ask('logThread', {
+          account,
+          threadId,
+          records,
+          ...(choiceOnFinding ? { prohibited: choiceOnFinding } : {}),
+        }),
+      (answer) => (answer.unread > 0 ? t('queuedSomeUnread', formatCount(answer.unread)) : t('queuedDone')),
+    ).then((answer) => {
+      if (answer && !answer.ok) {
+        // After Allow, the Log the user pressed goes ahead (with their answer to the guard, if any).
+        if (answer.needsConsent) askConsent(true, () => sendLog(choiceOnFinding));
+        if (answer.prohibited) setProhibited(answer.prohibited);
+      }
     });
+  };
+  const log = (choiceOnFinding?: 'redact' | 'send') => withConsent(() => sendLog(choiceOnFinding));
 
   const logged = extras.loggedMessages;
   const total = extras.messageCount;
