@@ -1,11 +1,12 @@
 // @vitest-environment happy-dom
 import { render } from 'preact';
 import { act } from 'preact/test-utils';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { byTestId, mount } from '../../test/unit/mount';
 import type { ResponseOf } from '../shared/protocol';
 import { DEFAULT_SETTINGS } from '../shared/settings';
 import { WorkerRequestError } from '../shared/worker-client';
+import { t } from '../ui/i18n';
 import { LoggingSection } from './logging-section';
 import type { OptionsApi } from './options-api';
 import { PrivacySection } from './privacy-section';
@@ -95,6 +96,8 @@ describe('settings sections: an edit not yet saved', () => {
     await act(async () => byTestId(root, 'settings-save')?.click());
     await choose(level(), 'none');
     await act(async () => answer());
+    // The save has finished (whatever the order of its promises) before the save's own read arrives.
+    await vi.waitFor(() => expect(root.textContent).toContain(t('saved')));
     expect(patches).toEqual([expect.objectContaining({ emailContentLevel: 'full' })]);
     // The save's own read: "full" is stored, and the newer choice stays on screen.
     await act(async () => {
