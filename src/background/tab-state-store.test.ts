@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { createFakePlatform } from '../../test/unit/fake-platform';
 import { createTabStateStore, EMPTY_THREAD_STATE } from './tab-state-store';
 
@@ -55,5 +55,34 @@ describe('tab state store', () => {
     const { session } = createFakePlatform();
     await session.set('tab:1', { seq: 'nope' });
     expect(await createTabStateStore(session).get(1)).toEqual(EMPTY_THREAD_STATE);
+  });
+
+  it('does not make a change wait for an earlier change to reach storage, and stores the last', async () => {
+    const { session } = createFakePlatform();
+    const held: (() => void)[] = [];
+    const landed: (string | null)[] = [];
+    const slow = {
+      ...session,
+      // Writes wait until released, as storage.session can on a busy machine.
+      set: async (k: string, v: unknown) => {
+        await new Promise<void>((resolve) => held.push(resolve));
+        await session.set(k, v);
+        landed.push((v as { thread: { threadId: string } | null }).thread?.threadId ?? null);
+      },
+    };
+    const store = createTabStateStore(slow, () => 1000);
+    await store.open(1, 'me@x.test', thread('a'));
+    await store.close(1, 'me@x.test', 'a');
+    // Neither write has landed; the next open is known at once all the same.
+    expect((await store.open(1, 'me@x.test', thread('b'))).seq).toBe(1002);
+    expect((await store.get(1)).thread?.threadId).toBe('b');
+    expect(held).toHaveLength(1); // one write at a time, in order
+    await vi.waitFor(async () => {
+      held.shift()?.();
+      expect(await session.get('tab:1')).toMatchObject({ thread: { threadId: 'b' } });
+    });
+    expect(landed).toEqual(['a', null, 'b']);
+    // A fresh worker reads the last state back.
+    expect((await createTabStateStore(session).get(1)).thread?.threadId).toBe('b');
   });
 });

@@ -15,7 +15,8 @@ export interface TabStateStore {
 /**
  * Which thread each Gmail tab has open, kept in `storage.session` so a worker that Chrome stopped
  * comes back knowing it. Updates of one tab are applied in order; `seq` grows monotonically per tab
- * so the sidebar can drop an answer that arrives after a newer one.
+ * so the sidebar can drop an answer that arrives after a newer one. An update resolves once this
+ * worker knows it; its write to storage follows, in order, off the caller's path.
  */
 export function createTabStateStore(session: KeyValueArea, now: () => number = Date.now): TabStateStore {
   const key = (tabId: number): string => `tab:${tabId}`;
@@ -49,30 +50,36 @@ export function createTabStateStore(session: KeyValueArea, now: () => number = D
     return next;
   }
 
-  const write = async (
-    tabId: number,
-    account: string,
-    thread: ThreadFacts | null,
-    /** Told the new state as soon as this worker knows it, before storage has it. */
-    known_?: (state: ThreadState) => void,
-  ): Promise<ThreadState> => {
+  // Writes to storage, in call order per tab, apart from the state's order: a state change waits
+  // only for the tab's first read, never for an earlier change's write (storage.session answers
+  // from the browser process, which a busy machine can keep waiting).
+  const writes = new Map<number, Promise<unknown>>();
+  const persist = (tabId: number, state: ThreadState): Promise<void> => {
+    const next = (writes.get(tabId) ?? Promise.resolve()).then(
+      () => session.set(key(tabId), state),
+      () => session.set(key(tabId), state),
+    );
+    writes.set(tabId, next);
+    void next.then(
+      () => writes.get(tabId) === next && writes.delete(tabId),
+      () => writes.get(tabId) === next && writes.delete(tabId),
+    );
+    return next;
+  };
+
+  const write = async (tabId: number, account: string, thread: ThreadFacts | null): Promise<ThreadState> => {
     const previous = await get(tabId);
     const state: ThreadState = { seq: Math.max(now(), previous.seq + 1), account, thread };
     known.set(tabId, state);
-    known_?.(state);
-    await session.set(key(tabId), state);
+    // Off the caller's path; a worker stopped before it lands loses only the record of a thread the
+    // user sees, and the next open writes it again.
+    persist(tabId, state).catch(() => undefined);
     return state;
   };
 
   return {
     get,
-    // The new state goes to the view as soon as it is known: the write to storage.session finishes
-    // in this tab's queue, off the time-to-card path (a worker stopped in between loses only the
-    // record of a thread the user sees, and the next open writes it again).
-    open: (tabId, account, thread) =>
-      new Promise<ThreadState>((resolve, reject) => {
-        serial(tabId, () => write(tabId, account, thread, resolve)).then(resolve, reject);
-      }),
+    open: (tabId, account, thread) => serial(tabId, () => write(tabId, account, thread)),
     close: (tabId, account, threadId) =>
       serial(tabId, async () => {
         const current = await get(tabId);
@@ -80,8 +87,9 @@ export function createTabStateStore(session: KeyValueArea, now: () => number = D
         return write(tabId, account, null);
       }),
     remove: (tabId) =>
-      serial(tabId, () => {
+      serial(tabId, async () => {
         known.delete(tabId);
+        await writes.get(tabId)?.catch(() => undefined);
         return session.remove(key(tabId));
       }),
   };
