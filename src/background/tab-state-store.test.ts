@@ -77,12 +77,42 @@ describe('tab state store', () => {
     expect((await store.open(1, 'me@x.test', thread('b'))).seq).toBe(1002);
     expect((await store.get(1)).thread?.threadId).toBe('b');
     expect(held).toHaveLength(1); // one write at a time, in order
-    await vi.waitFor(async () => {
+    await vi.waitFor(() => {
       held.shift()?.();
-      expect(await session.get('tab:1')).toMatchObject({ thread: { threadId: 'b' } });
+      expect(landed).toHaveLength(3);
     });
-    expect(landed).toEqual(['a', null, 'b']);
+    // Each write takes the latest state when its turn comes: the close's waited, and wrote b.
+    expect(landed).toEqual(['a', 'b', 'b']);
+    expect(await session.get('tab:1')).toMatchObject({ thread: { threadId: 'b' } });
     // A fresh worker reads the last state back.
     expect((await createTabStateStore(session).get(1)).thread?.threadId).toBe('b');
+  });
+
+  it('repairs a failed write with the next, and stores the latest state whatever failed', async () => {
+    const { session } = createFakePlatform();
+    let failNext = true;
+    const flaky = {
+      ...session,
+      set: async (k: string, v: unknown) => {
+        if (failNext) {
+          failNext = false;
+          throw new Error('quota');
+        }
+        await session.set(k, v);
+      },
+    };
+    const store = createTabStateStore(flaky, () => 1000);
+    await store.open(1, 'me@x.test', thread('a')); // its write fails
+    await store.close(1, 'me@x.test', 'a');
+    await store.open(1, 'me@x.test', thread('b'));
+    await vi.waitFor(async () =>
+      expect(await session.get('tab:1')).toMatchObject({ thread: { threadId: 'b' } }),
+    );
+    // A read while the tab is being removed does not bring its state back afterwards.
+    const removing = store.remove(1);
+    await store.get(1);
+    await removing;
+    expect(await session.get('tab:1')).toBeUndefined();
+    expect(await store.get(1)).toEqual(EMPTY_THREAD_STATE);
   });
 });

@@ -1,6 +1,9 @@
+import { createLogger } from '../shared/logger';
 import type { ThreadFacts } from '../shared/protocol';
 import { type ThreadState, threadStateSchema } from '../shared/sidebar-port';
 import type { KeyValueArea } from './platform';
+
+const logger = createLogger('worker');
 
 export const EMPTY_THREAD_STATE: ThreadState = { seq: 0, account: null, thread: null };
 
@@ -55,10 +58,9 @@ export function createTabStateStore(session: KeyValueArea, now: () => number = D
   // from the browser process, which a busy machine can keep waiting).
   const writes = new Map<number, Promise<unknown>>();
   const persist = (tabId: number, state: ThreadState): Promise<void> => {
-    const next = (writes.get(tabId) ?? Promise.resolve()).then(
-      () => session.set(key(tabId), state),
-      () => session.set(key(tabId), state),
-    );
+    // The latest state when its turn comes: a write that failed is repaired by the next one.
+    const put = () => session.set(key(tabId), known.get(tabId) ?? state);
+    const next = (writes.get(tabId) ?? Promise.resolve()).then(put, put);
     writes.set(tabId, next);
     void next.then(
       () => writes.get(tabId) === next && writes.delete(tabId),
@@ -73,7 +75,9 @@ export function createTabStateStore(session: KeyValueArea, now: () => number = D
     known.set(tabId, state);
     // Off the caller's path; a worker stopped before it lands loses only the record of a thread the
     // user sees, and the next open writes it again.
-    persist(tabId, state).catch(() => undefined);
+    persist(tabId, state).catch((error: unknown) =>
+      logger.warn('tabState.writeFailed', { error: error instanceof Error ? error.name : 'unknown' }),
+    );
     return state;
   };
 
@@ -88,9 +92,10 @@ export function createTabStateStore(session: KeyValueArea, now: () => number = D
       }),
     remove: (tabId) =>
       serial(tabId, async () => {
-        known.delete(tabId);
         await writes.get(tabId)?.catch(() => undefined);
-        return session.remove(key(tabId));
+        await session.remove(key(tabId));
+        // Only now: a read in between would otherwise put the stored state back in memory.
+        known.delete(tabId);
       }),
   };
 }
