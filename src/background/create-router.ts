@@ -75,7 +75,15 @@ export interface RouterOptions {
   accounts?: AccountGate;
   /** False for a second copy of a tab-lane message (tab-lane.ts): it is answered, not run again. */
   firstCopy?: (request: AnyRequest, context: SenderContext) => boolean;
+  /** True for a raw message whose copy already ran (`firstCopy` said yes to it): answered unparsed. */
+  ranBefore?: (message: unknown, context: SenderContext) => boolean;
 }
+
+/** A lane message's second copy: its type's answer is `ack`, and it already ran. */
+const secondCopy = (logger: Logger, type: unknown): Promise<{ ok: true }> => {
+  logger.debug('message.secondCopy', { type: String(type) });
+  return Promise.resolve({ ok: true as const });
+};
 
 /**
  * For a message from a known sender (the router's, or the tab lane's content script): validates the
@@ -88,6 +96,9 @@ export interface RouterOptions {
 function createDispatch(handlers: Handlers, options: RouterOptions): Dispatch {
   const { logger } = options;
   return (message, context) => {
+    // Most second copies are known by their `seq` alone: nothing of them is read twice.
+    if (options.ranBefore?.(message, context))
+      return secondCopy(logger, (message as { type?: unknown }).type);
     const parsed = parseRequest(message);
     if (!parsed.ok) {
       logger.warn('message.rejected', { reason: parsed.reason });
@@ -106,11 +117,9 @@ function createDispatch(handlers: Handlers, options: RouterOptions): Dispatch {
           logger.warn('message.rejected', { reason: `${request.type}: ${reason}` });
           return undefined;
         }
-        // A lane message's second copy: its type's answer is `ack`, and it already ran.
-        if (options.firstCopy && !options.firstCopy(request, context)) {
-          logger.debug('message.secondCopy', { type: request.type });
-          return Promise.resolve({ ok: true as const });
-        }
+        // A second copy that came in before the first had passed the gate.
+        if (options.firstCopy && !options.firstCopy(request, context))
+          return secondCopy(logger, request.type);
         return dispatch(handlers, request, context).catch((error: unknown) => {
           logger.error('message.failed', {
             type: request.type,

@@ -46,6 +46,7 @@ export function main(
       logger,
       accounts: createAccountGate({ accounts: ctx.accounts, settings: () => policy.current() }),
       firstCopy: ctx.lanes.firstCopy,
+      ranBefore: ctx.lanes.ranBefore,
     },
   );
   platform.onMessage.addListener(listener);

@@ -86,6 +86,33 @@ describe('tab lanes: keys', () => {
     expect(l.firstCopy(open(), content(7))).toBe(true);
   });
 
+  it('knows a copy that already ran by its seq alone, before it is parsed, and records nothing', () => {
+    const l = lanes();
+    const open = (seq: unknown, extra: object = {}) => ({
+      type: 'threadOpened',
+      account: ME,
+      thread,
+      seq,
+      ...extra,
+    });
+    expect(l.ranBefore(open(3), content(7))).toBe(false);
+    // Asking records nothing: the copy that comes first still runs.
+    expect(l.firstCopy(open(3) as AnyRequest, content(7))).toBe(true);
+    expect(l.ranBefore(open(3), content(7))).toBe(true);
+    expect(l.ranBefore(open(2), content(7))).toBe(true);
+    expect(l.ranBefore({ type: 'threadClosed', seq: 3 }, content(7))).toBe(true);
+    // A later open, another document, another sender, the pings, no count, not a lane message.
+    expect(l.ranBefore(open(4), content(7))).toBe(false);
+    expect(l.ranBefore(open(3), content(7, 'doc-2'))).toBe(false);
+    expect(l.ranBefore(open(3), { ...content(7), kind: 'sidebarPage' })).toBe(false);
+    expect(l.ranBefore({ type: 'benchPing', seq: 1 }, content(7))).toBe(false);
+    expect(l.ranBefore(open(undefined), content(7))).toBe(false);
+    expect(l.ranBefore(open('3'), content(7))).toBe(false);
+    expect(l.ranBefore({ type: 'rowBadges', seq: 1 }, content(7))).toBe(false);
+    expect(l.ranBefore(null, content(7))).toBe(false);
+    expect(l.firstCopy(open(4) as AnyRequest, content(7))).toBe(true);
+  });
+
   it('refuses a port without a key it issued, and closes it', async () => {
     const l = lanes();
     await l.issue(content(7));
@@ -172,6 +199,15 @@ describe('tab lanes through the worker', () => {
     // Answered once handled, and a view is sent before that: one would be on the lane by now.
     await drained();
     expect(views(fromWorker)).toHaveLength(painted);
+    expect(env.sink.lines.filter((l) => l.line.includes('message.secondCopy'))).toHaveLength(1);
+    // Known by its seq, a copy is not read again: not even a field its schema refuses is looked at,
+    // and nothing runs (a first copy with that field is refused: the test above).
+    expect(
+      await env.send({ type: 'threadOpened', account: ME, thread, seq: 1, extra: true }, gmailSender(7)),
+    ).toEqual({ ok: true });
+    await drained();
+    expect(views(fromWorker)).toHaveLength(painted);
+    expect(env.sink.lines.filter((l) => l.line.includes('rejected'))).toEqual([]);
     // Once the lane is open, nothing goes over the sidebar port any more.
     expect(views(env.port.sent)).toHaveLength(before);
   });

@@ -50,6 +50,13 @@ export interface TabLanes {
   ): Promise<{ tabId: number; connection: string } | null>;
   /** False when this lane message (by type family and `seq`) already ran for its document. */
   firstCopy(request: AnyRequest, context: SenderContext): boolean;
+  /**
+   * The same question asked of a message not yet parsed, without recording it: true only when a copy
+   * with this `seq` or a later one already ran for the content script's document. The router then
+   * answers it without parsing it again, or running the account gate again, for the copy that
+   * arrives second (every thread open, once the lane is up).
+   */
+  ranBefore(message: unknown, context: SenderContext): boolean;
   forget(tabId: number): void;
 }
 
@@ -78,6 +85,8 @@ export function createTabLanes(options: { session: KeyValueArea; logger: Logger 
   };
   /** The highest `seq` run, per document and family (opens and closes share one count). */
   const seen = new Map<string, number>();
+  const seenId = (type: LaneType, context: SenderContext): string =>
+    `${context.tabId}|${context.documentId ?? context.frameId}|${type === 'benchPing' ? 'bench' : 'thread'}`;
 
   return {
     async issue(context) {
@@ -130,12 +139,19 @@ export function createTabLanes(options: { session: KeyValueArea; logger: Logger 
       if (!isLaneType(request.type)) return true;
       const seq = (request as Extract<AnyRequest, { type: LaneType }>).seq;
       if (seq === undefined) return true;
-      const family = request.type === 'benchPing' ? 'bench' : 'thread';
-      const id = `${context.tabId}|${context.documentId ?? context.frameId}|${family}`;
+      const id = seenId(request.type, context);
       const last = seen.get(id);
       if (last !== undefined && seq <= last) return false;
       seen.set(id, seq);
       return true;
+    },
+    ranBefore(message, context) {
+      if (context.kind !== 'gmailContentScript' || typeof message !== 'object' || message === null)
+        return false;
+      const { type, seq } = message as { type?: unknown; seq?: unknown };
+      if (!isLaneType(type) || typeof seq !== 'number') return false;
+      const last = seen.get(seenId(type, context));
+      return last !== undefined && seq <= last;
     },
     forget(tabId) {
       for (const id of [...seen.keys()]) if (id.startsWith(`${tabId}|`)) seen.delete(id);

@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
-import { createLogger, redact } from './logger';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { createLogger, DEBUG_SWITCH, redact } from './logger';
 
 describe('the logger', () => {
   const capture = () => {
@@ -31,5 +31,32 @@ describe('the logger', () => {
     expect(redact('sync.done {"entity":"people","fetched":200}')).toBe(
       'sync.done {"entity":"people","fetched":200}',
     );
+  });
+
+  describe('on the console', () => {
+    const globals = globalThis as Record<string, unknown>;
+    afterEach(() => {
+      delete globals[DEBUG_SWITCH];
+      vi.restoreAllMocks();
+    });
+
+    it('writes debug lines only once they are switched on; other levels always', () => {
+      const debug = vi.spyOn(console, 'debug').mockImplementation(() => undefined);
+      const info = vi.spyOn(console, 'info').mockImplementation(() => undefined);
+      const logger = createLogger('test');
+      logger.debug('message.secondCopy', { type: 'threadOpened' });
+      logger.info('sync.done');
+      expect(debug).not.toHaveBeenCalled();
+      expect(info).toHaveBeenCalledWith('[threadline:test] sync.done');
+      globals[DEBUG_SWITCH] = true;
+      logger.debug('message.secondCopy', { type: 'threadOpened' });
+      expect(debug).toHaveBeenCalledWith('[threadline:test] message.secondCopy {"type":"threadOpened"}');
+    });
+
+    it('gives a sink of its own every level, switch or not', () => {
+      const { lines, logger } = capture();
+      logger.debug('autolog.done', { queued: 0 });
+      expect(lines).toEqual(['[threadline:test] autolog.done {"queued":0}']);
+    });
   });
 });

@@ -24,6 +24,18 @@ const consoleSink: LogSink = (level, line) => {
   console[level](line);
 };
 
+/** The switch that lets debug lines reach the console: `self.threadlineDebug = true` in that context's console. */
+export const DEBUG_SWITCH = 'threadlineDebug';
+
+/**
+ * Whether debug lines reach the console. Off unless switched on in the context's own console (or by a
+ * test): a line written to the console is not free. Each crosses to the browser process, and to
+ * DevTools when attached; the worker's two hot-path debug lines (a thread open's second copy, the end
+ * of its auto-log pass) cost it about 0.8 ms of CPU per open under Playwright, beside the card's
+ * render on a 2-core machine. A sink given to `createLogger` (tests, diagnostics) gets every level.
+ */
+const consoleDebugOn = (): boolean => (globalThis as Record<string, unknown>)[DEBUG_SWITCH] === true;
+
 const CONTENT_FIELD =
   /subject|body|details|text|note|name|address|email|participant|token|key|secret|password|query/i;
 const EMAIL = /[^\s@"'<>(),;:]+@[^\s@"'<>(),;:]+\.[a-z]{2,}/gi;
@@ -43,8 +55,10 @@ export function redact(text: string): string {
   return out + masked.slice(at);
 }
 
-export function createLogger(scope: string, sink: LogSink = consoleSink): Logger {
+export function createLogger(scope: string, sink?: LogSink): Logger {
+  const out = sink ?? consoleSink;
   const write = (level: LogLevel, event: string, fields?: LogFields): void => {
+    if (level === 'debug' && sink === undefined && !consoleDebugOn()) return;
     let suffix = '';
     if (fields) {
       const safe: Record<string, string | number | boolean | null> = {};
@@ -53,7 +67,7 @@ export function createLogger(scope: string, sink: LogSink = consoleSink): Logger
       }
       suffix = ` ${JSON.stringify(safe)}`;
     }
-    sink(level, redact(`[threadline:${scope}] ${event}${suffix}`));
+    out(level, redact(`[threadline:${scope}] ${event}${suffix}`));
   };
   return {
     debug: (event, fields) => write('debug', event, fields),
