@@ -2,6 +2,7 @@ import { createLogger } from '../shared/logger';
 import type { ThreadFacts } from '../shared/protocol';
 import { type ThreadState, threadStateSchema } from '../shared/sidebar-port';
 import type { KeyValueArea } from './platform';
+import { serialPerKey } from './serial-per-key';
 
 const logger = createLogger('worker');
 
@@ -23,8 +24,8 @@ export interface TabStateStore {
  */
 export function createTabStateStore(session: KeyValueArea, now: () => number = Date.now): TabStateStore {
   const key = (tabId: number): string => `tab:${tabId}`;
-  // Ordering only: losing this map with the worker loses nothing durable.
-  const queues = new Map<number, Promise<unknown>>();
+  // Ordering only: losing these queues with the worker loses nothing durable.
+  const updates = serialPerKey<number>();
 
   // Read-through copy of what this worker wrote or read (it is the only writer); a new worker
   // starts empty and reads storage again, so nothing durable lives here.
@@ -42,32 +43,13 @@ export function createTabStateStore(session: KeyValueArea, now: () => number = D
     return state;
   };
 
-  function serial<T>(tabId: number, work: () => Promise<T>): Promise<T> {
-    const previous = queues.get(tabId) ?? Promise.resolve();
-    const next = previous.then(work, work);
-    const settled = next.catch(() => undefined);
-    queues.set(tabId, settled);
-    void settled.then(() => {
-      if (queues.get(tabId) === settled) queues.delete(tabId);
-    });
-    return next;
-  }
-
   // Writes to storage, in call order per tab, apart from the state's order: a state change waits
   // only for the tab's first read, never for an earlier change's write (storage.session answers
   // from the browser process, which a busy machine can keep waiting).
-  const writes = new Map<number, Promise<unknown>>();
-  const persist = (tabId: number, state: ThreadState): Promise<void> => {
-    // The latest state when its turn comes: a write that failed is repaired by the next one.
-    const put = () => session.set(key(tabId), known.get(tabId) ?? state);
-    const next = (writes.get(tabId) ?? Promise.resolve()).then(put, put);
-    writes.set(tabId, next);
-    void next.then(
-      () => writes.get(tabId) === next && writes.delete(tabId),
-      () => writes.get(tabId) === next && writes.delete(tabId),
-    );
-    return next;
-  };
+  const writes = serialPerKey<number>();
+  // The latest state when its turn comes: a write that failed is repaired by the next one.
+  const persist = (tabId: number, state: ThreadState): Promise<void> =>
+    writes.run(tabId, () => session.set(key(tabId), known.get(tabId) ?? state));
 
   const write = async (tabId: number, account: string, thread: ThreadFacts | null): Promise<ThreadState> => {
     const previous = await get(tabId);
@@ -83,16 +65,16 @@ export function createTabStateStore(session: KeyValueArea, now: () => number = D
 
   return {
     get,
-    open: (tabId, account, thread) => serial(tabId, () => write(tabId, account, thread)),
+    open: (tabId, account, thread) => updates.run(tabId, () => write(tabId, account, thread)),
     close: (tabId, account, threadId) =>
-      serial(tabId, async () => {
+      updates.run(tabId, async () => {
         const current = await get(tabId);
         if (current.thread?.threadId !== threadId) return null;
         return write(tabId, account, null);
       }),
     remove: (tabId) =>
-      serial(tabId, async () => {
-        await writes.get(tabId)?.catch(() => undefined);
+      updates.run(tabId, async () => {
+        await writes.idle(tabId);
         await session.remove(key(tabId));
         // Only now: a read in between would otherwise put the stored state back in memory.
         known.delete(tabId);

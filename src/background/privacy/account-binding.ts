@@ -11,6 +11,7 @@
  * forged. The allowed account domains still bound that case: an account outside them gets nothing.
  */
 import type { KeyValueArea } from '../platform';
+import { serialPerKey } from '../serial-per-key';
 
 export type AccountVerdict =
   | { ok: true }
@@ -35,22 +36,13 @@ const key = (tabId: number) => `accountOfTab:${tabId}`;
 
 export function createAccountBinding(session: KeyValueArea): AccountBinding {
   // Pinning is a read-then-write: one at a time per tab, so two first messages cannot both pin.
-  const queues = new Map<number, Promise<unknown>>();
-  const serial = <T>(tabId: number, work: () => Promise<T>): Promise<T> => {
-    const next = (queues.get(tabId) ?? Promise.resolve()).then(work, work);
-    const settled = next.catch(() => undefined);
-    queues.set(tabId, settled);
-    void settled.then(() => {
-      if (queues.get(tabId) === settled) queues.delete(tabId);
-    });
-    return next;
-  };
+  const pins = serialPerKey<number>();
   // A pin never changes until its tab closes: this worker keeps the ones it has seen, so a message
   // costs no storage read on the hot path (a restarted worker reads them back from the session).
   const known = new Map<number, string>();
   return {
     check: (tabId, account, allowed, mayBeOutside) =>
-      serial(tabId, async () => {
+      pins.run(tabId, async () => {
         const wanted = account.trim().toLowerCase();
         const pinned = known.get(tabId) ?? (await session.get(key(tabId)));
         if (typeof pinned === 'string') {
@@ -64,7 +56,7 @@ export function createAccountBinding(session: KeyValueArea): AccountBinding {
         return { ok: true };
       }),
     forget: (tabId) =>
-      serial(tabId, () => {
+      pins.run(tabId, () => {
         known.delete(tabId);
         return session.remove(key(tabId));
       }),
