@@ -85,8 +85,11 @@ export function main(
     hub.forget(tabId);
     ctx.lanes.forget(tabId);
     views.forget(tabId);
-    void store.remove(tabId);
-    void ctx.accounts.forget(tabId);
+    // Logged, never left unhandled: a storage.session that refuses leaves only a stale key behind.
+    const failed = (event: string) => (error: unknown) =>
+      logger.warn(event, { error: error instanceof Error ? error.name : 'unknown' });
+    void store.remove(tabId).catch(failed('tabState.removeFailed'));
+    void ctx.accounts.forget(tabId).catch(failed('accountPin.forgetFailed'));
   });
   registerAlarms(
     platform.alarms,
