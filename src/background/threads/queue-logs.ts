@@ -163,8 +163,9 @@ export async function queueLogs(
       const existing = await deps.db.threadMarks.bulkGet(keys.map((k) => [account, k] as [string, string]));
       const fresh = messages.filter((m, i) => {
         if (existing[i] !== undefined) return false;
-        if (waits(m)) waiting.add(m.messageId);
-        return !waits(m);
+        if (!waits(m)) return true;
+        waiting.add(m.messageId);
+        return false;
       });
       if (fresh.length === 0) continue;
       await deps.db.threadMarks.bulkPut(
