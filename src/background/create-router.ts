@@ -6,6 +6,7 @@ import {
   type RequestOf,
   type RequestType,
   type ResponseOf,
+  sendersOf,
   type WorkerErrorAnswer,
 } from '../shared/protocol';
 import { classifySender, type SenderContext } from './classify-sender';
@@ -91,13 +92,16 @@ const secondCopy = (logger: Logger, type: unknown): Promise<{ ok: true }> => {
  * account the message names (pinned to its tab, allowed by policy: privacy/account-gate.ts), then
  * dispatches. Anything refused is logged with its reason and answered with nothing: no handler runs,
  * no state changes. A handler that throws answers the error envelope, so the caller shows an error
- * instead of retrying as if the worker were restarting.
+ * instead of retrying as if the worker were restarting. The one message answered without being
+ * parsed is a tab-lane copy whose `seq` already ran for its document (tab-lanes.ts `ranBefore`): it
+ * is answered `ack`, and nothing of it is read or run.
  */
 function createDispatch(handlers: Handlers, options: RouterOptions): Dispatch {
   const { logger } = options;
   return (message, context) => {
-    // Most second copies are known by their `seq` alone: nothing of them is read twice.
-    if (options.ranBefore?.(message, context))
+    // Most second copies are known by their `seq` alone, from a sender their type allows: answered
+    // `ack` unread, as nothing of them runs (their first copy was checked in full, below).
+    if (options.ranBefore && sendersOf(message).includes(context.kind) && options.ranBefore(message, context))
       return secondCopy(logger, (message as { type?: unknown }).type);
     const parsed = parseRequest(message);
     if (!parsed.ok) {

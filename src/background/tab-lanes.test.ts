@@ -101,10 +101,9 @@ describe('tab lanes: keys', () => {
     expect(l.ranBefore(open(3), content(7))).toBe(true);
     expect(l.ranBefore(open(2), content(7))).toBe(true);
     expect(l.ranBefore({ type: 'threadClosed', seq: 3 }, content(7))).toBe(true);
-    // A later open, another document, another sender, the pings, no count, not a lane message.
+    // A later open, another document, the pings, no count, not a lane message.
     expect(l.ranBefore(open(4), content(7))).toBe(false);
     expect(l.ranBefore(open(3), content(7, 'doc-2'))).toBe(false);
-    expect(l.ranBefore(open(3), { ...content(7), kind: 'sidebarPage' })).toBe(false);
     expect(l.ranBefore({ type: 'benchPing', seq: 1 }, content(7))).toBe(false);
     expect(l.ranBefore(open(undefined), content(7))).toBe(false);
     expect(l.ranBefore(open('3'), content(7))).toBe(false);
@@ -201,13 +200,18 @@ describe('tab lanes through the worker', () => {
     expect(views(fromWorker)).toHaveLength(painted);
     expect(env.sink.lines.filter((l) => l.line.includes('message.secondCopy'))).toHaveLength(1);
     // Known by its seq, a copy is not read again: not even a field its schema refuses is looked at,
-    // and nothing runs (a first copy with that field is refused: the test above).
+    // and nothing runs (a first copy with such a field is refused: main.test.ts).
     expect(
       await env.send({ type: 'threadOpened', account: ME, thread, seq: 1, extra: true }, gmailSender(7)),
     ).toEqual({ ok: true });
     await drained();
     expect(views(fromWorker)).toHaveLength(painted);
     expect(env.sink.lines.filter((l) => l.line.includes('rejected'))).toEqual([]);
+    // The same copy from a sender its type does not allow is refused as ever, not answered.
+    expect(
+      await env.send({ type: 'threadOpened', account: ME, thread, seq: 1 }, sidebarSender(7)),
+    ).toBeUndefined();
+    expect(env.sink.lines.map((l) => l.line).join('\n')).toContain('sidebarPage may not send threadOpened');
     // Once the lane is open, nothing goes over the sidebar port any more.
     expect(views(env.port.sent)).toHaveLength(before);
   });

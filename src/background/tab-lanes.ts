@@ -52,7 +52,8 @@ export interface TabLanes {
   firstCopy(request: AnyRequest, context: SenderContext): boolean;
   /**
    * The same question asked of a message not yet parsed, without recording it: true only when a copy
-   * with this `seq` or a later one already ran for the content script's document. The router then
+   * with this `seq` or a later one already ran for the sender's document (the router asks only for a
+   * sender the message's type allows: the content script). The router then
    * answers it without parsing it again, or running the account gate again, for the copy that
    * arrives second (every thread open, once the lane is up).
    */

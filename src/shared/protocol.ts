@@ -709,9 +709,17 @@ export type ParsedRequest =
   | { ok: false; reason: string };
 
 /** Validates a message against its own type's strict schema: unknown types and unknown fields are refused. */
+const typeOf = (message: unknown): unknown =>
+  typeof message === 'object' && message !== null ? (message as { type?: unknown }).type : undefined;
+
+/** Who may send the message's type, by its `type` alone (none for an unknown type); nothing is parsed. */
+export function sendersOf(message: unknown): readonly SenderKind[] {
+  const type = typeOf(message);
+  return isRequestType(type) ? messages[type].senders : [];
+}
+
 export function parseRequest(message: unknown): ParsedRequest {
-  const type =
-    typeof message === 'object' && message !== null ? (message as { type?: unknown }).type : undefined;
+  const type = typeOf(message);
   if (!isRequestType(type)) return { ok: false, reason: 'unknown message type' };
   const parsed = requestSchemaOf(type).safeParse(message);
   if (!parsed.success) return { ok: false, reason: `bad shape: ${describeIssues(parsed.error)}` };
