@@ -66,4 +66,20 @@ describe('serialPerKey', () => {
     await idle;
     expect(log).toEqual(['idle']);
   });
+
+  it('forgets a key once its work has settled, so closed tabs leave no queue behind', async () => {
+    const queue = serialPerKey<number>();
+    const gate = deferred();
+    const held = queue.run(1, () => gate.promise);
+    void queue.run(2, async () => undefined);
+    expect(queue.busyKeys()).toBe(2);
+    await queue.idle(2);
+    await Promise.resolve();
+    expect(queue.busyKeys()).toBe(1);
+    gate.resolve();
+    await held;
+    await queue.idle(1);
+    await Promise.resolve();
+    expect(queue.busyKeys()).toBe(0);
+  });
 });

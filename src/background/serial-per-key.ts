@@ -7,6 +7,8 @@ export interface SerialPerKey<K> {
   run<T>(key: K, work: () => Promise<T>): Promise<T>;
   /** Settles, never rejects, once every piece queued for `key` so far has settled. */
   idle(key: K): Promise<void>;
+  /** How many keys have work queued or running (tests: a settled key is forgotten). */
+  busyKeys(): number;
 }
 
 export function serialPerKey<K>(): SerialPerKey<K> {
@@ -25,5 +27,6 @@ export function serialPerKey<K>(): SerialPerKey<K> {
       return next;
     },
     idle: (key) => tails.get(key) ?? Promise.resolve(),
+    busyKeys: () => tails.size,
   };
 }
