@@ -8,6 +8,7 @@ import {
   type Page,
   type Worker,
 } from '@playwright/test';
+import { DEBUG_SWITCH } from '../../src/shared/logger';
 import { demoFixture, type GmailDoubleFixture } from '../gmail-double/fixture';
 import { renderGmailDouble } from '../gmail-double/render-page';
 import type { ServerApiKind } from './crm-probe';
@@ -153,6 +154,21 @@ async function launchBrowser(profileDir: string, dist: string, lang: string | un
 /** The extension's worker, waiting for it if it has not started (`timeoutMs` 0: no limit). */
 export async function extensionWorker(context: BrowserContext, timeoutMs = 0): Promise<Worker> {
   return context.serviceWorkers()[0] ?? context.waitForEvent('serviceworker', { timeout: timeoutMs });
+}
+
+/**
+ * Lets the worker's debug lines reach its console (src/shared/logger.ts): on the running worker, and
+ * on each one started later (a stopped worker's switch goes with it).
+ */
+export async function workerDebugOn(context: BrowserContext): Promise<void> {
+  const on = (worker: Worker) =>
+    worker
+      .evaluate((name) => {
+        (globalThis as Record<string, unknown>)[name] = true;
+      }, DEBUG_SWITCH)
+      .catch(() => undefined); // a worker that stopped meanwhile: its successor gets it
+  context.on('serviceworker', (worker) => void on(worker));
+  await on(await extensionWorker(context));
 }
 
 /** Serves the Gmail double for every https://mail.google.com/ document. */

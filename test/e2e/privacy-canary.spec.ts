@@ -7,7 +7,7 @@
 import type { ConsoleMessage, Request } from '@playwright/test';
 import { demoFixture, type GmailDoubleFixture } from '../gmail-double/fixture';
 import { openSection } from './connect';
-import { expect, extensionWorker, GMAIL_URL, test } from './fixtures';
+import { expect, extensionWorker, GMAIL_URL, test, workerDebugOn } from './fixtures';
 import { markedActivities, openConnected, personIdOf, recordedRequests } from './open-thread';
 
 const CANARY = {
@@ -56,6 +56,8 @@ test('canary strings reach only the CRM, only for consented purposes, and never 
   const consoleLines: string[] = [];
   const listen = (m: ConsoleMessage) => consoleLines.push(m.text());
   context.on('console', listen);
+  // Debug lines too: what a user who switches them on (logger.ts) would see must hold no canary.
+  await workerDebugOn(context);
   context.on('page', (p) => p.on('console', listen));
 
   const { page, frame, options } = await openConnected(
@@ -134,7 +136,9 @@ test('canary strings reach only the CRM, only for consented purposes, and never 
   expect(carried.get('subject')?.has(crm.probe.logCall)).toBe(true);
   expect(carried.get('address')?.has(crm.probe.createPersonCall)).toBe(true);
 
-  // 3. Never in console output (pages, sidebar, worker).
+  // 3. Never in console output (pages, sidebar, worker), the worker's debug lines included: the
+  // thread open's auto-log pass wrote one.
+  expect(consoleLines.filter((l) => l.includes('autolog.done')).length).toBeGreaterThan(0);
   const leaked = consoleLines.filter((l) => /cnry|CNRY/i.test(l));
   expect(leaked).toEqual([]);
 

@@ -5,9 +5,8 @@
  * script in Gmail's page, which cannot know the key, is refused when it offers the sidebar a port.
  */
 import type { BrowserContext, ConsoleMessage, Frame, Page, Worker } from '@playwright/test';
-import { DEBUG_SWITCH } from '../../src/shared/logger';
 import { demoFixture } from '../gmail-double/fixture';
-import { expect, GMAIL_URL, routeGmail, sidebarFrame, test } from './fixtures';
+import { expect, GMAIL_URL, routeGmail, sidebarFrame, test, workerDebugOn } from './fixtures';
 
 const [pricing, intro] = demoFixture.threads;
 
@@ -28,9 +27,7 @@ async function gmailWithSidebar(context: BrowserContext, extensionId: string) {
   const worker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker'));
   const log = record(worker);
   // The second copies are debug lines, which reach the console only when switched on (logger.ts).
-  await worker.evaluate((name) => {
-    (globalThis as Record<string, unknown>)[name] = true;
-  }, DEBUG_SWITCH);
+  await workerDebugOn(context);
   await routeGmail(context);
   const page = await context.newPage();
   const sidebarLog: string[] = [];
