@@ -88,13 +88,7 @@ describe('tab lanes: keys', () => {
 
   it('knows a copy that already ran by its seq alone, before it is parsed, and records nothing', () => {
     const l = lanes();
-    const open = (seq: unknown, extra: object = {}) => ({
-      type: 'threadOpened',
-      account: ME,
-      thread,
-      seq,
-      ...extra,
-    });
+    const open = (seq: unknown) => ({ type: 'threadOpened', account: ME, thread, seq });
     expect(l.ranBefore(open(3), content(7))).toBe(false);
     // Asking records nothing: the copy that comes first still runs.
     expect(l.firstCopy(open(3) as AnyRequest, content(7))).toBe(true);

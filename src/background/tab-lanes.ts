@@ -88,6 +88,11 @@ export function createTabLanes(options: { session: KeyValueArea; logger: Logger 
   const seen = new Map<string, number>();
   const seenId = (type: LaneType, context: SenderContext): string =>
     `${context.tabId}|${context.documentId ?? context.frameId}|${type === 'benchPing' ? 'bench' : 'thread'}`;
+  /** Whether this `seq`, or a later one of its family, already ran for the sender's document. */
+  const ran = (type: LaneType, seq: number, context: SenderContext): boolean => {
+    const last = seen.get(seenId(type, context));
+    return last !== undefined && seq <= last;
+  };
 
   return {
     async issue(context) {
@@ -140,19 +145,14 @@ export function createTabLanes(options: { session: KeyValueArea; logger: Logger 
       if (!isLaneType(request.type)) return true;
       const seq = (request as Extract<AnyRequest, { type: LaneType }>).seq;
       if (seq === undefined) return true;
-      const id = seenId(request.type, context);
-      const last = seen.get(id);
-      if (last !== undefined && seq <= last) return false;
-      seen.set(id, seq);
+      if (ran(request.type, seq, context)) return false;
+      seen.set(seenId(request.type, context), seq);
       return true;
     },
     ranBefore(message, context) {
-      if (context.kind !== 'gmailContentScript' || typeof message !== 'object' || message === null)
-        return false;
+      if (typeof message !== 'object' || message === null) return false;
       const { type, seq } = message as { type?: unknown; seq?: unknown };
-      if (!isLaneType(type) || typeof seq !== 'number') return false;
-      const last = seen.get(seenId(type, context));
-      return last !== undefined && seq <= last;
+      return isLaneType(type) && typeof seq === 'number' && ran(type, seq, context);
     },
     forget(tabId) {
       for (const id of [...seen.keys()]) if (id.startsWith(`${tabId}|`)) seen.delete(id);
