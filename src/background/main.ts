@@ -81,13 +81,13 @@ export function main(
   platform.onInstalled.addListener(
     (details) => void openWelcomeOnInstall(details, { ...platform, policy, logger }),
   );
+  const failed = (event: string) => (error: unknown) =>
+    logger.warn(event, { error: error instanceof Error ? error.name : 'unknown' });
   platform.onTabRemoved.addListener((tabId) => {
     hub.forget(tabId);
     ctx.lanes.forget(tabId);
     views.forget(tabId);
     // Logged, never left unhandled: a storage.session that refuses leaves only a stale key behind.
-    const failed = (event: string) => (error: unknown) =>
-      logger.warn(event, { error: error instanceof Error ? error.name : 'unknown' });
     void store.remove(tabId).catch(failed('tabState.removeFailed'));
     void ctx.accounts.forget(tabId).catch(failed('accountPin.forgetFailed'));
   });
