@@ -1,5 +1,5 @@
 import { isStorageFull } from '../db/storage-full';
-import type { Logger } from '../shared/logger';
+import { errorName, type Logger } from '../shared/logger';
 import {
   type AnyRequest,
   parseRequest,
@@ -127,7 +127,7 @@ function createDispatch(handlers: Handlers, options: RouterOptions): Dispatch {
         return dispatch(handlers, request, context).catch((error: unknown) => {
           logger.error('message.failed', {
             type: request.type,
-            error: error instanceof Error ? error.name : 'unknown',
+            error: errorName(error),
           });
           return errorAnswer(error);
         });

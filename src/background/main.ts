@@ -4,7 +4,7 @@
  * worker only to listeners added in the first turn). Nothing that matters is kept in memory: thread
  * state is in storage.session; the cache, sync progress and the outbox are in IndexedDB.
  */
-import { createLogger, type Logger } from '../shared/logger';
+import { createLogger, errorName, type Logger } from '../shared/logger';
 import { registerAlarms } from './alarms';
 import { SIDEBAR_PATH } from './classify-sender';
 import { createContentPorts } from './content-ports';
@@ -81,8 +81,7 @@ export function main(
   platform.onInstalled.addListener(
     (details) => void openWelcomeOnInstall(details, { ...platform, policy, logger }),
   );
-  const failed = (event: string) => (error: unknown) =>
-    logger.warn(event, { error: error instanceof Error ? error.name : 'unknown' });
+  const failed = (event: string) => (error: unknown) => logger.warn(event, { error: errorName(error) });
   platform.onTabRemoved.addListener((tabId) => {
     hub.forget(tabId);
     ctx.lanes.forget(tabId);

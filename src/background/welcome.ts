@@ -8,7 +8,7 @@
  * re-registered listener could see) never opens a second tab, and so browser tests can wait for
  * the decision instead of for a time.
  */
-import type { Logger } from '../shared/logger';
+import { errorName, type Logger } from '../shared/logger';
 import type { KeyValueArea } from './platform';
 import type { PolicyStore } from './settings/policy-store';
 
@@ -32,7 +32,7 @@ export function openWelcomeOnInstall(
   deps: WelcomeDeps,
 ): Promise<WelcomeOutcome> {
   return decide(details, deps).catch((error: unknown) => {
-    deps.logger.warn('welcome.failed', { error: error instanceof Error ? error.name : 'unknown' });
+    deps.logger.warn('welcome.failed', { error: errorName(error) });
     return 'failed' as const;
   });
 }

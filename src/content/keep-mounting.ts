@@ -1,4 +1,4 @@
-import { createLogger } from '../shared/logger';
+import { createLogger, errorName } from '../shared/logger';
 
 const logger = createLogger('content');
 
@@ -33,7 +33,7 @@ export function keepMounting(mount: () => Promise<boolean>, options: KeepMountin
         logger.warn('sidebar.mountFailed', {
           attempt: n,
           retryInMs: delay,
-          error: error instanceof Error ? error.name : 'unknown',
+          error: errorName(error),
         });
         setTimeout(() => attempt(n + 1, Math.min(delay * 2, delays.max)), delay);
       },

@@ -1,4 +1,4 @@
-import { createLogger } from '../shared/logger';
+import { createLogger, errorName } from '../shared/logger';
 import {
   type AnyRequest,
   focusSidebarSchema,
@@ -105,7 +105,7 @@ function badgeRows(
     queueMicrotask(() => {
       // A batch that failed (the host's badge call threw) is logged, by its error's name only.
       const sending = flush().catch((error: unknown) =>
-        logger.error('badges.failed', { error: error instanceof Error ? error.name : 'unknown' }),
+        logger.error('badges.failed', { error: errorName(error) }),
       );
       sentSoFar = Promise.all([sentSoFar, sending]).then(() => undefined);
     });
@@ -250,7 +250,7 @@ export async function startContentScript(
   try {
     host = await createHost();
   } catch (error) {
-    logger.warn('host.failed', { error: error instanceof Error ? error.name : 'unknown' });
+    logger.warn('host.failed', { error: errorName(error) });
     return;
   }
   if (!host) return;

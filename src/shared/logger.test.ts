@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createLogger, DEBUG_SWITCH, redact } from './logger';
+import { createLogger, DEBUG_SWITCH, errorName, redact } from './logger';
 
 describe('the logger', () => {
   const capture = () => {
@@ -31,6 +31,14 @@ describe('the logger', () => {
     expect(redact('sync.done {"entity":"people","fetched":200}')).toBe(
       'sync.done {"entity":"people","fetched":200}',
     );
+  });
+
+  it('names a caught error by its kind only, never by its message', () => {
+    const error = new TypeError('alice@acme.test is not a function');
+    expect(errorName(error)).toBe('TypeError');
+    expect(errorName(new DOMException('quota', 'QuotaExceededError'))).toBe('QuotaExceededError');
+    expect(errorName('alice@acme.test')).toBe('unknown');
+    expect(errorName(undefined)).toBe('unknown');
   });
 
   describe('on the console', () => {

@@ -19,6 +19,9 @@ export interface Logger {
 
 export type LogSink = (level: LogLevel, line: string) => void;
 
+/** What a log line may say about a caught error: its kind (`TypeError`), never its message. */
+export const errorName = (error: unknown): string => (error instanceof Error ? error.name : 'unknown');
+
 const consoleSink: LogSink = (level, line) => {
   // biome-ignore lint/suspicious/noConsole: -- reason: this is the one place that writes to the console
   console[level](line);

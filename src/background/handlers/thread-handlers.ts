@@ -1,4 +1,5 @@
 /** The content script's thread messages: a thread opened or closed, InboxSDK's page world, host status. */
+import { errorName } from '../../shared/logger';
 import { accountAllowed } from '../../shared/settings';
 import type { Handlers } from '../create-router';
 import { autoLog } from '../threads/auto-log';
@@ -30,8 +31,7 @@ export function createThreadHandlers(
   afterOpen: AfterOpen = afterOpenDelay,
 ): ThreadHandlers {
   const { policy, views, logger } = ctx;
-  const failed = (what: string) => (error: unknown) =>
-    logger.error(what, { error: error instanceof Error ? error.name : 'unknown' });
+  const failed = (what: string) => (error: unknown) => logger.error(what, { error: errorName(error) });
   return {
     hostStatus: async (request, context) => {
       const { settings } = await policy.current();

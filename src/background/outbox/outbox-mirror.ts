@@ -17,7 +17,7 @@
 import type { DBCore, DBCoreKeyRange, default as Dexie, Middleware } from 'dexie';
 import { afterCommit } from '../../db/after-commit';
 import type { OutboxRow } from '../../db/threadline-db';
-import type { Logger } from '../../shared/logger';
+import { errorName, type Logger } from '../../shared/logger';
 import type { LocalArea } from '../platform';
 
 const PREFIX = 'outbox:';
@@ -61,9 +61,7 @@ export function createOutboxMirror(local: LocalArea, logger: Logger): OutboxMirr
   const apply = (change: () => Promise<void>): Promise<void> => {
     const run = queue
       .then(change)
-      .catch((error: unknown) =>
-        logger.warn('outbox.mirrorFailed', { error: error instanceof Error ? error.name : 'unknown' }),
-      );
+      .catch((error: unknown) => logger.warn('outbox.mirrorFailed', { error: errorName(error) }));
     queue = run;
     return run;
   };

@@ -12,7 +12,7 @@
  * the note at its first open, without a loss.
  */
 import type Dexie from 'dexie';
-import type { Logger } from '../../shared/logger';
+import { errorName, type Logger } from '../../shared/logger';
 import type { KeyValueArea } from '../platform';
 
 const BORN = 'databaseCreatedAt';
@@ -45,8 +45,7 @@ export function watchCacheLoss(deps: {
   let checking: Promise<void> = Promise.resolve();
   // Only this worker writes the loss: read from storage.local once, then kept (every status asks).
   let lost: Promise<number | null> | null = null;
-  const failed = (what: string) => (error: unknown) =>
-    logger.warn(what, { error: error instanceof Error ? error.name : 'unknown' });
+  const failed = (what: string) => (error: unknown) => logger.warn(what, { error: errorName(error) });
   const check = async (fresh: boolean, vipDb: Dexie) => {
     const born = await local.get(BORN);
     if (fresh && typeof born === 'number') {

@@ -24,7 +24,7 @@ import type {
   ThreadView,
 } from '@inboxsdk/core';
 import * as inboxSdk from '@inboxsdk/core';
-import { createLogger } from '../../shared/logger';
+import { createLogger, errorName } from '../../shared/logger';
 import { BODY_MAX, type MessageFacts, type Participant, type ThreadFacts } from '../../shared/protocol';
 import { classifyGmailPage } from '../classify-gmail-page';
 import { createLogToggle, parseGmailDate } from '../compose-log-toggle';
@@ -77,8 +77,6 @@ export interface SdkSurface {
   Compose: { registerComposeViewHandler(handler: (view: ComposeViewSurface) => void): () => void };
   Global: { addSidebarContentPanel(descriptor: ContentPanelDescriptor): Promise<ContentPanelSurface | null> };
 }
-
-const errorName = (error: unknown): string => (error instanceof Error ? error.name : 'unknown');
 
 interface ReadThread {
   facts: ThreadFacts;
