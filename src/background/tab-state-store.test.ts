@@ -3,6 +3,7 @@ import { createFakePlatform } from '../../test/unit/fake-platform';
 import { createTabStateStore, EMPTY_THREAD_STATE } from './tab-state-store';
 
 const thread = (threadId: string) => ({ threadId, subject: '', participants: [], messageIds: [] });
+const writesSettled = () => new Promise((r) => setTimeout(r, 0));
 
 describe('tab state store', () => {
   it('keeps seq growing even when the clock stands still or goes back', async () => {
@@ -79,10 +80,13 @@ describe('tab state store', () => {
     expect(held).toHaveLength(1); // one write at a time, in order
     await vi.waitFor(() => {
       held.shift()?.();
-      expect(landed).toHaveLength(3);
+      expect(landed).toHaveLength(2);
     });
-    // Each write takes the latest state when its turn comes: the close's waited, and wrote b.
-    expect(landed).toEqual(['a', 'b', 'b']);
+    // Each write takes the latest state when its turn comes: the close's waited, and wrote b; the
+    // open's, queued behind it, found b already stored and wrote nothing.
+    await writesSettled();
+    expect(landed).toEqual(['a', 'b']);
+    expect(held).toHaveLength(0);
     expect(await session.get('tab:1')).toMatchObject({ thread: { threadId: 'b' } });
     // A fresh worker reads the last state back.
     expect((await createTabStateStore(session).get(1)).thread?.threadId).toBe('b');
@@ -114,5 +118,56 @@ describe('tab state store', () => {
     await removing;
     expect(await session.get('tab:1')).toBeUndefined();
     expect(await store.get(1)).toEqual(EMPTY_THREAD_STATE);
+  });
+
+  it('forgets a removed tab even when storage refuses the removal', async () => {
+    const { session } = createFakePlatform();
+    const refusing = {
+      ...session,
+      remove: async () => {
+        throw new Error('gone');
+      },
+    };
+    const store = createTabStateStore(refusing, () => 1000);
+    await store.open(1, 'me@x.test', thread('a'));
+    await expect(store.remove(1)).rejects.toThrow('gone');
+    // Storage still holds the tab; this worker no longer keeps its own copy of it.
+    await session.set('tab:1', { seq: 5, account: 'me@x.test', thread: thread('z') });
+    expect((await store.get(1)).thread?.threadId).toBe('z');
+  });
+
+  it('does not take a write that failed as stored: the next one writes the same state again', async () => {
+    const { session } = createFakePlatform();
+    const held: (() => void)[] = [];
+    const attempts: string[] = [];
+    let failing = 0;
+    const flaky = {
+      ...session,
+      set: async (k: string, v: unknown) => {
+        attempts.push((v as { thread: { threadId: string } | null }).thread?.threadId ?? 'none');
+        await new Promise<void>((resolve) => held.push(resolve));
+        if (attempts.length === 2) {
+          failing += 1;
+          throw new Error('quota');
+        }
+        await session.set(k, v);
+      },
+    };
+    const store = createTabStateStore(flaky, () => 1000);
+    await store.open(1, 'me@x.test', thread('x')); // its write waits in storage
+    await store.open(1, 'me@x.test', thread('a'));
+    await store.close(1, 'me@x.test', 'a');
+    await store.open(1, 'me@x.test', thread('b')); // three writes queued behind x's
+    await vi.waitFor(() => {
+      held.shift()?.();
+      expect(attempts).toHaveLength(3);
+    });
+    held.shift()?.();
+    await writesSettled();
+    // x landed; the next write took the latest state, b, and failed; the next wrote b again; the
+    // last found b stored and wrote nothing.
+    expect(failing).toBe(1);
+    expect(attempts).toEqual(['x', 'b', 'b']);
+    expect(await session.get('tab:1')).toMatchObject({ thread: { threadId: 'b' } });
   });
 });

@@ -47,9 +47,17 @@ export function createTabStateStore(session: KeyValueArea, now: () => number = D
   // only for the tab's first read, never for an earlier change's write (storage.session answers
   // from the browser process, which a busy machine can keep waiting).
   const writes = serialPerKey<number>();
-  // The latest state when its turn comes: a write that failed is repaired by the next one.
+  // What this worker's last write per tab stored (the same object as in `known` until it changes).
+  const stored = new Map<number, ThreadState>();
+  // The latest state when its turn comes, so a write that failed is repaired by the next one, and
+  // a write queued behind one that already stored the latest state has nothing left to do.
   const persist = (tabId: number, state: ThreadState): Promise<void> =>
-    writes.run(tabId, () => session.set(key(tabId), known.get(tabId) ?? state));
+    writes.run(tabId, async () => {
+      const latest = known.get(tabId) ?? state;
+      if (stored.get(tabId) === latest) return;
+      await session.set(key(tabId), latest);
+      stored.set(tabId, latest);
+    });
 
   const write = async (tabId: number, account: string, thread: ThreadFacts | null): Promise<ThreadState> => {
     const previous = await get(tabId);
@@ -75,9 +83,14 @@ export function createTabStateStore(session: KeyValueArea, now: () => number = D
     remove: (tabId) =>
       updates.run(tabId, async () => {
         await writes.idle(tabId);
-        await session.remove(key(tabId));
-        // Only now: a read in between would otherwise put the stored state back in memory.
-        known.delete(tabId);
+        try {
+          await session.remove(key(tabId));
+        } finally {
+          // Only now: a read in between would otherwise put the stored state back in memory. And
+          // even if the removal failed: the tab is gone, and storage stays the one record of it.
+          known.delete(tabId);
+          stored.delete(tabId);
+        }
       }),
   };
 }
