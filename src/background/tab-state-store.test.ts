@@ -1,9 +1,17 @@
 import { describe, expect, it, vi } from 'vitest';
 import { createFakePlatform } from '../../test/unit/fake-platform';
-import { createTabStateStore, EMPTY_THREAD_STATE } from './tab-state-store';
+import { createTabStateStore, EMPTY_THREAD_STATE, type TabStateStore } from './tab-state-store';
 
 const thread = (threadId: string) => ({ threadId, subject: '', participants: [], messageIds: [] });
-const writesSettled = () => new Promise((r) => setTimeout(r, 0));
+
+/** Removes tab 1, letting held writes go until it is done: `remove` waits for every write of the tab. */
+async function settledByRemoving(store: TabStateStore, held: (() => void)[]): Promise<void> {
+  const removed = store.remove(1).then(() => true);
+  await vi.waitFor(async () => {
+    held.shift()?.();
+    expect(await Promise.race([removed, false])).toBe(true);
+  });
+}
 
 describe('tab state store', () => {
   it('keeps seq growing even when the clock stands still or goes back', async () => {
@@ -82,14 +90,14 @@ describe('tab state store', () => {
       held.shift()?.();
       expect(landed).toHaveLength(2);
     });
-    // Each write takes the latest state when its turn comes: the close's waited, and wrote b; the
-    // open's, queued behind it, found b already stored and wrote nothing.
-    await writesSettled();
-    expect(landed).toEqual(['a', 'b']);
-    expect(held).toHaveLength(0);
     expect(await session.get('tab:1')).toMatchObject({ thread: { threadId: 'b' } });
     // A fresh worker reads the last state back.
     expect((await createTabStateStore(session).get(1)).thread?.threadId).toBe('b');
+    // Removing the tab waits for its writes to settle: after it, nothing more can be written.
+    await settledByRemoving(store, held);
+    // Each write takes the latest state when its turn comes: the close's waited, and wrote b; the
+    // open's, queued behind it, found b already stored and wrote nothing.
+    expect(landed).toEqual(['a', 'b']);
   });
 
   it('repairs a failed write with the next, and stores the latest state whatever failed', async () => {
@@ -162,12 +170,10 @@ describe('tab state store', () => {
       held.shift()?.();
       expect(attempts).toHaveLength(3);
     });
-    held.shift()?.();
-    await writesSettled();
+    await settledByRemoving(store, held);
     // x landed; the next write took the latest state, b, and failed; the next wrote b again; the
-    // last found b stored and wrote nothing.
+    // one queued behind it found b stored and wrote nothing.
     expect(failing).toBe(1);
     expect(attempts).toEqual(['x', 'b', 'b']);
-    expect(await session.get('tab:1')).toMatchObject({ thread: { threadId: 'b' } });
   });
 });

@@ -48,6 +48,8 @@ export function createTabStateStore(session: KeyValueArea, now: () => number = D
   // from the browser process, which a busy machine can keep waiting).
   const writes = serialPerKey<number>();
   // What this worker's last write per tab stored (the same object as in `known` until it changes).
+  // Compared by identity, which is safe because this worker is the only writer of `tab:` keys and
+  // every change makes a new state object: nothing edits a state in place or brings an old one back.
   const stored = new Map<number, ThreadState>();
   // The latest state when its turn comes, so a write that failed is repaired by the next one, and
   // a write queued behind one that already stored the latest state has nothing left to do.
