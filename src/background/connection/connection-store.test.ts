@@ -126,9 +126,16 @@ describe('connection store', () => {
     const reading = store.info();
     db.settings.get = get as typeof db.settings.get;
     await store.clear();
+    const copies: unknown[] = [];
+    const set = session.set.bind(session);
+    session.set = async (key, value) => {
+      copies.push(value);
+      return set(key, value);
+    };
     answer();
     expect(await reading).toEqual(info);
-    await new Promise((resolve) => setTimeout(resolve, 10));
+    // A read decides on its copy as it answers (the write starts before it returns): none was made.
+    expect(copies).toEqual([]);
     expect(await session.get('crmConnection')).toBeUndefined();
     expect(await store.lastKnown()).toBeNull();
   });
@@ -140,13 +147,20 @@ describe('connection store', () => {
     await session.remove('crmConnection');
     const set = session.set.bind(session);
     let fail = true;
+    let refused: () => void = () => undefined;
+    const wasRefused = new Promise<void>((resolve) => {
+      refused = resolve;
+    });
     session.set = async (key, value) => {
-      if (fail) throw new Error('session storage refused');
+      if (fail) {
+        refused();
+        throw new Error('session storage refused');
+      }
       return set(key, value);
     };
     const store = createConnectionStore(db, session);
     await store.info();
-    await new Promise((resolve) => setTimeout(resolve, 10));
+    await wasRefused;
     expect(await session.get('crmConnection')).toBeUndefined();
     fail = false;
     await store.info();

@@ -33,14 +33,16 @@ function store(graceMs = 50) {
 }
 
 /** A policy store per worker start, on the same browser storage and database. */
-const restarts = (fake: ReturnType<typeof createFakePlatform>, db: ThreadlineDb) => () =>
-  createPolicyStore({
-    managed: fake.platform.managed,
-    session: fake.session,
-    db,
-    logger: createLogger('t', () => undefined),
-    graceMs: 5,
-  });
+const restarts =
+  (fake: ReturnType<typeof createFakePlatform>, db: ThreadlineDb, logged: string[] = []) =>
+  () =>
+    createPolicyStore({
+      managed: fake.platform.managed,
+      session: fake.session,
+      db,
+      logger: createLogger('t', (_level, line) => void logged.push(line)),
+      graceMs: 5,
+    });
 
 /** The policy's database reads fail as on a full disk (Chromium holds the database closed) until `free()`. */
 function fullDisk(db: ThreadlineDb): { free(): void } {
@@ -186,13 +188,14 @@ describe('admin policy store', () => {
     const fake = createFakePlatform();
     const db = new ThreadlineDb(`policy-${Math.random()}`);
     await setPolicy({ RetentionDays: 9 });
-    const policy = restarts(fake, db)();
+    const logged: string[] = [];
+    const policy = restarts(fake, db, logged)();
     await policy.current();
     const disk = fullDisk(db);
     await expect(policy.reload()).rejects.toThrow(/backing store/);
     // Chrome's change event reloads too: it fails the same way, and is not kept either.
     await setPolicy({ RetentionDays: 12 });
-    await new Promise((resolve) => setTimeout(resolve, 10));
+    await vi.waitFor(() => expect(logged.some((line) => line.includes('policy.loadFailed'))).toBe(true));
     disk.free();
     expect((await policy.current()).settings.retentionDays).toBe(12);
   });
