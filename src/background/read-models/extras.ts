@@ -25,9 +25,8 @@ export async function readExtras(
   thread: ThreadFacts,
   recordKeys: readonly string[],
 ): Promise<ThreadExtras> {
-  const [{ settings, locked }, consentOk, marks, pipelines, pendingLinks, crmDateOrder] = await Promise.all([
+  const [{ settings, locked }, marks, pipelines, pendingLinks, crmDateOrder] = await Promise.all([
     deps.settings(),
-    deps.consent.has(account, 'emailLogging'),
     deps.db.threadMarks.where('[account+threadId]').equals([account, thread.threadId]).toArray(),
     deps.db.pipelines.where('[account+id]').between([account, -Infinity], [account, Infinity]).toArray(),
     deps.db.outbox.where('[account+state]').equals([account, 'pending']).toArray(),
@@ -66,6 +65,11 @@ export async function readExtras(
           .where('[account+relatedKey]')
           .anyOf(keys.map((k) => [account, k]))
           .toArray();
+  // Read last, with nothing to wait for between it and the answer: a grant (or a withdrawal) stored
+  // while the reads above ran shows here, so extras begun before the user's "Allow" cannot arrive
+  // after its answer saying there is no consent (the database answers reads and writes of one
+  // store in the order they were made).
+  const consentOk = await deps.consent.has(account, 'emailLogging');
   return {
     links,
     loggedMessages: messagesOf(thread).filter((m) => loggedIds.has(m.messageId)).length,
