@@ -254,8 +254,13 @@ describe('InboxSDK adapter in Gmail’s real order of events', () => {
       messageId: '<reply@gmail>',
     });
     await vi.waitFor(() => expect(worker.of('threadOpened')).toHaveLength(1));
+    // A message the page has no loaded view of costs that message, not the others.
     await expect(
-      worker.ask({ type: 'readBodies', threadId: pricing.threadId, messageIds: ['<m1@acme.test>'] }),
+      worker.ask({
+        type: 'readBodies',
+        threadId: pricing.threadId,
+        messageIds: ['<m9@acme.test>', '<m1@acme.test>'],
+      }),
     ).resolves.toEqual({ bodies: [{ messageId: '<m1@acme.test>', text: 'Could you send pricing?' }] });
     // Retried with backoff: a null panel, then a real one.
     (await gmail.nextPanelRequest()).resolveNull();
