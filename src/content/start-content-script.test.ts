@@ -302,7 +302,9 @@ describe('content script', () => {
 
   it("sets the sidebar up once the rows sent before the worker's status answer have their badges", async () => {
     const gmail = fakeHost();
-    const { platform, answer, releaseBadges, badgeRequests, statusAsked } = heldWorker({ badges: 'held' });
+    const { platform, sent, answer, releaseBadges, badgeRequests, statusAsked } = heldWorker({
+      badges: 'held',
+    });
     let mountedAt = -1;
     const started = startContentScript(platform, async () => gmail.host, {
       pageUrl,
@@ -317,11 +319,15 @@ describe('content script', () => {
     gmail.row('r2', 'b@acme.test');
     await vi.waitFor(() => expect(badgeRequests()).toEqual([['r1', 'r2']]));
     answer(true);
-    // hostStatus is answered, the badges are not: the page's thread is left to them.
+    // hostStatus is answered, the badges are not: the page's thread is left to them. A thread open
+    // goes out only once the answer was taken, so when it is seen (in a later task), a mount that
+    // did not wait for the badges would have happened.
+    gmail.open(thread);
+    await vi.waitFor(() => expect(sent).toContainEqual(expect.objectContaining({ type: 'threadOpened' })));
+    expect(gmail.mounts).toEqual([]);
     releaseBadges();
     await started;
-    // Mounted once both badges landed, not before (the count of badges at the mount says so), and
-    // without waiting out any cap.
+    // Mounted once both badges landed, and without waiting out any cap.
     await vi.waitFor(() => expect(mountedAt).toBe(2));
     expect(gmail.mounts).toHaveLength(1);
   });
