@@ -160,9 +160,11 @@ describe('connection store', () => {
     };
     const store = createConnectionStore(db, session);
     await store.info();
+    // The copy is tried as the read answers, before it returns: already refused here.
     await wasRefused;
     expect(await session.get('crmConnection')).toBeUndefined();
     fail = false;
+    // This read's own database read takes a task, so the refused copy has settled before it decides.
     await store.info();
     await expect.poll(() => session.get('crmConnection')).toEqual(info);
   });

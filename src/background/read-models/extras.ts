@@ -65,10 +65,12 @@ export async function readExtras(
           .where('[account+relatedKey]')
           .anyOf(keys.map((k) => [account, k]))
           .toArray();
-  // Read last, with nothing to wait for between it and the answer: a grant (or a withdrawal) stored
-  // while the reads above ran shows here, so extras begun before the user's "Allow" cannot arrive
-  // after its answer saying there is no consent (the database answers reads and writes of one
-  // store in the order they were made).
+  // Read last: a grant stored while the reads above ran shows here. Extras that still miss it read
+  // consent before the grant's write (the database answers one store's reads and writes in the
+  // order they were made) and `has` then answers without waiting on anything more, so they are
+  // sent before the grant's answer, which waits on further writes. They travel on another channel
+  // than that answer, so arriving first is likely, not certain; the grant then refreshes the views,
+  // and the extras that follow say it.
   const consentOk = await deps.consent.has(account, 'emailLogging');
   return {
     links,

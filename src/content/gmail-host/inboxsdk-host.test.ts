@@ -254,7 +254,7 @@ describe('InboxSDK adapter in Gmail’s real order of events', () => {
       messageId: '<reply@gmail>',
     });
     await vi.waitFor(() => expect(worker.of('threadOpened')).toHaveLength(1));
-    // A message the page has no loaded view of costs that message, not the others.
+    // A message id the thread has no loaded view for costs that message, not the others.
     await expect(
       worker.ask({
         type: 'readBodies',
