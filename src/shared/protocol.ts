@@ -708,7 +708,6 @@ export type ParsedRequest =
   | { ok: true; request: AnyRequest; senders: readonly SenderKind[] }
   | { ok: false; reason: string };
 
-/** Validates a message against its own type's strict schema: unknown types and unknown fields are refused. */
 const typeOf = (message: unknown): unknown =>
   typeof message === 'object' && message !== null ? (message as { type?: unknown }).type : undefined;
 
@@ -718,6 +717,7 @@ export function sendersOf(message: unknown): readonly SenderKind[] {
   return isRequestType(type) ? messages[type].senders : [];
 }
 
+/** Validates a message against its own type's strict schema: unknown types and unknown fields are refused. */
 export function parseRequest(message: unknown): ParsedRequest {
   const type = typeOf(message);
   if (!isRequestType(type)) return { ok: false, reason: 'unknown message type' };
