@@ -88,9 +88,9 @@ export function createTabLanes(options: { session: KeyValueArea; logger: Logger 
   const seen = new Map<string, number>();
   const seenId = (type: LaneType, context: SenderContext): string =>
     `${context.tabId}|${context.documentId ?? context.frameId}|${type === 'benchPing' ? 'bench' : 'thread'}`;
-  /** Whether this `seq`, or a later one of its family, already ran for the sender's document. */
-  const ran = (type: LaneType, seq: number, context: SenderContext): boolean => {
-    const last = seen.get(seenId(type, context));
+  /** Whether this `seq`, or a later one of its family, already ran (`id`: its `seenId`). */
+  const ran = (id: string, seq: number): boolean => {
+    const last = seen.get(id);
     return last !== undefined && seq <= last;
   };
 
@@ -145,14 +145,15 @@ export function createTabLanes(options: { session: KeyValueArea; logger: Logger 
       if (!isLaneType(request.type)) return true;
       const seq = (request as Extract<AnyRequest, { type: LaneType }>).seq;
       if (seq === undefined) return true;
-      if (ran(request.type, seq, context)) return false;
-      seen.set(seenId(request.type, context), seq);
+      const id = seenId(request.type, context);
+      if (ran(id, seq)) return false;
+      seen.set(id, seq);
       return true;
     },
     ranBefore(message, context) {
       if (typeof message !== 'object' || message === null) return false;
       const { type, seq } = message as { type?: unknown; seq?: unknown };
-      return isLaneType(type) && typeof seq === 'number' && ran(type, seq, context);
+      return isLaneType(type) && typeof seq === 'number' && ran(seenId(type, context), seq);
     },
     forget(tabId) {
       for (const id of [...seen.keys()]) if (id.startsWith(`${tabId}|`)) seen.delete(id);
