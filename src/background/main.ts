@@ -4,7 +4,7 @@
  * worker only to listeners added in the first turn). Nothing that matters is kept in memory: thread
  * state is in storage.session; the cache, sync progress and the outbox are in IndexedDB.
  */
-import { createLogger, errorName, type Logger } from '../shared/logger';
+import { createLogger, type Logger, logFailure } from '../shared/logger';
 import { registerAlarms } from './alarms';
 import { SIDEBAR_PATH } from './classify-sender';
 import { createContentPorts } from './content-ports';
@@ -81,14 +81,13 @@ export function main(
   platform.onInstalled.addListener(
     (details) => void openWelcomeOnInstall(details, { ...platform, policy, logger }),
   );
-  const failed = (event: string) => (error: unknown) => logger.warn(event, { error: errorName(error) });
   platform.onTabRemoved.addListener((tabId) => {
     hub.forget(tabId);
     ctx.lanes.forget(tabId);
     views.forget(tabId);
     // Logged, never left unhandled: a storage.session that refuses leaves only a stale key behind.
-    void store.remove(tabId).catch(failed('tabState.removeFailed'));
-    void ctx.accounts.forget(tabId).catch(failed('accountPin.forgetFailed'));
+    void store.remove(tabId).catch(logFailure(logger.warn, 'tabState.removeFailed'));
+    void ctx.accounts.forget(tabId).catch(logFailure(logger.warn, 'accountPin.forgetFailed'));
   });
   registerAlarms(
     platform.alarms,

@@ -1,4 +1,4 @@
-import { createLogger, errorName } from '../shared/logger';
+import { createLogger, logFailure } from '../shared/logger';
 import type { ThreadFacts } from '../shared/protocol';
 import { type ThreadState, threadStateSchema } from '../shared/sidebar-port';
 import type { KeyValueArea } from './platform';
@@ -67,9 +67,7 @@ export function createTabStateStore(session: KeyValueArea, now: () => number = D
     known.set(tabId, state);
     // Off the caller's path; a worker stopped before it lands loses only the record of a thread the
     // user sees, and the next open writes it again.
-    persist(tabId, state).catch((error: unknown) =>
-      logger.warn('tabState.writeFailed', { error: errorName(error) }),
-    );
+    persist(tabId, state).catch(logFailure(logger.warn, 'tabState.writeFailed'));
     return state;
   };
 

@@ -5,7 +5,7 @@
  */
 import { isStorageFull } from '../db/storage-full';
 import { ThreadlineDb } from '../db/threadline-db';
-import { errorName, type Logger } from '../shared/logger';
+import { type Logger, logFailure } from '../shared/logger';
 import { tabMessages } from '../shared/protocol';
 import type { StatusView } from '../shared/sidebar-port';
 import { type AfterStart, createAfterStart } from './after-start';
@@ -103,7 +103,7 @@ export function createWorkerServices(
   const teammates = createTeammates(db);
   const provisionalId = createProvisionalIds(nowMs);
   // The telemetry rule follows the policy: as read at the start (below), and at every change.
-  const telemetryFailed = (error: unknown) => logger.warn('telemetry.setFailed', { error: errorName(error) });
+  const telemetryFailed = logFailure(logger.warn, 'telemetry.setFailed');
   const applyTelemetry = (resolved: PolicyState): void =>
     void platform.setTelemetryBlock(resolved.settings.blockInboxSdkTelemetry).catch(telemetryFailed);
   const policy = createPolicyStore({

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createLogger, DEBUG_SWITCH, errorName, redact } from './logger';
+import { createLogger, DEBUG_SWITCH, errorName, logFailure, redact } from './logger';
 
 describe('the logger', () => {
   const capture = () => {
@@ -39,6 +39,9 @@ describe('the logger', () => {
     expect(errorName(new DOMException('quota', 'QuotaExceededError'))).toBe('QuotaExceededError');
     expect(errorName('alice@acme.test')).toBe('unknown');
     expect(errorName(undefined)).toBe('unknown');
+    const { lines, logger } = capture();
+    logFailure(logger.warn, 'tabState.writeFailed')(new TypeError('alice@acme.test'));
+    expect(lines).toEqual(['[threadline:test] tabState.writeFailed {"error":"TypeError"}']);
   });
 
   describe('on the console', () => {

@@ -22,6 +22,12 @@ export type LogSink = (level: LogLevel, line: string) => void;
 /** What a log line may say about a caught error: its kind (`TypeError`), never its message. */
 export const errorName = (error: unknown): string => (error instanceof Error ? error.name : 'unknown');
 
+/** A rejection handler that logs `event` at the level of `log` (`logger.warn`, …) with the error's kind. */
+export const logFailure =
+  (log: (event: string, fields?: LogFields) => void, event: string) =>
+  (error: unknown): void =>
+    log(event, { error: errorName(error) });
+
 const consoleSink: LogSink = (level, line) => {
   // biome-ignore lint/suspicious/noConsole: -- reason: this is the one place that writes to the console
   console[level](line);

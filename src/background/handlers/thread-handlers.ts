@@ -1,5 +1,5 @@
 /** The content script's thread messages: a thread opened or closed, InboxSDK's page world, host status. */
-import { errorName } from '../../shared/logger';
+import { logFailure } from '../../shared/logger';
 import { accountAllowed } from '../../shared/settings';
 import type { Handlers } from '../create-router';
 import { autoLog } from '../threads/auto-log';
@@ -31,7 +31,6 @@ export function createThreadHandlers(
   afterOpen: AfterOpen = afterOpenDelay,
 ): ThreadHandlers {
   const { policy, views, logger } = ctx;
-  const failed = (what: string) => (error: unknown) => logger.error(what, { error: errorName(error) });
   return {
     hostStatus: async (request, context) => {
       const { settings } = await policy.current();
@@ -60,12 +59,12 @@ export function createThreadHandlers(
           logger.debug('autolog.done', { queued });
           return queued > 0 ? ctx.changed(account) : undefined;
         })
-        .catch(failed('autolog.failed'));
+        .catch(logFailure(logger.error, 'autolog.failed'));
       afterOpen(() => {
         void ctx.jobs
           .noteAccount(account)
           .then(() => ctx.jobs.maybeSync(account))
-          .catch(failed('sync.failed'));
+          .catch(logFailure(logger.error, 'sync.failed'));
       });
       return { ok: true };
     },

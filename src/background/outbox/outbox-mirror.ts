@@ -17,7 +17,7 @@
 import type { DBCore, DBCoreKeyRange, default as Dexie, Middleware } from 'dexie';
 import { afterCommit } from '../../db/after-commit';
 import type { OutboxRow } from '../../db/threadline-db';
-import { errorName, type Logger } from '../../shared/logger';
+import { type Logger, logFailure } from '../../shared/logger';
 import type { LocalArea } from '../platform';
 
 const PREFIX = 'outbox:';
@@ -59,9 +59,7 @@ export function createOutboxMirror(local: LocalArea, logger: Logger): OutboxMirr
   // committed while it runs is copied after it, never removed by it.
   let queue: Promise<unknown> = Promise.resolve();
   const apply = (change: () => Promise<void>): Promise<void> => {
-    const run = queue
-      .then(change)
-      .catch((error: unknown) => logger.warn('outbox.mirrorFailed', { error: errorName(error) }));
+    const run = queue.then(change).catch(logFailure(logger.warn, 'outbox.mirrorFailed'));
     queue = run;
     return run;
   };

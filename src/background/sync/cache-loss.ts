@@ -12,7 +12,7 @@
  * the note at its first open, without a loss.
  */
 import type Dexie from 'dexie';
-import { errorName, type Logger } from '../../shared/logger';
+import { type Logger, logFailure } from '../../shared/logger';
 import type { KeyValueArea } from '../platform';
 
 const BORN = 'databaseCreatedAt';
@@ -45,7 +45,6 @@ export function watchCacheLoss(deps: {
   let checking: Promise<void> = Promise.resolve();
   // Only this worker writes the loss: read from storage.local once, then kept (every status asks).
   let lost: Promise<number | null> | null = null;
-  const failed = (what: string) => (error: unknown) => logger.warn(what, { error: errorName(error) });
   const check = async (fresh: boolean, vipDb: Dexie) => {
     const born = await local.get(BORN);
     if (fresh && typeof born === 'number') {
@@ -60,7 +59,7 @@ export function watchCacheLoss(deps: {
       deps.onLost();
     }
     if (fresh || typeof born !== 'number') await local.set(BORN, nowMs());
-    if (!fresh && deps.prune) void deps.prune().catch(failed('outbox.pruneFailed'));
+    if (!fresh && deps.prune) void deps.prune().catch(logFailure(logger.warn, 'outbox.pruneFailed'));
   };
   db.on('populate', () => {
     created = true;
@@ -71,7 +70,9 @@ export function watchCacheLoss(deps: {
     (vipDb) => {
       const fresh = created;
       created = false;
-      checking = checking.then(() => check(fresh, vipDb)).catch(failed('database.checkFailed'));
+      checking = checking
+        .then(() => check(fresh, vipDb))
+        .catch(logFailure(logger.warn, 'database.checkFailed'));
       // A database created at this open: the open waits until a lost outbox is back in it.
       // Any other open does not wait for storage.local.
       return fresh ? checking : undefined;

@@ -8,7 +8,7 @@
  */
 import type { ThreadlineDb } from '../../db/threadline-db';
 import { recordKeyOf } from '../../shared/crm-model';
-import { errorName, type Logger } from '../../shared/logger';
+import { type Logger, logFailure } from '../../shared/logger';
 import type { ThreadFacts } from '../../shared/protocol';
 import { type StatusView, summariseThread, type ThreadState } from '../../shared/sidebar-port';
 import type { ThreadExtras } from '../../shared/thread-extras';
@@ -93,7 +93,7 @@ export function createThreadViews(deps: {
     }
     return cached;
   };
-  const fail = (what: string) => (error: unknown) => logger.error(what, { error: errorName(error) });
+  const fail = (what: string) => logFailure(logger.error, what);
 
   // Cards last built per thread, valid while nothing of the account changed since (every write,
   // sync step, look-up answer and status change moves the account's version) and for at most
