@@ -60,15 +60,16 @@ export function main(
     hub.onConnect(port);
     contentPorts.onConnect(port);
   });
-  platform.onLaneOpen.addListener((data, port, sourceUrl) => {
+  platform.onLaneOpen.addListener((data, ports, sourceUrl) => {
     // Only the sidebar page opens a lane (other pages of ours have no tab to speak for).
     if (!sourceUrl?.startsWith(`${platform.extensionOrigin}${SIDEBAR_PATH}`)) {
       logger.warn('lane.rejected', { reason: 'not the sidebar page' });
-      port.close();
+      ports.sidebar.close();
+      ports.page.close();
       return;
     }
-    void ctx.lanes.open(data, port, dispatch).then((opened) => {
-      if (opened) hub.attachLane(opened.tabId, opened.connection, port);
+    void ctx.lanes.open(data, ports, dispatch).then((opened) => {
+      if (opened) hub.attachLane(opened.tabId, opened.connection, opened.lane);
     });
   });
   // The manifest's "Search the CRM" shortcut: the tab's content script focuses the sidebar frame,

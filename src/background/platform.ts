@@ -5,7 +5,7 @@
  */
 import type { Browser, Runtime } from 'webextension-polyfill';
 import type { TabMessageType, TabRequestOf } from '../shared/protocol';
-import type { LanePort } from '../shared/tab-lane';
+import type { LanePorts } from '../shared/tab-lane';
 
 export type MessageSender = Pick<Runtime.MessageSender, 'id' | 'url' | 'frameId' | 'documentId'> & {
   tab?: { id?: number } | undefined;
@@ -45,10 +45,11 @@ export interface Platform {
   onMessage: EventLike<MessageListener>;
   onConnect: EventLike<(port: PortLike) => void>;
   /**
-   * A message posted to the worker itself (`ServiceWorker.postMessage`) with one port: the sidebar
-   * opening its tab lane (shared/tab-lane.ts). Only this extension's own pages can post there.
+   * A message posted to the worker itself (`ServiceWorker.postMessage`) with two ports: the sidebar
+   * opening its tab lane (shared/tab-lane.ts) with its own port and its page's. Only this
+   * extension's own pages can post there.
    */
-  onLaneOpen: EventLike<(data: unknown, port: LanePort, sourceUrl: string | null) => void>;
+  onLaneOpen: EventLike<(data: unknown, ports: LanePorts, sourceUrl: string | null) => void>;
   onTabRemoved: EventLike<(tabId: number) => void>;
   /** runtime.onInstalled: `reason` is "install" once per install, else "update", "chrome_update"… */
   onInstalled: EventLike<(details: { reason: string }) => void>;
@@ -170,10 +171,11 @@ export function createBrowserPlatform(browser: Browser): Platform {
     onLaneOpen: {
       addListener: (listener) =>
         self.addEventListener('message', (event: MessageEvent) => {
-          const [port, ...more] = event.ports;
+          const [sidebar, page, ...more] = event.ports;
           const source = event.source as { url?: unknown } | null;
           const url = typeof source?.url === 'string' ? source.url : null;
-          if (port && more.length === 0) listener(event.data, port, url);
+          if (sidebar && page && more.length === 0) listener(event.data, { sidebar, page }, url);
+          else for (const port of event.ports) port.close();
         }),
     },
     onTabRemoved: {

@@ -36,11 +36,17 @@ afterEach(() => {
     c.port2.close();
   }
 });
-/** A real MessageChannel: the worker gets port2, the test plays the sidebar on port1. */
+/** A real MessageChannel: the worker gets port2, the test plays the sidebar (or its page) on port1. */
 function channel(): MessageChannel {
   const c = new MessageChannel();
   channels.push(c);
   return c;
+}
+/** A lane's two channels: the sidebar's (answers) and the page's (requests); the worker gets each port2. */
+function lanePair() {
+  const sidebar = channel();
+  const page = channel();
+  return { sidebar, page, ports: { sidebar: sidebar.port2, page: page.port2 } };
 }
 const views = (sent: unknown[]) => sent.filter((m) => (m as { type: string }).type === 'view');
 /** Resolves when `port`'s other end has been closed (Node fires `close` on both ends of a channel). */
@@ -106,7 +112,7 @@ describe('tab lanes: keys', () => {
     expect(l.firstCopy(open(4) as AnyRequest, content(7))).toBe(true);
   });
 
-  it('refuses a port without a key it issued, and closes it', async () => {
+  it('refuses a lane without a key it issued, and closes both its ports', async () => {
     const l = lanes();
     await l.issue(content(7));
     const dispatched: unknown[] = [];
@@ -117,14 +123,41 @@ describe('tab lanes: keys', () => {
       { type: 'threadlineLaneOpen' },
       { type: 'threadlineLaneOpen', key: await l.keyOf(7), extra: 1 },
     ]) {
-      const c = channel();
-      refused.push(closed(c.port1));
-      expect(await l.open(data, c.port2, dispatch)).toBeNull();
-      c.port1.postMessage({ type: 'threadOpened', account: ME, thread, seq: 1 });
+      const { sidebar, page, ports } = lanePair();
+      refused.push(closed(sidebar.port1), closed(page.port1));
+      expect(await l.open(data, ports, dispatch)).toBeNull();
+      page.port1.postMessage({ type: 'threadOpened', account: ME, thread, seq: 1 });
     }
     // Each refused port was closed: nothing posted on it can reach the worker.
     await Promise.all(refused);
     expect(dispatched).toEqual([]);
+  });
+
+  it('reads only the page’s port of a lane it took, and closes both ports with the lane', async () => {
+    const l = lanes();
+    const key = await l.issue(content(7));
+    const dispatched: unknown[] = [];
+    const { sidebar, page, ports } = lanePair();
+    const dispatch = (m: unknown) => void dispatched.push(m);
+    const opened = await l.open(
+      { type: 'threadlineLaneOpen', key, connection: '1'.repeat(16) },
+      ports,
+      dispatch,
+    );
+    expect(opened).toMatchObject({ tabId: 7, connection: '1'.repeat(16) });
+    sidebar.port1.postMessage({ type: 'threadOpened', account: ME, thread, seq: 1 });
+    page.port1.postMessage({ type: 'threadOpened', account: ME, thread, seq: 2 });
+    await expect.poll(() => dispatched).toEqual([{ type: 'threadOpened', account: ME, thread, seq: 2 }]);
+    // The answers go on the sidebar's port.
+    const answers: unknown[] = [];
+    sidebar.port1.onmessage = (event) => void answers.push(event.data);
+    opened?.lane.postMessage({ type: 'benchPong', seq: 3 });
+    await expect.poll(() => answers).toEqual([{ type: 'benchPong', seq: 3 }]);
+    // The message on the sidebar's port, sent first, was never read: a port delivers in order.
+    expect(dispatched).toHaveLength(1);
+    const both = Promise.all([closed(sidebar.port1), closed(page.port1)]);
+    opened?.lane.close();
+    await both;
   });
 });
 
@@ -151,10 +184,10 @@ async function openLane(env: ReturnType<typeof setup>, sidebar = env.port) {
   const given = sidebar.sent.find((m) => (m as { type: string }).type === 'laneKey') as {
     connection: string;
   };
-  const c = channel();
+  const { sidebar: c, page, ports } = lanePair();
   const fromWorker: unknown[] = [];
   c.port1.onmessage = (event) => void fromWorker.push(event.data);
-  env.openLane({ type: 'threadlineLaneOpen', key: status.lane, connection: given.connection }, c.port2);
+  env.openLane({ type: 'threadlineLaneOpen', key: status.lane, connection: given.connection }, ports);
   /**
    * What the worker sent on the lane until now has reached the sidebar: a marker posted on the
    * worker's end arrives after it (a port delivers in order).
@@ -164,7 +197,15 @@ async function openLane(env: ReturnType<typeof setup>, sidebar = env.port) {
     c.port2.postMessage(marker);
     await expect.poll(() => fromWorker).toContainEqual(marker);
   };
-  return { sidebar: c.port1, fromWorker, key: status.lane, connection: given.connection, drained };
+  return {
+    sidebar: c.port1,
+    /** The content script's end of the lane. */
+    page: page.port1,
+    fromWorker,
+    key: status.lane,
+    connection: given.connection,
+    drained,
+  };
 }
 
 /** The subscribe's view has reached the sidebar (over its port, or its lane if open by then). */
@@ -174,10 +215,10 @@ const subscribeViewsArrived = (count: number, ...channels: unknown[][]) =>
 describe('tab lanes through the worker', () => {
   it('runs a thread open that came by the lane as the content script’s, and paints over the lane', async () => {
     const env = setup();
-    const { sidebar, fromWorker, drained } = await openLane(env);
+    const { page, fromWorker, drained } = await openLane(env);
     await subscribeViewsArrived(1, env.port.sent, fromWorker);
     const before = views(env.port.sent).length;
-    sidebar.postMessage({ type: 'threadOpened', account: ME, thread, seq: 1 });
+    page.postMessage({ type: 'threadOpened', account: ME, thread, seq: 1 });
     await expect
       .poll(() => views(fromWorker))
       .toContainEqual(
@@ -212,14 +253,14 @@ describe('tab lanes through the worker', () => {
 
   it('checks lane messages like any other: the account, the sender’s rights, the shape', async () => {
     const env = setup();
-    const { sidebar, fromWorker } = await openLane(env);
+    const { page, fromWorker } = await openLane(env);
     await env.send({ type: 'threadOpened', account: ME, thread, seq: 1 }, gmailSender(7));
     await expect.poll(() => views(fromWorker).length).toBeGreaterThan(0);
     const painted = views(fromWorker).length;
     // Another account than the tab's (pinned by its first message), a sidebar-only request, junk.
-    sidebar.postMessage({ type: 'threadOpened', account: 'other@corp.test', thread, seq: 2 });
-    sidebar.postMessage({ type: 'dismissCacheLoss' });
-    sidebar.postMessage({ type: 'threadOpened', account: ME, seq: 3 });
+    page.postMessage({ type: 'threadOpened', account: 'other@corp.test', thread, seq: 2 });
+    page.postMessage({ type: 'dismissCacheLoss' });
+    page.postMessage({ type: 'threadOpened', account: ME, seq: 3 });
     await expect
       .poll(() => env.sink.lines.filter((l) => l.line.includes('rejected')).length)
       .toBeGreaterThan(2);
@@ -255,28 +296,46 @@ describe('tab lanes through the worker', () => {
     const given = env.port.sent.find((m) => (m as { type: string }).type === 'laneKey') as {
       connection: string;
     };
-    const c = channel();
-    const got: unknown[] = [];
-    c.port1.onmessage = (event) => void got.push(event.data);
-    const refused = closed(c.port1);
+    const { sidebar, page, ports } = lanePair();
+    const refused = Promise.all([closed(sidebar.port1), closed(page.port1)]);
     env.openLane(
       { type: 'threadlineLaneOpen', key: status.lane, connection: given.connection },
-      c.port2,
+      ports,
       `${TEST_ORIGIN}src/options/index.html`,
     );
-    c.port1.postMessage({ type: 'threadOpened', account: ME, thread, seq: 1 });
-    // The worker closed the port it refused: nothing posted on it can reach the worker.
+    page.port1.postMessage({ type: 'threadOpened', account: ME, thread, seq: 1 });
+    // The worker closed the ports it refused: nothing posted on them can reach the worker.
     await refused;
     expect(await env.session.get('tab:7')).toBeUndefined();
     expect(env.sink.lines.map((l) => l.line).join('\n')).toContain('not the sidebar page');
   });
 
+  it('replaces a sidebar’s lane with the next it opens, closing the old one’s two ports', async () => {
+    const env = setup();
+    const first = await openLane(env);
+    await subscribeViewsArrived(1, env.port.sent, first.fromWorker);
+    // The same sidebar opens again with a new port from its page (the one it had went elsewhere).
+    const { sidebar, page, ports } = lanePair();
+    const fromWorker: unknown[] = [];
+    sidebar.port1.onmessage = (event) => void fromWorker.push(event.data);
+    const oldClosed = Promise.all([closed(first.sidebar), closed(first.page)]);
+    env.openLane({ type: 'threadlineLaneOpen', key: first.key, connection: first.connection }, ports);
+    await oldClosed;
+    page.port1.postMessage({ type: 'threadOpened', account: ME, thread, seq: 1 });
+    await expect
+      .poll(() => views(fromWorker))
+      .toContainEqual(
+        expect.objectContaining({ cards: [expect.objectContaining({ address: 'alice@acme.test' })] }),
+      );
+  });
+
   it('goes back to the sidebar port when the sidebar leaves, and a new sidebar opens its own lane', async () => {
     const env = setup();
-    const { sidebar, fromWorker } = await openLane(env);
+    const { sidebar, page, fromWorker } = await openLane(env);
     await subscribeViewsArrived(1, env.port.sent, fromWorker);
     const before = views(fromWorker).length;
-    const laneClosed = closed(sidebar);
+    // Both ends: the content script's port, handed over with the lane, goes with it too.
+    const laneClosed = Promise.all([closed(sidebar), closed(page)]);
     env.port.close();
     const next = fakePort(SIDEBAR_PORT, sidebarSender(7));
     env.connect(next);

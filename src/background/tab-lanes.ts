@@ -9,6 +9,7 @@ import type { AnyRequest } from '../shared/protocol';
 import {
   isLaneType,
   type LanePort,
+  type LanePorts,
   type LaneType,
   laneKeySchema,
   laneOpenSchema,
@@ -39,15 +40,16 @@ export interface TabLanes {
   /** The key issued in this tab, for its sidebar. */
   keyOf(tabId: number): Promise<string | null>;
   /**
-   * A sidebar's `threadlineLaneOpen` with its port: refused unless the key was issued; the messages on
-   * the port then go through `dispatch` (the router's checks) as the content script's. Answers the
-   * tab, or null when refused.
+   * A sidebar's `threadlineLaneOpen` with its port and its page's: refused (both closed) unless the
+   * key was issued; the messages on the page's port then go through `dispatch` (the router's checks)
+   * as the content script's. Answers the tab, the connection and the lane to send that sidebar's
+   * answers on (closing it closes both ports), or null when refused.
    */
   open(
     data: unknown,
-    port: LanePort,
+    ports: LanePorts,
     dispatch: Dispatch,
-  ): Promise<{ tabId: number; connection: string } | null>;
+  ): Promise<{ tabId: number; connection: string; lane: LanePort } | null>;
   /** False when this lane message (by type family and `seq`) already ran for its document. */
   firstCopy(request: AnyRequest, context: SenderContext): boolean;
   /**
@@ -110,15 +112,24 @@ export function createTabLanes(options: { session: KeyValueArea; logger: Logger 
     async keyOf(tabId) {
       return (await load())[tabId]?.key ?? null;
     },
-    async open(data, port, dispatch) {
+    async open(data, ports, dispatch) {
       const parsed = laneOpenSchema.safeParse(data);
       const all = await load();
       const tab = parsed.success
         ? Object.entries(all).find(([, entry]) => entry.key === parsed.data.key)
         : undefined;
+      const { sidebar, page } = ports;
+      const lane: LanePort = {
+        postMessage: (message) => sidebar.postMessage(message),
+        onmessage: null,
+        close() {
+          sidebar.close();
+          page.close();
+        },
+      };
       if (!parsed.success || !tab) {
         logger.warn('lane.rejected', { reason: parsed.success ? 'unknown key' : 'bad shape' });
-        port.close();
+        lane.close();
         return null;
       }
       const [tabText, entry] = tab;
@@ -129,7 +140,9 @@ export function createTabLanes(options: { session: KeyValueArea; logger: Logger 
         frameId: entry.frameId,
         documentId: entry.documentId,
       };
-      port.onmessage = (event) => {
+      // Straight from the content script (the sidebar handed its port over); the sidebar's own port
+      // only carries answers, so nothing that comes on it is read.
+      page.onmessage = (event) => {
         const type = (event.data as { type?: unknown } | null)?.type;
         if (!isLaneType(type)) {
           logger.warn('lane.message.rejected', { reason: 'not a lane message' });
@@ -139,7 +152,7 @@ export function createTabLanes(options: { session: KeyValueArea; logger: Logger 
         void dispatch(event.data, context);
       };
       logger.info('lane.opened', { tab: tabId });
-      return { tabId, connection: parsed.data.connection };
+      return { tabId, connection: parsed.data.connection, lane };
     },
     firstCopy(request, context) {
       if (!isLaneType(request.type)) return true;

@@ -1,11 +1,18 @@
 /**
- * The tab lane (issue 12): MessagePorts that carry a thread open from the content script, through
- * the sidebar frame, to the worker, and the worker's answer back to the sidebar.
+ * The tab lane (issue 12): MessagePorts that carry a thread open from the content script straight to
+ * the worker, and the worker's answer back to the sidebar.
  *
  * Why: a thread open is a same-document navigation, and for about 15 ms after one Chromium holds
  * every message it routes for the tab (runtime messages, ports, window.postMessage between frames),
  * measured with and without DevTools attached (bench: "floor ... behind a navigation"). A
  * MessagePort, once handed over, goes from process to process without that queue.
+ *
+ * How: the content script offers the sidebar frame a port (its far end). The sidebar does not pass
+ * messages along: it hands that port to the worker with a port of its own, in one
+ * `threadlineLaneOpen`, so the content script's messages reach the worker with no stop in the
+ * sidebar's thread (which a render may hold), and the worker answers on the sidebar's port. Each
+ * lane is one such pair. A port handed to a worker that stopped is gone with it: the sidebar then
+ * asks its page for a new one (`threadlineLaneWanted`), and the content script offers again.
  *
  * The lane only speeds things up. The content script sends each lane message by `runtime.sendMessage`
  * too, with its running count `seq` (per document). The worker runs the first copy to arrive and
@@ -16,10 +23,12 @@
  * Trust: the worker hands one random key per Gmail document to its content script (in the answer to
  * `hostStatus`) and to that tab's sidebar (over the sidebar port, with the id of that connection).
  * Gmail's scripts see neither. The sidebar takes a port from its parent page only with that key (an
- * offer with another key is refused without touching the lane taken), and the worker takes a port
- * only from its sidebar page, with a key it issued and the id of a live connection of that tab; what
- * arrives on it is then checked by the same router, as a message from the content script that got
- * the key. Each lane serves the one sidebar connection that opened it.
+ * offer with another key is refused without touching the port taken), and the worker takes a pair of
+ * ports only from its sidebar page, with a key it issued and the id of a live connection of that
+ * tab; what arrives on the page's port is then checked by the same router, as a message from the
+ * content script that got the key. Each lane serves the one sidebar connection that opened it. The
+ * sidebar's request for a new port carries nothing secret, and the content script takes it only
+ * from its own sidebar frame's window, with the extension's origin.
  */
 import { z } from 'zod/mini';
 import { lazySchema } from './lazy-schema';
@@ -34,7 +43,17 @@ export const laneOfferSchema = lazySchema(() =>
 );
 export type LaneOffer = z.infer<typeof laneOfferSchema>;
 
-/** Sidebar → worker (`ServiceWorker.postMessage`, with the sidebar's port). */
+/**
+ * Sidebar → its parent page (`window.postMessage`): the port it was offered went to a worker that
+ * stopped (or to a lane since replaced), so the content script offers a new one.
+ */
+export const laneWantedSchema = lazySchema(() => z.strictObject({ type: z.literal('threadlineLaneWanted') }));
+export type LaneWanted = z.infer<typeof laneWantedSchema>;
+
+/**
+ * Sidebar → worker (`ServiceWorker.postMessage`), with two ports: first the sidebar's (the worker's
+ * answers come back on it), then the page's (the content script's messages arrive on it).
+ */
 export const laneOpenSchema = lazySchema(() =>
   z.strictObject({
     type: z.literal('threadlineLaneOpen'),
@@ -61,4 +80,10 @@ export interface LanePort {
   postMessage(message: unknown): void;
   onmessage: ((event: MessageEvent) => void) | null;
   close(): void;
+}
+
+/** A lane as the worker receives it: the sidebar's port (answers go there) and the page's (requests come on it). */
+export interface LanePorts {
+  sidebar: LanePort;
+  page: LanePort;
 }

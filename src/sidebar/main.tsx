@@ -1,6 +1,8 @@
 import { render } from 'preact';
 import browser from 'webextension-polyfill';
+import { GMAIL_ORIGIN } from '../shared/gmail-origin';
 import { SIDEBAR_PORT } from '../shared/sidebar-port';
+import type { LaneWanted } from '../shared/tab-lane';
 import { App } from './app';
 import { connectWorker, newSendOrder, receiveFromWorker, type SidebarPort } from './connect-worker';
 import './sidebar.css';
@@ -24,10 +26,14 @@ const order = newSendOrder();
 const lane = createSidebarLane({
   listen: (listener) => window.addEventListener('message', listener),
   parent: window.parent,
-  postToWorker: async (data, port) => {
+  askForPort: () => {
+    const wanted: LaneWanted = { type: 'threadlineLaneWanted' };
+    window.parent.postMessage(wanted, GMAIL_ORIGIN);
+  },
+  postToWorker: async (data, ports) => {
     const { active } = await navigator.serviceWorker.ready;
     if (!active) throw new Error('no active worker');
-    active.postMessage(data, [port]);
+    active.postMessage(data, ports);
   },
   onWorkerMessage: (message) => void receiveFromWorker(store, message, order),
 });

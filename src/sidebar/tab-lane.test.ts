@@ -10,22 +10,24 @@ afterEach(() => {
   for (const p of ports.splice(0)) p.close();
 });
 
-function setup(postToWorker?: (data: LaneOpen, port: MessagePort) => Promise<void>) {
+function setup(postToWorker?: (data: LaneOpen, ports: [MessagePort, MessagePort]) => Promise<void>) {
   let listener: ((event: MessageEvent) => void) | null = null;
-  const opened: { data: LaneOpen; port: MessagePort }[] = [];
+  const opened: { data: LaneOpen; sidebar: MessagePort; page: MessagePort }[] = [];
   const fromWorker: unknown[] = [];
-  /** What reached the sidebar's end of an offered port (seen in the same dispatch as the lane's handler). */
-  const atSidebar: unknown[] = [];
+  let asked = 0;
   const lane = createSidebarLane({
     listen: (l) => {
       listener = l;
     },
     parent,
+    askForPort: () => {
+      asked += 1;
+    },
     postToWorker:
       postToWorker ??
-      (async (data, port) => {
-        ports.push(port);
-        opened.push({ data, port });
+      (async (data, [sidebar, page]) => {
+        ports.push(sidebar, page);
+        opened.push({ data, sidebar, page });
       }),
     onWorkerMessage: (m) => void fromWorker.push(m),
   });
@@ -33,7 +35,6 @@ function setup(postToWorker?: (data: LaneOpen, port: MessagePort) => Promise<voi
   const offer = (over: { origin?: string; source?: unknown; key?: string; ports?: number } = {}) => {
     const channel = new MessageChannel();
     ports.push(channel.port1, channel.port2);
-    channel.port2.addEventListener('message', (event) => void atSidebar.push(event.data));
     const transferred = over.ports === 2 ? [channel.port2, new MessageChannel().port1] : [channel.port2];
     listener?.({
       origin: over.origin ?? 'https://mail.google.com',
@@ -43,16 +44,14 @@ function setup(postToWorker?: (data: LaneOpen, port: MessagePort) => Promise<voi
     } as unknown as MessageEvent);
     return channel.port1;
   };
-  /** What reached the worker's end of the newest lane. */
+  /** What reaches the worker on the page's port of the newest lane (the content script's messages). */
   const atWorker = (): unknown[] => {
     const got: unknown[] = [];
     const last = opened.at(-1);
-    if (last) last.port.onmessage = (event) => void got.push(event.data);
+    if (last) last.page.onmessage = (event) => void got.push(event.data);
     return got;
   };
-  /** The sidebar's lane has handled `message` from the page (passed it on, or had nowhere to). */
-  const reachedSidebar = (message: unknown) => expect.poll(() => atSidebar).toContainEqual(message);
-  return { lane, offer, opened, fromWorker, atWorker, reachedSidebar };
+  return { lane, offer, opened, fromWorker, atWorker, asked: () => asked };
 }
 
 /** Resolves when `port`'s other end has been closed (Node fires `close` on both ends of a channel). */
@@ -60,18 +59,33 @@ const closed = (port: MessagePort) =>
   new Promise<void>((resolve) => port.addEventListener('close', () => resolve(), { once: true }));
 
 describe('sidebar tab lane', () => {
-  it('passes the page’s messages to the worker once the keys match, and the worker’s back to the sidebar', async () => {
+  it('hands the page’s port to the worker with its own once the keys match; the worker answers on its own', async () => {
     const env = setup();
     const page = env.offer(); // offered before the worker's key came: held
+    expect(env.opened).toEqual([]);
     env.lane.setKey(KEY, CONN);
     expect(env.opened.map((o) => o.data)).toEqual([
       { type: 'threadlineLaneOpen', key: KEY, connection: CONN },
     ]);
+    // The content script's messages reach the worker on the port it offered, not through the sidebar.
     const got = env.atWorker();
     page.postMessage({ type: 'threadOpened', seq: 1 });
     await expect.poll(() => got).toEqual([{ type: 'threadOpened', seq: 1 }]);
-    env.opened[0]?.port.postMessage({ type: 'benchPong', seq: 4 });
+    env.opened[0]?.sidebar.postMessage({ type: 'benchPong', seq: 4 });
     await expect.poll(() => env.fromWorker).toEqual([{ type: 'benchPong', seq: 4 }]);
+    // The page offered its port when the frame loaded: nothing more was asked of it.
+    expect(env.asked()).toBe(0);
+  });
+
+  it('opens the lane as soon as the page’s offer comes after the key', async () => {
+    const env = setup();
+    env.lane.setKey(KEY, CONN);
+    expect(env.opened).toEqual([]);
+    expect(env.asked()).toBe(0); // the frame's load brings the first offer unasked
+    const page = env.offer();
+    const got = env.atWorker();
+    page.postMessage({ type: 'threadOpened', seq: 1 });
+    await expect.poll(() => got).toEqual([{ type: 'threadOpened', seq: 1 }]);
   });
 
   it('refuses an offer from another origin, another window, with another key or extra ports', async () => {
@@ -83,55 +97,53 @@ describe('sidebar tab lane', () => {
     ]) {
       const env = setup();
       env.lane.setKey(KEY, CONN);
-      const got = env.atWorker();
-      const page = env.offer(); // the tab's own offer: its lane is taken
       const forged = env.offer(bad);
+      // Refused: no lane opened with it (had it been taken, a lane would be open by now).
+      expect(env.opened).toEqual([]);
+      const page = env.offer(); // the tab's own offer: its lane is opened
+      const got = env.atWorker();
       forged.postMessage({ type: 'threadOpened', seq: 1 });
       page.postMessage({ type: 'threadOpened', seq: 2 });
-      // Had the forged offer been taken, it would have replaced the page's port (closing it): only
-      // its message would pass. The page's message passing, alone, shows it was refused.
       await expect.poll(() => got).toEqual([{ type: 'threadOpened', seq: 2 }]);
+      expect(env.opened).toHaveLength(1);
     }
   });
 
-  it('stops passing messages when the worker stops, and opens a new lane with the next key', async () => {
+  it('closes the lane when the worker stops, and asks the page for a new port for the next key', async () => {
     const env = setup();
     env.lane.setKey(KEY, CONN);
-    const page = env.offer();
-    const before = env.atWorker();
+    env.offer();
     const [first] = env.opened;
     if (!first) throw new Error('no lane opened');
-    const laneClosed = closed(first.port);
+    const laneClosed = closed(first.sidebar);
     env.lane.workerGone();
-    page.postMessage({ type: 'threadOpened', seq: 1 });
-    // The sidebar had the message with no lane to pass it on, and the old lane is closed.
-    await env.reachedSidebar({ type: 'threadOpened', seq: 1 });
     await laneClosed;
-    expect(before).toEqual([]);
-    env.lane.setKey(KEY, CONN); // the restarted worker's subscribe answer
-    const after = env.atWorker();
+    // The restarted worker's subscribe answer: the port the page gave went with the old worker.
+    env.lane.setKey(KEY, '2'.repeat(16));
+    expect(env.asked()).toBe(1);
+    expect(env.opened).toHaveLength(1);
+    const page = env.offer(); // the content script answers the request
+    expect(env.opened.map((o) => o.data.connection)).toEqual([CONN, '2'.repeat(16)]);
+    const got = env.atWorker();
     page.postMessage({ type: 'threadOpened', seq: 2 });
-    await expect.poll(() => after).toEqual([{ type: 'threadOpened', seq: 2 }]);
-    expect(env.opened).toHaveLength(2);
+    await expect.poll(() => got).toEqual([{ type: 'threadOpened', seq: 2 }]);
   });
 
-  it('drops the page’s port when the tab’s key changes (a new Gmail document offers again)', async () => {
+  it('refuses an offer held before the key when the key that comes is another (a new Gmail document offers again)', async () => {
     const env = setup();
-    env.lane.setKey(KEY, CONN);
-    const old = env.offer();
+    const old = env.offer(); // held: no key yet
     const oldClosed = closed(old);
     env.lane.setKey('c'.repeat(32), CONN);
-    const got = env.atWorker();
-    old.postMessage({ type: 'threadOpened', seq: 1 });
-    // The old document's port was closed: nothing posted on it passes.
+    // Offered with another key than the tab's: refused and closed, no lane.
     await oldClosed;
-    expect(got).toEqual([]);
+    expect(env.opened).toEqual([]);
     const fresh = env.offer({ key: 'c'.repeat(32) });
+    const got = env.atWorker();
     fresh.postMessage({ type: 'threadOpened', seq: 1 });
     await expect.poll(() => got).toEqual([{ type: 'threadOpened', seq: 1 }]);
   });
 
-  it('keeps the lane it took when a page script offers another port (wrong key, or before the key)', async () => {
+  it('keeps the lane it opened when a page script offers another port (wrong key, or before the key)', async () => {
     const env = setup();
     const forgedEarly = env.offer({ key: 'd'.repeat(32) }); // held with the real one until the key comes
     const refused = [closed(forgedEarly)];
@@ -141,28 +153,26 @@ describe('sidebar tab lane', () => {
     const forgedLate = env.offer({ key: 'e'.repeat(32) });
     refused.push(closed(forgedLate));
     page.postMessage({ type: 'threadOpened', seq: 1 });
-    forgedEarly.postMessage({ type: 'threadOpened', seq: 2 });
-    forgedLate.postMessage({ type: 'threadOpened', seq: 3 });
-    // Both forged ports were refused (closed: nothing on them passes), and the page's still passes.
+    // Both forged ports were refused (closed: nothing on them reaches anyone), and the lane stands.
     await Promise.all(refused);
     await expect.poll(() => got).toEqual([{ type: 'threadOpened', seq: 1 }]);
+    expect(env.opened).toHaveLength(1);
   });
 
-  it('opens the lane again with the next key when the worker could not be reached directly', async () => {
+  it('asks for a new port and opens the lane with the next key when the worker could not be reached', async () => {
     let reachable = false;
-    const env = setup(async (data, port) => {
+    const env = setup(async (data, [sidebar, page]) => {
       if (!reachable) throw new Error('no active worker');
-      ports.push(port);
-      env.opened.push({ data, port });
+      ports.push(sidebar, page);
+      env.opened.push({ data, sidebar, page });
     });
     env.lane.setKey(KEY, CONN);
-    const page = env.offer();
-    page.postMessage({ type: 'threadOpened', seq: 1 });
-    // The sidebar had the message, with no lane to the worker open.
-    await env.reachedSidebar({ type: 'threadOpened', seq: 1 });
+    env.offer();
     expect(env.opened).toEqual([]);
     reachable = true;
     env.lane.setKey(KEY, CONN);
+    expect(env.asked()).toBe(1);
+    const page = env.offer();
     const got = env.atWorker();
     page.postMessage({ type: 'threadOpened', seq: 2 });
     await expect.poll(() => got).toEqual([{ type: 'threadOpened', seq: 2 }]);

@@ -1,8 +1,8 @@
 /**
  * The sidebar's part of the tab lane (shared/tab-lane.ts): it takes the port its parent Gmail page
- * offers, only with the key the worker gave it, opens its own port to the worker, and passes the
- * content script's messages through. What the worker sends back on that port is handled like what
- * comes over the sidebar port.
+ * offers, only with the key the worker gave it, and hands it to the worker together with a port of
+ * its own, on which the worker's answers come back and are handled like what comes over the
+ * sidebar port. The content script's messages then go straight to the worker.
  */
 import { GMAIL_ORIGIN } from '../shared/gmail-origin';
 import { createLogger } from '../shared/logger';
@@ -15,8 +15,13 @@ export interface SidebarLaneDeps {
   listen(listener: (event: MessageEvent) => void): void;
   /** The parent page's window: an offer from anything else is refused. */
   parent: unknown;
-  /** Posts to the worker itself (ServiceWorker.postMessage) with the lane's far port. */
-  postToWorker(data: LaneOpen, port: MessagePort): Promise<void>;
+  /** Asks the parent page for a new port (`threadlineLaneWanted`). */
+  askForPort(): void;
+  /**
+   * Posts to the worker itself (ServiceWorker.postMessage) with the far end of the sidebar's port,
+   * then the page's port.
+   */
+  postToWorker(data: LaneOpen, ports: [MessagePort, MessagePort]): Promise<void>;
   /** What the worker sends on the lane. */
   onWorkerMessage(message: unknown): void;
 }
@@ -33,20 +38,30 @@ const HELD_OFFERS = 4;
 
 export function createSidebarLane(deps: SidebarLaneDeps): SidebarLane {
   let key: string | null = null;
-  /** The parent page's port, taken with the key. */
-  let fromPage: LanePort | null = null;
-  let held: { key: string; port: LanePort }[] = [];
+  let connection = '';
+  /** Whether a page port went to a worker: a lane opened after that needs a new one from the page. */
+  let handedOver = false;
+  let held: { key: string; port: MessagePort }[] = [];
   let toWorker: LanePort | null = null;
 
-  const take = (port: LanePort): void => {
-    fromPage?.close();
-    fromPage = port;
-    // The worker checks each message as the content script's; here it only passes through.
-    port.onmessage = (event) => toWorker?.postMessage(event.data);
+  /** One lane: the page's port, taken with the tab's key, goes to the worker with one of ours. */
+  const open = (page: MessagePort, laneKey: string): void => {
+    handedOver = true;
+    toWorker?.close();
+    const channel = new MessageChannel();
+    const mine: LanePort = channel.port1;
+    mine.onmessage = (event) => deps.onWorkerMessage(event.data);
+    toWorker = mine;
+    deps
+      .postToWorker({ type: 'threadlineLaneOpen', key: laneKey, connection }, [channel.port2, page])
+      .catch(() => {
+        if (toWorker === mine) toWorker = null;
+        logger.warn('lane.unavailable', {});
+      });
   };
-  /** An offer with another key is refused on its own: it never closes the lane already taken. */
-  const consider = (offer: { key: string; port: LanePort }): void => {
-    if (offer.key === key) take(offer.port);
+  /** An offer with another key is refused on its own: it never closes the lane already opened. */
+  const consider = (offer: { key: string; port: MessagePort }): void => {
+    if (offer.key === key) open(offer.port, offer.key);
     else {
       logger.warn('lane.rejected', { reason: 'wrong key' });
       offer.port.close();
@@ -67,25 +82,18 @@ export function createSidebarLane(deps: SidebarLaneDeps): SidebarLane {
   });
 
   return {
-    setKey(next, connection) {
-      if (key !== null && key !== next) {
-        // A new Gmail document in the tab: its page offers again.
-        fromPage?.close();
-        fromPage = null;
-      }
+    setKey(next, id) {
       key = next;
+      connection = id;
+      // The lane before this one (if any) belonged to a worker, or a connection, that is gone.
+      toWorker?.close();
+      toWorker = null;
       const waiting = held;
       held = [];
       for (const offer of waiting) consider(offer);
-      toWorker?.close();
-      const channel = new MessageChannel();
-      const mine: LanePort = channel.port1;
-      mine.onmessage = (event) => deps.onWorkerMessage(event.data);
-      toWorker = mine;
-      deps.postToWorker({ type: 'threadlineLaneOpen', key: next, connection }, channel.port2).catch(() => {
-        if (toWorker === mine) toWorker = null;
-        logger.warn('lane.unavailable', {});
-      });
+      // No lane yet, and the page's port went with the last one: the page offers a new port (with
+      // its key, which is this one unless the tab holds a new Gmail document), and that opens it.
+      if (toWorker === null && handedOver) deps.askForPort();
     },
     workerGone() {
       toWorker?.close();

@@ -6,7 +6,15 @@
  */
 import type { BrowserContext, ConsoleMessage, Frame, Page, Worker } from '@playwright/test';
 import { demoFixture } from '../gmail-double/fixture';
-import { expect, GMAIL_URL, routeGmail, sidebarFrame, test, workerDebugOn } from './fixtures';
+import {
+  expect,
+  GMAIL_URL,
+  routeGmail,
+  sidebarFrame,
+  stopServiceWorkers,
+  test,
+  workerDebugOn,
+} from './fixtures';
 
 const [pricing, intro] = demoFixture.threads;
 
@@ -83,4 +91,23 @@ test('a script in Gmail’s page cannot hand the sidebar a port of its own', asy
   // The real lane still works afterwards: the open came by the lane and by message (one copy dropped).
   await open(page, frame, pricing?.threadId ?? '');
   await expect.poll(() => secondCopies(log)).toBe(1);
+});
+
+test('after the worker stops, the sidebar gets a new port from its page and thread opens take the lane again', async ({
+  context,
+  extensionId,
+}) => {
+  const { log, frame, page } = await gmailWithSidebar(context, extensionId);
+  const lanesOpened = () => log.filter((l) => l.includes('lane.opened')).length;
+  await expect.poll(lanesOpened).toBe(1);
+  await stopServiceWorkers(context, page);
+  // The port the page gave went with the stopped worker. The sidebar reconnects (waking a new
+  // worker, whose console Playwright reports on the same Worker), asks its page for a new port, and
+  // opens its lane with it.
+  await expect.poll(lanesOpened, { timeout: 20_000 }).toBe(2);
+  await workerDebugOn(context); // the new worker's switch (its second copies are debug lines)
+  await open(page, frame, intro?.threadId ?? '');
+  // The open reached the new worker by the lane as well as by message: one copy dropped.
+  await expect.poll(() => secondCopies(log)).toBe(1);
+  expect(log.filter((l) => l.includes('message.failed'))).toEqual([]);
 });

@@ -8,7 +8,7 @@ import type {
   PortLike,
 } from '../../src/background/platform';
 import type { LogLevel, LogSink } from '../../src/shared/logger';
-import type { LanePort } from '../../src/shared/tab-lane';
+import type { LanePorts } from '../../src/shared/tab-lane';
 
 export const TEST_ID = 'threadlinetestid';
 export const TEST_ORIGIN = `chrome-extension://${TEST_ID}/`;
@@ -61,7 +61,7 @@ export function fakePort(name: string, sender: PortLike['sender']): FakePort {
 export function createFakePlatform() {
   fakeBrowser.reset();
   const connectListeners = new Set<(port: PortLike) => void>();
-  const laneListeners = new Set<(data: unknown, port: LanePort, sourceUrl: string | null) => void>();
+  const laneListeners = new Set<(data: unknown, ports: LanePorts, sourceUrl: string | null) => void>();
   const injected: InjectTarget[] = [];
   const telemetryBlock: boolean[] = [];
   const commandListeners = new Set<(command: string, tab: { id?: number } | undefined) => void>();
@@ -168,13 +168,13 @@ export function createFakePlatform() {
     connect: (port: PortLike) => {
       for (const l of connectListeners) l(port);
     },
-    /** A sidebar posts `data` with `port` to the worker itself (the tab lane). */
+    /** A sidebar posts `data` with its port and its page's to the worker itself (the tab lane). */
     openLane: (
       data: unknown,
-      port: LanePort,
+      ports: LanePorts,
       sourceUrl: string | null = `${TEST_ORIGIN}src/sidebar/index.html`,
     ) => {
-      for (const l of laneListeners) l(data, port, sourceUrl);
+      for (const l of laneListeners) l(data, ports, sourceUrl);
     },
     removeTab: (tabId: number) =>
       fakeBrowser.tabs.onRemoved.trigger(tabId, { windowId: 1, isWindowClosing: false }),
