@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type RulesetSwitch, TELEMETRY_RULESET, telemetrySwitch } from './platform';
+import { lanePortsOf, type RulesetSwitch, TELEMETRY_RULESET, telemetrySwitch } from './platform';
 
 /** declarativeNetRequest's enabled rule sets, in memory, with the updates asked of it. */
 function rulesets(enabled: string[], readDelayMs = 0) {
@@ -69,5 +69,33 @@ describe('the telemetry rule set switch', () => {
     r.fail.read = true;
     await telemetrySwitch(r.api)(true);
     expect(r.updates).toEqual([{ enableRulesetIds: [TELEMETRY_RULESET] }]);
+  });
+});
+
+describe('a tab lane opening’s ports', () => {
+  const port = () => {
+    const p = {
+      closed: false,
+      onmessage: null,
+      postMessage: () => {},
+      close: () => {
+        p.closed = true;
+      },
+    };
+    return p;
+  };
+
+  it('takes exactly two, the sidebar’s then the page’s', () => {
+    const [sidebar, page] = [port(), port()];
+    expect(lanePortsOf([sidebar, page])).toEqual({ sidebar, page });
+    expect([sidebar.closed, page.closed]).toEqual([false, false]);
+  });
+
+  it('closes every port of an opening with any other number', () => {
+    for (const ports of [[port()], [port(), port(), port()]]) {
+      expect(lanePortsOf(ports)).toBeNull();
+      expect(ports.map((p) => p.closed)).toEqual(ports.map(() => true));
+    }
+    expect(lanePortsOf([])).toBeNull();
   });
 });

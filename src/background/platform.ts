@@ -5,7 +5,7 @@
  */
 import type { Browser, Runtime } from 'webextension-polyfill';
 import type { TabMessageType, TabRequestOf } from '../shared/protocol';
-import type { LanePorts } from '../shared/tab-lane';
+import type { LanePort, LanePorts } from '../shared/tab-lane';
 
 export type MessageSender = Pick<Runtime.MessageSender, 'id' | 'url' | 'frameId' | 'documentId'> & {
   tab?: { id?: number } | undefined;
@@ -135,6 +135,18 @@ export function telemetrySwitch(rulesets: RulesetSwitch): (enabled: boolean) => 
   };
 }
 
+/**
+ * The ports of a tab lane's opening (`ServiceWorker.postMessage`): the sidebar's, then its page's.
+ * Any other number is not a lane: every port that came is closed, so nothing posted on one waits
+ * for a reader that will never come.
+ */
+export function lanePortsOf(ports: readonly LanePort[]): LanePorts | null {
+  const [sidebar, page, ...more] = ports;
+  if (sidebar && page && more.length === 0) return { sidebar, page };
+  for (const port of ports) port.close();
+  return null;
+}
+
 /** storage.local: a key-value area that can also list and remove many keys at once. */
 export interface LocalArea extends KeyValueArea {
   getAll(): Promise<Record<string, unknown>>;
@@ -171,11 +183,10 @@ export function createBrowserPlatform(browser: Browser): Platform {
     onLaneOpen: {
       addListener: (listener) =>
         self.addEventListener('message', (event: MessageEvent) => {
-          const [sidebar, page, ...more] = event.ports;
+          const ports = lanePortsOf(event.ports);
           const source = event.source as { url?: unknown } | null;
           const url = typeof source?.url === 'string' ? source.url : null;
-          if (sidebar && page && more.length === 0) listener(event.data, { sidebar, page }, url);
-          else for (const port of event.ports) port.close();
+          if (ports) listener(event.data, ports, url);
         }),
     },
     onTabRemoved: {

@@ -1,6 +1,6 @@
 /**
- * The worker's end of the tab lane (shared/tab-lane.ts): the keys it issues, the sidebar ports it
- * takes, and which copy of a lane message runs.
+ * The worker's end of the tab lane (shared/tab-lane.ts): the keys it issues, the pairs of ports (the
+ * sidebar's and its page's) it takes, and which copy of a lane message runs.
  */
 import { z } from 'zod/mini';
 import { lazySchema } from '../shared/lazy-schema';

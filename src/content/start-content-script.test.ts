@@ -7,6 +7,9 @@ import { sendToWorker, startContentScript } from './start-content-script';
 
 const thread: ThreadFacts = { threadId: 't', subject: 's', participants: [], messageIds: [] };
 const pageUrl = 'https://mail.google.com/mail/u/0/#inbox';
+/** An event as the browser makes it (a script's own events have `isTrusted` false). */
+const browserMade = <E extends Event>(event: E): E =>
+  Object.defineProperty(event, 'isTrusted', { value: true });
 
 function fakeHost() {
   const opened = new Set<(t: ThreadFacts) => void>();
@@ -120,7 +123,7 @@ describe('content script', () => {
     const opened = { type: 'threadOpened', account: 'me@corp.test', thread, seq: 1 };
     // Sent by message: the lane was asked to post it first, before the frame loaded.
     await vi.waitFor(() => expect(sent).toContainEqual(opened));
-    frame.dispatchEvent(new Event('load'));
+    frame.dispatchEvent(browserMade(new Event('load')));
     expect(offers.map(({ message, origin }) => ({ message, origin }))).toEqual([
       { message: { type: 'threadlineLaneOffer', key: LANE }, origin: 'chrome-extension://abc' },
     ]);
@@ -133,7 +136,7 @@ describe('content script', () => {
     await vi.waitFor(() => expect(onLane).toEqual([closed]));
     await vi.waitFor(() => expect(sent.slice(1)).toEqual([opened, closed]));
     // The sidebar frame loads another document: a new port, and the old one is closed.
-    frame.dispatchEvent(new Event('load'));
+    frame.dispatchEvent(browserMade(new Event('load')));
     expect(offers).toHaveLength(2);
     sidebarEnd?.close();
   });

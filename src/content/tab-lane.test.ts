@@ -3,6 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { offerTabLane } from './tab-lane';
 
 const KEY = 'a'.repeat(32);
+/** An event as the browser makes it (a script's own events have `isTrusted` false). */
+const browserMade = <E extends Event>(event: E): E =>
+  Object.defineProperty(event, 'isTrusted', { value: true });
 const ORIGIN = 'chrome-extension://abc';
 
 function setup() {
@@ -17,11 +20,12 @@ function setup() {
   const lane = offerTabLane(frame, KEY, ORIGIN, (l) => {
     listener = l;
   });
-  const post = (data: unknown, from: { origin?: string; source?: unknown } = {}) =>
+  const post = (data: unknown, from: { origin?: string; source?: unknown; isTrusted?: boolean } = {}) =>
     listener?.({
       data,
       origin: from.origin ?? ORIGIN,
       source: 'source' in from ? from.source : frameWindow,
+      isTrusted: from.isTrusted ?? true,
     } as unknown as MessageEvent);
   return { frame, offers, lane, post };
 }
@@ -30,7 +34,7 @@ describe('content tab lane', () => {
   it('offers a port to each document the sidebar frame loads, and to the sidebar that asks for one', async () => {
     const env = setup();
     expect(env.offers).toEqual([]);
-    env.frame.dispatchEvent(new Event('load'));
+    env.frame.dispatchEvent(browserMade(new Event('load')));
     expect(env.offers.map(({ message, origin }) => ({ message, origin }))).toEqual([
       { message: { type: 'threadlineLaneOffer', key: KEY }, origin: ORIGIN },
     ]);
@@ -54,6 +58,10 @@ describe('content tab lane', () => {
 
   it('takes the request only from its own sidebar frame, with the extension’s origin and shape', () => {
     const env = setup();
+    // A page script can dispatch what looks like the sidebar's request, or the frame's load: neither
+    // is the browser's, so neither makes an offer (the sidebar would open its lane again for it).
+    env.post({ type: 'threadlineLaneWanted' }, { isTrusted: false });
+    env.frame.dispatchEvent(new Event('load'));
     env.post({ type: 'threadlineLaneWanted' }, { origin: 'https://mail.google.com' }); // a page script
     env.post({ type: 'threadlineLaneWanted' }, { source: window }); // another window
     env.post({ type: 'threadlineLaneWanted', key: KEY }); // not the request's shape

@@ -26,11 +26,16 @@ export function offerTabLane(
     // Only a document of our extension's origin receives it; Gmail's scripts never see the key.
     frame.contentWindow?.postMessage(message, extensionOrigin, [channel.port2]);
   };
-  frame.addEventListener('load', offer);
-  // Only our sidebar frame's document can post with our origin from that window: a page script can
-  // neither pose as it nor learn anything from the offer that follows.
+  // Only events the browser made (`isTrusted`): a page script can dispatch a `load` on the frame, or
+  // a `message` with any origin and source, and each would make a new offer, which the sidebar
+  // would open its lane again with, for nothing.
+  frame.addEventListener('load', (event) => {
+    if (event.isTrusted) offer();
+  });
+  // Only our sidebar frame's document posts with our origin from that window; the offer that follows
+  // tells a page script nothing.
   listen((event) => {
-    if (event.origin !== extensionOrigin || event.source !== frame.contentWindow) return;
+    if (!event.isTrusted || event.origin !== extensionOrigin || event.source !== frame.contentWindow) return;
     if (laneWantedSchema.safeParse(event.data).success) offer();
   });
   return {

@@ -28,7 +28,8 @@
  * tab; what arrives on the page's port is then checked by the same router, as a message from the
  * content script that got the key. Each lane serves the one sidebar connection that opened it. The
  * sidebar's request for a new port carries nothing secret, and the content script takes it only
- * from its own sidebar frame's window, with the extension's origin.
+ * from its own sidebar frame's window, with the extension's origin, as the browser made it (a page
+ * script can dispatch look-alike events, which would make the sidebar open its lane again).
  */
 import { z } from 'zod/mini';
 import { lazySchema } from './lazy-schema';
@@ -45,7 +46,8 @@ export type LaneOffer = z.infer<typeof laneOfferSchema>;
 
 /**
  * Sidebar → its parent page (`window.postMessage`): the port it was offered went to a worker that
- * stopped (or to a lane since replaced), so the content script offers a new one.
+ * stopped, or an offer of the page's was crowded out before the worker's key came: the content
+ * script offers a new one.
  */
 export const laneWantedSchema = lazySchema(() => z.strictObject({ type: z.literal('threadlineLaneWanted') }));
 export type LaneWanted = z.infer<typeof laneWantedSchema>;

@@ -88,6 +88,38 @@ describe('sidebar tab lane', () => {
     await expect.poll(() => got).toEqual([{ type: 'threadOpened', seq: 1 }]);
   });
 
+  it('asks its page for a port when page scripts crowded the page’s own offer out before the key came', async () => {
+    const env = setup();
+    const page = env.offer();
+    const crowdedOut = closed(page);
+    for (let i = 0; i < 4; i += 1) env.offer({ key: 'f'.repeat(32) });
+    await crowdedOut;
+    env.lane.setKey(KEY, CONN);
+    expect(env.opened).toEqual([]);
+    expect(env.asked()).toBe(1);
+    const again = env.offer();
+    const got = env.atWorker();
+    again.postMessage({ type: 'threadOpened', seq: 1 });
+    await expect.poll(() => got).toEqual([{ type: 'threadOpened', seq: 1 }]);
+  });
+
+  it('leaves the lane it replaces to the worker: what the worker sent on it before still arrives', async () => {
+    const env = setup();
+    env.lane.setKey(KEY, CONN);
+    env.offer();
+    env.offer(); // the page offered again (a request of the sidebar's crossed its first offer)
+    const [first, second] = env.opened;
+    if (!first || !second) throw new Error('two lanes expected');
+    first.sidebar.postMessage({ type: 'benchPong', seq: 1 });
+    second.sidebar.postMessage({ type: 'benchPong', seq: 2 });
+    await expect.poll(() => env.fromWorker).toHaveLength(2);
+    expect(env.fromWorker).toContainEqual({ type: 'benchPong', seq: 1 });
+    // The worker closes the old lane once it takes the new one.
+    first.sidebar.close();
+    second.sidebar.postMessage({ type: 'benchPong', seq: 3 });
+    await expect.poll(() => env.fromWorker).toContainEqual({ type: 'benchPong', seq: 3 });
+  });
+
   it('refuses an offer from another origin, another window, with another key or extra ports', async () => {
     for (const bad of [
       { origin: 'https://evil.test' },
@@ -167,7 +199,9 @@ describe('sidebar tab lane', () => {
       env.opened.push({ data, sidebar, page });
     });
     env.lane.setKey(KEY, CONN);
-    env.offer();
+    const unread = env.offer();
+    // Nothing would ever read the page's port: it is closed (the content script's end sees it).
+    await closed(unread);
     expect(env.opened).toEqual([]);
     reachable = true;
     env.lane.setKey(KEY, CONN);

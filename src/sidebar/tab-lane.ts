@@ -27,7 +27,10 @@ export interface SidebarLaneDeps {
 }
 
 export interface SidebarLane {
-  /** The worker gave this tab's key and this connection's id (on every subscribe): the lane to the worker is opened anew. */
+  /**
+   * The worker gave this tab's key and this connection's id (on every subscribe): the lane of the
+   * last connection is closed, and one opens with the page's next port (asked for if none is coming).
+   */
   setKey(key: string, connection: string): void;
   /** The worker stopped: its end of the lane is gone until the next key. */
   workerGone(): void;
@@ -39,15 +42,19 @@ const HELD_OFFERS = 4;
 export function createSidebarLane(deps: SidebarLaneDeps): SidebarLane {
   let key: string | null = null;
   let connection = '';
-  /** Whether a page port went to a worker: a lane opened after that needs a new one from the page. */
-  let handedOver = false;
+  /**
+   * Whether the page's port may not come by itself: one went to a worker (and is gone with it), or
+   * an offer was dropped from `held` (page scripts posted more). The page is then asked for another.
+   */
+  let askPage = false;
   let held: { key: string; port: MessagePort }[] = [];
   let toWorker: LanePort | null = null;
 
   /** One lane: the page's port, taken with the tab's key, goes to the worker with one of ours. */
   const open = (page: MessagePort, laneKey: string): void => {
-    handedOver = true;
-    toWorker?.close();
+    askPage = true;
+    // The lane this one replaces is not closed here: the worker closes it when it takes this one,
+    // and what it sent on it before then still arrives (each message's count `n` orders the two).
     const channel = new MessageChannel();
     const mine: LanePort = channel.port1;
     mine.onmessage = (event) => deps.onWorkerMessage(event.data);
@@ -55,6 +62,8 @@ export function createSidebarLane(deps: SidebarLaneDeps): SidebarLane {
     deps
       .postToWorker({ type: 'threadlineLaneOpen', key: laneKey, connection }, [channel.port2, page])
       .catch(() => {
+        // Never reached the worker: nothing will read these ports (closing one already sent is harmless).
+        for (const port of [mine, channel.port2, page]) port.close();
         if (toWorker === mine) toWorker = null;
         logger.warn('lane.unavailable', {});
       });
@@ -78,7 +87,10 @@ export function createSidebarLane(deps: SidebarLaneDeps): SidebarLane {
       return;
     }
     held.push({ key: offer.data.key, port });
-    if (held.length > HELD_OFFERS) held.shift()?.port.close();
+    if (held.length > HELD_OFFERS) {
+      held.shift()?.port.close();
+      askPage = true; // that may have been the page's own
+    }
   });
 
   return {
@@ -91,9 +103,9 @@ export function createSidebarLane(deps: SidebarLaneDeps): SidebarLane {
       const waiting = held;
       held = [];
       for (const offer of waiting) consider(offer);
-      // No lane yet, and the page's port went with the last one: the page offers a new port (with
+      // No lane yet, and the page's port will not come by itself: the page offers a new one (with
       // its key, which is this one unless the tab holds a new Gmail document), and that opens it.
-      if (toWorker === null && handedOver) deps.askForPort();
+      if (toWorker === null && askPage) deps.askForPort();
     },
     workerGone() {
       toWorker?.close();

@@ -88,9 +88,26 @@ test('a script in Gmail’s page cannot hand the sidebar a port of its own', asy
   await expect.poll(() => sidebarLog.filter((l) => l.includes('lane.rejected')).length).toBe(1);
   await expect(frame.getByTestId('empty-state')).toBeVisible();
   await expect(frame.getByTestId('thread')).toHaveCount(0);
+  // Nor can it make the content script offer the sidebar new ports (each would open the lane
+  // again): it dispatches the frame's load and the sidebar's request for a port, as look-alikes.
+  await page.evaluate((origin) => {
+    const iframe = document.querySelector<HTMLIFrameElement>('iframe[data-threadline="sidebar"]');
+    for (let i = 0; i < 3; i += 1) {
+      iframe?.dispatchEvent(new Event('load'));
+      window.dispatchEvent(
+        new MessageEvent('message', {
+          data: { type: 'threadlineLaneWanted' },
+          origin,
+          source: iframe?.contentWindow ?? null,
+        }),
+      );
+    }
+  }, `chrome-extension://${extensionId}`);
   // The real lane still works afterwards: the open came by the lane and by message (one copy dropped).
   await open(page, frame, pricing?.threadId ?? '');
   await expect.poll(() => secondCopies(log)).toBe(1);
+  // And the one lane opened is the page load's.
+  expect(log.filter((l) => l.includes('lane.opened'))).toHaveLength(1);
 });
 
 test('after the worker stops, the sidebar gets a new port from its page and thread opens take the lane again', async ({
