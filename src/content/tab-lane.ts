@@ -1,7 +1,8 @@
 /**
  * The content script's part of the tab lane (shared/tab-lane.ts): each document the sidebar frame
  * loads is offered a new port, with the key the worker gave this page, and so is the sidebar that
- * asks for one (the port it had went to a worker that stopped). Lane messages are sent on it and
+ * asks for one (the port it had went to a worker that stopped, or never reached one, or page
+ * scripts crowded the offer out: shared/tab-lane.ts). Lane messages are sent on it and
  * also by `runtime.sendMessage` (the worker runs the first copy), so a lost one costs time only.
  */
 import { type LaneOffer, laneWantedSchema } from '../shared/tab-lane';

@@ -191,7 +191,7 @@ describe('sidebar tab lane', () => {
     expect(env.opened).toHaveLength(1);
   });
 
-  it('asks for a new port and opens the lane with the next key when the worker could not be reached', async () => {
+  it('asks its page once more when a lane never reached the worker, not again while it stays out of reach', async () => {
     let reachable = false;
     const env = setup(async (data, [sidebar, page]) => {
       if (!reachable) throw new Error('no active worker');
@@ -200,15 +200,49 @@ describe('sidebar tab lane', () => {
     });
     env.lane.setKey(KEY, CONN);
     const unread = env.offer();
-    // Nothing would ever read the page's port: it is closed (the content script's end sees it).
+    // Nothing would ever read the page's port: it is closed (the content script's end sees it),
+    // and the page is asked for another at once, in the same connection.
     await closed(unread);
-    expect(env.opened).toEqual([]);
-    reachable = true;
-    env.lane.setKey(KEY, CONN);
     expect(env.asked()).toBe(1);
+    const again = env.offer();
+    await closed(again);
+    expect(env.asked()).toBe(1); // once per connection
+    expect(env.opened).toEqual([]);
+    // The next connection asks again, and its lane opens.
+    reachable = true;
+    env.lane.setKey(KEY, '2'.repeat(16));
+    expect(env.asked()).toBe(2);
     const page = env.offer();
     const got = env.atWorker();
     page.postMessage({ type: 'threadOpened', seq: 2 });
     await expect.poll(() => got).toEqual([{ type: 'threadOpened', seq: 2 }]);
+  });
+
+  it('does not ask again for a lane of a connection that already ended', async () => {
+    let fail: (() => void) | null = null;
+    const env = setup(
+      () =>
+        new Promise<void>((_, reject) => {
+          fail = () => reject(new Error('no active worker'));
+        }),
+    );
+    env.lane.setKey(KEY, CONN);
+    const page = env.offer(); // its opening is still on its way when the worker restarts
+    env.lane.setKey(KEY, '2'.repeat(16));
+    expect(env.asked()).toBe(1); // the new connection's request
+    (fail as (() => void) | null)?.();
+    // The failed opening closed the page's port, in the same step as it decided not to ask.
+    await closed(page);
+    expect(env.asked()).toBe(1);
+  });
+
+  it('closes every lane of a connection when the next connection comes, the replaced ones too', async () => {
+    const env = setup();
+    env.lane.setKey(KEY, CONN);
+    env.offer();
+    env.offer(); // a second lane on the same connection (the page offered again)
+    const gone = Promise.all(env.opened.map((o) => closed(o.sidebar)));
+    env.lane.setKey(KEY, '2'.repeat(16));
+    await gone;
   });
 });

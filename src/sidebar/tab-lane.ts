@@ -28,8 +28,9 @@ export interface SidebarLaneDeps {
 
 export interface SidebarLane {
   /**
-   * The worker gave this tab's key and this connection's id (on every subscribe): the lane of the
-   * last connection is closed, and one opens with the page's next port (asked for if none is coming).
+   * The worker gave this tab's key and this connection's id (on every subscribe): the last
+   * connection's lanes are closed, and one opens with the page's next port (asked for if none is
+   * coming).
    */
   setKey(key: string, connection: string): void;
   /** The worker stopped: its end of the lane is gone until the next key. */
@@ -47,25 +48,41 @@ export function createSidebarLane(deps: SidebarLaneDeps): SidebarLane {
    * an offer was dropped from `held` (page scripts posted more). The page is then asked for another.
    */
   let askPage = false;
+  /** Whether this connection already asked again after a lane that never reached the worker. */
+  let retried = false;
   let held: { key: string; port: MessagePort }[] = [];
-  let toWorker: LanePort | null = null;
+  /**
+   * This connection's lanes. One replaced is not closed here: the worker closes it when it takes the
+   * next, and what it sent on it before then still arrives (each message's count `n` orders the
+   * two). All are closed when the connection ends: a late message of a worker that stopped would
+   * otherwise count against the next connection's order (connect-worker.ts).
+   */
+  let lanes: LanePort[] = [];
+  const closeLanes = (): void => {
+    for (const lane of lanes) lane.close();
+    lanes = [];
+  };
 
   /** One lane: the page's port, taken with the tab's key, goes to the worker with one of ours. */
   const open = (page: MessagePort, laneKey: string): void => {
     askPage = true;
-    // The lane this one replaces is not closed here: the worker closes it when it takes this one,
-    // and what it sent on it before then still arrives (each message's count `n` orders the two).
     const channel = new MessageChannel();
     const mine: LanePort = channel.port1;
+    const of = connection;
     mine.onmessage = (event) => deps.onWorkerMessage(event.data);
-    toWorker = mine;
+    lanes.push(mine);
     deps
       .postToWorker({ type: 'threadlineLaneOpen', key: laneKey, connection }, [channel.port2, page])
       .catch(() => {
         // Never reached the worker: nothing will read these ports (closing one already sent is harmless).
         for (const port of [mine, channel.port2, page]) port.close();
-        if (toWorker === mine) toWorker = null;
+        lanes = lanes.filter((lane) => lane !== mine);
         logger.warn('lane.unavailable', {});
+        // Asked once more per connection, not in a loop while the worker stays out of reach.
+        if (of === connection && lanes.length === 0 && !retried) {
+          retried = true;
+          deps.askForPort();
+        }
       });
   };
   /** An offer with another key is refused on its own: it never closes the lane already opened. */
@@ -97,19 +114,16 @@ export function createSidebarLane(deps: SidebarLaneDeps): SidebarLane {
     setKey(next, id) {
       key = next;
       connection = id;
-      // The lane before this one (if any) belonged to a worker, or a connection, that is gone.
-      toWorker?.close();
-      toWorker = null;
+      retried = false;
+      // The lanes before (if any) belonged to a worker, or a connection, that is gone.
+      closeLanes();
       const waiting = held;
       held = [];
       for (const offer of waiting) consider(offer);
       // No lane yet, and the page's port will not come by itself: the page offers a new one (with
       // its key, which is this one unless the tab holds a new Gmail document), and that opens it.
-      if (toWorker === null && askPage) deps.askForPort();
+      if (lanes.length === 0 && askPage) deps.askForPort();
     },
-    workerGone() {
-      toWorker?.close();
-      toWorker = null;
-    },
+    workerGone: closeLanes,
   };
 }
