@@ -5,6 +5,7 @@
  * state is in storage.session; the cache, sync progress and the outbox are in IndexedDB.
  */
 import { createLogger, type Logger, logFailure } from '../shared/logger';
+import { closeLanePorts } from '../shared/tab-lane';
 import { registerAlarms } from './alarms';
 import { SIDEBAR_PATH } from './classify-sender';
 import { createContentPorts } from './content-ports';
@@ -64,8 +65,7 @@ export function main(
     // Only the sidebar page opens a lane (other pages of ours have no tab to speak for).
     if (!sourceUrl?.startsWith(`${platform.extensionOrigin}${SIDEBAR_PATH}`)) {
       logger.warn('lane.rejected', { reason: 'not the sidebar page' });
-      ports.sidebar.close();
-      ports.page.close();
+      closeLanePorts(ports);
       return;
     }
     void ctx.lanes.open(data, ports, dispatch).then((opened) => {

@@ -7,6 +7,7 @@ import { lazySchema } from '../shared/lazy-schema';
 import type { Logger } from '../shared/logger';
 import type { AnyRequest } from '../shared/protocol';
 import {
+  closeLanePorts,
   isLaneType,
   type LanePort,
   type LanePorts,
@@ -122,10 +123,7 @@ export function createTabLanes(options: { session: KeyValueArea; logger: Logger 
       const lane: LanePort = {
         postMessage: (message) => sidebar.postMessage(message),
         onmessage: null,
-        close() {
-          sidebar.close();
-          page.close();
-        },
+        close: () => closeLanePorts(ports),
       };
       if (!parsed.success || !tab) {
         logger.warn('lane.rejected', { reason: parsed.success ? 'unknown key' : 'bad shape' });

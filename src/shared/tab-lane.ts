@@ -89,3 +89,9 @@ export interface LanePorts {
   sidebar: LanePort;
   page: LanePort;
 }
+
+/** Closes a lane's two ports: a lane refused, replaced or whose sidebar left. */
+export function closeLanePorts({ sidebar, page }: LanePorts): void {
+  sidebar.close();
+  page.close();
+}
