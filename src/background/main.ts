@@ -69,7 +69,7 @@ export function main(
       return;
     }
     void ctx.lanes.open(data, ports, dispatch).then((opened) => {
-      if (opened && hub.attachLane(opened.tabId, opened.connection, opened.lane)) opened.taken();
+      if (opened) hub.attachLane(opened.tabId, opened.connection, opened.lane);
     });
   });
   // The manifest's "Search the CRM" shortcut: the tab's content script focuses the sidebar frame,

@@ -9,11 +9,8 @@ export interface SidebarHub {
   onConnect(port: PortLike): void;
   /** To the tab's sidebar: over its tab lane once it has one (shared/tab-lane.ts), else its port. */
   send(tabId: number, message: WorkerToSidebar): void;
-  /**
-   * A sidebar of the tab opened its lane: what the hub sends that sidebar goes there until it leaves.
-   * False (the lane closed) when that sidebar is already gone.
-   */
-  attachLane(tabId: number, connectionId: string, port: LanePort): boolean;
+  /** A sidebar of the tab opened its lane: what the hub sends that sidebar goes there until it leaves. */
+  attachLane(tabId: number, connectionId: string, port: LanePort): void;
   /** Tabs with at least one live sidebar. */
   tabs(): number[];
   forget(tabId: number): void;
@@ -102,11 +99,10 @@ export function createSidebarHub(options: {
       const connection = [...(connections.get(tabId) ?? [])].find((c) => c.id === connectionId);
       if (!connection) {
         port.close(); // that sidebar is gone: nobody would read it
-        return false;
+        return;
       }
       closeLane(connection);
       connection.lane = port;
-      return true;
     },
     tabs: () => [...connections.keys()],
     forget(tabId) {

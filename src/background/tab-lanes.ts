@@ -9,11 +9,9 @@ import type { AnyRequest } from '../shared/protocol';
 import {
   closeLanePorts,
   isLaneType,
-  type LaneNotice,
   type LanePort,
   type LanePorts,
   type LaneType,
-  laneFamily,
   laneKeySchema,
   laneOpenSchema,
   newLaneKey,
@@ -46,14 +44,13 @@ export interface TabLanes {
    * A sidebar's `threadlineLaneOpen` with its port and its page's: refused (both closed) unless the
    * key was issued; the messages on the page's port then go through `dispatch` (the router's checks)
    * as the content script's. Answers the tab, the connection and the lane to send that sidebar's
-   * answers on (closing it closes both ports, telling the content script), and `taken`, which tells
-   * the content script that its lane messages may go on this lane alone; or null when refused.
+   * answers on (closing it closes both ports), or null when refused.
    */
   open(
     data: unknown,
     ports: LanePorts,
     dispatch: Dispatch,
-  ): Promise<{ tabId: number; connection: string; lane: LanePort; taken: () => void } | null>;
+  ): Promise<{ tabId: number; connection: string; lane: LanePort } | null>;
   /** False when this lane message (by type family and `seq`) already ran for its document. */
   firstCopy(request: AnyRequest, context: SenderContext): boolean;
   /**
@@ -93,7 +90,7 @@ export function createTabLanes(options: { session: KeyValueArea; logger: Logger 
   /** The highest `seq` run, per document and family (opens and closes share one count). */
   const seen = new Map<string, number>();
   const seenId = (type: LaneType, context: SenderContext): string =>
-    `${context.tabId}|${context.documentId ?? context.frameId}|${laneFamily(type)}`;
+    `${context.tabId}|${context.documentId ?? context.frameId}|${type === 'benchPing' ? 'bench' : 'thread'}`;
   /** Whether this `seq`, or a later one of its family, already ran (`id`: its `seenId`). */
   const ran = (id: string, seq: number): boolean => {
     const last = seen.get(id);
@@ -149,13 +146,11 @@ export function createTabLanes(options: { session: KeyValueArea; logger: Logger 
           logger.warn('lane.message.rejected', { reason: 'not a lane message' });
           return;
         }
-        // Fire and forget: the content script awaits no answer to a lane message.
-        logger.debug('lane.message', { type });
+        // Fire and forget: the same request also came by message, whose sender awaits the answer.
         void dispatch(event.data, context);
       };
       logger.info('lane.opened', { tab: tabId });
-      const taken: LaneNotice = { type: 'threadlineLaneTaken' };
-      return { tabId, connection: parsed.data.connection, lane, taken: () => page.postMessage(taken) };
+      return { tabId, connection: parsed.data.connection, lane };
     },
     firstCopy(request, context) {
       if (!isLaneType(request.type)) return true;

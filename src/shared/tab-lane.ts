@@ -14,16 +14,11 @@
  * lane is one such pair. A port handed to a worker that stopped is gone with it: the sidebar then
  * asks its page for a new one (`threadlineLaneWanted`), and the content script offers again.
  *
- * Each message goes once. Every lane message carries its running count `seq` (per document). Until
- * the worker says it has taken the page's newest port (`threadlineLaneTaken`, on that port), the
- * content script sends each lane message by `runtime.sendMessage` too, and the worker runs the first
- * copy to arrive and drops every copy at or below the highest `seq` it ran (a duplicate, or a message
- * a later one of the same page overtook). Once taken, the lane carries them alone. A lane message can
- * still be lost: the worker closes a lane (refused, replaced, its sidebar gone) and says so on it
- * first (`threadlineLaneClosed`), or the worker stops, and then the sidebar asks for a new port. In
- * each case the content script sends its last lane message of each kind again, by message (the
- * worker drops it if it already ran), and goes back to sending both until a new port is taken. So
- * a lost lane message costs time, never the message.
+ * The lane only speeds things up. The content script sends each lane message by `runtime.sendMessage`
+ * too, with its running count `seq` (per document). The worker runs the first copy to arrive and
+ * drops every copy at or below the highest `seq` it ran: a duplicate, or a message a later one of
+ * the same page overtook (a thread open whose close or next open came by the lane first: the user
+ * had already left that thread). A lane message that is lost costs time, never the message.
  *
  * Trust: the worker hands one random key per Gmail document to its content script (in the answer to
  * `hostStatus`) and to that tab's sidebar (over the sidebar port, with the id of that connection).
@@ -70,22 +65,11 @@ export const laneOpenSchema = lazySchema(() =>
 );
 export type LaneOpen = z.infer<typeof laneOpenSchema>;
 
-/**
- * Worker → content script, on the page's port: the worker has taken that port (lane messages may go
- * on it alone), or is closing it (they go by message again).
- */
-export const laneNoticeSchema = lazySchema(() =>
-  z.strictObject({ type: z.union([z.literal('threadlineLaneTaken'), z.literal('threadlineLaneClosed')]) }),
-);
-export type LaneNotice = z.infer<typeof laneNoticeSchema>;
-
 /** The only requests the lane carries: the hot path's, each with a `seq` for the worker to de-duplicate. */
 export const LANE_TYPES = ['threadOpened', 'threadClosed', 'benchPing'] as const;
 export type LaneType = (typeof LANE_TYPES)[number];
 export const isLaneType = (type: unknown): type is LaneType =>
   typeof type === 'string' && (LANE_TYPES as readonly string[]).includes(type);
-/** Lane messages that share one `seq` count: a thread's opens and closes, and the benchmark's pings. */
-export const laneFamily = (type: LaneType): 'thread' | 'bench' => (type === 'benchPing' ? 'bench' : 'thread');
 
 /** A new random key (128 bits, hex). */
 export function newLaneKey(): string {
@@ -106,14 +90,8 @@ export interface LanePorts {
   page: LanePort;
 }
 
-/**
- * Closes a lane's two ports: a lane refused, replaced or whose sidebar left. The content script is
- * told first, on the page's port (a message posted before the close still arrives), so it sends by
- * message again.
- */
+/** Closes a lane's two ports: a lane refused, replaced or whose sidebar left. */
 export function closeLanePorts({ sidebar, page }: LanePorts): void {
-  const closed: LaneNotice = { type: 'threadlineLaneClosed' };
-  page.postMessage(closed);
   sidebar.close();
   page.close();
 }

@@ -48,7 +48,7 @@ function setup(lookups: Partial<CardLookups> = {}, internal: readonly string[] =
   const hub: SidebarHub = {
     onConnect: () => undefined,
     send: (tabId, message) => void (listening.has(tabId) ? sent.push({ tabId, message }) : undefined),
-    attachLane: () => true,
+    attachLane: () => undefined,
     tabs: () => [...listening],
     forget: () => undefined,
   };
