@@ -64,15 +64,42 @@ describe('the content script’s port to the worker', () => {
     expect(env.sink.lines.filter((l) => l.line.includes('port.rejected'))).toHaveLength(3);
   });
 
-  it('carries only its reads: another request is answered as refused, and does not run', async () => {
+  it('carries only what may be delivered twice: a write is answered as refused, and does not run', async () => {
+    const env = setup();
+    const port = fakePort(CONTENT_PORT, gmailSender(7));
+    env.connect(port);
+    port.deliver({ id: 1, message: { type: 'hostStatus', account: ME } });
+    await expect.poll(() => port.sent).toHaveLength(1);
+    const sent = {
+      type: 'composeSent',
+      account: ME,
+      threadId: 't-1',
+      messageId: '<m1@corp.test>',
+      subject: 'Hi',
+      recipients: [{ name: 'Alice', address: 'alice@acme.test' }],
+      body: null,
+    };
+    port.deliver({ id: 2, message: sent });
+    await expect.poll(() => port.sent).toContainEqual({ id: 2 });
+    expect(env.rejected().map((l) => l.line)).toEqual([expect.stringContaining('not a port message')]);
+    // The same write by message runs (it is the worker's to refuse on its merits, not the port's).
+    expect(await env.send(sent, gmailSender(7))).not.toBeUndefined();
+  });
+
+  it('carries a lane message’s copy: the first copy of its seq runs, a second is answered unrun', async () => {
     const env = setup();
     const port = fakePort(CONTENT_PORT, gmailSender(7));
     env.connect(port);
     const thread = { threadId: 't-1', subject: 'Hi', participants: [], messageIds: [] };
     port.deliver({ id: 1, message: { type: 'threadOpened', account: ME, thread, seq: 1 } });
-    await expect.poll(() => port.sent).toEqual([{ id: 1 }]);
-    expect(await env.session.get('tab:7')).toBeUndefined();
-    expect(env.rejected().map((l) => l.line)).toEqual([expect.stringContaining('not a port message')]);
+    await expect.poll(() => port.sent).toEqual([{ id: 1, answer: { ok: true } }]);
+    expect(await env.session.get('tab:7')).toMatchObject({ account: ME, thread });
+    // Its other copy (by the lane, or this one delivered again on a new port) does not run again.
+    port.deliver({ id: 2, message: { type: 'threadOpened', account: ME, thread, seq: 1 } });
+    await expect.poll(() => port.sent).toHaveLength(2);
+    expect(port.sent[1]).toEqual({ id: 2, answer: { ok: true } });
+    expect(env.sink.lines.filter((l) => l.line.includes('message.secondCopy'))).toHaveLength(1);
+    expect(env.rejected()).toEqual([]);
   });
 
   it('runs each request through the router: strict shape, and the tab’s account', async () => {

@@ -3,7 +3,8 @@
  * loads is offered a new port, with the key the worker gave this page, and so is the sidebar that
  * asks for one (the port it had went to a worker that stopped, or never reached one, or page
  * scripts crowded the offer out: shared/tab-lane.ts). Lane messages are sent on it and
- * also by `runtime.sendMessage` (the worker runs the first copy), so a lost one costs time only.
+ * also on the content script's port to the worker (the worker runs the first copy), so a lost one
+ * costs time only.
  */
 import { type LaneOffer, laneWantedSchema } from '../shared/tab-lane';
 

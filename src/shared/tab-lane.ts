@@ -14,8 +14,8 @@
  * lane is one such pair. A port handed to a worker that stopped is gone with it: the sidebar then
  * asks its page for a new one (`threadlineLaneWanted`), and the content script offers again.
  *
- * The lane only speeds things up. The content script sends each lane message by `runtime.sendMessage`
- * too, with its running count `seq` (per document). The worker runs the first copy to arrive and
+ * The lane only speeds things up. The content script sends each lane message on its port to the
+ * worker too (shared/content-port.ts), with its running count `seq` (per document). The worker runs the first copy to arrive and
  * drops every copy at or below the highest `seq` it ran: a duplicate, or a message a later one of
  * the same page overtook (a thread open whose close or next open came by the lane first: the user
  * had already left that thread). A lane message that is lost costs time, never the message.
