@@ -12,6 +12,7 @@ import {
   type LanePort,
   type LanePorts,
   type LaneType,
+  laneFamily,
   laneKeySchema,
   laneOpenSchema,
   newLaneKey,
@@ -90,7 +91,7 @@ export function createTabLanes(options: { session: KeyValueArea; logger: Logger 
   /** The highest `seq` run, per document and family (opens and closes share one count). */
   const seen = new Map<string, number>();
   const seenId = (type: LaneType, context: SenderContext): string =>
-    `${context.tabId}|${context.documentId ?? context.frameId}|${type === 'benchPing' ? 'bench' : 'thread'}`;
+    `${context.tabId}|${context.documentId ?? context.frameId}|${laneFamily(type)}`;
   /** Whether this `seq`, or a later one of its family, already ran (`id`: its `seenId`). */
   const ran = (id: string, seq: number): boolean => {
     const last = seen.get(id);
@@ -146,7 +147,8 @@ export function createTabLanes(options: { session: KeyValueArea; logger: Logger 
           logger.warn('lane.message.rejected', { reason: 'not a lane message' });
           return;
         }
-        // Fire and forget: the same request also came by message, whose sender awaits the answer.
+        // Fire and forget: the same request also came on the content script's port, whose sender
+        // awaits the answer.
         void dispatch(event.data, context);
       };
       logger.info('lane.opened', { tab: tabId });

@@ -48,4 +48,25 @@ describe('the content platform’s requests to the worker', () => {
       'composeDefaults',
     ]);
   });
+
+  it('does not send a lane message again once a later one of its family was sent', async () => {
+    const open = { type: 'threadOpened', account: 'me@corp.test', seq: 5 };
+    const close = { type: 'threadClosed', account: 'me@corp.test', seq: 6 };
+    void contentPlatform.sendMessage(open);
+    void contentPlatform.sendMessage(close);
+    // The port closed before the open's answer: the worker client sends it again. A new worker would
+    // run it over the close it never saw (answered by the worker before), so it is answered here.
+    expect(await contentPlatform.sendMessage(open)).toEqual({ ok: true });
+    // The close, unanswered too, goes again: nothing later was sent.
+    void contentPlatform.sendMessage(close);
+    // The benchmark's pings count on their own.
+    void contentPlatform.sendMessage({ type: 'benchPing', seq: 1 });
+    expect(runtime.posted.map((p) => (p as { message: unknown }).message)).toEqual([
+      open,
+      close,
+      close,
+      { type: 'benchPing', seq: 1 },
+    ]);
+    expect(runtime.sendMessage).not.toHaveBeenCalled();
+  });
 });

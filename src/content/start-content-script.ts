@@ -265,7 +265,7 @@ export async function startContentScript(
 
   // The tab lane, once the sidebar frame exists (tab-lane.ts); until then messages go the usual way.
   let lane: ContentLane | null = null;
-  /** Sends a hot-path message on the lane, and by message too: the worker runs whichever comes first. */
+  /** Sends a hot-path message on the lane, and on the port too: the worker runs whichever comes first. */
   const sendHot = (request: AnyRequest & { type: LaneType }): void => {
     lane?.post(request);
     void sendToWorker(platform, request);

@@ -73,8 +73,8 @@ export function createPortTransport(connect: () => ContentPortLike): (message: u
       } catch {
         // Chrome throws on a port that closed before its onDisconnect came. Whatever the cause, this
         // port is not used again: closed on our side (no onDisconnect follows), its requests failed.
-        // (A message Chrome cannot send at all would fail so too, on each port: only the two
-        // declared requests are sent here, plain data.)
+        // (A message Chrome cannot send at all would fail so too, on each port: only the requests
+        // declared in shared/content-port.ts are sent here, plain data.)
         try {
           opened.port.disconnect();
         } catch {

@@ -18,7 +18,8 @@
  * `hostStatus` pins the tab's account and issues its lane key, the same ones again for the same
  * document, and the worker runs a lane message once per `seq` (its other copy comes by the lane). So
  * a request whose port closed before its answer came (the worker stopped) is delivered again on a
- * new port, which wakes the worker as a message would. Writes keep `runtime.sendMessage`, whose
+ * new port, which wakes the worker as a message would; a lane message is not, once a later one of
+ * its family was sent (content/platform.ts). Writes keep `runtime.sendMessage`, whose
  * delivery Chrome either makes or refuses.
  *
  * Trust: the worker takes the port only from a Gmail content script (the sender Chrome names when

@@ -249,7 +249,7 @@ export const messages = declare({
         type: z.literal('threadOpened'),
         account: accountSchema,
         thread: threadFactsSchema,
-        /** The content script's count: the same open may come by the tab lane and by message (tab-lane.ts). */
+        /** The content script's count: the same open comes by the tab lane and on its port (tab-lane.ts). */
         seq: z.optional(laneSeqSchema),
       }),
     ),

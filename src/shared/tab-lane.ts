@@ -15,10 +15,13 @@
  * asks its page for a new one (`threadlineLaneWanted`), and the content script offers again.
  *
  * The lane only speeds things up. The content script sends each lane message on its port to the
- * worker too (shared/content-port.ts), with its running count `seq` (per document). The worker runs the first copy to arrive and
- * drops every copy at or below the highest `seq` it ran: a duplicate, or a message a later one of
- * the same page overtook (a thread open whose close or next open came by the lane first: the user
- * had already left that thread). A lane message that is lost costs time, never the message.
+ * worker too (shared/content-port.ts), with its running count `seq` (per document). The worker runs
+ * the first copy to arrive and drops every copy at or below the highest `seq` it ran: a duplicate,
+ * or a message a later one of the same page overtook (a thread open whose close or next open came
+ * by the lane first: the user had already left that thread). A lane message that is lost costs
+ * time, never the message. That record dies with the worker, so the content script never sends a
+ * message again (its port closed before the answer) once a later one of its family was sent
+ * (content/platform.ts): a new worker would run it over the later one.
  *
  * Trust: the worker hands one random key per Gmail document to its content script (in the answer to
  * `hostStatus`) and to that tab's sidebar (over the sidebar port, with the id of that connection).
@@ -70,6 +73,8 @@ export const LANE_TYPES = ['threadOpened', 'threadClosed', 'benchPing'] as const
 export type LaneType = (typeof LANE_TYPES)[number];
 export const isLaneType = (type: unknown): type is LaneType =>
   typeof type === 'string' && (LANE_TYPES as readonly string[]).includes(type);
+/** Lane messages that share one `seq` count: a thread's opens and closes, and the benchmark's pings. */
+export const laneFamily = (type: LaneType): 'thread' | 'bench' => (type === 'benchPing' ? 'bench' : 'thread');
 
 /** A new random key (128 bits, hex). */
 export function newLaneKey(): string {

@@ -6,8 +6,8 @@
  * (Chrome restarting a stopped worker, or a port closing before its answer: `UndeliveredError`, used
  * only for requests that may be delivered twice); a request nobody answers in time
  * fails with `timeout`. `send` is the context's runtime.sendMessage (for the content script's
- * page-load reads, its port: content/worker-port.ts), passed in so this module stays free of
- * browser APIs.
+ * page-load reads and lane messages, its port: content/worker-port.ts), passed in so this module
+ * stays free of browser APIs.
  */
 import {
   type RequestOf,
