@@ -12,7 +12,9 @@
  * closing of that message channel landed on the browser's one free core just as the card was on
  * its way: 200 warm opens beside their floors, three rounds each way, one core busy, card p95
  * 19.4 / 17.7 / 21.1 ms by message against 16.5 / 16.1 / 17.9 ms on the port, and the messaging
- * floor p95 4.7 / 4.3 / 5.9 against 3.6 / 2.7 / 3.1 ms (quiet: no difference beyond the noise).
+ * floor p95 4.7 / 4.3 / 5.9 against 3.6 / 2.7 / 3.1 ms (quiet: no difference beyond the noise;
+ * bench/profile-open at 300 people). `npm run bench`, at 100,000 people, did not show it beyond the
+ * spread between its runs (run 7 in bench/results/latest.json).
  *
  * Only these go this way, and each may be delivered twice: `rowBadges` reads the cache,
  * `hostStatus` pins the tab's account and issues its lane key, the same ones again for the same
