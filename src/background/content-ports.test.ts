@@ -28,6 +28,13 @@ function setup() {
   return { ...fake, sink, rejected: () => sink.lines.filter((l) => l.line.includes('rejected')) };
 }
 
+/** A Gmail content script's port, connected. */
+function contentPort(env: ReturnType<typeof setup>) {
+  const port = fakePort(CONTENT_PORT, gmailSender(7));
+  env.connect(port);
+  return port;
+}
+
 const badges = (account: string) => ({
   type: 'rowBadges',
   account,
@@ -37,8 +44,7 @@ const badges = (account: string) => ({
 describe('the content script’s port to the worker', () => {
   it('answers a Gmail content script’s hostStatus and rowBadges by their ids, on one port', async () => {
     const env = setup();
-    const port = fakePort(CONTENT_PORT, gmailSender(7));
-    env.connect(port);
+    const port = contentPort(env);
     port.deliver({ id: 1, message: { type: 'hostStatus', account: ME } });
     port.deliver({ id: 2, message: badges(ME) });
     await expect
@@ -66,8 +72,7 @@ describe('the content script’s port to the worker', () => {
 
   it('carries only what may be delivered twice: a write is answered as refused, and does not run', async () => {
     const env = setup();
-    const port = fakePort(CONTENT_PORT, gmailSender(7));
-    env.connect(port);
+    const port = contentPort(env);
     port.deliver({ id: 1, message: { type: 'hostStatus', account: ME } });
     await expect.poll(() => port.sent).toHaveLength(1);
     const sent = {
@@ -88,8 +93,7 @@ describe('the content script’s port to the worker', () => {
 
   it('carries a lane message’s copy: the first copy of its seq runs, a second is answered unrun', async () => {
     const env = setup();
-    const port = fakePort(CONTENT_PORT, gmailSender(7));
-    env.connect(port);
+    const port = contentPort(env);
     const thread = { threadId: 't-1', subject: 'Hi', participants: [], messageIds: [] };
     port.deliver({ id: 1, message: { type: 'threadOpened', account: ME, thread, seq: 1 } });
     await expect.poll(() => port.sent).toEqual([{ id: 1, answer: { ok: true } }]);
@@ -104,8 +108,7 @@ describe('the content script’s port to the worker', () => {
 
   it('runs each request through the router: strict shape, and the tab’s account', async () => {
     const env = setup();
-    const port = fakePort(CONTENT_PORT, gmailSender(7));
-    env.connect(port);
+    const port = contentPort(env);
     port.deliver({ id: 1, message: { type: 'hostStatus', account: ME } });
     await expect.poll(() => port.sent).toHaveLength(1);
     // A field its declaration lacks, and another account than the tab's first: both refused.

@@ -50,7 +50,7 @@ const OVERTAKEN = { ok: true } as const;
  * run an open the user has already left (its close, answered before the old worker stopped, is not
  * sent again). The later one carries the tab's state, and was itself sent again if unanswered.
  */
-export function newerLaneSends(): { overtaken(message: unknown): boolean } {
+function newerLaneSends(): { overtaken(message: unknown): boolean } {
   const latest = new Map<string, number>();
   return {
     overtaken(message) {

@@ -54,6 +54,13 @@ function setup(postToWorker?: (data: LaneOpen, ports: [MessagePort, MessagePort]
   return { lane, offer, opened, fromWorker, atWorker, asked: () => asked };
 }
 
+/** A thread open the content script posts on `page` reaches the worker on the newest lane's page port. */
+async function reachesWorker(env: ReturnType<typeof setup>, page: MessagePort, seq: number): Promise<void> {
+  const got = env.atWorker();
+  page.postMessage({ type: 'threadOpened', seq });
+  await expect.poll(() => got).toEqual([{ type: 'threadOpened', seq }]);
+}
+
 /** Resolves when `port`'s other end has been closed (Node fires `close` on both ends of a channel). */
 const closed = (port: MessagePort) =>
   new Promise<void>((resolve) => port.addEventListener('close', () => resolve(), { once: true }));
@@ -68,9 +75,7 @@ describe('sidebar tab lane', () => {
       { type: 'threadlineLaneOpen', key: KEY, connection: CONN },
     ]);
     // The content script's messages reach the worker on the port it offered, not through the sidebar.
-    const got = env.atWorker();
-    page.postMessage({ type: 'threadOpened', seq: 1 });
-    await expect.poll(() => got).toEqual([{ type: 'threadOpened', seq: 1 }]);
+    await reachesWorker(env, page, 1);
     env.opened[0]?.sidebar.postMessage({ type: 'benchPong', seq: 4 });
     await expect.poll(() => env.fromWorker).toEqual([{ type: 'benchPong', seq: 4 }]);
     // The page offered its port when the frame loaded: nothing more was asked of it.
@@ -83,9 +88,7 @@ describe('sidebar tab lane', () => {
     expect(env.opened).toEqual([]);
     expect(env.asked()).toBe(0); // the frame's load brings the first offer unasked
     const page = env.offer();
-    const got = env.atWorker();
-    page.postMessage({ type: 'threadOpened', seq: 1 });
-    await expect.poll(() => got).toEqual([{ type: 'threadOpened', seq: 1 }]);
+    await reachesWorker(env, page, 1);
   });
 
   it('asks its page for a port when page scripts crowded the page’s own offer out before the key came', async () => {
@@ -98,9 +101,7 @@ describe('sidebar tab lane', () => {
     expect(env.opened).toEqual([]);
     expect(env.asked()).toBe(1);
     const again = env.offer();
-    const got = env.atWorker();
-    again.postMessage({ type: 'threadOpened', seq: 1 });
-    await expect.poll(() => got).toEqual([{ type: 'threadOpened', seq: 1 }]);
+    await reachesWorker(env, again, 1);
   });
 
   it('leaves the lane it replaces to the worker: what the worker sent on it before still arrives', async () => {
@@ -156,9 +157,7 @@ describe('sidebar tab lane', () => {
     expect(env.opened).toHaveLength(1);
     const page = env.offer(); // the content script answers the request
     expect(env.opened.map((o) => o.data.connection)).toEqual([CONN, '2'.repeat(16)]);
-    const got = env.atWorker();
-    page.postMessage({ type: 'threadOpened', seq: 2 });
-    await expect.poll(() => got).toEqual([{ type: 'threadOpened', seq: 2 }]);
+    await reachesWorker(env, page, 2);
   });
 
   it('refuses an offer held before the key when the key that comes is another (a new Gmail document offers again)', async () => {
@@ -170,9 +169,7 @@ describe('sidebar tab lane', () => {
     await oldClosed;
     expect(env.opened).toEqual([]);
     const fresh = env.offer({ key: 'c'.repeat(32) });
-    const got = env.atWorker();
-    fresh.postMessage({ type: 'threadOpened', seq: 1 });
-    await expect.poll(() => got).toEqual([{ type: 'threadOpened', seq: 1 }]);
+    await reachesWorker(env, fresh, 1);
   });
 
   it('keeps the lane it opened when a page script offers another port (wrong key, or before the key)', async () => {
@@ -213,9 +210,7 @@ describe('sidebar tab lane', () => {
     env.lane.setKey(KEY, '2'.repeat(16));
     expect(env.asked()).toBe(2);
     const page = env.offer();
-    const got = env.atWorker();
-    page.postMessage({ type: 'threadOpened', seq: 2 });
-    await expect.poll(() => got).toEqual([{ type: 'threadOpened', seq: 2 }]);
+    await reachesWorker(env, page, 2);
   });
 
   it('does not ask again for a lane of a connection that already ended', async () => {
