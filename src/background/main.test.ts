@@ -13,6 +13,7 @@ import { recordRowKey, ThreadlineDb } from '../db/threadline-db';
 import { createLogger } from '../shared/logger';
 import type { ThreadFacts } from '../shared/protocol';
 import { SIDEBAR_PORT } from '../shared/sidebar-port';
+import { AFTER_OPEN_EVERY_MS } from './handlers/thread-handlers';
 import { main } from './main';
 
 const thread: ThreadFacts = {
@@ -92,6 +93,27 @@ describe('worker message handling', () => {
     expect(await db.accounts.get('me@corp.test')).toBeUndefined();
     held[0]?.();
     await expect.poll(() => db.accounts.get('me@corp.test')).toMatchObject({ account: 'me@corp.test' });
+  });
+
+  it('hands an account’s note and sync check over for at most one open in AFTER_OPEN_EVERY_MS', async () => {
+    const fake = createFakePlatform();
+    let now = 1_000_000;
+    const handed: number[] = [];
+    main(fake.platform, createLogger('worker', recordingSink()), {
+      db: new ThreadlineDb(`test-${Math.random()}`),
+      policyGraceMs: 5,
+      nowMs: () => now,
+      afterOpen: () => void handed.push(now),
+    });
+    const open = (account: string, tabId: number) => fake.send({ ...opened, account }, gmailSender(tabId));
+    expect(await open('me@corp.test', 7)).toEqual({ ok: true });
+    now += AFTER_OPEN_EVERY_MS - 1;
+    expect(await open('me@corp.test', 7)).toEqual({ ok: true });
+    // Another account has its own minute.
+    expect(await open('you@corp.test', 8)).toEqual({ ok: true });
+    now += 1;
+    expect(await open('me@corp.test', 7)).toEqual({ ok: true });
+    expect(handed).toEqual([1_000_000, 1_000_000 + AFTER_OPEN_EVERY_MS - 1, 1_000_000 + AFTER_OPEN_EVERY_MS]);
   });
 
   it('tells the sidebar in the view’s status when the saved CRM has no leads (HubSpot), and only then', async () => {

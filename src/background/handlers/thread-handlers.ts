@@ -21,6 +21,15 @@ type ThreadHandlers = Pick<
  */
 export const AFTER_OPEN_DELAY_MS = 50;
 
+/**
+ * An account's note and sync check run for at most one thread open in this long. Each reads storage
+ * and the cache (four trips to the browser's storage, about a millisecond of the worker's time), and
+ * their answers change on a scale of minutes: the note is written once an hour, the cache is stale
+ * after SYNC_PERIOD_MINUTES (alarms.ts), whose alarm syncs it anyway. A new worker checks at its
+ * first open.
+ */
+export const AFTER_OPEN_EVERY_MS = 60_000;
+
 /** Runs a thread open's account note and sync check later (tests hold it and let it go). */
 export type AfterOpen = (run: () => void) => void;
 
@@ -31,6 +40,15 @@ export function createThreadHandlers(
   afterOpen: AfterOpen = afterOpenDelay,
 ): ThreadHandlers {
   const { policy, views, logger } = ctx;
+  /** When each account's note and sync check were last handed to `afterOpen`, in this worker. */
+  const checkedAt = new Map<string, number>();
+  const checkDue = (account: string): boolean => {
+    const last = checkedAt.get(account);
+    const now = ctx.nowMs();
+    if (last !== undefined && now >= last && now - last < AFTER_OPEN_EVERY_MS) return false;
+    checkedAt.set(account, now);
+    return true;
+  };
   return {
     hostStatus: async (request, context) => {
       const { settings } = await policy.current();
@@ -60,12 +78,14 @@ export function createThreadHandlers(
           return queued > 0 ? ctx.changed(account) : undefined;
         })
         .catch(logFailure(logger.error, 'autolog.failed'));
-      afterOpen(() => {
-        void ctx.jobs
-          .noteAccount(account)
-          .then(() => ctx.jobs.maybeSync(account))
-          .catch(logFailure(logger.error, 'sync.failed'));
-      });
+      if (checkDue(account)) {
+        afterOpen(() => {
+          void ctx.jobs
+            .noteAccount(account)
+            .then(() => ctx.jobs.maybeSync(account))
+            .catch(logFailure(logger.error, 'sync.failed'));
+        });
+      }
       return { ok: true };
     },
     threadClosed: async (request, context) => {
