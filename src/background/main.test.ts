@@ -13,7 +13,6 @@ import { recordRowKey, ThreadlineDb } from '../db/threadline-db';
 import { createLogger } from '../shared/logger';
 import type { ThreadFacts } from '../shared/protocol';
 import { SIDEBAR_PORT } from '../shared/sidebar-port';
-import { AFTER_OPEN_EVERY_MS } from './handlers/thread-handlers';
 import { main } from './main';
 
 const thread: ThreadFacts = {
@@ -64,56 +63,6 @@ describe('worker message handling', () => {
         n: expect.any(Number), // the connection's count (sidebar-hub.ts)
       },
     ]);
-  });
-
-  it('starts a thread open’s account note and sync check only once its view went out', async () => {
-    const fake = createFakePlatform();
-    const db = new ThreadlineDb(`test-${Math.random()}`);
-    const port = fakePort(SIDEBAR_PORT, sidebarSender(7));
-    const held: (() => void)[] = [];
-    let viewsWhenHeld = -1;
-    const sink = recordingSink();
-    main(fake.platform, createLogger('worker', sink), {
-      db,
-      policyGraceMs: 5,
-      afterOpen: (run) => {
-        viewsWhenHeld = threadStates(port).length;
-        held.push(run);
-      },
-    });
-    fake.connect(port);
-    expect(await fake.send(opened, gmailSender(7))).toEqual({ ok: true });
-    // Handed over once, after the view was sent: none of it ran beside the sidebar's render.
-    expect(held).toHaveLength(1);
-    expect(viewsWhenHeld).toBe(1);
-    // The auto-log pass does not wait (it reads bodies only an open thread has): it ends while the
-    // note and sync check are still held.
-    await expect.poll(() => sink.lines.some((l) => l.line.includes('autolog.done'))).toBe(true);
-    expect(held).toHaveLength(1);
-    expect(await db.accounts.get('me@corp.test')).toBeUndefined();
-    held[0]?.();
-    await expect.poll(() => db.accounts.get('me@corp.test')).toMatchObject({ account: 'me@corp.test' });
-  });
-
-  it('hands an account’s note and sync check over for at most one open in AFTER_OPEN_EVERY_MS', async () => {
-    const fake = createFakePlatform();
-    let now = 1_000_000;
-    const handed: number[] = [];
-    main(fake.platform, createLogger('worker', recordingSink()), {
-      db: new ThreadlineDb(`test-${Math.random()}`),
-      policyGraceMs: 5,
-      nowMs: () => now,
-      afterOpen: () => void handed.push(now),
-    });
-    const open = (account: string, tabId: number) => fake.send({ ...opened, account }, gmailSender(tabId));
-    expect(await open('me@corp.test', 7)).toEqual({ ok: true });
-    now += AFTER_OPEN_EVERY_MS - 1;
-    expect(await open('me@corp.test', 7)).toEqual({ ok: true });
-    // Another account has its own minute.
-    expect(await open('you@corp.test', 8)).toEqual({ ok: true });
-    now += 1;
-    expect(await open('me@corp.test', 7)).toEqual({ ok: true });
-    expect(handed).toEqual([1_000_000, 1_000_000 + AFTER_OPEN_EVERY_MS - 1, 1_000_000 + AFTER_OPEN_EVERY_MS]);
   });
 
   it('tells the sidebar in the view’s status when the saved CRM has no leads (HubSpot), and only then', async () => {
