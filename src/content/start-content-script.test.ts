@@ -3,7 +3,7 @@ import { describe, expect, it, vi } from 'vitest';
 import type { ThreadFacts } from '../shared/protocol';
 import type { GmailHost, SidebarMount, ThreadRow } from './gmail-host/gmail-host';
 import type { ContentPlatform } from './platform';
-import { sendToWorker, startContentScript } from './start-content-script';
+import { CLOSE_GRACE_MS, sendToWorker, startContentScript } from './start-content-script';
 
 const thread: ThreadFacts = { threadId: 't', subject: 's', participants: [], messageIds: [] };
 const pageUrl = 'https://mail.google.com/mail/u/0/#inbox';
@@ -105,6 +105,36 @@ describe('content script', () => {
         { type: 'threadClosed', account: 'me@corp.test', threadId: 't', seq: 2 },
       ]),
     );
+  });
+
+  it('reports a closed thread after CLOSE_GRACE_MS, and not at all when another thread opens meanwhile', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      const gmail = fakeHost();
+      const { platform, sent } = fakeContentPlatform();
+      await startContentScript(platform, async () => gmail.host, { pageUrl });
+      const next = { ...thread, threadId: 'u' };
+      gmail.open(thread);
+      // From one thread to the next: Gmail closes the first before the second's facts are read.
+      gmail.close('t');
+      await vi.advanceTimersByTimeAsync(CLOSE_GRACE_MS - 1);
+      gmail.open(next);
+      await vi.advanceTimersByTimeAsync(CLOSE_GRACE_MS * 2);
+      expect(sent.slice(1)).toEqual([
+        { type: 'threadOpened', account: 'me@corp.test', thread, seq: 1 },
+        { type: 'threadOpened', account: 'me@corp.test', thread: next, seq: 2 },
+      ]);
+      // Back to the inbox: the close goes once the grace is over, numbered after the open before it.
+      gmail.close('u');
+      await vi.advanceTimersByTimeAsync(CLOSE_GRACE_MS - 1);
+      expect(sent).toHaveLength(3);
+      await vi.advanceTimersByTimeAsync(1);
+      expect(sent.slice(3)).toEqual([
+        { type: 'threadClosed', account: 'me@corp.test', threadId: 'u', seq: 3 },
+      ]);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('offers each sidebar document the tab lane with its key, and sends thread opens on it too', async () => {

@@ -67,6 +67,15 @@ const HOST_STATUS_RETRY_MS = [
 ];
 
 /**
+ * A closed thread is reported this long after Gmail closed it, and not at all if another thread opens
+ * meanwhile. Moving from one thread to the next closes the first before the second's facts are read
+ * (the Gmail double does both in one task; InboxSDK's order is not documented, so either order is
+ * handled): without the wait, the sidebar would show "No conversation open" between the two, and
+ * the worker and the sidebar would build and render a view that is replaced at once.
+ */
+export const CLOSE_GRACE_MS = 200;
+
+/**
  * The longest the sidebar's set-up waits for the badges of the rows sent before it: a worker slow to
  * answer them (starting, its database busy) does not hold the sidebar back for long.
  */
@@ -225,6 +234,8 @@ export interface StartOptions {
   onSidebarMounted?: () => void;
   /** Waits before asking `hostStatus` again when the worker did not answer (tests shorten them). */
   hostStatusRetryMs?: readonly number[];
+  /** How long a closed thread waits for another to open before it is reported (CLOSE_GRACE_MS). */
+  closeGraceMs?: number;
   /** The longest the sidebar's set-up waits for the first rows' badges (tests shorten it). */
   sidebarAfterBadgesMaxMs?: number;
 }
@@ -271,14 +282,24 @@ export async function startContentScript(
     void sendToWorker(platform, request);
   };
   let seq = 0;
+  /** A close waiting out CLOSE_GRACE_MS; a thread opened meanwhile drops it (the open replaces it). */
+  let closing: ReturnType<typeof setTimeout> | undefined;
+  const closeGraceMs = options.closeGraceMs ?? CLOSE_GRACE_MS;
   // Every listener now, before any await: Gmail may already show a thread, rows or a compose window.
   gmail.onThreadOpened((thread) => {
+    clearTimeout(closing);
+    closing = undefined;
     const request = { type: 'threadOpened', account: gmail.account, thread, seq: ++seq } as const;
     void enabled.then((on) => on && sendHot(request));
   });
   gmail.onThreadClosed((threadId) => {
-    const request = { type: 'threadClosed', account: gmail.account, threadId, seq: ++seq } as const;
-    void enabled.then((on) => on && sendHot(request));
+    clearTimeout(closing);
+    closing = setTimeout(() => {
+      closing = undefined;
+      // Numbered when sent, so it follows any open sent before it.
+      const request = { type: 'threadClosed', account: gmail.account, threadId, seq: ++seq } as const;
+      void enabled.then((on) => on && sendHot(request));
+    }, closeGraceMs);
   });
   if (import.meta.env.MODE === 'e2e') {
     // The benchmark's messaging floor, the way a thread open goes; dropped from the production build.

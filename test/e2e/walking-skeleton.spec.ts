@@ -59,6 +59,39 @@ test('another thread updates the same iframe without reloading it', async ({ con
   await expect(page.locator('iframe[data-threadline="sidebar"]')).toHaveCount(1);
 });
 
+test('moving straight from one thread to the next never shows "No conversation open" between them', async ({
+  context,
+  extensionId,
+}) => {
+  await routeGmail(context);
+  const page = await context.newPage();
+  await page.goto(GMAIL_URL);
+  const frame = await sidebarFrame(page, extensionId);
+  await page.getByRole('link', { name: pricing?.subject ?? '' }).click();
+  await expect(frame.getByTestId('thread')).toHaveAttribute('data-thread-id', pricing?.threadId ?? '');
+  await frame.evaluate(() => {
+    const seen = { empty: 0 };
+    (window as unknown as { __seen: typeof seen }).__seen = seen;
+    new MutationObserver(() => {
+      if (document.querySelector('[data-testid="empty-state"]')) seen.empty += 1;
+    }).observe(document.body, { subtree: true, childList: true, attributes: true });
+  });
+  // Gmail's "Newer" / "Older": the URL goes from one thread to the other, with no inbox between.
+  await page.evaluate((id) => {
+    location.hash = `#inbox/${id}`;
+  }, intro?.threadId ?? '');
+  await expect(frame.getByTestId('thread')).toHaveAttribute('data-thread-id', intro?.threadId ?? '');
+  await expect(frame.getByTestId('participant')).toHaveCount(3);
+  expect(await frame.evaluate(() => (window as unknown as { __seen: { empty: number } }).__seen.empty)).toBe(
+    0,
+  );
+  // Back to the inbox, the sidebar does say so.
+  await page.evaluate(() => {
+    location.hash = '#inbox';
+  });
+  await expect(frame.getByTestId('empty-state')).toBeVisible();
+});
+
 test('the sidebar still updates after Chrome stops the worker between two opens', async ({
   context,
   extensionId,
