@@ -137,6 +137,37 @@ describe('content script', () => {
     }
   });
 
+  it('sends no close for a thread Gmail closed after opening the next, and a held close when the page goes', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      const gmail = fakeHost();
+      const { platform, sent } = fakeContentPlatform();
+      await startContentScript(platform, async () => gmail.host, { pageUrl });
+      const next = { ...thread, threadId: 'u' };
+      gmail.open(thread);
+      // The other order: the next thread opens before the first one's close.
+      gmail.open(next);
+      gmail.close('t');
+      await vi.advanceTimersByTimeAsync(CLOSE_GRACE_MS * 2);
+      expect(sent.slice(1).map((m) => (m as { type: string }).type)).toEqual([
+        'threadOpened',
+        'threadOpened',
+      ]);
+      // Back to the inbox, then the page goes (a reload) before the grace is over: the close goes now.
+      gmail.close('u');
+      window.dispatchEvent(new Event('pagehide'));
+      await vi.advanceTimersByTimeAsync(0);
+      expect(sent.slice(3)).toEqual([
+        { type: 'threadClosed', account: 'me@corp.test', threadId: 'u', seq: 3 },
+      ]);
+      // Sent once: its timer is gone.
+      await vi.advanceTimersByTimeAsync(CLOSE_GRACE_MS * 2);
+      expect(sent).toHaveLength(4);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it('offers each sidebar document the tab lane with its key, and sends thread opens on it too', async () => {
     const gmail = fakeHost();
     const { platform, sent } = fakeContentPlatform();

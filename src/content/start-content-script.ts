@@ -69,9 +69,11 @@ const HOST_STATUS_RETRY_MS = [
 /**
  * A closed thread is reported this long after Gmail closed it, and not at all if another thread opens
  * meanwhile. Moving from one thread to the next closes the first before the second's facts are read
- * (the Gmail double does both in one task; InboxSDK's order is not documented, so either order is
- * handled): without the wait, the sidebar would show "No conversation open" between the two, and
- * the worker and the sidebar would build and render a view that is replaced at once.
+ * (the Gmail double does both in one task): without the wait, the sidebar would show "No
+ * conversation open" between the two, and the worker and the sidebar would build and render a view
+ * that is replaced at once. InboxSDK's order is not documented: a close that comes after the next
+ * thread's open is not sent at all. A next thread whose facts take longer than this to read still
+ * shows the empty state between the two.
  */
 export const CLOSE_GRACE_MS = 200;
 
@@ -234,8 +236,6 @@ export interface StartOptions {
   onSidebarMounted?: () => void;
   /** Waits before asking `hostStatus` again when the worker did not answer (tests shorten them). */
   hostStatusRetryMs?: readonly number[];
-  /** How long a closed thread waits for another to open before it is reported (CLOSE_GRACE_MS). */
-  closeGraceMs?: number;
   /** The longest the sidebar's set-up waits for the first rows' badges (tests shorten it). */
   sidebarAfterBadgesMaxMs?: number;
 }
@@ -282,24 +282,35 @@ export async function startContentScript(
     void sendToWorker(platform, request);
   };
   let seq = 0;
-  /** A close waiting out CLOSE_GRACE_MS; a thread opened meanwhile drops it (the open replaces it). */
-  let closing: ReturnType<typeof setTimeout> | undefined;
-  const closeGraceMs = options.closeGraceMs ?? CLOSE_GRACE_MS;
+  /** The thread last reported open: the close of another one (Gmail opened the next first) is moot. */
+  let shown: string | null = null;
+  /** A close waiting out CLOSE_GRACE_MS; a thread opened meanwhile replaces it, unsent. */
+  let closing: { timer: ReturnType<typeof setTimeout>; threadId: string } | null = null;
+  const sendClose = (threadId: string): void => {
+    if (closing) clearTimeout(closing.timer);
+    closing = null;
+    shown = null;
+    // Numbered when sent, so it follows any open sent before it.
+    const request = { type: 'threadClosed', account: gmail.account, threadId, seq: ++seq } as const;
+    void enabled.then((on) => on && sendHot(request));
+  };
   // Every listener now, before any await: Gmail may already show a thread, rows or a compose window.
   gmail.onThreadOpened((thread) => {
-    clearTimeout(closing);
-    closing = undefined;
+    if (closing) clearTimeout(closing.timer);
+    closing = null;
+    shown = thread.threadId;
     const request = { type: 'threadOpened', account: gmail.account, thread, seq: ++seq } as const;
     void enabled.then((on) => on && sendHot(request));
   });
   gmail.onThreadClosed((threadId) => {
-    clearTimeout(closing);
-    closing = setTimeout(() => {
-      closing = undefined;
-      // Numbered when sent, so it follows any open sent before it.
-      const request = { type: 'threadClosed', account: gmail.account, threadId, seq: ++seq } as const;
-      void enabled.then((on) => on && sendHot(request));
-    }, closeGraceMs);
+    if (threadId !== shown) return;
+    if (closing) clearTimeout(closing.timer);
+    closing = { timer: setTimeout(() => sendClose(threadId), CLOSE_GRACE_MS), threadId };
+  });
+  // A page going away (a reload, Gmail left) sends the close it holds at once: the tab's next page
+  // must not find the thread still open in the worker.
+  window.addEventListener('pagehide', () => {
+    if (closing) sendClose(closing.threadId);
   });
   if (import.meta.env.MODE === 'e2e') {
     // The benchmark's messaging floor, the way a thread open goes; dropped from the production build.

@@ -92,6 +92,29 @@ test('moving straight from one thread to the next never shows "No conversation o
   await expect(frame.getByTestId('empty-state')).toBeVisible();
 });
 
+test('a page reloaded right after leaving a thread does not show that thread again', async ({
+  context,
+  extensionId,
+}) => {
+  await routeGmail(context);
+  const page = await context.newPage();
+  await page.goto(GMAIL_URL);
+  let frame = await sidebarFrame(page, extensionId);
+  await page.getByRole('link', { name: pricing?.subject ?? '' }).click();
+  await expect(frame.getByTestId('thread')).toHaveAttribute('data-thread-id', pricing?.threadId ?? '');
+  // Back to the inbox (Gmail closes the thread when its hashchange runs), then reloaded well inside
+  // the close's grace (start-content-script.ts).
+  const reloaded = page.waitForEvent('load');
+  await page.evaluate(() => {
+    window.addEventListener('hashchange', () => setTimeout(() => location.reload(), 10), { once: true });
+    location.hash = '#inbox';
+  });
+  await reloaded;
+  frame = await sidebarFrame(page, extensionId);
+  await expect(frame.getByTestId('empty-state')).toBeVisible();
+  await expect(frame.getByTestId('thread')).toHaveCount(0);
+});
+
 test('the sidebar still updates after Chrome stops the worker between two opens', async ({
   context,
   extensionId,
