@@ -8,22 +8,13 @@ import {
   TEST_ID,
   TEST_ORIGIN,
 } from '../../test/unit/fake-platform';
+import { opened, thread, threadStates } from '../../test/unit/worker-open';
 import { personRow } from '../db/record-rows';
 import { recordRowKey, ThreadlineDb } from '../db/threadline-db';
 import { createLogger } from '../shared/logger';
-import type { ThreadFacts } from '../shared/protocol';
 import { SIDEBAR_PORT } from '../shared/sidebar-port';
 import { main } from './main';
 
-const thread: ThreadFacts = {
-  threadId: 't-1',
-  subject: 'Hello',
-  participants: [{ name: 'Alice', address: 'alice@acme.test' }],
-  messageIds: ['<m1@acme.test>'],
-};
-const opened = { type: 'threadOpened', account: 'me@corp.test', thread };
-const threadStates = (port: { sent: unknown[] }) =>
-  port.sent.filter((m) => (m as { type: string }).type === 'view');
 const summary = { threadId: 't-1', subject: 'Hello', participants: thread.participants, messageCount: 1 };
 
 function setup() {

@@ -6,21 +6,12 @@ import {
   recordingSink,
   sidebarSender,
 } from '../../../test/unit/fake-platform';
+import { opened, threadStates } from '../../../test/unit/worker-open';
 import { ThreadlineDb } from '../../db/threadline-db';
 import { createLogger } from '../../shared/logger';
 import { SIDEBAR_PORT } from '../../shared/sidebar-port';
 import { main } from '../main';
 import { AFTER_OPEN_DELAY_MS, AFTER_OPEN_EVERY_MS, afterOpenDelay } from './thread-handlers';
-
-const thread = {
-  threadId: 't-1',
-  subject: 'Hello',
-  participants: [{ name: 'Alice', address: 'alice@acme.test' }],
-  messageIds: ['<m1@acme.test>'],
-};
-const opened = { type: 'threadOpened', account: 'me@corp.test', thread };
-const threadStates = (port: { sent: unknown[] }) =>
-  port.sent.filter((m) => (m as { type: string }).type === 'view');
 
 // What a thread open hands to `afterOpen`, through the whole worker.
 describe('a thread open’s later work', () => {
