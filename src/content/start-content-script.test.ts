@@ -107,13 +107,27 @@ describe('content script', () => {
     );
   });
 
-  it('reports a closed thread after CLOSE_GRACE_MS, and not at all when another thread opens meanwhile', async () => {
+  /** The content script started on a host, with a second thread `next`; its timers in the test's hands. */
+  async function withHeldTimers(
+    run: (started: {
+      gmail: ReturnType<typeof fakeHost>;
+      sent: unknown[];
+      next: ThreadFacts;
+    }) => Promise<void>,
+  ): Promise<void> {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
     try {
       const gmail = fakeHost();
       const { platform, sent } = fakeContentPlatform();
       await startContentScript(platform, async () => gmail.host, { pageUrl });
-      const next = { ...thread, threadId: 'u' };
+      await run({ gmail, sent, next: { ...thread, threadId: 'u' } });
+    } finally {
+      vi.useRealTimers();
+    }
+  }
+
+  it('reports a closed thread after CLOSE_GRACE_MS, and not at all when another thread opens meanwhile', () =>
+    withHeldTimers(async ({ gmail, sent, next }) => {
       gmail.open(thread);
       // From one thread to the next: Gmail closes the first before the second's facts are read.
       gmail.close('t');
@@ -132,18 +146,10 @@ describe('content script', () => {
       expect(sent.slice(3)).toEqual([
         { type: 'threadClosed', account: 'me@corp.test', threadId: 'u', seq: 3 },
       ]);
-    } finally {
-      vi.useRealTimers();
-    }
-  });
+    }));
 
-  it('sends no close for a thread Gmail closed after opening the next, and a held close when the page goes', async () => {
-    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
-    try {
-      const gmail = fakeHost();
-      const { platform, sent } = fakeContentPlatform();
-      await startContentScript(platform, async () => gmail.host, { pageUrl });
-      const next = { ...thread, threadId: 'u' };
+  it('sends no close for a thread Gmail closed after opening the next, and closes at once when the page goes', () =>
+    withHeldTimers(async ({ gmail, sent, next }) => {
       gmail.open(thread);
       // The other order: the next thread opens before the first one's close.
       gmail.open(next);
@@ -163,10 +169,19 @@ describe('content script', () => {
       // Sent once: its timer is gone.
       await vi.advanceTimersByTimeAsync(CLOSE_GRACE_MS * 2);
       expect(sent).toHaveLength(4);
-    } finally {
-      vi.useRealTimers();
-    }
-  });
+      // A page that goes with a thread still shown closes it too, unless kept for a return.
+      gmail.open(next);
+      const hidden = (persisted: boolean) =>
+        window.dispatchEvent(Object.assign(new Event('pagehide'), { persisted }));
+      hidden(true);
+      await vi.advanceTimersByTimeAsync(0);
+      expect(sent).toHaveLength(5);
+      hidden(false);
+      await vi.advanceTimersByTimeAsync(0);
+      expect(sent.slice(5)).toEqual([
+        { type: 'threadClosed', account: 'me@corp.test', threadId: 'u', seq: 5 },
+      ]);
+    }));
 
   it('offers each sidebar document the tab lane with its key, and sends thread opens on it too', async () => {
     const gmail = fakeHost();

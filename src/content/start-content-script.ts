@@ -72,8 +72,9 @@ const HOST_STATUS_RETRY_MS = [
  * (the Gmail double does both in one task): without the wait, the sidebar would show "No
  * conversation open" between the two, and the worker and the sidebar would build and render a view
  * that is replaced at once. InboxSDK's order is not documented: a close that comes after the next
- * thread's open is not sent at all. A next thread whose facts take longer than this to read still
- * shows the empty state between the two.
+ * thread's open is not sent at all (the host reports none for a view it already replaced, and a
+ * close of another thread than the one shown is dropped here). A next thread whose facts take
+ * longer than this to read still shows the empty state between the two.
  */
 export const CLOSE_GRACE_MS = 200;
 
@@ -307,10 +308,12 @@ export async function startContentScript(
     if (closing) clearTimeout(closing.timer);
     closing = { timer: setTimeout(() => sendClose(threadId), CLOSE_GRACE_MS), threadId };
   });
-  // A page going away (a reload, Gmail left) sends the close it holds at once: the tab's next page
-  // must not find the thread still open in the worker.
-  window.addEventListener('pagehide', () => {
-    if (closing) sendClose(closing.threadId);
+  // A page going away (a reload, Gmail left) closes its thread at once, held or still shown: the
+  // tab's next page must not find it open in the worker. Kept for a return (the back/forward cache),
+  // the page still shows its thread when it comes back, so only a held close goes then.
+  window.addEventListener('pagehide', (event) => {
+    const threadId = closing?.threadId ?? (event.persisted ? null : shown);
+    if (threadId !== null) sendClose(threadId);
   });
   if (import.meta.env.MODE === 'e2e') {
     // The benchmark's messaging floor, the way a thread open goes; dropped from the production build.

@@ -1,3 +1,5 @@
+import type { BrowserContext } from '@playwright/test';
+import { CLOSE_GRACE_MS } from '../../src/content/start-content-script';
 import { demoFixture } from '../gmail-double/fixture';
 import { expect, GMAIL_URL, routeGmail, sidebarFrame, stopServiceWorkers, test } from './fixtures';
 
@@ -59,16 +61,22 @@ test('another thread updates the same iframe without reloading it', async ({ con
   await expect(page.locator('iframe[data-threadline="sidebar"]')).toHaveCount(1);
 });
 
-test('moving straight from one thread to the next never shows "No conversation open" between them', async ({
-  context,
-  extensionId,
-}) => {
+/** Gmail's inbox, then the pricing thread opened from it and shown in the sidebar. */
+async function onPricing(context: BrowserContext, extensionId: string) {
   await routeGmail(context);
   const page = await context.newPage();
   await page.goto(GMAIL_URL);
   const frame = await sidebarFrame(page, extensionId);
   await page.getByRole('link', { name: pricing?.subject ?? '' }).click();
   await expect(frame.getByTestId('thread')).toHaveAttribute('data-thread-id', pricing?.threadId ?? '');
+  return { page, frame };
+}
+
+test('moving straight from one thread to the next never shows "No conversation open" between them', async ({
+  context,
+  extensionId,
+}) => {
+  const { page, frame } = await onPricing(context, extensionId);
   await frame.evaluate(() => {
     const seen = { empty: 0 };
     (window as unknown as { __seen: typeof seen }).__seen = seen;
@@ -96,21 +104,37 @@ test('a page reloaded right after leaving a thread does not show that thread aga
   context,
   extensionId,
 }) => {
-  await routeGmail(context);
-  const page = await context.newPage();
-  await page.goto(GMAIL_URL);
-  let frame = await sidebarFrame(page, extensionId);
-  await page.getByRole('link', { name: pricing?.subject ?? '' }).click();
-  await expect(frame.getByTestId('thread')).toHaveAttribute('data-thread-id', pricing?.threadId ?? '');
-  // Back to the inbox (Gmail closes the thread when its hashchange runs), then reloaded well inside
-  // the close's grace (start-content-script.ts).
+  const { page } = await onPricing(context, extensionId);
+  // Back to the inbox (Gmail closes the thread when its hashchange runs), then reloaded inside the
+  // close's grace (start-content-script.ts): the page's going, not the grace's end, sends the close.
   const reloaded = page.waitForEvent('load');
   await page.evaluate(() => {
-    window.addEventListener('hashchange', () => setTimeout(() => location.reload(), 10), { once: true });
+    const now = () => String(performance.timeOrigin + performance.now());
+    window.addEventListener('hashchange', () => {
+      sessionStorage.setItem('leftAt', now());
+      setTimeout(() => location.reload(), 10);
+    });
+    window.addEventListener('pagehide', () => sessionStorage.setItem('goneAt', now()));
     location.hash = '#inbox';
   });
   await reloaded;
-  frame = await sidebarFrame(page, extensionId);
+  const frame = await sidebarFrame(page, extensionId);
+  await expect(frame.getByTestId('empty-state')).toBeVisible();
+  await expect(frame.getByTestId('thread')).toHaveCount(0);
+  const gap = await page.evaluate(
+    () => Number(sessionStorage.getItem('goneAt')) - Number(sessionStorage.getItem('leftAt')),
+  );
+  expect(gap).toBeLessThan(CLOSE_GRACE_MS);
+});
+
+test('a page left while a thread is open does not show that thread on the tab’s next Gmail page', async ({
+  context,
+  extensionId,
+}) => {
+  const { page } = await onPricing(context, extensionId);
+  // Gmail's inbox loaded anew in the same tab (another account's URL, a bookmark): no thread closed.
+  await page.goto(GMAIL_URL);
+  const frame = await sidebarFrame(page, extensionId);
   await expect(frame.getByTestId('empty-state')).toBeVisible();
   await expect(frame.getByTestId('thread')).toHaveCount(0);
 });
@@ -119,12 +143,7 @@ test('the sidebar still updates after Chrome stops the worker between two opens'
   context,
   extensionId,
 }) => {
-  await routeGmail(context);
-  const page = await context.newPage();
-  await page.goto(GMAIL_URL);
-  const frame = await sidebarFrame(page, extensionId);
-  await page.getByRole('link', { name: pricing?.subject ?? '' }).click();
-  await expect(frame.getByTestId('thread')).toHaveAttribute('data-thread-id', pricing?.threadId ?? '');
+  const { page } = await onPricing(context, extensionId);
 
   const worker = context.serviceWorkers()[0];
   if (!worker) throw new Error('no service worker');

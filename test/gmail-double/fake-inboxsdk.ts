@@ -20,6 +20,8 @@
  *   fields read empty), then `sent` arrives with ids that resolve asynchronously, then `destroy`. The
  *   test can also play the reported disorders: `destroy` before `sent`, a `sent` with another
  *   thread's id (#788), a `sent` before `presending` (#805).
+ * - A thread view replaced by the next: the order of the old view's `destroy` and the new view's
+ *   handler is not documented (unconfirmed), so the test picks either.
  */
 import type { ContactNameOptional } from '@inboxsdk/core';
 import type {
@@ -301,8 +303,12 @@ export interface FakeGmail {
   panelRequests: PanelRequest[];
   /** Resolves with the next `addSidebarContentPanel` call this test has not looked at yet. */
   nextPanelRequest(): Promise<PanelRequest>;
-  /** Gmail shows a thread (the previous thread view, if any, is destroyed first). */
-  openThread(spec: FakeThreadSpec): FakeThreadView;
+  /**
+   * Gmail shows a thread. The previous thread view, if any, is destroyed first; with `previous:
+   * 'kept'` it stays until the test destroys it (InboxSDK documents no order between one view's
+   * `destroy` and the next view's handler: both are played).
+   */
+  openThread(spec: FakeThreadSpec, order?: { previous: 'destroyedFirst' | 'kept' }): FakeThreadView;
   /** The user goes back to the list: the open thread view is destroyed. */
   closeThread(): void;
   addRow(threadId: string, contacts: { name: string; emailAddress: string }[]): FakeThreadRow;
@@ -350,8 +356,8 @@ export function createFakeGmail(account = 'sam.seller@threadline-demo.test'): Fa
         await new Promise<void>((resolve) => panelWaiters.push(resolve));
       return panelRequests[index];
     },
-    openThread: (spec) => {
-      openView?.destroy();
+    openThread: (spec, order) => {
+      if (order?.previous !== 'kept') openView?.destroy();
       const view = new FakeThreadView(spec);
       openView = view;
       threads.add(view);

@@ -202,6 +202,31 @@ describe('InboxSDK adapter in Gmail’s real order of events', () => {
     await vi.waitFor(() => expect(composes).toEqual([null]));
   });
 
+  it('reports no close for a view Gmail destroys after the next view was reported open, and the close of the last', async () => {
+    const gmail = createFakeGmail(ACCOUNT);
+    sdk.gmail = gmail;
+    setPageUrl('https://mail.google.com/mail/u/0/#inbox');
+    const host = await createGmailHost();
+    if (!host) throw new Error('no host on a mail page');
+    const opened: string[] = [];
+    const closed: string[] = [];
+    host.onThreadOpened((thread) => opened.push(thread.threadId));
+    host.onThreadClosed((threadId) => closed.push(threadId));
+    const first = gmail.openThread(pricing);
+    await vi.waitFor(() => expect(opened).toEqual([pricing.threadId]));
+    // The next view's handler comes before the old view's destroy: another thread, then the same.
+    const second = gmail.openThread(intro, { previous: 'kept' });
+    await vi.waitFor(() => expect(opened).toEqual([pricing.threadId, intro.threadId]));
+    first.destroy();
+    gmail.openThread(intro, { previous: 'kept' });
+    await vi.waitFor(() => expect(opened).toHaveLength(3));
+    second.destroy();
+    expect(closed).toEqual([]);
+    // The view shown goes: that close is reported.
+    gmail.closeThread();
+    expect(closed).toEqual([intro.threadId]);
+  });
+
   it('registers every Gmail handler before the worker has answered', async () => {
     const worker = fakeWorker({ hostStatus: new Promise(() => undefined) });
     const { gmail } = start(worker);

@@ -149,6 +149,8 @@ export function adaptInboxSdk(sdk: SdkSurface): GmailHost {
   const liveRows = new Set<ThreadRow>();
   const liveComposes = new Set<ComposeHandle>();
   let current: OpenThread | null = null;
+  /** The view whose facts were last reported open: only its `destroy` reports a close. */
+  let reported: OpenThread | null = null;
 
   const readInto = async (entry: OpenThread): Promise<void> => {
     entry.generation += 1;
@@ -159,6 +161,7 @@ export function adaptInboxSdk(sdk: SdkSurface): GmailHost {
       // The user may have moved to another thread while the id or the messages were loading.
       if (entry.gone || current !== entry || generation !== entry.generation) return;
       entry.read = read;
+      reported = entry;
       for (const listener of opened) listener(read.facts);
     } catch (error) {
       logger.warn('thread.readFailed', { error: errorName(error) });
@@ -171,6 +174,10 @@ export function adaptInboxSdk(sdk: SdkSurface): GmailHost {
     view.on('destroy', () => {
       entry.gone = true;
       if (current === entry) current = null;
+      // A view destroyed after the next one was reported open (InboxSDK documents no order between
+      // the two, and the next may show the same thread) closes nothing: the open replaced it.
+      if (reported !== entry) return;
+      reported = null;
       const threadId = entry.read?.facts.threadId;
       if (threadId !== undefined) for (const listener of closed) listener(threadId);
     });
