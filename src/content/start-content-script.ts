@@ -6,6 +6,7 @@ import {
   type RequestType,
   type ResponseOf,
   readBodiesSchema,
+  type ThreadFacts,
 } from '../shared/protocol';
 import type { LaneType } from '../shared/tab-lane';
 import { createWorkerClient, type WorkerClient, WorkerRequestError } from '../shared/worker-client';
@@ -284,36 +285,41 @@ export async function startContentScript(
   };
   let seq = 0;
   /** The thread last reported open: the close of another one (Gmail opened the next first) is moot. */
-  let shown: string | null = null;
+  let shown: ThreadFacts | null = null;
+  /** The thread shown when the page went: a page back from the back/forward cache reports it again. */
+  let cached: ThreadFacts | null = null;
   /** A close waiting out CLOSE_GRACE_MS; a thread opened meanwhile replaces it, unsent. */
   let closing: { timer: ReturnType<typeof setTimeout>; threadId: string } | null = null;
-  const sendClose = (threadId: string): void => {
+  /** Sends a thread's open or close, numbered now (so it follows any sent before); a held close is dropped. */
+  const report = (now: ThreadFacts | null, request: (seq: number) => AnyRequest & { type: LaneType }) => {
     if (closing) clearTimeout(closing.timer);
     closing = null;
-    shown = null;
-    // Numbered when sent, so it follows any open sent before it.
-    const request = { type: 'threadClosed', account: gmail.account, threadId, seq: ++seq } as const;
-    void enabled.then((on) => on && sendHot(request));
+    shown = now;
+    const numbered = request(++seq);
+    void enabled.then((on) => on && sendHot(numbered));
   };
+  const sendClose = (threadId: string) =>
+    report(null, (n) => ({ type: 'threadClosed', account: gmail.account, threadId, seq: n }));
+  const sendOpen = (thread: ThreadFacts) =>
+    report(thread, (n) => ({ type: 'threadOpened', account: gmail.account, thread, seq: n }));
   // Every listener now, before any await: Gmail may already show a thread, rows or a compose window.
-  gmail.onThreadOpened((thread) => {
-    if (closing) clearTimeout(closing.timer);
-    closing = null;
-    shown = thread.threadId;
-    const request = { type: 'threadOpened', account: gmail.account, thread, seq: ++seq } as const;
-    void enabled.then((on) => on && sendHot(request));
-  });
+  gmail.onThreadOpened(sendOpen);
   gmail.onThreadClosed((threadId) => {
-    if (threadId !== shown) return;
+    if (threadId !== shown?.threadId) return;
     if (closing) clearTimeout(closing.timer);
     closing = { timer: setTimeout(() => sendClose(threadId), CLOSE_GRACE_MS), threadId };
   });
-  // A page going away (a reload, Gmail left) closes its thread at once, held or still shown: the
-  // tab's next page must not find it open in the worker. Kept for a return (the back/forward cache),
-  // the page still shows its thread when it comes back, so only a held close goes then.
-  window.addEventListener('pagehide', (event) => {
-    const threadId = closing?.threadId ?? (event.persisted ? null : shown);
-    if (threadId !== null) sendClose(threadId);
+  // A page going away (a reload, Gmail left, the back/forward cache) closes its thread at once, held
+  // or still shown: the tab's next page must not find it open in the worker. A cached page that comes
+  // back still shows the thread it showed: it is reported open again.
+  window.addEventListener('pagehide', () => {
+    cached = closing === null ? shown : null;
+    const threadId = closing?.threadId ?? shown?.threadId;
+    if (threadId !== undefined) sendClose(threadId);
+  });
+  window.addEventListener('pageshow', (event) => {
+    if (event.persisted && cached) sendOpen(cached);
+    cached = null;
   });
   if (import.meta.env.MODE === 'e2e') {
     // The benchmark's messaging floor, the way a thread open goes; dropped from the production build.

@@ -104,27 +104,45 @@ test('a page reloaded right after leaving a thread does not show that thread aga
   context,
   extensionId,
 }) => {
-  const { page } = await onPricing(context, extensionId);
+  const shown = await onPricing(context, extensionId);
+  const { page } = shown;
+  let { frame } = shown;
   // Back to the inbox (Gmail closes the thread when its hashchange runs), then reloaded inside the
   // close's grace (start-content-script.ts): the page's going, not the grace's end, sends the close.
-  const reloaded = page.waitForEvent('load');
-  await page.evaluate(() => {
-    const now = () => String(performance.timeOrigin + performance.now());
-    window.addEventListener('hashchange', () => {
-      sessionStorage.setItem('leftAt', now());
-      setTimeout(() => location.reload(), 10);
+  // A reload slower than the grace proves nothing, so the move is tried again (at most three times).
+  let gap = Number.POSITIVE_INFINITY;
+  for (let attempt = 0; attempt < 3 && gap >= CLOSE_GRACE_MS; attempt += 1) {
+    if (attempt > 0) {
+      await page.getByRole('link', { name: pricing?.subject ?? '' }).click();
+      await expect(frame.getByTestId('thread')).toHaveAttribute('data-thread-id', pricing?.threadId ?? '');
+    }
+    const reloaded = page.waitForEvent('load');
+    await page.evaluate(() => {
+      const now = () => String(performance.timeOrigin + performance.now());
+      sessionStorage.clear();
+      window.addEventListener(
+        'hashchange',
+        () => {
+          sessionStorage.setItem('leftAt', now());
+          setTimeout(() => location.reload(), 10);
+        },
+        { once: true },
+      );
+      window.addEventListener('pagehide', () => sessionStorage.setItem('goneAt', now()), { once: true });
+      location.hash = '#inbox';
     });
-    window.addEventListener('pagehide', () => sessionStorage.setItem('goneAt', now()));
-    location.hash = '#inbox';
-  });
-  await reloaded;
-  const frame = await sidebarFrame(page, extensionId);
-  await expect(frame.getByTestId('empty-state')).toBeVisible();
-  await expect(frame.getByTestId('thread')).toHaveCount(0);
-  const gap = await page.evaluate(
-    () => Number(sessionStorage.getItem('goneAt')) - Number(sessionStorage.getItem('leftAt')),
-  );
+    await reloaded;
+    frame = await sidebarFrame(page, extensionId);
+    await expect(frame.getByTestId('empty-state')).toBeVisible();
+    const noted = await page.evaluate(() => [
+      sessionStorage.getItem('leftAt'),
+      sessionStorage.getItem('goneAt'),
+    ]);
+    expect(noted.every((value) => value !== null)).toBe(true);
+    gap = Number(noted[1]) - Number(noted[0]);
+  }
   expect(gap).toBeLessThan(CLOSE_GRACE_MS);
+  await expect(frame.getByTestId('thread')).toHaveCount(0);
 });
 
 test('a page left while a thread is open does not show that thread on the tab’s next Gmail page', async ({
@@ -132,7 +150,7 @@ test('a page left while a thread is open does not show that thread on the tab’
   extensionId,
 }) => {
   const { page } = await onPricing(context, extensionId);
-  // Gmail's inbox loaded anew in the same tab (another account's URL, a bookmark): no thread closed.
+  // Gmail's inbox loaded anew in the same tab (a bookmark, a typed URL): Gmail closes no thread.
   await page.goto(GMAIL_URL);
   const frame = await sidebarFrame(page, extensionId);
   await expect(frame.getByTestId('empty-state')).toBeVisible();
