@@ -68,14 +68,14 @@ const HOST_STATUS_RETRY_MS = [
 ];
 
 /**
- * A closed thread is reported this long after Gmail closed it, and not at all if another thread opens
- * meanwhile. Moving from one thread to the next closes the first before the second's facts are read
- * (the Gmail double does both in one task): without the wait, the sidebar would show "No
- * conversation open" between the two, and the worker and the sidebar would build and render a view
- * that is replaced at once. InboxSDK's order is not documented: a close that comes after the next
- * thread's open is not sent at all (the host reports none for a view it already replaced, and a
- * close of another thread than the one shown is dropped here). A next thread whose facts take
- * longer than this to read still shows the empty state between the two.
+ * A closed thread is reported this long after Gmail closed it, and not at all if a thread (another,
+ * or the same again) opens meanwhile. Moving from one thread to the next closes the first before the
+ * second's facts are read (the Gmail double does both in one task): without the wait, the sidebar
+ * would show "No conversation open" between the two, and the worker and the sidebar would build and
+ * render a view that is replaced at once. InboxSDK's order is not documented: a close that comes
+ * after the next thread's open is not sent at all (the host reports none for a view it already
+ * replaced, and a close of another thread than the one shown is dropped here). A next thread whose
+ * facts take longer than this to read still shows the empty state between the two.
  */
 export const CLOSE_GRACE_MS = 200;
 
