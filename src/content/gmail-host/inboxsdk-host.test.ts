@@ -119,6 +119,16 @@ function start(worker = fakeWorker(), url = 'https://mail.google.com/mail/u/0/#i
   return { gmail, worker, done, mountedCount: () => mounted };
 }
 
+/** The adapter alone (no content script) on Gmail's inbox, with the fake InboxSDK behind it. */
+async function inboxHost() {
+  const gmail = createFakeGmail(ACCOUNT);
+  sdk.gmail = gmail;
+  setPageUrl('https://mail.google.com/mail/u/0/#inbox');
+  const host = await createGmailHost();
+  if (!host) throw new Error('no host on a mail page');
+  return { gmail, host };
+}
+
 const unhandled: unknown[] = [];
 const onUnhandled = (reason: unknown) => void unhandled.push(reason);
 beforeEach(() => {
@@ -179,11 +189,7 @@ describe('InboxSDK adapter in Gmail’s real order of events', () => {
   });
 
   it('hands the open thread, live rows and open compose windows to a listener that subscribes later', async () => {
-    const gmail = createFakeGmail(ACCOUNT);
-    sdk.gmail = gmail;
-    setPageUrl('https://mail.google.com/mail/u/0/#inbox');
-    const host = await createGmailHost();
-    if (!host) throw new Error('no host on a mail page');
+    const { gmail, host } = await inboxHost();
     gmail.openThread(pricing);
     gmail.addRow(intro.threadId, [carol]);
     gmail.openCompose({ to: [alice] });
@@ -203,11 +209,7 @@ describe('InboxSDK adapter in Gmail’s real order of events', () => {
   });
 
   it('reports no close for a view Gmail destroys after the next view was reported open, and the close of the last', async () => {
-    const gmail = createFakeGmail(ACCOUNT);
-    sdk.gmail = gmail;
-    setPageUrl('https://mail.google.com/mail/u/0/#inbox');
-    const host = await createGmailHost();
-    if (!host) throw new Error('no host on a mail page');
+    const { gmail, host } = await inboxHost();
     const opened: string[] = [];
     const closed: string[] = [];
     host.onThreadOpened((thread) => opened.push(thread.threadId));
