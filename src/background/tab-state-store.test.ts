@@ -176,4 +176,47 @@ describe('tab state store', () => {
     expect(failing).toBe(1);
     expect(attempts).toEqual(['x', 'b', 'b']);
   });
+
+  it('takes a close only from the page that opened the thread', async () => {
+    const { session } = createFakePlatform();
+    const store = createTabStateStore(session, () => 1000);
+    await store.open(1, 'me@x.test', thread('a'), 'doc-1');
+    // The tab's next page opens the same thread before the first page's close arrives.
+    await store.open(1, 'me@x.test', thread('a'), 'doc-2');
+    expect(await store.close(1, 'me@x.test', 'a', 'doc-1')).toBeNull();
+    expect((await store.get(1)).thread?.threadId).toBe('a');
+    expect(await store.close(1, 'me@x.test', 'a', 'doc-2')).toMatchObject({ thread: null });
+  });
+
+  it('closes a thread another page of the tab left open when a page starts, and keeps the page', async () => {
+    const { session } = createFakePlatform();
+    const store = createTabStateStore(session, () => 1000);
+    await store.open(1, 'me@x.test', thread('a'), 'doc-1');
+    // The same page again (its hostStatus asked twice), or a page the browser did not name: no change.
+    expect(await store.pageStarted(1, 'doc-1')).toBeNull();
+    expect(await store.pageStarted(1, null)).toBeNull();
+    const closed = await store.pageStarted(1, 'doc-2');
+    expect(closed).toEqual({ seq: 1001, account: 'me@x.test', thread: null });
+    expect(await store.get(1)).toEqual(closed);
+    // Nothing open: nothing to change, and the page that went cannot close what the next one opens.
+    expect(await store.pageStarted(1, 'doc-3')).toBeNull();
+    await store.open(1, 'me@x.test', thread('b'), 'doc-2');
+    expect(await store.close(1, 'me@x.test', 'b', 'doc-1')).toBeNull();
+    // A fresh worker knows which page set the state; sidebars are never sent it.
+    await vi.waitFor(async () =>
+      expect(await session.get('tab:1')).toMatchObject({ thread: { threadId: 'b' }, documentId: 'doc-2' }),
+    );
+    const fresh = createTabStateStore(session, () => 1000);
+    expect(Object.keys(await fresh.get(1)).sort()).toEqual(['account', 'seq', 'thread']);
+    expect(await fresh.pageStarted(1, 'doc-2')).toBeNull();
+    expect(await fresh.pageStarted(1, 'doc-4')).toMatchObject({ thread: null });
+  });
+
+  it('takes a thread stored without its page (an earlier version) as another page’s', async () => {
+    const { session } = createFakePlatform();
+    await session.set('tab:1', { seq: 5, account: 'me@x.test', thread: thread('z') });
+    const store = createTabStateStore(session, () => 1000);
+    expect((await store.get(1)).thread?.threadId).toBe('z');
+    expect(await store.pageStarted(1, 'doc-1')).toEqual({ seq: 1000, account: 'me@x.test', thread: null });
+  });
 });

@@ -1,3 +1,5 @@
+import { z } from 'zod/mini';
+import { lazySchema } from '../shared/lazy-schema';
 import { createLogger, logFailure } from '../shared/logger';
 import type { ThreadFacts } from '../shared/protocol';
 import { type ThreadState, threadStateSchema } from '../shared/sidebar-port';
@@ -8,13 +10,46 @@ const logger = createLogger('worker');
 
 export const EMPTY_THREAD_STATE: ThreadState = { seq: 0, account: null, thread: null };
 
+/** The page that sent a change (`MessageSender.documentId`); null where the browser gave none. */
+type DocumentId = string | null;
+
 export interface TabStateStore {
   get(tabId: number): Promise<ThreadState>;
-  open(tabId: number, account: string, thread: ThreadFacts): Promise<ThreadState>;
-  /** Clears the tab's thread only if `threadId` is still the open one; returns null if nothing changed. */
-  close(tabId: number, account: string, threadId: string): Promise<ThreadState | null>;
+  open(tabId: number, account: string, thread: ThreadFacts, documentId?: DocumentId): Promise<ThreadState>;
+  /**
+   * Clears the tab's thread only if `threadId` is still the open one, and was opened by this page:
+   * the close of a page that went counts for nothing once the tab's next page opened a thread, the
+   * same one or another. Returns null if nothing changed.
+   */
+  close(
+    tabId: number,
+    account: string,
+    threadId: string,
+    documentId?: DocumentId,
+  ): Promise<ThreadState | null>;
+  /**
+   * A page of the tab starts (its first message): a thread another page of the tab left open is
+   * closed. That page went without closing it: it crashed, was discarded, or its close was lost.
+   * Returns the new state, or null if nothing changed.
+   */
+  pageStarted(tabId: number, documentId: DocumentId): Promise<ThreadState | null>;
   remove(tabId: number): Promise<void>;
 }
+
+/**
+ * What storage keeps per tab: the state and the page that set it. The page never goes to a sidebar;
+ * a value stored without it (an earlier version) reads as set by an unknown page.
+ */
+const storedSchema = lazySchema(() =>
+  z.extend(threadStateSchema, { documentId: z.optional(z.nullable(z.string())) }),
+);
+
+interface TabRecord {
+  state: ThreadState;
+  documentId: DocumentId;
+}
+
+const EMPTY_RECORD: TabRecord = { state: EMPTY_THREAD_STATE, documentId: null };
 
 /**
  * Which thread each Gmail tab has open, kept in `storage.session` so a worker that Chrome stopped
@@ -29,18 +64,23 @@ export function createTabStateStore(session: KeyValueArea, now: () => number = D
 
   // Read-through copy of what this worker wrote or read (it is the only writer); a new worker
   // starts empty and reads storage again, so nothing durable lives here.
-  const known = new Map<number, ThreadState>();
+  const known = new Map<number, TabRecord>();
 
-  const get = async (tabId: number): Promise<ThreadState> => {
+  const read = async (tabId: number): Promise<TabRecord> => {
     const cached = known.get(tabId);
     if (cached) return cached;
-    const parsed = threadStateSchema.safeParse(await session.get(key(tabId)));
+    const parsed = storedSchema.safeParse(await session.get(key(tabId)));
     // A write may have landed while this read waited: never let the older value replace it.
     const written = known.get(tabId);
     if (written) return written;
-    const state = parsed.success ? parsed.data : EMPTY_THREAD_STATE;
-    known.set(tabId, state);
-    return state;
+    const record = parsed.success
+      ? {
+          state: { seq: parsed.data.seq, account: parsed.data.account, thread: parsed.data.thread },
+          documentId: parsed.data.documentId ?? null,
+        }
+      : EMPTY_RECORD;
+    known.set(tabId, record);
+    return record;
   };
 
   // Writes to storage, in call order per tab, apart from the state's order: a state change waits
@@ -49,36 +89,58 @@ export function createTabStateStore(session: KeyValueArea, now: () => number = D
   const writes = serialPerKey<number>();
   // What this worker's last write per tab stored (the same object as in `known` until it changes).
   // Compared by identity, which is safe because this worker is the only writer of `tab:` keys and
-  // every change makes a new state object: nothing edits a state in place or brings an old one back.
-  const stored = new Map<number, ThreadState>();
+  // every change makes a new record: nothing edits a record in place or brings an old one back.
+  const stored = new Map<number, TabRecord>();
   // The latest state when its turn comes, so a write that failed is repaired by the next one, and
   // a write queued behind one that already stored the latest state has nothing left to do.
-  const persist = (tabId: number, state: ThreadState): Promise<void> =>
+  const persist = (tabId: number, record: TabRecord): Promise<void> =>
     writes.run(tabId, async () => {
-      const latest = known.get(tabId) ?? state;
+      const latest = known.get(tabId) ?? record;
       if (stored.get(tabId) === latest) return;
-      await session.set(key(tabId), latest);
+      await session.set(key(tabId), { ...latest.state, documentId: latest.documentId });
       stored.set(tabId, latest);
     });
 
-  const write = async (tabId: number, account: string, thread: ThreadFacts | null): Promise<ThreadState> => {
-    const previous = await get(tabId);
-    const state: ThreadState = { seq: Math.max(now(), previous.seq + 1), account, thread };
-    known.set(tabId, state);
+  const write = async (
+    tabId: number,
+    account: string | null,
+    thread: ThreadFacts | null,
+    documentId: DocumentId,
+  ): Promise<ThreadState> => {
+    const previous = await read(tabId);
+    const record: TabRecord = {
+      state: { seq: Math.max(now(), previous.state.seq + 1), account, thread },
+      documentId,
+    };
+    known.set(tabId, record);
     // Off the caller's path; a worker stopped before it lands loses only the record of a thread the
     // user sees, and the next open writes it again.
-    persist(tabId, state).catch(logFailure(logger.warn, 'tabState.writeFailed'));
-    return state;
+    persist(tabId, record).catch(logFailure(logger.warn, 'tabState.writeFailed'));
+    return record.state;
   };
 
+  /** Both pages known, and not the same one (a page the browser did not name is taken as any). */
+  const otherPage = (a: DocumentId, b: DocumentId): boolean => a !== null && b !== null && a !== b;
+
   return {
-    get,
-    open: (tabId, account, thread) => updates.run(tabId, () => write(tabId, account, thread)),
-    close: (tabId, account, threadId) =>
+    get: async (tabId) => (await read(tabId)).state,
+    open: (tabId, account, thread, documentId = null) =>
+      updates.run(tabId, () => write(tabId, account, thread, documentId)),
+    close: (tabId, account, threadId, documentId = null) =>
       updates.run(tabId, async () => {
-        const current = await get(tabId);
-        if (current.thread?.threadId !== threadId) return null;
-        return write(tabId, account, null);
+        const current = await read(tabId);
+        if (current.state.thread?.threadId !== threadId) return null;
+        if (otherPage(current.documentId, documentId)) return null;
+        return write(tabId, account, null, documentId);
+      }),
+    pageStarted: (tabId, documentId) =>
+      updates.run(tabId, async () => {
+        const current = await read(tabId);
+        if (current.state.thread === null || documentId === null || current.documentId === documentId) {
+          return null;
+        }
+        // Set by an unknown page (stored by an earlier version) counts as another page's.
+        return write(tabId, current.state.account, null, documentId);
       }),
     remove: (tabId) =>
       updates.run(tabId, async () => {

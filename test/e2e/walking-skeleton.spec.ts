@@ -1,4 +1,4 @@
-import type { BrowserContext } from '@playwright/test';
+import type { BrowserContext, Page } from '@playwright/test';
 import { CLOSE_GRACE_MS } from '../../src/content/start-content-script';
 import { demoFixture } from '../gmail-double/fixture';
 import { expect, GMAIL_URL, routeGmail, sidebarFrame, stopServiceWorkers, test } from './fixtures';
@@ -61,10 +61,15 @@ test('another thread updates the same iframe without reloading it', async ({ con
   await expect(page.locator('iframe[data-threadline="sidebar"]')).toHaveCount(1);
 });
 
-/** Gmail's inbox, then the pricing thread opened from it and shown in the sidebar. */
-async function onPricing(context: BrowserContext, extensionId: string) {
+/** Gmail's inbox, then the pricing thread opened from it and shown in the sidebar; `before` runs on the new page first. */
+async function onPricing(
+  context: BrowserContext,
+  extensionId: string,
+  before?: (page: Page) => Promise<unknown>,
+) {
   await routeGmail(context);
   const page = await context.newPage();
+  await before?.(page);
   await page.goto(GMAIL_URL);
   const frame = await sidebarFrame(page, extensionId);
   await page.getByRole('link', { name: pricing?.subject ?? '' }).click();
@@ -155,6 +160,24 @@ test('a page left while a thread is open does not show that thread on the tab’
   const frame = await sidebarFrame(page, extensionId);
   await expect(frame.getByTestId('empty-state')).toBeVisible();
   await expect(frame.getByTestId('thread')).toHaveCount(0);
+});
+
+test('a page that went without a word does not show its thread on the tab’s next Gmail page', async ({
+  context,
+  extensionId,
+}) => {
+  // As a crashed or discarded page goes: the content script never hears `pagehide`, so no close is
+  // sent (a listener the page added before the content script's runs first, and stops it).
+  const { page } = await onPricing(context, extensionId, (p) =>
+    p.addInitScript(() => window.addEventListener('pagehide', (event) => event.stopImmediatePropagation())),
+  );
+  await page.goto(GMAIL_URL);
+  const frame = await sidebarFrame(page, extensionId);
+  await expect(frame.getByTestId('empty-state')).toBeVisible();
+  await expect(frame.getByTestId('thread')).toHaveCount(0);
+  // The next page's threads open as usual.
+  await page.getByRole('link', { name: intro?.subject ?? '' }).click();
+  await expect(frame.getByTestId('thread')).toHaveAttribute('data-thread-id', intro?.threadId ?? '');
 });
 
 test('the sidebar still updates after Chrome stops the worker between two opens', async ({

@@ -13,6 +13,36 @@ import { SIDEBAR_PORT } from '../../shared/sidebar-port';
 import { main } from '../main';
 import { AFTER_OPEN_DELAY_MS, AFTER_OPEN_EVERY_MS, afterOpenDelay } from './thread-handlers';
 
+describe('a page of a Gmail tab', () => {
+  it('closes, at its hostStatus, a thread the tab’s previous page left open, and only another page’s', async () => {
+    const fake = createFakePlatform();
+    const port = fakePort(SIDEBAR_PORT, sidebarSender(7));
+    main(fake.platform, createLogger('worker', recordingSink()), {
+      db: new ThreadlineDb(`test-${Math.random()}`),
+      policyGraceMs: 5,
+      afterOpen: () => undefined,
+    });
+    fake.connect(port);
+    const status = { type: 'hostStatus', account: 'me@corp.test' };
+    expect(await fake.send(opened, gmailSender(7))).toEqual({ ok: true });
+    // The page that opened it asks again (hostStatus is retried): the thread stays open.
+    expect(await fake.send(status, gmailSender(7))).toMatchObject({ enabled: true });
+    const lastView = () => threadStates(port).at(-1) as { state: { thread: unknown } } | undefined;
+    expect(lastView()?.state.thread).toMatchObject({ threadId: 't-1' });
+    // The tab's next page (the first one crashed, or its close was lost) starts with no thread open,
+    // and the tab's sidebar is told so before the answer.
+    const next = { ...gmailSender(7), documentId: 'doc-2' };
+    expect(await fake.send(status, next)).toMatchObject({ enabled: true });
+    expect(lastView()?.state.thread).toBeNull();
+    // The first page's late close cannot close what the next page opens.
+    expect(await fake.send(opened, next)).toEqual({ ok: true });
+    expect(
+      await fake.send({ type: 'threadClosed', account: 'me@corp.test', threadId: 't-1' }, gmailSender(7)),
+    ).toEqual({ ok: true });
+    expect(lastView()?.state.thread).toMatchObject({ threadId: 't-1' });
+  });
+});
+
 // What a thread open hands to `afterOpen`, through the whole worker.
 describe('a thread open’s later work', () => {
   it('starts a thread open’s account note and sync check only once its view went out', async () => {

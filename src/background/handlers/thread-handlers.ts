@@ -51,7 +51,14 @@ export function createThreadHandlers(
   };
   return {
     hostStatus: async (request, context) => {
-      const { settings } = await policy.current();
+      const tabId = requireTab(context.tabId);
+      // A page's first message: a thread the tab's previous page left open closes before this page's
+      // sidebar can ask for the tab's view (it is made after this answer).
+      const [{ settings }, left] = await Promise.all([
+        policy.current(),
+        ctx.store.pageStarted(tabId, context.documentId),
+      ]);
+      if (left) await views.show(tabId, left);
       const enabled = accountAllowed(settings, request.account);
       return {
         enabled,
@@ -64,7 +71,12 @@ export function createThreadHandlers(
       const { account, thread } = request;
       // The router refused an account outside the allowed domains, or another than the tab's.
       // ONE view: the cards are built from the cache while the tab's state is saved.
-      const outside = await views.opened(tabId, account, thread, ctx.store.open(tabId, account, thread));
+      const outside = await views.opened(
+        tabId,
+        account,
+        thread,
+        ctx.store.open(tabId, account, thread, context.documentId),
+      );
       void autoLog(
         { ...ctx, settings: () => policy.current(), teammatesOf: ctx.teammates.of },
         account,
@@ -90,7 +102,7 @@ export function createThreadHandlers(
     },
     threadClosed: async (request, context) => {
       const tabId = requireTab(context.tabId);
-      const state = await ctx.store.close(tabId, request.account, request.threadId);
+      const state = await ctx.store.close(tabId, request.account, request.threadId, context.documentId);
       if (state) await views.show(tabId, state);
       return { ok: true };
     },
