@@ -41,6 +41,8 @@ function memoryArea(): KeyValueArea {
 }
 
 function setup(lookups: Partial<CardLookups> = {}, internal: readonly string[] = [], syncRunning = false) {
+  // A card build waits at its first step (the teammates) while `hold.on`, until `hold.release()`.
+  const hold = { on: false, waiting: [] as (() => void)[], release: () => hold.waiting.shift()?.() };
   const db = new ThreadlineDb(`views-${Math.random()}`);
   const sent: { tabId: number; message: WorkerToSidebar }[] = [];
   // Tabs whose sidebar page is connected; a message to any other tab is lost, as with real ports.
@@ -69,6 +71,7 @@ function setup(lookups: Partial<CardLookups> = {}, internal: readonly string[] =
     },
     teammatesOf: async () => {
       counts.teammates += 1;
+      if (hold.on) await new Promise<void>((resolve) => hold.waiting.push(resolve));
       return new Set();
     },
     internalDomains: async () => internal,
@@ -85,11 +88,11 @@ function setup(lookups: Partial<CardLookups> = {}, internal: readonly string[] =
     logger: createLogger('test'),
   });
   const viewsOf = (tabId: number) =>
-    sent.filter((s) => s.tabId === tabId && s.message.type === 'view').map((s) => s.message);
+    sent.flatMap(({ tabId: to, message }) => (to === tabId && message.type === 'view' ? [message] : []));
   const setPending = (n: number): void => {
     pending = n;
   };
-  return { db, views, store, sent, counts, viewsOf, setPending, listening };
+  return { db, views, store, sent, counts, viewsOf, setPending, listening, hold };
 }
 
 /**
@@ -278,5 +281,52 @@ describe('thread views', () => {
     await env.views.opened(7, A, thread, env.store.open(7, A, thread));
     await expect.poll(() => env.counts.searches).toEqual([['bob@beta.test']]);
     await expect.poll(() => asked).toEqual([['1']]);
+  });
+
+  it('keeps no view of an older state: an open whose cards came last does not replace the next open’s', async () => {
+    const env = setup();
+    env.hold.on = true;
+    const first = env.views.opened(7, A, thread, env.store.open(7, A, thread));
+    await expect.poll(() => env.hold.waiting.length).toBe(1);
+    env.hold.on = false;
+    const next = { ...thread, threadId: 't-2' };
+    await env.views.opened(7, A, next, env.store.open(7, A, next));
+    env.hold.release();
+    await first;
+    expect(env.viewsOf(7).map((v) => v.state.thread?.threadId)).toEqual(['t-2']);
+    await env.views.subscribed(7);
+    expect(env.viewsOf(7).at(-1)?.state.thread?.threadId).toBe('t-2');
+  });
+
+  it('keeps no view of an older state: a rebuild that read the thread before its close sends nothing', async () => {
+    const env = setup();
+    await env.views.opened(7, A, thread, env.store.open(7, A, thread));
+    env.hold.on = true;
+    env.views.accountChanged(A, 'none');
+    await expect.poll(() => env.hold.waiting.length).toBe(1);
+    env.hold.on = false;
+    const closed = await env.store.close(7, A, 't-1');
+    if (!closed) throw new Error('not closed');
+    await env.views.show(7, closed);
+    const afterClose = env.viewsOf(7).length;
+    // Another change while the held rebuild runs: its rebuild follows the held one, and ends the test.
+    env.views.accountChanged(A, 'none');
+    env.hold.release();
+    await expect
+      .poll(() =>
+        env
+          .viewsOf(7)
+          .slice(afterClose)
+          .some((v) => v.state.seq === closed.seq),
+      )
+      .toBe(true);
+    expect(
+      env
+        .viewsOf(7)
+        .slice(afterClose - 1)
+        .map((v) => v.state.thread),
+    ).toEqual([null, null]);
+    await env.views.subscribed(7);
+    expect(env.viewsOf(7).at(-1)?.state.thread).toBeNull();
   });
 });

@@ -83,6 +83,17 @@ export function createThreadViews(deps: {
 }): ThreadViews {
   const { hub, store, logger } = deps;
   const views = new Map<number, TabView>();
+  /**
+   * Keeps `view` as the tab's, unless a view of a later state is kept already: a build that read
+   * the state before a newer open, close or page start finished after it must not bring the old
+   * thread back for the next sidebar that subscribes. Whether it was kept (and is to be sent).
+   */
+  const keep = (tabId: number, view: TabView): boolean => {
+    const kept = views.get(tabId);
+    if (kept && kept.state.seq > view.state.seq) return false;
+    views.set(tabId, view);
+    return true;
+  };
   const statuses = new Map<string, Promise<StatusView>>();
   const statusOf = (account: string): Promise<StatusView> => {
     let cached = statuses.get(account);
@@ -223,7 +234,7 @@ export function createThreadViews(deps: {
     // The latest status, should it have changed while the cards were built.
     const status = state.account ? await statusOf(state.account) : null;
     const view = viewOf(state, built);
-    views.set(tabId, view);
+    if (!keep(tabId, view)) return;
     send(tabId, view, status);
     if (built && state.account) lookUp(tabId, state.account, built.cards, network);
   };
@@ -259,7 +270,7 @@ export function createThreadViews(deps: {
         statusOf(account).catch(() => null),
       ]);
       const view = viewOf(state, built);
-      views.set(tabId, view);
+      if (!keep(tabId, view)) return view.outside;
       send(tabId, view, status);
       if (built) lookUp(tabId, account, built.cards, 'all');
       else refresh(tabId, 'all');
@@ -267,7 +278,7 @@ export function createThreadViews(deps: {
     },
     async show(tabId, state) {
       const view: TabView = { state, outside: [], cards: null, version: null };
-      views.set(tabId, view);
+      if (!keep(tabId, view)) return;
       send(tabId, view, state.account ? await statusOf(state.account).catch(() => null) : null);
     },
     async subscribed(tabId) {
