@@ -212,11 +212,14 @@ describe('tab state store', () => {
     expect(await fresh.pageStarted(1, 'doc-4')).toMatchObject({ thread: null });
   });
 
-  it('takes a thread stored without its page (an earlier version) as another page’s', async () => {
+  it('takes a page the browser did not name as any page: it neither clears nor is refused', async () => {
     const { session } = createFakePlatform();
     await session.set('tab:1', { seq: 5, account: 'me@x.test', thread: thread('z') });
     const store = createTabStateStore(session, () => 1000);
     expect((await store.get(1)).thread?.threadId).toBe('z');
-    expect(await store.pageStarted(1, 'doc-1')).toEqual({ seq: 1000, account: 'me@x.test', thread: null });
+    expect(await store.pageStarted(1, 'doc-1')).toBeNull();
+    await store.open(1, 'me@x.test', thread('a'), null);
+    expect(await store.pageStarted(1, 'doc-1')).toBeNull();
+    expect(await store.close(1, 'me@x.test', 'a', 'doc-1')).toMatchObject({ thread: null });
   });
 });

@@ -28,9 +28,9 @@ export interface TabStateStore {
     documentId?: DocumentId,
   ): Promise<ThreadState | null>;
   /**
-   * A page of the tab starts (its first message): a thread another page of the tab left open is
-   * closed. That page went without closing it: it crashed, was discarded, or its close was lost.
-   * Returns the new state, or null if nothing changed.
+   * A page of the tab says it is there (its `hostStatus`): a thread another page of the tab left
+   * open is closed. That page went without closing it: it crashed, was discarded, or its close was
+   * lost. Returns the new state, or null if nothing changed.
    */
   pageStarted(tabId: number, documentId: DocumentId): Promise<ThreadState | null>;
   remove(tabId: number): Promise<void>;
@@ -38,7 +38,7 @@ export interface TabStateStore {
 
 /**
  * What storage keeps per tab: the state and the page that set it. The page never goes to a sidebar;
- * a value stored without it (an earlier version) reads as set by an unknown page.
+ * a value without it reads as set by a page the browser did not name.
  */
 const storedSchema = lazySchema(() =>
   z.extend(threadStateSchema, { documentId: z.optional(z.nullable(z.string())) }),
@@ -136,10 +136,7 @@ export function createTabStateStore(session: KeyValueArea, now: () => number = D
     pageStarted: (tabId, documentId) =>
       updates.run(tabId, async () => {
         const current = await read(tabId);
-        if (current.state.thread === null || documentId === null || current.documentId === documentId) {
-          return null;
-        }
-        // Set by an unknown page (stored by an earlier version) counts as another page's.
+        if (current.state.thread === null || !otherPage(current.documentId, documentId)) return null;
         return write(tabId, current.state.account, null, documentId);
       }),
     remove: (tabId) =>

@@ -43,6 +43,25 @@ describe('a page of a Gmail tab', () => {
   });
 });
 
+describe('a page of a Gmail tab whose state cannot be read', () => {
+  it('is answered all the same, and the failure logged', async () => {
+    const fake = createFakePlatform();
+    const { get } = fake.platform.session;
+    fake.platform.session.get = (key) =>
+      key.startsWith('tab:') ? Promise.reject(new Error('gone')) : get(key);
+    const sink = recordingSink();
+    main(fake.platform, createLogger('worker', sink), {
+      db: new ThreadlineDb(`test-${Math.random()}`),
+      policyGraceMs: 5,
+      afterOpen: () => undefined,
+    });
+    expect(await fake.send({ type: 'hostStatus', account: 'me@corp.test' }, gmailSender(7))).toMatchObject({
+      enabled: true,
+    });
+    expect(sink.lines.some((l) => l.line.includes('tabState.pageStartFailed'))).toBe(true);
+  });
+});
+
 // What a thread open hands to `afterOpen`, through the whole worker.
 describe('a thread open’s later work', () => {
   it('starts a thread open’s account note and sync check only once its view went out', async () => {

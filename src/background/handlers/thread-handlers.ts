@@ -52,11 +52,15 @@ export function createThreadHandlers(
   return {
     hostStatus: async (request, context) => {
       const tabId = requireTab(context.tabId);
-      // A page's first message: a thread the tab's previous page left open closes before this page's
-      // sidebar can ask for the tab's view (it is made after this answer).
+      // A thread another page of the tab left open closes before this page's sidebar can ask for the
+      // tab's view (the sidebar is made after this answer). A failure to read the tab's state is
+      // logged; the page is answered all the same.
       const [{ settings }, left] = await Promise.all([
         policy.current(),
-        ctx.store.pageStarted(tabId, context.documentId),
+        ctx.store.pageStarted(tabId, context.documentId).catch((error: unknown) => {
+          logFailure(logger.warn, 'tabState.pageStartFailed')(error);
+          return null;
+        }),
       ]);
       if (left) await views.show(tabId, left);
       const enabled = accountAllowed(settings, request.account);
