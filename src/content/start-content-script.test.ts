@@ -170,7 +170,9 @@ describe('content script', () => {
       await vi.advanceTimersByTimeAsync(CLOSE_GRACE_MS * 2);
       expect(sent).toHaveLength(4);
       // A page that goes with a thread still shown closes it too; kept for a return (the back/forward
-      // cache), it reports the thread open again when it comes back.
+      // cache), it asks hostStatus again (closing what pages in between left open) and reports the
+      // thread open again when it comes back. The ask goes at once, the opens and closes a microtask
+      // later: the worker takes them in either order.
       gmail.open(next);
       const pageEvent = (type: 'pagehide' | 'pageshow', persisted: boolean) =>
         window.dispatchEvent(Object.assign(new Event(type), { persisted }));
@@ -179,12 +181,40 @@ describe('content script', () => {
       pageEvent('pagehide', false);
       await vi.advanceTimersByTimeAsync(0);
       expect(sent.slice(4)).toEqual([
+        { type: 'hostStatus', account: 'me@corp.test' },
         { type: 'threadOpened', account: 'me@corp.test', thread: next, seq: 4 },
         { type: 'threadClosed', account: 'me@corp.test', threadId: 'u', seq: 5 },
         { type: 'threadOpened', account: 'me@corp.test', thread: next, seq: 6 },
         { type: 'threadClosed', account: 'me@corp.test', threadId: 'u', seq: 7 },
       ]);
     }));
+
+  it('says nothing to the worker from a page Chrome prerenders until the page is shown', async () => {
+    const gmail = fakeHost();
+    const { platform, sent } = fakeContentPlatform();
+    let hosted = 0;
+    Object.defineProperty(document, 'prerendering', { value: true, configurable: true });
+    try {
+      const started = startContentScript(
+        platform,
+        async () => {
+          hosted += 1;
+          return gmail.host;
+        },
+        { pageUrl },
+      );
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      expect(hosted).toBe(0);
+      expect(sent).toEqual([]);
+      Object.defineProperty(document, 'prerendering', { value: false, configurable: true });
+      document.dispatchEvent(new Event('prerenderingchange'));
+      await started;
+      expect(hosted).toBe(1);
+      expect(sent[0]).toEqual({ type: 'hostStatus', account: 'me@corp.test' });
+    } finally {
+      Reflect.deleteProperty(document, 'prerendering');
+    }
+  });
 
   it('offers each sidebar document the tab lane with its key, and sends thread opens on it too', async () => {
     const gmail = fakeHost();

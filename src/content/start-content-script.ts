@@ -229,6 +229,18 @@ function offerComposeLogging(
   });
 }
 
+/**
+ * Null for a page the user sees; for a page Chrome is prerendering (it predicted a typed URL, in the
+ * same tab), resolves once it is shown. Until then the page says nothing to the worker: its
+ * `hostStatus` would close the thread of the page the user is reading, and take that page's lane.
+ */
+function untilShown(): Promise<void> | null {
+  if ((document as Document & { prerendering?: boolean }).prerendering !== true) return null;
+  return new Promise((resolve) =>
+    document.addEventListener('prerenderingchange', () => resolve(), { once: true }),
+  );
+}
+
 export interface StartOptions {
   /** The page's URL (defaults to `location.href`): pop-outs and non-mail views are skipped. */
   pageUrl?: string;
@@ -259,6 +271,8 @@ export async function startContentScript(
     logger.info('skipped', { page });
     return;
   }
+  const shownLater = untilShown();
+  if (shownLater) await shownLater;
   let host: GmailHost | null;
   try {
     host = await createHost();
@@ -311,14 +325,18 @@ export async function startContentScript(
   });
   // A page going away (a reload, Gmail left, the back/forward cache) closes its thread at once, held
   // or still shown: the tab's next page must not find it open in the worker. A cached page that comes
-  // back still shows the thread it showed: it is reported open again.
+  // back asks `hostStatus` again, which closes a thread the tab's pages in between left open (their
+  // close lost), and reports the thread it still shows open again. The worker takes the two in either
+  // order: a page's `hostStatus` never closes that page's own thread.
   window.addEventListener('pagehide', () => {
     cached = closing === null ? shown : null;
     const threadId = closing?.threadId ?? shown?.threadId;
     if (threadId !== undefined) sendClose(threadId);
   });
   window.addEventListener('pageshow', (event) => {
-    if (event.persisted && cached) sendOpen(cached);
+    if (!event.persisted) return;
+    void askWorker(platform, { type: 'hostStatus', account: gmail.account });
+    if (cached) sendOpen(cached);
     cached = null;
   });
   if (import.meta.env.MODE === 'e2e') {
