@@ -179,9 +179,10 @@ describe('content script', () => {
       pageEvent('pagehide', true);
       pageEvent('pageshow', true);
       pageEvent('pagehide', false);
+      pageEvent('pageshow', false); // a page shown anew asks nothing again
       await vi.advanceTimersByTimeAsync(0);
       expect(sent.slice(4)).toEqual([
-        { type: 'hostStatus', account: 'me@corp.test' },
+        { type: 'hostStatus', account: 'me@corp.test', again: true },
         { type: 'threadOpened', account: 'me@corp.test', thread: next, seq: 4 },
         { type: 'threadClosed', account: 'me@corp.test', threadId: 'u', seq: 5 },
         { type: 'threadOpened', account: 'me@corp.test', thread: next, seq: 6 },

@@ -255,11 +255,12 @@ export interface StartOptions {
 }
 
 /**
- * Starts Threadline in a Gmail tab. Gmail's order of events decides the shape (issue 15): every
- * host listener is registered before the first await, the worker's `hostStatus` answer gates what
- * they send (row badges go beside it; the worker's account gate refuses them for an account the
- * policy does not allow), and the sidebar is mounted last, off the critical path, so thread facts, row badges, compose
- * logging and `readBodies` work whether Gmail's side panel appears late or never.
+ * Starts Threadline in a Gmail tab (once shown, if prerendered). Gmail's order of events decides the
+ * shape (issue 15): once the host exists, every host listener is registered before any other await;
+ * the worker's `hostStatus` answer gates what they send (row badges go beside it; the worker's
+ * account gate refuses them for an account the policy does not allow); and the sidebar is mounted
+ * last, off the critical path, so thread facts, row badges, compose logging and `readBodies` work
+ * whether Gmail's side panel appears late or never.
  */
 export async function startContentScript(
   platform: ContentPlatform,
@@ -335,7 +336,7 @@ export async function startContentScript(
   });
   window.addEventListener('pageshow', (event) => {
     if (!event.persisted) return;
-    void askWorker(platform, { type: 'hostStatus', account: gmail.account });
+    void askWorker(platform, { type: 'hostStatus', account: gmail.account, again: true });
     if (cached) sendOpen(cached);
     cached = null;
   });

@@ -17,8 +17,8 @@
  * spread between its runs (run 7 in bench/results/latest.json).
  *
  * Only these go this way, and each may be delivered twice: `rowBadges` reads the cache,
- * `hostStatus` pins the tab's account and issues its lane key, the same ones again for the same
- * document, and the worker runs a lane message once per `seq` (its other copy comes by the lane). So
+ * `hostStatus` pins the tab's account, closes a thread another page of the tab left open and issues
+ * the page's lane key, all alike the second time for the same document, and the worker runs a lane message once per `seq` (its other copy comes by the lane). So
  * a request whose port closed before its answer came (the worker stopped) is delivered again on a
  * new port, which wakes the worker as a message would; a lane message is not, once a later one of
  * its family was sent (content/platform.ts). Writes keep `runtime.sendMessage`, whose

@@ -276,7 +276,18 @@ export const messages = declare({
   /** The content script asks whether Threadline runs for this Gmail account (admin policy). */
   hostStatus: {
     senders: ['gmailContentScript'],
-    request: lazySchema(() => z.strictObject({ type: z.literal('hostStatus'), account: accountSchema })),
+    request: lazySchema(() =>
+      z.strictObject({
+        type: z.literal('hostStatus'),
+        account: accountSchema,
+        /**
+         * Asked again by a page back from the back/forward cache: for its page start only (a thread
+         * the tab's pages in between left open closes). The tab's lane stays as it is (null here):
+         * a new key would only replace the one the tab's next page still holds.
+         */
+        again: z.optional(z.literal(true)),
+      }),
+    ),
     response: lazySchema(() =>
       z.strictObject({
         enabled: z.boolean(),

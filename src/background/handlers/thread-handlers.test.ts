@@ -32,7 +32,8 @@ describe('a page of a Gmail tab', () => {
     // The tab's next page (the first one crashed, or its close was lost) starts with no thread open,
     // and the tab's sidebar is told so before the answer.
     const next = { ...gmailSender(7), documentId: 'doc-2' };
-    expect(await fake.send(status, next)).toMatchObject({ enabled: true });
+    const nextStatus = await fake.send(status, next);
+    expect(nextStatus).toMatchObject({ enabled: true, lane: expect.any(String) });
     expect(lastView()?.state.thread).toBeNull();
     // The first page's late close cannot close what the next page opens.
     expect(await fake.send(opened, next)).toEqual({ ok: true });
@@ -40,6 +41,11 @@ describe('a page of a Gmail tab', () => {
       await fake.send({ type: 'threadClosed', account: 'me@corp.test', threadId: 't-1' }, gmailSender(7)),
     ).toEqual({ ok: true });
     expect(lastView()?.state.thread).toMatchObject({ threadId: 't-1' });
+    // The first page comes back from the back/forward cache and asks again: the next page's thread
+    // closes, and the tab's lane stays the next page's (its key is not replaced).
+    expect(await fake.send({ ...status, again: true }, gmailSender(7))).toMatchObject({ lane: null });
+    expect(lastView()?.state.thread).toBeNull();
+    expect(await fake.send(status, next)).toEqual(nextStatus);
   });
 });
 

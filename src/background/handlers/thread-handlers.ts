@@ -67,7 +67,7 @@ export function createThreadHandlers(
       return {
         enabled,
         contentLevel: settings.emailContentLevel,
-        lane: enabled ? await ctx.lanes.issue(context) : null,
+        lane: enabled && request.again !== true ? await ctx.lanes.issue(context) : null,
       };
     },
     threadOpened: async (request, context) => {

@@ -41,7 +41,8 @@ interface TabView {
 export interface ThreadViews {
   /**
    * A thread opened: its cards are built while `saving` stores the tab's state, and go out with it
-   * in one view. Resolves with the outside participants (for auto-logging) once the view is sent.
+   * in one view. Resolves with the outside participants (for auto-logging) once the view is sent,
+   * or is not, because a later state's view was kept meanwhile (`keep`).
    */
   opened(
     tabId: number,
