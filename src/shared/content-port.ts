@@ -18,11 +18,12 @@
  *
  * Only these go this way, and each may be delivered twice: `rowBadges` reads the cache,
  * `hostStatus` pins the tab's account, closes a thread another page of the tab left open and issues
- * the page's lane key, all alike the second time for the same document, and the worker runs a lane message once per `seq` (its other copy comes by the lane). So
- * a request whose port closed before its answer came (the worker stopped) is delivered again on a
- * new port, which wakes the worker as a message would; a lane message is not, once a later one of
- * its family was sent (content/platform.ts). Writes keep `runtime.sendMessage`, whose
- * delivery Chrome either makes or refuses.
+ * the page's lane key, all alike the second time for the same document, and the worker runs a lane
+ * message once per `seq` (its other copy comes by the lane). So a request whose port closed before
+ * its answer came (the worker stopped) is delivered again on a new port, which wakes the worker as a
+ * message would; a lane message is not, once a later one of its family was sent
+ * (content/platform.ts). Writes keep `runtime.sendMessage`, whose delivery Chrome either makes or
+ * refuses.
  *
  * Trust: the worker takes the port only from a Gmail content script (the sender Chrome names when
  * the port opens: tab, frame, document) and runs each request through the same router as a message

@@ -61,7 +61,10 @@ test('another thread updates the same iframe without reloading it', async ({ con
   await expect(page.locator('iframe[data-threadline="sidebar"]')).toHaveCount(1);
 });
 
-/** Gmail's inbox, then the pricing thread opened from it and shown in the sidebar; `before` runs on the new page first. */
+/**
+ * Gmail's inbox, then the pricing thread opened from it and shown in the sidebar; `before` runs on
+ * the new page first.
+ */
 async function onPricing(
   context: BrowserContext,
   extensionId: string,
