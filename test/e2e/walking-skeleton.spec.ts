@@ -153,16 +153,22 @@ test('a page reloaded right after leaving a thread does not show that thread aga
   await expect(frame.getByTestId('thread')).toHaveCount(0);
 });
 
+/** Gmail's inbox loaded anew in the tab: its sidebar shows no thread (the last page's is closed). */
+async function nextPageShowsNoThread(page: Page, extensionId: string) {
+  await page.goto(GMAIL_URL);
+  const frame = await sidebarFrame(page, extensionId);
+  await expect(frame.getByTestId('empty-state')).toBeVisible();
+  await expect(frame.getByTestId('thread')).toHaveCount(0);
+  return frame;
+}
+
 test('a page left while a thread is open does not show that thread on the tab’s next Gmail page', async ({
   context,
   extensionId,
 }) => {
   const { page } = await onPricing(context, extensionId);
   // Gmail's inbox loaded anew in the same tab (a bookmark, a typed URL): Gmail closes no thread.
-  await page.goto(GMAIL_URL);
-  const frame = await sidebarFrame(page, extensionId);
-  await expect(frame.getByTestId('empty-state')).toBeVisible();
-  await expect(frame.getByTestId('thread')).toHaveCount(0);
+  await nextPageShowsNoThread(page, extensionId);
 });
 
 test('a page that went without a word does not show its thread on the tab’s next Gmail page', async ({
@@ -174,10 +180,7 @@ test('a page that went without a word does not show its thread on the tab’s ne
   const { page } = await onPricing(context, extensionId, (p) =>
     p.addInitScript(() => window.addEventListener('pagehide', (event) => event.stopImmediatePropagation())),
   );
-  await page.goto(GMAIL_URL);
-  const frame = await sidebarFrame(page, extensionId);
-  await expect(frame.getByTestId('empty-state')).toBeVisible();
-  await expect(frame.getByTestId('thread')).toHaveCount(0);
+  const frame = await nextPageShowsNoThread(page, extensionId);
   // The next page's threads open as usual.
   await page.getByRole('link', { name: intro?.subject ?? '' }).click();
   await expect(frame.getByTestId('thread')).toHaveAttribute('data-thread-id', intro?.threadId ?? '');

@@ -10,18 +10,26 @@ import { opened, threadStates } from '../../../test/unit/worker-open';
 import { ThreadlineDb } from '../../db/threadline-db';
 import { createLogger } from '../../shared/logger';
 import { SIDEBAR_PORT } from '../../shared/sidebar-port';
-import { main } from '../main';
+import { main, type WorkerDeps } from '../main';
 import { AFTER_OPEN_DELAY_MS, AFTER_OPEN_EVERY_MS, afterOpenDelay } from './thread-handlers';
+
+/** The whole worker on `fake`, a thread open's later work dropped unless `deps` says; its log lines. */
+function startWorker(fake: ReturnType<typeof createFakePlatform>, deps: WorkerDeps = {}) {
+  const sink = recordingSink();
+  main(fake.platform, createLogger('worker', sink), {
+    db: new ThreadlineDb(`test-${Math.random()}`),
+    policyGraceMs: 5,
+    afterOpen: () => undefined,
+    ...deps,
+  });
+  return sink;
+}
 
 describe('a page of a Gmail tab', () => {
   it('closes, at its hostStatus, a thread the tab’s previous page left open, and only another page’s', async () => {
     const fake = createFakePlatform();
     const port = fakePort(SIDEBAR_PORT, sidebarSender(7));
-    main(fake.platform, createLogger('worker', recordingSink()), {
-      db: new ThreadlineDb(`test-${Math.random()}`),
-      policyGraceMs: 5,
-      afterOpen: () => undefined,
-    });
+    startWorker(fake);
     fake.connect(port);
     const status = { type: 'hostStatus', account: 'me@corp.test' };
     expect(await fake.send(opened, gmailSender(7))).toEqual({ ok: true });
@@ -55,12 +63,7 @@ describe('a page of a Gmail tab whose state cannot be read', () => {
     const { get } = fake.platform.session;
     fake.platform.session.get = (key) =>
       key.startsWith('tab:') ? Promise.reject(new Error('gone')) : get(key);
-    const sink = recordingSink();
-    main(fake.platform, createLogger('worker', sink), {
-      db: new ThreadlineDb(`test-${Math.random()}`),
-      policyGraceMs: 5,
-      afterOpen: () => undefined,
-    });
+    const sink = startWorker(fake);
     expect(await fake.send({ type: 'hostStatus', account: 'me@corp.test' }, gmailSender(7))).toMatchObject({
       enabled: true,
     });
@@ -76,10 +79,8 @@ describe('a thread open’s later work', () => {
     const port = fakePort(SIDEBAR_PORT, sidebarSender(7));
     const held: (() => void)[] = [];
     let viewsWhenHeld = -1;
-    const sink = recordingSink();
-    main(fake.platform, createLogger('worker', sink), {
+    const sink = startWorker(fake, {
       db,
-      policyGraceMs: 5,
       afterOpen: (run) => {
         viewsWhenHeld = threadStates(port).length;
         held.push(run);
@@ -103,12 +104,7 @@ describe('a thread open’s later work', () => {
     const fake = createFakePlatform();
     let now = 1_000_000;
     const handed: number[] = [];
-    main(fake.platform, createLogger('worker', recordingSink()), {
-      db: new ThreadlineDb(`test-${Math.random()}`),
-      policyGraceMs: 5,
-      nowMs: () => now,
-      afterOpen: () => void handed.push(now),
-    });
+    startWorker(fake, { nowMs: () => now, afterOpen: () => void handed.push(now) });
     const open = (account: string, tabId: number) => fake.send({ ...opened, account }, gmailSender(tabId));
     expect(await open('me@corp.test', 7)).toEqual({ ok: true });
     now += AFTER_OPEN_EVERY_MS - 1;
