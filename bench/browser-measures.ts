@@ -165,6 +165,32 @@ export async function navigatingPingAndMeasure(page: Page, frame: Frame, seq: nu
   return { dom: at.dom - sentAt, painted: at.painted - sentAt };
 }
 
+/**
+ * The same floor sent at the moment a thread open's message leaves: from a `hashchange` listener of
+ * the page, as the Gmail double announces a thread (test/gmail-double/double-host.ts), and timed from
+ * that event, as the time-to-card is. A thread open with no work of ours at all: what the open's
+ * navigation leaves of the machine to the messages sent right behind it (issue 12).
+ */
+export async function atOpenPingAndMeasure(page: Page, frame: Frame, seq: number): Promise<Timing> {
+  const shown = whenShown(frame, `[data-testid="bench-pong"][data-seq="${seq}"]`);
+  await page.evaluate((n) => {
+    const root = document.documentElement;
+    window.addEventListener(
+      'hashchange',
+      () => {
+        root.dataset.threadlinePingAt = String(performance.timeOrigin + performance.now());
+        root.dataset.threadlinePing = String(n);
+        window.dispatchEvent(new Event('threadline-bench-ping'));
+      },
+      { once: true },
+    );
+    location.hash = `#inbox?opening=${n}`;
+  }, seq);
+  const at = await shown;
+  const sentAt = Number(await page.evaluate(() => document.documentElement.dataset.threadlinePingAt));
+  return { dom: at.dom - sentAt, painted: at.painted - sentAt };
+}
+
 /** Warm opens alternating between targets: the card in the DOM and painted, per open. */
 export async function warmOpensOn(
   page: Page,
@@ -183,12 +209,13 @@ export async function warmOpensOn(
 }
 
 /**
- * Warm opens, each beside its floors: the constant ping and the same ping behind a same-document
- * navigation. Taken in the same moments, so each ratio compares like with like while the machine's
- * load drifts within a run (issue 12): measured in blocks one after the other, the same build's
- * ratio moved between runs more than any change made to it. The three take turns at going first,
- * so each follows an open (whose background work, such as auto-logging's check, is not waited
- * for) as often as the others do.
+ * Warm opens, each beside its floors: the constant ping, the same ping behind a same-document
+ * navigation, and the same ping at the moment a thread open's message leaves. Taken in the same
+ * moments, so each ratio compares like with like while the machine's load drifts within a run
+ * (issue 12): measured in blocks one after the other, the same build's ratio moved between runs
+ * more than any change made to it. The four take turns at going first, so each follows an open
+ * (whose background work, such as auto-logging's check, is not waited for) as often as the others
+ * do.
  */
 export async function opensBesideFloors(
   page: Page,
@@ -196,9 +223,10 @@ export async function opensBesideFloors(
   targets: { id: string; address: string }[],
   opens: number,
   nextSeq: () => number,
-): Promise<{ floor: Timing[]; navigatingFloor: Timing[]; warm: Timing[] }> {
+): Promise<{ floor: Timing[]; navigatingFloor: Timing[]; atOpenFloor: Timing[]; warm: Timing[] }> {
   const floor: Timing[] = [];
   const navigatingFloor: Timing[] = [];
+  const atOpenFloor: Timing[] = [];
   const warm: Timing[] = [];
   for (let i = 0; i < opens; i += 1) {
     const t = targets[i % targets.length];
@@ -206,6 +234,7 @@ export async function opensBesideFloors(
     const measures = [
       async () => floor.push(await pingAndMeasure(page, frame, nextSeq())),
       async () => navigatingFloor.push(await navigatingPingAndMeasure(page, frame, nextSeq())),
+      async () => atOpenFloor.push(await atOpenPingAndMeasure(page, frame, nextSeq())),
       async () => {
         warm.push(await openAndMeasure(page, frame, t.id, t.address));
         await closeThread(page, frame);
@@ -213,7 +242,7 @@ export async function opensBesideFloors(
     ];
     for (let k = 0; k < measures.length; k += 1) await measures[(i + k) % measures.length]?.();
   }
-  return { floor, navigatingFloor, warm };
+  return { floor, navigatingFloor, atOpenFloor, warm };
 }
 
 /** Keeps one core busy in another process until stopped (the "machine busy" figures). */
