@@ -415,7 +415,7 @@ async function main(): Promise<void> {
     });
     rows.push({
       benchmark:
-        "floor: the same, sent from the page's hashchange listener and timed from that event, as a thread open is: an open with no work of ours (p50 / p95 ms; p95 ÷ messaging floor p95)",
+        'floor at the open: the same, sent from a hashchange listener of the page, when the Gmail double announces a thread, and timed from that event as the card is; no work of ours (p50 / p95 ms; p95 ÷ messaging floor p95)',
       result: `${openFloor.p50} / ${openFloor.p95}; ${round(openFloor.p95 / msgFloor.p95)}×`,
       goal: '—',
     });
