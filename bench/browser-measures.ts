@@ -78,6 +78,13 @@ export interface Timing {
   painted: number;
 }
 
+/** A time in the sidebar (`whenShown`) as ms after `from`, on the same wall clock. */
+const since = (at: Timing, from: number): Timing => ({ dom: at.dom - from, painted: at.painted - from });
+
+/** The benchmark pong numbered `seq` shown in the sidebar (src/sidebar/app.tsx, `BenchPong`). */
+const pongShown = (frame: Frame, seq: number) =>
+  whenShown(frame, `[data-testid="bench-pong"][data-seq="${seq}"]`);
+
 /** Opens `threadId`: ms from the thread-open event to the person card in the sidebar's DOM, and painted. */
 export async function openAndMeasure(
   page: Page,
@@ -94,7 +101,7 @@ export async function openAndMeasure(
   }, threadId);
   const at = await shown;
   const openedAt = Number(await page.evaluate(() => document.documentElement.dataset.threadlineOpenedAt));
-  return { dom: at.dom - openedAt, painted: at.painted - openedAt };
+  return since(at, openedAt);
 }
 
 /** Where a woken worker's time went, from the note its e2e build makes at its first statement. */
@@ -136,7 +143,7 @@ export async function wokenSplit(
  * constant to the sidebar, which renders it. The same path a thread open takes, with no work on it.
  */
 export async function pingAndMeasure(page: Page, frame: Frame, seq: number): Promise<Timing> {
-  const shown = whenShown(frame, `[data-testid="bench-pong"][data-seq="${seq}"]`);
+  const shown = pongShown(frame, seq);
   const sentAt = await page.evaluate((n) => {
     document.documentElement.dataset.threadlinePing = String(n);
     const at = performance.timeOrigin + performance.now();
@@ -144,7 +151,7 @@ export async function pingAndMeasure(page: Page, frame: Frame, seq: number): Pro
     return at;
   }, seq);
   const at = await shown;
-  return { dom: at.dom - sentAt, painted: at.painted - sentAt };
+  return since(at, sentAt);
 }
 
 /**
@@ -153,7 +160,7 @@ export async function pingAndMeasure(page: Page, frame: Frame, seq: number): Pro
  * extension message from the tab. Measured because a thread open always pays it (issue 12).
  */
 export async function navigatingPingAndMeasure(page: Page, frame: Frame, seq: number): Promise<Timing> {
-  const shown = whenShown(frame, `[data-testid="bench-pong"][data-seq="${seq}"]`);
+  const shown = pongShown(frame, seq);
   const sentAt = await page.evaluate((n) => {
     const at = performance.timeOrigin + performance.now();
     location.hash = `#inbox?floor=${n}`;
@@ -162,7 +169,7 @@ export async function navigatingPingAndMeasure(page: Page, frame: Frame, seq: nu
     return at;
   }, seq);
   const at = await shown;
-  return { dom: at.dom - sentAt, painted: at.painted - sentAt };
+  return since(at, sentAt);
 }
 
 /**
@@ -174,7 +181,7 @@ export async function navigatingPingAndMeasure(page: Page, frame: Frame, seq: nu
  * frame for a thread view is not in it.
  */
 export async function atOpenPingAndMeasure(page: Page, frame: Frame, seq: number): Promise<Timing> {
-  const shown = whenShown(frame, `[data-testid="bench-pong"][data-seq="${seq}"]`);
+  const shown = pongShown(frame, seq);
   await page.evaluate((n) => {
     const root = document.documentElement;
     window.addEventListener(
@@ -190,7 +197,7 @@ export async function atOpenPingAndMeasure(page: Page, frame: Frame, seq: number
   }, seq);
   const at = await shown;
   const sentAt = Number(await page.evaluate(() => document.documentElement.dataset.threadlinePingAt));
-  return { dom: at.dom - sentAt, painted: at.painted - sentAt };
+  return since(at, sentAt);
 }
 
 /** Warm opens alternating between targets: the card in the DOM and painted, per open. */
